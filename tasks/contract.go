@@ -1,0 +1,136 @@
+package tasks
+
+// Key prefixes of the pipeline bucket. Only objects under PrefixIncoming trigger the pipeline (the
+// EventBridge rule filters on it), so the pipeline's own writes never re-trigger it.
+const (
+	PrefixIncoming   = "incoming/"   // incoming/<dataset>/<name>: objects to ingest
+	PrefixSchemas    = "schemas/"    // schemas/<dataset>.json: dataset schemas
+	PrefixStaging    = "staging/"    // staging/<execution-name>/<name>.jsonl.gz: process output before commit
+	PrefixProcessed  = "processed/"  // processed/<dataset>/dt=<date>/<name>.jsonl.gz
+	PrefixManifests  = "manifests/"  // manifests/<dataset>/<name>.<etag>.json: one per committed object version
+	PrefixQuarantine = "quarantine/" // quarantine/<dataset>/<name> and <name>.report.json
+	PrefixFailed     = "failed/"     // failed/<dataset>/<name>.<execution-name>.json: failure records
+)
+
+// S3Object is the "detail.object" member of an S3 "Object Created" event delivered by EventBridge
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html). VersionID is present only for
+// versioned buckets.
+type S3Object struct {
+	Key       string `json:"key"`
+	Size      int64  `json:"size"`
+	ETag      string `json:"etag"`
+	VersionID string `json:"version-id,omitempty"`
+	Sequencer string `json:"sequencer,omitempty"`
+}
+
+// Invocation is what every task receives: the object the execution is about and the execution's ARN.
+type Invocation struct {
+	Bucket    string   `json:"bucket"`
+	Object    S3Object `json:"object"`
+	Execution string   `json:"execution"`
+}
+
+// Source returns the object version the invocation names.
+func (in Invocation) Source() ObjectRef {
+	return ObjectRef{Bucket: in.Bucket, Key: in.Object.Key, ETag: in.Object.ETag, VersionID: in.Object.VersionID, Size: in.Object.Size}
+}
+
+// ObjectRef names one version of one object.
+type ObjectRef struct {
+	Bucket    string `json:"bucket"`
+	Key       string `json:"key"`
+	ETag      string `json:"etag,omitempty"`
+	VersionID string `json:"versionId,omitempty"`
+	Size      int64  `json:"size,omitempty"`
+}
+
+// ValidateInput is the validate task's input.
+type ValidateInput = Invocation
+
+// Report is the validate task's result. An invalid object is a normal outcome (Valid false), not an error.
+// Errors holds at most MaxReportedProblems entries; ProblemCount counts them all.
+type Report struct {
+	Valid        bool      `json:"valid"`
+	Dataset      string    `json:"dataset"`
+	Format       string    `json:"format"`                // "csv", "jsonl" or "json" (a JSON array)
+	Compression  string    `json:"compression,omitempty"` // "gzip" or empty
+	Rows         int64     `json:"rows"`
+	Bytes        int64     `json:"bytes"`  // bytes read from S3 (compressed size when gzip)
+	SHA256       string    `json:"sha256"` // hex digest of the bytes read from S3
+	Problems     []Problem `json:"problems,omitempty"`
+	ProblemCount int64     `json:"problemCount"`
+}
+
+// MaxReportedProblems bounds Report.Problems so reports stay small.
+const MaxReportedProblems = 20
+
+// Problem is one reason an object is invalid. Line is 1-based (0 when the problem concerns the whole
+// object); Column is the column name (CSV header or JSON field) when known.
+type Problem struct {
+	Line    int64  `json:"line,omitempty"`
+	Column  string `json:"column,omitempty"`
+	Code    string `json:"code"` // stable machine-readable code, e.g. "type", "required", "header", "utf8"
+	Message string `json:"message"`
+}
+
+// ProcessInput is the process task's input: the invocation and the validation report it acts on.
+type ProcessInput struct {
+	Invocation
+	Report Report `json:"report"`
+}
+
+// ProcessOutput is the process task's result: where the staged output is and what it holds.
+type ProcessOutput struct {
+	Staging ObjectRef     `json:"staging"`
+	Rows    int64         `json:"rows"`
+	Bytes   int64         `json:"bytes"`  // compressed bytes written
+	SHA256  string        `json:"sha256"` // hex digest of the staged object's bytes
+	Columns []ColumnStats `json:"columns"`
+}
+
+// ColumnStats summarises one output column. Min and Max are JSON values of the column's type (numbers for
+// integer/number, strings for string/date/timestamp, booleans for boolean); absent when every value is null.
+type ColumnStats struct {
+	Name  string `json:"name"`
+	Count int64  `json:"count"`
+	Nulls int64  `json:"nulls"`
+	Min   any    `json:"min,omitempty"`
+	Max   any    `json:"max,omitempty"`
+}
+
+// StoreAction says what the store task does.
+type StoreAction string
+
+// Store actions.
+const (
+	ActionCommit     StoreAction = "commit"     // copy staged output to processed/, write the manifest
+	ActionQuarantine StoreAction = "quarantine" // copy the rejected object to quarantine/ with its report
+	ActionFail       StoreAction = "fail"       // write a failure record to failed/
+)
+
+// StoreInput is the store task's input. Report is set for commit and quarantine, Result for commit, Failure
+// for fail.
+type StoreInput struct {
+	Invocation
+	Action  StoreAction    `json:"action"`
+	Report  *Report        `json:"report,omitempty"`
+	Result  *ProcessOutput `json:"result,omitempty"`
+	Failure *Failure       `json:"failure,omitempty"`
+}
+
+// Failure is what a Catch clause puts at its ResultPath: the error name and its cause (for a Lambda function
+// error, the cause is the JSON text {"errorMessage": ..., "errorType": ...}).
+type Failure struct {
+	Error string `json:"Error"`
+	Cause string `json:"Cause"`
+}
+
+// StoreOutput is the store task's result.
+type StoreOutput struct {
+	Action StoreAction `json:"action"`
+	// Outcome is "stored", "duplicate" (a manifest for this object version already existed: nothing was
+	// written), "quarantined" or "recorded".
+	Outcome  string `json:"outcome"`
+	Key      string `json:"key"`                // the processed, quarantined or failure-record key
+	Manifest string `json:"manifest,omitempty"` // the manifest key, for commit
+}

@@ -1,0 +1,16 @@
+// Package tasks is the contract that flows between the pipeline's states: what the state machine passes to
+// each Lambda task (validate, process, store), what each returns, the key layout of the pipeline bucket and
+// the named error types that drive the state machine's Retry and Catch.
+//
+// The payloads are small by design (references to objects, counts and short reports, never data), so an
+// execution stays far below Step Functions' 256 KiB payload limit.
+//
+// Every task receives the same [Invocation]: the bucket and the "detail.object" of the EventBridge "Object
+// Created" event that started the execution, and the execution's ARN. The state machine builds it with
+//
+//	"Payload": {"bucket.$": "$.detail.bucket.name", "object.$": "$.detail.object", "execution.$": "$$.Execution.Id", ...}
+//
+// Errors that Retry/Catch match on are returned by the handlers unwrapped, as the named types in errors.go:
+// aws-lambda-go reports the Go type name as the Lambda errorType, and Step Functions matches ErrorEquals
+// against it. The ErrorName* constants are those names; a test pins them.
+package tasks

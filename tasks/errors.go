@@ -1,0 +1,49 @@
+package tasks
+
+// The errors below drive the state machine's Retry and Catch. Handlers return them unwrapped (a pointer to
+// the type itself, never inside fmt.Errorf or errors.Join) so that aws-lambda-go reports the type name as
+// the Lambda errorType that ErrorEquals matches.
+
+// Error names as Step Functions sees them.
+const (
+	ErrorNameTransient         = "TransientError"
+	ErrorNameObjectNotFound    = "ObjectNotFoundError"
+	ErrorNameObjectChanged     = "ObjectChangedError"
+	ErrorNameInvalidInvocation = "InvalidInvocationError"
+)
+
+// TransientError is a failure worth retrying: S3 throttling (503 SlowDown), S3 5xx, a dropped connection.
+type TransientError struct {
+	Op  string // what was being done, e.g. "get incoming/sales/a.csv"
+	Err error
+}
+
+func (e *TransientError) Error() string { return "transient: " + e.Op + ": " + e.Err.Error() }
+func (e *TransientError) Unwrap() error { return e.Err }
+
+// ObjectNotFoundError means the object (or the version the event named) no longer exists. Not retryable.
+type ObjectNotFoundError struct {
+	Bucket, Key string
+}
+
+func (e *ObjectNotFoundError) Error() string {
+	return "object not found: s3://" + e.Bucket + "/" + e.Key
+}
+
+// ObjectChangedError means the object was overwritten after the event: its ETag no longer matches the
+// one the event named. Not retryable; the newer version has an event and an execution of its own.
+type ObjectChangedError struct {
+	Bucket, Key, WantETag string
+}
+
+func (e *ObjectChangedError) Error() string {
+	return "object changed since the event: s3://" + e.Bucket + "/" + e.Key + " no longer has ETag " + e.WantETag
+}
+
+// InvalidInvocationError means the task's input is not what the state machine should send (missing bucket
+// or key, unknown action). Not retryable: it is a bug in the state machine or a hand-started execution.
+type InvalidInvocationError struct {
+	Reason string
+}
+
+func (e *InvalidInvocationError) Error() string { return "invalid invocation: " + e.Reason }
