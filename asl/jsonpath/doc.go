@@ -1,0 +1,56 @@
+// Package jsonpath implements the data-flow language of the Amazon States
+// Language in JSONPath mode: paths, reference paths, payload templates,
+// the context object, workflow variables and the 18 intrinsic functions.
+//
+// # Contract
+//
+// JSON values are Go values as produced by encoding/json with
+// Decoder.UseNumber: map[string]any, []any, string, json.Number, bool and
+// nil. Values passed in are never mutated; results may share unchanged
+// sub-values with the inputs (copy-on-write), so callers must treat every
+// value as immutable. Compiled values (*Path, *Template, *Intrinsic) are
+// immutable and safe for concurrent use.
+//
+// Paths (Compile) follow the JsonPath dialect Step Functions uses
+// (https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html):
+// "$" is the state input, "$$" the context object and "$name" a workflow
+// variable (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html).
+// Segments are ".name", "['name']", "[n]" (negative counts from the end),
+// "[*]"/".*", "[a,b]", "[start:end:step]", "..name" (deep scan),
+// "[?(filter)]" and a trailing ".length()". A definite path (no wildcard,
+// slice, union, filter or deep scan) yields one value or an error; an
+// indefinite path yields a []any of every match, possibly empty, and never
+// fails for a missing field.
+//
+// Errors at evaluation time are *Error values carrying an ASL error name.
+// A definite path that matches nothing returns an *Error named
+// States.Runtime whose cause follows AWS ("Invalid path '$.a' : No results
+// for path: $['a']") and which matches ErrPathNotFound with errors.Is; a
+// Template reports the field, as AWS does ("The JSONPath '$.a' specified
+// for the field 'b.$' could not be found in the input '{}'"). A failing
+// intrinsic function returns States.Runtime with the cause "Invalid
+// arguments in States.X" (AWS reports intrinsic failures as
+// States.Runtime) and matches ErrIntrinsic.
+//
+// Reference paths (CompileReference) name a single node: only field and
+// index segments. Set applies ResultPath semantics: missing objects along
+// the path are created, an existing non-object (or an index that is out of
+// range) yields States.ResultPathMatchFailure.
+//
+// Templates (CompileTemplate) are the Parameters, ResultSelector,
+// ItemSelector and Assign payload templates: a key ending in ".$" takes a
+// path or an intrinsic function call; everything else is copied as is.
+//
+// Intrinsic functions follow
+// https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html.
+// Where the documentation and recorded AWS behaviour disagree (AWS
+// truncates fractional arguments of ArrayPartition, ArrayRange,
+// ArrayGetItem and MathRandom, and splits strings on any character of the
+// delimiter, dropping empty tokens), the package follows AWS. Randomness
+// for States.UUID and unseeded States.MathRandom comes from Scope.Random;
+// when it is nil a crypto/rand source is used.
+//
+// Known differences: Go maps do not keep key order, so wildcards and deep
+// scans over objects and JSON text produced by States.JsonToString visit
+// keys in sorted order where AWS keeps document order.
+package jsonpath

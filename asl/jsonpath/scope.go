@@ -1,0 +1,12 @@
+package jsonpath
+
+// Scope is what an expression is evaluated against.
+type Scope struct {
+	Input   any                           // what "$" means
+	Context any                           // what "$$" means (the context object)
+	Var     func(name string) (any, bool) // what "$name" means (variables); nil = none defined
+	// Random supplies randomness for States.UUID and unseeded
+	// States.MathRandom. Nil means crypto/rand. Inject a deterministic
+	// source in tests.
+	Random func() uint64
+}

@@ -1,0 +1,196 @@
+package jsonpath
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Template is a compiled payload template (Parameters, ResultSelector,
+// ItemSelector, Assign): an object whose keys ending in ".$" take a path
+// or an intrinsic function call, recursively through objects and arrays;
+// every other value is copied as is
+// (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html).
+// It is immutable and safe for concurrent use.
+type Template struct {
+	root tnode
+}
+
+type tkind uint8
+
+const (
+	tStatic tkind = iota
+	tObject
+	tArray
+	tPath
+	tIntrinsic
+)
+
+type tnode struct {
+	kind   tkind
+	static any
+	fields []tfield
+	items  []tnode
+	path   *Path
+	fn     *Intrinsic
+	field  string // the ".$" key a path or call came from
+}
+
+type tfield struct {
+	key  string
+	node tnode
+}
+
+// CompileTemplate compiles a payload template. Errors name the offending
+// field: a ".$" value that is not a string, not a valid path and not a
+// valid intrinsic call is a *FieldError with AWS's message; two keys that
+// are equal once ".$" is stripped are an error too.
+func CompileTemplate(tmpl any) (*Template, error) {
+	n, err := compileNode(tmpl, "")
+	if err != nil {
+		return nil, err
+	}
+	return &Template{root: n}, nil
+}
+
+func compileNode(v any, where string) (tnode, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		n := tnode{kind: tObject, fields: make([]tfield, 0, len(x))}
+		dynamic := false
+		for _, k := range sortedKeys(x) {
+			val := x[k]
+			if name, ok := strings.CutSuffix(k, ".$"); ok {
+				if _, dup := x[name]; dup {
+					return tnode{}, fmt.Errorf("template field %q: the field %q appears both with and without the \".$\" suffix", where+"/"+k, name)
+				}
+				s, ok := val.(string)
+				if !ok {
+					return tnode{}, &FieldError{Field: k, Err: fmt.Errorf("the value of %q must be a string, not %s", k, typeName(val))}
+				}
+				d, err := compileDynamic(s, k)
+				if err != nil {
+					return tnode{}, err
+				}
+				n.fields = append(n.fields, tfield{key: name, node: d})
+				dynamic = true
+				continue
+			}
+			c, err := compileNode(val, where+"/"+k)
+			if err != nil {
+				return tnode{}, err
+			}
+			if c.kind != tStatic {
+				dynamic = true
+			}
+			n.fields = append(n.fields, tfield{key: k, node: c})
+		}
+		if !dynamic {
+			return tnode{kind: tStatic, static: v}, nil
+		}
+		return n, nil
+	case []any:
+		n := tnode{kind: tArray, items: make([]tnode, len(x))}
+		dynamic := false
+		for i, e := range x {
+			c, err := compileNode(e, fmt.Sprintf("%s[%d]", where, i))
+			if err != nil {
+				return tnode{}, err
+			}
+			if c.kind != tStatic {
+				dynamic = true
+			}
+			n.items[i] = c
+		}
+		if !dynamic {
+			return tnode{kind: tStatic, static: v}, nil
+		}
+		return n, nil
+	}
+	return tnode{kind: tStatic, static: v}, nil
+}
+
+func compileDynamic(s, field string) (tnode, error) {
+	if IsIntrinsic(s) {
+		fn, err := CompileIntrinsic(s)
+		if err != nil {
+			return tnode{}, &FieldError{Field: field, Err: err}
+		}
+		return tnode{kind: tIntrinsic, fn: fn, field: field}, nil
+	}
+	p, err := Compile(s)
+	if err != nil {
+		return tnode{}, &FieldError{Field: field, Err: err}
+	}
+	return tnode{kind: tPath, path: p, field: field}, nil
+}
+
+// IsStatic reports whether the template holds no path and no call, so
+// that Eval always returns the same value.
+func (t *Template) IsStatic() bool { return t.root.kind == tStatic }
+
+// Eval builds the payload. A path that names nothing fails with an *Error
+// named States.Runtime (matching ErrPathNotFound) whose cause names the
+// field as AWS does; intrinsic failures are returned as they are.
+func (t *Template) Eval(s *Scope) (any, error) { return t.root.eval(s) }
+
+func (n *tnode) eval(s *Scope) (any, error) {
+	switch n.kind {
+	case tStatic:
+		return n.static, nil
+	case tObject:
+		out := make(map[string]any, len(n.fields))
+		for i := range n.fields {
+			f := &n.fields[i]
+			v, err := f.node.eval(s)
+			if err != nil {
+				return nil, err
+			}
+			out[f.key] = v
+		}
+		return out, nil
+	case tArray:
+		out := make([]any, len(n.items))
+		for i := range n.items {
+			v, err := n.items[i].eval(s)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	case tPath:
+		v, err := n.path.Eval(s)
+		if err != nil {
+			return nil, n.fieldError(err, s)
+		}
+		return v, nil
+	case tIntrinsic:
+		v, err := n.fn.Eval(s)
+		if err != nil {
+			return nil, n.fieldError(err, s)
+		}
+		return v, nil
+	}
+	return nil, nil
+}
+
+// fieldError rewrites a path failure in AWS's words for template fields:
+// "The JSONPath '$.a' specified for the field 'b.$' could not be found in
+// the input '{...}'".
+func (n *tnode) fieldError(err error, s *Scope) error {
+	var e *Error
+	if !errors.As(err, &e) || !errors.Is(err, ErrPathNotFound) {
+		return err
+	}
+	in := s.Input
+	if strings.HasPrefix(e.Path, "$$") {
+		in = s.Context
+	}
+	return &Error{
+		Name:  ErrNameRuntime,
+		Cause: "The JSONPath '" + e.Path + "' specified for the field '" + n.field + "' could not be found in the input '" + jsonText(in) + "'",
+		Path:  e.Path,
+		kind:  ErrPathNotFound,
+	}
+}
