@@ -1,0 +1,150 @@
+package schema
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func column(t *testing.T, js string) *Column {
+	t.Helper()
+	s, err := Parse([]byte(`{"name":"t","columns":[` + js + `]}`))
+	if err != nil {
+		t.Fatalf("schema %s: %v", js, err)
+	}
+	return &s.Columns[0]
+}
+
+func text(s string) Raw { return Raw{Kind: RawText, Text: s} }
+
+func TestCoerce(t *testing.T) {
+	const (
+		str     = `{"name":"c","type":"string"}`
+		integer = `{"name":"c","type":"integer"}`
+		number  = `{"name":"c","type":"number"}`
+		boolean = `{"name":"c","type":"boolean"}`
+		date    = `{"name":"c","type":"date"}`
+		ts      = `{"name":"c","type":"timestamp"}`
+	)
+	tests := []struct {
+		name     string
+		column   string
+		raw      Raw
+		want     Value
+		wantCode string
+	}{
+		{"string trimmed", str, text("  hi there \t"), Value{Kind: KindString, Str: "hi there"}, ""},
+		{"string unicode", str, text("żółw"), Value{Kind: KindString, Str: "żółw"}, ""},
+		{"string from json number", str, Raw{Kind: RawNumber, Text: "1"}, Value{}, CodeType},
+		{"composite", str, Raw{Kind: RawComposite}, Value{}, CodeType},
+		{"empty not nullable", str, text("   "), Value{}, CodeNull},
+		{"null not nullable", integer, Raw{Kind: RawNull}, Value{}, CodeNull},
+		{"empty nullable", `{"name":"c","type":"integer","nullable":true}`, text(""), Value{}, ""},
+		{"missing optional", str, Raw{Kind: RawMissing}, Value{}, ""},
+		{"missing required", `{"name":"c","type":"string","required":true,"nullable":true}`, Raw{Kind: RawMissing}, Value{}, CodeRequired},
+		{"integer", integer, text(" -0042 "), Value{Kind: KindInteger, Int: -42}, ""},
+		{"integer plus", integer, text("+7"), Value{Kind: KindInteger, Int: 7}, ""},
+		{"integer max", integer, text("9223372036854775807"), Value{Kind: KindInteger, Int: 9223372036854775807}, ""},
+		{"integer overflow", integer, text("9223372036854775808"), Value{}, CodeType},
+		{"integer json", integer, Raw{Kind: RawNumber, Text: "12"}, Value{Kind: KindInteger, Int: 12}, ""},
+		{"integer fraction", integer, Raw{Kind: RawNumber, Text: "1.0"}, Value{}, CodeType},
+		{"integer underscore", integer, text("1_000"), Value{}, CodeType},
+		{"integer bare sign", integer, text("-"), Value{}, CodeType},
+		{"integer bool", integer, Raw{Kind: RawBool, Text: "true"}, Value{}, CodeType},
+		{"number", number, text("-2.50"), Value{Kind: KindNumber, Float: -2.5}, ""},
+		{"number leading dot", number, text(".5"), Value{Kind: KindNumber, Float: 0.5}, ""},
+		{"number exponent", number, Raw{Kind: RawNumber, Text: "6.02e23"}, Value{Kind: KindNumber, Float: 6.02e23}, ""},
+		{"number nan", number, text("NaN"), Value{}, CodeType},
+		{"number inf", number, text("Inf"), Value{}, CodeType},
+		{"number hex", number, text("0x10"), Value{}, CodeType},
+		{"number overflow", number, text("1e400"), Value{}, CodeType},
+		{"number bad exponent", number, text("1e"), Value{}, CodeType},
+		{"number dot only", number, text("."), Value{}, CodeType},
+		{"boolean", boolean, text("TRUE"), Value{Kind: KindBoolean, Bool: true}, ""},
+		{"boolean json false", boolean, Raw{Kind: RawBool, Text: "false"}, Value{Kind: KindBoolean}, ""},
+		{"boolean yes", boolean, text("yes"), Value{}, CodeType},
+		{"boolean one", boolean, Raw{Kind: RawNumber, Text: "1"}, Value{}, CodeType},
+		{"date", date, text("2024-02-29"), Value{Kind: KindDate, Str: "2024-02-29", Int: 19782}, ""},
+		{"date not leap", date, text("2023-02-29"), Value{}, CodeType},
+		{"date short", date, text("2024-2-9"), Value{}, CodeType},
+		{"date with time", date, text("2024-02-09T00:00:00Z"), Value{}, CodeType},
+		{"timestamp utc", ts, text("2024-03-01T09:30:00Z"), Value{Kind: KindTimestamp, Str: "2024-03-01T09:30:00Z", Int: 1709285400}, ""},
+		{"timestamp offset", ts, text("2024-03-01 10:30:00+01:00"), Value{Kind: KindTimestamp, Str: "2024-03-01T09:30:00Z", Int: 1709285400}, ""},
+		{"timestamp basic offset", ts, text("2024-03-01t04:00:00-0530"), Value{Kind: KindTimestamp, Str: "2024-03-01T09:30:00Z", Int: 1709285400}, ""},
+		{"timestamp hour offset", ts, text("2024-03-01T11:30:00+02"), Value{Kind: KindTimestamp, Str: "2024-03-01T09:30:00Z", Int: 1709285400}, ""},
+		{"timestamp no zone", ts, text("2024-03-01T09:30"), Value{Kind: KindTimestamp, Str: "2024-03-01T09:30:00Z", Int: 1709285400}, ""},
+		{"timestamp fraction", ts, text("2024-03-01T09:30:00,120Z"), Value{Kind: KindTimestamp, Str: "2024-03-01T09:30:00.12Z", Int: 1709285400, Nano: 120000000}, ""},
+		{"timestamp day change", ts, text("2024-01-01T00:30:00+01:00"), Value{Kind: KindTimestamp, Str: "2023-12-31T23:30:00Z", Int: 1704065400}, ""},
+		{"timestamp ten digits", ts, text("2024-03-01T09:30:00.1234567890Z"), Value{}, CodeType},
+		{"timestamp hour 24", ts, text("2024-03-01T24:00:00Z"), Value{}, CodeType},
+		{"timestamp bad zone", ts, text("2024-03-01T09:30:00+1"), Value{}, CodeType},
+		{"timestamp date only", ts, text("2024-03-01"), Value{}, CodeType},
+		{"timestamp year overflow", ts, text("9999-12-31T23:00:00-02:00"), Value{}, CodeType},
+		{"enum", `{"name":"c","type":"string","enum":["a","b"]}`, text("c"), Value{}, CodeEnum},
+		{"enum ok", `{"name":"c","type":"string","enum":["a","b"]}`, text(" b"), Value{Kind: KindString, Str: "b"}, ""},
+		{"min", `{"name":"c","type":"integer","min":1}`, text("0"), Value{}, CodeMin},
+		{"max", `{"name":"c","type":"number","max":1.5}`, text("1.50001"), Value{}, CodeMax},
+		{"max equal", `{"name":"c","type":"number","max":1.5}`, text("1.5"), Value{Kind: KindNumber, Float: 1.5}, ""},
+		{"date min", `{"name":"c","type":"date","min":"2020-01-01"}`, text("2019-12-31"), Value{}, CodeMin},
+		{"timestamp max", `{"name":"c","type":"timestamp","max":"2024-01-01T00:00:00Z"}`, text("2024-01-01T00:00:00.000000001Z"), Value{}, CodeMax},
+		{"timestamp max across zone", `{"name":"c","type":"timestamp","max":"2024-01-01T00:00:00Z"}`, text("2024-01-01T00:30:00+01:00"), Value{Kind: KindTimestamp, Str: "2023-12-31T23:30:00Z", Int: 1704065400}, ""},
+		{"pattern anchored", `{"name":"c","type":"string","pattern":"[A-Z]+"}`, text("ABc"), Value{}, CodePattern},
+		{"pattern", `{"name":"c","type":"string","pattern":"[A-Z]+"}`, text("ABC"), Value{Kind: KindString, Str: "ABC"}, ""},
+		{"max length runes", `{"name":"c","type":"string","maxLength":4}`, text("żółw"), Value{Kind: KindString, Str: "żółw"}, ""},
+		{"max length", `{"name":"c","type":"string","maxLength":3}`, text("żółw"), Value{}, CodeMaxLength},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := column(t, tt.column).Coerce(tt.raw)
+			var gotCode string
+			if err != nil {
+				var ve *ValueError
+				if !errors.As(err, &ve) {
+					t.Fatalf("Coerce(%+v): error %v is not a *ValueError", tt.raw, err)
+				}
+				gotCode = ve.Code
+			}
+			if gotCode != tt.wantCode {
+				t.Fatalf("Coerce(%+v): got code %q (%v), want %q", tt.raw, gotCode, err, tt.wantCode)
+			}
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("Coerce(%+v) (-got +want):\n%s", tt.raw, diff)
+			}
+		})
+	}
+}
+
+func TestAppendJSON(t *testing.T) {
+	tests := []struct {
+		v    Value
+		want string
+	}{
+		{Value{}, `null`},
+		{Value{Kind: KindString, Str: "a\"b\\c\n\x01ż"}, `"a\"b\\c\n\u0001ż"`},
+		{Value{Kind: KindInteger, Int: -9223372036854775808}, `-9223372036854775808`},
+		{Value{Kind: KindNumber, Float: 1e21}, `1e+21`},
+		{Value{Kind: KindNumber, Float: 0.1}, `0.1`},
+		{Value{Kind: KindBoolean, Bool: true}, `true`},
+		{Value{Kind: KindDate, Str: "2024-01-02"}, `"2024-01-02"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := string(tt.v.AppendJSON(nil)); got != tt.want {
+				t.Errorf("AppendJSON: got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompare(t *testing.T) {
+	ts := column(t, `{"name":"c","type":"timestamp"}`)
+	a, _ := ts.Coerce(text("2024-01-01T00:00:00.5Z"))
+	b, _ := ts.Coerce(text("2024-01-01T00:00:00.25Z"))
+	got := []int{Compare(a, b), Compare(b, a), Compare(a, a), Compare(Value{}, a),
+		Compare(Value{Kind: KindBoolean}, Value{Kind: KindBoolean, Bool: true})}
+	want := []int{1, -1, 0, -1, -1}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Compare (-got +want):\n%s", diff)
+	}
+}

@@ -1,0 +1,166 @@
+package schema
+
+import (
+	"cmp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// RawKind says how a value appeared in the source object.
+type RawKind uint8
+
+// Raw value kinds.
+const (
+	RawMissing   RawKind = iota // the column is absent: not in the CSV header, or not a member of the JSON record
+	RawNull                     // JSON null
+	RawText                     // a CSV field or a JSON string (Text is the decoded string)
+	RawNumber                   // a JSON number (Text is its literal)
+	RawBool                     // a JSON true or false (Text is "true" or "false")
+	RawComposite                // a JSON object or array (Text is empty: never acceptable)
+)
+
+// Raw is one value as read from an object, before coercion.
+type Raw struct {
+	Kind RawKind
+	Text string
+}
+
+// Kind is the kind of a coerced value: null or the column's type.
+type Kind uint8
+
+// Value kinds.
+const (
+	KindNull Kind = iota
+	KindString
+	KindInteger
+	KindNumber
+	KindBoolean
+	KindDate
+	KindTimestamp
+)
+
+// Value is a coerced value. Only the fields of its Kind are set.
+type Value struct {
+	Kind  Kind
+	Str   string  // KindString: the trimmed text; KindDate, KindTimestamp: the normalised text
+	Int   int64   // KindInteger: the value; KindDate: days since 1970-01-01; KindTimestamp: Unix seconds
+	Nano  int32   // KindTimestamp: nanoseconds within the second
+	Float float64 // KindNumber
+	Bool  bool    // KindBoolean
+}
+
+// Text returns the value's canonical text: the string itself, the shortest decimal form of a number,
+// "true" or "false", the normalised date or timestamp, and "" for null.
+func (v Value) Text() string {
+	switch v.Kind {
+	case KindString, KindDate, KindTimestamp:
+		return v.Str
+	case KindInteger:
+		return strconv.FormatInt(v.Int, 10)
+	case KindNumber:
+		return strconv.FormatFloat(v.Float, 'g', -1, 64)
+	case KindBoolean:
+		return strconv.FormatBool(v.Bool)
+	}
+	return ""
+}
+
+// Any returns the value as a Go value that encoding/json writes as the same JSON value AppendJSON does:
+// nil, string, int64, float64 or bool.
+func (v Value) Any() any {
+	switch v.Kind {
+	case KindString, KindDate, KindTimestamp:
+		return v.Str
+	case KindInteger:
+		return v.Int
+	case KindNumber:
+		return v.Float
+	case KindBoolean:
+		return v.Bool
+	}
+	return nil
+}
+
+// AppendJSON appends the value as a JSON value: null, a string (string, date, timestamp), a number or a
+// boolean. Numbers use the shortest form that reads back to the same float64.
+func (v Value) AppendJSON(dst []byte) []byte {
+	switch v.Kind {
+	case KindString, KindDate, KindTimestamp:
+		return AppendJSONString(dst, v.Str)
+	case KindInteger:
+		return strconv.AppendInt(dst, v.Int, 10)
+	case KindNumber:
+		return strconv.AppendFloat(dst, v.Float, 'g', -1, 64)
+	case KindBoolean:
+		return strconv.AppendBool(dst, v.Bool)
+	}
+	return append(dst, "null"...)
+}
+
+// AppendJSONString appends s as a JSON string. s must be valid UTF-8 (as every value the readers yield is).
+func AppendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// Compare orders two values of the same column: null first, then by value (false before true; dates and
+// timestamps in time order; strings by bytes).
+func Compare(a, b Value) int {
+	if a.Kind != b.Kind {
+		return cmp.Compare(a.Kind, b.Kind)
+	}
+	switch a.Kind {
+	case KindString:
+		return strings.Compare(a.Str, b.Str)
+	case KindInteger, KindDate:
+		return cmp.Compare(a.Int, b.Int)
+	case KindNumber:
+		return cmp.Compare(a.Float, b.Float)
+	case KindBoolean:
+		switch {
+		case a.Bool == b.Bool:
+			return 0
+		case a.Bool:
+			return 1
+		}
+		return -1
+	case KindTimestamp:
+		if c := cmp.Compare(a.Int, b.Int); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Nano, b.Nano)
+	}
+	return 0
+}
+
+// runeCountAtMost reports whether s has at most n code points, without counting past n.
+func runeCountAtMost(s string, n int) bool {
+	if len(s) <= n {
+		return true
+	}
+	return utf8.RuneCountInString(s) <= n
+}
