@@ -298,7 +298,9 @@ func (p *parser) indexOrSlice() (segment, error) {
 	return seg, nil
 }
 
-// quoted parses a '...' or "..." name; a backslash escapes the next byte.
+// quoted parses a '...' or "..." name. A backslash escapes the quote
+// character and itself; before any other character it is kept (AWS
+// resolves $['Test\""Name"'] to the key Test\""Name").
 func (p *parser) quoted() (string, error) {
 	q := p.peek()
 	p.pos++
@@ -313,6 +315,9 @@ func (p *parser) quoted() (string, error) {
 			p.pos++
 			return b.String(), nil
 		case c == '\\' && p.pos+1 < len(p.src):
+			if e := p.src[p.pos+1]; e != q && e != '\\' {
+				b.WriteByte(c)
+			}
 			b.WriteByte(p.src[p.pos+1])
 			p.pos += 2
 		default:

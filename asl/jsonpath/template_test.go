@@ -1,0 +1,163 @@
+package jsonpath
+
+import (
+	"errors"
+	"testing"
+)
+
+// Parameters examples from
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
+func TestTemplateEval(t *testing.T) {
+	input := mustJSON(t, `{"comment": "Example for Parameters.", "product": {"details": {"color": "blue", "size": "small", "material": "cotton"}, "availability": "in stock", "sku": "2317", "cost": "$23"}}`)
+	ctx := mustJSON(t, `{"Execution": {"Id": "arn:exec:1"}, "Map": {"Item": {"Value": "Pikachu", "Index": 1}}}`)
+	scope := &Scope{Input: input, Context: ctx, Var: func(n string) (any, bool) {
+		v, ok := map[string]any{"AnswerTemplate": "It's {}!", "Question": "Who's that Pokemon?"}[n]
+		return v, ok
+	}}
+	tests := []struct {
+		name, tmpl, want string
+	}{
+		{"doc example", `{"comment": "Selecting what I care about.", "MyDetails": {"size.$": "$.product.details.size", "exists.$": "$.product.availability", "StaticValue": "foo"}}`,
+			`{"comment": "Selecting what I care about.", "MyDetails": {"size": "small", "exists": "in stock", "StaticValue": "foo"}}`},
+		{"context object", `{"id.$": "$$.Execution.Id", "all.$": "$$"}`, `{"id": "arn:exec:1", "all": {"Execution": {"Id": "arn:exec:1"}, "Map": {"Item": {"Value": "Pikachu", "Index": 1}}}}`},
+		{"variables and intrinsic", `{"AnnouncePokemon.$": "States.Format($AnswerTemplate, $$.Map.Item.Value)", "Question.$": "$Question"}`,
+			`{"AnnouncePokemon": "It's Pikachu!", "Question": "Who's that Pokemon?"}`},
+		{"arrays recurse", `{"list": [1, {"a.$": "$.product.sku"}, [{"b.$": "$.product.cost"}]]}`, `{"list": [1, {"a": "2317"}, [{"b": "$23"}]]}`},
+		{"indefinite path gives an array", `{"vals.$": "$.product.details.*"}`, `{"vals": ["blue", "cotton", "small"]}`},
+		{"static values pass through", `{"n": null, "b": false, "x": 1.50, "s": "$.not.a.path", "o": {}}`, `{"n": null, "b": false, "x": 1.5, "s": "$.not.a.path", "o": {}}`},
+		{"non-object template", `[1, 2]`, `[1, 2]`},
+		{"whole input", `{"in.$": "$"}`, `{"in": {"comment": "Example for Parameters.", "product": {"details": {"color": "blue", "size": "small", "material": "cotton"}, "availability": "in stock", "sku": "2317", "cost": "$23"}}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmpl, err := CompileTemplate(mustJSON(t, tt.tmpl))
+			if err != nil {
+				t.Fatalf("CompileTemplate: %v", err)
+			}
+			got, err := tmpl.Eval(scope)
+			if err != nil {
+				t.Fatalf("Eval: %v", err)
+			}
+			if want := mustJSON(t, tt.want); !sameJSON(got, want) {
+				t.Errorf("Eval = %s, want %s", jsonText(got), jsonText(want))
+			}
+		})
+	}
+}
+
+func TestTemplateStatic(t *testing.T) {
+	static := mustJSON(t, `{"a": {"b": [1, 2]}, "c": "d"}`)
+	tmpl, err := CompileTemplate(static)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tmpl.IsStatic() {
+		t.Errorf("IsStatic() = false for a template without paths")
+	}
+	dyn, err := CompileTemplate(mustJSON(t, `{"a": {"b.$": "$"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dyn.IsStatic() {
+		t.Errorf("IsStatic() = true for a template with a path")
+	}
+}
+
+// A missing path names the field and the input as AWS does.
+func TestTemplateEvalNotFound(t *testing.T) {
+	tests := []struct {
+		name, tmpl, input, wantCause string
+	}{
+		{"path", `{"x": {"parsed.$": "$.missing"}}`, `{"a":1}`,
+			`The JSONPath '$.missing' specified for the field 'parsed.$' could not be found in the input '{"a":1}'`},
+		{"path in an intrinsic", `{"v.$": "States.ArrayPartition($.missing, 2)"}`, `{}`,
+			`The JSONPath '$.missing' specified for the field 'v.$' could not be found in the input '{}'`},
+		{"undefined variable", `{"v.$": "$nope"}`, `{}`,
+			`The JSONPath '$nope' specified for the field 'v.$' could not be found in the input '{}'`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmpl, err := CompileTemplate(mustJSON(t, tt.tmpl))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tmpl.Eval(&Scope{Input: mustJSON(t, tt.input)})
+			var e *Error
+			if !errors.As(err, &e) || !errors.Is(err, ErrPathNotFound) {
+				t.Fatalf("Eval = %v, %v; want a path-not-found *Error", got, err)
+			}
+			if e.Name != "States.Runtime" || e.Cause != tt.wantCause {
+				t.Errorf("error = %s / %q, want States.Runtime / %q", e.Name, e.Cause, tt.wantCause)
+			}
+		})
+	}
+	// Intrinsic failures pass through unchanged.
+	tmpl, err := CompileTemplate(mustJSON(t, `{"v.$": "States.ArrayLength('x')"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tmpl.Eval(&Scope{}); !errors.Is(err, ErrIntrinsic) {
+		t.Errorf("Eval error = %v, want ErrIntrinsic", err)
+	}
+}
+
+// The recorded CreateStateMachine failures of the conformance set reject
+// these with "The value for the field 'parsed.$' must be a valid JSONPath
+// or a valid intrinsic function call".
+func TestCompileTemplateErrors(t *testing.T) {
+	tests := []struct {
+		name, tmpl, field string
+	}{
+		{"illegal escape", `{"parsed.$": "States.StringToJson('{\"text\":\"An \\\"escaped double quote\\\" here\"}')"}`, "parsed.$"},
+		{"illegal escape 2", `{"parsed.$": "States.Format('He said, \\\"Hello, {}!\\\"', 'Test \\\"Name\\\" Here')"}`, "parsed.$"},
+		{"not a path", `{"a": {"b.$": "hello"}}`, "b.$"},
+		{"bad path", `{"b.$": "$.a["}`, "b.$"},
+		{"not a string", `{"b.$": 1}`, "b.$"},
+		{"nested in array", `{"l": [{"b.$": "$$$"}]}`, "b.$"},
+		{"unknown function", `{"b.$": "States.Nope()"}`, "b.$"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := CompileTemplate(mustJSON(t, tt.tmpl))
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("CompileTemplate error = %v, want a *FieldError", err)
+			}
+			if fe.Field != tt.field {
+				t.Errorf("Field = %q, want %q", fe.Field, tt.field)
+			}
+			want := "The value for the field '" + tt.field + "' must be a valid JSONPath or a valid intrinsic function call"
+			if fe.Error() != want {
+				t.Errorf("Error() = %q, want %q", fe.Error(), want)
+			}
+		})
+	}
+	if _, err := CompileTemplate(mustJSON(t, `{"a": 1, "a.$": "$"}`)); err == nil {
+		t.Errorf("duplicate field after stripping .$: no error")
+	}
+}
+
+// Eval returns fresh containers for dynamic parts and never mutates input.
+func TestTemplateEvalDoesNotMutate(t *testing.T) {
+	input := mustJSON(t, `{"a": {"b": 1}}`)
+	before := jsonText(input)
+	tmpl, err := CompileTemplate(mustJSON(t, `{"x.$": "$.a", "y": {"z.$": "$.a.b"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := tmpl.Eval(&Scope{Input: input})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.(map[string]any)["y"].(map[string]any)["z"] = "changed"
+	second, err := tmpl.Eval(&Scope{Input: input})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := jsonText(second); got != `{"x":{"b":1},"y":{"z":1}}` {
+		t.Errorf("second Eval = %s", got)
+	}
+	if jsonText(input) != before {
+		t.Errorf("input mutated")
+	}
+}
