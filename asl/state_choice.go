@@ -38,8 +38,9 @@ type ChoiceRule struct {
 	Or  []ChoiceRule
 	Not *ChoiceRule
 
-	// Condition is the JSONata expression "{% ... %}".
-	Condition string
+	// Condition is the JSONata expression "{% ... %}" or a constant
+	// boolean; nil is absent.
+	Condition any
 
 	Next   string
 	Assign map[string]any

@@ -2,15 +2,15 @@ package asl
 
 // Map runs a state machine for each item of an array (or, in distributed
 // mode, of a data set read by ItemReader). Exactly one of ItemProcessor and
-// its older form Iterator is set.
+// its older name Iterator is set.
 // https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
 type Map struct {
 	Comment       string
 	QueryLanguage QueryLanguage
 
 	ItemProcessor *ItemProcessor
-	// Iterator is the deprecated form of ItemProcessor.
-	Iterator *Branch
+	// Iterator is the deprecated name of ItemProcessor.
+	Iterator *ItemProcessor
 
 	// JSONPath fields.
 	InputPath    Path

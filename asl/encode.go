@@ -1,0 +1,583 @@
+package asl
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
+)
+
+// object writes a JSON object with its members in the order they are added.
+// Absent values (empty strings, absent Paths, nil) are skipped by the typed
+// adders, so each state's encoder reads as a list of its fields.
+type object struct {
+	buf bytes.Buffer
+	n   int
+	err error
+}
+
+func (o *object) key(k string) {
+	if o.n == 0 {
+		o.buf.WriteByte('{')
+	} else {
+		o.buf.WriteByte(',')
+	}
+	o.n++
+	writeString(&o.buf, k)
+	o.buf.WriteByte(':')
+}
+
+func (o *object) raw(k string, b []byte) {
+	o.key(k)
+	o.buf.Write(b)
+}
+
+// value adds any JSON value; nil is skipped.
+func (o *object) value(k string, v any) {
+	if v == nil {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		if o.err == nil {
+			o.err = err
+		}
+		return
+	}
+	o.raw(k, b)
+}
+
+func (o *object) str(k, v string) {
+	if v == "" {
+		return
+	}
+	o.key(k)
+	writeString(&o.buf, v)
+}
+
+func (o *object) boolean(k string, v bool) {
+	if v {
+		o.raw(k, []byte("true"))
+	}
+}
+
+func (o *object) path(k string, p Path) {
+	switch p.kind {
+	case pathNull:
+		o.raw(k, []byte("null"))
+	case pathSet:
+		o.key(k)
+		writeString(&o.buf, p.expr)
+	}
+}
+
+func (o *object) intPtr(k string, v *int) {
+	if v != nil {
+		o.raw(k, strconv.AppendInt(nil, int64(*v), 10))
+	}
+}
+
+func (o *object) floatPtr(k string, v *float64) {
+	if v != nil {
+		o.value(k, *v)
+	}
+}
+
+func (o *object) intExpr(k string, v *IntExpr) {
+	switch {
+	case v == nil:
+	case v.Expr != "":
+		o.str(k, v.Expr)
+	default:
+		o.raw(k, strconv.AppendInt(nil, int64(v.Value), 10))
+	}
+}
+
+func (o *object) numExpr(k string, v *NumExpr) {
+	switch {
+	case v == nil:
+	case v.Expr != "":
+		o.str(k, v.Expr)
+	default:
+		o.value(k, v.Value)
+	}
+}
+
+// assign adds an Assign map; nil is absent, an empty map is {}.
+func (o *object) assign(k string, m map[string]any) {
+	if m != nil {
+		o.value(k, m)
+	}
+}
+
+// marshaler adds a nested value written by its own encoder.
+func (o *object) marshaler(k string, m json.Marshaler) {
+	b, err := m.MarshalJSON()
+	if err != nil {
+		if o.err == nil {
+			o.err = err
+		}
+		return
+	}
+	o.raw(k, b)
+}
+
+func (o *object) bytes() ([]byte, error) {
+	if o.err != nil {
+		return nil, o.err
+	}
+	if o.n == 0 {
+		return []byte("{}"), nil
+	}
+	o.buf.WriteByte('}')
+	return o.buf.Bytes(), nil
+}
+
+// writeString writes s as a JSON string, escaping as encoding/json does
+// but leaving <, > and & readable.
+func writeString(buf *bytes.Buffer, s string) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	buf.Truncate(buf.Len() - 1)
+}
+
+// MarshalJSON writes the definition as ASL JSON, deterministically: see the
+// package documentation for the order of fields and states.
+func (sm StateMachine) MarshalJSON() ([]byte, error) {
+	var o object
+	o.str("Comment", sm.Comment)
+	o.str("QueryLanguage", string(sm.QueryLanguage))
+	o.str("StartAt", sm.StartAt)
+	o.intPtr("TimeoutSeconds", sm.TimeoutSeconds)
+	o.str("Version", sm.Version)
+	o.key("States")
+	states, err := marshalStates(sm.StartAt, sm.States)
+	if err != nil {
+		return nil, err
+	}
+	o.buf.Write(states)
+	return o.bytes()
+}
+
+// MarshalJSON writes the branch as ASL JSON.
+func (b Branch) MarshalJSON() ([]byte, error) {
+	var o object
+	o.str("Comment", b.Comment)
+	o.str("StartAt", b.StartAt)
+	o.key("States")
+	states, err := marshalStates(b.StartAt, b.States)
+	if err != nil {
+		return nil, err
+	}
+	o.buf.Write(states)
+	return o.bytes()
+}
+
+// MarshalJSON writes the item processor as ASL JSON.
+func (p ItemProcessor) MarshalJSON() ([]byte, error) {
+	var o object
+	o.str("Comment", p.Comment)
+	if c := p.ProcessorConfig; c != nil {
+		var pc object
+		pc.str("Mode", string(c.Mode))
+		pc.str("ExecutionType", string(c.ExecutionType))
+		b, _ := pc.bytes()
+		o.raw("ProcessorConfig", b)
+	}
+	o.str("StartAt", p.StartAt)
+	o.key("States")
+	states, err := marshalStates(p.StartAt, p.States)
+	if err != nil {
+		return nil, err
+	}
+	o.buf.Write(states)
+	return o.bytes()
+}
+
+// marshalStates writes a States object in flow order.
+func marshalStates(startAt string, states map[string]State) ([]byte, error) {
+	var o object
+	for _, name := range FlowOrder(startAt, states) {
+		s := states[name]
+		if s == nil {
+			o.raw(name, []byte("null"))
+			continue
+		}
+		m, ok := s.(json.Marshaler)
+		if !ok {
+			continue // every State implements json.Marshaler
+		}
+		o.marshaler(name, m)
+	}
+	return o.bytes()
+}
+
+// FlowOrder lists the names of states in the order a reader follows them:
+// startAt first, then depth-first along each state's transitions (Next,
+// then Choices in order, Default, then Catch in order), then the states no
+// transition reaches, sorted by name. Names that transitions mention but
+// states lacks are left out.
+func FlowOrder(startAt string, states map[string]State) []string {
+	order := make([]string, 0, len(states))
+	seen := make(map[string]bool, len(states))
+	var visit func(name string)
+	visit = func(name string) {
+		if seen[name] {
+			return
+		}
+		s, ok := states[name]
+		if !ok {
+			return
+		}
+		seen[name] = true
+		order = append(order, name)
+		for _, next := range Transitions(s) {
+			visit(next)
+		}
+	}
+	visit(startAt)
+	if len(order) < len(states) {
+		rest := make([]string, 0, len(states)-len(order))
+		for name := range states {
+			if !seen[name] {
+				rest = append(rest, name)
+			}
+		}
+		slices.Sort(rest)
+		order = append(order, rest...)
+	}
+	return order
+}
+
+// Transitions lists the states s can go to next, in order: Next, the Next
+// of each top-level Choice rule, Default, the Next of each Catcher.
+// Duplicates are kept.
+func Transitions(s State) []string {
+	var out []string
+	switch s := s.(type) {
+	case *Choice:
+		for i := range s.Choices {
+			if n := s.Choices[i].Next; n != "" {
+				out = append(out, n)
+			}
+		}
+		if s.Default != "" {
+			out = append(out, s.Default)
+		}
+		return out
+	case *Task:
+		out = appendCatchers(out, s.Next, s.Catch)
+	case *Parallel:
+		out = appendCatchers(out, s.Next, s.Catch)
+	case *Map:
+		out = appendCatchers(out, s.Next, s.Catch)
+	default:
+		if next, _ := s.Transition(); next != "" {
+			out = append(out, next)
+		}
+	}
+	return out
+}
+
+func appendCatchers(out []string, next string, catch []Catcher) []string {
+	if next != "" {
+		out = append(out, next)
+	}
+	for i := range catch {
+		if n := catch[i].Next; n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (o *object) common(t StateType, comment string, ql QueryLanguage) {
+	o.str("Type", string(t))
+	o.str("Comment", comment)
+	o.str("QueryLanguage", string(ql))
+}
+
+func (o *object) end(next string, end bool) {
+	o.str("Next", next)
+	o.boolean("End", end)
+}
+
+func (o *object) retryCatch(retry []Retrier, catch []Catcher) {
+	if retry != nil {
+		o.value("Retry", retry)
+	}
+	if catch != nil {
+		o.value("Catch", catch)
+	}
+}
+
+// MarshalJSON writes the state as ASL JSON.
+func (s *Pass) MarshalJSON() ([]byte, error) {
+	var o object
+	o.common(TypePass, s.Comment, s.QueryLanguage)
+	o.path("InputPath", s.InputPath)
+	o.value("Parameters", s.Parameters)
+	o.value("Result", s.Result)
+	o.path("ResultPath", s.ResultPath)
+	o.path("OutputPath", s.OutputPath)
+	o.value("Output", s.Output)
+	o.assign("Assign", s.Assign)
+	o.end(s.Next, s.End)
+	return o.bytes()
+}
+
+// MarshalJSON writes the state as ASL JSON.
+func (s *Task) MarshalJSON() ([]byte, error) {
+	var o object
+	o.common(TypeTask, s.Comment, s.QueryLanguage)
+	o.str("Resource", s.Resource)
+	if c := s.Credentials; c != nil {
+		var co object
+		co.str("RoleArn", c.RoleArn)
+		co.str("RoleArn.$", c.RoleArnPath)
+		b, _ := co.bytes()
+		o.raw("Credentials", b)
+	}
+	o.path("InputPath", s.InputPath)
+	o.value("Parameters", s.Parameters)
+	o.value("Arguments", s.Arguments)
+	o.intExpr("TimeoutSeconds", s.TimeoutSeconds)
+	o.str("TimeoutSecondsPath", s.TimeoutSecondsPath)
+	o.intExpr("HeartbeatSeconds", s.HeartbeatSeconds)
+	o.str("HeartbeatSecondsPath", s.HeartbeatSecondsPath)
+	o.value("ResultSelector", s.ResultSelector)
+	o.path("ResultPath", s.ResultPath)
+	o.path("OutputPath", s.OutputPath)
+	o.value("Output", s.Output)
+	o.assign("Assign", s.Assign)
+	o.retryCatch(s.Retry, s.Catch)
+	o.end(s.Next, s.End)
+	return o.bytes()
+}
+
+// MarshalJSON writes the state as ASL JSON.
+func (s *Choice) MarshalJSON() ([]byte, error) {
+	var o object
+	o.common(TypeChoice, s.Comment, s.QueryLanguage)
+	o.path("InputPath", s.InputPath)
+	if s.Choices != nil {
+		o.value("Choices", s.Choices)
+	}
+	o.str("Default", s.Default)
+	o.path("OutputPath", s.OutputPath)
+	o.value("Output", s.Output)
+	o.assign("Assign", s.Assign)
+	return o.bytes()
+}
+
+// MarshalJSON writes the rule as ASL JSON.
+func (r ChoiceRule) MarshalJSON() ([]byte, error) {
+	var o object
+	o.str("Comment", r.Comment)
+	o.value("Condition", r.Condition)
+	o.str("Variable", r.Variable)
+	if r.Operator != "" {
+		if r.Value == nil {
+			o.raw(string(r.Operator), []byte("null"))
+		} else {
+			o.value(string(r.Operator), r.Value)
+		}
+	}
+	if r.And != nil {
+		o.value("And", r.And)
+	}
+	if r.Or != nil {
+		o.value("Or", r.Or)
+	}
+	if r.Not != nil {
+		o.value("Not", *r.Not)
+	}
+	o.str("Next", r.Next)
+	o.value("Output", r.Output)
+	o.assign("Assign", r.Assign)
+	return o.bytes()
+}
+
+// MarshalJSON writes the state as ASL JSON.
+func (s *Wait) MarshalJSON() ([]byte, error) {
+	var o object
+	o.common(TypeWait, s.Comment, s.QueryLanguage)
+	o.path("InputPath", s.InputPath)
+	o.intExpr("Seconds", s.Seconds)
+	o.str("SecondsPath", s.SecondsPath)
+	o.str("Timestamp", s.Timestamp)
+	o.str("TimestampPath", s.TimestampPath)
+	o.path("OutputPath", s.OutputPath)
+	o.value("Output", s.Output)
+	o.assign("Assign", s.Assign)
+	o.end(s.Next, s.End)
+	return o.bytes()
+}
+
+// MarshalJSON writes the state as ASL JSON.
+func (s *Succeed) MarshalJSON() ([]byte, error) {
+	var o object
+	o.common(TypeSucceed, s.Comment, s.QueryLanguage)
+	o.path("InputPath", s.InputPath)
+	o.path("OutputPath", s.OutputPath)
+	o.value("Output", s.Output)
+	return o.bytes()
+}
+
+// MarshalJSON writes the state as ASL JSON.
+func (s *Fail) MarshalJSON() ([]byte, error) {
+	var o object
+	o.common(TypeFail, s.Comment, s.QueryLanguage)
+	o.str("Error", s.Error)
+	o.str("ErrorPath", s.ErrorPath)
+	o.str("Cause", s.Cause)
+	o.str("CausePath", s.CausePath)
+	return o.bytes()
+}
+
+// MarshalJSON writes the state as ASL JSON.
+func (s *Parallel) MarshalJSON() ([]byte, error) {
+	var o object
+	o.common(TypeParallel, s.Comment, s.QueryLanguage)
+	o.path("InputPath", s.InputPath)
+	o.value("Parameters", s.Parameters)
+	o.value("Arguments", s.Arguments)
+	if s.Branches != nil {
+		o.value("Branches", s.Branches)
+	}
+	o.value("ResultSelector", s.ResultSelector)
+	o.path("ResultPath", s.ResultPath)
+	o.path("OutputPath", s.OutputPath)
+	o.value("Output", s.Output)
+	o.assign("Assign", s.Assign)
+	o.retryCatch(s.Retry, s.Catch)
+	o.end(s.Next, s.End)
+	return o.bytes()
+}
+
+// MarshalJSON writes the state as ASL JSON.
+func (s *Map) MarshalJSON() ([]byte, error) {
+	var o object
+	o.common(TypeMap, s.Comment, s.QueryLanguage)
+	o.path("InputPath", s.InputPath)
+	o.str("ItemsPath", s.ItemsPath)
+	o.value("Items", s.Items)
+	if s.ItemReader != nil {
+		o.marshaler("ItemReader", s.ItemReader)
+	}
+	o.value("ItemSelector", s.ItemSelector)
+	o.value("Parameters", s.Parameters)
+	if s.ItemBatcher != nil {
+		o.marshaler("ItemBatcher", s.ItemBatcher)
+	}
+	o.intExpr("MaxConcurrency", s.MaxConcurrency)
+	o.str("MaxConcurrencyPath", s.MaxConcurrencyPath)
+	o.numExpr("ToleratedFailurePercentage", s.ToleratedFailurePercentage)
+	o.str("ToleratedFailurePercentagePath", s.ToleratedFailurePercentagePath)
+	o.intExpr("ToleratedFailureCount", s.ToleratedFailureCount)
+	o.str("ToleratedFailureCountPath", s.ToleratedFailureCountPath)
+	o.str("Label", s.Label)
+	if s.ItemProcessor != nil {
+		o.marshaler("ItemProcessor", s.ItemProcessor)
+	}
+	if s.Iterator != nil {
+		o.marshaler("Iterator", s.Iterator)
+	}
+	if s.ResultWriter != nil {
+		o.marshaler("ResultWriter", s.ResultWriter)
+	}
+	o.value("ResultSelector", s.ResultSelector)
+	o.path("ResultPath", s.ResultPath)
+	o.path("OutputPath", s.OutputPath)
+	o.value("Output", s.Output)
+	o.assign("Assign", s.Assign)
+	o.retryCatch(s.Retry, s.Catch)
+	o.end(s.Next, s.End)
+	return o.bytes()
+}
+
+// MarshalJSON writes the reader as ASL JSON.
+func (r *ItemReader) MarshalJSON() ([]byte, error) {
+	var o object
+	o.str("Resource", r.Resource)
+	if c := r.ReaderConfig; c != nil {
+		var co object
+		co.str("InputType", c.InputType)
+		co.str("CSVHeaderLocation", c.CSVHeaderLocation)
+		if c.CSVHeaders != nil {
+			co.value("CSVHeaders", c.CSVHeaders)
+		}
+		co.str("CSVDelimiter", c.CSVDelimiter)
+		co.str("ManifestType", c.ManifestType)
+		co.intExpr("MaxItems", c.MaxItems)
+		co.str("MaxItemsPath", c.MaxItemsPath)
+		b, err := co.bytes()
+		if err != nil {
+			return nil, err
+		}
+		o.raw("ReaderConfig", b)
+	}
+	o.value("Parameters", r.Parameters)
+	o.value("Arguments", r.Arguments)
+	return o.bytes()
+}
+
+// MarshalJSON writes the batcher as ASL JSON.
+func (b *ItemBatcher) MarshalJSON() ([]byte, error) {
+	var o object
+	o.intExpr("MaxItemsPerBatch", b.MaxItemsPerBatch)
+	o.str("MaxItemsPerBatchPath", b.MaxItemsPerBatchPath)
+	o.intExpr("MaxInputBytesPerBatch", b.MaxInputBytesPerBatch)
+	o.str("MaxInputBytesPerBatchPath", b.MaxInputBytesPerBatchPath)
+	o.value("BatchInput", b.BatchInput)
+	return o.bytes()
+}
+
+// MarshalJSON writes the writer as ASL JSON.
+func (w *ResultWriter) MarshalJSON() ([]byte, error) {
+	var o object
+	o.str("Resource", w.Resource)
+	if c := w.WriterConfig; c != nil {
+		var co object
+		co.str("OutputType", c.OutputType)
+		co.str("Transformation", c.Transformation)
+		b, _ := co.bytes()
+		o.raw("WriterConfig", b)
+	}
+	o.value("Parameters", w.Parameters)
+	o.value("Arguments", w.Arguments)
+	return o.bytes()
+}
+
+// MarshalJSON writes the retrier as ASL JSON.
+func (r Retrier) MarshalJSON() ([]byte, error) {
+	var o object
+	o.str("Comment", r.Comment)
+	o.value("ErrorEquals", nonNil(r.ErrorEquals))
+	o.intPtr("IntervalSeconds", r.IntervalSeconds)
+	o.intPtr("MaxAttempts", r.MaxAttempts)
+	o.floatPtr("BackoffRate", r.BackoffRate)
+	o.intPtr("MaxDelaySeconds", r.MaxDelaySeconds)
+	o.str("JitterStrategy", string(r.JitterStrategy))
+	return o.bytes()
+}
+
+// MarshalJSON writes the catcher as ASL JSON.
+func (c Catcher) MarshalJSON() ([]byte, error) {
+	var o object
+	o.str("Comment", c.Comment)
+	o.value("ErrorEquals", nonNil(c.ErrorEquals))
+	o.path("ResultPath", c.ResultPath)
+	o.value("Output", c.Output)
+	o.assign("Assign", c.Assign)
+	o.str("Next", c.Next)
+	return o.bytes()
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
