@@ -1,0 +1,219 @@
+package s3
+
+import (
+	"os"
+	"time"
+)
+
+// writeConditions are the preconditions of a conditional write
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+type writeConditions struct {
+	IfMatch        string
+	HasIfMatch     bool
+	HasIfNoneMatch bool // the only accepted value, "*", is checked by the HTTP layer
+	// sinceSeq is the sequencer at which a multipart upload began: a delete of the key after
+	// it makes a conditional completion conflict (409).
+	sinceSeq uint64
+}
+
+func (c *writeConditions) conditional() bool { return c != nil && (c.HasIfMatch || c.HasIfNoneMatch) }
+
+// check evaluates the preconditions against the key's current state.
+func (c *writeConditions) check(rec *keyRecord) error {
+	if !c.conditional() {
+		return nil
+	}
+	if c.sinceSeq != 0 && rec != nil && rec.DeleteSeq > c.sinceSeq {
+		return errConditionalConflict()
+	}
+	live := rec.live()
+	if c.HasIfNoneMatch && live != nil {
+		return errPreconditionFailed()
+	}
+	if c.HasIfMatch {
+		if live == nil {
+			// If-Match on a missing key (or a delete marker) is 404 NoSuchKey.
+			return errNoSuchKey()
+		}
+		if want := trimETag(c.IfMatch); want != "*" && want != live.ETag {
+			return errPreconditionFailed()
+		}
+	}
+	return nil
+}
+
+// commitPut makes nv (whose blob is already in place) the current version of key, with an
+// "Object Created" event when the bucket sends events to EventBridge. Version ID, sequencer
+// and LastModified are assigned here.
+func (s *Server) commitPut(bucket, key string, nv version, cond *writeConditions, reason string, o origin) (version, error) {
+	b, err := s.store.lockBucket(bucket)
+	if err != nil {
+		return version{}, err
+	}
+	defer b.mu.Unlock()
+	rec := b.keys[key]
+	if err := cond.check(rec); err != nil {
+		return version{}, err
+	}
+	nrec := cloneRecord(rec, key)
+	seq := s.ids.nextSeq()
+	nv.Sequencer = seqString(seq)
+	nv.LastModified = s.now().UTC()
+	var drop []string
+	if b.cfg.Versioning == versioningEnabled {
+		nv.ID = s.ids.versionID()
+	} else {
+		nv.ID = ""
+		if i, old := nrec.find(""); old != nil {
+			if old.Blob != "" {
+				drop = append(drop, old.Blob)
+			}
+			nrec.Versions = append(nrec.Versions[:i], nrec.Versions[i+1:]...)
+		}
+	}
+	nrec.Versions = append([]version{nv}, nrec.Versions...)
+	var ev *pendingEvent
+	if b.cfg.EventBridge {
+		e, err := s.events.created(bucket, key, nv, reason, o, seq)
+		if err != nil {
+			return version{}, err
+		}
+		nrec.Pending = append(nrec.Pending, e)
+		ev = &e
+	}
+	if err := s.store.writeRecord(b, nrec); err != nil {
+		return version{}, err
+	}
+	for _, id := range drop {
+		os.Remove(b.blobPath(id))
+	}
+	if ev != nil {
+		s.outbox.push(pendingRef{bucket: bucket, key: key, id: ev.ID, seq: ev.Seq, body: ev.Body})
+	}
+	return nv, nil
+}
+
+// deleteResult is what DeleteObject reports.
+type deleteResult struct {
+	DeleteMarker bool
+	VersionID    string // "" when the response carries no x-amz-version-id
+}
+
+// deleteObject deletes key (or one version of it) following S3's versioning rules
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html) and
+// records an "Object Deleted" event when something changed.
+func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteResult, error) {
+	b, err := s.store.lockBucket(bucket)
+	if err != nil {
+		return deleteResult{}, err
+	}
+	defer b.mu.Unlock()
+	rec := b.keys[key]
+	nrec := cloneRecord(rec, key)
+	seq := s.ids.nextSeq()
+	var (
+		res     deleteResult
+		drop    []string
+		marker  *version
+		removed string
+		changed bool
+	)
+	switch {
+	case versionID != "":
+		id := versionID
+		if id == "null" {
+			id = ""
+		}
+		res.VersionID = versionID
+		i, v := nrec.find(id)
+		if v == nil {
+			return res, nil
+		}
+		res.DeleteMarker = v.DeleteMarker
+		if v.Blob != "" {
+			drop = append(drop, v.Blob)
+		}
+		removed = v.ID
+		nrec.Versions = append(nrec.Versions[:i], nrec.Versions[i+1:]...)
+		changed = true
+	case b.cfg.Versioning == versioningOff:
+		i, v := nrec.find("")
+		if v == nil {
+			return res, nil
+		}
+		if v.Blob != "" {
+			drop = append(drop, v.Blob)
+		}
+		nrec.Versions = append(nrec.Versions[:i], nrec.Versions[i+1:]...)
+		changed = true
+	default:
+		m := version{DeleteMarker: true, LastModified: s.now().UTC(), Sequencer: seqString(seq)}
+		if b.cfg.Versioning == versioningEnabled {
+			m.ID = s.ids.versionID()
+			res.VersionID = m.ID
+		} else {
+			// Suspended: the marker is the null version and replaces any existing one.
+			if i, old := nrec.find(""); old != nil {
+				if old.Blob != "" {
+					drop = append(drop, old.Blob)
+				}
+				nrec.Versions = append(nrec.Versions[:i], nrec.Versions[i+1:]...)
+			}
+			res.VersionID = "null"
+		}
+		res.DeleteMarker = true
+		nrec.Versions = append([]version{m}, nrec.Versions...)
+		marker = &m
+		changed = true
+	}
+	if !changed {
+		return res, nil
+	}
+	nrec.DeleteSeq = seq
+	var ev *pendingEvent
+	if b.cfg.EventBridge {
+		e, err := s.events.deleted(bucket, key, marker, removed, o, seq)
+		if err != nil {
+			return deleteResult{}, err
+		}
+		nrec.Pending = append(nrec.Pending, e)
+		ev = &e
+	}
+	if err := s.store.writeRecord(b, nrec); err != nil {
+		return deleteResult{}, err
+	}
+	for _, id := range drop {
+		os.Remove(b.blobPath(id))
+	}
+	if ev != nil {
+		s.outbox.push(pendingRef{bucket: bucket, key: key, id: ev.ID, seq: ev.Seq, body: ev.Body})
+	}
+	return res, nil
+}
+
+// ackEvent forgets a published event.
+func (s *Server) ackEvent(p pendingRef) error {
+	b, err := s.store.lockBucket(p.bucket)
+	if err != nil {
+		return nil // bucket gone: nothing left to forget
+	}
+	defer b.mu.Unlock()
+	rec := b.keys[p.key]
+	if rec == nil {
+		return nil
+	}
+	nrec := cloneRecord(rec, p.key)
+	kept := nrec.Pending[:0]
+	for _, e := range nrec.Pending {
+		if e.ID != p.id {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == len(rec.Pending) {
+		return nil
+	}
+	nrec.Pending = kept
+	return s.store.writeRecord(b, nrec)
+}
+
+func (s *Server) now() time.Time { return s.clock() }

@@ -1,0 +1,41 @@
+// Package s3 is the local Amazon S3: an S3 REST API (path-style addressing) as an http.Handler,
+// built on github.com/johannesboyne/gofakes3 with a persistent on-disk backend, that emits
+// Amazon EventBridge events shaped exactly as S3 sends them.
+//
+// # Contract
+//
+//   - Durability: every object, version, bucket setting and multipart part is written to a
+//     temporary file and renamed into place, so a crash (kill -9 included) never leaves a
+//     half-written object; a new Server over the same directory sees every acknowledged write.
+//     With WithSync(true) (the default) files and directories are also fsynced, which extends
+//     the guarantee to power loss.
+//   - Versioning: PutBucketVersioning Enabled/Suspended, version IDs, delete markers,
+//     ListObjectVersions, GetObject/HeadObject/DeleteObject with versionId.
+//   - Conditional requests: PutObject and CompleteMultipartUpload honour If-None-Match: * and
+//     If-Match (412 PreconditionFailed, 404 NoSuchKey when If-Match names a missing object,
+//     409 ConditionalRequestConflict when the key was deleted while a conditional multipart
+//     upload was in progress); GetObject and HeadObject honour If-Match, If-None-Match,
+//     If-Modified-Since and If-Unmodified-Since with RFC 7232 precedence.
+//   - Events: for buckets whose notification configuration enables EventBridge
+//     (PutBucketNotificationConfiguration with EventBridgeConfiguration, or
+//     Server.SetEventBridge), PutObject, POST Object, CopyObject and CompleteMultipartUpload
+//     emit "Object Created", and DeleteObject/DeleteObjects emit "Object Deleted", in the
+//     envelope and detail shape documented at
+//     https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html.
+//     An event is recorded on disk in the same atomic write that commits the object change,
+//     then handed to the Publisher by one delivery goroutine in commit order. A failed Publish
+//     is retried with capped exponential back-off until it succeeds; the event leaves the disk
+//     only after a successful Publish. Delivery is therefore at-least-once across crashes and
+//     restarts (an event published just before a crash may be published again), never lost,
+//     and a publisher that fails forever stalls delivery rather than dropping events.
+//   - Wire details handled in front of gofakes3: aws-chunked request bodies (signed and
+//     unsigned, with trailing checksums) from aws-sdk-go-v2, x-amz-checksum-* validation and
+//     echo, multipart ETags ("md5-N") on GetObject/HeadObject/ListObjects, ranged GET.
+//
+// Everything else (bucket create/delete/list, ListObjects v1/v2, ListObjectVersions,
+// CreateMultipartUpload, UploadPart, ListParts, ListMultipartUploads, AbortMultipartUpload,
+// versioning configuration) is gofakes3 over this package's backend.
+//
+// Not emulated: authentication (signatures are not checked), ACLs, bucket policies, object
+// lock, lifecycle rules, replication, SSE, tagging, virtual-host addressing.
+package s3

@@ -1,0 +1,160 @@
+package s3
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+
+	"github.com/johannesboyne/gofakes3"
+)
+
+// apiError is an S3 error code that crosses the wire: the code, its HTTP status and a
+// message. See https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html.
+type apiError struct {
+	Code    string
+	Status  int
+	Message string
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+func errNoSuchBucket() error {
+	return &apiError{"NoSuchBucket", http.StatusNotFound, "The specified bucket does not exist"}
+}
+
+func errNoSuchKey() error {
+	return &apiError{"NoSuchKey", http.StatusNotFound, "The specified key does not exist."}
+}
+
+func errNoSuchVersion() error {
+	return &apiError{"NoSuchVersion", http.StatusNotFound, "The specified version does not exist."}
+}
+
+func errNoSuchUpload() error {
+	return &apiError{"NoSuchUpload", http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}
+}
+
+func errPreconditionFailed() error {
+	return &apiError{"PreconditionFailed", http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"}
+}
+
+func errConditionalConflict() error {
+	return &apiError{"ConditionalRequestConflict", http.StatusConflict, "A conflicting conditional operation is currently in progress against this resource. Please try again."}
+}
+
+func errNotModified() error {
+	return &apiError{"NotModified", http.StatusNotModified, "Not Modified"}
+}
+
+func errInvalidArgument(msg string) error {
+	return &apiError{"InvalidArgument", http.StatusBadRequest, msg}
+}
+
+func errInvalidRequest(msg string) error {
+	return &apiError{"InvalidRequest", http.StatusBadRequest, msg}
+}
+
+func errInvalidRange() error {
+	return &apiError{"InvalidRange", http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"}
+}
+
+func errMalformedXML() error {
+	return &apiError{"MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"}
+}
+
+func errBadDigest(msg string) error {
+	return &apiError{"BadDigest", http.StatusBadRequest, msg}
+}
+
+func errInvalidDigest() error {
+	return &apiError{"InvalidDigest", http.StatusBadRequest, "The Content-MD5 you specified was invalid."}
+}
+
+func errIncompleteBody() error {
+	return &apiError{"IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header."}
+}
+
+func errMissingContentLength() error {
+	return &apiError{"MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header."}
+}
+
+func errKeyTooLong() error {
+	return &apiError{"KeyTooLongError", http.StatusBadRequest, "Your key is too long"}
+}
+
+func errEntityTooSmall() error {
+	return &apiError{"EntityTooSmall", http.StatusBadRequest, "Your proposed upload is smaller than the minimum allowed object size."}
+}
+
+func errEntityTooLarge() error {
+	return &apiError{"EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed object size."}
+}
+
+func errInvalidPart(msg string) error {
+	return &apiError{"InvalidPart", http.StatusBadRequest, msg}
+}
+
+func errInvalidPartOrder() error {
+	return &apiError{"InvalidPartOrder", http.StatusBadRequest, "The list of parts was not in ascending order. Parts must be ordered by part number."}
+}
+
+func errMetadataTooLarge() error {
+	return &apiError{"MetadataTooLarge", http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."}
+}
+
+func errNotImplemented() error {
+	return &apiError{"NotImplemented", http.StatusNotImplemented, "A header or query you provided implies functionality that is not implemented."}
+}
+
+func errInternal() error {
+	return &apiError{"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."}
+}
+
+// toAPIError maps any error to the wire error; unknown errors become InternalError without
+// Go details.
+func toAPIError(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var ge gofakes3.Error
+	if errors.As(err, &ge) {
+		code := ge.ErrorCode()
+		msg := code.Message()
+		var er *gofakes3.ErrorResponse
+		if errors.As(err, &er) && er.Message != "" {
+			msg = er.Message
+		}
+		if code == gofakes3.ErrInternal {
+			return errInternal().(*apiError)
+		}
+		return &apiError{string(code), code.Status(), msg}
+	}
+	return errInternal().(*apiError)
+}
+
+type errorBody struct {
+	XMLName   xml.Name `xml:"Error"`
+	Code      string   `xml:"Code"`
+	Message   string   `xml:"Message"`
+	Resource  string   `xml:"Resource,omitempty"`
+	RequestID string   `xml:"RequestId"`
+}
+
+// writeError renders err as S3 does: the status, and for non-HEAD requests with a body-bearing
+// status an XML <Error> document.
+func writeError(w http.ResponseWriter, r *http.Request, requestID string, err error) {
+	ae := toAPIError(err)
+	if ae.Status == http.StatusNotModified {
+		w.WriteHeader(ae.Status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(ae.Status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	body := errorBody{Code: ae.Code, Message: ae.Message, Resource: r.URL.Path, RequestID: requestID}
+	_, _ = w.Write([]byte(xml.Header))
+	_ = xml.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,45 @@
+package s3
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	publisher Publisher
+	clock     func() time.Time
+	account   string
+	region    string
+	sync      bool
+	backoff   func(attempt int) time.Duration
+	log       *slog.Logger
+}
+
+// WithPublisher sets where events go. Without one, events of EventBridge-enabled buckets are
+// discarded once committed, as AWS's default bus does when no rule matches.
+func WithPublisher(p Publisher) Option { return func(c *config) { c.publisher = p } }
+
+// WithClock sets the clock used for Last-Modified, event times and sequencers.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+
+// WithAccount sets the 12-digit account ID events carry as account and requester
+// (default 000000000000).
+func WithAccount(id string) Option { return func(c *config) { c.account = id } }
+
+// WithRegion sets the region events carry (default us-east-1).
+func WithRegion(r string) Option { return func(c *config) { c.region = r } }
+
+// WithSync controls fsync of files and directories on every write (default true). Without
+// it, writes still go through temp file and rename, so a process crash never leaves a
+// half-written object, but a power loss may lose the latest writes.
+func WithSync(on bool) Option { return func(c *config) { c.sync = on } }
+
+// WithBackoff sets the wait before the n-th retry (n >= 1) of a failed Publish
+// (default: 50 ms doubling up to 30 s).
+func WithBackoff(f func(attempt int) time.Duration) Option { return func(c *config) { c.backoff = f } }
+
+// WithLogger sets the logger for delivery retries and internal errors (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }

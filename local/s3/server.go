@@ -1,0 +1,234 @@
+package s3
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+)
+
+// Server is the local S3. It is an http.Handler for path-style requests
+// (http://host/bucket/key). Close it to stop event delivery.
+type Server struct {
+	store   *store
+	ids     *idSource
+	events  *eventFactory
+	outbox  *outbox
+	fake    http.Handler
+	clock   func() time.Time
+	account string
+	log     *slog.Logger
+
+	closeOnce sync.Once
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New opens (or creates) the data directory dir and starts event delivery, publishing any
+// events left undelivered by a previous run first.
+func New(dir string, opts ...Option) (*Server, error) {
+	c := config{clock: time.Now, account: "000000000000", region: "us-east-1", sync: true,
+		backoff: defaultBackoff, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(&c)
+	}
+	ids := &idSource{now: c.clock}
+	st, pending, err := openStore(dir, c.sync, ids)
+	if err != nil {
+		return nil, fmt.Errorf("open s3 store: %w", err)
+	}
+	s := &Server{store: st, ids: ids, clock: c.clock, account: c.account, log: c.log,
+		events: &eventFactory{account: c.account, region: c.region, now: c.clock, ids: ids}}
+	s.outbox = newOutbox(c.publisher, c.backoff, s.ackEvent, c.log)
+	for _, p := range pending {
+		s.outbox.push(p)
+	}
+	s.fake = gofakes3.New(backend{s},
+		gofakes3.WithTimeSource(clockSource{c.clock}),
+		gofakes3.WithTimeSkewLimit(0),
+		gofakes3.WithMetadataSizeLimit(0),
+		gofakes3.WithIntegrityCheck(true),
+	).Server()
+	go s.outbox.run()
+	return s, nil
+}
+
+// Close stops event delivery. Undelivered events stay on disk for the next Server.
+func (s *Server) Close() error {
+	s.closeOnce.Do(s.outbox.close)
+	return nil
+}
+
+// CreateBucket creates a bucket (an existing bucket is not an error).
+func (s *Server) CreateBucket(name string) error {
+	if err := gofakes3.ValidateBucketName(name); err != nil {
+		return fmt.Errorf("create bucket %q: %w", name, err)
+	}
+	if err := s.store.createBucket(name, s.now()); err != nil && !errors.Is(err, errBucketExists) {
+		return fmt.Errorf("create bucket %q: %w", name, err)
+	}
+	return nil
+}
+
+// SetVersioning enables or suspends versioning on a bucket.
+func (s *Server) SetVersioning(bucket string, enabled bool) error {
+	status := versioningSuspended
+	if enabled {
+		status = versioningEnabled
+	}
+	if err := s.store.updateConfig(bucket, func(c *bucketConfig) { c.Versioning = status }); err != nil {
+		return fmt.Errorf("set versioning on %q: %w", bucket, err)
+	}
+	return nil
+}
+
+// SetEventBridge turns EventBridge notifications of a bucket on or off, as
+// NotificationConfiguration.EventBridgeConfiguration does.
+func (s *Server) SetEventBridge(bucket string, enabled bool) error {
+	if err := s.store.updateConfig(bucket, func(c *bucketConfig) { c.EventBridge = enabled }); err != nil {
+		return fmt.Errorf("set eventbridge on %q: %w", bucket, err)
+	}
+	return nil
+}
+
+// PendingEvents returns the number of committed events not yet published.
+func (s *Server) PendingEvents() int { return s.outbox.len() }
+
+// unsupportedSubresources are query parameters naming bucket or object configuration this
+// emulator does not keep; they are answered with 501 NotImplemented rather than mistaken
+// for plain object or bucket requests.
+var unsupportedSubresources = []string{"acl", "policy", "policyStatus", "lifecycle", "encryption", "cors",
+	"website", "logging", "replication", "publicAccessBlock", "ownershipControls", "object-lock",
+	"accelerate", "requestPayment", "analytics", "metrics", "inventory", "intelligent-tiering",
+	"tagging", "retention", "legal-hold", "attributes", "torrent", "restore", "select", "session"}
+
+// ServeHTTP routes a request: the operations that need events, conditions, checksums or
+// aws-chunked decoding are served here, the rest by gofakes3 over the same store.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := s.ids.requestID()
+	w.Header().Set("x-amz-request-id", reqID)
+	w.Header().Set("Server", "AmazonS3")
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("s3: panic serving request", "panic", v, "path", r.URL.Path)
+			writeError(w, r, reqID, errInternal())
+		}
+	}()
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	bucket, key, _ := strings.Cut(path, "/")
+	q := r.URL.Query()
+	rq := &request{s: s, w: w, r: r, id: reqID, bucket: bucket, key: key, q: q,
+		origin: origin{RequestID: reqID, Requester: s.account, SourceIP: remoteIP(r)}}
+	if bucket == "" {
+		s.fake.ServeHTTP(w, r)
+		return
+	}
+	for _, sub := range unsupportedSubresources {
+		if _, ok := q[sub]; ok {
+			rq.fail(errNotImplemented())
+			return
+		}
+	}
+	if key == "" {
+		switch {
+		case has(q, "notification"):
+			rq.notification()
+		case r.Method == http.MethodPost && has(q, "delete"):
+			rq.deleteObjects()
+		default:
+			s.fake.ServeHTTP(w, r)
+		}
+		return
+	}
+	if len(key) > 1024 {
+		rq.fail(errKeyTooLong())
+		return
+	}
+	switch {
+	case q.Get("uploadId") != "":
+		switch r.Method {
+		case http.MethodPost:
+			rq.completeMultipart()
+		case http.MethodPut:
+			if r.Header.Get("X-Amz-Copy-Source") != "" {
+				rq.fail(errNotImplemented()) // UploadPartCopy
+				return
+			}
+			if err := rq.decodeChunkedForFake(); err != nil {
+				rq.fail(err)
+				return
+			}
+			s.fake.ServeHTTP(w, r)
+		default:
+			s.fake.ServeHTTP(w, r)
+		}
+	case has(q, "uploads"):
+		s.fake.ServeHTTP(w, r)
+	default:
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			rq.getObject()
+		case http.MethodPut:
+			if r.Header.Get("X-Amz-Copy-Source") != "" {
+				rq.copyObject()
+			} else {
+				rq.putObject()
+			}
+		case http.MethodDelete:
+			rq.deleteObject()
+		default:
+			rq.fail(&apiError{"MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."})
+		}
+	}
+}
+
+// request is one request being served by the Server.
+type request struct {
+	s      *Server
+	w      http.ResponseWriter
+	r      *http.Request
+	id     string
+	bucket string
+	key    string
+	q      url.Values
+	origin origin
+}
+
+func (rq *request) fail(err error) {
+	if ae := toAPIError(err); ae.Code == "InternalError" {
+		rq.s.log.Error("s3: internal error", "path", rq.r.URL.Path, "err", err)
+	}
+	writeError(rq.w, rq.r, rq.id, err)
+}
+
+func has(q map[string][]string, name string) bool {
+	_, ok := q[name]
+	return ok
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func canonicalHeader(k string) string { return textproto.CanonicalMIMEHeaderKey(k) }
+
+// clockSource adapts a clock function to gofakes3.TimeSource.
+type clockSource struct{ now func() time.Time }
+
+func (c clockSource) Now() time.Time                  { return c.now() }
+func (c clockSource) Since(t time.Time) time.Duration { return c.now().Sub(t) }
