@@ -545,4 +545,3 @@ func (s *Server) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey st
 func (s *Server) internalOrigin() origin {
 	return origin{RequestID: s.ids.requestID(), Requester: s.account}
 }
-
