@@ -347,13 +347,6 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// checkDynamic checks the value of a "key.$" template field.
-func checkDynamic(s string) error {
-	if strings.HasPrefix(s, "States.") {
-		return checkIntrinsic(s)
-	}
-	return checkPath(s)
-}
 
 // jsonataValue checks that every string in a JSONata field that opens an
 // expression with "{%" closes it with "%}".
@@ -734,16 +727,7 @@ func (v *validator) fail(s *Fail, loc string, ql QueryLanguage) {
 			v.unsupported(loc, f.name)
 			continue
 		}
-		// ErrorPath and CausePath take a reference path or an intrinsic
-		// function call.
-		// https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html
-		var err error
-		if strings.HasPrefix(f.val, "States.") {
-			err = checkIntrinsic(f.val)
-		} else {
-			err = checkReferencePath(f.val)
-		}
-		if err != nil {
+		if checkPathOrIntrinsic(f.val) != nil {
 			v.schema(loc+"/"+f.name, "The value for the field '"+f.name+"' must be a valid JSONPath or a valid intrinsic function call")
 		}
 	}
