@@ -347,7 +347,6 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-
 // jsonataValue checks that every string in a JSONata field that opens an
 // expression with "{%" closes it with "%}".
 // https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
