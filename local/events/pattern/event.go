@@ -34,6 +34,9 @@ type scanner struct {
 func (s *scanner) reset(p *Pattern, data []byte) {
 	s.p, s.data, s.pos, s.depth, s.nextID = p, data, 0, 0, 0
 	s.path, s.stack, s.arena = s.path[:0], s.stack[:0], s.arena[:0]
+	if s.path == nil {
+		s.path = make([]byte, 0, 64) // appendString treats a nil dst specially
+	}
 	if cap(s.leaves) < len(p.paths) {
 		s.leaves = make([][]leaf, len(p.paths))
 	}

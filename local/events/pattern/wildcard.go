@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -108,16 +109,22 @@ func wildcardComplexity(patterns []wildcard, limit int) int {
 		}
 	}
 	key := func(set map[state]bool) string {
-		var b strings.Builder
-		for p := range toks {
-			for t := 0; t <= len(toks[p]); t++ {
-				if set[state{p, t}] {
-					b.WriteString(strconv.Itoa(p))
-					b.WriteByte('.')
-					b.WriteString(strconv.Itoa(t))
-					b.WriteByte(',')
-				}
+		list := make([]state, 0, len(set))
+		for s := range set {
+			list = append(list, s)
+		}
+		slices.SortFunc(list, func(a, b state) int {
+			if a.p != b.p {
+				return a.p - b.p
 			}
+			return a.t - b.t
+		})
+		var b strings.Builder
+		for _, s := range list {
+			b.WriteString(strconv.Itoa(s.p))
+			b.WriteByte('.')
+			b.WriteString(strconv.Itoa(s.t))
+			b.WriteByte(',')
 		}
 		return b.String()
 	}
