@@ -1,0 +1,382 @@
+package interp
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sluicehq/sluice/asl"
+	"github.com/sluicehq/sluice/asl/jsonpath"
+)
+
+// program is a compiled state machine or branch: the unit a thread runs.
+type program struct {
+	startAt string
+	states  map[string]*node
+}
+
+// ioPath is a compiled InputPath, OutputPath or ResultPath.
+type ioPath struct {
+	kind uint8 // pathAbsent, pathNull, pathRoot, pathExpr
+	path *jsonpath.Path
+	expr string
+}
+
+const (
+	ioAbsent uint8 = iota
+	ioNull
+	ioRoot
+	ioExpr
+)
+
+// node is one compiled state. Fields not used by its type are zero.
+type node struct {
+	name    string
+	typ     asl.StateType
+	jsonata bool
+	entered EventType
+	exited  EventType
+
+	inputPath      ioPath
+	parameters     *jsonpath.Template
+	resultSelector *jsonpath.Template
+	resultPath     ioPath
+	outputPath     ioPath
+	assign         *jsonpath.Template
+	usesContext    bool
+
+	next string
+	end  bool
+
+	retry []retryPolicy
+	catch []catchPolicy
+
+	// Pass
+	result    any
+	hasResult bool
+
+	// Task
+	task *taskSpec
+
+	// Choice
+	choices []*choiceRule
+	def     string
+
+	// Wait
+	waitSeconds       int
+	hasWaitSeconds    bool
+	waitSecondsPath   *jsonpath.Path
+	waitTimestamp     time.Time
+	hasWaitTimestamp  bool
+	waitTimestampPath *jsonpath.Path
+
+	// Fail
+	failError, failCause         string
+	failErrorPath, failCausePath *jsonpath.Path
+
+	// Parallel
+	branches []*program
+
+	// Map
+	mapSpec *mapSpec
+}
+
+type catchPolicy struct {
+	errorEquals []string
+	next        string
+	resultPath  ioPath
+	assign      *jsonpath.Template
+}
+
+type compiler struct {
+	loc []string // location, for error messages
+}
+
+func (c *compiler) errorf(format string, args ...any) error {
+	return fmt.Errorf("/%s: "+format, append([]any{strings.Join(c.loc, "/")}, args...)...)
+}
+
+func (c *compiler) program(startAt string, states map[string]asl.State, machineLang asl.QueryLanguage) (*program, error) {
+	p := &program{startAt: startAt, states: make(map[string]*node, len(states))}
+	for name, s := range states {
+		c.loc = append(c.loc, "States", name)
+		n, err := c.node(name, s, machineLang)
+		c.loc = c.loc[:len(c.loc)-2]
+		if err != nil {
+			return nil, err
+		}
+		p.states[name] = n
+	}
+	if _, ok := p.states[startAt]; !ok {
+		return nil, c.errorf("StartAt %q names no state", startAt)
+	}
+	return p, nil
+}
+
+func (c *compiler) ioPath(field string, p asl.Path) (ioPath, error) {
+	if p.IsAbsent() {
+		return ioPath{kind: ioAbsent}, nil
+	}
+	if p.IsNull() {
+		return ioPath{kind: ioNull}, nil
+	}
+	expr, _ := p.Expr()
+	if expr == "$" {
+		return ioPath{kind: ioRoot, expr: expr}, nil
+	}
+	var (
+		cp  *jsonpath.Path
+		err error
+	)
+	if field == "ResultPath" {
+		cp, err = jsonpath.CompileReference(expr)
+	} else {
+		cp, err = jsonpath.Compile(expr)
+	}
+	if err != nil {
+		return ioPath{}, c.errorf("%s: %w", field, err)
+	}
+	return ioPath{kind: ioExpr, path: cp, expr: expr}, nil
+}
+
+func (c *compiler) template(field string, v any) (*jsonpath.Template, error) {
+	if v == nil {
+		return nil, nil
+	}
+	t, err := jsonpath.CompileTemplate(v)
+	if err != nil {
+		return nil, c.errorf("%s: %w", field, err)
+	}
+	return t, nil
+}
+
+func (c *compiler) assign(m map[string]any) (*jsonpath.Template, error) {
+	if m == nil {
+		return nil, nil
+	}
+	return c.template("Assign", m)
+}
+
+func (c *compiler) path(field, expr string) (*jsonpath.Path, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	p, err := jsonpath.Compile(expr)
+	if err != nil {
+		return nil, c.errorf("%s: %w", field, err)
+	}
+	return p, nil
+}
+
+func (c *compiler) retriers(rs []asl.Retrier) []retryPolicy {
+	out := make([]retryPolicy, 0, len(rs))
+	for _, r := range rs {
+		p := retryPolicy{
+			errorEquals:     r.ErrorEquals,
+			intervalSeconds: defaultIntervalSeconds,
+			maxAttempts:     defaultMaxAttempts,
+			backoffRate:     defaultBackoffRate,
+			fullJitter:      r.JitterStrategy == asl.JitterFull,
+		}
+		if r.IntervalSeconds != nil {
+			p.intervalSeconds = float64(*r.IntervalSeconds)
+		}
+		if r.MaxAttempts != nil {
+			p.maxAttempts = *r.MaxAttempts
+		}
+		if r.BackoffRate != nil {
+			p.backoffRate = *r.BackoffRate
+		}
+		if r.MaxDelaySeconds != nil {
+			p.maxDelaySeconds = float64(*r.MaxDelaySeconds)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (c *compiler) catchers(cs []asl.Catcher) ([]catchPolicy, error) {
+	out := make([]catchPolicy, 0, len(cs))
+	for i, k := range cs {
+		c.loc = append(c.loc, "Catch", fmt.Sprint(i))
+		rp, err := c.ioPath("ResultPath", k.ResultPath)
+		if err != nil {
+			return nil, err
+		}
+		as, err := c.assign(k.Assign)
+		if err != nil {
+			return nil, err
+		}
+		c.loc = c.loc[:len(c.loc)-2]
+		out = append(out, catchPolicy{errorEquals: k.ErrorEquals, next: k.Next, resultPath: rp, assign: as})
+	}
+	return out, nil
+}
+
+// mentionsContext reports whether any string inside v mentions "$$", so
+// that the context object is built only for states that read it.
+func mentionsContext(vs ...any) bool {
+	for _, v := range vs {
+		if v == nil {
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil || strings.Contains(string(b), "$$") {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage) (*node, error) {
+	n := &node{name: name, typ: s.Type()}
+	n.jsonata = asl.EffectiveLanguage(s, machineLang) == asl.JSONata
+	n.next, n.end = s.Transition()
+	n.entered = EventType(string(n.typ) + "StateEntered")
+	n.exited = EventType(string(n.typ) + "StateExited")
+	if n.jsonata {
+		// JSONata evaluation is not implemented; the state fails when run.
+		return n, nil
+	}
+	var err error
+	set := func(dst *ioPath, field string, p asl.Path) {
+		if err == nil {
+			*dst, err = c.ioPath(field, p)
+		}
+	}
+	tmpl := func(dst **jsonpath.Template, field string, v any) {
+		if err == nil {
+			*dst, err = c.template(field, v)
+		}
+	}
+	switch st := s.(type) {
+	case *asl.Pass:
+		set(&n.inputPath, "InputPath", st.InputPath)
+		tmpl(&n.parameters, "Parameters", st.Parameters)
+		set(&n.resultPath, "ResultPath", st.ResultPath)
+		set(&n.outputPath, "OutputPath", st.OutputPath)
+		tmpl(&n.assign, "Assign", assignValue(st.Assign))
+		n.result, n.hasResult = st.Result, st.Result != nil
+		n.usesContext = mentionsContext(st.Parameters, assignValue(st.Assign), st.InputPath.String(), st.OutputPath.String())
+	case *asl.Task:
+		set(&n.inputPath, "InputPath", st.InputPath)
+		tmpl(&n.parameters, "Parameters", st.Parameters)
+		tmpl(&n.resultSelector, "ResultSelector", st.ResultSelector)
+		set(&n.resultPath, "ResultPath", st.ResultPath)
+		set(&n.outputPath, "OutputPath", st.OutputPath)
+		tmpl(&n.assign, "Assign", assignValue(st.Assign))
+		if err == nil {
+			n.task, err = c.task(st)
+		}
+		n.usesContext = mentionsContext(st.Parameters, st.ResultSelector, assignValue(st.Assign), st.InputPath.String(), st.OutputPath.String()) ||
+			n.task != nil && n.task.waitForToken
+	case *asl.Choice:
+		set(&n.inputPath, "InputPath", st.InputPath)
+		set(&n.outputPath, "OutputPath", st.OutputPath)
+		tmpl(&n.assign, "Assign", assignValue(st.Assign))
+		n.def = st.Default
+		if err == nil {
+			n.choices, err = c.choices(st.Choices)
+		}
+		n.usesContext = true
+	case *asl.Wait:
+		set(&n.inputPath, "InputPath", st.InputPath)
+		set(&n.outputPath, "OutputPath", st.OutputPath)
+		tmpl(&n.assign, "Assign", assignValue(st.Assign))
+		if st.Seconds != nil {
+			n.waitSeconds, n.hasWaitSeconds = st.Seconds.Value, true
+		}
+		if st.Timestamp != "" {
+			ts, perr := parseTimestamp(st.Timestamp)
+			if perr != nil {
+				return nil, c.errorf("Timestamp: %w", perr)
+			}
+			n.waitTimestamp, n.hasWaitTimestamp = ts, true
+		}
+		if err == nil {
+			n.waitSecondsPath, err = c.path("SecondsPath", st.SecondsPath)
+		}
+		if err == nil {
+			n.waitTimestampPath, err = c.path("TimestampPath", st.TimestampPath)
+		}
+		n.usesContext = true
+	case *asl.Succeed:
+		set(&n.inputPath, "InputPath", st.InputPath)
+		set(&n.outputPath, "OutputPath", st.OutputPath)
+		n.usesContext = true
+	case *asl.Fail:
+		n.failError, n.failCause = st.Error, st.Cause
+		if err == nil {
+			n.failErrorPath, err = c.path("ErrorPath", st.ErrorPath)
+		}
+		if err == nil {
+			n.failCausePath, err = c.path("CausePath", st.CausePath)
+		}
+		n.usesContext = true
+	case *asl.Parallel:
+		set(&n.inputPath, "InputPath", st.InputPath)
+		tmpl(&n.parameters, "Parameters", st.Parameters)
+		tmpl(&n.resultSelector, "ResultSelector", st.ResultSelector)
+		set(&n.resultPath, "ResultPath", st.ResultPath)
+		set(&n.outputPath, "OutputPath", st.OutputPath)
+		tmpl(&n.assign, "Assign", assignValue(st.Assign))
+		for i, b := range st.Branches {
+			if err != nil {
+				break
+			}
+			c.loc = append(c.loc, "Branches", fmt.Sprint(i))
+			var p *program
+			p, err = c.program(b.StartAt, b.States, machineLang)
+			c.loc = c.loc[:len(c.loc)-2]
+			n.branches = append(n.branches, p)
+		}
+		n.usesContext = true
+	case *asl.Map:
+		set(&n.inputPath, "InputPath", st.InputPath)
+		tmpl(&n.resultSelector, "ResultSelector", st.ResultSelector)
+		set(&n.resultPath, "ResultPath", st.ResultPath)
+		set(&n.outputPath, "OutputPath", st.OutputPath)
+		tmpl(&n.assign, "Assign", assignValue(st.Assign))
+		if err == nil {
+			n.mapSpec, err = c.mapState(st, machineLang)
+		}
+		n.usesContext = true
+	default:
+		return nil, c.errorf("unknown state type %T", s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch st := s.(type) {
+	case *asl.Task:
+		n.retry = c.retriers(st.Retry)
+		n.catch, err = c.catchers(st.Catch)
+	case *asl.Parallel:
+		n.retry = c.retriers(st.Retry)
+		n.catch, err = c.catchers(st.Catch)
+	case *asl.Map:
+		n.retry = c.retriers(st.Retry)
+		n.catch, err = c.catchers(st.Catch)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// assignValue turns an Assign map into a template value, keeping nil (absent)
+// distinct from an empty map.
+func assignValue(m map[string]any) any {
+	if m == nil {
+		return nil
+	}
+	return m
+}
+
+// parseTimestamp parses an ASL timestamp: RFC 3339 with an uppercase T and
+// Z or an offset.
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html
+func parseTimestamp(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, s)
+}

@@ -1,0 +1,283 @@
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Status is an execution's status, as DescribeExecution reports it.
+type Status string
+
+// The execution statuses.
+const (
+	StatusRunning   Status = "RUNNING"
+	StatusSucceeded Status = "SUCCEEDED"
+	StatusFailed    Status = "FAILED"
+	StatusTimedOut  Status = "TIMED_OUT"
+	StatusAborted   Status = "ABORTED"
+)
+
+// Result is how an execution ended.
+type Result struct {
+	Status Status
+	// Output is the execution's output (SUCCEEDED only).
+	Output any
+	// Error and Cause describe a FAILED, TIMED_OUT or ABORTED execution.
+	Error string
+	Cause string
+	// StartDate and StopDate come from the clock.
+	StartDate time.Time
+	StopDate  time.Time
+}
+
+// An ExecOption configures one execution.
+type ExecOption func(*execConfig)
+
+type execConfig struct {
+	name            string
+	arn             string
+	stateMachineArn string
+	roleArn         string
+	sink            HistorySink
+	checkpoint      func(Snapshot)
+}
+
+// WithExecutionName sets the execution's name ($$.Execution.Name).
+func WithExecutionName(name string) ExecOption { return func(c *execConfig) { c.name = name } }
+
+// WithExecutionArn sets the execution's ARN ($$.Execution.Id).
+func WithExecutionArn(arn string) ExecOption { return func(c *execConfig) { c.arn = arn } }
+
+// WithStateMachineArn sets the state machine's ARN ($$.StateMachine.Id);
+// its last component is $$.StateMachine.Name.
+func WithStateMachineArn(arn string) ExecOption {
+	return func(c *execConfig) { c.stateMachineArn = arn }
+}
+
+// WithRoleArn sets $$.Execution.RoleArn.
+func WithRoleArn(arn string) ExecOption { return func(c *execConfig) { c.roleArn = arn } }
+
+// WithHistory sends the execution's history events to sink.
+func WithHistory(sink HistorySink) ExecOption { return func(c *execConfig) { c.sink = sink } }
+
+// WithCheckpoint calls f with a Snapshot of the execution before each
+// transition between top-level states, so the host can persist it and
+// Resume later. f runs on the execution's goroutine: keep it short.
+func WithCheckpoint(f func(Snapshot)) ExecOption { return func(c *execConfig) { c.checkpoint = f } }
+
+// Execution is one run of a Machine.
+type Execution struct {
+	m      *Machine
+	cfg    execConfig
+	input  any
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	start  time.Time
+
+	// ctxExecution is $$.Execution; ctxStateMachine is $$.StateMachine.
+	ctxExecution    map[string]any
+	ctxStateMachine map[string]any
+
+	mu         sync.Mutex
+	nextID     int64
+	events     int
+	stopReason *Failure // set by Stop, the machine timeout or the history limit
+	stopStatus Status
+	result     Result
+}
+
+// errStopped marks a thread unwound by Stop, the execution timeout or the
+// history limit; the execution's stopReason says which.
+var errStopped = &Failure{Error: "interp.stopped"}
+
+// Start begins an execution of m with input (a JSON value as
+// encoding/json decodes it with UseNumber) and returns at once. ctx bounds
+// the execution: cancelling it aborts the execution.
+func (m *Machine) Start(ctx context.Context, input any, opts ...ExecOption) *Execution {
+	e := m.newExecution(ctx, input, opts)
+	th := e.newThread(nil)
+	th.prev = e.emitStart()
+	hold(m.cfg.clock)
+	go func() {
+		defer release(m.cfg.clock)
+		out, f := th.runProgram(m.top, input, true)
+		e.finish(th, out, f)
+	}()
+	return e
+}
+
+// Run starts an execution and waits for its result.
+func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result {
+	e := m.Start(ctx, input, opts...)
+	<-e.done
+	return e.result
+}
+
+func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption) *Execution {
+	e := &Execution{m: m, input: input, done: make(chan struct{})}
+	for _, o := range opts {
+		o(&e.cfg)
+	}
+	if e.cfg.name == "" {
+		e.cfg.name = "execution"
+	}
+	if e.cfg.stateMachineArn == "" {
+		e.cfg.stateMachineArn = fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:machine", m.cfg.region, m.cfg.account)
+	}
+	smName := e.cfg.stateMachineArn[lastColon(e.cfg.stateMachineArn)+1:]
+	if e.cfg.arn == "" {
+		e.cfg.arn = fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", m.cfg.region, m.cfg.account, smName, e.cfg.name)
+	}
+	e.ctx, e.cancel = context.WithCancel(ctx)
+	e.start = m.cfg.clock.Now()
+	e.ctxExecution = map[string]any{
+		"Id":           e.cfg.arn,
+		"Input":        input,
+		"Name":         e.cfg.name,
+		"RoleArn":      e.cfg.roleArn,
+		"StartTime":    formatTime(e.start),
+		"RedriveCount": jsonInt(0),
+	}
+	e.ctxStateMachine = map[string]any{"Id": e.cfg.stateMachineArn, "Name": smName}
+	if m.timeout > 0 {
+		stop := m.cfg.clock.AfterFunc(time.Duration(m.timeout)*time.Second, func() {
+			e.stop(StatusTimedOut, &Failure{Error: "States.Timeout"})
+		})
+		context.AfterFunc(e.ctx, func() { stop() })
+	}
+	return e
+}
+
+func (e *Execution) emitStart() int64 {
+	return e.emit(0, HistoryEvent{Type: ExecutionStarted, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
+		Input: render(e.input), InputDetails: &DataDetails{}, RoleArn: e.cfg.roleArn,
+	}})
+}
+
+// Done is closed when the execution has ended.
+func (e *Execution) Done() <-chan struct{} { return e.done }
+
+// Wait blocks until the execution ends or ctx is done.
+func (e *Execution) Wait(ctx context.Context) (Result, error) {
+	select {
+	case <-e.done:
+		return e.result, nil
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+// Result returns the result of an ended execution, or a RUNNING result.
+func (e *Execution) Result() Result {
+	select {
+	case <-e.done:
+		return e.result
+	default:
+		return Result{Status: StatusRunning, StartDate: e.start}
+	}
+}
+
+// Arn returns the execution's ARN.
+func (e *Execution) Arn() string { return e.cfg.arn }
+
+// Stop aborts the execution with the given error and cause, as
+// StopExecution does: running tasks are cancelled and the execution ends
+// ABORTED. Stopping an ended execution does nothing.
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html
+func (e *Execution) Stop(errName, cause string) {
+	e.stop(StatusAborted, &Failure{Error: errName, Cause: cause})
+}
+
+func (e *Execution) stop(status Status, f *Failure) {
+	e.mu.Lock()
+	if e.stopReason == nil {
+		e.stopReason, e.stopStatus = f, status
+	}
+	e.mu.Unlock()
+	e.cancel()
+}
+
+func (e *Execution) stopped() (*Failure, Status) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stopReason, e.stopStatus
+}
+
+// finish records the terminal event and publishes the result.
+func (e *Execution) finish(th *thread, out any, f *Failure) {
+	r := Result{StartDate: e.start}
+	if reason, status := e.stopped(); reason != nil && (f != nil || e.ctx.Err() != nil) {
+		f = nil
+		r.Status, r.Error, r.Cause = status, reason.Error, reason.Cause
+	} else if f == errStopped || (f == nil && e.ctx.Err() != nil) {
+		r.Status, r.Error, r.Cause = StatusAborted, "", ""
+	} else if f != nil {
+		r.Status, r.Error, r.Cause = StatusFailed, f.Error, f.Cause
+	} else {
+		r.Status, r.Output = StatusSucceeded, out
+	}
+	details := &FailureEventDetails{Error: r.Error, Cause: r.Cause}
+	switch r.Status {
+	case StatusSucceeded:
+		th.emitFinal(HistoryEvent{Type: ExecutionSucceeded, ExecutionSucceededEventDetails: &OutputEventDetails{
+			Output: render(out), OutputDetails: &DataDetails{},
+		}})
+	case StatusFailed:
+		th.emitFinal(HistoryEvent{Type: ExecutionFailed, ExecutionFailedEventDetails: details})
+	case StatusTimedOut:
+		th.emitFinal(HistoryEvent{Type: ExecutionTimedOut, ExecutionTimedOutEventDetails: details})
+	case StatusAborted:
+		th.emitFinal(HistoryEvent{Type: ExecutionAborted, ExecutionAbortedEventDetails: details})
+	}
+	r.StopDate = e.m.cfg.clock.Now()
+	e.result = r
+	e.cancel()
+	close(e.done)
+}
+
+// emit appends an event after prev and returns its id. When the history
+// limit is reached the execution fails instead; terminal events are always
+// recorded.
+func (e *Execution) emit(prev int64, ev HistoryEvent) int64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	terminal := ev.Type == ExecutionSucceeded || ev.Type == ExecutionFailed ||
+		ev.Type == ExecutionAborted || ev.Type == ExecutionTimedOut
+	if !terminal && e.events >= e.m.cfg.historyLimit-1 {
+		if e.stopReason == nil {
+			e.stopReason, e.stopStatus = &Failure{
+				Error: "States.Runtime",
+				Cause: fmt.Sprintf("The execution reached the maximum number of history events (%d).", e.m.cfg.historyLimit),
+			}, StatusFailed
+			e.cancel()
+		}
+		return prev
+	}
+	e.events++
+	e.nextID++
+	ev.ID, ev.PreviousEventID = e.nextID, prev
+	ev.Timestamp = e.m.cfg.clock.Now()
+	if e.cfg.sink != nil {
+		e.cfg.sink.Record(ev)
+	}
+	return ev.ID
+}
+
+func lastColon(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == ':' {
+			return i
+		}
+	}
+	return -1
+}
+
+// formatTime renders a time as the context object does: ISO 8601 UTC with
+// milliseconds.
+func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+var errAborted = errors.New("execution stopped")

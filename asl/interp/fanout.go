@@ -1,0 +1,89 @@
+package interp
+
+import (
+	"context"
+	"sync"
+)
+
+// fanout runs count jobs on at most limit goroutines (0 = one per job) and
+// waits for all of them. A job that fails may stop the rest: stop decides
+// from the failures so far, and the remaining jobs see a cancelled context.
+// The caller holds the clock; every worker holds it while it runs and the
+// last one hands it back to the caller, so a virtual clock advances only when
+// every worker is blocked.
+type fanout struct {
+	mu      sync.Mutex
+	next    int
+	count   int
+	results []any
+	fails   []*Failure
+	nfail   int
+	first   *Failure // the failure that stopped the fan-out
+	stopped bool
+	workers int
+	w       *wakeup
+	cancel  context.CancelFunc
+}
+
+func (th *thread) fanout(count, limit int, job func(ctx context.Context, i int) (any, *Failure), stop func(nfail int) bool) ([]any, []*Failure, *Failure) {
+	fo := &fanout{count: count, results: make([]any, count), fails: make([]*Failure, count)}
+	if count == 0 {
+		return fo.results, fo.fails, nil
+	}
+	ctx, cancel := context.WithCancel(th.ctx)
+	defer cancel()
+	fo.cancel = cancel
+	workers := count
+	if limit > 0 && limit < count {
+		workers = limit
+	}
+	fo.workers = workers
+	c := th.clock()
+	fo.w = newWakeup(c)
+	for range workers {
+		hold(c)
+		go func() {
+			defer release(c)
+			for {
+				i := fo.claim()
+				if i < 0 {
+					break
+				}
+				out, f := job(ctx, i)
+				fo.record(i, out, f, stop)
+			}
+			fo.mu.Lock()
+			fo.workers--
+			last := fo.workers == 0
+			fo.mu.Unlock()
+			if last {
+				fo.w.fire(wakeDone)
+			}
+		}()
+	}
+	fo.w.wait()
+	return fo.results, fo.fails, fo.first
+}
+
+func (fo *fanout) claim() int {
+	fo.mu.Lock()
+	defer fo.mu.Unlock()
+	if fo.stopped || fo.next >= fo.count {
+		return -1
+	}
+	fo.next++
+	return fo.next - 1
+}
+
+func (fo *fanout) record(i int, out any, f *Failure, stop func(int) bool) {
+	fo.mu.Lock()
+	defer fo.mu.Unlock()
+	fo.results[i], fo.fails[i] = out, f
+	if f != nil && f != errStopped {
+		fo.nfail++
+		if !fo.stopped && stop(fo.nfail) {
+			fo.stopped, fo.first = true, f
+			fo.cancel()
+		}
+	}
+}

@@ -1,0 +1,191 @@
+package interp
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// callLambdaARN invokes a Lambda function through its bare ARN: the payload
+// is the effective input, the result the function's response, and a
+// function error fails the task with its errorType and, as cause, the
+// error JSON as the function returned it.
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+func (th *thread) callLambdaARN(ctx context.Context, n *node, params any) (any, *Failure) {
+	payload, err := marshal(params)
+	if err != nil {
+		return nil, th.runtimeError("%v", err)
+	}
+	resp, f := th.invokeLambda(ctx, LambdaRequest{FunctionName: n.task.resource, Payload: payload})
+	if f != nil {
+		return nil, f
+	}
+	if resp.FunctionError != "" {
+		return nil, &Failure{Error: functionErrorType(resp.Payload), Cause: string(resp.Payload)}
+	}
+	return decodePayload(resp.Payload), nil
+}
+
+// callLambdaInvoke implements "arn:aws:states:::lambda:invoke": the
+// parameters are the Invoke request (FunctionName, Payload, Qualifier,
+// InvocationType, ClientContext) and the result is the Invoke response
+// wrapped as the AWS SDK returns it.
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+func (th *thread) callLambdaInvoke(ctx context.Context, n *node, params any) (any, *Failure) {
+	m, ok := params.(map[string]any)
+	if !ok {
+		return nil, th.runtimeError("The Parameters of a lambda:invoke task must be an object")
+	}
+	fn, ok := m["FunctionName"].(string)
+	if !ok {
+		return nil, &Failure{Error: "States.Runtime", Cause: th.causePrefix() + "The field 'FunctionName' is required and must be a string."}
+	}
+	req := LambdaRequest{FunctionName: fn, Payload: []byte("{}")}
+	req.Qualifier, _ = m["Qualifier"].(string)
+	req.InvocationType, _ = m["InvocationType"].(string)
+	req.ClientContext, _ = m["ClientContext"].(string)
+	if p, ok := m["Payload"]; ok {
+		b, err := marshal(p)
+		if err != nil {
+			return nil, th.runtimeError("%v", err)
+		}
+		req.Payload = b
+	}
+	resp, f := th.invokeLambda(ctx, req)
+	if f != nil {
+		return nil, f
+	}
+	if resp.FunctionError != "" {
+		cause := string(resp.Payload)
+		var buf bytes.Buffer
+		if json.Compact(&buf, resp.Payload) == nil {
+			cause = buf.String()
+		}
+		return nil, &Failure{Error: functionErrorType(resp.Payload), Cause: cause}
+	}
+	status := resp.StatusCode
+	if status == 0 {
+		status = 200
+	}
+	version := resp.ExecutedVersion
+	if version == "" {
+		version = "$LATEST"
+	}
+	reqID := resp.RequestID
+	if reqID == "" {
+		reqID = newUUID()
+	}
+	length := strconv.Itoa(len(resp.Payload))
+	date := th.clock().Now().UTC().Format(httpTimeFormat)
+	traceID := "Root=1-" + newUUID()
+	return map[string]any{
+		"ExecutedVersion": version,
+		"Payload":         decodePayload(resp.Payload),
+		"SdkHttpMetadata": map[string]any{
+			"AllHttpHeaders": map[string]any{
+				"X-Amz-Executed-Version":         []any{version},
+				"x-amzn-Remapped-Content-Length": []any{"0"},
+				"Connection":                     []any{"keep-alive"},
+				"x-amzn-RequestId":               []any{reqID},
+				"Content-Length":                 []any{length},
+				"Date":                           []any{date},
+				"X-Amzn-Trace-Id":                []any{traceID},
+				"Content-Type":                   []any{"application/json"},
+			},
+			"HttpHeaders": map[string]any{
+				"Connection":                     "keep-alive",
+				"Content-Length":                 length,
+				"Content-Type":                   "application/json",
+				"Date":                           date,
+				"X-Amz-Executed-Version":         version,
+				"x-amzn-Remapped-Content-Length": "0",
+				"x-amzn-RequestId":               reqID,
+				"X-Amzn-Trace-Id":                traceID,
+			},
+			"HttpStatusCode": jsonInt(status),
+		},
+		"SdkResponseMetadata": map[string]any{"RequestId": reqID},
+		"StatusCode":          jsonInt(status),
+	}, nil
+}
+
+// invokeLambda calls the host's Lambda invoker and maps service errors to
+// Lambda.<Code> failures.
+func (th *thread) invokeLambda(ctx context.Context, req LambdaRequest) (LambdaResponse, *Failure) {
+	inv := th.e.m.cfg.lambda
+	if inv == nil {
+		return LambdaResponse{}, &Failure{Error: "Lambda.ResourceNotFoundException", Cause: (&LambdaServiceError{
+			Code: "ResourceNotFoundException", StatusCode: 404,
+			Message: "Function not found: " + req.FunctionName, RequestID: newUUID(),
+		}).Error()}
+	}
+	resp, err := inv.InvokeLambda(ctx, req)
+	if err == nil {
+		return resp, nil
+	}
+	if ctx.Err() != nil && th.ctx.Err() != nil {
+		return resp, errStopped
+	}
+	var se *LambdaServiceError
+	if errors.As(err, &se) {
+		return resp, &Failure{Error: "Lambda." + se.Code, Cause: se.Error()}
+	}
+	if f := AsFailure(err); f != nil {
+		return resp, f
+	}
+	return resp, &Failure{Error: "Lambda.Unknown", Cause: err.Error()}
+}
+
+// functionErrorType reads errorType from a function error payload; a
+// payload without one is reported as Lambda.Unknown.
+func functionErrorType(payload []byte) string {
+	var e struct {
+		ErrorType string `json:"errorType"`
+	}
+	if json.Unmarshal(payload, &e) == nil && e.ErrorType != "" {
+		return e.ErrorType
+	}
+	return "Lambda.Unknown"
+}
+
+// decodePayload turns a response payload into a JSON value; bytes that are
+// not JSON are kept as a string.
+func decodePayload(b []byte) any {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	v, err := decodeJSON(b)
+	if err != nil {
+		return string(b)
+	}
+	return v
+}
+
+// decodeJSON decodes one JSON value with UseNumber.
+func decodeJSON(b []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, fmt.Errorf("decode json: %w", err)
+	}
+	if d.More() {
+		return nil, errors.New("decode json: trailing data")
+	}
+	return v, nil
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// httpTimeFormat is the HTTP Date header format.
+const httpTimeFormat = "Mon, 02 Jan 2006 15:04:05 GMT"

@@ -1,0 +1,202 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/sluicehq/sluice/asl"
+	"github.com/sluicehq/sluice/asl/jsonpath"
+)
+
+// mapSpec is a compiled inline Map state.
+type mapSpec struct {
+	processor          *program
+	distributed        bool
+	itemsPath          ioPath
+	itemSelector       *jsonpath.Template
+	maxConcurrency     int
+	maxConcurrencyPath *jsonpath.Path
+	toleratedCount     int // -1: not set
+	toleratedCountPath *jsonpath.Path
+	toleratedPercent   float64 // -1: not set
+	toleratedPctPath   *jsonpath.Path
+}
+
+func (c *compiler) mapState(st *asl.Map, lang asl.QueryLanguage) (*mapSpec, error) {
+	ms := &mapSpec{toleratedCount: -1, toleratedPercent: -1}
+	var err error
+	c.loc = append(c.loc, "ItemProcessor")
+	switch {
+	case st.ItemProcessor != nil:
+		ms.distributed = st.ItemProcessor.ProcessorConfig != nil && st.ItemProcessor.ProcessorConfig.Mode == asl.ModeDistributed
+		ms.processor, err = c.program(st.ItemProcessor.StartAt, st.ItemProcessor.States, lang)
+	case st.Iterator != nil:
+		ms.processor, err = c.program(st.Iterator.StartAt, st.Iterator.States, lang)
+	default:
+		err = c.errorf("Map state has no ItemProcessor")
+	}
+	c.loc = c.loc[:len(c.loc)-1]
+	if err != nil {
+		return nil, err
+	}
+	if st.ItemsPath != "" {
+		if ms.itemsPath, err = c.ioPath("ItemsPath", asl.PathOf(st.ItemsPath)); err != nil {
+			return nil, err
+		}
+	}
+	sel := st.ItemSelector
+	if sel == nil {
+		sel = st.Parameters
+	}
+	if ms.itemSelector, err = c.template("ItemSelector", sel); err != nil {
+		return nil, err
+	}
+	if st.MaxConcurrency != nil {
+		ms.maxConcurrency = st.MaxConcurrency.Value
+	}
+	if st.ToleratedFailureCount != nil {
+		ms.toleratedCount = st.ToleratedFailureCount.Value
+	}
+	if st.ToleratedFailurePercentage != nil {
+		ms.toleratedPercent = st.ToleratedFailurePercentage.Value
+	}
+	if ms.maxConcurrencyPath, err = c.path("MaxConcurrencyPath", st.MaxConcurrencyPath); err != nil {
+		return nil, err
+	}
+	if ms.toleratedCountPath, err = c.path("ToleratedFailureCountPath", st.ToleratedFailureCountPath); err != nil {
+		return nil, err
+	}
+	if ms.toleratedPctPath, err = c.path("ToleratedFailurePercentagePath", st.ToleratedFailurePercentagePath); err != nil {
+		return nil, err
+	}
+	return ms, nil
+}
+
+// runMap runs the item processor once per item of the ItemsPath array, at
+// most MaxConcurrency at a time (0: no limit), and returns the outputs in
+// item order. A failed iteration fails the state with its error unless a
+// tolerated failure count or percentage allows it; beyond the tolerance the
+// state fails with States.ExceedToleratedFailureThreshold.
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+func (th *thread) runMap(n *node, eff any) (any, *Failure) {
+	ms := n.mapSpec
+	if ms.distributed {
+		return nil, th.runtimeError("Distributed Map is not supported by this interpreter")
+	}
+	limit := ms.maxConcurrency
+	if ms.maxConcurrencyPath != nil {
+		v, ok := th.intField("MaxConcurrencyPath", ms.maxConcurrencyPath, eff)
+		if ok != nil {
+			return nil, ok
+		}
+		limit = v
+	}
+	itemsV, f := th.evalPath(ms.itemsPath, eff)
+	if f != nil {
+		return nil, f
+	}
+	items, isArray := itemsV.([]any)
+	if !isArray {
+		return nil, th.runtimeError("Invalid path '%s': The Map state's ItemsPath must reference a JSON array, found %s", itemsPathText(ms), render(itemsV))
+	}
+	th.emit(HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(items)}})
+	tolCount, tolPct := ms.toleratedCount, ms.toleratedPercent
+	if ms.toleratedCountPath != nil {
+		v, f := th.intField("ToleratedFailureCountPath", ms.toleratedCountPath, eff)
+		if f != nil {
+			return nil, f
+		}
+		tolCount = v
+	}
+	if ms.toleratedPctPath != nil {
+		v, err := ms.toleratedPctPath.Eval(th.scope(eff))
+		r, ok := numberRat(v)
+		if err != nil || !ok {
+			return nil, th.runtimeError("The ToleratedFailurePercentagePath field refers to value %s which is not a valid number: %s", render(v), ms.toleratedPctPath)
+		}
+		tolPct, _ = r.Float64()
+	}
+	tolerant := tolCount >= 0 || tolPct >= 0
+	exceeded := func(nfail int) bool {
+		if !tolerant {
+			return true
+		}
+		if tolCount >= 0 && nfail > tolCount {
+			if tolPct < 0 || float64(nfail)*100 > tolPct*float64(len(items)) {
+				return true
+			}
+		}
+		if tolPct >= 0 && float64(nfail)*100 > tolPct*float64(len(items)) {
+			return tolCount < 0 || nfail > tolCount
+		}
+		return false
+	}
+	started := th.prev
+	results, _, first := th.fanout(len(items), limit, func(ctx context.Context, i int) (any, *Failure) {
+		return th.iteration(ctx, n, eff, items, i, started)
+	}, exceeded)
+	if th.ctx.Err() != nil {
+		return nil, errStopped
+	}
+	if first != nil {
+		if tolerant {
+			return nil, &Failure{Error: "States.ExceedToleratedFailureThreshold",
+				Cause: "The specified tolerated failure threshold was exceeded"}
+		}
+		return nil, first
+	}
+	th.emit(HistoryEvent{Type: MapStateSucceeded})
+	return results, nil
+}
+
+func itemsPathText(ms *mapSpec) string {
+	if ms.itemsPath.expr == "" {
+		return "$"
+	}
+	return ms.itemsPath.expr
+}
+
+// intField reads a non-negative integer through a path (MaxConcurrencyPath,
+// ToleratedFailureCountPath).
+func (th *thread) intField(field string, p *jsonpath.Path, input any) (int, *Failure) {
+	v, err := p.Eval(th.scope(input))
+	r, ok := numberRat(v)
+	if err != nil || !ok || !r.IsInt() || r.Sign() < 0 || !r.Num().IsInt64() || r.Num().Int64() > math.MaxInt32 {
+		return 0, th.runtimeError("The %s field refers to value %s which is not a valid integer: %s", field, fmt.Sprintf("%q", rawText(v)), p)
+	}
+	return int(r.Num().Int64()), nil
+}
+
+// iteration runs the item processor for item i on its own thread.
+func (th *thread) iteration(ctx context.Context, n *node, eff any, items []any, i int, started int64) (any, *Failure) {
+	ms := n.mapSpec
+	c := th.child(ctx)
+	c.prev = started
+	details := &MapIterationEventDetails{Name: n.name, Index: i}
+	c.emit(HistoryEvent{Type: MapIterationStarted, MapIterationStartedEventDetails: details})
+	input := items[i]
+	if ms.itemSelector != nil {
+		// ItemSelector runs in the Map state's context, where $$.Map.Item
+		// is the item and its index.
+		c.state, c.enter, c.retry, c.enteredEventID = n, th.enter, th.retry, th.enteredEventID
+		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonInt(i), "Value": items[i]}}
+		var f *Failure
+		input, f = c.evalTemplate(ms.itemSelector, eff)
+		c.state, c.mapCtx = nil, nil
+		if f != nil {
+			c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
+			return nil, f
+		}
+	}
+	out, f := c.runProgram(ms.processor, input, false)
+	switch {
+	case f == errStopped:
+		c.emit(HistoryEvent{Type: MapIterationAborted, MapIterationAbortedEventDetails: details})
+	case f != nil:
+		c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
+	default:
+		c.emit(HistoryEvent{Type: MapIterationSucceeded, MapIterationSucceededEventDetails: details})
+	}
+	return out, f
+}

@@ -1,0 +1,31 @@
+package interp
+
+import "context"
+
+// runParallel runs every branch concurrently on the effective input (after
+// Parameters) and returns their outputs in branch order. The first branch to
+// fail stops the others and fails the state with its error.
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
+func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
+	input := eff
+	if n.parameters != nil {
+		var f *Failure
+		if input, f = th.evalTemplate(n.parameters, eff); f != nil {
+			return nil, f
+		}
+	}
+	th.emit(HistoryEvent{Type: ParallelStateStarted})
+	started := th.prev
+	results, _, first := th.fanout(len(n.branches), 0, func(ctx context.Context, i int) (any, *Failure) {
+		c := th.child(ctx)
+		c.prev = started
+		return c.runProgram(n.branches[i], input, false)
+	}, func(int) bool { return true })
+	if th.ctx.Err() != nil {
+		return nil, errStopped
+	}
+	if first != nil {
+		return nil, first
+	}
+	return results, nil
+}

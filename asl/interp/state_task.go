@@ -1,0 +1,278 @@
+package interp
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/sluicehq/sluice/asl"
+	"github.com/sluicehq/sluice/asl/jsonpath"
+)
+
+type taskKind uint8
+
+const (
+	taskGeneric      taskKind = iota // through the TaskInvoker
+	taskLambdaARN                    // a bare Lambda function ARN
+	taskLambdaInvoke                 // arn:aws:states:::lambda:invoke
+)
+
+// taskSpec is a compiled Task state's resource and timing.
+type taskSpec struct {
+	resource      string
+	kind          taskKind
+	waitForToken  bool
+	resourceType  string // for TaskScheduled and friends: "lambda", ...
+	resourceName  string // "invoke", "invoke.waitForTaskToken", ...
+	timeout       int
+	timeoutPath   *jsonpath.Path
+	heartbeat     int
+	heartbeatPath *jsonpath.Path
+}
+
+func (c *compiler) task(st *asl.Task) (*taskSpec, error) {
+	t := &taskSpec{resource: st.Resource}
+	switch {
+	case strings.HasPrefix(st.Resource, "arn:aws:lambda:") || strings.Contains(st.Resource, ":lambda:") && strings.Contains(st.Resource, ":function:"):
+		t.kind = taskLambdaARN
+	case strings.HasPrefix(st.Resource, "arn:") && strings.Contains(st.Resource, ":states:::"):
+		rest := st.Resource[strings.Index(st.Resource, ":states:::")+len(":states:::"):]
+		t.resourceType, t.resourceName, _ = strings.Cut(rest, ":")
+		t.waitForToken = strings.HasSuffix(rest, ".waitForTaskToken")
+		if t.resourceType == "lambda" && strings.TrimSuffix(t.resourceName, ".waitForTaskToken") == "invoke" {
+			t.kind = taskLambdaInvoke
+		}
+	default:
+		parts := strings.Split(st.Resource, ":")
+		if len(parts) >= 6 {
+			t.resourceType, t.resourceName = parts[5], strings.Join(parts[6:], ":")
+		} else {
+			t.resourceType, t.resourceName = "unknown", st.Resource
+		}
+	}
+	if t.kind == taskLambdaARN {
+		t.resourceType, t.resourceName = "lambda", st.Resource
+	}
+	if st.TimeoutSeconds != nil {
+		t.timeout = st.TimeoutSeconds.Value
+	}
+	if st.HeartbeatSeconds != nil {
+		t.heartbeat = st.HeartbeatSeconds.Value
+	}
+	var err error
+	if t.timeoutPath, err = c.path("TimeoutSecondsPath", st.TimeoutSecondsPath); err != nil {
+		return nil, err
+	}
+	if t.heartbeatPath, err = c.path("HeartbeatSecondsPath", st.HeartbeatSecondsPath); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// attempt runs one attempt of a Task, Parallel or Map state: input
+// processing, the work and ResultSelector.
+func (th *thread) attempt(n *node, input any) (any, *Failure) {
+	eff, f := th.inputPath(n, input)
+	if f != nil {
+		return nil, f
+	}
+	var result any
+	switch n.typ {
+	case asl.TypeTask:
+		result, f = th.runTask(n, eff)
+	case asl.TypeParallel:
+		result, f = th.runParallel(n, eff)
+	case asl.TypeMap:
+		result, f = th.runMap(n, eff)
+	}
+	if f != nil {
+		return nil, f
+	}
+	if n.resultSelector != nil {
+		return th.evalTemplate(n.resultSelector, result)
+	}
+	return result, nil
+}
+
+// durationField resolves TimeoutSeconds/TimeoutSecondsPath or the
+// heartbeat pair to seconds (0 for none).
+func (th *thread) durationField(name string, fixed int, p *jsonpath.Path, input any) (int, *Failure) {
+	if p == nil {
+		return fixed, nil
+	}
+	v, err := p.Eval(th.scope(input))
+	if err != nil {
+		return 0, th.runtimeError("The %sPath parameter does not reference an input value: %s", name, p)
+	}
+	r, ok := numberRat(v)
+	if !ok || !r.IsInt() || r.Sign() <= 0 || !r.Num().IsInt64() {
+		return 0, th.runtimeError("The %sPath parameter does not reference a positive integer: %s == %s", name, p, render(v))
+	}
+	return int(r.Num().Int64()), nil
+}
+
+func (th *thread) runTask(n *node, eff any) (any, *Failure) {
+	t := n.task
+	params := eff
+	var f *Failure
+	if t.waitForToken {
+		tw := &taskWait{}
+		th.token = th.e.m.cfg.tokens.register(tw)
+		defer func(tok string) { th.e.m.cfg.tokens.remove(tok) }(th.token)
+		return th.invokeTask(n, eff, tw)
+	}
+	if n.parameters != nil {
+		if params, f = th.evalTemplate(n.parameters, eff); f != nil {
+			return nil, f
+		}
+	}
+	return th.invokeTask(n, params, nil)
+}
+
+// invokeTask records the scheduling events, invokes the resource under its
+// timeouts and records the outcome.
+func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
+	t := n.task
+	params := eff
+	var f *Failure
+	if tw != nil && n.parameters != nil {
+		// Parameters of a callback task see $$.Task.Token.
+		if params, f = th.evalTemplate(n.parameters, eff); f != nil {
+			return nil, f
+		}
+	}
+	timeout, f := th.durationField("TimeoutSeconds", t.timeout, t.timeoutPath, eff)
+	if f != nil {
+		return nil, f
+	}
+	heartbeat, f := th.durationField("HeartbeatSeconds", t.heartbeat, t.heartbeatPath, eff)
+	if f != nil {
+		return nil, f
+	}
+	lambdaEvents := t.kind == taskLambdaARN
+	if lambdaEvents {
+		th.emit(HistoryEvent{Type: LambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaFunctionScheduledEventDetails{
+			Resource: t.resource, Input: render(params), InputDetails: &DataDetails{}, TimeoutInSeconds: int64(timeout),
+		}})
+		th.emit(HistoryEvent{Type: LambdaFunctionStarted})
+	} else {
+		th.emit(HistoryEvent{Type: TaskScheduled, TaskScheduledEventDetails: &TaskScheduledEventDetails{
+			ResourceType: t.resourceType, Resource: t.resourceName, Region: th.e.m.cfg.region,
+			Parameters: render(params), TimeoutInSeconds: int64(timeout), HeartbeatSeconds: int64(heartbeat),
+		}})
+		th.emit(HistoryEvent{Type: TaskStarted, TaskStartedEventDetails: &TaskResourceEventDetails{
+			ResourceType: t.resourceType, Resource: t.resourceName,
+		}})
+	}
+	start := th.clock().Now()
+	var result any
+	if timeout == 0 && heartbeat == 0 && tw == nil {
+		result, f = th.call(th.ctx, n, params)
+	} else {
+		result, f = th.callTimed(n, params, tw, start, time.Duration(timeout)*time.Second, time.Duration(heartbeat)*time.Second)
+	}
+	if f == nil {
+		if text := render(result); len(text) > th.e.m.cfg.payloadLimit {
+			who := t.resourceType
+			if lambdaEvents {
+				who = t.resource
+			}
+			f = &Failure{Error: "States.DataLimitExceeded", Cause: "The state/task '" + who +
+				"' returned a result with a size exceeding the maximum number of bytes service limit."}
+		}
+	}
+	switch {
+	case f == errStopped:
+	case f == nil && lambdaEvents:
+		th.emit(HistoryEvent{Type: LambdaFunctionSucceeded, LambdaFunctionSucceededEventDetails: &OutputEventDetails{
+			Output: render(result), OutputDetails: &DataDetails{},
+		}})
+	case f == nil:
+		th.emit(HistoryEvent{Type: TaskSucceeded, TaskSucceededEventDetails: &TaskOutputEventDetails{
+			ResourceType: t.resourceType, Resource: t.resourceName, Output: render(result), OutputDetails: &DataDetails{},
+		}})
+	case lambdaEvents && (f.Error == "States.Timeout" || f.Error == "States.HeartbeatTimeout"):
+		th.emit(HistoryEvent{Type: LambdaFunctionTimedOut, LambdaFunctionTimedOutEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
+	case lambdaEvents:
+		th.emit(HistoryEvent{Type: LambdaFunctionFailed, LambdaFunctionFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
+	case f.Error == "States.Timeout" || f.Error == "States.HeartbeatTimeout":
+		th.emit(HistoryEvent{Type: TaskTimedOut, TaskTimedOutEventDetails: &TaskFailureEventDetails{
+			ResourceType: t.resourceType, Resource: t.resourceName, Error: f.Error, Cause: f.Cause,
+		}})
+	default:
+		th.emit(HistoryEvent{Type: TaskFailed, TaskFailedEventDetails: &TaskFailureEventDetails{
+			ResourceType: t.resourceType, Resource: t.resourceName, Error: f.Error, Cause: f.Cause,
+		}})
+	}
+	if f != nil {
+		if f == errTaskTimeout || f == errHeartbeatTimeout {
+			// AWS reports an empty cause for timeouts.
+			return nil, &Failure{Error: f.Error}
+		}
+		return nil, f
+	}
+	return result, nil
+}
+
+// callTimed runs the invocation on its own goroutine so that timeouts,
+// heartbeats and Stop can interrupt it; for a callback task it then waits
+// for the token.
+func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, timeout, heartbeat time.Duration) (any, *Failure) {
+	c := th.clock()
+	ctx, cancel := context.WithCancel(th.ctx)
+	defer cancel()
+	callback := tw != nil
+	if tw == nil {
+		tw = &taskWait{}
+	}
+	inv := &taskWait{}
+	hold(c)
+	go func() {
+		defer release(c)
+		r, f := th.call(ctx, n, params)
+		inv.complete(r, f)
+		if !callback || f != nil {
+			tw.complete(r, f)
+		}
+	}()
+	if callback {
+		// The invocation itself must succeed first; its result is the
+		// TaskSubmitted output.
+		r, f := inv.await(ctx, c, start, timeout, 0)
+		if f != nil {
+			return nil, f
+		}
+		th.emit(HistoryEvent{Type: TaskSubmitted, TaskSubmittedEventDetails: &TaskOutputEventDetails{
+			ResourceType: n.task.resourceType, Resource: n.task.resourceName, Output: render(r), OutputDetails: &DataDetails{},
+		}})
+	}
+	return tw.await(ctx, c, start, timeout, heartbeat)
+}
+
+// call invokes the task's resource once.
+func (th *thread) call(ctx context.Context, n *node, params any) (any, *Failure) {
+	switch n.task.kind {
+	case taskLambdaARN:
+		return th.callLambdaARN(ctx, n, params)
+	case taskLambdaInvoke:
+		return th.callLambdaInvoke(ctx, n, params)
+	}
+	inv := th.e.m.cfg.tasks
+	if inv == nil {
+		return nil, &Failure{Error: "States.TaskFailed", Cause: "no task invoker serves resource " + n.task.resource}
+	}
+	r, err := inv.InvokeTask(ctx, TaskRequest{
+		Resource: n.task.resource, Input: params, TaskToken: th.token,
+		StateName: n.name, ExecutionArn: th.e.cfg.arn, Attempt: th.retry,
+	})
+	if err != nil {
+		if ctx.Err() != nil && th.ctx.Err() != nil {
+			return nil, errStopped
+		}
+		if f := AsFailure(err); f != nil {
+			return nil, f
+		}
+		return nil, &Failure{Error: "States.TaskFailed", Cause: err.Error()}
+	}
+	return r, nil
+}

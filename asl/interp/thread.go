@@ -1,0 +1,341 @@
+package interp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/sluicehq/sluice/asl"
+	"github.com/sluicehq/sluice/asl/jsonpath"
+)
+
+// thread runs states one after another: the top level of an execution, a
+// Parallel branch or a Map iteration. Its events chain through prev.
+type thread struct {
+	e      *Execution
+	ctx    context.Context
+	prev   int64
+	vars   *varScope
+	varFn  func(string) (any, bool)
+	top    bool // the execution's top level (checkpoints happen here)
+	retry  int  // $$.State.RetryCount of the running state
+	state  *node
+	enter  time.Time
+	token  string // $$.Task.Token of the running task
+	mapCtx any    // $$.Map while evaluating a Map's ItemSelector
+
+	enteredEventID int64 // id of the running state's entered event
+}
+
+func (e *Execution) newThread(parent *varScope) *thread {
+	th := &thread{e: e, ctx: e.ctx, vars: &varScope{parent: parent}}
+	th.varFn = th.vars.get
+	return th
+}
+
+func (th *thread) child(ctx context.Context) *thread {
+	c := th.e.newThread(th.vars)
+	c.ctx = ctx
+	c.prev = th.prev
+	return c
+}
+
+func (th *thread) emit(ev HistoryEvent) { th.prev = th.e.emit(th.prev, ev) }
+
+func (th *thread) emitFinal(ev HistoryEvent) { th.prev = th.e.emit(th.prev, ev) }
+
+func (th *thread) clock() Clock { return th.e.m.cfg.clock }
+
+// scope returns the evaluation scope with $ bound to input.
+func (th *thread) scope(input any) *jsonpath.Scope {
+	s := &jsonpath.Scope{Input: input, Var: th.varFn}
+	if th.state == nil || th.state.usesContext {
+		s.Context = th.contextObject()
+	}
+	return s
+}
+
+// contextObject builds $$ for the running state.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+func (th *thread) contextObject() any {
+	st := map[string]any{"RetryCount": jsonInt(th.retry)}
+	if th.state != nil {
+		st["Name"] = th.state.name
+		st["EnteredTime"] = formatTime(th.enter)
+	}
+	c := map[string]any{
+		"Execution":    th.e.ctxExecution,
+		"State":        st,
+		"StateMachine": th.e.ctxStateMachine,
+	}
+	if th.token != "" {
+		c["Task"] = map[string]any{"Token": th.token}
+	}
+	if th.mapCtx != nil {
+		c["Map"] = th.mapCtx
+	}
+	return c
+}
+
+// runProgram runs p from its StartAt state with input until a terminal
+// state, returning the output or the failure.
+func (th *thread) runProgram(p *program, input any, top bool) (any, *Failure) {
+	return th.runFrom(p, p.startAt, input, top)
+}
+
+func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *Failure) {
+	th.top = top
+	for {
+		if th.ctx.Err() != nil {
+			return nil, errStopped
+		}
+		n := p.states[name]
+		if top && th.e.cfg.checkpoint != nil {
+			th.e.cfg.checkpoint(th.snapshot(name, input))
+		}
+		out, next, f := th.runState(n, input)
+		if f != nil {
+			return nil, f
+		}
+		if next == "" {
+			return out, nil
+		}
+		input, name = out, next
+	}
+}
+
+// runState runs one state: entered event, the state's work, exited event.
+// next is "" when the state ends its program.
+func (th *thread) runState(n *node, input any) (out any, next string, f *Failure) {
+	th.state, th.retry, th.token = n, 0, ""
+	th.enter = th.clock().Now()
+	th.emit(HistoryEvent{Type: n.entered, StateEnteredEventDetails: &StateEnteredEventDetails{
+		Name: n.name, Input: render(input), InputDetails: &DataDetails{},
+	}})
+	th.enteredEventID = th.prev
+	if n.jsonata {
+		return nil, "", th.runtimeError("JSONata evaluation is not supported by this interpreter")
+	}
+	var assigned map[string]any
+	switch n.typ {
+	case asl.TypePass:
+		out, assigned, f = th.runPass(n, input)
+		next = n.next
+	case asl.TypeTask, asl.TypeParallel, asl.TypeMap:
+		out, next, assigned, f = th.runWithRetry(n, input)
+	case asl.TypeChoice:
+		out, next, assigned, f = th.runChoice(n, input)
+	case asl.TypeWait:
+		out, assigned, f = th.runWait(n, input)
+		next = n.next
+	case asl.TypeSucceed:
+		var eff any
+		if eff, f = th.inputPath(n, input); f == nil {
+			out, f = th.outputPath(n, eff)
+		}
+	case asl.TypeFail:
+		return nil, "", th.runFail(n, input)
+	}
+	if f != nil {
+		return nil, "", f
+	}
+	return th.exitState(n, out, next, assigned)
+}
+
+// exitState checks the output size, records the exited event and applies
+// the state's variable assignments, which take effect only now.
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+func (th *thread) exitState(n *node, out any, next string, assigned map[string]any) (any, string, *Failure) {
+	text := render(out)
+	if len(text) > th.e.m.cfg.payloadLimit {
+		return nil, "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
+			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.name)}
+	}
+	details := &StateExitedEventDetails{Name: n.name, Output: text, OutputDetails: &DataDetails{}}
+	if len(assigned) > 0 {
+		details.AssignedVariables = make(map[string]string, len(assigned))
+		for k, v := range assigned {
+			details.AssignedVariables[k] = render(v)
+		}
+		th.vars.assign(assigned)
+	}
+	th.emit(HistoryEvent{Type: n.exited, StateExitedEventDetails: details})
+	return out, next, nil
+}
+
+// runtimeError is a States.Runtime failure of the running state, with the
+// cause prefix AWS uses.
+func (th *thread) runtimeError(format string, args ...any) *Failure {
+	return &Failure{Error: "States.Runtime", Cause: th.causePrefix() + fmt.Sprintf(format, args...)}
+}
+
+func (th *thread) causePrefix() string {
+	if th.state == nil {
+		return ""
+	}
+	return fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). ",
+		th.state.name, th.enteredID())
+}
+
+func (th *thread) enteredID() int64 { return th.enteredEventID }
+
+// evalFailure turns an evaluation error into a state failure: a
+// *jsonpath.Error keeps its name, with the state's cause prefix for
+// States.Runtime.
+func (th *thread) evalFailure(err error) *Failure {
+	if f := AsFailure(err); f != nil {
+		if f.Error == "States.Runtime" {
+			return &Failure{Error: f.Error, Cause: th.causePrefix() + f.Cause}
+		}
+		return f
+	}
+	return th.runtimeError("%v", err)
+}
+
+func (th *thread) evalPath(p ioPath, input any) (any, *Failure) {
+	switch p.kind {
+	case ioAbsent, ioRoot:
+		return input, nil
+	case ioNull:
+		return map[string]any{}, nil
+	}
+	v, err := p.path.Eval(th.scope(input))
+	if err != nil {
+		return nil, th.pathFailure(p.expr, err)
+	}
+	return v, nil
+}
+
+// pathFailure reports an InputPath or OutputPath that matched nothing.
+func (th *thread) pathFailure(expr string, err error) *Failure {
+	if f := AsFailure(err); f != nil && f.Error != "States.Runtime" {
+		return f
+	}
+	cause := err.Error()
+	if je, ok := err.(*jsonpath.Error); ok {
+		cause = je.Cause
+	}
+	return th.runtimeError("Invalid path '%s' : %s", expr, cause)
+}
+
+func (th *thread) inputPath(n *node, input any) (any, *Failure) {
+	return th.evalPath(n.inputPath, input)
+}
+
+func (th *thread) outputPath(n *node, out any) (any, *Failure) { return th.evalPath(n.outputPath, out) }
+
+// resultPath merges result into the state's raw input as ResultPath says:
+// absent or "$" replaces the input, null discards the result.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
+func (th *thread) resultPath(p ioPath, input, result any) (any, *Failure) {
+	switch p.kind {
+	case ioAbsent, ioRoot:
+		return result, nil
+	case ioNull:
+		return input, nil
+	}
+	v, err := jsonpath.Set(input, p.path, result)
+	if err != nil {
+		return nil, th.evalFailure(err)
+	}
+	return v, nil
+}
+
+func (th *thread) evalTemplate(t *jsonpath.Template, input any) (any, *Failure) {
+	v, err := t.Eval(th.scope(input))
+	if err != nil {
+		return nil, th.evalFailure(err)
+	}
+	return v, nil
+}
+
+// evalAssign evaluates an Assign template into variable values.
+func (th *thread) evalAssign(t *jsonpath.Template, input any, into map[string]any) (map[string]any, *Failure) {
+	if t == nil {
+		return into, nil
+	}
+	v, f := th.evalTemplate(t, input)
+	if f != nil {
+		return nil, f
+	}
+	m, _ := v.(map[string]any)
+	if into == nil {
+		into = make(map[string]any, len(m))
+	}
+	for k, x := range m {
+		into[k] = x
+	}
+	return into, nil
+}
+
+func (th *thread) runPass(n *node, input any) (any, map[string]any, *Failure) {
+	eff, f := th.inputPath(n, input)
+	if f != nil {
+		return nil, nil, f
+	}
+	if n.parameters != nil {
+		if eff, f = th.evalTemplate(n.parameters, eff); f != nil {
+			return nil, nil, f
+		}
+	}
+	result := eff
+	if n.hasResult {
+		result = n.result
+	}
+	assigned, f := th.evalAssign(n.assign, result, nil)
+	if f != nil {
+		return nil, nil, f
+	}
+	out, f := th.resultPath(n.resultPath, input, result)
+	if f != nil {
+		return nil, nil, f
+	}
+	out, f = th.outputPath(n, out)
+	return out, assigned, f
+}
+
+func (th *thread) runFail(n *node, input any) *Failure {
+	f := &Failure{Error: n.failError, Cause: n.failCause}
+	for _, x := range []struct {
+		p   *jsonpath.Path
+		dst *string
+	}{{n.failErrorPath, &f.Error}, {n.failCausePath, &f.Cause}} {
+		if x.p == nil {
+			continue
+		}
+		v, err := x.p.Eval(th.scope(input))
+		if err != nil {
+			return th.evalFailure(err)
+		}
+		s, ok := v.(string)
+		if !ok {
+			return th.runtimeError("The ErrorPath/CausePath %s did not resolve to a string", x.p)
+		}
+		*x.dst = s
+	}
+	return f
+}
+
+// sleep waits d of clock time, or until the thread's context ends.
+func (th *thread) sleep(d time.Duration) *Failure {
+	if d <= 0 {
+		return nil
+	}
+	if Sleep(th.ctx, th.clock(), d) != nil {
+		return errStopped
+	}
+	return nil
+}
+
+// render serialises a JSON value for the history, without HTML escaping,
+// as AWS renders it.
+func render(v any) string {
+	b, err := marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
+
+func jsonInt(n int) json.Number { return json.Number(fmt.Sprint(n)) }
