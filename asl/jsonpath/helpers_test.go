@@ -32,3 +32,5 @@ func seqRandom(seed uint64) func() uint64 {
 		return z ^ (z >> 31)
 	}
 }
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
