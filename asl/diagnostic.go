@@ -46,20 +46,22 @@ type Diagnostic struct {
 	Message  string
 	// Location is where in the definition, as a slash-separated path with
 	// array indexes in brackets: "/States/Foo/Catch[0]/Next". "/" is the
-	// top level.
+	// top-level object; "" is no location (AWS renders it as "null").
 	Location string
 }
 
 // String renders the diagnostic as AWS does inside an InvalidDefinition
-// message: "CODE: message at /location".
+// message: "CODE: message at /location" ("at null" without a location).
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	b.Grow(len(d.Code) + len(d.Message) + len(d.Location) + 6)
 	b.WriteString(string(d.Code))
 	b.WriteString(": ")
 	b.WriteString(d.Message)
-	if d.Location != "" {
-		b.WriteString(" at ")
+	b.WriteString(" at ")
+	if d.Location == "" {
+		b.WriteString("null")
+	} else {
 		b.WriteString(d.Location)
 	}
 	return b.String()

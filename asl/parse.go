@@ -77,7 +77,7 @@ func parse(data []byte) (*StateMachine, []Diagnostic) {
 // decodeJSON reads one JSON value with numbers kept as json.Number.
 func decodeJSON(data []byte) (any, []Diagnostic) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, []Diagnostic{{Severity: SeverityError, Code: CodeMissingDescription, Message: "The definition is empty", Location: "/"}}
+		return nil, []Diagnostic{{Severity: SeverityError, Code: CodeMissingDescription, Message: "The definition is empty", Location: ""}}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -90,7 +90,7 @@ func decodeJSON(data []byte) (any, []Diagnostic) {
 	}
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), "json: ")
-		return nil, []Diagnostic{{Severity: SeverityError, Code: CodeInvalidJSONDescription, Message: msg, Location: "/"}}
+		return nil, []Diagnostic{{Severity: SeverityError, Code: CodeInvalidJSONDescription, Message: msg, Location: ""}}
 	}
 	return doc, nil
 }

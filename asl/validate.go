@@ -2,6 +2,7 @@ package asl
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,12 @@ func (v *validator) warn(code Code, loc, msg string) {
 
 func (v *validator) unsupported(loc, field string) {
 	v.schema(loc, "Field '"+field+"' is not supported")
+}
+
+// otherLanguage reports a field of the other query language, at the
+// field's own location (AWS reports each such field separately).
+func (v *validator) otherLanguage(loc, field string) {
+	v.schema(loc+"/"+field, "Field '"+field+"' is not supported for the state's QueryLanguage")
 }
 
 func (v *validator) machine(sm *StateMachine) {
@@ -98,12 +105,11 @@ func (v *validator) scope(base, self, startAt string, states map[string]State) {
 			}
 		}
 	}
-	if !terminal {
-		loc := base
-		if loc == "" {
-			loc = "/"
-		}
-		v.errorf(CodeMissingEndState, loc, "Workflow has no terminal state")
+	if !terminal && base == "" {
+		// AWS checks this for the top level only, reports it without a
+		// location, and then skips the reachability check.
+		v.errorf(CodeMissingEndState, "", "Workflow has no terminal state")
+		return
 	}
 	reached := reachable(startAt, states)
 	for _, name := range order {
@@ -173,7 +179,7 @@ func (v *validator) state(s State, loc string) {
 			hasResultPath: true, parameters: s.Parameters, jsonataOutput: s.Output})
 		v.assign(loc, ql, s.Assign)
 		if s.Result != nil && ql == JSONata {
-			v.unsupported(loc, "Result")
+			v.otherLanguage(loc, "Result")
 		}
 	case *Task:
 		v.task(s, loc, ql)
@@ -239,19 +245,19 @@ type ioFields struct {
 func (v *validator) io(loc string, ql QueryLanguage, f ioFields) {
 	if ql == JSONata {
 		if !f.input.IsAbsent() {
-			v.unsupported(loc, "InputPath")
+			v.otherLanguage(loc, "InputPath")
 		}
 		if !f.output.IsAbsent() {
-			v.unsupported(loc, "OutputPath")
+			v.otherLanguage(loc, "OutputPath")
 		}
 		if !f.result.IsAbsent() {
-			v.unsupported(loc, "ResultPath")
+			v.otherLanguage(loc, "ResultPath")
 		}
 		if f.parameters != nil {
-			v.unsupported(loc, "Parameters")
+			v.otherLanguage(loc, "Parameters")
 		}
 		if f.resultSelector != nil {
-			v.unsupported(loc, "ResultSelector")
+			v.otherLanguage(loc, "ResultSelector")
 		}
 		v.jsonataValue(loc+"/Arguments", f.arguments)
 		v.jsonataValue(loc+"/Output", f.jsonataOutput)
@@ -263,10 +269,10 @@ func (v *validator) io(loc string, ql QueryLanguage, f ioFields) {
 		return
 	}
 	if f.arguments != nil {
-		v.unsupported(loc, "Arguments")
+		v.otherLanguage(loc, "Arguments")
 	}
 	if f.jsonataOutput != nil {
-		v.unsupported(loc, "Output")
+		v.otherLanguage(loc, "Output")
 	}
 	v.pathField(loc+"/InputPath", "InputPath", f.input, false)
 	v.pathField(loc+"/OutputPath", "OutputPath", f.output, false)
@@ -306,7 +312,7 @@ func (v *validator) refPath(loc, field, expr string, ql QueryLanguage) {
 		return
 	}
 	if ql == JSONata {
-		v.unsupported(loc[:strings.LastIndexByte(loc, '/')], field)
+		v.otherLanguage(loc[:strings.LastIndexByte(loc, '/')], field)
 		return
 	}
 	if checkReferencePath(expr) != nil {
@@ -444,9 +450,11 @@ func (v *validator) intExpr(loc, field string, x *IntExpr, ql QueryLanguage, lo,
 	v.intRange(loc, field, x.Value, lo, hi)
 }
 
+// exclusive reports, at the first field, two fields that cannot be given
+// together.
 func (v *validator) exclusive(loc, a, b string, hasA, hasB bool) {
 	if hasA && hasB {
-		v.schema(loc, "Fields '"+a+"' and '"+b+"' are mutually exclusive")
+		v.schema(loc+"/"+a, "Fields '"+a+"' and '"+b+"' are mutually exclusive")
 	}
 }
 
@@ -472,7 +480,7 @@ func (v *validator) task(s *Task, loc string, ql QueryLanguage) {
 		v.exclusive(cl, "RoleArn", "RoleArn.$", c.RoleArn != "", c.RoleArnPath != "")
 		if c.RoleArnPath != "" {
 			if ql == JSONata {
-				v.unsupported(cl, "RoleArn.$")
+				v.otherLanguage(cl, "RoleArn.$")
 			} else if checkDynamic(c.RoleArnPath) != nil {
 				v.schema(cl, "The value for the field 'RoleArn.$' must be a valid JSONPath or a valid intrinsic function call")
 			}
@@ -515,12 +523,12 @@ func (v *validator) retryCatch(loc string, ql QueryLanguage, retry []Retrier, ca
 		}
 		if ql == JSONata {
 			if !c.ResultPath.IsAbsent() {
-				v.unsupported(cl, "ResultPath")
+				v.otherLanguage(cl, "ResultPath")
 			}
 			v.jsonataValue(cl+"/Output", c.Output)
 		} else {
 			if c.Output != nil {
-				v.unsupported(cl, "Output")
+				v.otherLanguage(cl, "Output")
 			}
 			v.pathField(cl+"/ResultPath", "ResultPath", c.ResultPath, true)
 		}
@@ -571,7 +579,7 @@ func (v *validator) rule(r *ChoiceRule, loc string, ql QueryLanguage, top bool) 
 		if ql == JSONata {
 			v.jsonataValue(loc+"/Output", r.Output)
 		} else if r.Output != nil {
-			v.unsupported(loc, "Output")
+			v.otherLanguage(loc, "Output")
 		}
 	} else {
 		for _, f := range [...]struct {
@@ -585,7 +593,7 @@ func (v *validator) rule(r *ChoiceRule, loc string, ql QueryLanguage, top bool) 
 	}
 	if ql == JSONata {
 		if !top {
-			v.unsupported(loc, "Condition")
+			v.otherLanguage(loc, "Condition")
 			return
 		}
 		for _, f := range [...]struct {
@@ -593,11 +601,11 @@ func (v *validator) rule(r *ChoiceRule, loc string, ql QueryLanguage, top bool) 
 			set  bool
 		}{{"Variable", r.Variable != ""}, {"And", r.And != nil}, {"Or", r.Or != nil}, {"Not", r.Not != nil}} {
 			if f.set {
-				v.unsupported(loc, f.name)
+				v.otherLanguage(loc, f.name)
 			}
 		}
 		if r.Operator != "" {
-			v.unsupported(loc, string(r.Operator))
+			v.otherLanguage(loc, string(r.Operator))
 		}
 		switch c := r.Condition.(type) {
 		case nil:
@@ -611,7 +619,7 @@ func (v *validator) rule(r *ChoiceRule, loc string, ql QueryLanguage, top bool) 
 		return
 	}
 	if r.Condition != nil {
-		v.unsupported(loc, "Condition")
+		v.otherLanguage(loc, "Condition")
 	}
 	kinds := 0
 	for _, set := range [...]bool{r.Operator != "", r.And != nil, r.Or != nil, r.Not != nil} {
@@ -723,7 +731,7 @@ func (v *validator) fail(s *Fail, loc string, ql QueryLanguage) {
 			continue
 		}
 		if ql == JSONata {
-			v.unsupported(loc, f.name)
+			v.otherLanguage(loc, f.name)
 			continue
 		}
 		if checkPathOrIntrinsic(f.val) != nil {
@@ -750,7 +758,7 @@ func (v *validator) mapState(s *Map, loc string, ql QueryLanguage) {
 	v.exclusive(loc, "ToleratedFailureCount", "ToleratedFailureCountPath", s.ToleratedFailureCount != nil, s.ToleratedFailureCountPath != "")
 	if ql == JSONata {
 		if s.ItemsPath != "" {
-			v.unsupported(loc, "ItemsPath")
+			v.otherLanguage(loc, "ItemsPath")
 		}
 		v.jsonataValue(loc+"/ItemSelector", s.ItemSelector)
 		v.jsonataValue(loc+"/Items", s.Items)
@@ -759,12 +767,13 @@ func (v *validator) mapState(s *Map, loc string, ql QueryLanguage) {
 		}
 	} else {
 		if s.Items != nil {
-			v.unsupported(loc, "Items")
+			v.otherLanguage(loc, "Items")
 		}
 		v.refPath(loc+"/ItemsPath", "ItemsPath", s.ItemsPath, ql)
 		v.template(loc+"/ItemSelector", "ItemSelector", s.ItemSelector)
 	}
-	v.intExpr(loc+"/MaxConcurrency", "MaxConcurrency", s.MaxConcurrency, ql, 0, maxSeconds)
+	// AWS accepts any non-negative MaxConcurrency and caps it at run time.
+	v.intExpr(loc+"/MaxConcurrency", "MaxConcurrency", s.MaxConcurrency, ql, 0, math.MaxInt)
 	v.intExpr(loc+"/ToleratedFailureCount", "ToleratedFailureCount", s.ToleratedFailureCount, ql, 0, maxSeconds)
 	if p := s.ToleratedFailurePercentage; p != nil {
 		if p.Expr != "" {
@@ -784,6 +793,15 @@ func (v *validator) mapState(s *Map, loc string, ql QueryLanguage) {
 		v.errorf(CodeInvalidLabelName, loc+"/Label", "The value for the field 'Label' must be at most 40 characters long")
 	}
 
+	if r := s.ItemReader; r != nil {
+		v.itemReader(r, loc+"/ItemReader", ql)
+	}
+	if b := s.ItemBatcher; b != nil {
+		v.itemBatcher(b, loc+"/ItemBatcher", ql)
+	}
+	if w := s.ResultWriter; w != nil {
+		v.resultWriter(w, loc+"/ResultWriter", ql)
+	}
 	switch {
 	case s.ItemProcessor != nil:
 		v.processor(s.ItemProcessor, loc+"/ItemProcessor")
