@@ -57,7 +57,7 @@ func (c *compiler) choiceRule(r *asl.ChoiceRule) (*choiceRule, error) {
 	case r.Not != nil:
 		cr.not, err = c.choiceRule(r.Not)
 		return cr, err
-	case r.Condition != "":
+	case r.Condition != nil:
 		return nil, c.errorf("Condition (JSONata) is not supported")
 	}
 	if cr.variable, err = c.path("Variable", r.Variable); err != nil {
