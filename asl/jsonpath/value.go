@@ -74,7 +74,8 @@ func toRat(v any) (*big.Rat, bool) {
 	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, false
 	}
-	return new(big.Rat).SetFloat64(f), true
+	// A Go float stands for its shortest decimal form, as in JSON text.
+	return new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
 }
 
 // compareNumbers compares two JSON numbers by value.
@@ -82,6 +83,18 @@ func compareNumbers(a, b any) (int, bool) {
 	if x, ok := a.(json.Number); ok {
 		if y, ok := b.(json.Number); ok && x == y {
 			return 0, true
+		}
+	}
+	// Rounding to float64 is monotonic, so floats that differ order the
+	// numbers; only equal floats need the exact comparison.
+	fa, ok1 := toFloat(a)
+	fb, ok2 := toFloat(b)
+	if ok1 && ok2 && !math.IsNaN(fa) && !math.IsNaN(fb) && !math.IsInf(fa, 0) && !math.IsInf(fb, 0) {
+		switch {
+		case fa < fb:
+			return -1, true
+		case fa > fb:
+			return 1, true
 		}
 	}
 	ra, ok1 := toRat(a)
