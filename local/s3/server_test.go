@@ -2,6 +2,8 @@ package s3_test
 
 import (
 	"context"
+	"encoding/base64"
+	"hash/crc32"
 	"encoding/json"
 	"errors"
 	"io"
@@ -193,4 +195,9 @@ func TestPutGetRoundTrip(t *testing.T) {
 	if got, want := aws.ToString(out.ETag), `"5d41402abc4b2a76b9719d911017c592"`; got != want {
 		t.Errorf("etag = %s, want %s", got, want)
 	}
+}
+
+func crc32b64(s string) string {
+	sum := crc32.ChecksumIEEE([]byte(s))
+	return base64.StdEncoding.EncodeToString([]byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
 }

@@ -101,6 +101,17 @@ func (b *bucketState) keyPath(key string) string {
 
 func (b *bucketState) blobPath(id string) string { return filepath.Join(b.dir, "blobs", id) }
 
+// uploading reports whether a multipart upload to key is in progress (its record keeps the
+// delete sequencer that conditional completion checks).
+func (b *bucketState) uploading(key string) bool {
+	for _, u := range b.uploads {
+		if u.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 func (b *bucketState) sortedKeys() []string {
 	keys := make([]string, 0, len(b.keys))
 	for k := range b.keys {
@@ -354,7 +365,7 @@ func (s *store) updateConfig(name string, f func(*bucketConfig)) error {
 // writeRecord persists rec (or removes its file when it holds nothing). Caller holds b.mu.
 func (s *store) writeRecord(b *bucketState, rec *keyRecord) error {
 	path := b.keyPath(rec.Key)
-	if len(rec.Versions) == 0 && len(rec.Pending) == 0 {
+	if len(rec.Versions) == 0 && len(rec.Pending) == 0 && !b.uploading(rec.Key) {
 		if err := removeFile(path, s.sync); err != nil {
 			return err
 		}
