@@ -3,9 +3,9 @@ package s3_test
 import (
 	"context"
 	"encoding/base64"
-	"hash/crc32"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"io"
 	"net/http/httptest"
 	"strings"
