@@ -66,10 +66,12 @@ func parse(data []byte) (*StateMachine, []Diagnostic) {
 	}
 	var d decoder
 	sm := d.decodeMachine(doc)
-	if sm == nil {
+	if sm == nil || d.diags != nil {
+		// Structural errors first: the semantic rules would only repeat
+		// them (a state with a wrong Type has no transitions, ...).
 		return nil, d.diags
 	}
-	v := validator{diags: d.diags}
+	v := validator{}
 	v.machine(sm)
 	return sm, v.diags
 }

@@ -518,9 +518,6 @@ func (v *validator) retryCatch(loc string, ql QueryLanguage, retry []Retrier, ca
 		c := &catch[i]
 		cl := index(loc+"/Catch", i)
 		v.errorEquals(cl, c.ErrorEquals, i == len(catch)-1, "Catch")
-		if c.Next == "" {
-			v.schema(cl, "These fields are required: [Next]")
-		}
 		if ql == JSONata {
 			if !c.ResultPath.IsAbsent() {
 				v.otherLanguage(cl, "ResultPath")
