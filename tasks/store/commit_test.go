@@ -1,0 +1,278 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/internal/s3test"
+	"github.com/sluicehq/sluice/tasks/store"
+)
+
+const (
+	sourceKey  = "incoming/sales/2026/orders.csv"
+	sourceBody = "id,amount\n1,2.5\n"
+	stagedBody = "{\"id\":1,\"amount\":2.5}\n" // stands for the gzip bytes: the store never reads them
+	processed  = "processed/sales/dt=2026-11-24/2026/orders.csv.jsonl.gz"
+)
+
+// lastModified is the source version's Last-Modified as the process task records it: 01:00 at +02:00 is
+// still the 24th in UTC, so the partition is dt=2026-11-24.
+const lastModified = "2026-11-25T01:00:00+02:00"
+
+// commitFixture puts a source object and the staged output of one execution, and returns the commit input.
+func commitFixture(t *testing.T, s *s3test.Server, execName string) tasks.StoreInput {
+	t.Helper()
+	etag := put(t, s, sourceKey, sourceBody, nil)
+	stagedKey := "staging/" + execName + "/sales/2026/orders.csv.jsonl.gz"
+	stagedETag := put(t, s, stagedKey, stagedBody, map[string]string{store.MetaSourceLastModified: lastModified})
+	return tasks.StoreInput{
+		Invocation: tasks.Invocation{
+			Bucket:    bucket,
+			Object:    tasks.S3Object{Key: sourceKey, Size: int64(len(sourceBody)), ETag: etag},
+			Execution: execution(execName),
+		},
+		Action: tasks.ActionCommit,
+		Report: &tasks.Report{Valid: true, Dataset: "sales", Format: "csv", Rows: 1, Bytes: int64(len(sourceBody)), SHA256: "abc"},
+		Result: &tasks.ProcessOutput{
+			Staging: tasks.ObjectRef{Bucket: bucket, Key: stagedKey, ETag: stagedETag},
+			Rows:    1,
+			Bytes:   int64(len(stagedBody)),
+			SHA256:  "def",
+			Columns: []tasks.ColumnStats{{Name: "id", Count: 1, Min: 1.0, Max: 1.0}, {Name: "amount", Count: 1, Min: 2.5, Max: 2.5}},
+		},
+	}
+}
+
+func manifestKeyOf(in tasks.StoreInput) string {
+	return "manifests/sales/2026/orders.csv." + in.Object.ETag + ".json"
+}
+
+func TestCommitStores(t *testing.T) {
+	s := s3test.New(t, bucket)
+	in := commitFixture(t, s, "exec-1")
+	got, err := newHandler(s).Handle(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	want := tasks.StoreOutput{Action: tasks.ActionCommit, Outcome: store.OutcomeStored, Key: processed, Manifest: manifestKeyOf(in)}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("output (-got +want):\n%s", diff)
+	}
+	if body, _ := get(t, s, processed); body != stagedBody {
+		t.Errorf("processed object: got %q, want the staged bytes %q", body, stagedBody)
+	}
+	if ks := keys(t, s, "staging/"); len(ks) != 0 {
+		t.Errorf("staging after commit: got %q, want nothing", ks)
+	}
+	body, ok := get(t, s, manifestKeyOf(in))
+	if !ok {
+		t.Fatalf("no manifest at %s", manifestKeyOf(in))
+	}
+	gotManifest := decode[store.Manifest](t, body)
+	wantManifest := store.Manifest{
+		Dataset: "sales",
+		Source: store.Source{
+			ObjectRef:    tasks.ObjectRef{Bucket: bucket, Key: sourceKey, ETag: in.Object.ETag, Size: int64(len(sourceBody))},
+			LastModified: time.Date(2026, 11, 24, 23, 0, 0, 0, time.UTC),
+			Format:       "csv",
+			Bytes:        int64(len(sourceBody)),
+			SHA256:       "abc",
+		},
+		Output: store.Output{
+			ObjectRef: tasks.ObjectRef{Bucket: bucket, Key: processed, ETag: in.Result.Staging.ETag, Size: int64(len(stagedBody))},
+			Rows:      1,
+			Bytes:     int64(len(stagedBody)),
+			SHA256:    "def",
+			Columns:   in.Result.Columns,
+		},
+		Date:      "2026-11-24",
+		Execution: in.Execution,
+		Committed: clock,
+	}
+	// The test server answers a copy with the source's version id, not the copy's: S3 gives the copy a
+	// version of its own, so the field is not compared.
+	ignoreVersion := cmpopts.IgnoreFields(tasks.ObjectRef{}, "VersionID")
+	if diff := cmp.Diff(gotManifest, wantManifest, ignoreVersion); diff != "" {
+		t.Errorf("manifest (-got +want):\n%s", diff)
+	}
+}
+
+func TestCommitRerun(t *testing.T) {
+	tests := []struct {
+		name        string
+		secondExec  string
+		wantOutcome string
+	}{
+		// Step Functions retried the Store state after the first attempt committed (a timeout, say).
+		{name: "same execution", secondExec: "exec-1", wantOutcome: store.OutcomeStored},
+		// A second event for the same object version started another execution.
+		{name: "another execution", secondExec: "exec-2", wantOutcome: store.OutcomeDuplicate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := s3test.New(t, bucket)
+			h := newHandler(s)
+			first := commitFixture(t, s, "exec-1")
+			if _, err := h.Handle(context.Background(), first); err != nil {
+				t.Fatalf("first commit: %v", err)
+			}
+			manifestBefore, _ := get(t, s, manifestKeyOf(first))
+			second := commitFixture(t, s, tt.secondExec)
+			// The second execution's output differs, so an overwrite would show.
+			got, err := h.Handle(context.Background(), second)
+			if err != nil {
+				t.Fatalf("second commit: %v", err)
+			}
+			want := tasks.StoreOutput{Action: tasks.ActionCommit, Outcome: tt.wantOutcome, Key: processed, Manifest: manifestKeyOf(first)}
+			if diff := cmp.Diff(got, want); diff != "" {
+				t.Errorf("output (-got +want):\n%s", diff)
+			}
+			if manifestAfter, _ := get(t, s, manifestKeyOf(first)); manifestAfter != manifestBefore {
+				t.Errorf("manifest changed by the re-run:\n got %s\nwant %s", manifestAfter, manifestBefore)
+			}
+			if ks := keys(t, s, "staging/"); len(ks) != 0 {
+				t.Errorf("staging after re-run: got %q, want nothing", ks)
+			}
+		})
+	}
+}
+
+func TestCommitConcurrent(t *testing.T) {
+	s := s3test.New(t, bucket)
+	h := newHandler(s)
+	const n = 8
+	inputs := make([]tasks.StoreInput, n)
+	for i := range inputs {
+		inputs[i] = commitFixture(t, s, "exec-"+string(rune('a'+i)))
+	}
+	outs := make([]tasks.StoreOutput, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range inputs {
+		wg.Go(func() { outs[i], errs[i] = h.Handle(context.Background(), inputs[i]) })
+	}
+	wg.Wait()
+	stored := -1
+	for i := range outs {
+		if errs[i] != nil {
+			t.Fatalf("execution %d: %v", i, errs[i])
+		}
+		switch outs[i].Outcome {
+		case store.OutcomeStored:
+			if stored >= 0 {
+				t.Fatalf("executions %d and %d both stored", stored, i)
+			}
+			stored = i
+		case store.OutcomeDuplicate:
+		default:
+			t.Errorf("execution %d: outcome %q", i, outs[i].Outcome)
+		}
+	}
+	if stored < 0 {
+		t.Fatal("no execution stored")
+	}
+	body, _ := get(t, s, manifestKeyOf(inputs[0]))
+	if got, want := decode[store.Manifest](t, body).Execution, inputs[stored].Execution; got != want {
+		t.Errorf("manifest execution: got %q, want the storing one %q", got, want)
+	}
+	if ks := keys(t, s, "manifests/"); len(ks) != 1 {
+		t.Errorf("manifests: got %q, want exactly one", ks)
+	}
+	if ks := keys(t, s, "staging/"); len(ks) != 0 {
+		t.Errorf("staging after commits: got %q, want nothing", ks)
+	}
+}
+
+func TestCommitTransientThenRetried(t *testing.T) {
+	tests := []struct {
+		name, method, keyPart string
+	}{
+		{name: "manifest read", method: "GET", keyPart: "manifests/"},
+		{name: "staged head", method: "HEAD", keyPart: "staging/"},
+		{name: "copy", method: "PUT", keyPart: "processed/"},
+		{name: "manifest write", method: "PUT", keyPart: "manifests/"},
+		{name: "staged delete", method: "DELETE", keyPart: "staging/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := s3test.New(t, bucket)
+			h := newHandler(s)
+			in := commitFixture(t, s, "exec-1")
+			s.Fail(tt.method, tt.keyPart, 1, 503, "SlowDown")
+			_, err := h.Handle(context.Background(), in)
+			var te *tasks.TransientError
+			if !errors.As(err, &te) {
+				t.Fatalf("first attempt: got %v, want *tasks.TransientError", err)
+			}
+			if _, ok := err.(*tasks.TransientError); !ok {
+				t.Errorf("first attempt: error type %T is wrapped; the state machine matches the unwrapped name", err)
+			}
+			// The state machine's Retry runs the same input again.
+			got, err := h.Handle(context.Background(), in)
+			if err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+			if got.Outcome != store.OutcomeStored {
+				t.Errorf("retry outcome: got %q, want %q", got.Outcome, store.OutcomeStored)
+			}
+			if _, ok := get(t, s, processed); !ok {
+				t.Errorf("no processed object after the retry")
+			}
+			if ks := keys(t, s, "staging/"); len(ks) != 0 {
+				t.Errorf("staging after retry: got %q, want nothing", ks)
+			}
+		})
+	}
+}
+
+func TestCommitStagedObjectProblems(t *testing.T) {
+	t.Run("missing", func(t *testing.T) {
+		s := s3test.New(t, bucket)
+		in := commitFixture(t, s, "exec-1")
+		in.Result.Staging.Key = "staging/exec-1/sales/2026/other.csv.jsonl.gz"
+		_, err := newHandler(s).Handle(context.Background(), in)
+		nf, ok := err.(*tasks.ObjectNotFoundError)
+		if !ok {
+			t.Fatalf("got %T %v, want *tasks.ObjectNotFoundError", err, err)
+		}
+		if diff := cmp.Diff(*nf, tasks.ObjectNotFoundError{Bucket: bucket, Key: in.Result.Staging.Key}); diff != "" {
+			t.Errorf("error (-got +want):\n%s", diff)
+		}
+		if ks := keys(t, s, "manifests/"); len(ks) != 0 {
+			t.Errorf("manifests: got %q, want none", ks)
+		}
+	})
+	t.Run("changed", func(t *testing.T) {
+		s := s3test.New(t, bucket)
+		in := commitFixture(t, s, "exec-1")
+		// The test server does not evaluate If-Match; inject the 412 S3 answers when the ETag differs.
+		s.Fail("HEAD", "staging/", 1, 412, "PreconditionFailed")
+		_, err := newHandler(s).Handle(context.Background(), in)
+		if _, ok := err.(*tasks.ObjectChangedError); !ok {
+			t.Fatalf("got %T %v, want *tasks.ObjectChangedError", err, err)
+		}
+		if ks := keys(t, s, "processed/"); len(ks) != 0 {
+			t.Errorf("processed: got %q, want none", ks)
+		}
+	})
+	t.Run("no metadata", func(t *testing.T) {
+		s := s3test.New(t, bucket)
+		in := commitFixture(t, s, "exec-1")
+		in.Result.Staging.Key = "staging/exec-1/sales/2026/bare.jsonl.gz"
+		in.Result.Staging.ETag = put(t, s, in.Result.Staging.Key, stagedBody, nil)
+		_, err := newHandler(s).Handle(context.Background(), in)
+		if err == nil {
+			t.Fatal("commit of a staged object without source-last-modified succeeded")
+		}
+		if ks := keys(t, s, "manifests/"); len(ks) != 0 {
+			t.Errorf("manifests: got %q, want none", ks)
+		}
+	})
+}

@@ -1,0 +1,37 @@
+// Package store is the pipeline's last task: it makes a processed object visible, quarantines a rejected
+// one, or records a failure, according to the [tasks.StoreInput]'s action.
+//
+// Commit (action "commit") publishes the output that the process task staged:
+//
+//  1. read the manifest manifests/<dataset>/<name>.<etag>.json; if it exists the object version was
+//     already committed, and the outcome is "duplicate" ("stored" when this same execution wrote it, so a
+//     retried commit answers as the first one did); nothing under processed/ or manifests/ is written;
+//  2. read the staged object's metadata (HeadObject with If-Match on its ETag) for the partition date;
+//  3. copy the staged object to processed/<dataset>/dt=<date>/<name>.jsonl.gz (CopySourceIfMatch on the
+//     staged ETag);
+//  4. write the manifest with If-None-Match "*": it is the commit point. A 412 means another execution
+//     committed the same object version first, and the outcome is "duplicate";
+//  5. delete the staged object.
+//
+// A crash between any two steps leaves no manifest, or a complete one: the processed copy made before the
+// manifest holds the same bytes whichever execution made it (processing is deterministic), and running the
+// commit again finishes the work. Readers trust manifests, not listings of processed/.
+//
+// The partition date is the UTC calendar date of the source version's Last-Modified time, which the
+// process task records in the staged object's metadata ([MetaSourceLastModified]): the same object version
+// always lands in the same partition, whenever and however often it is processed.
+//
+// Quarantine (action "quarantine") copies the rejected source version to quarantine/<dataset>/<name>
+// (CopySourceIfMatch on the event's ETag) and writes the validation report beside it as
+// quarantine/<dataset>/<name>.report.json. Fail (action "fail") writes the failure a Catch clause caught
+// to failed/<dataset>/<name>.<execution-name>.json. Both overwrite on a re-run with the same content.
+//
+// Here <dataset> and <name> come from the source key incoming/<dataset>/<name>; <name> keeps any
+// sub-folders and the original extension (incoming/sales/2026/a.csv.gz has dataset "sales" and name
+// "2026/a.csv.gz"), so two source objects never share an output key.
+//
+// S3 errors are returned as the named types of package tasks (unwrapped, so the state machine's Retry and
+// Catch see their names): throttling and 5xx as *tasks.TransientError, a missing staged or source object as
+// *tasks.ObjectNotFoundError, a changed one as *tasks.ObjectChangedError, and a malformed input as
+// *tasks.InvalidInvocationError.
+package store

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/sluicehq/sluice/tasks"
+)
+
+// S3 is the part of the S3 API the store task uses. *s3.Client implements it.
+type S3 interface {
+	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	HeadObject(ctx context.Context, in *s3.HeadObjectInput, opts ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
+	CopyObject(ctx context.Context, in *s3.CopyObjectInput, opts ...func(*s3.Options)) (*s3.CopyObjectOutput, error)
+	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	DeleteObject(ctx context.Context, in *s3.DeleteObjectInput, opts ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
+}
+
+var _ S3 = (*s3.Client)(nil)
+
+// Outcomes reported in [tasks.StoreOutput].
+const (
+	OutcomeStored      = "stored"
+	OutcomeDuplicate   = "duplicate"
+	OutcomeQuarantined = "quarantined"
+	OutcomeRecorded    = "recorded"
+)
+
+// Handler is the store task. It is safe for concurrent use; one Handler serves every invocation of a
+// Lambda instance.
+type Handler struct {
+	s3     S3
+	now    func() time.Time
+	logger *slog.Logger
+}
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithClock sets the clock that stamps manifests, reports and failure records, and times the stage.
+func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
+
+// WithLogger sets the structured logger.
+func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }
+
+// New returns a store Handler that works through client.
+func New(client S3, opts ...Option) *Handler {
+	h := &Handler{s3: client, now: time.Now, logger: slog.Default()}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+// Handle runs one store action. Errors meant for the state machine's Retry and Catch are returned
+// unwrapped as the named types of package tasks.
+func (h *Handler) Handle(ctx context.Context, in tasks.StoreInput) (tasks.StoreOutput, error) {
+	start := h.now()
+	var (
+		out tasks.StoreOutput
+		err error
+	)
+	switch in.Action {
+	case tasks.ActionCommit:
+		out, err = h.commit(ctx, in)
+	case tasks.ActionQuarantine:
+		out, err = h.quarantine(ctx, in)
+	case tasks.ActionFail:
+		out, err = h.fail(ctx, in)
+	default:
+		err = &tasks.InvalidInvocationError{Reason: "unknown store action " + strconv.Quote(string(in.Action))}
+	}
+	h.report(ctx, in, out, err, h.now().Sub(start))
+	return out, err
+}
+
+// report logs the result of one invocation.
+func (h *Handler) report(ctx context.Context, in tasks.StoreInput, out tasks.StoreOutput, err error, took time.Duration) {
+	attrs := []slog.Attr{
+		slog.String("action", string(in.Action)),
+		slog.String("bucket", in.Bucket),
+		slog.String("key", in.Object.Key),
+		slog.String("etag", in.Object.ETag),
+		slog.String("execution", in.Execution),
+		slog.Duration("duration", took),
+	}
+	if err != nil {
+		h.logger.LogAttrs(ctx, slog.LevelError, "store failed", append(attrs, slog.String("error", err.Error()))...)
+		return
+	}
+	h.logger.LogAttrs(ctx, slog.LevelInfo, "store done", append(attrs, slog.String("outcome", out.Outcome), slog.String("output", out.Key))...)
+}

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"strings"
+
+	"github.com/sluicehq/sluice/tasks"
+)
+
+// unknownDataset names the dataset of a failure record whose source key is not incoming/<dataset>/<name>,
+// so that even a malformed execution leaves a record.
+const unknownDataset = "_unknown"
+
+// splitSource splits a source key incoming/<dataset>/<name> into its dataset and name. ok is false when the
+// key is not of that form (no dataset folder, or an empty name).
+func splitSource(key string) (dataset, name string, ok bool) {
+	rest, found := strings.CutPrefix(key, tasks.PrefixIncoming)
+	if !found {
+		return "", "", false
+	}
+	dataset, name, found = strings.Cut(rest, "/")
+	if !found || dataset == "" || name == "" || strings.HasSuffix(name, "/") {
+		return "", "", false
+	}
+	return dataset, name, true
+}
+
+// processedKey is where a committed output lives: processed/<dataset>/dt=<date>/<name>.jsonl.gz.
+func processedKey(dataset, date, name string) string {
+	return tasks.PrefixProcessed + dataset + "/dt=" + date + "/" + name + ".jsonl.gz"
+}
+
+// manifestKey names the manifest of one object version: manifests/<dataset>/<name>.<etag>.json. The ETag
+// is used without quotes, as the event carries it.
+func manifestKey(dataset, name, etag string) string {
+	return tasks.PrefixManifests + dataset + "/" + name + "." + strings.Trim(etag, `"`) + ".json"
+}
+
+// quarantineKeys are the quarantined copy of a rejected object and its report.
+func quarantineKeys(dataset, name string) (object, report string) {
+	object = tasks.PrefixQuarantine + dataset + "/" + name
+	return object, object + ".report.json"
+}
+
+// failedKey names a failure record: failed/<dataset>/<name>.<execution-name>.json.
+func failedKey(dataset, name, execution string) string {
+	return tasks.PrefixFailed + dataset + "/" + name + "." + executionName(execution) + ".json"
+}
+
+// executionName is the name part of a Step Functions execution ARN
+// (arn:<partition>:states:<region>:<account>:execution:<state-machine>:<name>; see
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html). Anything
+// else (a hand-made value) is used whole, with the characters that would nest or escape the key replaced.
+func executionName(execution string) string {
+	parts := strings.Split(execution, ":")
+	if len(parts) >= 8 && parts[0] == "arn" && parts[2] == "states" && (parts[5] == "execution" || parts[5] == "express") && parts[7] != "" {
+		return parts[7]
+	}
+	if execution == "" {
+		return "unnamed"
+	}
+	return strings.NewReplacer("/", "_", ":", "_").Replace(execution)
+}
+
+// copySource is the x-amz-copy-source value for one object version: bucket/key, each key segment
+// percent-encoded (a "+" too, which some servers read as a space), then ?versionId= when versioned.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html#API_CopyObject_RequestSyntax
+func copySource(ref tasks.ObjectRef) string {
+	segs := strings.Split(ref.Key, "/")
+	for i, s := range segs {
+		segs[i] = escapeSegment(s)
+	}
+	src := ref.Bucket + "/" + strings.Join(segs, "/")
+	if ref.VersionID != "" {
+		src += "?versionId=" + escapeSegment(ref.VersionID)
+	}
+	return src
+}
+
+// escapeSegment percent-encodes everything but RFC 3986 unreserved characters.
+func escapeSegment(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
