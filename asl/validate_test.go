@@ -152,7 +152,7 @@ func TestValidate(t *testing.T) {
 		},
 		{
 			name: "Next cannot leave a branch",
-			def: machine(`"A":{"Type":"Parallel","Next":"Z","Branches":[{"StartAt":"S","States":{"S":{"Type":"Pass","Next":"Z"}}}]},` + endPass),
+			def:  machine(`"A":{"Type":"Parallel","Next":"Z","Branches":[{"StartAt":"S","States":{"S":{"Type":"Pass","Next":"Z"}}}]},` + endPass),
 			want: []asl.Diagnostic{diag(asl.CodeMissingTransitionTarget, "/States/A/Branches[0]/States/S/Next", "Missing 'Next' target: Z")},
 		},
 		{
