@@ -95,6 +95,37 @@ func (n *compareNode) test(cur any, c *evalCtx) bool {
 		return lok && rok && equal(l, r)
 	case "!=":
 		return !(lok && rok && equal(l, r))
+	case "size":
+		n, ok := toFloat(r)
+		if !lok || !rok || !ok {
+			return false
+		}
+		switch x := l.(type) {
+		case []any:
+			return float64(len(x)) == n
+		case string:
+			return float64(len([]rune(x))) == n
+		}
+		return false
+	case "empty":
+		want, ok := r.(bool)
+		if !lok || !rok || !ok {
+			return false
+		}
+		switch x := l.(type) {
+		case []any:
+			return (len(x) == 0) == want
+		case string:
+			return (x == "") == want
+		}
+		return false
+	case "subsetof", "anyof", "noneof":
+		la, ok1 := l.([]any)
+		ra, ok2 := r.([]any)
+		if !lok || !rok || !ok1 || !ok2 {
+			return false
+		}
+		return setRelation(n.op, la, ra)
 	case "in", "nin":
 		list, ok := r.([]any)
 		found := false
@@ -141,4 +172,29 @@ func (n *compareNode) test(cur any, c *evalCtx) bool {
 		return cmp >= 0
 	}
 	return false
+}
+
+// setRelation implements subsetof (every left item is in right), anyof
+// (some left item is in right) and noneof (no left item is in right).
+func setRelation(op string, left, right []any) bool {
+	contains := func(v any) bool {
+		for _, e := range right {
+			if equal(v, e) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, v := range left {
+		in := contains(v)
+		switch {
+		case op == "subsetof" && !in:
+			return false
+		case op == "anyof" && in:
+			return true
+		case op == "noneof" && in:
+			return false
+		}
+	}
+	return op != "anyof"
 }

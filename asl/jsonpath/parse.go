@@ -418,22 +418,24 @@ func (p *parser) filterUnary() (filterNode, error) {
 	return &compareNode{op: op, left: left, right: right}, nil
 }
 
-var operators = []string{"==", "!=", "<=", ">=", "=~", "<", ">", " nin ", " in "}
+// operators of Jayway JsonPath filters, longest first; the word operators
+// must be followed by a space or a list.
+var operators = []string{"==", "!=", "<=", ">=", "=~", "<", ">", "subsetof", "anyof", "noneof", "empty", "size", "nin", "in"}
 
 func (p *parser) operator() string {
 	rest := p.src[p.pos:]
 	for _, op := range operators {
-		word := strings.TrimSpace(op)
-		if strings.HasPrefix(rest, word) {
-			if word == "in" || word == "nin" {
-				after := rest[len(word):]
-				if after == "" || (after[0] != ' ' && after[0] != '[') {
-					continue
-				}
-			}
-			p.pos += len(word)
-			return word
+		if !strings.HasPrefix(rest, op) {
+			continue
 		}
+		if isAlnum(op[0]) {
+			after := rest[len(op):]
+			if after == "" || (after[0] != ' ' && after[0] != '[') {
+				continue
+			}
+		}
+		p.pos += len(op)
+		return op
 	}
 	return ""
 }

@@ -20,7 +20,8 @@ const pathDoc = `{
     {"id": 2, "price": 15, "tag": "dear"},
     {"id": 3, "price": 10.0, "tag": "mid", "sku": {"code": "C"}}
   ],
-  "limit": 10
+  "limit": 10,
+  "groups": [{"id": 1, "tags": ["a", "b"]}, {"id": 2, "tags": ["b", "c"]}, {"id": 3, "tags": []}]
 }`
 
 func TestPathEval(t *testing.T) {
@@ -65,6 +66,14 @@ func TestPathEval(t *testing.T) {
 		{"$.items[?(@.tag nin ['cheap','mid'])].id", `[2]`},
 		{"$.items[?(@.price >= $.limit)].id", `[2,3]`},
 		{"$.items[?(@.nope == 1)]", `[]`},
+		{"$.items[?(@.tag size 4)].id", `[2]`},
+		{"$.items[?(@.tags empty false)].id", `[]`},
+		{"$.groups[?(@.tags subsetof ['a','b'])].id", `[1,3]`},
+		{"$.groups[?(@.tags anyof ['c'])].id", `[2]`},
+		{"$.groups[?(@.tags noneof ['c'])].id", `[1,3]`},
+		{"$.groups[?(@.tags empty true)].id", `[3]`},
+		{"$.groups[?(@.tags.length() > 1)].id", `[1,2]`},
+		{"$.items[?(@.id in [2])].id", `[2]`},
 		{"$..code", `["A","C"]`},
 		{"$..cdr", `[true]`},
 		{"$.items[?(@.id == 1)]", `[{"id": 1, "price": 5, "tag": "cheap", "sku": {"code": "A"}}]`},
