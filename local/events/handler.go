@@ -1,0 +1,95 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+)
+
+var _ http.Handler = (*Service)(nil)
+
+// operation decodes a request body and answers with a response value.
+type operation func(s *Service, body []byte) (any, *apiError)
+
+var operations = map[string]operation{
+	"PutEvents":         (*Service).putEvents,
+	"PutRule":           (*Service).putRule,
+	"DescribeRule":      (*Service).describeRule,
+	"ListRules":         (*Service).listRules,
+	"DeleteRule":        (*Service).deleteRule,
+	"EnableRule":        (*Service).enableRule,
+	"DisableRule":       (*Service).disableRule,
+	"PutTargets":        (*Service).putTargets,
+	"ListTargetsByRule": (*Service).listTargetsByRule,
+	"RemoveTargets":     (*Service).removeTargets,
+	"TestEventPattern":  (*Service).testEventPattern,
+	"ListEventBuses":    (*Service).listEventBuses,
+	"DescribeEventBus":  (*Service).describeEventBus,
+}
+
+// targetPrefix starts the X-Amz-Target of every EventBridge operation.
+const targetPrefix = "AWSEvents."
+
+// ServeHTTP answers the EventBridge JSON API (AWS JSON 1.1): a POST whose
+// X-Amz-Target header is "AWSEvents.<Operation>".
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			writeError(w, fail(codeInternal, ""))
+		}
+	}()
+	if r.Method != http.MethodPost {
+		writeError(w, fail(codeUnknownOperation, ""))
+		return
+	}
+	target := r.Header.Get("X-Amz-Target")
+	op, ok := operations[strings.TrimPrefix(target, targetPrefix)]
+	if !ok || !strings.HasPrefix(target, targetPrefix) {
+		writeError(w, fail(codeUnknownOperation, ""))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, fail(codeTooLarge, "Request size exceeds the limit"))
+			return
+		}
+		writeError(w, fail(codeSerialization, "failed to read the request body"))
+		return
+	}
+	out, apiErr := op(s, body)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	if out == nil {
+		out = struct{}{}
+	}
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// decode reads a request body into v. An empty body is an empty request; JSON
+// that is malformed or of the wrong shape is a SerializationException.
+func decode(body []byte, v any) *apiError {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return fail(codeSerialization, "Unexpected value type for field '"+typeErr.Field+"'")
+		}
+		return fail(codeSerialization, "Malformed request body: the input is not valid JSON")
+	}
+	if dec.More() {
+		return fail(codeSerialization, "Malformed request body: unexpected data after the JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,195 @@
+package events
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/sluicehq/sluice/local/events/pattern"
+)
+
+// Deliverer delivers one event to one target: for a Step Functions target,
+// it starts an execution of d.TargetARN with d.Input. The host supplies it.
+//
+// A returned error is retried per the target's RetryPolicy unless it has a
+// method Retryable() bool that returns false. An error with a method
+// ErrorCode() string supplies the dead-letter ERROR_CODE.
+type Deliverer interface {
+	Deliver(ctx context.Context, d Delivery) error
+}
+
+// DelivererFunc adapts a function to [Deliverer].
+type DelivererFunc func(ctx context.Context, d Delivery) error
+
+// Deliver calls f.
+func (f DelivererFunc) Deliver(ctx context.Context, d Delivery) error { return f(ctx, d) }
+
+var _ Deliverer = DelivererFunc(nil)
+
+// Delivery is one attempt to deliver an event to a target.
+type Delivery struct {
+	RuleARN   string
+	RuleName  string
+	TargetID  string
+	TargetARN string
+	RoleARN   string
+	// Input is what the target receives, after Input/InputPath/InputTransformer.
+	Input []byte
+	// EventID is the event's id; Attempt counts from 0 (the first try).
+	EventID string
+	Attempt int
+}
+
+// Clock tells the time; tests supply a fake one.
+type Clock interface {
+	Now() time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Store persists the state that must survive a restart: rules, targets and
+// dead letters. Save receives a complete snapshot after every change.
+type Store interface {
+	Load() (*Snapshot, error)
+	Save(*Snapshot) error
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock sets the clock (default: the system clock).
+func WithClock(c Clock) Option { return func(s *Service) { s.clock = c } }
+
+// WithDeliverer sets where targets' events go. Without one, every delivery
+// fails as not retryable and lands in the dead-letter list.
+func WithDeliverer(d Deliverer) Option { return func(s *Service) { s.deliverer = d } }
+
+// WithAccount sets the account id in ARNs and events (default 000000000000).
+func WithAccount(id string) Option { return func(s *Service) { s.account = id } }
+
+// WithRegion sets the region in ARNs and events (default us-east-1).
+func WithRegion(r string) Option { return func(s *Service) { s.region = r } }
+
+// WithStore persists rules, targets and dead letters; New loads them.
+func WithStore(st Store) Option { return func(s *Service) { s.store = st } }
+
+// WithMaxRequestBytes bounds request bodies (default 1 MiB).
+func WithMaxRequestBytes(n int64) Option { return func(s *Service) { s.maxBody = n } }
+
+// WithRandom sets the source of retry jitter: it returns a value in [0, n).
+// Tests make back-off deterministic with it.
+func WithRandom(f func(n int64) int64) Option { return func(s *Service) { s.random = f } }
+
+// WithBackoff sets the first retry delay and the cap on any delay
+// (defaults 1 s and 3 min; AWS documents only "exponential back-off and jitter").
+func WithBackoff(base, maxDelay time.Duration) Option {
+	return func(s *Service) { s.backoffBase, s.backoffMax = base, maxDelay }
+}
+
+// WithConcurrency bounds deliveries in flight at once (default 32).
+func WithConcurrency(n int) Option { return func(s *Service) { s.concurrency = max(n, 1) } }
+
+// WithIDs sets the generator of event ids (default: random UUIDs).
+func WithIDs(f func() string) Option { return func(s *Service) { s.newID = f } }
+
+// Service is a local EventBridge with one event bus, "default". It is safe for
+// concurrent use; serve it with its http.Handler ([Service.ServeHTTP]).
+type Service struct {
+	clock       Clock
+	deliverer   Deliverer
+	store       Store
+	account     string
+	region      string
+	maxBody     int64
+	random      func(n int64) int64
+	newID       func() string
+	backoffBase time.Duration
+	backoffMax  time.Duration
+	concurrency int
+
+	mu       sync.Mutex
+	rules    map[string]*rule // by name
+	dead     []DeadLetter
+	queue    []*pending
+	wake     chan struct{}
+	deadSeq  int64
+	storeErr error
+}
+
+// New returns a Service; with WithStore it loads the saved state.
+func New(opts ...Option) (*Service, error) {
+	s := &Service{
+		clock:       systemClock{},
+		account:     "000000000000",
+		region:      "us-east-1",
+		maxBody:     1 << 20,
+		backoffBase: time.Second,
+		backoffMax:  3 * time.Minute,
+		concurrency: 32,
+		rules:       map[string]*rule{},
+		wake:        make(chan struct{}, 1),
+	}
+	s.random = func(n int64) int64 {
+		if n <= 0 {
+			return 0
+		}
+		v, err := rand.Int(rand.Reader, big.NewInt(n))
+		if err != nil {
+			return n / 2
+		}
+		return v.Int64()
+	}
+	s.newID = newUUID
+	for _, o := range opts {
+		o(s)
+	}
+	if s.store != nil {
+		snap, err := s.store.Load()
+		if err != nil {
+			return nil, fmt.Errorf("load events state: %w", err)
+		}
+		if err := s.restore(snap); err != nil {
+			return nil, fmt.Errorf("restore events state: %w", err)
+		}
+	}
+	return s, nil
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// busARN is the default bus's ARN.
+func (s *Service) busARN() string {
+	return "arn:aws:events:" + s.region + ":" + s.account + ":event-bus/default"
+}
+
+func (s *Service) ruleARN(name string) string {
+	return "arn:aws:events:" + s.region + ":" + s.account + ":rule/" + name
+}
+
+// checkBus resolves an EventBusName member: only the default bus exists.
+func (s *Service) checkBus(name *string) *apiError {
+	if name == nil || *name == "" || *name == "default" || *name == s.busARN() {
+		return nil
+	}
+	return fail(codeResourceNotFound, "Event bus "+*name+" does not exist.")
+}
+
+// rulePattern compiles a pattern for a rule; the error is the API's.
+func compilePattern(src string) (*pattern.Pattern, *apiError) {
+	p, err := pattern.Compile([]byte(src))
+	if err != nil {
+		return nil, fail(codeInvalidEventPattern, err.Error())
+	}
+	return p, nil
+}
