@@ -49,6 +49,9 @@ const (
 	MapIterationSucceeded  EventType = "MapIterationSucceeded"
 	MapIterationFailed     EventType = "MapIterationFailed"
 	MapIterationAborted    EventType = "MapIterationAborted"
+	MapRunStarted          EventType = "MapRunStarted"
+	MapRunSucceeded        EventType = "MapRunSucceeded"
+	MapRunFailed           EventType = "MapRunFailed"
 
 	TaskScheduled EventType = "TaskScheduled"
 	TaskStarted   EventType = "TaskStarted"
@@ -101,6 +104,8 @@ type HistoryEvent struct {
 	MapIterationSucceededEventDetails *MapIterationEventDetails    `json:"mapIterationSucceededEventDetails,omitempty"`
 	MapIterationFailedEventDetails    *MapIterationEventDetails    `json:"mapIterationFailedEventDetails,omitempty"`
 	MapIterationAbortedEventDetails   *MapIterationEventDetails    `json:"mapIterationAbortedEventDetails,omitempty"`
+	MapRunStartedEventDetails         *MapRunStartedEventDetails   `json:"mapRunStartedEventDetails,omitempty"`
+	MapRunFailedEventDetails          *FailureEventDetails         `json:"mapRunFailedEventDetails,omitempty"`
 }
 
 // DataDetails tells whether a payload was truncated in the history.
@@ -190,6 +195,11 @@ type LambdaFunctionScheduledEventDetails struct {
 // MapStateStartedEventDetails gives the number of items of a Map state.
 type MapStateStartedEventDetails struct {
 	Length int `json:"length"`
+}
+
+// MapRunStartedEventDetails names a distributed Map's Map Run.
+type MapRunStartedEventDetails struct {
+	MapRunArn string `json:"mapRunArn"`
 }
 
 // MapIterationEventDetails names a Map state and one iteration's index.

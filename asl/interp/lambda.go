@@ -48,7 +48,11 @@ func (th *thread) callLambdaInvoke(ctx context.Context, n *node, params any) (an
 	req.Qualifier, _ = m["Qualifier"].(string)
 	req.InvocationType, _ = m["InvocationType"].(string)
 	req.ClientContext, _ = m["ClientContext"].(string)
-	if p, ok := m["Payload"]; ok {
+	if s, ok := m["Payload"].(string); ok {
+		// A string payload is sent as the request body as it is, as the
+		// AWS SDK does with the Invoke API's blob Payload.
+		req.Payload = []byte(s)
+	} else if p, ok := m["Payload"]; ok {
 		b, err := marshal(p)
 		if err != nil {
 			return nil, th.runtimeError("%v", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/big"
 
 	"github.com/sluicehq/sluice/asl"
 	"github.com/sluicehq/sluice/asl/jsonpath"
@@ -21,20 +22,25 @@ type mapSpec struct {
 	toleratedCountPath *jsonpath.Path
 	toleratedPercent   float64 // -1: not set
 	toleratedPctPath   *jsonpath.Path
+	unsupported        string // why the state cannot run, "" when it can
 }
 
 func (c *compiler) mapState(st *asl.Map, lang asl.QueryLanguage) (*mapSpec, error) {
 	ms := &mapSpec{toleratedCount: -1, toleratedPercent: -1}
 	var err error
 	c.loc = append(c.loc, "ItemProcessor")
-	switch {
-	case st.ItemProcessor != nil:
-		ms.distributed = st.ItemProcessor.ProcessorConfig != nil && st.ItemProcessor.ProcessorConfig.Mode == asl.ModeDistributed
-		ms.processor, err = c.program(st.ItemProcessor.StartAt, st.ItemProcessor.States, lang)
-	case st.Iterator != nil:
-		ms.processor, err = c.program(st.Iterator.StartAt, st.Iterator.States, lang)
-	default:
+	proc := st.ItemProcessor
+	if proc == nil {
+		proc = st.Iterator
+	}
+	if proc == nil {
 		err = c.errorf("Map state has no ItemProcessor")
+	} else {
+		ms.distributed = proc.ProcessorConfig != nil && proc.ProcessorConfig.Mode == asl.ModeDistributed
+		ms.processor, err = c.program(proc.StartAt, proc.States, lang)
+	}
+	if err == nil && (st.ItemReader != nil || st.ItemBatcher != nil || st.ResultWriter != nil) {
+		ms.unsupported = "ItemReader, ItemBatcher and ResultWriter (Distributed Map) are not supported by this interpreter"
 	}
 	c.loc = c.loc[:len(c.loc)-1]
 	if err != nil {
@@ -81,8 +87,8 @@ func (c *compiler) mapState(st *asl.Map, lang asl.QueryLanguage) (*mapSpec, erro
 // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
 func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 	ms := n.mapSpec
-	if ms.distributed {
-		return nil, th.runtimeError("Distributed Map is not supported by this interpreter")
+	if ms.unsupported != "" {
+		return nil, th.runtimeError("%s", ms.unsupported)
 	}
 	limit := ms.maxConcurrency
 	if ms.maxConcurrencyPath != nil {
@@ -113,11 +119,16 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 		v, err := ms.toleratedPctPath.Eval(th.scope(eff))
 		r, ok := numberRat(v)
 		if err != nil || !ok {
-			return nil, th.runtimeError("The ToleratedFailurePercentagePath field refers to value %s which is not a valid number: %s", render(v), ms.toleratedPctPath)
+			return nil, th.runtimeError("The ToleratedFailurePercentagePath field refers to value %q which is not a valid float: %s", rawText(v), ms.toleratedPctPath)
 		}
 		tolPct, _ = r.Float64()
+		if tolPct < 0 || tolPct > 100 {
+			return nil, th.runtimeError("ToleratedFailurePercentage must be between 0 and 100.")
+		}
 	}
-	tolerant := tolCount >= 0 || tolPct >= 0
+	// From here on a failure is the Map's own: it records MapStateFailed.
+	th.started = true
+	tolerant := tolCount >= 0 || tolPct >= 0 || ms.distributed
 	exceeded := func(nfail int) bool {
 		if !tolerant {
 			return true
@@ -132,12 +143,27 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 		}
 		return false
 	}
+	if ms.distributed {
+		// A distributed Map runs its items as child executions whose
+		// events are not part of this history: only the Map Run's are.
+		th.emit(HistoryEvent{Type: MapRunStarted, MapRunStartedEventDetails: &MapRunStartedEventDetails{
+			MapRunArn: th.e.cfg.arn + "/" + n.name,
+		}})
+	}
 	started := th.prev
 	results, _, first := th.fanout(len(items), limit, func(ctx context.Context, i int) (any, *Failure) {
 		return th.iteration(ctx, n, eff, items, i, started)
 	}, exceeded)
 	if th.ctx.Err() != nil {
 		return nil, errStopped
+	}
+	if ms.distributed {
+		if first != nil {
+			th.emit(HistoryEvent{Type: MapRunFailed, MapRunFailedEventDetails: &FailureEventDetails{
+				Error: "States.ExceedToleratedFailureThreshold"}})
+		} else {
+			th.emit(HistoryEvent{Type: MapRunSucceeded})
+		}
 	}
 	if first != nil {
 		if tolerant {
@@ -162,6 +188,10 @@ func itemsPathText(ms *mapSpec) string {
 func (th *thread) intField(field string, p *jsonpath.Path, input any) (int, *Failure) {
 	v, err := p.Eval(th.scope(input))
 	r, ok := numberRat(v)
+	if s, isStr := v.(string); isStr {
+		// AWS accepts an integer written as a string.
+		r, ok = new(big.Rat).SetString(s)
+	}
 	if err != nil || !ok || !r.IsInt() || r.Sign() < 0 || !r.Num().IsInt64() || r.Num().Int64() > math.MaxInt32 {
 		return 0, th.runtimeError("The %s field refers to value %s which is not a valid integer: %s", field, fmt.Sprintf("%q", rawText(v)), p)
 	}
@@ -173,6 +203,7 @@ func (th *thread) iteration(ctx context.Context, n *node, eff any, items []any, 
 	ms := n.mapSpec
 	c := th.child(ctx)
 	c.prev = started
+	c.mute = ms.distributed
 	details := &MapIterationEventDetails{Name: n.name, Index: i}
 	c.emit(HistoryEvent{Type: MapIterationStarted, MapIterationStartedEventDetails: details})
 	input := items[i]

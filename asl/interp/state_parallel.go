@@ -15,6 +15,7 @@ func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
 		}
 	}
 	th.emit(HistoryEvent{Type: ParallelStateStarted})
+	th.started = true
 	started := th.prev
 	results, _, first := th.fanout(len(n.branches), 0, func(ctx context.Context, i int) (any, *Failure) {
 		c := th.child(ctx)

@@ -72,6 +72,7 @@ func (c *compiler) task(st *asl.Task) (*taskSpec, error) {
 // attempt runs one attempt of a Task, Parallel or Map state: input
 // processing, the work and ResultSelector.
 func (th *thread) attempt(n *node, input any) (any, *Failure) {
+	th.started = false
 	eff, f := th.inputPath(n, input)
 	if f != nil {
 		return nil, f

@@ -26,6 +26,8 @@ type thread struct {
 	mapCtx any    // $$.Map while evaluating a Map's ItemSelector
 
 	enteredEventID int64 // id of the running state's entered event
+	mute           bool  // records no events (a distributed Map's child execution)
+	started        bool  // the running Map or Parallel state recorded its Started event
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
@@ -38,10 +40,15 @@ func (th *thread) child(ctx context.Context) *thread {
 	c := th.e.newThread(th.vars)
 	c.ctx = ctx
 	c.prev = th.prev
+	c.mute = th.mute
 	return c
 }
 
-func (th *thread) emit(ev HistoryEvent) { th.prev = th.e.emit(th.prev, ev) }
+func (th *thread) emit(ev HistoryEvent) {
+	if !th.mute {
+		th.prev = th.e.emit(th.prev, ev)
+	}
+}
 
 func (th *thread) emitFinal(ev HistoryEvent) { th.prev = th.e.emit(th.prev, ev) }
 
@@ -212,11 +219,10 @@ func (th *thread) pathFailure(expr string, err error) *Failure {
 	if f := AsFailure(err); f != nil && f.Error != "States.Runtime" {
 		return f
 	}
-	cause := err.Error()
 	if je, ok := err.(*jsonpath.Error); ok {
-		cause = je.Cause
+		return th.runtimeError("%s", je.Cause)
 	}
-	return th.runtimeError("Invalid path '%s' : %s", expr, cause)
+	return th.runtimeError("Invalid path '%s' : %v", expr, err)
 }
 
 func (th *thread) inputPath(n *node, input any) (any, *Failure) {
@@ -306,7 +312,11 @@ func (th *thread) runFail(n *node, input any) *Failure {
 		}
 		v, err := x.p.Eval(th.scope(input))
 		if err != nil {
-			return th.evalFailure(err)
+			field := "ErrorPath"
+			if x.dst == &f.Cause {
+				field = "CausePath"
+			}
+			return th.runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", x.p, field, render(input))
 		}
 		s, ok := v.(string)
 		if !ok {

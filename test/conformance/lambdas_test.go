@@ -45,8 +45,10 @@ func (l *caseLambdas) InvokeLambda(ctx context.Context, req interp.LambdaRequest
 		}
 	}
 	switch path.Base(handler) {
-	case "id_function.py", "echo_function.py":
+	case "id_function.py":
 		return interp.LambdaResponse{Payload: req.Payload}, nil
+	case "echo_function.py":
+		return interp.LambdaResponse{Payload: []byte(`{"Return": "HelloWorld"}`)}, nil
 	case "raise_exception.py":
 		return interp.LambdaResponse{FunctionError: "Unhandled", Payload: pyError("Exception",
 			"Some exception was raised.", "2", `raise Exception(\"Some exception was raised.\")`)}, nil
