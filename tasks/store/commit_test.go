@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"github.com/sluicehq/sluice/tasks/emf"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -275,4 +278,27 @@ func TestCommitStagedObjectProblems(t *testing.T) {
 			t.Errorf("manifests: got %q, want none", ks)
 		}
 	})
+}
+
+func TestCommitLogsAndMetrics(t *testing.T) {
+	s := s3test.New(t, bucket)
+	var logs, metrics bytes.Buffer
+	h := store.New(s.Client,
+		store.WithClock(func() time.Time { return clock }),
+		store.WithLogger(emf.NewLogger(&logs, slog.LevelInfo)),
+		store.WithMetrics(emf.New(&metrics, store.Stage, emf.WithClock(func() time.Time { return clock }))))
+	if _, err := h.Handle(context.Background(), commitFixture(t, s, "exec-1")); err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	line := decode[map[string]any](t, metrics.String())
+	want := map[string]any{"Stage": "store", "Action": "commit", "Dataset": "sales", "ObjectsStored": 1.0, "StoreDuration": 0.0}
+	for k, v := range want {
+		if diff := cmp.Diff(line[k], v); diff != "" {
+			t.Errorf("metric line member %s (-got +want):\n%s", k, diff)
+		}
+	}
+	entry := decode[map[string]any](t, logs.String())
+	if entry["outcome"] != store.OutcomeStored || entry["key"] != sourceKey {
+		t.Errorf("log entry: got %v, want outcome %q and key %q", entry, store.OutcomeStored, sourceKey)
+	}
 }

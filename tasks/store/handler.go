@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"strconv"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/emf"
 )
 
 // S3 is the part of the S3 API the store task uses. *s3.Client implements it.
@@ -33,10 +35,23 @@ const (
 // Handler is the store task. It is safe for concurrent use; one Handler serves every invocation of a
 // Lambda instance.
 type Handler struct {
-	s3     S3
-	now    func() time.Time
-	logger *slog.Logger
+	s3      S3
+	now     func() time.Time
+	logger  *slog.Logger
+	metrics *emf.Emitter
 }
+
+// Stage is the value of the Stage dimension of the store task's metrics.
+const Stage = "store"
+
+// Metric names, one count per outcome, and the stage's duration.
+const (
+	MetricStored      = "ObjectsStored"      // commits that published an object version
+	MetricDuplicate   = "DuplicateCommits"   // commits of an object version another execution published
+	MetricQuarantined = "ObjectsQuarantined" // rejected objects copied to quarantine/
+	MetricFailed      = "ObjectsFailed"      // failure records written
+	MetricDuration    = "StoreDuration"      // milliseconds spent in Handle, errors included
+)
 
 // Option configures a Handler.
 type Option func(*Handler)
@@ -44,12 +59,16 @@ type Option func(*Handler)
 // WithClock sets the clock that stamps manifests, reports and failure records, and times the stage.
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
 
-// WithLogger sets the structured logger.
+// WithLogger sets the structured logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }
+
+// WithMetrics sets where the EMF metric lines go (default: discarded). A Lambda main passes
+// emf.New(os.Stdout, store.Stage).
+func WithMetrics(e *emf.Emitter) Option { return func(h *Handler) { h.metrics = e } }
 
 // New returns a store Handler that works through client.
 func New(client S3, opts ...Option) *Handler {
-	h := &Handler{s3: client, now: time.Now, logger: slog.Default()}
+	h := &Handler{s3: client, now: time.Now, logger: slog.Default(), metrics: emf.New(io.Discard, Stage)}
 	for _, o := range opts {
 		o(h)
 	}
@@ -78,7 +97,7 @@ func (h *Handler) Handle(ctx context.Context, in tasks.StoreInput) (tasks.StoreO
 	return out, err
 }
 
-// report logs the result of one invocation.
+// report logs the result of one invocation and emits its metrics.
 func (h *Handler) report(ctx context.Context, in tasks.StoreInput, out tasks.StoreOutput, err error, took time.Duration) {
 	attrs := []slog.Attr{
 		slog.String("action", string(in.Action)),
@@ -88,9 +107,32 @@ func (h *Handler) report(ctx context.Context, in tasks.StoreInput, out tasks.Sto
 		slog.String("execution", in.Execution),
 		slog.Duration("duration", took),
 	}
+	metrics := []emf.Metric{{Name: MetricDuration, Unit: emf.Milliseconds, Value: float64(took.Microseconds()) / 1000}}
 	if err != nil {
 		h.logger.LogAttrs(ctx, slog.LevelError, "store failed", append(attrs, slog.String("error", err.Error()))...)
-		return
+	} else {
+		h.logger.LogAttrs(ctx, slog.LevelInfo, "store done", append(attrs, slog.String("outcome", out.Outcome), slog.String("output", out.Key))...)
+		if name := outcomeMetric(out.Outcome); name != "" {
+			metrics = append(metrics, emf.Metric{Name: name, Unit: emf.Count, Value: 1})
+		}
 	}
-	h.logger.LogAttrs(ctx, slog.LevelInfo, "store done", append(attrs, slog.String("outcome", out.Outcome), slog.String("output", out.Key))...)
+	dataset, _, _ := splitSource(in.Object.Key)
+	if merr := h.metrics.Emit(metrics, emf.Property{Name: "Action", Value: string(in.Action)}, emf.Property{Name: "Dataset", Value: dataset}); merr != nil {
+		h.logger.LogAttrs(ctx, slog.LevelWarn, "metrics not written", slog.String("error", merr.Error()))
+	}
+}
+
+// outcomeMetric names the count metric of an outcome.
+func outcomeMetric(outcome string) string {
+	switch outcome {
+	case OutcomeStored:
+		return MetricStored
+	case OutcomeDuplicate:
+		return MetricDuplicate
+	case OutcomeQuarantined:
+		return MetricQuarantined
+	case OutcomeRecorded:
+		return MetricFailed
+	}
+	return ""
 }
