@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/sluicehq/sluice/tasks/emf"
 	"log/slog"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/emf"
 	"github.com/sluicehq/sluice/tasks/internal/s3test"
 	"github.com/sluicehq/sluice/tasks/store"
 )
