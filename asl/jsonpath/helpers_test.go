@@ -1,6 +1,9 @@
 package jsonpath
 
 import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -34,3 +37,15 @@ func seqRandom(seed uint64) func() uint64 {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+func hashHex(t testing.TB, s string) string {
+	t.Helper()
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func hashHex384(t testing.TB, s string) string {
+	t.Helper()
+	sum := sha512.Sum384([]byte(s))
+	return hex.EncodeToString(sum[:])
+}

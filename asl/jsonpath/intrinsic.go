@@ -111,9 +111,10 @@ func (p *parser) call(depth int) (*call, error) {
 	if len(c.args) < fn.minArgs || (fn.maxArgs >= 0 && len(c.args) > fn.maxArgs) {
 		return nil, &syntaxError{expr: p.src, pos: -1, msg: fn.arity()}
 	}
-	if fn.name == "States.Format" && c.args[0].kind == argLiteral {
-		if s, ok := c.args[0].lit.(string); ok {
-			c.args[0].tmpl = c.args[0].tmpl.orParse(s)
+	// Only the first argument of States.Format is a template.
+	for i := range c.args {
+		if i > 0 || fn.name != "States.Format" {
+			c.args[i].tmpl = nil
 		}
 	}
 	return c, nil
@@ -270,13 +271,6 @@ func (t *formatTemplate) addPlaceholder() {
 		t.parts = append(t.parts, "")
 	}
 	t.placeholders++
-}
-
-func (t *formatTemplate) orParse(s string) *formatTemplate {
-	if t != nil {
-		return t
-	}
-	return parseFormatTemplate(s)
 }
 
 // parseFormatTemplate splits a template that came from a path (no escape
