@@ -42,9 +42,9 @@ type call struct {
 // rather than a path.
 func IsIntrinsic(expr string) bool { return strings.HasPrefix(expr, "States.") }
 
-// CompileIntrinsic compiles an intrinsic function call. Syntax errors,
-// unknown functions and wrong argument counts are compile errors; argument
-// types are checked at evaluation time, as AWS does.
+// CompileIntrinsic compiles an intrinsic function call. Syntax errors and
+// unknown functions are compile errors; argument counts and types are
+// checked at evaluation time, as AWS does.
 func CompileIntrinsic(expr string) (*Intrinsic, error) {
 	p := &parser{src: expr}
 	c, err := p.call(1)
@@ -107,9 +107,6 @@ func (p *parser) call(depth int) (*call, error) {
 			}
 			return nil, p.errorf("expected ',' or ')' in the arguments of %s", name)
 		}
-	}
-	if len(c.args) < fn.minArgs || (fn.maxArgs >= 0 && len(c.args) > fn.maxArgs) {
-		return nil, &syntaxError{expr: p.src, pos: -1, msg: fn.arity()}
 	}
 	// Only the first argument of States.Format is a template.
 	for i := range c.args {
@@ -220,6 +217,12 @@ func (p *parser) stringLiteral() (arg, error) {
 }
 
 func (c *call) eval(s *Scope) (any, error) {
+	// AWS accepts a definition with a wrong argument count and fails the
+	// call when it runs (recorded: States.Hash() and
+	// States.Base64Decode('x', 'extra') fail with States.Runtime).
+	if n := len(c.args); n < c.fn.minArgs || (c.fn.maxArgs >= 0 && n > c.fn.maxArgs) {
+		return nil, c.invalid()
+	}
 	var buf [4]any
 	vals := buf[:0]
 	if len(c.args) > len(buf) {

@@ -30,16 +30,6 @@ type function struct {
 	impl    func(c *call, args []any, s *Scope) (any, error)
 }
 
-func (f *function) arity() string {
-	switch {
-	case f.maxArgs < 0:
-		return f.name + " takes at least " + strconv.Itoa(f.minArgs) + " argument(s)"
-	case f.minArgs == f.maxArgs:
-		return f.name + " takes " + strconv.Itoa(f.minArgs) + " argument(s)"
-	}
-	return f.name + " takes " + strconv.Itoa(f.minArgs) + " to " + strconv.Itoa(f.maxArgs) + " arguments"
-}
-
 // Limits from the intrinsic functions page.
 const (
 	maxArrayRange   = 1000  // States.ArrayRange items
@@ -281,16 +271,49 @@ func fnBase64Decode(c *call, args []any, _ *Scope) (any, error) {
 	if !ok || utf8.RuneCountInString(s) > maxEncodeLength {
 		return nil, c.invalid()
 	}
-	data, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return nil, c.invalid()
-	}
-	return string(data), nil
+	return strings.ToValidUTF8(string(decodeBase64Lenient(s)), "\uFFFD"), nil
 }
+
+// decodeBase64Lenient decodes like AWS does: characters outside the
+// Base64 alphabet are skipped, the first '=' ends the data and missing
+// padding is tolerated (recorded: '!!!invalid!!!', 'abc', 'ab==cd' and
+// ' YWJjZA== ' all decode instead of failing).
+func decodeBase64Lenient(s string) []byte {
+	out := make([]byte, 0, len(s)*3/4)
+	var acc uint32
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '=' {
+			break
+		}
+		v := strings.IndexByte(base64Alphabet, c)
+		if v < 0 {
+			continue
+		}
+		acc = acc<<6 | uint32(v)
+		n++
+		if n == 4 {
+			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
+			acc, n = 0, 0
+		}
+	}
+	switch n {
+	case 2:
+		out = append(out, byte(acc>>4))
+	case 3:
+		out = append(out, byte(acc>>10), byte(acc>>2))
+	}
+	return out
+}
+
+const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 func fnHash(c *call, args []any, _ *Scope) (any, error) {
 	data, ok := args[0].(string)
 	if !ok {
+		// AWS hashes other values through their JSON text (recorded:
+		// numbers and objects are accepted).
 		if args[0] == nil {
 			return nil, c.invalid()
 		}
@@ -322,9 +345,9 @@ func fnHash(c *call, args []any, _ *Scope) (any, error) {
 func fnJSONMerge(c *call, args []any, _ *Scope) (any, error) {
 	a, ok1 := args[0].(map[string]any)
 	b, ok2 := args[1].(map[string]any)
-	deep, ok3 := args[2].(bool)
-	// Only the shallow mode exists: the third argument must be false.
-	if !ok1 || !ok2 || !ok3 || deep {
+	// Only the shallow mode exists: true is refused; AWS treats any other
+	// value (even the string 'false') as false.
+	if deep, _ := args[2].(bool); !ok1 || !ok2 || deep {
 		return nil, c.invalid()
 	}
 	out := make(map[string]any, len(a)+len(b))
