@@ -407,6 +407,10 @@ func fnMathAdd(c *call, args []any, _ *Scope) (any, error) {
 		}
 		sum += int64(n)
 	}
+	// Operands and sum are 32-bit integers (recorded: 2147483647 + 1 fails).
+	if sum < math.MinInt32 || sum > math.MaxInt32 {
+		return nil, c.invalid()
+	}
 	return json.Number(strconv.FormatInt(sum, 10)), nil
 }
 

@@ -86,6 +86,9 @@ func TestIntrinsicEval(t *testing.T) {
 		{"States.MathAdd(1.49, 1.5)", `3`},
 		{"States.MathAdd(-1.5, 0)", `-1`},
 		{"States.MathAdd(-2.5, 0)", `-2`},
+		{"States.MathAdd(1.6, 2.7)", `5`},
+		{"States.MathAdd(0.1, 0.2)", `0`},
+		{"States.MathAdd(-2147483647, -1)", `-2147483648`},
 		{"States.MathAdd(States.ArrayLength($.inputArray), -1)", `8`},
 		// Strings
 		{"States.StringSplit($.csv, ',')", `["1","2","3","4","5"]`},
@@ -176,6 +179,10 @@ func TestIntrinsicEvalErrors(t *testing.T) {
 		"States.MathRandom(1, 10, null)",
 		"States.MathAdd('1', 2)",
 		"States.MathAdd(2147483648, 0)",
+		"States.MathAdd(2147483647, 1)",
+		"States.MathAdd(-2147483648, -1)",
+		"States.MathAdd(true, 1)",
+		"States.MathAdd(null, 1)",
 		"States.StringSplit($.n, ',')",
 		"States.StringSplit($.s, 1)",
 	}
