@@ -134,12 +134,29 @@ func (o *object) bytes() ([]byte, error) {
 }
 
 // writeString writes s as a JSON string, escaping as encoding/json does
-// but leaving <, > and & readable.
+// (invalid UTF-8 becomes U+FFFD) but leaving <, > and & readable.
 func writeString(buf *bytes.Buffer, s string) {
+	if plainString(s) {
+		buf.WriteByte('"')
+		buf.WriteString(s)
+		buf.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	buf.Truncate(buf.Len() - 1)
+}
+
+// plainString reports whether s needs no escaping in JSON: printable ASCII
+// other than the quote and the backslash.
+func plainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // MarshalJSON writes the definition as ASL JSON, deterministically: see the
