@@ -1,11 +1,20 @@
 // Package s3test runs an S3 server (gofakes3 over an in-memory backend) on a loopback httptest server and
 // returns a real aws-sdk-go-v2 S3 client pointed at it, for the task packages' tests and benchmarks. A
-// fault injector in front of the server answers chosen requests with S3 errors, so tests can drive the
-// tasks' retryable and non-retryable paths through the real SDK and wire protocol.
+// fault injector in front of the server answers chosen requests with S3 errors or cuts response bodies
+// short, so tests can drive the tasks' retryable and non-retryable paths through the real SDK and wire
+// protocol.
+//
+// In front of gofakes3 the server also honours If-Match on GET and HEAD (gofakes3 checks it only on
+// writes), answering 412 PreconditionFailed as S3 does when the object's ETag differs
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+//
+// NewSynthetic starts a different server for benchmarks: its objects' bodies are generated on the fly
+// and what is written to it is discarded, so that no object is ever held in memory.
 package s3test
 
 import (
 	"context"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,8 +33,9 @@ type Server struct {
 	URL    string
 	Client *s3.Client
 
-	mu     sync.Mutex
-	faults []fault
+	backend *s3mem.Backend
+	mu      sync.Mutex
+	faults  []fault
 }
 
 type fault struct {
@@ -33,17 +43,22 @@ type fault struct {
 	status          int
 	code            string
 	remaining       int
+	cutAfter        int64 // > 0: serve the response but cut its body after this many bytes
 }
 
 // New starts a server that lives until the test ends and creates the named buckets.
 func New(tb testing.TB, buckets ...string) *Server {
 	tb.Helper()
-	faker := gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(false))
-	s := &Server{}
+	backend := s3mem.New()
+	faker := gofakes3.New(backend, gofakes3.WithAutoBucket(false))
+	s := &Server{backend: backend}
 	inner := faker.Server()
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.inject(w, r) {
+		if s.inject(w, r) || s.precondition(w, r) {
 			return
+		}
+		if cut := s.cut(r); cut > 0 {
+			w = &cutWriter{ResponseWriter: w, left: cut}
 		}
 		inner.ServeHTTP(w, r)
 	}))
@@ -80,12 +95,90 @@ func (s *Server) Fail(method, keyPart string, n, status int, code string) {
 	s.faults = append(s.faults, fault{method: method, keyPart: keyPart, status: status, code: code, remaining: n})
 }
 
+// CutBody makes the next n requests with the given method whose path contains keyPart send only the
+// first after bytes of their response body (with the full Content-Length), then end the response: the
+// client sees the connection break off mid-body.
+func (s *Server) CutBody(method, keyPart string, n int, after int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, fault{method: method, keyPart: keyPart, remaining: n, cutAfter: max(after, 1)})
+}
+
+func (s *Server) cut(r *http.Request) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.faults {
+		f := &s.faults[i]
+		if f.cutAfter > 0 && f.remaining > 0 && f.method == r.Method && strings.Contains(r.URL.Path, f.keyPart) {
+			f.remaining--
+			return f.cutAfter
+		}
+	}
+	return 0
+}
+
+// cutWriter drops the response body after left bytes; the server then closes the connection, because
+// the handler wrote less than the Content-Length it announced.
+type cutWriter struct {
+	http.ResponseWriter
+	left int64
+}
+
+func (c *cutWriter) Write(p []byte) (int, error) {
+	if c.left > 0 {
+		n := min(int64(len(p)), c.left)
+		if _, err := c.ResponseWriter.Write(p[:n]); err != nil {
+			return 0, err
+		}
+		c.left -= n
+	}
+	return len(p), nil // the rest is dropped without telling the handler
+}
+
+// precondition answers a GET or HEAD whose If-Match names another ETag than the object's with 412.
+func (s *Server) precondition(w http.ResponseWriter, r *http.Request) bool {
+	ifMatch := r.Header.Get("If-Match")
+	if ifMatch == "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return false
+	}
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if !ok || key == "" {
+		return false
+	}
+	var obj *gofakes3.Object
+	var err error
+	if v := r.URL.Query().Get("versionId"); v != "" {
+		obj, err = s.backend.HeadObjectVersion(bucket, key, gofakes3.VersionID(v))
+	} else {
+		obj, err = s.backend.HeadObject(bucket, key)
+	}
+	if err != nil || obj == nil {
+		return false // gofakes3 answers NoSuchKey, NoSuchVersion or NoSuchBucket itself
+	}
+	if obj.Contents != nil {
+		_ = obj.Contents.Close()
+	}
+	etag := hex.EncodeToString(obj.Hash)
+	if ifMatch == "*" || strings.Trim(ifMatch, `"`) == etag {
+		return false
+	}
+	writeError(w, http.StatusPreconditionFailed, "PreconditionFailed")
+	return true
+}
+
+func writeError(w http.ResponseWriter, status int, code string) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>` + code +
+		`</Code><Message>s3test: ` + code + `</Message><RequestId>test</RequestId></Error>`))
+}
+
 func (s *Server) inject(w http.ResponseWriter, r *http.Request) bool {
 	s.mu.Lock()
 	var hit *fault
 	for i := range s.faults {
 		f := &s.faults[i]
-		if f.remaining > 0 && f.method == r.Method && strings.Contains(r.URL.Path, f.keyPart) {
+		if f.cutAfter == 0 && f.remaining > 0 && f.method == r.Method && strings.Contains(r.URL.Path, f.keyPart) {
 			f.remaining--
 			hit = f
 			break
@@ -95,9 +188,6 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request) bool {
 	if hit == nil {
 		return false
 	}
-	w.Header().Set("Content-Type", "application/xml")
-	w.WriteHeader(hit.status)
-	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>` + hit.code +
-		`</Code><Message>injected by the test</Message><RequestId>test</RequestId></Error>`))
+	writeError(w, hit.status, hit.code)
 	return true
 }
