@@ -1,0 +1,63 @@
+// Package interp runs Amazon States Language state machines parsed by package
+// asl, with the semantics of AWS Step Functions (Standard workflows).
+//
+// # Contract
+//
+// New compiles a *asl.StateMachine once: every path, payload template,
+// intrinsic function and Choice rule is compiled there, never per
+// execution. The resulting *Machine is immutable and safe for concurrent
+// use; each Start creates an *Execution that keeps all per-run state
+// (variables, retry counts, Map progress, history ids) to itself.
+//
+// The interpreter does no I/O of its own. The host supplies:
+//   - a Clock (WithClock): SystemClock in production, NewVirtualClock in tests,
+//     which jumps over Wait states, retry back-off, TimeoutSeconds and
+//     HeartbeatSeconds the moment every execution is blocked, so no test
+//     sleeps and every history timestamp stays coherent;
+//   - a LambdaInvoker (WithLambdaInvoker) for Task states whose Resource is a
+//     bare function ARN or "arn:aws:states:::lambda:invoke", with the result
+//     wrapper, function errors (their errorType becomes the ASL error, the
+//     error JSON the cause) and Lambda.* service errors exactly as Step
+//     Functions reports them;
+//   - a TaskInvoker (WithTaskInvoker) for every other resource;
+//   - a HistorySink per execution (WithHistory) that receives the events
+//     GetExecutionHistory would return: the same types, details, ids and
+//     previousEventId chains, with timestamps from the Clock;
+//   - TaskTokens (WithTaskTokens) to complete ".waitForTaskToken" tasks.
+//
+// Values are JSON values as encoding/json decodes them with UseNumber
+// (map[string]any, []any, string, json.Number, bool, nil); the interpreter
+// never mutates a value it was given.
+//
+// # Semantics
+//
+// All eight state types run, with the JSONPath data flow InputPath →
+// Parameters → task → ResultSelector → ResultPath → OutputPath where AWS has
+// it, Assign and workflow variables (top-level scope, one child scope per
+// Parallel branch and Map iteration, new values visible from the next
+// state), Retry (IntervalSeconds × BackoffRate^n capped by MaxDelaySeconds,
+// FULL jitter from the WithRandom source) and Catch. States.Runtime errors
+// are never retried or caught. Payloads above 262,144 bytes fail with
+// States.DataLimitExceeded; an execution whose history would exceed 25,000
+// events fails. A machine-level TimeoutSeconds ends the execution
+// TIMED_OUT. Stop aborts an execution as StopExecution does.
+//
+// A distributed Map runs its items in-process like an inline one, recording
+// the Map Run events instead of per-item events; ItemReader, ItemBatcher and
+// ResultWriter are not supported. States that use the JSONata query language
+// fail with States.Runtime: JSONata evaluation is a later addition.
+//
+// Two recorded AWS behaviours are followed where the documentation reads
+// otherwise: a Parallel state records no ParallelStateSucceeded event, and a
+// Catcher on States.ALL catches States.DataLimitExceeded.
+//
+// # Snapshots
+//
+// WithCheckpoint hands the host a Snapshot before every top-level state
+// transition; Machine.Resume continues an execution from one. The
+// granularity is the top-level state: a Parallel, Map, Task or Wait that
+// was running resumes from its start.
+//
+// References: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html,
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html.
+package interp
