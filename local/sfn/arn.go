@@ -1,0 +1,84 @@
+package sfn
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// ARN formats: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-executions.html
+// and https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+//
+//	arn:aws:states:<region>:<account>:stateMachine:<name>
+//	arn:aws:states:<region>:<account>:execution:<machine>:<name>
+//	arn:aws:states:<region>:<account>:express:<machine>:<name>:<id>
+
+func (s *Service) machineArn(name string) string {
+	return "arn:aws:states:" + s.region + ":" + s.account + ":stateMachine:" + name
+}
+
+func (s *Service) executionArn(machine, name string) string {
+	return "arn:aws:states:" + s.region + ":" + s.account + ":execution:" + machine + ":" + name
+}
+
+func (s *Service) expressArn(machine, name, id string) string {
+	return "arn:aws:states:" + s.region + ":" + s.account + ":express:" + machine + ":" + name + ":" + id
+}
+
+// arnParts splits a Step Functions ARN into its resource type and the names after it.
+func arnParts(arn string) (resource string, names []string, ok bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[1] == "" {
+		return "", nil, false
+	}
+	for _, p := range parts[6:] {
+		if p == "" {
+			return "", nil, false
+		}
+	}
+	return parts[5], parts[6:], true
+}
+
+// checkMachineArn validates a state machine ARN as AWS does (InvalidArn "Invalid Arn: ...").
+func checkMachineArn(arn string) error {
+	if arn == "" {
+		return validationErrorf("Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null")
+	}
+	res, names, ok := arnParts(arn)
+	if !ok || res != "stateMachine" || len(names) != 1 {
+		return apiErrorf(CodeInvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", arn)
+	}
+	return nil
+}
+
+// checkExecutionArn validates an execution ARN.
+func checkExecutionArn(arn string) error {
+	if arn == "" {
+		return validationErrorf("Value null at 'executionArn' failed to satisfy constraint: Member must not be null")
+	}
+	res, names, ok := arnParts(arn)
+	if !ok || (res != "execution" && res != "express") || len(names) < 2 {
+		return apiErrorf(CodeInvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", arn)
+	}
+	return nil
+}
+
+// validName reports whether name is a valid state machine or execution name: 1 to 80 characters, none of
+// them whitespace, brackets, wildcards, the special characters " # % \ ^ | ~ ` $ & , ; : / or control
+// characters (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+func validName(name string) bool {
+	if name == "" || utf8.RuneCountInString(name) > 80 {
+		return false
+	}
+	for _, r := range name {
+		switch {
+		case r <= 0x20, r >= 0x7f && r <= 0x9f:
+			return false
+		case strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r):
+			return false
+		case r == 0x85 || r == 0xa0 || r == 0x1680 || (r >= 0x2000 && r <= 0x200a) || r == 0x2028 ||
+			r == 0x2029 || r == 0x202f || r == 0x205f || r == 0x3000:
+			return false
+		}
+	}
+	return true
+}

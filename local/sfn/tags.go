@@ -1,0 +1,97 @@
+package sfn
+
+import "sort"
+
+// Tags of state machines: https://docs.aws.amazon.com/step-functions/latest/apireference/API_TagResource.html
+
+func (s *Service) machineForTags(arn string) (*machine, error) {
+	if arn == "" {
+		return nil, validationErrorf("Value null at 'resourceArn' failed to satisfy constraint: Member must not be null")
+	}
+	res, _, ok := arnParts(arn)
+	if !ok || res != "stateMachine" {
+		return nil, apiErrorf(CodeInvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", arn)
+	}
+	m := s.machines[arn]
+	if m == nil {
+		return nil, apiErrorf(CodeResourceNotFound, "Resource not found: '%s'", arn)
+	}
+	return m, nil
+}
+
+func (s *Service) tagResource(body []byte) (any, error) {
+	var in tagResourceInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.machineForTags(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string]string{}
+	for k, v := range m.rec.Tags {
+		tags[k] = v
+	}
+	for _, t := range in.Tags {
+		tags[t.Key] = t.Value
+	}
+	if len(tags) > 50 {
+		return nil, apiErrorf(CodeTooManyTags, "Too many tags: %d (at most 50)", len(tags))
+	}
+	return struct{}{}, s.setTags(m, tags)
+}
+
+func (s *Service) untagResource(body []byte) (any, error) {
+	var in tagResourceInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.machineForTags(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string]string{}
+	for k, v := range m.rec.Tags {
+		tags[k] = v
+	}
+	for _, k := range in.TagKeys {
+		delete(tags, k)
+	}
+	return struct{}{}, s.setTags(m, tags)
+}
+
+// setTags records a machine's new tag set; the caller holds s.mu.
+func (s *Service) setTags(m *machine, tags map[string]string) error {
+	rec := m.rec
+	rec.Tags = tags
+	if err := s.persist(&record{Kind: "sm", Machine: &rec}); err != nil {
+		return err
+	}
+	m.rec = rec
+	return nil
+}
+
+func (s *Service) listTagsForResource(body []byte) (any, error) {
+	var in tagResourceInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, err := s.machineForTags(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tag, 0, len(m.rec.Tags))
+	for k, v := range m.rec.Tags {
+		out = append(out, tag{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return struct {
+		Tags []tag `json:"tags"`
+	}{out}, nil
+}
