@@ -113,3 +113,18 @@ func FuzzServeHTTP(f *testing.F) {
 		}
 	})
 }
+
+// invoke calls an operation in-process and returns the body and the error
+// type ("" on success).
+func invoke(h http.Handler, op string, body []byte) ([]byte, string) {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
+	req.Header.Set("X-Amz-Target", "AWSEvents."+op)
+	h.ServeHTTP(rec, req)
+	if rec.Code == http.StatusOK {
+		return rec.Body.Bytes(), ""
+	}
+	var e map[string]string
+	_ = json.Unmarshal(rec.Body.Bytes(), &e)
+	return rec.Body.Bytes(), e["__type"] + ": " + e["message"]
+}

@@ -71,7 +71,7 @@ func TestRuleLifecycle(t *testing.T) {
 
 	pt, err := c.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("on-upload"), Targets: []types.Target{
 		{Id: aws.String("sfn"), Arn: aws.String("arn:aws:states:us-east-1:123456789012:stateMachine:m"),
-			RetryPolicy: &types.RetryPolicy{MaximumRetryAttempts: aws.Int32(3), MaximumEventAgeInSeconds: aws.Int32(600)},
+			RetryPolicy:      &types.RetryPolicy{MaximumRetryAttempts: aws.Int32(3), MaximumEventAgeInSeconds: aws.Int32(600)},
 			DeadLetterConfig: &types.DeadLetterConfig{Arn: aws.String("arn:aws:sqs:us-east-1:123456789012:dlq")}},
 	}})
 	if err != nil || pt.FailedEntryCount != 0 {

@@ -119,7 +119,7 @@ func (f FileStore) Load() (*Snapshot, error) {
 
 // Save writes the snapshot to a temporary file and renames it into place.
 func (f FileStore) Save(snap *Snapshot) error {
-	b, err := json.MarshalIndent(snap, "", "  ")
+	b, err := json.Marshal(snap) // compact: raw events and inputs keep their bytes
 	if err != nil {
 		return fmt.Errorf("encode events state: %w", err)
 	}

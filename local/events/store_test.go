@@ -1,0 +1,69 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sluicehq/sluice/local/events"
+)
+
+// Rules, targets and dead letters survive a restart through a Store.
+func TestFileStoreRestart(t *testing.T) {
+	ctx := context.Background()
+	store := events.FileStore{Path: filepath.Join(t.TempDir(), "events.json")}
+	f := newFixture(t, events.WithStore(store))
+	f.rec.fails, f.rec.err = 1, failure{code: "RESOURCE_NOT_FOUND"}
+	setupRule(t, f, types.Target{InputPath: aws.String("$.detail"),
+		RetryPolicy: &types.RetryPolicy{MaximumRetryAttempts: aws.Int32(7), MaximumEventAgeInSeconds: aws.Int32(120)}})
+	if _, err := f.client.DisableRule(ctx, &eventbridge.DisableRuleInput{Name: aws.String("objects")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.EnableRule(ctx, &eventbridge.EnableRuleInput{Name: aws.String("objects")}); err != nil {
+		t.Fatal(err)
+	}
+	putS3Event(t, f, `{"k":1}`)
+	f.svc.DeliverDue(ctx)
+	if err := f.svc.StoreErr(); err != nil {
+		t.Fatal(err)
+	}
+
+	g := newFixture(t, events.WithStore(store))
+	desc, err := g.client.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String("objects")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := aws.ToString(desc.EventPattern), `{"source":["aws.s3"],"detail-type":["Object Created"]}`; got != want {
+		t.Errorf("restored pattern = %s", got)
+	}
+	lt, err := g.client.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String("objects")})
+	if err != nil || len(lt.Targets) != 1 || aws.ToInt32(lt.Targets[0].RetryPolicy.MaximumRetryAttempts) != 7 {
+		t.Fatalf("restored targets = %+v, %v", lt, err)
+	}
+	if diff := cmp.Diff(g.svc.DeadLetters(), f.svc.DeadLetters()); diff != "" {
+		t.Errorf("restored dead letters (-got +want):\n%s", diff)
+	}
+	// The restored rule routes with its restored target.
+	putS3Event(t, g, `{"k":2}`)
+	g.svc.DeliverDue(ctx)
+	if got := g.rec.deliveries(); len(got) != 1 || string(got[0].Input) != `{"k":2}` {
+		t.Errorf("deliveries after restart = %+v", got)
+	}
+}
+
+type brokenStore struct{}
+
+func (brokenStore) Load() (*events.Snapshot, error) { return nil, errors.New("disk on fire") }
+func (brokenStore) Save(*events.Snapshot) error     { return nil }
+
+func TestStoreLoadError(t *testing.T) {
+	if _, err := events.New(events.WithStore(brokenStore{})); err == nil {
+		t.Error("New with a failing store succeeded")
+	}
+}
