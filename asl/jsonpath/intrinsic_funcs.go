@@ -224,6 +224,7 @@ func fnArrayUnique(c *call, args []any, _ *Scope) (any, error) {
 		seen[string(key)] = struct{}{}
 		out = append(out, e)
 	}
+	javaOrder(out, len(a))
 	return out, nil
 }
 

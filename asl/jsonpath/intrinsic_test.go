@@ -66,7 +66,14 @@ func TestIntrinsicEval(t *testing.T) {
 		{"States.ArrayGetItem($.inputArray, 1.9)", `2`},
 		{"States.ArrayGetItem(States.Array(), 999)", `null`},
 		{"States.ArrayLength($.inputArray)", `9`},
-		{"States.ArrayUnique($.dups)", `[1,2,3,4,{"a":1}]`},
+		{"States.ArrayUnique($.dups)", `[{"a":1},1,2,3,4]`},
+		// Orders recorded on AWS (a Java HashSet's iteration order).
+		{"States.ArrayUnique(States.Array(true, false, true, false))", `[false,true]`},
+		{"States.ArrayUnique(States.Array(States.Array(1,2), States.Array(1,2), States.Array(2,1)))", `[[2,1],[1,2]]`},
+		{"States.ArrayUnique(States.Array(null, null, 1, null))", `[null,1]`},
+		{"States.ArrayUnique(States.Array(1, 2, 3, 3, 3, 4))", `[1,2,3,4]`},
+		{"States.ArrayUnique(States.Array('a', 'b', 'a', 'c', 'b'))", `["a","b","c"]`},
+		{"States.ArrayUnique(States.Array(1, '1', '01'))", `[1,"1","01"]`},
 		// Encoding and hashing
 		{"States.Base64Encode($.s)", `"SGVsbG8gV29ybGQ="`},
 		{"States.Base64Decode('SGVsbG8gV29ybGQ=')", `"Hello World"`},
