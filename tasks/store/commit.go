@@ -61,7 +61,7 @@ func (h *Handler) commit(ctx context.Context, in tasks.StoreInput) (tasks.StoreO
 		CopySourceIfMatch: aws.String(quoteETag(staged.ETag)),
 	})
 	if err != nil {
-		return out, classify("copy "+staged.Key+" to "+out.Key, staged, err)
+		return out, tasks.ClassifyObject("copy "+staged.Key+" to "+out.Key, staged, err)
 	}
 	output := tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key, VersionID: aws.ToString(cp.VersionId), Size: in.Result.Bytes}
 	if cp.CopyObjectResult != nil {
@@ -139,7 +139,7 @@ func (h *Handler) sourceLastModified(ctx context.Context, staged tasks.ObjectRef
 	}
 	out, err := h.s3.HeadObject(ctx, head)
 	if err != nil {
-		return time.Time{}, classify("head "+staged.Key, staged, err)
+		return time.Time{}, tasks.ClassifyObject("head "+staged.Key, staged, err)
 	}
 	raw, ok := out.Metadata[MetaSourceLastModified]
 	if !ok {
@@ -160,7 +160,7 @@ func (h *Handler) deleteStaged(ctx context.Context, staged tasks.ObjectRef) erro
 		del.VersionId = aws.String(staged.VersionID)
 	}
 	if _, err := h.s3.DeleteObject(ctx, del); err != nil {
-		return classify("delete "+staged.Key, staged, err)
+		return tasks.ClassifyObject("delete "+staged.Key, staged, err)
 	}
 	return nil
 }

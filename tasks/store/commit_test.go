@@ -255,8 +255,8 @@ func TestCommitStagedObjectProblems(t *testing.T) {
 	t.Run("changed", func(t *testing.T) {
 		s := s3test.New(t, bucket)
 		in := commitFixture(t, s, "exec-1")
-		// The test server does not evaluate If-Match; inject the 412 S3 answers when the ETag differs.
-		s.Fail("HEAD", "staging/", 1, 412, "PreconditionFailed")
+		// The staged object is overwritten after the process task reported its ETag.
+		put(t, s, in.Result.Staging.Key, "other bytes", map[string]string{store.MetaSourceLastModified: lastModified})
 		_, err := newHandler(s).Handle(context.Background(), in)
 		if _, ok := err.(*tasks.ObjectChangedError); !ok {
 			t.Fatalf("got %T %v, want *tasks.ObjectChangedError", err, err)

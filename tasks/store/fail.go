@@ -48,7 +48,7 @@ func (h *Handler) fail(ctx context.Context, in tasks.StoreInput) (tasks.StoreOut
 		return out, err
 	}
 	if err := h.putJSON(ctx, in.Bucket, out.Key, body, false); err != nil {
-		return out, classify("put "+out.Key, tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key}, err)
+		return out, tasks.ClassifyObject("put "+out.Key, tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key}, err)
 	}
 	out.Outcome = OutcomeRecorded
 	return out, nil

@@ -46,6 +46,13 @@ func failedKey(dataset, name, execution string) string {
 	return tasks.PrefixFailed + dataset + "/" + name + "." + executionName(execution) + ".json"
 }
 
+// StagingKey is where the process task stages the output of sourceKey for one execution:
+// staging/<execution-name>/<source key without incoming/>.jsonl.gz. Each execution has its own staging
+// keys, so concurrent executions never write over each other's output.
+func StagingKey(execution, sourceKey string) string {
+	return tasks.PrefixStaging + executionName(execution) + "/" + strings.TrimPrefix(sourceKey, tasks.PrefixIncoming) + ".jsonl.gz"
+}
+
 // executionName is the name part of a Step Functions execution ARN
 // (arn:<partition>:states:<region>:<account>:execution:<state-machine>:<name>; see
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html). Anything

@@ -79,3 +79,10 @@ func FuzzCopySource(f *testing.F) {
 		}
 	})
 }
+
+func TestStagingKey(t *testing.T) {
+	got := StagingKey("arn:aws:states:us-east-1:123456789012:execution:Pipeline:e-1", "incoming/sales/2026/a.csv.gz")
+	if want := "staging/e-1/sales/2026/a.csv.gz.jsonl.gz"; got != want {
+		t.Errorf("StagingKey = %q, want %q", got, want)
+	}
+}

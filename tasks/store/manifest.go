@@ -52,7 +52,7 @@ func (h *Handler) readManifest(ctx context.Context, bucket, key string) (*Manife
 	ref := tasks.ObjectRef{Bucket: bucket, Key: key}
 	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		cerr := classify("get "+key, ref, err)
+		cerr := tasks.ClassifyObject("get "+key, ref, err)
 		var nf *tasks.ObjectNotFoundError
 		if errors.As(cerr, &nf) {
 			return nil, nil
@@ -62,7 +62,7 @@ func (h *Handler) readManifest(ctx context.Context, bucket, key string) (*Manife
 	defer out.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(out.Body, maxManifestBytes))
 	if err != nil {
-		return nil, classify("read "+key, ref, err)
+		return nil, tasks.ClassifyObject("read "+key, ref, err)
 	}
 	var m Manifest
 	if err := json.Unmarshal(body, &m); err != nil {
@@ -79,12 +79,10 @@ func (h *Handler) createManifest(ctx context.Context, bucket, key string, m *Man
 	if err != nil {
 		return false, err
 	}
-	err = h.putJSON(ctx, bucket, key, body, true)
-	if err == nil {
-		return true, nil
-	}
-	if preconditionFailed(err) {
+	err = tasks.ClassifyObject("put "+key, tasks.ObjectRef{Bucket: bucket, Key: key}, h.putJSON(ctx, bucket, key, body, true))
+	var exists *tasks.ObjectChangedError // 412: the If-None-Match precondition failed
+	if errors.As(err, &exists) {
 		return false, nil
 	}
-	return false, classify("put "+key, tasks.ObjectRef{Bucket: bucket, Key: key}, err)
+	return err == nil, err
 }

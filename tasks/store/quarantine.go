@@ -40,14 +40,14 @@ func (h *Handler) quarantine(ctx context.Context, in tasks.StoreInput) (tasks.St
 		CopySourceIfMatch: aws.String(quoteETag(src.ETag)),
 	})
 	if err != nil {
-		return out, classify("copy "+src.Key+" to "+objectKey, src, err)
+		return out, tasks.ClassifyObject("copy "+src.Key+" to "+objectKey, src, err)
 	}
 	body, err := encodeJSON(QuarantineReport{Source: src, Execution: in.Execution, Quarantined: h.now().UTC(), Report: *in.Report})
 	if err != nil {
 		return out, err
 	}
 	if err := h.putJSON(ctx, in.Bucket, reportKey, body, false); err != nil {
-		return out, classify("put "+reportKey, tasks.ObjectRef{Bucket: in.Bucket, Key: reportKey}, err)
+		return out, tasks.ClassifyObject("put "+reportKey, tasks.ObjectRef{Bucket: in.Bucket, Key: reportKey}, err)
 	}
 	out.Outcome = OutcomeQuarantined
 	return out, nil
