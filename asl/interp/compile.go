@@ -73,7 +73,8 @@ type node struct {
 
 	// Fail
 	failError, failCause         string
-	failErrorPath, failCausePath *jsonpath.Path
+	failErrorPath, failCausePath evaluator
+	failErrorExpr, failCauseExpr string
 
 	// Parallel
 	branches []*program
@@ -307,11 +308,12 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		n.usesContext = true
 	case *asl.Fail:
 		n.failError, n.failCause = st.Error, st.Cause
+		n.failErrorExpr, n.failCauseExpr = st.ErrorPath, st.CausePath
 		if err == nil {
-			n.failErrorPath, err = c.path("ErrorPath", st.ErrorPath)
+			n.failErrorPath, err = c.pathOrIntrinsic("ErrorPath", st.ErrorPath)
 		}
 		if err == nil {
-			n.failCausePath, err = c.path("CausePath", st.CausePath)
+			n.failCausePath, err = c.pathOrIntrinsic("CausePath", st.CausePath)
 		}
 		n.usesContext = true
 	case *asl.Parallel:
@@ -379,4 +381,26 @@ func assignValue(m map[string]any) any {
 // https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html
 func parseTimestamp(s string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, s)
+}
+
+// evaluator is a compiled path or intrinsic function call.
+type evaluator interface {
+	Eval(s *jsonpath.Scope) (any, error)
+}
+
+// pathOrIntrinsic compiles a field that takes a path or an intrinsic
+// function (ErrorPath, CausePath); nil when absent.
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html
+func (c *compiler) pathOrIntrinsic(field, expr string) (evaluator, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	if jsonpath.IsIntrinsic(expr) {
+		f, err := jsonpath.CompileIntrinsic(expr)
+		if err != nil {
+			return nil, c.errorf("%s: %w", field, err)
+		}
+		return f, nil
+	}
+	return c.path(field, expr)
 }

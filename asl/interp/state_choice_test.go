@@ -27,7 +27,7 @@ func TestChoiceRules(t *testing.T) {
 		{`"Variable":"$.s","StringMatches":"a*"`, false},
 		{`"Variable":"$.n","NumericEquals":10`, true},
 		{`"Variable":"$.n","NumericEquals":10.0`, true}, // by value
-		{`"Variable":"$.s","NumericEquals":10`, false}, // a string is not a number
+		{`"Variable":"$.s","NumericEquals":10`, false},  // a string is not a number
 		{`"Variable":"$.f","NumericLessThan":2`, true},
 		{`"Variable":"$.f","NumericGreaterThan":1.5`, false},
 		{`"Variable":"$.f","NumericGreaterThanEquals":1.5`, true},

@@ -304,9 +304,10 @@ func (th *thread) runPass(n *node, input any) (any, map[string]any, *Failure) {
 func (th *thread) runFail(n *node, input any) *Failure {
 	f := &Failure{Error: n.failError, Cause: n.failCause}
 	for _, x := range []struct {
-		p   *jsonpath.Path
-		dst *string
-	}{{n.failErrorPath, &f.Error}, {n.failCausePath, &f.Cause}} {
+		p    evaluator
+		expr string
+		dst  *string
+	}{{n.failErrorPath, n.failErrorExpr, &f.Error}, {n.failCausePath, n.failCauseExpr, &f.Cause}} {
 		if x.p == nil {
 			continue
 		}
@@ -316,11 +317,14 @@ func (th *thread) runFail(n *node, input any) *Failure {
 			if x.dst == &f.Cause {
 				field = "CausePath"
 			}
-			return th.runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", x.p, field, render(input))
+			if AsFailure(err) != nil && AsFailure(err).Error != "States.Runtime" {
+				return AsFailure(err)
+			}
+			return th.runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", x.expr, field, render(input))
 		}
 		s, ok := v.(string)
 		if !ok {
-			return th.runtimeError("The ErrorPath/CausePath %s did not resolve to a string", x.p)
+			return th.runtimeError("The ErrorPath/CausePath %s did not resolve to a string", x.expr)
 		}
 		*x.dst = s
 	}
