@@ -1,0 +1,7 @@
+// Package stack is the only package that wires the local services together. It builds the embedded
+// local AWS from the generated CloudFormation template (deploy/template.json), so that local
+// configuration is the cloud configuration: the bucket with its EventBridge setting, the rule with its
+// pattern, target, retry policy and dead-letter handling, the state machine with its
+// DefinitionSubstitutions resolved to local ARNs, and the functions mapped to in-process task handlers by
+// logical id with their timeout, memory and environment.
+package stack

@@ -1,0 +1,79 @@
+package stack
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const sampleTemplate = `{
+ "Parameters": {"Level": {"Type": "String", "Default": "INFO"}, "Key": {"Type": "String"}},
+ "Resources": {
+  "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
+  "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+    "Environment": {"Variables": {"LOG_LEVEL": {"Ref": "Level"}, "KEY": {"Ref": "Key"}}},
+    "Role": {"Fn::GetAtt": ["Role", "Arn"]}}},
+  "Role": {"Type": "AWS::IAM::Role", "Properties": {}},
+  "Machine": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+    "Sub": {"Fn::Sub": "${Bucket}/${AWS::Region}/${Fn.Arn}/${!Literal}"},
+    "SubMap": {"Fn::Sub": ["${X}-${Bucket}", {"X": {"Ref": "AWS::AccountId"}}]},
+    "Join": {"Fn::Join": [":", ["a", {"Ref": "Machine"}]]},
+    "Select": {"Fn::Select": [1, {"Fn::Split": [",", "x,y,z"]}]},
+    "Queue": {"Ref": "Q"}}},
+  "Q": {"Type": "AWS::SQS::Queue", "Properties": {}}
+ }}`
+
+func TestTemplateIntrinsics(t *testing.T) {
+	tpl, err := ParseTemplate([]byte(sampleTemplate), "demo", "eu-west-1", "123456789012", map[string]string{"Key": "k1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id, prop string
+		want     any
+	}{
+		{"Fn", "Environment", map[string]any{"Variables": map[string]any{"LOG_LEVEL": "INFO", "KEY": "k1"}}},
+		{"Fn", "Role", "arn:aws:iam::123456789012:role/demo-Role"},
+		{"Machine", "Sub", "demo-bucket/eu-west-1/arn:aws:lambda:eu-west-1:123456789012:function:demo-Fn/${Literal}"},
+		{"Machine", "SubMap", "123456789012-demo-bucket"},
+		{"Machine", "Join", "a:arn:aws:states:eu-west-1:123456789012:stateMachine:demo-Machine"},
+		{"Machine", "Select", "y"},
+		{"Machine", "Queue", "http://sqs.eu-west-1.localhost/123456789012/demo-Q"},
+		{"Machine", "Absent", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id+"."+tt.prop, func(t *testing.T) {
+			got, err := tpl.Property(tt.id, tt.prop)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("(-got +want):\n%s", diff)
+			}
+		})
+	}
+	if got, want := tpl.ResourcesOfType("AWS::Lambda::Function"), []string{"Fn"}; !cmp.Equal(got, want) {
+		t.Errorf("ResourcesOfType: got %v, want %v", got, want)
+	}
+}
+
+func TestTemplateErrors(t *testing.T) {
+	bad := []string{
+		`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Ref": "Nope"}}}}}`,
+		`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::GetAtt": ["A", "Weird"]}}}}}`,
+		`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::Select": [5, ["a"]]}}}}}`,
+		`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::ImportValue": "x"}}}}}`,
+	}
+	for _, src := range bad {
+		tpl, err := ParseTemplate([]byte(src), "s", "us-east-1", "000000000000", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := tpl.Property("A", "X"); err == nil {
+			t.Errorf("%s: got %v, want an error", src, got)
+		}
+	}
+	if _, err := ParseTemplate([]byte(`{"Resources": {}}`), "s", "r", "a", nil); err == nil {
+		t.Error("empty template: want an error")
+	}
+}
