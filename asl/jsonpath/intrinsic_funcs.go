@@ -156,12 +156,32 @@ func fnArrayContains(c *call, args []any, _ *Scope) (any, error) {
 	if !ok {
 		return nil, c.invalid()
 	}
+	target := args[1]
 	for _, e := range a {
-		if equal(e, args[1]) {
+		if containsEqual(e, target) {
 			return true, nil
 		}
 	}
 	return false, nil
+}
+
+// containsEqual is the membership test of States.ArrayContains. AWS
+// compares the text of the values (recorded: true matches "true",
+// 9007199254740991 matches "9007199254740991", and objects only match
+// with the same key order); two numbers still compare by value.
+func containsEqual(a, b any) bool {
+	if isNumber(a) && isNumber(b) {
+		return equal(a, b)
+	}
+	return valueText(a) == valueText(b)
+}
+
+// valueText is a string's own text and any other value's JSON text.
+func valueText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return jsonText(v)
 }
 
 func fnArrayRange(c *call, args []any, _ *Scope) (any, error) {
