@@ -1,0 +1,160 @@
+package lambda
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	awslambda "github.com/aws/aws-lambda-go/lambda"
+)
+
+// Function is a function to host. Set exactly one of Handler and NewHandler.
+type Function struct {
+	// Name is the function name (1-64 letters, digits, hyphens, underscores).
+	Name string
+	// Handler serves every invocation, typically awslambda.NewHandler(fn). It finds its
+	// Runtime (Stdout, Environment) with RuntimeFromContext.
+	Handler awslambda.Handler
+	// NewHandler builds the handler for one invocation from its Runtime, so that code written
+	// for os.Stdout and os.Getenv can be given the invocation's own output and environment.
+	NewHandler func(rt Runtime) awslambda.Handler
+	// Timeout is the invocation time limit (default 3 s, Lambda's default; at most 900 s).
+	Timeout time.Duration
+	// MemoryMB is reported in REPORT lines (default 128).
+	MemoryMB int
+	// Environment is the function's environment variables.
+	Environment map[string]string
+	// Concurrency caps concurrent invocations (reserved concurrency); 0 means no cap.
+	Concurrency int
+}
+
+// Runtime is what an invocation's sandbox gives its handler.
+type Runtime struct {
+	// Stdout receives the function's log output, line by line: JSON logs and EMF lines.
+	Stdout io.Writer
+	// Env holds the function's environment variables plus the ones Lambda sets
+	// (AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_REGION, ...).
+	Env map[string]string
+	// RequestID is the invocation's request ID.
+	RequestID string
+}
+
+// Getenv returns the variable named key, or "".
+func (r Runtime) Getenv(key string) string { return r.Env[key] }
+
+type runtimeKey struct{}
+
+// RuntimeFromContext returns the Runtime of the invocation that ctx belongs to.
+func RuntimeFromContext(ctx context.Context) (Runtime, bool) {
+	rt, ok := ctx.Value(runtimeKey{}).(Runtime)
+	return rt, ok
+}
+
+// Limits from https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html.
+const (
+	defaultTimeout   = 3 * time.Second
+	maxTimeout       = 900 * time.Second
+	defaultMemoryMB  = 128
+	maxSyncRequest   = 6291456
+	maxAsyncRequest  = 1 << 20
+	maxResponse      = 6291556
+	defaultKeptLogs  = 100
+	logTailSizeBytes = 4096
+)
+
+var functionNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
+
+type function struct {
+	Function
+	arn   string
+	slots chan struct{} // nil when unlimited
+}
+
+// Register adds or replaces a function.
+func (s *Server) Register(f Function) error {
+	if !functionNamePattern.MatchString(f.Name) {
+		return fmt.Errorf("register %q: invalid function name", f.Name)
+	}
+	if (f.Handler == nil) == (f.NewHandler == nil) {
+		return fmt.Errorf("register %q: set exactly one of Handler and NewHandler", f.Name)
+	}
+	if f.Timeout == 0 {
+		f.Timeout = defaultTimeout
+	}
+	if f.Timeout < 0 || f.Timeout > maxTimeout {
+		return fmt.Errorf("register %q: timeout %v outside 1s..900s", f.Name, f.Timeout)
+	}
+	if f.MemoryMB == 0 {
+		f.MemoryMB = defaultMemoryMB
+	}
+	if f.Concurrency < 0 {
+		return fmt.Errorf("register %q: negative concurrency", f.Name)
+	}
+	fn := &function{Function: f, arn: s.functionARN(f.Name)}
+	if f.Concurrency > 0 {
+		fn.slots = make(chan struct{}, f.Concurrency)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.funcs[f.Name] = fn
+	return nil
+}
+
+// FunctionARN returns the ARN of the named function in this server's account and region.
+func (s *Server) FunctionARN(name string) string { return s.functionARN(name) }
+
+func (s *Server) functionARN(name string) string {
+	return "arn:aws:lambda:" + s.region + ":" + s.account + ":function:" + name
+}
+
+// resolve finds a function by name, full ARN or partial ARN (ACCOUNT:function:NAME), with an
+// optional qualifier, of which only $LATEST exists here.
+func (s *Server) resolve(ref, qualifier string) (*function, error) {
+	name := ref
+	if strings.HasPrefix(ref, "arn:") {
+		parts := strings.Split(ref, ":")
+		if len(parts) < 7 || len(parts) > 8 || parts[2] != "lambda" || parts[5] != "function" {
+			return nil, errInvalidParameter("FunctionName", ref)
+		}
+		name = parts[6]
+		if len(parts) == 8 {
+			qualifier = parts[7]
+		}
+	} else if parts := strings.Split(ref, ":"); len(parts) >= 3 && parts[1] == "function" {
+		name = parts[2]
+		if len(parts) == 4 {
+			qualifier = parts[3]
+		}
+	} else if n, q, ok := strings.Cut(ref, ":"); ok {
+		name, qualifier = n, q
+	}
+	s.mu.RLock()
+	fn, ok := s.funcs[name]
+	s.mu.RUnlock()
+	if !ok || (qualifier != "" && qualifier != "$LATEST") {
+		arn := s.functionARN(name)
+		if qualifier != "" {
+			arn += ":" + qualifier
+		}
+		return nil, errFunctionNotFound(arn)
+	}
+	return fn, nil
+}
+
+func (fn *function) env(s *Server) map[string]string {
+	env := map[string]string{
+		"AWS_LAMBDA_FUNCTION_NAME":        fn.Name,
+		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": fmt.Sprint(fn.MemoryMB),
+		"AWS_REGION":                      s.region,
+		"AWS_DEFAULT_REGION":              s.region,
+		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + fn.Name,
+	}
+	for k, v := range fn.Environment {
+		env[k] = v
+	}
+	return env
+}

@@ -1,0 +1,76 @@
+package lambda
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+const invokePrefix = "/2015-03-31/functions/"
+
+// ServeHTTP serves POST /2015-03-31/functions/{FunctionName}/invocations
+// (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := newRequestID()
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("lambda: panic serving request", "panic", v)
+			writeServiceError(w, reqID, errServiceUnavailable())
+		}
+	}()
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), invokePrefix)
+	name, ok2 := strings.CutSuffix(rest, "/invocations")
+	if !ok || !ok2 || name == "" || strings.Contains(name, "/") {
+		writeServiceError(w, reqID, errUnknownOperation())
+		return
+	}
+	if r.Method != http.MethodPost {
+		writeServiceError(w, reqID, errUnknownOperation())
+		return
+	}
+	name, err := url.PathUnescape(name)
+	if err != nil {
+		writeServiceError(w, reqID, errInvalidParameter("FunctionName", name))
+		return
+	}
+	typ := r.Header.Get("X-Amz-Invocation-Type")
+	limit := int64(maxSyncRequest)
+	if typ == Event {
+		limit = maxAsyncRequest
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		writeServiceError(w, reqID, errInvalidJSON(err))
+		return
+	}
+	if int64(len(body)) > limit {
+		writeServiceError(w, reqID, errRequestTooLarge(int(limit)))
+		return
+	}
+	res, err := s.InvokeWith(r.Context(), InvokeInput{FunctionName: name, Qualifier: r.URL.Query().Get("Qualifier"),
+		InvocationType: typ, LogType: r.Header.Get("X-Amz-Log-Type"), Payload: body})
+	if err != nil {
+		writeServiceError(w, reqID, err)
+		return
+	}
+	h := w.Header()
+	h.Set("X-Amzn-RequestId", res.RequestID)
+	if res.ExecutedVersion != "" {
+		h.Set("X-Amz-Executed-Version", res.ExecutedVersion)
+	}
+	if res.FunctionError != "" {
+		h.Set("X-Amz-Function-Error", res.FunctionError)
+	}
+	if res.LogResult != "" {
+		h.Set("X-Amz-Log-Result", res.LogResult)
+	}
+	if res.StatusCode == http.StatusOK {
+		h.Set("Content-Type", "application/json")
+	}
+	w.WriteHeader(res.StatusCode)
+	_, _ = w.Write(res.Payload)
+}

@@ -1,0 +1,277 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
+
+// Invocation types of the Invoke API.
+const (
+	RequestResponse = "RequestResponse"
+	Event           = "Event"
+	DryRun          = "DryRun"
+)
+
+// InvokeInput is an Invoke request.
+type InvokeInput struct {
+	FunctionName   string // name, ARN or partial ARN, optionally with ":$LATEST"
+	Qualifier      string
+	InvocationType string // RequestResponse (default), Event or DryRun
+	LogType        string // "Tail" to return the log tail
+	Payload        []byte
+}
+
+// Result is the outcome of an invocation as the Invoke API reports it.
+type Result struct {
+	StatusCode      int    // 200 RequestResponse, 202 Event, 204 DryRun
+	Payload         []byte // the handler's response, or the function error document
+	FunctionError   string // "Unhandled" when the function failed
+	LogResult       string // base64 log tail, when LogType is Tail
+	ExecutedVersion string
+	RequestID       string
+}
+
+// Invoke runs the named function synchronously (RequestResponse), the way a Step Functions
+// Task state does; it shares the HTTP API's code path. A function failure is a Result with
+// FunctionError set, not an error; errors are service errors (*Error).
+func (s *Server) Invoke(ctx context.Context, function string, payload []byte) (Result, error) {
+	return s.InvokeWith(ctx, InvokeInput{FunctionName: function, Payload: payload})
+}
+
+// InvokeWith runs an invocation described in full.
+func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error) {
+	fn, err := s.resolve(in.FunctionName, in.Qualifier)
+	if err != nil {
+		return Result{}, err
+	}
+	typ := in.InvocationType
+	if typ == "" {
+		typ = RequestResponse
+	}
+	limit := maxSyncRequest
+	if typ == Event {
+		limit = maxAsyncRequest
+	}
+	switch typ {
+	case RequestResponse, Event, DryRun:
+	default:
+		return Result{}, errInvalidParameter("InvocationType", typ)
+	}
+	if len(in.Payload) > limit {
+		return Result{}, errRequestTooLarge(limit)
+	}
+	payload := in.Payload
+	if len(strings.TrimSpace(string(payload))) == 0 {
+		payload = []byte("{}")
+	} else if !json.Valid(payload) {
+		var v any
+		return Result{}, errInvalidJSON(json.Unmarshal(payload, &v))
+	}
+	id := newRequestID()
+	switch typ {
+	case DryRun:
+		return Result{StatusCode: 204, RequestID: id, ExecutedVersion: "$LATEST"}, nil
+	case Event:
+		s.async.Add(1)
+		go func() {
+			defer s.async.Done()
+			select {
+			case <-s.ctx.Done():
+				return
+			case <-fn.acquire():
+			}
+			defer fn.release()
+			s.run(context.WithoutCancel(ctx), fn, payload, id)
+		}()
+		return Result{StatusCode: 202, RequestID: id}, nil
+	}
+	if !fn.tryAcquire() {
+		return Result{}, errThrottled()
+	}
+	defer fn.release()
+	res, lines := s.run(ctx, fn, payload, id)
+	if in.LogType == "Tail" {
+		res.LogResult = logTail(lines)
+	}
+	return res, nil
+}
+
+func (fn *function) tryAcquire() bool {
+	if fn.slots == nil {
+		return true
+	}
+	select {
+	case fn.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// acquire returns a channel that is ready when a slot has been taken.
+func (fn *function) acquire() <-chan struct{} {
+	ready := make(chan struct{})
+	if fn.slots == nil {
+		close(ready)
+		return ready
+	}
+	go func() {
+		fn.slots <- struct{}{}
+		close(ready)
+	}()
+	return ready
+}
+
+func (fn *function) release() {
+	if fn.slots != nil {
+		<-fn.slots
+	}
+}
+
+// outcome is what the handler goroutine reports.
+type outcome struct {
+	payload  []byte
+	err      error
+	panicked *messages.InvokeResponse_Error
+}
+
+// deadlineContext reports the invocation deadline without the standard library's own timer:
+// the Server's timer cancels it.
+type deadlineContext struct {
+	context.Context
+	deadline time.Time
+}
+
+func (d deadlineContext) Deadline() (time.Time, bool) { return d.deadline, true }
+
+// run invokes the handler once and records its log and metrics.
+func (s *Server) run(ctx context.Context, fn *function, payload []byte, id string) (Result, []string) {
+	start := s.now()
+	out := &capture{}
+	out.line(fmt.Sprintf("START RequestId: %s Version: $LATEST", id))
+	rt := Runtime{Stdout: out, Env: fn.env(s), RequestID: id}
+	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	hctx := context.Context(deadlineContext{base, start.Add(fn.Timeout)})
+	hctx = lambdacontext.NewContext(hctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: fn.arn})
+	hctx = context.WithValue(hctx, runtimeKey{}, rt)
+
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				pcs := make([]uintptr, 32)
+				n := runtime.Callers(3, pcs)
+				e := panicErrorOf(v, pcs[:n])
+				done <- outcome{panicked: &e}
+			}
+		}()
+		h := fn.Handler
+		if fn.NewHandler != nil {
+			h = fn.NewHandler(rt)
+		}
+		p, err := h.Invoke(hctx, payload)
+		done <- outcome{payload: p, err: err}
+	}()
+
+	fire, stop := s.timer(fn.Timeout)
+	res := Result{StatusCode: 200, RequestID: id, ExecutedVersion: "$LATEST"}
+	var failure *messages.InvokeResponse_Error
+	timedOut := false
+	select {
+	case o := <-done:
+		stop()
+		switch {
+		case o.panicked != nil:
+			failure = o.panicked
+		case o.err != nil:
+			e := functionErrorOf(o.err)
+			failure = &e
+		case len(o.payload) > maxResponse:
+			failure = &messages.InvokeResponse_Error{Type: "Function.ResponseSizeTooLarge",
+				Message: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", maxResponse)}
+		default:
+			res.Payload = o.payload
+		}
+	case <-fire:
+		cancel()
+		timedOut = true
+		secs := fmt.Sprintf("%.2f", fn.Timeout.Seconds())
+		failure = &messages.InvokeResponse_Error{Type: "Sandbox.Timedout",
+			Message: "RequestId: " + id + " Error: Task timed out after " + secs + " seconds"}
+		out.line(fmt.Sprintf("%s %s Task timed out after %s seconds", s.now().UTC().Format("2006-01-02T15:04:05.000Z"), id, secs))
+	}
+	if failure != nil {
+		body, _ := json.Marshal(failure)
+		res.Payload = body
+		res.FunctionError = "Unhandled"
+		if !timedOut {
+			// The Go runtime logs the error document it reports.
+			out.line(string(body))
+		}
+	}
+	end := s.now()
+	dur := end.Sub(start)
+	out.line("END RequestId: " + id)
+	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB",
+		id, float64(dur.Microseconds())/1000, (dur + time.Millisecond - 1).Milliseconds(), fn.MemoryMB)
+	if timedOut {
+		report += "\tStatus: timeout"
+	}
+	out.line(report)
+	lines := out.close()
+	s.record(ctx, fn, InvocationLog{Function: fn.Name, RequestID: id, Start: start, Duration: dur, Lines: lines,
+		Error: errorTypeOf(failure)})
+	return res, lines
+}
+
+func errorTypeOf(e *messages.InvokeResponse_Error) string {
+	if e == nil {
+		return ""
+	}
+	return e.Type
+}
+
+// record keeps the log and hands it and its metrics to the sinks.
+func (s *Server) record(ctx context.Context, fn *function, l InvocationLog) {
+	s.mu.Lock()
+	r := s.logs[fn.Name]
+	if r == nil {
+		r = &logRing{}
+		s.logs[fn.Name] = r
+	}
+	r.add(l, s.keepLogs)
+	s.mu.Unlock()
+	ctx = context.WithoutCancel(ctx)
+	if s.logSink != nil {
+		s.logSink.PutInvocationLog(ctx, l)
+	}
+	if s.metricSink == nil {
+		return
+	}
+	var metrics []Metric
+	for _, line := range l.Lines {
+		m, ok, err := ParseEMF([]byte(line))
+		if !ok {
+			continue
+		}
+		if err != nil {
+			s.log.Warn("lambda: invalid EMF line", "function", fn.Name, "request", l.RequestID, "err", err)
+			continue
+		}
+		metrics = append(metrics, m...)
+	}
+	if len(metrics) == 0 {
+		return
+	}
+	if err := s.metricSink.PutMetrics(ctx, metrics); err != nil {
+		s.log.Warn("lambda: metric sink", "function", fn.Name, "err", err)
+	}
+}
