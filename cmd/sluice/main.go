@@ -1,0 +1,116 @@
+// Command sluice is the project's command line: it generates the deployable artifacts, builds the Lambda
+// zips and deploys the stack.
+//
+//	sluice gen [--check] [--dir .]                 write (or check) the generated files
+//	sluice build [--out dist]                      build reproducible arm64 Lambda zips
+//	sluice deploy --stack S --region R --artifact-bucket B [--dist dist]
+//	                                               upload the zips and deploy the CloudFormation stack
+//
+// Each subcommand lives in its own file (gen.go, build.go, deploy.go) as a func(ctx, args, stdio) error;
+// main only parses the subcommand and picks the exit code.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// stdio is where a subcommand writes: Out for results, Err for progress and diagnostics.
+type stdio struct {
+	Out, Err io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, std stdio) error
+}
+
+// commands lists the subcommands, in the order usage shows them.
+func commands() []command {
+	return []command{
+		{"gen", "write the generated files (deploy/template.json, the ASL, the mock config); --check compares", runGen},
+		{"build", "build reproducible arm64 Lambda zips into --out (default dist)", runBuild},
+		{"deploy", "upload the zips and deploy the stack (--stack, --region, --artifact-bucket)", runDeploy},
+	}
+}
+
+// errUsage marks a command-line mistake: exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(os.Stderr, "sluice:", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "sluice:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches to the subcommand named by args[0].
+func run(ctx context.Context, args []string) error {
+	return dispatch(ctx, args, stdio{Out: os.Stdout, Err: os.Stderr})
+}
+
+func dispatch(ctx context.Context, args []string, std stdio) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(std.Err)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: no subcommand", errUsage)
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], std)
+		}
+	}
+	usage(std.Err)
+	return fmt.Errorf("%w: unknown subcommand %q", errUsage, args[0])
+}
+
+func usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("usage: sluice <subcommand> [flags]\n\nsubcommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-8s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\nRun `sluice <subcommand> -h` for its flags.\n")
+	io.WriteString(w, b.String())
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting and prints usage to std.Err.
+func newFlagSet(name string, std stdio) *flag.FlagSet {
+	fs := flag.NewFlagSet("sluice "+name, flag.ContinueOnError)
+	fs.SetOutput(std.Err)
+	return fs
+}
+
+// parseFlags parses args, turning a flag error into errUsage and rejecting positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	return nil
+}

@@ -1,0 +1,211 @@
+package gen
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sluicehq/sluice/statemachine"
+)
+
+// Config is the single source of truth for everything the generator emits: names, sizes, timeouts,
+// retention, retry settings and alarm thresholds. DefaultConfig returns the values the repository's
+// committed artifacts are generated from.
+type Config struct {
+	// Description is the template's Description.
+	Description string
+
+	// ValidateTask, ProcessTask and StoreTask configure the three Lambda functions.
+	ValidateTask, ProcessTask, StoreTask Function
+
+	// LogRetentionDays is the retention of every log group the stack creates (functions, state machine).
+	// It must be one of the values CloudWatch Logs accepts (see validRetentionDays).
+	LogRetentionDays int
+	// AccessLogRetentionDays is how long the access-log bucket keeps S3 server access logs.
+	AccessLogRetentionDays int
+
+	// NoncurrentVersionDays is how long the pipeline bucket keeps an object version after it stops being
+	// the current one (overwritten or deleted).
+	NoncurrentVersionDays int
+	// IncompleteUploadDays is when S3 aborts an unfinished multipart upload.
+	IncompleteUploadDays int
+	// StagingExpirationDays expires staging/ objects that a failed execution left behind.
+	StagingExpirationDays int
+
+	// ExecutionTimeoutSeconds bounds a whole execution (the state machine's TimeoutSeconds).
+	ExecutionTimeoutSeconds int
+	// TaskTimeoutMarginSeconds is added to a function's timeout to give its Task state's TimeoutSeconds, so
+	// that a function timeout reports as the function's own error rather than as States.Timeout.
+	TaskTimeoutMarginSeconds int
+	// TaskRetry is the Retry policy every task state applies to Lambda service errors, throttling and
+	// TransientError.
+	TaskRetry statemachine.Retry
+
+	// EventRetry is the EventBridge target's retry policy.
+	EventRetry EventRetry
+	// DeadLetterRetentionSeconds is how long the rule's dead-letter queue keeps an undelivered event.
+	DeadLetterRetentionSeconds int
+
+	// Alarms holds the alarm thresholds.
+	Alarms Alarms
+
+	// DefaultLogLevel is the default of the LogLevel parameter (the functions' LOG_LEVEL).
+	DefaultLogLevel string
+
+	// MockStateMachineName is the state machine name the Step Functions Local mock configuration is keyed
+	// by: a local test creates the machine under this name and starts executions on
+	// <stateMachineArn>#<TestCase>.
+	MockStateMachineName string
+}
+
+// Function configures one Lambda function.
+type Function struct {
+	MemoryMB       int
+	TimeoutSeconds int
+}
+
+// EventRetry is an EventBridge target's RetryPolicy
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
+type EventRetry struct {
+	MaximumRetryAttempts     int // 0..185
+	MaximumEventAgeInSeconds int // 60..86400
+}
+
+// Alarms holds the alarm evaluation settings and thresholds. An alarm fires when its metric's statistic
+// over PeriodSeconds reaches the threshold in EvaluationPeriods consecutive periods.
+type Alarms struct {
+	PeriodSeconds     int
+	EvaluationPeriods int
+	// ExecutionsFailed, ExecutionsTimedOut, ExecutionsAborted and ExecutionThrottled are sums of the
+	// state machine's AWS/States metrics.
+	ExecutionsFailed   float64
+	ExecutionsTimedOut float64
+	ExecutionsAborted  float64
+	ExecutionThrottled float64
+	// FunctionErrors and FunctionThrottles are sums per function of AWS/Lambda Errors and Throttles.
+	FunctionErrors    float64
+	FunctionThrottles float64
+	// DeadLetterMessages is the maximum of the dead-letter queue's visible messages.
+	DeadLetterMessages float64
+	// RuleFailedInvocations is the sum of the rule's AWS/Events FailedInvocations.
+	RuleFailedInvocations float64
+}
+
+// DefaultConfig returns the configuration the committed artifacts are generated from.
+func DefaultConfig() Config {
+	return Config{
+		Description: "sluice: S3 -> EventBridge -> Step Functions -> Go Lambda data-ingestion pipeline",
+		// Validate and process stream objects with a fixed buffer budget, so memory buys CPU (Lambda
+		// allocates CPU in proportion to memory), not room for data.
+		ValidateTask: Function{MemoryMB: 512, TimeoutSeconds: 300},
+		ProcessTask:  Function{MemoryMB: 1024, TimeoutSeconds: 900},
+		StoreTask:    Function{MemoryMB: 256, TimeoutSeconds: 120},
+
+		LogRetentionDays:       30,
+		AccessLogRetentionDays: 90,
+		NoncurrentVersionDays:  30,
+		IncompleteUploadDays:   1,
+		StagingExpirationDays:  7,
+
+		ExecutionTimeoutSeconds:  3600,
+		TaskTimeoutMarginSeconds: 30,
+		TaskRetry: statemachine.Retry{
+			IntervalSeconds: 1,
+			MaxAttempts:     6,
+			BackoffRate:     2,
+			MaxDelaySeconds: 30,
+		},
+
+		EventRetry:                 EventRetry{MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400},
+		DeadLetterRetentionSeconds: 14 * 24 * 3600, // SQS maximum
+
+		Alarms: Alarms{
+			PeriodSeconds:         300,
+			EvaluationPeriods:     1,
+			ExecutionsFailed:      1,
+			ExecutionsTimedOut:    1,
+			ExecutionsAborted:     1,
+			ExecutionThrottled:    1,
+			FunctionErrors:        1,
+			FunctionThrottles:     1,
+			DeadLetterMessages:    1,
+			RuleFailedInvocations: 1,
+		},
+
+		DefaultLogLevel:      "INFO",
+		MockStateMachineName: "Pipeline",
+	}
+}
+
+// ErrInvalidConfig is wrapped by every error Config.Validate returns.
+var ErrInvalidConfig = errors.New("invalid generator config")
+
+// validRetentionDays are the values CloudWatch Logs accepts for RetentionInDays
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html).
+func validRetentionDays(d int) bool {
+	switch d {
+	case 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653:
+		return true
+	}
+	return false
+}
+
+// Validate reports the first setting AWS would reject, or a setting that makes no sense for the pipeline.
+func (c Config) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+	}
+	for _, f := range []struct {
+		name string
+		fn   Function
+	}{{"validate", c.ValidateTask}, {"process", c.ProcessTask}, {"store", c.StoreTask}} {
+		// Lambda limits: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+		if f.fn.MemoryMB < 128 || f.fn.MemoryMB > 10240 {
+			return bad("%s memory %d MB outside 128..10240", f.name, f.fn.MemoryMB)
+		}
+		if f.fn.TimeoutSeconds < 1 || f.fn.TimeoutSeconds > 900 {
+			return bad("%s timeout %d s outside 1..900", f.name, f.fn.TimeoutSeconds)
+		}
+		if f.fn.TimeoutSeconds+c.TaskTimeoutMarginSeconds > c.ExecutionTimeoutSeconds {
+			return bad("%s task timeout exceeds the execution timeout", f.name)
+		}
+	}
+	if !validRetentionDays(c.LogRetentionDays) {
+		return bad("log retention %d days is not a CloudWatch Logs retention value", c.LogRetentionDays)
+	}
+	for _, v := range []struct {
+		name  string
+		value int
+	}{
+		{"access log retention days", c.AccessLogRetentionDays},
+		{"noncurrent version days", c.NoncurrentVersionDays},
+		{"incomplete upload days", c.IncompleteUploadDays},
+		{"staging expiration days", c.StagingExpirationDays},
+		{"task timeout margin", c.TaskTimeoutMarginSeconds},
+		{"execution timeout", c.ExecutionTimeoutSeconds},
+		{"alarm period", c.Alarms.PeriodSeconds},
+		{"alarm evaluation periods", c.Alarms.EvaluationPeriods},
+	} {
+		if v.value < 1 {
+			return bad("%s must be positive, got %d", v.name, v.value)
+		}
+	}
+	if r := c.TaskRetry; r.IntervalSeconds < 1 || r.MaxAttempts < 0 || r.BackoffRate < 1 || r.MaxDelaySeconds < r.IntervalSeconds {
+		return bad("task retry %+v: want IntervalSeconds >= 1, MaxAttempts >= 0, BackoffRate >= 1, MaxDelaySeconds >= IntervalSeconds", r)
+	}
+	if r := c.EventRetry; r.MaximumRetryAttempts < 0 || r.MaximumRetryAttempts > 185 ||
+		r.MaximumEventAgeInSeconds < 60 || r.MaximumEventAgeInSeconds > 86400 {
+		return bad("event retry %+v outside MaximumRetryAttempts 0..185, MaximumEventAgeInSeconds 60..86400", r)
+	}
+	if s := c.DeadLetterRetentionSeconds; s < 60 || s > 1209600 {
+		return bad("dead-letter retention %d s outside SQS's 60..1209600", s)
+	}
+	switch c.DefaultLogLevel {
+	case "DEBUG", "INFO", "WARN", "ERROR":
+	default:
+		return bad("default log level %q not one of DEBUG, INFO, WARN, ERROR", c.DefaultLogLevel)
+	}
+	if c.MockStateMachineName == "" {
+		return bad("mock state machine name is empty")
+	}
+	return nil
+}

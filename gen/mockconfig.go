@@ -1,0 +1,319 @@
+package gen
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+
+	"github.com/sluicehq/sluice/statemachine"
+	"github.com/sluicehq/sluice/tasks"
+)
+
+// Step Functions Local's mocked-integration file
+// (https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html): test cases map
+// state names to mocked responses; a mocked response maps invocation indexes ("0", "1-2", ...) to a
+// Return or a Throw. For the lambda:invoke integration, Return is what the integration returns: the
+// wrapper with StatusCode and Payload.
+
+// MockConfigFile is the whole file.
+type MockConfigFile struct {
+	StateMachines   map[string]MockStateMachine          `json:"StateMachines"`
+	MockedResponses map[string]map[string]MockedResponse `json:"MockedResponses"`
+}
+
+// MockStateMachine holds one state machine's test cases: case name -> state name -> mocked response name.
+type MockStateMachine struct {
+	TestCases map[string]map[string]string `json:"TestCases"`
+}
+
+// MockedResponse is exactly one of Return and Throw.
+type MockedResponse struct {
+	Return any        `json:"Return,omitempty"`
+	Throw  *MockThrow `json:"Throw,omitempty"`
+}
+
+// MockThrow is a mocked failure: the error name and cause the task fails with.
+type MockThrow struct {
+	Error string `json:"Error"`
+	Cause string `json:"Cause"`
+}
+
+// lambdaInvokeResult is the lambda:invoke integration's result for a successful invocation.
+type lambdaInvokeResult struct {
+	StatusCode int `json:"StatusCode"`
+	Payload    any `json:"Payload"`
+}
+
+// MockExpectations is what test/sfnlocal/cases.json holds: the execution input every case starts with
+// and the outcome each case of the mock configuration must have.
+type MockExpectations struct {
+	// StateMachineName is the name the machine must be created under (the mock file is keyed by it).
+	StateMachineName string `json:"stateMachineName"`
+	// Input is the execution input: an EventBridge S3 "Object Created" event.
+	Input map[string]any `json:"input"`
+	// Cases are the test cases, in the order they are described.
+	Cases []MockCase `json:"cases"`
+}
+
+// MockCase is the expected outcome of one test case, started as <stateMachineArn>#<Name>.
+type MockCase struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Status is the execution's final status: SUCCEEDED or FAILED.
+	Status string `json:"status"`
+	// States are the states entered, in order (StateEntered events).
+	States []string `json:"states"`
+	// Invocations counts, per task state, the times the integration was invoked, retries included.
+	Invocations map[string]int `json:"invocations"`
+	// Output is the execution's output when it succeeded.
+	Output map[string]any `json:"output,omitempty"`
+	// Error and Cause are the execution's error and cause when it failed.
+	Error string `json:"error,omitempty"`
+	Cause string `json:"cause,omitempty"`
+}
+
+// Mocked response names.
+const (
+	mockValidateValid         = "ValidateValid"
+	mockValidateInvalid       = "ValidateInvalid"
+	mockValidateTransient     = "ValidateAlwaysTransient"
+	mockProcessSucceeded      = "ProcessSucceeded"
+	mockProcessTransientOnce  = "ProcessTransientThenSucceeded"
+	mockProcessObjectChanged  = "ProcessObjectChanged"
+	mockStoreCommitted        = "StoreCommitted"
+	mockStoreQuarantined      = "StoreQuarantined"
+	mockStoreFailureRecorded  = "StoreFailureRecorded"
+	mockStoreFailureRecorded2 = "StoreTransientFailureRecorded"
+)
+
+// mockScenario is the sample object every case is about.
+type mockScenario struct {
+	bucket, key, etag, versionID, executionName string
+	size                                        int64
+}
+
+func defaultScenario() mockScenario {
+	return mockScenario{
+		bucket:        "sluice-pipeline-bucket",
+		key:           tasks.PrefixIncoming + "sales/2026-11-25.csv",
+		etag:          "9b2cf535f27731c974343645a3985328",
+		versionID:     "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd",
+		executionName: "0f9d3a1e-4c2b-4f7e-9d51-3f2a8e6b7c10",
+		size:          2048,
+	}
+}
+
+// event returns the EventBridge "Object Created" event for the scenario, in AWS's shape
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+func (s mockScenario) event() map[string]any {
+	return map[string]any{
+		"version":     "0",
+		"id":          "17793124-05d4-b198-2fde-7ededc63b103",
+		"detail-type": "Object Created",
+		"source":      "aws.s3",
+		"account":     "123456789012",
+		"time":        "2026-11-25T12:00:00Z",
+		"region":      "us-east-1",
+		"resources":   []any{"arn:aws:s3:::" + s.bucket},
+		"detail": map[string]any{
+			"version": "0",
+			"bucket":  map[string]any{"name": s.bucket},
+			"object": map[string]any{
+				"key":        s.key,
+				"size":       s.size,
+				"etag":       s.etag,
+				"version-id": s.versionID,
+				"sequencer":  "00617F08299329D189",
+			},
+			"request-id":        "N4N7GDK58NMKJ12R",
+			"requester":         "123456789012",
+			"source-ip-address": "192.0.2.10",
+			"reason":            "PutObject",
+		},
+	}
+}
+
+func (s mockScenario) validReport() tasks.Report {
+	return tasks.Report{
+		Valid: true, Dataset: "sales", Format: "csv", Rows: 42, Bytes: s.size,
+		SHA256: "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
+	}
+}
+
+func (s mockScenario) invalidReport() tasks.Report {
+	r := s.validReport()
+	r.Valid = false
+	r.ProblemCount = 1
+	r.Problems = []tasks.Problem{{Line: 7, Column: "amount", Code: "type", Message: `"12,5" is not a number`}}
+	return r
+}
+
+func (s mockScenario) processOutput() tasks.ProcessOutput {
+	return tasks.ProcessOutput{
+		Staging: tasks.ObjectRef{Bucket: s.bucket, Key: tasks.PrefixStaging + s.executionName + "/2026-11-25.jsonl.gz"},
+		Rows:    42, Bytes: 911,
+		SHA256:  "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c",
+		Columns: []tasks.ColumnStats{{Name: "amount", Count: 42, Nulls: 0, Min: 1.5, Max: 99.25}},
+	}
+}
+
+func (s mockScenario) stored() tasks.StoreOutput {
+	return tasks.StoreOutput{
+		Action: tasks.ActionCommit, Outcome: "stored",
+		Key:      tasks.PrefixProcessed + "sales/dt=2026-11-25/2026-11-25.jsonl.gz",
+		Manifest: tasks.PrefixManifests + "sales/2026-11-25.csv." + s.etag + ".json",
+	}
+}
+
+func (s mockScenario) quarantined() tasks.StoreOutput {
+	return tasks.StoreOutput{Action: tasks.ActionQuarantine, Outcome: "quarantined", Key: tasks.PrefixQuarantine + "sales/2026-11-25.csv"}
+}
+
+func (s mockScenario) recorded() tasks.StoreOutput {
+	return tasks.StoreOutput{Action: tasks.ActionFail, Outcome: "recorded", Key: tasks.PrefixFailed + "sales/2026-11-25.csv." + s.executionName + ".json"}
+}
+
+// lambdaErrorCause is the Cause Step Functions reports for a Lambda function error: the function's error
+// response as JSON text.
+func lambdaErrorCause(errorType, message string) string {
+	b, _ := json.Marshal(map[string]string{"errorMessage": message, "errorType": errorType})
+	return string(b)
+}
+
+// MockConfig returns the Step Functions Local mock configuration and the expected outcome of each case.
+// Cases: the happy path, a rejected object, a transient failure retried to success, a non-retryable
+// failure caught and recorded, and a transient failure that exhausts its retries and is recorded.
+func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
+	if err := c.Validate(); err != nil {
+		return MockConfigFile{}, MockExpectations{}, err
+	}
+	s := defaultScenario()
+	ok := func(payload any) map[string]MockedResponse {
+		return map[string]MockedResponse{"0": {Return: lambdaInvokeResult{StatusCode: 200, Payload: payload}}}
+	}
+	transient := MockThrow{
+		Error: tasks.ErrorNameTransient,
+		Cause: lambdaErrorCause(tasks.ErrorNameTransient, "transient: get "+s.key+": SlowDown: Please reduce your request rate."),
+	}
+	changed := MockThrow{
+		Error: tasks.ErrorNameObjectChanged,
+		Cause: lambdaErrorCause(tasks.ErrorNameObjectChanged, "object changed since the event: s3://"+s.bucket+"/"+s.key+" no longer has ETag "+s.etag),
+	}
+	// One invocation plus MaxAttempts retries, all failing.
+	attempts := 1 + c.TaskRetry.MaxAttempts
+	responses := map[string]map[string]MockedResponse{
+		mockValidateValid:     ok(s.validReport()),
+		mockValidateInvalid:   ok(s.invalidReport()),
+		mockValidateTransient: {fmt.Sprintf("0-%d", attempts-1): {Throw: &transient}},
+		mockProcessSucceeded:  ok(s.processOutput()),
+		mockProcessTransientOnce: {
+			"0": {Throw: &transient},
+			"1": {Return: lambdaInvokeResult{StatusCode: 200, Payload: s.processOutput()}},
+		},
+		mockProcessObjectChanged:  {"0": {Throw: &changed}},
+		mockStoreCommitted:        ok(s.stored()),
+		mockStoreQuarantined:      ok(s.quarantined()),
+		mockStoreFailureRecorded:  ok(s.recorded()),
+		mockStoreFailureRecorded2: ok(s.recorded()),
+	}
+
+	const (
+		sv = statemachine.StateValidate
+		sc = statemachine.StateIsValid
+		sp = statemachine.StateProcess
+		ss = statemachine.StateStore
+		sq = statemachine.StateQuarantine
+		sr = statemachine.StateRecordFailure
+	)
+	input := s.event()
+	with := func(extra map[string]any) map[string]any {
+		out := maps.Clone(input)
+		maps.Copy(out, extra)
+		return out
+	}
+	type testCase struct {
+		mocks map[string]string
+		want  MockCase
+	}
+	cases := []testCase{
+		{
+			mocks: map[string]string{sv: mockValidateValid, sp: mockProcessSucceeded, ss: mockStoreCommitted},
+			want: MockCase{
+				Name:        "HappyPath",
+				Description: "A valid object is validated, processed and stored.",
+				Status:      "SUCCEEDED",
+				States:      []string{sv, sc, sp, ss, statemachine.StateStored},
+				Invocations: map[string]int{sv: 1, sp: 1, ss: 1},
+				Output: with(map[string]any{
+					"validation": map[string]any{"report": s.validReport()},
+					"processing": map[string]any{"result": s.processOutput()},
+					"stored":     map[string]any{"output": s.stored()},
+				}),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateInvalid, sq: mockStoreQuarantined},
+			want: MockCase{
+				Name:        "RejectedObject",
+				Description: "An invalid object is quarantined with its report and the execution ends in Rejected.",
+				Status:      "SUCCEEDED",
+				States:      []string{sv, sc, sq, statemachine.StateRejected},
+				Invocations: map[string]int{sv: 1, sq: 1},
+				Output: with(map[string]any{
+					"validation":  map[string]any{"report": s.invalidReport()},
+					"quarantined": map[string]any{"output": s.quarantined()},
+				}),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateValid, sp: mockProcessTransientOnce, ss: mockStoreCommitted},
+			want: MockCase{
+				Name:        "TransientErrorRetried",
+				Description: "Process fails once with TransientError, is retried, and the object is stored.",
+				Status:      "SUCCEEDED",
+				States:      []string{sv, sc, sp, ss, statemachine.StateStored},
+				Invocations: map[string]int{sv: 1, sp: 2, ss: 1},
+				Output: with(map[string]any{
+					"validation": map[string]any{"report": s.validReport()},
+					"processing": map[string]any{"result": s.processOutput()},
+					"stored":     map[string]any{"output": s.stored()},
+				}),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateValid, sp: mockProcessObjectChanged, sr: mockStoreFailureRecorded},
+			want: MockCase{
+				Name:        "ObjectChangedRecorded",
+				Description: "Process fails with ObjectChangedError, which is not retried: the failure is caught, recorded, and the execution fails with it.",
+				Status:      "FAILED",
+				States:      []string{sv, sc, sp, sr, statemachine.StateFailed},
+				Invocations: map[string]int{sv: 1, sp: 1, sr: 1},
+				Error:       changed.Error,
+				Cause:       changed.Cause,
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateTransient, sr: mockStoreFailureRecorded2},
+			want: MockCase{
+				Name:        "RetriesExhaustedRecorded",
+				Description: "Validate keeps failing with TransientError until its retries run out; the failure is caught, recorded, and the execution fails with it.",
+				Status:      "FAILED",
+				States:      []string{sv, sr, statemachine.StateFailed},
+				Invocations: map[string]int{sv: attempts, sr: 1},
+				Error:       transient.Error,
+				Cause:       transient.Cause,
+			},
+		},
+	}
+
+	file := MockConfigFile{
+		StateMachines:   map[string]MockStateMachine{c.MockStateMachineName: {TestCases: map[string]map[string]string{}}},
+		MockedResponses: responses,
+	}
+	want := MockExpectations{StateMachineName: c.MockStateMachineName, Input: input}
+	for _, tc := range cases {
+		file.StateMachines[c.MockStateMachineName].TestCases[tc.want.Name] = tc.mocks
+		want.Cases = append(want.Cases, tc.want)
+	}
+	return file, want, nil
+}

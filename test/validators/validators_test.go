@@ -1,0 +1,222 @@
+package validators
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sluicehq/sluice/gen"
+)
+
+// tools returns the path of the node binary, or skips (fails, when SLUICE_REQUIRE_NODE_TOOLS=1) if node
+// or the npm packages are missing.
+func tools(t *testing.T) string {
+	t.Helper()
+	missing := func(what string) {
+		t.Helper()
+		msg := what + ": run `npm ci --prefix test/validators` (needs node and npm)"
+		if os.Getenv("SLUICE_REQUIRE_NODE_TOOLS") == "1" {
+			t.Fatal(msg + "; SLUICE_REQUIRE_NODE_TOOLS=1 makes the validators mandatory")
+		}
+		t.Skip(msg + "; skipping the offline validators")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("node is not on PATH")
+	}
+	if _, err := os.Stat(filepath.Join("node_modules", ".package-lock.json")); err != nil {
+		missing("test/validators/node_modules is not installed")
+	}
+	return node
+}
+
+// generated writes the generator's output for the default configuration into a temporary directory and
+// returns the paths of the template and the state machine definition.
+func generated(t *testing.T) (template, definition string) {
+	t.Helper()
+	files, err := gen.Files(gen.DefaultConfig())
+	if err != nil {
+		t.Fatalf("gen.Files: %v", err)
+	}
+	dir := t.TempDir()
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, filepath.FromSlash(gen.PathTemplate)), filepath.Join(dir, filepath.FromSlash(gen.PathStateMachine))
+}
+
+// runNode runs a node script or tool and returns its stdout and exit code (2 and a fatal error if it could
+// not run at all).
+func runNode(t *testing.T, name string, args ...string) (stdout []byte, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.Bytes(), 0
+	case errors.As(err, &exit):
+		if exit.ExitCode() == 2 {
+			t.Fatalf("%s %s could not run:\n%s%s", name, strings.Join(args, " "), out.String(), errOut.String())
+		}
+		return out.Bytes(), exit.ExitCode()
+	default:
+		t.Fatalf("%s: %v", name, err)
+		return nil, 2
+	}
+}
+
+func aslValidator(t *testing.T, definition string) (string, int) {
+	t.Helper()
+	node := tools(t)
+	out, code := runNode(t, node, filepath.Join("node_modules", "asl-validator", "dist", "bin", "asl-validator.js"), "--json-path", definition)
+	return string(out), code
+}
+
+type cfnReport struct {
+	Diagnostics []struct {
+		RuleID       string `json:"ruleId"`
+		Severity     string `json:"severity"`
+		Message      string `json:"message"`
+		Entity       string `json:"entity"`
+		PropertyPath string `json:"propertyPath"`
+	} `json:"diagnostics"`
+}
+
+// cfnValidate returns the diagnostics of severity WARN and above.
+func cfnValidate(t *testing.T, template string) []string {
+	t.Helper()
+	node := tools(t)
+	out, _ := runNode(t, node, "cfn-validate.js", template)
+	var r cfnReport
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("decode cfn-validate report: %v\n%s", err, out)
+	}
+	var serious []string
+	for _, d := range r.Diagnostics {
+		switch d.Severity {
+		case "WARN", "ERROR", "FATAL":
+			serious = append(serious, d.Severity+" "+d.RuleID+" "+d.Entity+" "+d.PropertyPath+": "+d.Message)
+		}
+	}
+	return serious
+}
+
+type nagFinding struct {
+	Rule     string `json:"rule"`
+	Resource string `json:"resource"`
+}
+
+type nagReport struct {
+	Findings     []nagFinding `json:"findings"`
+	Unsuppressed []nagFinding `json:"unsuppressed"`
+	Unused       []nagFinding `json:"unused"`
+}
+
+func cdkNag(t *testing.T, template, suppressions string) nagReport {
+	t.Helper()
+	node := tools(t)
+	out, _ := runNode(t, node, "nag.js", template, suppressions)
+	var r nagReport
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("decode nag report: %v\n%s", err, out)
+	}
+	return r
+}
+
+func TestGeneratedArtifacts(t *testing.T) {
+	tools(t)
+	template, definition := generated(t)
+
+	t.Run("asl-validator", func(t *testing.T) {
+		t.Parallel()
+		if out, code := aslValidator(t, definition); code != 0 {
+			t.Errorf("asl-validator exit %d:\n%s", code, out)
+		}
+	})
+	t.Run("cloudformation-validate", func(t *testing.T) {
+		t.Parallel()
+		if got := cfnValidate(t, template); len(got) > 0 {
+			t.Errorf("cloudformation-validate reported:\n%s", strings.Join(got, "\n"))
+		}
+	})
+	t.Run("cdk-nag", func(t *testing.T) {
+		t.Parallel()
+		r := cdkNag(t, template, "nag-suppressions.json")
+		for _, f := range r.Unsuppressed {
+			t.Errorf("cdk-nag finding neither fixed nor justified in nag-suppressions.json: %s on %s", f.Rule, f.Resource)
+		}
+		for _, f := range r.Unused {
+			t.Errorf("nag-suppressions.json entry matches no finding (remove it): %s on %s", f.Rule, f.Resource)
+		}
+	})
+}
+
+// TestValidatorsReject shows each validator failing on a broken input, so that a passing
+// TestGeneratedArtifacts means something.
+func TestValidatorsReject(t *testing.T) {
+	tools(t)
+	template, definition := generated(t)
+	dir := t.TempDir()
+
+	t.Run("asl-validator", func(t *testing.T) {
+		t.Parallel()
+		b, err := os.ReadFile(definition)
+		if err != nil {
+			t.Fatal(err)
+		}
+		broken := filepath.Join(dir, "broken.asl.json")
+		// A Next that names no state.
+		b = bytes.Replace(b, []byte(`"Next": "Stored"`), []byte(`"Next": "NoSuchState"`), 1)
+		if err := os.WriteFile(broken, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, code := aslValidator(t, broken); code != 1 {
+			t.Errorf("asl-validator exit %d on a dangling Next, want 1:\n%s", code, out)
+		}
+	})
+	t.Run("cloudformation-validate", func(t *testing.T) {
+		t.Parallel()
+		var doc map[string]any
+		b, err := os.ReadFile(template)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		// Every Ref/GetAtt of the bucket now dangles.
+		delete(doc["Resources"].(map[string]any), gen.LogicalBucket)
+		broken := filepath.Join(dir, "broken-template.json")
+		b, _ = json.Marshal(doc)
+		if err := os.WriteFile(broken, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := cfnValidate(t, broken); len(got) == 0 {
+			t.Error("cloudformation-validate accepted a template with dangling references to Bucket")
+		}
+	})
+	t.Run("cdk-nag", func(t *testing.T) {
+		t.Parallel()
+		empty := filepath.Join(dir, "no-suppressions.json")
+		if err := os.WriteFile(empty, []byte(`{"suppressions": []}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if r := cdkNag(t, template, empty); len(r.Unsuppressed) == 0 {
+			t.Error("cdk-nag reported nothing without suppressions; the suppression list would then be unused")
+		}
+	})
+}
