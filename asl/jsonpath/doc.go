@@ -16,8 +16,10 @@
 // "$" is the state input, "$$" the context object and "$name" a workflow
 // variable (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html).
 // Segments are ".name", "['name']", "[n]" (negative counts from the end),
-// "[*]"/".*", "[a,b]", "[start:end:step]", "..name" (deep scan),
-// "[?(filter)]" and a trailing ".length()". A definite path (no wildcard,
+// "[*]"/".*", "[a,b]", "['a','b']", "[start:end]", "..name" (deep scan),
+// "[?(filter)]" with the Jayway JsonPath operators (== != < <= > >= =~
+// in nin subsetof anyof noneof size empty, && || !, "@" the current node,
+// "$" the root) and a trailing ".length()". A definite path (no wildcard,
 // slice, union, filter or deep scan) yields one value or an error; an
 // indefinite path yields a []any of every match, possibly empty, and never
 // fails for a missing field.
@@ -34,8 +36,9 @@
 //
 // Reference paths (CompileReference) name a single node: only field and
 // index segments. Set applies ResultPath semantics: missing objects along
-// the path are created, an existing non-object (or an index that is out of
-// range) yields States.ResultPathMatchFailure.
+// the path are created; an existing non-object (null included), an index
+// out of range or a root other than "$" yields
+// States.ResultPathMatchFailure (matching ErrResultPath).
 //
 // Templates (CompileTemplate) are the Parameters, ResultSelector,
 // ItemSelector and Assign payload templates: a key ending in ".$" takes a
@@ -43,14 +46,22 @@
 //
 // Intrinsic functions follow
 // https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html.
-// Where the documentation and recorded AWS behaviour disagree (AWS
-// truncates fractional arguments of ArrayPartition, ArrayRange,
-// ArrayGetItem and MathRandom, and splits strings on any character of the
-// delimiter, dropping empty tokens), the package follows AWS. Randomness
-// for States.UUID and unseeded States.MathRandom comes from Scope.Random;
-// when it is nil a crypto/rand source is used.
+// Syntax errors (bad escapes, unknown functions, nesting deeper than 10)
+// are compile errors; argument counts and types are checked when the call
+// runs, as AWS does. Where the documentation and recorded AWS behaviour
+// disagree the package follows AWS: fractional arguments of
+// ArrayPartition, ArrayRange, ArrayGetItem and MathRandom are truncated
+// (MathAdd rounds halves up); StringSplit splits on any character of the
+// delimiter and drops empty tokens; Base64Decode skips characters outside
+// the alphabet; Hash accepts non-strings through their JSON text;
+// ArrayContains compares value text; ArrayUnique returns the order of a
+// Java HashSet; ArrayGetItem of an empty array is null. Randomness for
+// States.UUID and unseeded States.MathRandom comes from Scope.Random; when
+// it is nil a crypto/rand source is used. A seeded MathRandom is
+// deterministic but does not reproduce AWS's Java generator.
 //
 // Known differences: Go maps do not keep key order, so wildcards and deep
-// scans over objects and JSON text produced by States.JsonToString visit
-// keys in sorted order where AWS keeps document order.
+// scans over objects visit keys in sorted order, States.JsonToString
+// writes keys sorted, and ArrayContains treats objects with the same
+// members in another order as equal, where AWS keeps document order.
 package jsonpath
