@@ -1,0 +1,29 @@
+// Package process is the pipeline's second task: it turns a validated object into normalised, gzip
+// compressed JSON Lines at a staging key, for the store task to commit.
+//
+// [Handler.Handle] reads the dataset's schema (schemas/<dataset>.json), then streams exactly the object
+// version the event named (GetObject with If-Match on its ETag, and its VersionId when the event has one)
+// through the same record readers (package records) and the same value coercion (package schema) that
+// validation used, so that the two tasks agree by construction. Each record becomes one JSON object with
+// every schema column in schema order: strings trimmed, integers and numbers as JSON numbers, booleans as
+// JSON booleans, dates as "YYYY-MM-DD", timestamps as RFC 3339 in UTC, and null for an absent or empty
+// value. The lines are gzip-compressed and uploaded as they are made to
+// staging/<execution-name>/<source key without incoming/>.jsonl.gz ([store.StagingKey]) with the source
+// version's Last-Modified time in the object's metadata ([store.MetaSourceLastModified]).
+//
+// The result ([tasks.ProcessOutput]) names the staged object (key, ETag, version), counts its rows and
+// compressed bytes, gives the SHA-256 of those bytes, and per column the number of non-null values
+// (count), of nulls, and the least and greatest value.
+//
+// Memory is bounded whatever the object size: records are read one at a time, lines are gathered in a
+// 64 KiB batch, and the upload holds at most (inFlight+1) parts of partSize bytes (by default 3 × 8 MiB).
+// An output larger than one part becomes a multipart upload, aborted on any failure, so nothing
+// half-written becomes visible.
+//
+// Failures are returned unwrapped, for the state machine's Retry and Catch: S3 errors through
+// [tasks.ClassifyObject] (*tasks.TransientError, *tasks.ObjectNotFoundError, *tasks.ObjectChangedError),
+// *tasks.InvalidInvocationError for an input the state machine should not send, and *[InvalidObjectError]
+// when the object no longer passes its schema. The bytes read must also be the bytes validated (same
+// SHA-256, size and row count as the report), or the result is *tasks.ObjectChangedError: an object is
+// never processed differently from how it was validated, and no row is ever dropped silently.
+package process

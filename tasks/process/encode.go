@@ -1,0 +1,63 @@
+package process
+
+import (
+	"fmt"
+
+	"github.com/sluicehq/sluice/tasks/records"
+	"github.com/sluicehq/sluice/tasks/schema"
+)
+
+// encoder turns records into normalised JSON Lines: one object per record, every schema column present in
+// schema order, each value coerced by the schema (null when absent or empty), and keeps the column
+// statistics. The output of a record depends only on the record and the schema, so processing the same
+// object twice gives the same bytes.
+type encoder struct {
+	columns []schema.Column
+	keys    [][]byte // `{"name":` for the first column, `,"name":` for the others
+	stats   []columnStats
+	values  []schema.Value // the current record's coerced values
+}
+
+func newEncoder(s *schema.Schema) *encoder {
+	e := &encoder{columns: s.Columns, keys: make([][]byte, len(s.Columns)), stats: make([]columnStats, len(s.Columns)), values: make([]schema.Value, len(s.Columns))}
+	for i, c := range s.Columns {
+		sep := byte(',')
+		if i == 0 {
+			sep = '{'
+		}
+		e.keys[i] = append(schema.AppendJSONString([]byte{sep}, c.Name), ':')
+	}
+	return e
+}
+
+// appendRecord appends the record's line to dst. A record the schema does not accept is an
+// *InvalidObjectError, and dst comes back as it was, statistics untouched.
+func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) {
+	if len(rec.Problems) > 0 {
+		p := rec.Problems[0]
+		return dst, &InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
+	}
+	if len(rec.Values) != len(e.columns) {
+		return dst, fmt.Errorf("line %d: record has %d values for %d columns", rec.Line, len(rec.Values), len(e.columns))
+	}
+	for i := range e.columns {
+		v, err := e.columns[i].Coerce(rec.Values[i])
+		if err != nil {
+			ve := &InvalidObjectError{Line: rec.Line, Column: e.columns[i].Name, Code: schema.CodeType, Message: err.Error()}
+			if sv, ok := err.(*schema.ValueError); ok {
+				ve.Code = sv.Code
+			}
+			return dst, ve
+		}
+		e.values[i] = v
+	}
+	if len(e.columns) == 0 {
+		dst = append(dst, '{')
+	}
+	for i, v := range e.values {
+		dst = append(dst, e.keys[i]...)
+		dst = v.AppendJSON(dst)
+		e.stats[i].add(v)
+	}
+	return append(dst, '}', '\n'), nil
+}

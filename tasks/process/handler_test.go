@@ -1,0 +1,123 @@
+package process_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/internal/s3test"
+	"github.com/sluicehq/sluice/tasks/store"
+)
+
+// The same three orders in each input format, written the many ways the schema accepts.
+const (
+	ordersCSV = "order_id,quantity,price,status,gift,day,created,note\r\n" +
+		" ORD-000001 ,007,2.50,new,TRUE,2024-03-01,2024-03-01 10:00:00+01:00,  hello  \r\n" +
+		"ORD-000002,1,1e2,paid,,2024-02-29,2024-03-01T09:00:00.120Z,\r\n" +
+		"\r\n" +
+		"ORD-000003,3,-0.5,shipped,false,2023-12-31,2024-01-01t00:00:00,\"quoted, \"\"note\"\"\"\r\n"
+	ordersJSONL = `{"order_id":" ORD-000001 ","quantity":"007","price":2.50,"status":"new","gift":"TRUE","day":"2024-03-01","created":"2024-03-01 10:00:00+01:00","note":"  hello  "}` + "\n" +
+		`{"order_id":"ORD-000002","quantity":1,"price":1e2,"status":"paid","gift":null,"day":"2024-02-29","created":"2024-03-01T09:00:00.120Z"}` + "\n" +
+		`{"note":"quoted, \"note\"","order_id":"ORD-000003","quantity":3,"price":-0.5,"status":"shipped","gift":false,"day":"2023-12-31","created":"2024-01-01t00:00:00"}`
+	ordersJSON = "[\n" +
+		`  {"order_id":" ORD-000001 ","quantity":"007","price":2.50,"status":"new","gift":"TRUE","day":"2024-03-01","created":"2024-03-01 10:00:00+01:00","note":"  hello  "},` + "\n" +
+		`  {"order_id":"ORD-000002","quantity":1,"price":"1e2","status":"paid","gift":"","day":"2024-02-29","created":"2024-03-01T09:00:00.120Z","note":""},` + "\n" +
+		`  {"order_id":"ORD-000003","quantity":"+3","price":-0.5,"status":"shipped","gift":false,"day":"2023-12-31","created":"2024-01-01t00:00:00","note":"quoted, \"note\""}` + "\n" +
+		"]\n"
+)
+
+// ordersOut is the normalised output of every form of the orders above.
+const ordersOut = `{"order_id":"ORD-000001","quantity":7,"price":2.5,"status":"new","gift":true,"day":"2024-03-01","created":"2024-03-01T09:00:00Z","note":"hello"}` + "\n" +
+	`{"order_id":"ORD-000002","quantity":1,"price":100,"status":"paid","gift":null,"day":"2024-02-29","created":"2024-03-01T09:00:00.12Z","note":null}` + "\n" +
+	`{"order_id":"ORD-000003","quantity":3,"price":-0.5,"status":"shipped","gift":false,"day":"2023-12-31","created":"2024-01-01T00:00:00Z","note":"quoted, \"note\""}` + "\n"
+
+// ordersStats are the column statistics of the orders.
+var ordersStats = []tasks.ColumnStats{
+	{Name: "order_id", Count: 3, Min: "ORD-000001", Max: "ORD-000003"},
+	{Name: "quantity", Count: 3, Min: int64(1), Max: int64(7)},
+	{Name: "price", Count: 3, Min: -0.5, Max: 100.0},
+	{Name: "status", Count: 3, Min: "new", Max: "shipped"},
+	{Name: "gift", Count: 2, Nulls: 1, Min: false, Max: true},
+	{Name: "day", Count: 3, Min: "2023-12-31", Max: "2024-03-01"},
+	{Name: "created", Count: 3, Min: "2024-01-01T00:00:00Z", Max: "2024-03-01T09:00:00.12Z"},
+	{Name: "note", Count: 2, Nulls: 1, Min: "hello", Max: `quoted, "note"`},
+}
+
+func TestProcessFormats(t *testing.T) {
+	tests := []struct {
+		name, key string
+		body      func(t *testing.T) []byte
+	}{
+		{name: "csv", key: "incoming/orders/2024/a.csv", body: func(*testing.T) []byte { return []byte(ordersCSV) }},
+		{name: "jsonl", key: "incoming/orders/a.jsonl", body: func(*testing.T) []byte { return []byte(ordersJSONL) }},
+		{name: "ndjson", key: "incoming/orders/a.ndjson", body: func(*testing.T) []byte { return []byte(ordersJSONL) }},
+		{name: "json array", key: "incoming/orders/a.json", body: func(*testing.T) []byte { return []byte(ordersJSON) }},
+		{name: "csv gzip", key: "incoming/orders/a.csv.gz", body: func(t *testing.T) []byte { return gzipped(t, []byte(ordersCSV)) }},
+		{name: "jsonl gzip", key: "incoming/orders/a.JSONL.GZ", body: func(t *testing.T) []byte { return gzipped(t, []byte(ordersJSONL)) }},
+		{name: "json gzip", key: "incoming/orders/a.json.gz", body: func(t *testing.T) []byte { return gzipped(t, []byte(ordersJSON)) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := s3test.New(t, bucket)
+			putSchema(t, s, "orders", "orders.schema.json")
+			in := invocation(t, s, tt.key, tt.body(t), 3)
+			got, err := newHandler(s).Handle(context.Background(), in)
+			if err != nil {
+				t.Fatalf("Handle: %v", err)
+			}
+			wantKey := "staging/exec-1/" + tt.key[len("incoming/"):] + ".jsonl.gz"
+			raw, text, meta := staged(t, s, wantKey)
+			if diff := cmp.Diff(text, ordersOut); diff != "" {
+				t.Errorf("staged lines (-got +want):\n%s", diff)
+			}
+			sum := sha256.Sum256(raw)
+			want := tasks.ProcessOutput{
+				Staging: tasks.ObjectRef{Bucket: bucket, Key: wantKey, ETag: md5hex(raw), Size: int64(len(raw))},
+				Rows:    3,
+				Bytes:   int64(len(raw)),
+				SHA256:  hex.EncodeToString(sum[:]),
+				Columns: ordersStats,
+			}
+			if diff := cmp.Diff(got, want); diff != "" {
+				t.Errorf("output (-got +want):\n%s", diff)
+			}
+			// The source version's Last-Modified goes with the staged object, for the partition date.
+			head, err := s.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(tt.key)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := meta[store.MetaSourceLastModified], aws.ToTime(head.LastModified).UTC().Format(time.RFC3339Nano); got != want {
+				t.Errorf("staged metadata %s: got %q, want %q", store.MetaSourceLastModified, got, want)
+			}
+		})
+	}
+}
+
+// TestProcessDeterministic checks that processing the same object twice stages the same bytes: a
+// duplicate execution's output is interchangeable with the first one's.
+func TestProcessDeterministic(t *testing.T) {
+	s := s3test.New(t, bucket)
+	putSchema(t, s, "orders", "orders.schema.json")
+	in := invocation(t, s, "incoming/orders/a.csv", []byte(ordersCSV), 3)
+	h := newHandler(s)
+	first, err := h.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Execution = "arn:aws:states:us-east-1:123456789012:execution:Pipeline:exec-2"
+	second, err := h.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.SHA256 != second.SHA256 || first.Staging.Key == second.Staging.Key {
+		t.Errorf("two executions: digests %s and %s (want equal), keys %s and %s (want distinct)",
+			first.SHA256, second.SHA256, first.Staging.Key, second.Staging.Key)
+	}
+}

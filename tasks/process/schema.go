@@ -1,0 +1,36 @@
+package process
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/schema"
+)
+
+// maxSchemaBytes bounds a schema document.
+const maxSchemaBytes = 1 << 20
+
+// loadSchema reads and parses schemas/<dataset>.json. It is read again rather than carried from
+// validation so that the payloads between states stay small references.
+func (h *Handler) loadSchema(ctx context.Context, bucket, dataset string) (*schema.Schema, error) {
+	ref := tasks.ObjectRef{Bucket: bucket, Key: tasks.PrefixSchemas + dataset + ".json"}
+	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(ref.Bucket), Key: aws.String(ref.Key)})
+	if err != nil {
+		return nil, tasks.ClassifyObject("get "+ref.Key, ref, err)
+	}
+	defer out.Body.Close()
+	s, err := schema.Read(out.Body, maxSchemaBytes)
+	var parseErr *schema.ParseError
+	switch {
+	case errors.As(err, &parseErr):
+		return nil, fmt.Errorf("schema %s: %w", ref.Key, err)
+	case err != nil:
+		return nil, tasks.ClassifyObject("read "+ref.Key, ref, err)
+	}
+	return s, nil
+}
