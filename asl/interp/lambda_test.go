@@ -1,0 +1,128 @@
+package interp
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// echoLambda returns its payload; a function named "broken" raises; an
+// unknown function is a service error.
+var echoLambda = LambdaInvokerFunc(func(ctx context.Context, req LambdaRequest) (LambdaResponse, error) {
+	switch {
+	case strings.HasSuffix(req.FunctionName, "echo"):
+		return LambdaResponse{Payload: req.Payload}, nil
+	case strings.HasSuffix(req.FunctionName, "broken"):
+		return LambdaResponse{FunctionError: "Unhandled", Payload: []byte(`{"errorType": "ValidationError", "errorMessage": "bad input"}`)}, nil
+	}
+	return LambdaResponse{}, &LambdaServiceError{Code: "ResourceNotFoundException", StatusCode: 404, RequestID: "r1",
+		Message: "Function not found: " + req.FunctionName}
+})
+
+// A bare function ARN: the payload is the effective input, the result the
+// function's response; a function error surfaces as its errorType with the
+// error JSON as cause; the history uses LambdaFunction* events.
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+func TestLambdaFunctionARN(t *testing.T) {
+	const arn = "arn:aws:lambda:us-east-1:123456789012:function:"
+	tests := []struct {
+		name, fn            string
+		wantStatus          Status
+		wantOutput          string
+		wantError, wantCause string
+		wantTypes           string
+	}{
+		{"success", "echo", StatusSucceeded, `{"x":1}`, "", "",
+			"ExecutionStarted TaskStateEntered(L) LambdaFunctionScheduled LambdaFunctionStarted LambdaFunctionSucceeded TaskStateExited(L) ExecutionSucceeded"},
+		{"function error", "broken", StatusFailed, "", "ValidationError", `{"errorType": "ValidationError", "errorMessage": "bad input"}`,
+			"ExecutionStarted TaskStateEntered(L) LambdaFunctionScheduled LambdaFunctionStarted LambdaFunctionFailed ExecutionFailed"},
+		{"service error", "missing", StatusFailed, "", "Lambda.ResourceNotFoundException",
+			"Function not found: " + arn + "missing (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: r1; Proxy: null)",
+			"ExecutionStarted TaskStateEntered(L) LambdaFunctionScheduled LambdaFunctionStarted LambdaFunctionFailed ExecutionFailed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			def := `{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"` + arn + tc.fn + `","End":true}}}`
+			r, ev := run(t, def, `{"x":1}`, WithLambdaInvoker(echoLambda))
+			if r.Status != tc.wantStatus || r.Error != tc.wantError || r.Cause != tc.wantCause {
+				t.Errorf("got %s %q %q, want %s %q %q", r.Status, r.Error, r.Cause, tc.wantStatus, tc.wantError, tc.wantCause)
+			}
+			if tc.wantOutput != "" && canon(t, r.Output) != canon(t, mustJSON(t, tc.wantOutput)) {
+				t.Errorf("output: got %s, want %s", canon(t, r.Output), tc.wantOutput)
+			}
+			if got := types(ev); got != tc.wantTypes {
+				t.Errorf("history:\n got %s\nwant %s", got, tc.wantTypes)
+			}
+		})
+	}
+}
+
+// The lambda:invoke integration wraps the response as the SDK returns it,
+// re-serialises a function error compactly as cause, and records Task*
+// events with resourceType "lambda" and resource "invoke".
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+func TestLambdaInvokeIntegration(t *testing.T) {
+	def := `{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"Parameters":{"FunctionName.$":"$.fn","Payload":{"v.$":"$.v"}},"ResultSelector":{"p.$":"$.Payload","s.$":"$.StatusCode","x.$":"$.ExecutedVersion"},"End":true}}}`
+	r, ev := run(t, def, `{"fn":"echo","v":[1,2]}`, WithLambdaInvoker(echoLambda))
+	if r.Status != StatusSucceeded {
+		t.Fatalf("status %s: %s %s", r.Status, r.Error, r.Cause)
+	}
+	if diff := cmp.Diff(`{"p":{"v":[1,2]},"s":200,"x":"$LATEST"}`, canon(t, r.Output)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	var sched *TaskScheduledEventDetails
+	for _, e := range ev {
+		if e.TaskScheduledEventDetails != nil {
+			sched = e.TaskScheduledEventDetails
+		}
+	}
+	want := &TaskScheduledEventDetails{ResourceType: "lambda", Resource: "invoke", Region: "us-east-1",
+		Parameters: `{"FunctionName":"echo","Payload":{"v":[1,2]}}`}
+	if diff := cmp.Diff(want, sched); diff != "" {
+		t.Errorf("TaskScheduled details (-want +got):\n%s", diff)
+	}
+
+	r, ev = run(t, def, `{"fn":"broken","v":1}`, WithLambdaInvoker(echoLambda))
+	if r.Error != "ValidationError" || r.Cause != `{"errorType":"ValidationError","errorMessage":"bad input"}` {
+		t.Errorf("function error: got %q %q", r.Error, r.Cause)
+	}
+	if got, want := types(ev), "ExecutionStarted TaskStateEntered(L) TaskScheduled TaskStarted TaskFailed ExecutionFailed"; got != want {
+		t.Errorf("history:\n got %s\nwant %s", got, want)
+	}
+}
+
+// The full wrapper has the fields AWS returns.
+func TestLambdaInvokeWrapper(t *testing.T) {
+	def := `{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"echo","Payload":"raw"},"End":true}}}`
+	r, _ := run(t, def, `{}`, WithLambdaInvoker(echoLambda))
+	out, ok := r.Output.(map[string]any)
+	if !ok {
+		t.Fatalf("output %v is not an object", r.Output)
+	}
+	var keys []string
+	for k := range out {
+		keys = append(keys, k)
+	}
+	if diff := cmp.Diff([]string{"ExecutedVersion", "Payload", "SdkHttpMetadata", "SdkResponseMetadata", "StatusCode"}, sortStrings(keys)); diff != "" {
+		t.Errorf("wrapper keys (-want +got):\n%s", diff)
+	}
+	// A string Payload is sent as the raw request body: "raw" is not JSON,
+	// so the echoed response is kept as a string.
+	if out["Payload"] != "raw" {
+		t.Errorf("Payload: got %#v, want %q", out["Payload"], "raw")
+	}
+}
+
+func sortStrings(s []string) []string {
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s
+}
