@@ -3,10 +3,7 @@ package asl
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
 )
 
 // Parse decodes an ASL definition and validates it as CreateStateMachine
@@ -76,23 +73,18 @@ func parse(data []byte) (*StateMachine, []Diagnostic) {
 	return sm, v.diags
 }
 
-// decodeJSON reads one JSON value with numbers kept as json.Number.
+// decodeJSON reads one JSON value with numbers kept as json.Number. A
+// repeated state name is reported as DUPLICATE_STATE_NAME.
 func decodeJSON(data []byte) (any, []Diagnostic) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, []Diagnostic{{Severity: SeverityError, Code: CodeMissingDescription, Message: "The definition is empty", Location: ""}}
+		return nil, []Diagnostic{{Severity: SeverityError, Code: CodeMissingDescription, Message: "The definition is empty"}}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc any
-	err := dec.Decode(&doc)
-	if err == nil {
-		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
-			err = errors.New("unexpected data after the top-level value")
-		}
-	}
+	doc, dups, err := parseJSON(data)
 	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "json: ")
-		return nil, []Diagnostic{{Severity: SeverityError, Code: CodeInvalidJSONDescription, Message: msg, Location: ""}}
+		return nil, []Diagnostic{{Severity: SeverityError, Code: CodeInvalidJSONDescription, Message: err.Error()}}
+	}
+	if dups != nil {
+		return nil, dups
 	}
 	return doc, nil
 }

@@ -392,14 +392,33 @@ func TestValidate(t *testing.T) {
 			want: []asl.Diagnostic{schema("/States/A/Seconds", "The value for the field 'Seconds' must be an INTEGER")},
 		},
 		{
+			name: "state name repeated in one States object",
+			def:  `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"A":{"Type":"Pass","End":true}}}`,
+			want: []asl.Diagnostic{diag(asl.CodeDuplicateStateName, "/States/A", "Duplicate State name: A")},
+		},
+		{
+			name: "state name repeated in a branch and a processor",
+			def: machine(`"A":{"Type":"Parallel","Next":"M","Branches":[{"StartAt":"S","States":{"S":{"Type":"Succeed"}}},` +
+				`{"StartAt":"T","States":{"T":{"Type":"Succeed"},"T":{"Type":"Succeed"}}}]},` +
+				`"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Succeed"},"P":{"Type":"Succeed"}}}}`),
+			want: []asl.Diagnostic{
+				diag(asl.CodeDuplicateStateName, "/States/A/Branches[1]/States/T", "Duplicate State name: T"),
+				diag(asl.CodeDuplicateStateName, "/States/M/ItemProcessor/States/P", "Duplicate State name: P"),
+			},
+		},
+		{
+			name: "repeated keys elsewhere: the last one wins",
+			def:  machine(`"A":{"Type":"Pass","Result":1,"Result":2,"End":true}`),
+		},
+		{
 			name: "invalid JSON",
 			def:  `{"StartAt":`,
-			want: []asl.Diagnostic{diag(asl.CodeInvalidJSONDescription, "", "unexpected EOF")},
+			want: []asl.Diagnostic{diag(asl.CodeInvalidJSONDescription, "", "unexpected end of JSON input at line 1, column 12")},
 		},
 		{
 			name: "trailing data",
 			def:  `{"StartAt":"Z","States":{` + endPass + `}} {}`,
-			want: []asl.Diagnostic{diag(asl.CodeInvalidJSONDescription, "", "unexpected data after the top-level value")},
+			want: []asl.Diagnostic{diag(asl.CodeInvalidJSONDescription, "", "unexpected data after the top-level value at line 1, column 59")},
 		},
 	}
 	for _, tt := range tests {
