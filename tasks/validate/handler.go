@@ -1,0 +1,320 @@
+package validate
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/emf"
+	"github.com/sluicehq/sluice/tasks/records"
+	"github.com/sluicehq/sluice/tasks/schema"
+)
+
+// S3 is the part of the S3 API the handler uses.
+type S3 interface {
+	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+}
+
+var _ S3 = (*s3.Client)(nil)
+
+// Problem codes of this package (see the package documentation).
+const (
+	CodeDataset  = "dataset"
+	CodeFormat   = "format"
+	CodeSchema   = "schema"
+	CodeMaxBytes = "maxBytes"
+	CodeMaxRows  = "maxRows"
+)
+
+// MaxSchemaBytes bounds the size of a schema document.
+const MaxSchemaBytes = 1 << 20
+
+// Handler validates objects. It is safe for concurrent use.
+type Handler struct {
+	s3             S3
+	log            *slog.Logger
+	metrics        *emf.Emitter
+	now            func() time.Time
+	maxRecordBytes int64
+}
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
+
+// WithMetrics sets the EMF emitter (default: discard).
+func WithMetrics(m *emf.Emitter) Option { return func(h *Handler) { h.metrics = m } }
+
+// WithClock sets the clock used to measure durations (default time.Now).
+func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
+
+// WithMaxRecordBytes sets the largest record (CSV row, JSON Lines line, JSON array element) accepted,
+// in bytes after decompression (default records.DefaultMaxRecordBytes).
+func WithMaxRecordBytes(n int64) Option { return func(h *Handler) { h.maxRecordBytes = n } }
+
+// New returns a handler that reads objects with client.
+func New(client S3, opts ...Option) *Handler {
+	h := &Handler{
+		s3:             client,
+		log:            slog.New(slog.DiscardHandler),
+		metrics:        emf.New(io.Discard, "validate"),
+		now:            time.Now,
+		maxRecordBytes: records.DefaultMaxRecordBytes,
+	}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+// Handle validates the object the invocation names. See the package documentation.
+func (h *Handler) Handle(ctx context.Context, in tasks.ValidateInput) (tasks.Report, error) {
+	start := h.now()
+	rep, err := h.validate(ctx, in)
+	elapsed := h.now().Sub(start)
+	log := h.log.With("bucket", in.Bucket, "key", in.Object.Key, "etag", in.Object.ETag, "execution", in.Execution)
+	if err != nil {
+		log.ErrorContext(ctx, "validation failed", "error", err.Error(), "errorType", fmt.Sprintf("%T", err), "durationMs", elapsed.Milliseconds())
+		return tasks.Report{}, err
+	}
+	log.InfoContext(ctx, "object validated", "dataset", rep.Dataset, "format", rep.Format, "compression", rep.Compression,
+		"valid", rep.Valid, "rows", rep.Rows, "bytes", rep.Bytes, "sha256", rep.SHA256, "problems", rep.ProblemCount,
+		"durationMs", elapsed.Milliseconds())
+	valid := 0.0
+	if rep.Valid {
+		valid = 1
+	}
+	if err := h.metrics.Emit([]emf.Metric{
+		{Name: "ObjectsValidated", Unit: emf.Count, Value: valid},
+		{Name: "ObjectsRejected", Unit: emf.Count, Value: 1 - valid},
+		{Name: "Rows", Unit: emf.Count, Value: float64(rep.Rows)},
+		{Name: "Bytes", Unit: emf.Bytes, Value: float64(rep.Bytes)},
+		{Name: "Problems", Unit: emf.Count, Value: float64(rep.ProblemCount)},
+		{Name: "Duration", Unit: emf.Milliseconds, Value: float64(elapsed.Microseconds()) / 1000},
+	}, emf.Property{Name: "Dataset", Value: rep.Dataset}, emf.Property{Name: "Key", Value: in.Object.Key}); err != nil {
+		log.WarnContext(ctx, "metrics not written", "error", err.Error())
+	}
+	return rep, nil
+}
+
+// report collects problems; it keeps the first tasks.MaxReportedProblems and counts them all.
+type report struct {
+	tasks.Report
+}
+
+func (r *report) add(p tasks.Problem) {
+	r.ProblemCount++
+	if len(r.Problems) < tasks.MaxReportedProblems {
+		r.Problems = append(r.Problems, p)
+	}
+}
+
+func (r *report) done() tasks.Report {
+	r.Valid = r.ProblemCount == 0
+	return r.Report
+}
+
+func (h *Handler) validate(ctx context.Context, in tasks.ValidateInput) (tasks.Report, error) {
+	key := in.Object.Key
+	switch {
+	case in.Bucket == "":
+		return tasks.Report{}, &tasks.InvalidInvocationError{Reason: "bucket is empty"}
+	case !strings.HasPrefix(key, tasks.PrefixIncoming):
+		return tasks.Report{}, &tasks.InvalidInvocationError{Reason: fmt.Sprintf("key %q is not under %s", key, tasks.PrefixIncoming)}
+	}
+	var rep report
+	dataset, _, ok := strings.Cut(strings.TrimPrefix(key, tasks.PrefixIncoming), "/")
+	if !ok || dataset == "" {
+		rep.add(tasks.Problem{Code: CodeDataset, Message: fmt.Sprintf("key %q names no dataset: objects go under %s<dataset>/", key, tasks.PrefixIncoming)})
+		return rep.done(), nil
+	}
+	rep.Dataset = dataset
+	typ, err := records.Detect(key)
+	if err != nil {
+		rep.add(tasks.Problem{Code: CodeFormat, Message: err.Error()})
+		return rep.done(), nil
+	}
+	rep.Format = string(typ.Format)
+	if typ.Gzip {
+		rep.Compression = "gzip"
+	}
+	sch, problem, err := h.schema(ctx, in.Bucket, dataset)
+	if err != nil {
+		return tasks.Report{}, err
+	}
+	if problem != nil {
+		rep.add(*problem)
+		return rep.done(), nil
+	}
+	if !sch.Accepts(rep.Format) {
+		rep.add(tasks.Problem{Code: CodeFormat, Message: fmt.Sprintf("dataset %q does not accept %s objects (formats: %s)", dataset, rep.Format, strings.Join(sch.Formats, ", "))})
+		return rep.done(), nil
+	}
+	if max := sch.Limits.MaxBytes; max > 0 && in.Object.Size > max {
+		rep.add(tooBig(max))
+		return rep.done(), nil
+	}
+	if err := h.check(ctx, in.Source(), typ, sch, &rep); err != nil {
+		return tasks.Report{}, err
+	}
+	return rep.done(), nil
+}
+
+func tooBig(max int64) tasks.Problem {
+	return tasks.Problem{Code: CodeMaxBytes, Message: fmt.Sprintf("the object is larger than the dataset's limit of %d bytes", max)}
+}
+
+// schema reads and parses schemas/<dataset>.json. A missing or invalid schema is a problem of the
+// object; failing to read it is an error.
+func (h *Handler) schema(ctx context.Context, bucket, dataset string) (*schema.Schema, *tasks.Problem, error) {
+	key := tasks.PrefixSchemas + dataset + ".json"
+	op := "get " + key
+	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		err = tasks.ClassifyObject(op, tasks.ObjectRef{Bucket: bucket, Key: key}, err)
+		var notFound *tasks.ObjectNotFoundError
+		if errors.As(err, &notFound) {
+			return nil, &tasks.Problem{Code: CodeSchema, Message: fmt.Sprintf("unknown dataset %q: there is no schema %s", dataset, key)}, nil
+		}
+		return nil, nil, err
+	}
+	defer out.Body.Close()
+	s, err := schema.Read(out.Body, MaxSchemaBytes)
+	var pe *schema.ParseError
+	switch {
+	case errors.As(err, &pe):
+		return nil, &tasks.Problem{Code: CodeSchema, Message: fmt.Sprintf("schema %s is invalid: %v", key, pe)}, nil
+	case err != nil:
+		return nil, nil, tasks.ClassifyObject(op, tasks.ObjectRef{Bucket: bucket, Key: key}, errors.Unwrap(err))
+	case s.Name != dataset:
+		return nil, &tasks.Problem{Code: CodeSchema, Message: fmt.Sprintf("schema %s is named %q, not %q", key, s.Name, dataset)}, nil
+	}
+	return s, nil, nil
+}
+
+// errTooBig stops reading an object beyond the dataset's maxBytes.
+var errTooBig = errors.New("object larger than maxBytes")
+
+// meter hashes and counts the bytes read from S3 and stops at a size limit.
+type meter struct {
+	r   io.Reader
+	h   hash.Hash
+	n   int64
+	max int64 // 0: none
+}
+
+func (m *meter) Read(p []byte) (int, error) {
+	if m.max > 0 && int64(len(p)) > m.max-m.n+1 {
+		p = p[:m.max-m.n+1] // read one byte past the limit, to know it is exceeded
+	}
+	n, err := m.r.Read(p)
+	m.n += int64(n)
+	m.h.Write(p[:n])
+	if m.max > 0 && m.n > m.max {
+		return n, errTooBig
+	}
+	return n, err
+}
+
+// check streams the object version through the records reader and the schema.
+func (h *Handler) check(ctx context.Context, ref tasks.ObjectRef, typ records.Type, sch *schema.Schema, rep *report) error {
+	op := "get " + ref.Key
+	in := &s3.GetObjectInput{Bucket: aws.String(ref.Bucket), Key: aws.String(ref.Key)}
+	if ref.ETag != "" {
+		in.IfMatch = aws.String(quoteETag(ref.ETag))
+	}
+	if ref.VersionID != "" {
+		in.VersionId = aws.String(ref.VersionID)
+	}
+	out, err := h.s3.GetObject(ctx, in)
+	if err != nil {
+		return tasks.ClassifyObject(op, ref, err)
+	}
+	defer out.Body.Close()
+	m := &meter{r: out.Body, h: sha256.New(), max: sch.Limits.MaxBytes}
+	rd := records.NewReader(m, typ, sch, records.WithMaxRecordBytes(h.maxRecordBytes))
+	cols := sch.Columns
+	maxRows := sch.Limits.MaxRows
+	for {
+		rec, err := rd.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			var (
+				re  *records.Error
+				he  *records.HeaderError
+				src *records.SourceError
+			)
+			switch {
+			case errors.As(err, &re):
+				rep.add(re.Problem())
+			case errors.As(err, &he):
+				for _, p := range he.Problems {
+					rep.add(p)
+				}
+			case errors.Is(err, errTooBig):
+				rep.add(tooBig(sch.Limits.MaxBytes))
+				rep.Bytes = m.n
+				return nil // the digest of a part of the object means nothing
+			case errors.As(err, &src):
+				return tasks.ClassifyObject("read "+ref.Key, ref, src.Err)
+			default:
+				return fmt.Errorf("read %s: %w", ref.Key, err)
+			}
+			// The object is malformed: read the rest only to count and digest it.
+			if _, err := io.Copy(io.Discard, m); err != nil {
+				if errors.Is(err, errTooBig) {
+					rep.add(tooBig(sch.Limits.MaxBytes))
+					rep.Bytes = m.n
+					return nil
+				}
+				return tasks.ClassifyObject("read "+ref.Key, ref, err)
+			}
+			break
+		}
+		rep.Rows++
+		if maxRows > 0 && rep.Rows > maxRows {
+			rep.add(tasks.Problem{Line: rec.Line, Code: CodeMaxRows, Message: fmt.Sprintf("the object has more than the dataset's limit of %d rows", maxRows)})
+			rep.Rows--
+			rep.Bytes = m.n
+			return nil
+		}
+		for _, p := range rec.Problems {
+			rep.add(p)
+		}
+		for i, v := range rec.Values {
+			if _, err := cols[i].Coerce(v); err != nil {
+				var ve *schema.ValueError
+				if !errors.As(err, &ve) {
+					return fmt.Errorf("check %s: %w", ref.Key, err)
+				}
+				rep.add(tasks.Problem{Line: rec.Line, Column: cols[i].Name, Code: ve.Code, Message: ve.Msg})
+			}
+		}
+	}
+	rep.Bytes = m.n
+	rep.SHA256 = hex.EncodeToString(m.h.Sum(nil))
+	return nil
+}
+
+// quoteETag returns the ETag as an HTTP entity tag: events carry it without quotes.
+func quoteETag(etag string) string {
+	if strings.HasPrefix(etag, `"`) {
+		return etag
+	}
+	return `"` + etag + `"`
+}
