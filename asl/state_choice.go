@@ -1,5 +1,7 @@
 package asl
 
+import "strings"
+
 // Choice picks the Next of the first rule that matches, else Default.
 // https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
 type Choice struct {
@@ -107,65 +109,60 @@ const (
 	OperandPattern                          // a StringMatches pattern (* wildcards)
 )
 
-type operatorInfo struct {
-	operand OperandKind
-	// compares is what the operator compares: for Path operators the type
-	// of the value the path selects; for Is* tests OperandBoolean.
-	compares OperandKind
-}
-
-var operatorTable = map[Operator]operatorInfo{
-	StringEquals:                   {OperandString, OperandString},
-	StringEqualsPath:               {OperandPath, OperandString},
-	StringLessThan:                 {OperandString, OperandString},
-	StringLessThanPath:             {OperandPath, OperandString},
-	StringGreaterThan:              {OperandString, OperandString},
-	StringGreaterThanPath:          {OperandPath, OperandString},
-	StringLessThanEquals:           {OperandString, OperandString},
-	StringLessThanEqualsPath:       {OperandPath, OperandString},
-	StringGreaterThanEquals:        {OperandString, OperandString},
-	StringGreaterThanEqualsPath:    {OperandPath, OperandString},
-	StringMatches:                  {OperandPattern, OperandString},
-	NumericEquals:                  {OperandNumber, OperandNumber},
-	NumericEqualsPath:              {OperandPath, OperandNumber},
-	NumericLessThan:                {OperandNumber, OperandNumber},
-	NumericLessThanPath:            {OperandPath, OperandNumber},
-	NumericGreaterThan:             {OperandNumber, OperandNumber},
-	NumericGreaterThanPath:         {OperandPath, OperandNumber},
-	NumericLessThanEquals:          {OperandNumber, OperandNumber},
-	NumericLessThanEqualsPath:      {OperandPath, OperandNumber},
-	NumericGreaterThanEquals:       {OperandNumber, OperandNumber},
-	NumericGreaterThanEqualsPath:   {OperandPath, OperandNumber},
-	BooleanEquals:                  {OperandBoolean, OperandBoolean},
-	BooleanEqualsPath:              {OperandPath, OperandBoolean},
-	TimestampEquals:                {OperandTimestamp, OperandTimestamp},
-	TimestampEqualsPath:            {OperandPath, OperandTimestamp},
-	TimestampLessThan:              {OperandTimestamp, OperandTimestamp},
-	TimestampLessThanPath:          {OperandPath, OperandTimestamp},
-	TimestampGreaterThan:           {OperandTimestamp, OperandTimestamp},
-	TimestampGreaterThanPath:       {OperandPath, OperandTimestamp},
-	TimestampLessThanEquals:        {OperandTimestamp, OperandTimestamp},
-	TimestampLessThanEqualsPath:    {OperandPath, OperandTimestamp},
-	TimestampGreaterThanEquals:     {OperandTimestamp, OperandTimestamp},
-	TimestampGreaterThanEqualsPath: {OperandPath, OperandTimestamp},
-	IsNull:                         {OperandBoolean, OperandBoolean},
-	IsPresent:                      {OperandBoolean, OperandBoolean},
-	IsNumeric:                      {OperandBoolean, OperandBoolean},
-	IsString:                       {OperandBoolean, OperandBoolean},
-	IsBoolean:                      {OperandBoolean, OperandBoolean},
-	IsTimestamp:                    {OperandBoolean, OperandBoolean},
-}
-
 // Valid reports whether op is one of the comparison operators.
-func (op Operator) Valid() bool { _, ok := operatorTable[op]; return ok }
-
-// Operand reports the JSON type op's Value must have (0 if op is invalid).
-func (op Operator) Operand() OperandKind { return operatorTable[op].operand }
+func (op Operator) Valid() bool {
+	switch op {
+	case StringEquals, StringEqualsPath, StringLessThan, StringLessThanPath,
+		StringGreaterThan, StringGreaterThanPath, StringLessThanEquals,
+		StringLessThanEqualsPath, StringGreaterThanEquals, StringGreaterThanEqualsPath,
+		StringMatches,
+		NumericEquals, NumericEqualsPath, NumericLessThan, NumericLessThanPath,
+		NumericGreaterThan, NumericGreaterThanPath, NumericLessThanEquals,
+		NumericLessThanEqualsPath, NumericGreaterThanEquals, NumericGreaterThanEqualsPath,
+		BooleanEquals, BooleanEqualsPath,
+		TimestampEquals, TimestampEqualsPath, TimestampLessThan, TimestampLessThanPath,
+		TimestampGreaterThan, TimestampGreaterThanPath, TimestampLessThanEquals,
+		TimestampLessThanEqualsPath, TimestampGreaterThanEquals, TimestampGreaterThanEqualsPath,
+		IsNull, IsPresent, IsNumeric, IsString, IsBoolean, IsTimestamp:
+		return true
+	}
+	return false
+}
 
 // Compares reports the type of data op compares: for a ...Path operator, the
-// type of the value its path selects; for the Is* tests, OperandBoolean.
-func (op Operator) Compares() OperandKind { return operatorTable[op].compares }
+// type of the value its path selects; for the Is* tests, OperandBoolean
+// (their operand). It is 0 for an invalid operator.
+func (op Operator) Compares() OperandKind {
+	if !op.Valid() {
+		return 0
+	}
+	s := string(op)
+	switch {
+	case strings.HasPrefix(s, "String"):
+		return OperandString
+	case strings.HasPrefix(s, "Numeric"):
+		return OperandNumber
+	case strings.HasPrefix(s, "Timestamp"):
+		return OperandTimestamp
+	}
+	return OperandBoolean // BooleanEquals(Path) and the Is* tests
+}
 
 // IsPath reports whether op is one of the ...Path variants, whose Value is
 // a reference path to the value to compare against.
-func (op Operator) IsPath() bool { return operatorTable[op].operand == OperandPath }
+func (op Operator) IsPath() bool {
+	return op.Valid() && strings.HasSuffix(string(op), "Path")
+}
+
+// Operand reports the JSON type op's Value must have (0 if op is invalid).
+func (op Operator) Operand() OperandKind {
+	switch {
+	case !op.Valid():
+		return 0
+	case op.IsPath():
+		return OperandPath
+	case op == StringMatches:
+		return OperandPattern
+	}
+	return op.Compares()
+}

@@ -176,7 +176,7 @@ func (v *validator) state(s State, loc string) {
 	case *Pass:
 		v.transition(loc, s.Next, s.End)
 		v.io(loc, ql, ioFields{input: s.InputPath, output: s.OutputPath, result: s.ResultPath,
-			hasResultPath: true, parameters: s.Parameters, jsonataOutput: s.Output})
+			parameters: s.Parameters, jsonataOutput: s.Output})
 		v.assign(loc, ql, s.Assign)
 		if s.Result != nil && ql == JSONata {
 			v.otherLanguage(loc, "Result")
@@ -194,8 +194,8 @@ func (v *validator) state(s State, loc string) {
 	case *Parallel:
 		v.transition(loc, s.Next, s.End)
 		v.io(loc, ql, ioFields{input: s.InputPath, output: s.OutputPath, result: s.ResultPath,
-			hasResultPath: true, parameters: s.Parameters, resultSelector: s.ResultSelector,
-			arguments: s.Arguments, hasArguments: true, jsonataOutput: s.Output})
+			parameters: s.Parameters, resultSelector: s.ResultSelector,
+			arguments: s.Arguments, jsonataOutput: s.Output})
 		v.assign(loc, ql, s.Assign)
 		v.retryCatch(loc, ql, s.Retry, s.Catch)
 		if len(s.Branches) == 0 {
@@ -234,11 +234,9 @@ func (v *validator) transition(loc, next string, end bool) {
 // same way for every state type.
 type ioFields struct {
 	input, output, result Path
-	hasResultPath         bool
 	parameters            any
 	resultSelector        any
 	arguments             any
-	hasArguments          bool
 	jsonataOutput         any
 }
 
@@ -259,13 +257,13 @@ func (v *validator) io(loc string, ql QueryLanguage, f ioFields) {
 		if f.resultSelector != nil {
 			v.otherLanguage(loc, "ResultSelector")
 		}
-		v.jsonataValue(loc+"/Arguments", f.arguments)
-		v.jsonataValue(loc+"/Output", f.jsonataOutput)
-		if f.hasArguments {
-			if _, ok := f.arguments.(string); ok {
-				v.jsonataString(loc+"/Arguments", "Arguments", f.arguments.(string))
-			}
+		// Arguments is an object or array of values, or one expression.
+		if str, ok := f.arguments.(string); ok {
+			v.jsonataString(loc+"/Arguments", "Arguments", str)
+		} else {
+			v.jsonataValue(loc+"/Arguments", f.arguments)
 		}
+		v.jsonataValue(loc+"/Output", f.jsonataOutput)
 		return
 	}
 	if f.arguments != nil {
@@ -462,8 +460,8 @@ func (v *validator) task(s *Task, loc string, ql QueryLanguage) {
 	v.transition(loc, s.Next, s.End)
 	v.resource(loc, s.Resource)
 	v.io(loc, ql, ioFields{input: s.InputPath, output: s.OutputPath, result: s.ResultPath,
-		hasResultPath: true, parameters: s.Parameters, resultSelector: s.ResultSelector,
-		arguments: s.Arguments, hasArguments: true, jsonataOutput: s.Output})
+		parameters: s.Parameters, resultSelector: s.ResultSelector,
+		arguments: s.Arguments, jsonataOutput: s.Output})
 	v.assign(loc, ql, s.Assign)
 	v.retryCatch(loc, ql, s.Retry, s.Catch)
 	v.exclusive(loc, "TimeoutSeconds", "TimeoutSecondsPath", s.TimeoutSeconds != nil, s.TimeoutSecondsPath != "")
@@ -744,7 +742,7 @@ func (v *validator) fail(s *Fail, loc string, ql QueryLanguage) {
 func (v *validator) mapState(s *Map, loc string, ql QueryLanguage) {
 	v.transition(loc, s.Next, s.End)
 	v.io(loc, ql, ioFields{input: s.InputPath, output: s.OutputPath, result: s.ResultPath,
-		hasResultPath: true, parameters: s.Parameters, resultSelector: s.ResultSelector,
+		parameters: s.Parameters, resultSelector: s.ResultSelector,
 		jsonataOutput: s.Output})
 	v.assign(loc, ql, s.Assign)
 	v.retryCatch(loc, ql, s.Retry, s.Catch)

@@ -380,8 +380,8 @@ func TestValidate(t *testing.T) {
 				`"B":{"Type":"Choice","Choices":[{"Condition":"true","Next":"C"}],"Default":"C"},` +
 				`"C":{"Type":"Wait","Seconds":"{% $s %}","Assign":{"ok":"{% 1 %}","1bad":1},"End":true}}}`,
 			want: []asl.Diagnostic{
-				schema("/States/A/Output", "The JSONata expression '{% 1' must end with '%}'"),
 				schema("/States/A/Arguments", "The value for the field 'Arguments' must be a JSONata expression enclosed in {% %}"),
+				schema("/States/A/Output", "The JSONata expression '{% 1' must end with '%}'"),
 				schema("/States/B/Choices[0]/Condition", "The value for the field 'Condition' must be a JSONata expression enclosed in {% %}"),
 				schema("/States/C/Assign", "The variable name '1bad' is not valid"),
 			},
@@ -443,6 +443,73 @@ func TestValidate(t *testing.T) {
 			}
 			if diff := cmp.Diff(verr.Diagnostics, tt.want); diff != "" {
 				t.Errorf("Parse() diagnostics (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestOperatorKinds(t *testing.T) {
+	tests := []struct {
+		op               asl.Operator
+		operand, compare asl.OperandKind
+		path             bool
+	}{
+		{asl.StringEquals, asl.OperandString, asl.OperandString, false},
+		{asl.StringLessThanEqualsPath, asl.OperandPath, asl.OperandString, true},
+		{asl.StringMatches, asl.OperandPattern, asl.OperandString, false},
+		{asl.NumericGreaterThan, asl.OperandNumber, asl.OperandNumber, false},
+		{asl.NumericEqualsPath, asl.OperandPath, asl.OperandNumber, true},
+		{asl.BooleanEquals, asl.OperandBoolean, asl.OperandBoolean, false},
+		{asl.BooleanEqualsPath, asl.OperandPath, asl.OperandBoolean, true},
+		{asl.TimestampGreaterThanEquals, asl.OperandTimestamp, asl.OperandTimestamp, false},
+		{asl.TimestampEqualsPath, asl.OperandPath, asl.OperandTimestamp, true},
+		{asl.IsTimestamp, asl.OperandBoolean, asl.OperandBoolean, false},
+		{asl.IsNull, asl.OperandBoolean, asl.OperandBoolean, false},
+		{"StringEqual", 0, 0, false},
+		{"Path", 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.op), func(t *testing.T) {
+			if got := tt.op.Operand(); got != tt.operand {
+				t.Errorf("Operand() = %v, want %v", got, tt.operand)
+			}
+			if got := tt.op.Compares(); got != tt.compare {
+				t.Errorf("Compares() = %v, want %v", got, tt.compare)
+			}
+			if got := tt.op.IsPath(); got != tt.path {
+				t.Errorf("IsPath() = %v, want %v", got, tt.path)
+			}
+			if got, want := tt.op.Valid(), tt.operand != 0; got != want {
+				t.Errorf("Valid() = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestValidTimestamp(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"2026-11-25T21:29:29Z", true},
+		{"2026-11-25T21:29:29.123456789Z", true},
+		{"2026-11-25T21:29:29+01:00", true},
+		{"2026-11-25T21:29:29.5-07:30", true},
+		{"2016-12-05 21:29:29Z", false}, // recorded AWS case NO_T
+		{"2016-13-05T21:29:29Z", false}, // recorded AWS case INVALID_DATE
+		{"2026-11-25t21:29:29Z", false},
+		{"2026-11-25T21:29:29z", false},
+		{"2026-11-25T21:29:29", false},
+		{"2026-11-25T21:29:29.Z", false},
+		{"2026-11-25T25:00:00Z", false},
+		{"2026-02-30T00:00:00Z", false},
+		{"2026-11-25T21:29:29+0100", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := asl.ValidTimestamp(tt.in); got != tt.want {
+				t.Errorf("ValidTimestamp(%q) = %v, want %v", tt.in, got, tt.want)
 			}
 		})
 	}
