@@ -73,8 +73,9 @@ type Execution struct {
 	m      *Machine
 	cfg    execConfig
 	input  any
-	ctx    context.Context
-	cancel context.CancelFunc
+	root   *cancelScope
+	ctx    context.Context // root.ctx
+	cancel func()          // root.cancel
 	done   chan struct{}
 	start  time.Time
 
@@ -132,7 +133,10 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 	if e.cfg.arn == "" {
 		e.cfg.arn = fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", m.cfg.region, m.cfg.account, smName, e.cfg.name)
 	}
-	e.ctx, e.cancel = context.WithCancel(ctx)
+	e.root = newCancelScope(ctx)
+	e.ctx, e.cancel = e.root.ctx, e.root.cancel
+	// A host cancelling ctx aborts the execution.
+	context.AfterFunc(ctx, e.root.cancel)
 	e.start = m.cfg.clock.Now()
 	e.ctxExecution = map[string]any{
 		"Id":           e.cfg.arn,

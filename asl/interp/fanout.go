@@ -1,9 +1,6 @@
 package interp
 
-import (
-	"context"
-	"sync"
-)
+import "sync"
 
 // fanout runs count jobs on at most limit goroutines (0 = one per job) and
 // waits for all of them. A job that fails may stop the rest: stop decides
@@ -22,17 +19,17 @@ type fanout struct {
 	stopped bool
 	workers int
 	w       *wakeup
-	cancel  context.CancelFunc
+	cancel  func()
 }
 
-func (th *thread) fanout(count, limit int, job func(ctx context.Context, i int) (any, *Failure), stop func(nfail int) bool) ([]any, []*Failure, *Failure) {
+func (th *thread) fanout(count, limit int, job func(sc *cancelScope, i int) (any, *Failure), stop func(nfail int) bool) ([]any, []*Failure, *Failure) {
 	fo := &fanout{count: count, results: make([]any, count), fails: make([]*Failure, count)}
 	if count == 0 {
 		return fo.results, fo.fails, nil
 	}
-	ctx, cancel := context.WithCancel(th.ctx)
-	defer cancel()
-	fo.cancel = cancel
+	sc := th.sc.child()
+	defer th.sc.release(sc)
+	fo.cancel = sc.cancel
 	workers := count
 	if limit > 0 && limit < count {
 		workers = limit
@@ -49,7 +46,7 @@ func (th *thread) fanout(count, limit int, job func(ctx context.Context, i int) 
 				if i < 0 {
 					break
 				}
-				out, f := job(ctx, i)
+				out, f := job(sc, i)
 				fo.record(i, out, f, stop)
 			}
 			fo.mu.Lock()

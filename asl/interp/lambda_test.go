@@ -28,11 +28,11 @@ var echoLambda = LambdaInvokerFunc(func(ctx context.Context, req LambdaRequest) 
 func TestLambdaFunctionARN(t *testing.T) {
 	const arn = "arn:aws:lambda:us-east-1:123456789012:function:"
 	tests := []struct {
-		name, fn            string
-		wantStatus          Status
-		wantOutput          string
+		name, fn             string
+		wantStatus           Status
+		wantOutput           string
 		wantError, wantCause string
-		wantTypes           string
+		wantTypes            string
 	}{
 		{"success", "echo", StatusSucceeded, `{"x":1}`, "", "",
 			"ExecutionStarted TaskStateEntered(L) LambdaFunctionScheduled LambdaFunctionStarted LambdaFunctionSucceeded TaskStateExited(L) ExecutionSucceeded"},

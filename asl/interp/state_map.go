@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/big"
@@ -151,8 +150,8 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 		}})
 	}
 	started := th.prev
-	results, _, first := th.fanout(len(items), limit, func(ctx context.Context, i int) (any, *Failure) {
-		return th.iteration(ctx, n, eff, items, i, started)
+	results, _, first := th.fanout(len(items), limit, func(sc *cancelScope, i int) (any, *Failure) {
+		return th.iteration(sc, n, eff, items, i, started)
 	}, exceeded)
 	if th.ctx.Err() != nil {
 		return nil, errStopped
@@ -199,9 +198,9 @@ func (th *thread) intField(field string, p *jsonpath.Path, input any) (int, *Fai
 }
 
 // iteration runs the item processor for item i on its own thread.
-func (th *thread) iteration(ctx context.Context, n *node, eff any, items []any, i int, started int64) (any, *Failure) {
+func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i int, started int64) (any, *Failure) {
 	ms := n.mapSpec
-	c := th.child(ctx)
+	c := th.child(sc)
 	c.prev = started
 	c.mute = ms.distributed
 	details := &MapIterationEventDetails{Name: n.name, Index: i}

@@ -1,7 +1,5 @@
 package interp
 
-import "context"
-
 // runParallel runs every branch concurrently on the effective input (after
 // Parameters) and returns their outputs in branch order. The first branch to
 // fail stops the others and fails the state with its error.
@@ -17,8 +15,8 @@ func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
 	th.emit(HistoryEvent{Type: ParallelStateStarted})
 	th.started = true
 	started := th.prev
-	results, _, first := th.fanout(len(n.branches), 0, func(ctx context.Context, i int) (any, *Failure) {
-		c := th.child(ctx)
+	results, _, first := th.fanout(len(n.branches), 0, func(sc *cancelScope, i int) (any, *Failure) {
+		c := th.child(sc)
 		c.prev = started
 		return c.runProgram(n.branches[i], input, false)
 	}, func(int) bool { return true })

@@ -220,8 +220,9 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 // for the token.
 func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, timeout, heartbeat time.Duration) (any, *Failure) {
 	c := th.clock()
-	ctx, cancel := context.WithCancel(th.ctx)
-	defer cancel()
+	sc := th.sc.child()
+	defer th.sc.release(sc)
+	ctx := sc.ctx
 	callback := tw != nil
 	if tw == nil {
 		tw = &taskWait{}
@@ -239,7 +240,7 @@ func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, 
 	if callback {
 		// The invocation itself must succeed first; its result is the
 		// TaskSubmitted output.
-		r, f := inv.await(ctx, c, start, timeout, 0)
+		r, f := inv.await(sc, c, start, timeout, 0)
 		if f != nil {
 			return nil, f
 		}
@@ -247,7 +248,7 @@ func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, 
 			ResourceType: n.task.resourceType, Resource: n.task.resourceName, Output: render(r), OutputDetails: &DataDetails{},
 		}})
 	}
-	return tw.await(ctx, c, start, timeout, heartbeat)
+	return tw.await(sc, c, start, timeout, heartbeat)
 }
 
 // call invokes the task's resource once.

@@ -14,7 +14,8 @@ import (
 // Parallel branch or a Map iteration. Its events chain through prev.
 type thread struct {
 	e      *Execution
-	ctx    context.Context
+	sc     *cancelScope
+	ctx    context.Context // sc.ctx
 	prev   int64
 	vars   *varScope
 	varFn  func(string) (any, bool)
@@ -31,14 +32,14 @@ type thread struct {
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
-	th := &thread{e: e, ctx: e.ctx, vars: &varScope{parent: parent}}
+	th := &thread{e: e, sc: e.root, ctx: e.root.ctx, vars: &varScope{parent: parent}}
 	th.varFn = th.vars.get
 	return th
 }
 
-func (th *thread) child(ctx context.Context) *thread {
+func (th *thread) child(sc *cancelScope) *thread {
 	c := th.e.newThread(th.vars)
-	c.ctx = ctx
+	c.sc, c.ctx = sc, sc.ctx
 	c.prev = th.prev
 	c.mute = th.mute
 	return c
@@ -336,7 +337,14 @@ func (th *thread) sleep(d time.Duration) *Failure {
 	if d <= 0 {
 		return nil
 	}
-	if Sleep(th.ctx, th.clock(), d) != nil {
+	c := th.clock()
+	w := newWakeup(c)
+	stop := c.AfterFunc(d, func() { w.fire(wakeTimer) })
+	unwatch := th.sc.watch(w)
+	reason := w.wait()
+	unwatch()
+	stop()
+	if reason == wakeCancel {
 		return errStopped
 	}
 	return nil

@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -138,7 +137,7 @@ var (
 // await blocks until tw completes, timeout elapses (from start), no
 // heartbeat arrives for heartbeat, or ctx ends. Zero durations disable
 // their timer.
-func (tw *taskWait) await(ctx context.Context, c Clock, start time.Time, timeout, heartbeat time.Duration) (any, *Failure) {
+func (tw *taskWait) await(sc *cancelScope, c Clock, start time.Time, timeout, heartbeat time.Duration) (any, *Failure) {
 	for {
 		tw.mu.Lock()
 		if tw.done {
@@ -155,9 +154,9 @@ func (tw *taskWait) await(ctx context.Context, c Clock, start time.Time, timeout
 		if heartbeat > 0 {
 			stops = append(stops, c.AfterFunc(heartbeat, func() { w.fire(wakeHeartbeatTimeout) }))
 		}
-		cancel := context.AfterFunc(ctx, func() { w.fire(wakeCancel) })
+		unwatch := sc.watch(w)
 		reason := w.wait()
-		cancel()
+		unwatch()
 		for _, s := range stops {
 			s()
 		}

@@ -1,0 +1,178 @@
+package interp
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Parallel runs every branch on the same input and outputs their results
+// in branch order; a failing branch fails the state with its error.
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
+func TestParallel(t *testing.T) {
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","Parameters":{"v.$":"$.v"},"ResultPath":"$.out","End":true,"Branches":[
+		{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"Next":"A"},"A":{"Type":"Pass","Parameters":{"a.$":"$.v"},"End":true}}},
+		{"StartAt":"B","States":{"B":{"Type":"Pass","Result":"b","End":true}}}]}}}`
+	r, ev := run(t, def, `{"v":1}`)
+	if r.Status != StatusSucceeded {
+		t.Fatalf("status %s: %s %s", r.Status, r.Error, r.Cause)
+	}
+	if diff := cmp.Diff(`{"out":[{"a":1},"b"],"v":1}`, canon(t, r.Output)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	if got := at(t, ev, ParallelStateExited, "P"); got != 5*time.Second {
+		t.Errorf("parallel ended at %v, want 5s", got)
+	}
+
+	failing := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,
+		"Catch":[{"ErrorEquals":["Branch.Broke"],"ResultPath":"$.err","Next":"H"}],"Branches":[
+		{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}},
+		{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Branch.Broke","Cause":"c"}}}]},"H":{"Type":"Pass","End":true}}}`
+	r, ev = run(t, failing, `{}`)
+	if diff := cmp.Diff(`{"err":{"Cause":"c","Error":"Branch.Broke"}}`, canon(t, r.Output)); diff != "" {
+		t.Errorf("caught output (-want +got):\n%s", diff)
+	}
+	// The failure stops the waiting branch: the execution does not wait
+	// its 100 seconds.
+	if got := r.StopDate.Sub(r.StartDate); got != 0 {
+		t.Errorf("execution took %v, want 0", got)
+	}
+}
+
+// concurrencyProbe is a task that takes one virtual second and records the
+// most invocations in flight at once.
+type concurrencyProbe struct {
+	clock    Clock
+	mu       sync.Mutex
+	inFlight int
+	max      int
+}
+
+func (p *concurrencyProbe) InvokeTask(ctx context.Context, req TaskRequest) (any, error) {
+	p.mu.Lock()
+	p.inFlight++
+	p.max = max(p.max, p.inFlight)
+	p.mu.Unlock()
+	err := Sleep(ctx, p.clock, time.Second)
+	p.mu.Lock()
+	p.inFlight--
+	p.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if n, ok := req.Input.(map[string]any)["fail"].(bool); ok && n {
+		return nil, Fail("Item.Failed", "bad item")
+	}
+	return req.Input, nil
+}
+
+// Map: ItemsPath, ItemSelector with $$.Map.Item, MaxConcurrency with real
+// goroutines (items overlap in virtual time up to the limit), results in
+// item order.
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+func TestMapConcurrency(t *testing.T) {
+	tests := []struct {
+		name         string
+		concurrency  string
+		wantMax      int
+		wantDuration time.Duration
+	}{
+		{"unlimited", `"MaxConcurrency":0`, 6, time.Second},
+		{"two at a time", `"MaxConcurrency":2`, 2, 3 * time.Second},
+		{"one at a time", `"MaxConcurrency":1`, 1, 6 * time.Second},
+		{"from a path", `"MaxConcurrencyPath":"$.limit"`, 3, 2 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := NewVirtualClock(epoch)
+			probe := &concurrencyProbe{clock: clock}
+			m := compile(t, `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items",`+tc.concurrency+`,
+				"ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},
+				"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::test:probe","End":true}}},"End":true}}}`,
+				WithClock(clock), WithTaskInvoker(probe))
+			var h HistoryLog
+			r := wait(t, m.Start(context.Background(), mustJSON(t, `{"k":"x","limit":3,"items":["a","b","c","d","e","f"]}`), WithHistory(&h)))
+			if r.Status != StatusSucceeded {
+				t.Fatalf("status %s: %s %s", r.Status, r.Error, r.Cause)
+			}
+			want := `[{"i":0,"k":"x","v":"a"},{"i":1,"k":"x","v":"b"},{"i":2,"k":"x","v":"c"},{"i":3,"k":"x","v":"d"},{"i":4,"k":"x","v":"e"},{"i":5,"k":"x","v":"f"}]`
+			if diff := cmp.Diff(want, canon(t, r.Output)); diff != "" {
+				t.Errorf("output (-want +got):\n%s", diff)
+			}
+			if probe.max != tc.wantMax {
+				t.Errorf("max in flight: got %d, want %d", probe.max, tc.wantMax)
+			}
+			if got := r.StopDate.Sub(r.StartDate); got != tc.wantDuration {
+				t.Errorf("duration: got %v, want %v", got, tc.wantDuration)
+			}
+		})
+	}
+}
+
+// A failed iteration fails the Map with its error; with a tolerated
+// failure count or percentage the Map succeeds until the threshold is
+// passed, then fails with States.ExceedToleratedFailureThreshold.
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+func TestMapFailures(t *testing.T) {
+	tests := []struct {
+		name, tolerance, wantError string
+	}{
+		{"no tolerance", ``, "Item.Failed"},
+		{"count tolerates two", `"ToleratedFailureCount":2,`, ""},
+		{"count exceeded", `"ToleratedFailureCount":1,`, "States.ExceedToleratedFailureThreshold"},
+		{"percentage tolerates half", `"ToleratedFailurePercentage":50,`, ""},
+		{"percentage exceeded", `"ToleratedFailurePercentage":25,`, "States.ExceedToleratedFailureThreshold"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := NewVirtualClock(epoch)
+			m := compile(t, `{"StartAt":"M","States":{"M":{"Type":"Map",`+tc.tolerance+`"MaxConcurrency":1,
+				"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::test:probe","End":true}}},"End":true}}}`,
+				WithClock(clock), WithTaskInvoker(&concurrencyProbe{clock: clock}))
+			r := wait(t, m.Start(context.Background(), mustJSON(t, `[{"fail":true},{},{"fail":true},{}]`)))
+			if r.Error != tc.wantError {
+				t.Errorf("error: got %q (%s), want %q", r.Error, r.Status, tc.wantError)
+			}
+		})
+	}
+}
+
+// Variables: Assign takes effect after the state; a Map iteration reads
+// the outer scope, and its own assignments stay inside it.
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+func TestVariables(t *testing.T) {
+	def := `{"StartAt":"A","States":{
+		"A":{"Type":"Pass","Assign":{"x":1,"y.$":"$.y"},"Next":"B"},
+		"B":{"Type":"Pass","Assign":{"x":2,"old.$":"$x"},"Parameters":{"x.$":"$x"},"Next":"M"},
+		"M":{"Type":"Map","ItemsPath":"$$.Execution.Input.items","ResultPath":"$.m","Next":"C","ItemProcessor":{"StartAt":"I","States":{
+			"I":{"Type":"Pass","Assign":{"inner.$":"$"},"Next":"J"},
+			"J":{"Type":"Pass","Parameters":{"outer.$":"$x","inner.$":"$inner"},"End":true}}}},
+		"C":{"Type":"Pass","Parameters":{"x.$":"$x","old.$":"$old","y.$":"$y","m.$":"$.m"},"End":true}}}`
+	r, ev := run(t, def, `{"y":"why","items":[7,8]}`)
+	if r.Status != StatusSucceeded {
+		t.Fatalf("status %s: %s %s", r.Status, r.Error, r.Cause)
+	}
+	want := `{"m":[{"inner":7,"outer":2},{"inner":8,"outer":2}],"old":1,"x":2,"y":"why"}`
+	if diff := cmp.Diff(want, canon(t, r.Output)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	var assigned map[string]string
+	for _, e := range ev {
+		if d := e.StateExitedEventDetails; d != nil && d.Name == "A" {
+			assigned = d.AssignedVariables
+		}
+	}
+	if diff := cmp.Diff(map[string]string{"x": "1", "y": `"why"`}, assigned); diff != "" {
+		t.Errorf("assignedVariables (-want +got):\n%s", diff)
+	}
+	// An inner variable is not visible outside the iteration.
+	bad := `{"StartAt":"M","States":{"M":{"Type":"Map","Next":"C","ItemProcessor":{"StartAt":"I","States":{
+			"I":{"Type":"Pass","Assign":{"inner":1},"End":true}}}},
+		"C":{"Type":"Pass","Parameters":{"v.$":"$inner"},"End":true}}}`
+	if r, _ := run(t, bad, `[1]`); r.Error != "States.Runtime" {
+		t.Errorf("inner variable outside: got %s %q, want States.Runtime", r.Status, r.Error)
+	}
+}
