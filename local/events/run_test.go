@@ -1,0 +1,45 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/sluicehq/sluice/local/events"
+)
+
+// Run delivers queued events without being called per event, and stops with
+// its context.
+func TestRun(t *testing.T) {
+	delivered := make(chan events.Delivery, 1)
+	svc, err := events.New(events.WithDeliverer(events.DelivererFunc(func(_ context.Context, d events.Delivery) error {
+		delivered <- d
+		return nil
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+
+	for _, call := range [][2]string{
+		{"PutRule", `{"Name":"r","EventPattern":"{\"source\":[\"s\"]}"}`},
+		{"PutTargets", `{"Rule":"r","Targets":[{"Id":"t","Arn":"arn:aws:states:us-east-1:000000000000:stateMachine:m"}]}`},
+	} {
+		if _, e := invoke(svc, call[0], []byte(call[1])); e != "" {
+			t.Fatal(e)
+		}
+	}
+	id, err := svc.Publish(ctx, events.Entry{Source: "s", DetailType: "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := <-delivered; d.EventID != id {
+		t.Errorf("delivered event %s, want %s", d.EventID, id)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
+	}
+}
