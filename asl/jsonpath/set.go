@@ -87,10 +87,15 @@ func (p *Path) set(cur any, i int, value any) (any, error) {
 	return nil, setError("a ResultPath must be a reference path")
 }
 
-func (p *Path) resultPathError(doc any, detail string) *Error {
-	cause := "Unable to apply ResultPath '" + p.src + "' to input '" + jsonText(doc) + "'"
-	if detail != "" {
-		cause += ": " + detail
+// resultPathError words the failure as AWS does: "Unable to apply
+// ReferencePath $.a.b to input \"text\"" (as reported from a real
+// execution in aws/aws-cdk issue 29473); the detail is kept out of the
+// cause, which carries only what AWS shows.
+func (p *Path) resultPathError(doc any, _ string) *Error {
+	return &Error{
+		Name:  ErrNameResultPathMatchFailure,
+		Cause: "Unable to apply ReferencePath " + p.src + " to input " + jsonText(doc),
+		Path:  p.src,
+		kind:  ErrResultPath,
 	}
-	return &Error{Name: ErrNameResultPathMatchFailure, Cause: cause, Path: p.src, kind: ErrResultPath}
 }

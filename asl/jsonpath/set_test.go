@@ -67,6 +67,12 @@ func TestSetFailures(t *testing.T) {
 			}
 		})
 	}
+	// The cause is AWS's.
+	_, err := Set("text", mustRef(t, "$.partitioned"), 1)
+	var e *Error
+	if !errors.As(err, &e) || e.Cause != `Unable to apply ReferencePath $.partitioned to input "text"` {
+		t.Errorf("Set error = %v", err)
+	}
 	// A non-reference path is refused too.
 	if _, err := Set(map[string]any{}, MustCompile("$.a[*]"), 1); !errors.Is(err, ErrResultPath) {
 		t.Errorf("Set with $.a[*] error = %v, want ErrResultPath", err)
