@@ -114,3 +114,66 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseDoesNotAliasInput overwrites the input after Parse: the machine
+// must not change, since it is shared between executions.
+func TestParseDoesNotAliasInput(t *testing.T) {
+	for name, data := range validDefinitions(t) {
+		t.Run(name, func(t *testing.T) {
+			buf := append([]byte(nil), data...)
+			sm, err := asl.Parse(buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, err := json.Marshal(sm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range buf {
+				buf[i] = 'x'
+			}
+			after, err := json.Marshal(sm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(before) != string(after) {
+				t.Errorf("machine changed when its input was overwritten")
+			}
+		})
+	}
+}
+
+// TestParsedMachineSharedAcrossGoroutines reads one parsed machine from
+// many goroutines (run with -race).
+func TestParsedMachineSharedAcrossGoroutines(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "valid", "jsonpath.asl.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := asl.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(sm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := json.Marshal(sm)
+			if err == nil && string(got) != string(want) {
+				err = errors.New("encodings differ")
+			}
+			if err == nil {
+				err = sm.Validate()
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -180,6 +180,8 @@ func (v *validator) state(s State, loc string) {
 		v.assign(loc, ql, s.Assign)
 		if s.Result != nil && ql == JSONata {
 			v.otherLanguage(loc, "Result")
+		} else {
+			v.staticResult(loc+"/Result", s.Result)
 		}
 	case *Task:
 		v.task(s, loc, ql)
@@ -333,11 +335,44 @@ func (v *validator) template(loc, field string, t any) {
 				}
 				continue
 			}
+			if str, ok := val.(string); ok && looksDynamic(str) {
+				v.warn(CodeNoDollar, loc, "The field '"+k+"' holds a path or an intrinsic function call but its name does not end with '.$', so it is used as a plain string")
+			}
 			v.template(loc, field, val)
 		}
 	case []any:
 		for _, e := range t {
 			v.template(loc, field, e)
+		}
+	}
+}
+
+// looksDynamic reports whether a string looks like a path ("$.x", "$$.x",
+// "$") or an intrinsic function call.
+func looksDynamic(s string) bool {
+	return s == "$" || strings.HasPrefix(s, "$.") || strings.HasPrefix(s, "$$.") ||
+		strings.HasPrefix(s, "$[") || (strings.HasPrefix(s, "States.") && strings.HasSuffix(s, ")"))
+}
+
+// staticResult warns about a Pass state's Result that holds what look
+// like paths: Result is never evaluated.
+func (v *validator) staticResult(loc string, r any) {
+	switch r := r.(type) {
+	case string:
+		if looksDynamic(r) {
+			v.warn(CodePassResultIsStatic, loc, "The Result of a Pass state is static: the path '"+r+"' is not evaluated")
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(r) {
+			if strings.HasSuffix(k, ".$") {
+				v.warn(CodePassResultIsStatic, loc, "The Result of a Pass state is static: the field '"+k+"' is not evaluated")
+				continue
+			}
+			v.staticResult(loc, r[k])
+		}
+	case []any:
+		for _, e := range r {
+			v.staticResult(loc, e)
 		}
 	}
 }
@@ -721,6 +756,13 @@ func (v *validator) wait(s *Wait, loc string, ql QueryLanguage) {
 func (v *validator) fail(s *Fail, loc string, ql QueryLanguage) {
 	v.exclusive(loc, "Error", "ErrorPath", s.Error != "", s.ErrorPath != "")
 	v.exclusive(loc, "Cause", "CausePath", s.Cause != "", s.CausePath != "")
+	if ql == JSONPath {
+		for _, f := range [...]struct{ name, val string }{{"Error", s.Error}, {"Cause", s.Cause}} {
+			if looksDynamic(f.val) {
+				v.warn(CodeNoPath, loc+"/"+f.name, "The value of '"+f.name+"' looks like a path, but the field name does not end with 'Path'")
+			}
+		}
+	}
 	for _, f := range [...]struct{ name, val string }{{"ErrorPath", s.ErrorPath}, {"CausePath", s.CausePath}} {
 		if f.val == "" {
 			continue
