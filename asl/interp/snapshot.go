@@ -1,7 +1,9 @@
 package interp
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -72,4 +74,18 @@ func (m *Machine) Resume(ctx context.Context, snap Snapshot, opts ...ExecOption)
 		e.finish(th, out, f)
 	}()
 	return e, nil
+}
+
+// UnmarshalJSON decodes a Snapshot, keeping numbers as json.Number as the
+// interpreter requires.
+func (s *Snapshot) UnmarshalJSON(b []byte) error {
+	type plain Snapshot
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var p plain
+	if err := d.Decode(&p); err != nil {
+		return fmt.Errorf("decode snapshot: %w", err)
+	}
+	*s = Snapshot(p)
+	return nil
 }
