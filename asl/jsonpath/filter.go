@@ -42,10 +42,9 @@ func (n *existsNode) test(cur any, c *evalCtx) bool {
 }
 
 type operand struct {
-	path  *Path
-	lit   any
-	isLit bool
-	re    *regexp.Regexp
+	path *Path
+	lit  any
+	re   *regexp.Regexp
 }
 
 func (o *operand) value(cur any, c *evalCtx) (any, bool) {

@@ -477,7 +477,7 @@ func (p *parser) operand() (*operand, error) {
 	}{{"true", true}, {"false", false}, {"null", nil}} {
 		if strings.HasPrefix(p.src[p.pos:], w.word) {
 			p.pos += len(w.word)
-			return &operand{lit: w.val, isLit: true}, nil
+			return &operand{lit: w.val}, nil
 		}
 	}
 	return nil, p.errorf("expected a value")
@@ -528,7 +528,7 @@ func (p *parser) list() (*operand, error) {
 		p.skipSpace()
 		if p.peek() == ']' && len(items) == 0 {
 			p.pos++
-			return &operand{lit: items, isLit: true}, nil
+			return &operand{lit: items}, nil
 		}
 		o, err := p.operand()
 		if err != nil {
@@ -547,7 +547,7 @@ func (p *parser) list() (*operand, error) {
 			if items == nil {
 				items = []any{}
 			}
-			return &operand{lit: items, isLit: true}, nil
+			return &operand{lit: items}, nil
 		default:
 			return nil, p.errorf("expected ',' or ']' in list")
 		}

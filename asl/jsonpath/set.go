@@ -1,6 +1,5 @@
 package jsonpath
 
-import "strconv"
 
 // Set returns doc with value placed where the reference path ref points,
 // following ResultPath semantics
@@ -14,14 +13,14 @@ import "strconv"
 // everything else is shared with the result.
 func Set(doc any, ref *Path, value any) (any, error) {
 	if ref.root != rootInput {
-		return nil, ref.resultPathError(doc, "a ResultPath must start with '$'")
+		return nil, ref.resultPathError(doc)
 	}
 	if !ref.IsReference() {
-		return nil, ref.resultPathError(doc, "a ResultPath must be a reference path")
+		return nil, ref.resultPathError(doc)
 	}
-	out, err := ref.set(doc, 0, value)
-	if err != nil {
-		return nil, ref.resultPathError(doc, err.Error())
+	out, ok := ref.set(doc, 0, value)
+	if !ok {
+		return nil, ref.resultPathError(doc)
 	}
 	return out, nil
 }
@@ -29,13 +28,11 @@ func Set(doc any, ref *Path, value any) (any, error) {
 // missing marks a field that does not exist while Set walks the path.
 type missing struct{}
 
-type setError string
-
-func (e setError) Error() string { return string(e) }
-
-func (p *Path) set(cur any, i int, value any) (any, error) {
+// set returns cur with value placed at segments i..; ok is false when
+// the path cannot be applied.
+func (p *Path) set(cur any, i int, value any) (any, bool) {
 	if i == len(p.segs) {
-		return value, nil
+		return value, true
 	}
 	seg := &p.segs[i]
 	switch seg.kind {
@@ -47,51 +44,50 @@ func (p *Path) set(cur any, i int, value any) (any, error) {
 		case missing:
 			// A missing field along the path becomes a new object.
 		default:
-			return nil, setError("the field '" + seg.name + "' cannot be set on a " + typeName(cur))
+			return nil, false
 		}
 		var child any = missing{}
 		if v, ok := m[seg.name]; ok {
 			child = v
 		}
-		nv, err := p.set(child, i+1, value)
-		if err != nil {
-			return nil, err
+		nv, ok := p.set(child, i+1, value)
+		if !ok {
+			return nil, false
 		}
 		out := make(map[string]any, len(m)+1)
 		for k, v := range m {
 			out[k] = v
 		}
 		out[seg.name] = nv
-		return out, nil
+		return out, true
 	case segIndex:
 		a, ok := cur.([]any)
 		if !ok {
-			return nil, setError("the index " + strconv.Itoa(seg.index) + " cannot be set on a " + typeName(cur))
+			return nil, false
 		}
 		idx := seg.index
 		if idx < 0 {
 			idx += len(a)
 		}
 		if idx < 0 || idx >= len(a) {
-			return nil, setError("the index " + strconv.Itoa(seg.index) + " is out of range")
+			return nil, false
 		}
-		nv, err := p.set(a[idx], i+1, value)
-		if err != nil {
-			return nil, err
+		nv, ok := p.set(a[idx], i+1, value)
+		if !ok {
+			return nil, false
 		}
 		out := make([]any, len(a))
 		copy(out, a)
 		out[idx] = nv
-		return out, nil
+		return out, true
 	}
-	return nil, setError("a ResultPath must be a reference path")
+	return nil, false
 }
 
 // resultPathError words the failure as AWS does: "Unable to apply
 // ReferencePath $.a.b to input \"text\"" (as reported from a real
-// execution in aws/aws-cdk issue 29473); the detail is kept out of the
-// cause, which carries only what AWS shows.
-func (p *Path) resultPathError(doc any, _ string) *Error {
+// execution in aws/aws-cdk issue 29473).
+func (p *Path) resultPathError(doc any) *Error {
 	return &Error{
 		Name:  ErrNameResultPathMatchFailure,
 		Cause: "Unable to apply ReferencePath " + p.src + " to input " + jsonText(doc),
