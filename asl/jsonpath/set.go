@@ -1,6 +1,5 @@
 package jsonpath
 
-
 // Set returns doc with value placed where the reference path ref points,
 // following ResultPath semantics
 // (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html):
