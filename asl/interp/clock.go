@@ -177,7 +177,13 @@ func (c *VirtualClock) advance() {
 // clock (if it is a VirtualClock) while it waits. The caller must hold the
 // clock, as code running inside an execution does; Sleep returns holding it
 // again.
+//
+// A context cancelled while Sleep waits is noticed asynchronously, so a
+// virtual clock may run on for a moment before Sleep returns.
 func Sleep(ctx context.Context, c Clock, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	w := newWakeup(c)
 	stop := c.AfterFunc(d, func() { w.fire(wakeTimer) })
 	defer stop()
