@@ -3,6 +3,8 @@ package pattern_test
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/sluicehq/sluice/local/events/pattern"
@@ -54,8 +56,7 @@ func FuzzCompile(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			var decoded any
-			if json.Unmarshal([]byte(ev), &decoded) == nil {
+			if decoded, err := decodeNumbers(ev); err == nil {
 				if got2, err := p.MatchValue(decoded); err != nil || got2 != got {
 					t.Fatalf("pattern %s event %s: Match = %v, MatchValue = %v, %v", src, ev, got, got2, err)
 				}
@@ -76,8 +77,7 @@ func FuzzMatch(f *testing.F) {
 			return
 		}
 		got, err := p.Match([]byte(ev))
-		var decoded any
-		decodeErr := json.Unmarshal([]byte(ev), &decoded)
+		decoded, decodeErr := decodeNumbers(ev)
 		_, isObject := decoded.(map[string]any)
 		if (err == nil) != (decodeErr == nil && isObject) {
 			t.Fatalf("Match(%q) error = %v; encoding/json error = %v, object = %v", ev, err, decodeErr, isObject)
@@ -89,4 +89,22 @@ func FuzzMatch(f *testing.F) {
 			t.Fatalf("pattern %s event %s: Match = %v, MatchValue = %v, %v", src, ev, got, got2, err)
 		}
 	})
+}
+
+// decodeNumbers decodes an event keeping numbers as written (json.Number),
+// so MatchValue sees the same number text as Match.
+func decodeNumbers(ev string) (any, error) {
+	d := json.NewDecoder(strings.NewReader(ev))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	if d.More() {
+		return nil, errors.New("trailing data")
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, errors.New("trailing data")
+	}
+	return v, nil
 }
