@@ -42,8 +42,10 @@
 // state's fields come in a fixed order with Type first; the states of a
 // machine, branch or processor come in flow order (see FlowOrder: StartAt
 // first, then depth-first along Next, Choices, Default and Catch, then
-// unreachable states by name); JSON payloads have sorted keys. <, > and &
-// are written as is. json.Unmarshal into a StateMachine reports structural
+// unreachable states by name); JSON payloads have sorted keys. MarshalJSON
+// writes <, > and & as is, but json.Marshal escapes them as it does for
+// every Marshaler: use a json.Encoder with SetEscapeHTML(false) to keep
+// them readable. json.Unmarshal into a StateMachine reports structural
 // problems only (invalid JSON, unknown fields, wrong JSON types); Parse
 // also applies the semantic rules.
 //

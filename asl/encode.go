@@ -37,14 +37,16 @@ func (o *object) value(k string, v any) {
 	if v == nil {
 		return
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	o.key(k)
+	enc := json.NewEncoder(&o.buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		if o.err == nil {
 			o.err = err
 		}
 		return
 	}
-	o.raw(k, b)
+	o.buf.Truncate(o.buf.Len() - 1) // Encode adds a newline
 }
 
 func (o *object) str(k, v string) {

@@ -156,3 +156,27 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("json.Unmarshal round trip (-got +want):\n%s", diff)
 	}
 }
+
+// TestMarshalKeepsHTMLCharacters checks that an Encoder without HTML
+// escaping writes <, > and & as is, in plain fields and payloads alike
+// (json.Marshal always escapes them, as it does for every Marshaler).
+func TestMarshalKeepsHTMLCharacters(t *testing.T) {
+	sm := &asl.StateMachine{
+		Comment: "a < b & c > d",
+		StartAt: "P",
+		States: map[string]asl.State{
+			"P": &asl.Pass{Result: map[string]any{"html": "<b>&amp;</b>"}, End: true},
+		},
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(sm); err != nil {
+		t.Fatal(err)
+	}
+	got := buf.String()
+	want := `{"Comment":"a < b & c > d","StartAt":"P","States":{"P":{"Type":"Pass","Result":{"html":"<b>&amp;</b>"},"End":true}}}` + "\n"
+	if got != want {
+		t.Errorf("Marshal() = %s, want %s", got, want)
+	}
+}
