@@ -1,0 +1,42 @@
+package cloudwatch
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go/encoding/cbor"
+)
+
+func FuzzDecodeRequest(f *testing.F) {
+	f.Add(cbor.Encode(cbor.Map{"Namespace": cbor.String("N"), "MetricData": cbor.List{cbor.Map{"MetricName": cbor.String("M"), "Value": cbor.Float64(1),
+		"Timestamp": &cbor.Tag{ID: 1, Value: cbor.Float64(1764064800)}}}}))
+	f.Add([]byte{0xbf, 0x61, 'a', 0x9f, 0x01, 0xff, 0xff})
+	f.Add([]byte{0xff})
+	f.Add([]byte{0xc1, 0x61, 'x'})
+	srv := New(WithClock(func() time.Time { return time.Unix(1764064800, 0) }))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		// Every operation must answer without panicking; errors are fine.
+		_, _ = srv.putMetricData(body)
+		_, _ = srv.getMetricData(body)
+		_, _ = srv.getMetricStatistics(body)
+		_, _ = srv.listMetrics(body)
+	})
+}
+
+func TestPercentile(t *testing.T) {
+	tests := []struct {
+		values, counts []float64
+		q, want        float64
+	}{
+		{[]float64{1, 2, 3, 4}, []float64{1, 1, 1, 1}, 50, 2},
+		{[]float64{1, 2, 3, 4}, []float64{1, 1, 1, 1}, 100, 4},
+		{[]float64{4, 1}, []float64{1, 9}, 90, 1},
+		{[]float64{4, 1}, []float64{1, 9}, 95, 4},
+		{[]float64{7}, []float64{1}, 0, 7},
+	}
+	for _, tc := range tests {
+		if got := percentile(tc.values, tc.counts, tc.q); got != tc.want {
+			t.Errorf("percentile(%v, %v, %v) = %v, want %v", tc.values, tc.counts, tc.q, got, tc.want)
+		}
+	}
+}
