@@ -32,6 +32,11 @@ type Error struct {
 	kind error
 }
 
+var (
+	_ error = (*Error)(nil)
+	_ error = (*FieldError)(nil)
+)
+
 // Error implements error.
 func (e *Error) Error() string { return e.Name + ": " + e.Cause }
 

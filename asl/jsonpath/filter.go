@@ -10,6 +10,13 @@ type filterNode interface {
 	test(cur any, c *evalCtx) bool
 }
 
+var (
+	_ filterNode = (*logicNode)(nil)
+	_ filterNode = (*notNode)(nil)
+	_ filterNode = (*existsNode)(nil)
+	_ filterNode = (*compareNode)(nil)
+)
+
 type logicNode struct {
 	or          bool
 	left, right filterNode
