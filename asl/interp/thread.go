@@ -26,9 +26,10 @@ type thread struct {
 	token  string // $$.Task.Token of the running task
 	mapCtx any    // $$.Map while evaluating a Map's ItemSelector
 
-	enteredEventID int64 // id of the running state's entered event
-	mute           bool  // records no events (a distributed Map's child execution)
-	started        bool  // the running Map or Parallel state recorded its Started event
+	buf            []byte // scratch space for rendering payloads
+	enteredEventID int64  // id of the running state's entered event
+	mute           bool   // records no events (a distributed Map's child execution)
+	started        bool   // the running Map or Parallel state recorded its Started event
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
@@ -94,6 +95,7 @@ func (th *thread) runProgram(p *program, input any, top bool) (any, *Failure) {
 
 func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *Failure) {
 	th.top = top
+	text := "" // input rendered, when the previous state already did it
 	for {
 		if th.ctx.Err() != nil {
 			return nil, errStopped
@@ -102,28 +104,31 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 		if top && th.e.cfg.checkpoint != nil {
 			th.e.cfg.checkpoint(th.snapshot(name, input))
 		}
-		out, next, f := th.runState(n, input)
+		out, outText, next, f := th.runState(n, input, text)
 		if f != nil {
 			return nil, f
 		}
 		if next == "" {
 			return out, nil
 		}
-		input, name = out, next
+		input, name, text = out, next, outText
 	}
 }
 
 // runState runs one state: entered event, the state's work, exited event.
 // next is "" when the state ends its program.
-func (th *thread) runState(n *node, input any) (out any, next string, f *Failure) {
+func (th *thread) runState(n *node, input any, inputText string) (out any, outText, next string, f *Failure) {
 	th.state, th.retry, th.token = n, 0, ""
 	th.enter = th.clock().Now()
+	if inputText == "" {
+		inputText = th.render(input)
+	}
 	th.emit(HistoryEvent{Type: n.entered, StateEnteredEventDetails: &StateEnteredEventDetails{
-		Name: n.name, Input: render(input), InputDetails: &DataDetails{},
+		Name: n.name, Input: inputText, InputDetails: &DataDetails{},
 	}})
 	th.enteredEventID = th.prev
 	if n.jsonata {
-		return nil, "", th.runtimeError("JSONata evaluation is not supported by this interpreter")
+		return nil, "", "", th.runtimeError("JSONata evaluation is not supported by this interpreter")
 	}
 	var assigned map[string]any
 	switch n.typ {
@@ -143,10 +148,10 @@ func (th *thread) runState(n *node, input any) (out any, next string, f *Failure
 			out, f = th.outputPath(n, eff)
 		}
 	case asl.TypeFail:
-		return nil, "", th.runFail(n, input)
+		return nil, "", "", th.runFail(n, input)
 	}
 	if f != nil {
-		return nil, "", f
+		return nil, "", "", f
 	}
 	return th.exitState(n, out, next, assigned)
 }
@@ -154,10 +159,10 @@ func (th *thread) runState(n *node, input any) (out any, next string, f *Failure
 // exitState checks the output size, records the exited event and applies
 // the state's variable assignments, which take effect only now.
 // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
-func (th *thread) exitState(n *node, out any, next string, assigned map[string]any) (any, string, *Failure) {
-	text := render(out)
+func (th *thread) exitState(n *node, out any, next string, assigned map[string]any) (any, string, string, *Failure) {
+	text := th.render(out)
 	if len(text) > th.e.m.cfg.payloadLimit {
-		return nil, "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
+		return nil, "", "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.name)}
 	}
 	details := &StateExitedEventDetails{Name: n.name, Output: text, OutputDetails: &DataDetails{}}
@@ -169,7 +174,7 @@ func (th *thread) exitState(n *node, out any, next string, assigned map[string]a
 		th.vars.assign(assigned)
 	}
 	th.emit(HistoryEvent{Type: n.exited, StateExitedEventDetails: details})
-	return out, next, nil
+	return out, text, next, nil
 }
 
 // runtimeError is a States.Runtime failure of the running state, with the
@@ -348,6 +353,16 @@ func (th *thread) sleep(d time.Duration) *Failure {
 		return errStopped
 	}
 	return nil
+}
+
+// render serialises v with the thread's scratch buffer.
+func (th *thread) render(v any) string {
+	b, err := appendJSON(th.buf[:0], v)
+	if err != nil {
+		return "null"
+	}
+	th.buf = b
+	return string(b)
 }
 
 // render serialises a JSON value for the history, without HTML escaping,
