@@ -251,6 +251,9 @@ func FlowOrder(startAt string, states map[string]State) []string {
 		}
 		seen[name] = true
 		order = append(order, name)
+		if s == nil {
+			return
+		}
 		for _, next := range Transitions(s) {
 			visit(next)
 		}

@@ -3,6 +3,7 @@ package asl_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -178,5 +179,58 @@ func TestMarshalKeepsHTMLCharacters(t *testing.T) {
 	want := `{"Comment":"a < b & c > d","StartAt":"P","States":{"P":{"Type":"Pass","Result":{"html":"<b>&amp;</b>"},"End":true}}}` + "\n"
 	if got != want {
 		t.Errorf("Marshal() = %s, want %s", got, want)
+	}
+}
+
+// TestValidateGoAuthored checks machines written in Go against the same
+// rules as JSON, including mistakes JSON cannot make (a nil state).
+func TestValidateGoAuthored(t *testing.T) {
+	tests := []struct {
+		name string
+		sm   *asl.StateMachine
+		want []asl.Diagnostic
+	}{
+		{
+			name: "valid",
+			sm:   &asl.StateMachine{StartAt: "A", States: map[string]asl.State{"A": &asl.Succeed{}}},
+		},
+		{
+			name: "nil state",
+			sm:   &asl.StateMachine{StartAt: "A", States: map[string]asl.State{"A": nil}},
+			want: []asl.Diagnostic{schema("/States/A", "The value for the field 'State' must be an OBJECT")},
+		},
+		{
+			name: "Next and End",
+			sm: &asl.StateMachine{StartAt: "A", States: map[string]asl.State{
+				"A": &asl.Pass{Next: "B", End: true}, "B": &asl.Succeed{},
+			}},
+			want: []asl.Diagnostic{schema("/States/A", "Only one of 'Next' or 'End' may be set")},
+		},
+		{
+			name: "Choice rule without Next, catcher without Next",
+			sm: &asl.StateMachine{StartAt: "A", States: map[string]asl.State{
+				"A": &asl.Choice{Choices: []asl.ChoiceRule{{Variable: "$.x", Operator: asl.NumericEquals, Value: 1}}, Default: "B"},
+				"B": &asl.Task{Resource: "arn:aws:states:::lambda:invoke", Catch: []asl.Catcher{{ErrorEquals: []string{asl.ErrAll}}}, End: true},
+			}},
+			want: []asl.Diagnostic{schema("/States/B/Catch[0]", "These fields are required: [Next]")},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.sm.Validate()
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			var verr *asl.ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("Validate() = %v, want *ValidationError", err)
+			}
+			if diff := cmp.Diff(verr.Diagnostics, tt.want); diff != "" {
+				t.Errorf("Validate() diagnostics (-got +want):\n%s", diff)
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits AWS enforces on definitions.
@@ -61,12 +62,12 @@ func (v *validator) machine(sm *StateMachine) {
 	if t := sm.TimeoutSeconds; t != nil {
 		v.intRange("/TimeoutSeconds", "TimeoutSeconds", *t, 1, maxSeconds)
 	}
-	v.scope("", "/", sm.StartAt, sm.States)
+	v.scope("", sm.StartAt, sm.States)
 }
 
 // scope validates one States namespace: the machine's, a branch's or a
 // Map processor's. base is the location prefix of its fields ("" at the top).
-func (v *validator) scope(base, self, startAt string, states map[string]State) {
+func (v *validator) scope(base, startAt string, states map[string]State) {
 	if len(states) == 0 {
 		if states != nil {
 			v.schema(base+"/States", "The field 'States' should be non-empty")
@@ -86,7 +87,7 @@ func (v *validator) scope(base, self, startAt string, states map[string]State) {
 		if v.names[name] == 2 {
 			v.errorf(CodeDuplicateStateName, loc, "Duplicate State name: "+name)
 		}
-		if len(name) > MaxStateNameLength || name == "" {
+		if n := utf8.RuneCountInString(name); n > MaxStateNameLength || n == 0 {
 			v.errorf(CodeInvalidStateName, loc, "State name '"+name+"' must be between 1 and 80 characters long")
 		}
 		s := states[name]
@@ -127,7 +128,7 @@ func reachable(startAt string, states map[string]State) map[string]bool {
 		name := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		s, ok := states[name]
-		if !ok || seen[name] {
+		if !ok || s == nil || seen[name] {
 			continue
 		}
 		seen[name] = true
@@ -206,7 +207,7 @@ func (v *validator) state(s State, loc string) {
 		for i := range s.Branches {
 			b := &s.Branches[i]
 			bl := index(loc+"/Branches", i)
-			v.scope(bl, bl, b.StartAt, b.States)
+			v.scope(bl, b.StartAt, b.States)
 		}
 	case *Map:
 		v.mapState(s, loc, ql)
@@ -868,5 +869,5 @@ func (v *validator) processor(p *ItemProcessor, pl string) {
 			v.schema(cl+"/Mode", "The value for the field 'Mode' must be one of [INLINE, DISTRIBUTED]")
 		}
 	}
-	v.scope(pl, pl, p.StartAt, p.States)
+	v.scope(pl, p.StartAt, p.States)
 }
