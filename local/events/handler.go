@@ -30,6 +30,10 @@ var operations = map[string]operation{
 	"DescribeEventBus":  (*Service).describeEventBus,
 }
 
+// maxDrain bounds how much of an oversized request body is read and
+// discarded before the error is answered.
+const maxDrain = 64 << 20
+
 // targetPrefix starts the X-Amz-Target of every EventBridge operation.
 const targetPrefix = "AWSEvents."
 
@@ -51,14 +55,16 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fail(codeUnknownOperation, ""))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBody+1))
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			writeError(w, fail(codeTooLarge, "Request size exceeds the limit"))
-			return
-		}
 		writeError(w, fail(codeSerialization, "failed to read the request body"))
+		return
+	}
+	if int64(len(body)) > s.maxBody {
+		// Drain (within reason) before answering so the client reads the
+		// error instead of a connection reset.
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain))
+		writeError(w, fail(codeTooLarge, "Request size exceeds the limit"))
 		return
 	}
 	out, apiErr := op(s, body)

@@ -53,7 +53,7 @@ func TestProtocolErrors(t *testing.T) {
 		{"trailing data", "AWSEvents.ListRules", `{} {}`, 400, "SerializationException"},
 		{"missing required", "AWSEvents.TestEventPattern", `{"EventPattern":"{\"a\":[\"b\"]}"}`, 400, "ValidationException"},
 		{"missing name", "AWSEvents.DescribeRule", ``, 400, "ValidationException"},
-		{"oversized", "AWSEvents.PutRule", `{"Name":"` + strings.Repeat("x", 2000) + `"}`, 413, "RequestEntityTooLargeException"},
+		{"oversized", "AWSEvents.PutRule", `{"Name":"` + strings.Repeat("x", 200000) + `"}`, 413, "RequestEntityTooLargeException"},
 		{"target bad shape", "AWSEvents.PutTargets", `{"Rule":"r","Targets":[5]}`, 400, "SerializationException"},
 	}
 	for _, tt := range tests {
