@@ -259,7 +259,6 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		set(&n.outputPath, "OutputPath", st.OutputPath)
 		tmpl(&n.assign, "Assign", assignValue(st.Assign))
 		n.result, n.hasResult = st.Result, st.Result != nil
-		n.usesContext = mentionsContext(st.Parameters, assignValue(st.Assign), st.InputPath.String(), st.OutputPath.String())
 	case *asl.Task:
 		set(&n.inputPath, "InputPath", st.InputPath)
 		tmpl(&n.parameters, "Parameters", st.Parameters)
@@ -270,8 +269,6 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		if err == nil {
 			n.task, err = c.task(st)
 		}
-		n.usesContext = mentionsContext(st.Parameters, st.ResultSelector, assignValue(st.Assign), st.InputPath.String(), st.OutputPath.String()) ||
-			n.task != nil && n.task.waitForToken
 	case *asl.Choice:
 		set(&n.inputPath, "InputPath", st.InputPath)
 		set(&n.outputPath, "OutputPath", st.OutputPath)
@@ -280,7 +277,6 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		if err == nil {
 			n.choices, err = c.choices(st.Choices)
 		}
-		n.usesContext = true
 	case *asl.Wait:
 		set(&n.inputPath, "InputPath", st.InputPath)
 		set(&n.outputPath, "OutputPath", st.OutputPath)
@@ -301,11 +297,9 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		if err == nil {
 			n.waitTimestampPath, err = c.path("TimestampPath", st.TimestampPath)
 		}
-		n.usesContext = true
 	case *asl.Succeed:
 		set(&n.inputPath, "InputPath", st.InputPath)
 		set(&n.outputPath, "OutputPath", st.OutputPath)
-		n.usesContext = true
 	case *asl.Fail:
 		n.failError, n.failCause = st.Error, st.Cause
 		n.failErrorExpr, n.failCauseExpr = st.ErrorPath, st.CausePath
@@ -315,7 +309,6 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		if err == nil {
 			n.failCausePath, err = c.pathOrIntrinsic("CausePath", st.CausePath)
 		}
-		n.usesContext = true
 	case *asl.Parallel:
 		set(&n.inputPath, "InputPath", st.InputPath)
 		tmpl(&n.parameters, "Parameters", st.Parameters)
@@ -333,7 +326,6 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 			c.loc = c.loc[:len(c.loc)-2]
 			n.branches = append(n.branches, p)
 		}
-		n.usesContext = true
 	case *asl.Map:
 		set(&n.inputPath, "InputPath", st.InputPath)
 		tmpl(&n.resultSelector, "ResultSelector", st.ResultSelector)
@@ -343,13 +335,15 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		if err == nil {
 			n.mapSpec, err = c.mapState(st, machineLang)
 		}
-		n.usesContext = true
 	default:
 		return nil, c.errorf("unknown state type %T", s)
 	}
 	if err != nil {
 		return nil, err
 	}
+	// The context object is built only for states that mention "$$"
+	// somewhere in their definition (or receive a task token).
+	n.usesContext = mentionsContext(s) || n.task != nil && n.task.waitForToken
 	switch st := s.(type) {
 	case *asl.Task:
 		n.retry = c.retriers(st.Retry)
