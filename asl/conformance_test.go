@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,13 +27,23 @@ type conformanceCase struct {
 
 func loadConformance(t *testing.T) []conformanceCase {
 	t.Helper()
-	path := filepath.Join("..", "..", "shared", "conformance", "asl-cases.jsonl")
-	f, err := os.Open(path)
+	cases, err := readConformance()
 	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("conformance cases not present at %s", path)
+		t.Skipf("conformance cases not present: %v", err)
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	return cases
+}
+
+// readConformance reads ../shared/conformance/asl-cases.jsonl from the
+// repository root.
+func readConformance() ([]conformanceCase, error) {
+	path := filepath.Join("..", "..", "shared", "conformance", "asl-cases.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	var cases []conformanceCase
@@ -41,14 +52,11 @@ func loadConformance(t *testing.T) []conformanceCase {
 	for sc.Scan() {
 		var c conformanceCase
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("decode case: %v", err)
+			return nil, fmt.Errorf("decode case: %w", err)
 		}
 		cases = append(cases, c)
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return cases
+	return cases, sc.Err()
 }
 
 // TestConformanceParse runs every recorded definition through Parse: the

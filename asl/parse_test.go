@@ -68,6 +68,12 @@ func FuzzParse(f *testing.F) {
 	for _, data := range validDefinitions(f) {
 		f.Add(data)
 	}
+	// The recorded AWS definitions, when present, are seeds too.
+	if cases, err := readConformance(); err == nil {
+		for _, c := range cases {
+			f.Add([]byte(c.Definition))
+		}
+	}
 	for _, s := range []string{
 		``, `{}`, `null`, `[]`, `{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}`,
 		`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}`,
