@@ -13,8 +13,8 @@ import (
 const maxDepth = 32
 
 // fromCBOR converts a CBOR value to the generic JSON shapes (map[string]any, []any,
-// float64, string, bool, nil), with epoch timestamps (tag 1) as RFC 3339 strings, so that a
-// request can be bound to Go structs with encoding/json.
+// float64, string, bool, nil), with epoch timestamps (tag 1) as epoch seconds as in the AWS
+// JSON protocol, so that one set of request types (with awsTime fields) serves both.
 func fromCBOR(v cbor.Value, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("nesting deeper than %d", maxDepth)
@@ -59,7 +59,7 @@ func fromCBOR(v cbor.Value, depth int) (any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("tag %d: %w", v.ID, err)
 		}
-		return t.UTC().Format(time.RFC3339Nano), nil
+		return float64(t.UnixMilli()) / 1e3, nil
 	case cbor.Slice:
 		return []byte(v), nil
 	}
@@ -109,4 +109,62 @@ func cfloat(f float64) cbor.Value { return cbor.Float64(f) }
 
 func ctime(t time.Time) cbor.Value {
 	return &cbor.Tag{ID: 1, Value: cbor.Float64(float64(t.UnixMilli()) / 1e3)}
+}
+
+// toJSON converts a response built as CBOR to the AWS JSON 1.0 shape: timestamps become
+// epoch seconds.
+func toJSON(v cbor.Value) any {
+	switch v := v.(type) {
+	case cbor.Map:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = toJSON(e)
+		}
+		return out
+	case cbor.List:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = toJSON(e)
+		}
+		return out
+	case cbor.String:
+		return string(v)
+	case cbor.Float64:
+		return float64(v)
+	case *cbor.Tag:
+		if f, ok := v.Value.(cbor.Float64); ok {
+			return float64(f)
+		}
+	}
+	return nil
+}
+
+// awsTime is a request timestamp: epoch seconds (a number), or an RFC 3339 string.
+type awsTime struct{ time.Time }
+
+func (t *awsTime) UnmarshalJSON(b []byte) error {
+	var f float64
+	if err := json.Unmarshal(b, &f); err == nil {
+		sec, frac := math.Modf(f)
+		t.Time = time.Unix(int64(sec), int64(math.Round(frac*1e3))*int64(time.Millisecond)).UTC()
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("timestamp: %w", err)
+	}
+	parsed, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("timestamp: %w", err)
+	}
+	t.Time = parsed.UTC()
+	return nil
+}
+
+// timeOf returns the time of an optional awsTime.
+func timeOf(t *awsTime) *time.Time {
+	if t == nil {
+		return nil
+	}
+	return &t.Time
 }

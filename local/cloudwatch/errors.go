@@ -1,6 +1,7 @@
 package cloudwatch
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -51,8 +52,9 @@ func errInternal() error {
 	return &apiError{"InternalServiceFault", "InternalServiceError", http.StatusInternalServerError, "Internal service error."}
 }
 
-// writeError renders err in the RPC v2 CBOR error form.
-func writeError(w http.ResponseWriter, err error) {
+// writeError renders err in the protocol's error form: a body with "__type" and "message",
+// and the query-compatible code in X-Amzn-Query-Error.
+func writeError(w http.ResponseWriter, proto protocol, err error) {
 	e, ok := err.(*apiError)
 	if !ok {
 		e = errInternal().(*apiError)
@@ -61,9 +63,16 @@ func writeError(w http.ResponseWriter, err error) {
 	if e.Status >= 500 {
 		fault = "Receiver"
 	}
+	w.Header().Set("X-Amzn-Query-Error", e.QueryCode+";"+fault)
+	shape := "com.amazonaws.cloudwatch#" + e.Shape
+	if proto == protoJSON {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(e.Status)
+		_ = json.NewEncoder(w).Encode(map[string]string{"__type": shape, "message": e.Message})
+		return
+	}
 	w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
 	w.Header().Set("Content-Type", "application/cbor")
-	w.Header().Set("X-Amzn-Query-Error", e.QueryCode+";"+fault)
 	w.WriteHeader(e.Status)
-	_, _ = w.Write(cbor.Encode(cbor.Map{"__type": cbor.String("com.amazonaws.cloudwatch#" + e.Shape), "message": cbor.String(e.Message)}))
+	_, _ = w.Write(cbor.Encode(cbor.Map{"__type": cbor.String(shape), "message": cbor.String(e.Message)}))
 }

@@ -13,13 +13,17 @@ func FuzzDecodeRequest(f *testing.F) {
 	f.Add([]byte{0xbf, 0x61, 'a', 0x9f, 0x01, 0xff, 0xff})
 	f.Add([]byte{0xff})
 	f.Add([]byte{0xc1, 0x61, 'x'})
+	f.Add([]byte(`{"Namespace":"N","MetricData":[{"MetricName":"M","Value":1,"Timestamp":1764064800.5}]}`))
+	f.Add([]byte(`{"StartTime":"x","EndTime":1}`))
 	srv := New(WithClock(func() time.Time { return time.Unix(1764064800, 0) }))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		// Every operation must answer without panicking; errors are fine.
-		_, _ = srv.putMetricData(body)
-		_, _ = srv.getMetricData(body)
-		_, _ = srv.getMetricStatistics(body)
-		_, _ = srv.listMetrics(body)
+		for _, dec := range []decoder{cborDecoder(body), jsonDecoder(body)} {
+			_, _ = srv.putMetricData(dec)
+			_, _ = srv.getMetricData(dec)
+			_, _ = srv.getMetricStatistics(dec)
+			_, _ = srv.listMetrics(dec)
+		}
 	})
 }
 

@@ -31,13 +31,19 @@ var validUnits = map[string]bool{
 	"Gigabits/Second": true, "Terabits/Second": true, "Count/Second": true, "None": true,
 }
 
-type putMetricDataInput struct {
-	Namespace  *string `json:"Namespace"`
-	MetricData []Datum `json:"MetricData"`
+// wireDatum is a MetricDatum as it arrives on the wire.
+type wireDatum struct {
+	Datum
+	Timestamp *awsTime `json:"Timestamp"`
 }
 
-func (s *Server) putMetricData(body []byte) (cbor.Value, error) {
-	in, err := bind[putMetricDataInput](body)
+type putMetricDataInput struct {
+	Namespace  *string     `json:"Namespace"`
+	MetricData []wireDatum `json:"MetricData"`
+}
+
+func (s *Server) putMetricData(dec decoder) (cbor.Value, error) {
+	in, err := bind[putMetricDataInput](dec)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +53,12 @@ func (s *Server) putMetricData(body []byte) (cbor.Value, error) {
 	if in.MetricData == nil {
 		return nil, errMissing("MetricData")
 	}
-	if err := s.Put(*in.Namespace, in.MetricData...); err != nil {
+	data := make([]Datum, len(in.MetricData))
+	for i, w := range in.MetricData {
+		data[i] = w.Datum
+		data[i].Timestamp = timeOf(w.Timestamp)
+	}
+	if err := s.Put(*in.Namespace, data...); err != nil {
 		return nil, err
 	}
 	return cbor.Map{}, nil

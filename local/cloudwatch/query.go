@@ -36,14 +36,14 @@ func validatePeriod(p *int, param string) error {
 	return nil
 }
 
-func validateRange(start, end *time.Time) error {
+func validateRange(start, end *awsTime) error {
 	if start == nil {
 		return errMissing("StartTime")
 	}
 	if end == nil {
 		return errMissing("EndTime")
 	}
-	if !start.Before(*end) {
+	if !start.Before(end.Time) {
 		return errInvalidValue("The parameter StartTime must be less than the parameter EndTime.")
 	}
 	return nil
@@ -53,16 +53,16 @@ type getMetricStatisticsInput struct {
 	Namespace          *string     `json:"Namespace"`
 	MetricName         *string     `json:"MetricName"`
 	Dimensions         []Dimension `json:"Dimensions"`
-	StartTime          *time.Time  `json:"StartTime"`
-	EndTime            *time.Time  `json:"EndTime"`
+	StartTime          *awsTime    `json:"StartTime"`
+	EndTime            *awsTime    `json:"EndTime"`
 	Period             *int        `json:"Period"`
 	Statistics         []string    `json:"Statistics"`
 	ExtendedStatistics []string    `json:"ExtendedStatistics"`
 	Unit               string      `json:"Unit"`
 }
 
-func (s *Server) getMetricStatistics(body []byte) (cbor.Value, error) {
-	in, err := bind[getMetricStatisticsInput](body)
+func (s *Server) getMetricStatistics(dec decoder) (cbor.Value, error) {
+	in, err := bind[getMetricStatisticsInput](dec)
 	if err != nil {
 		return nil, err
 	}
@@ -101,12 +101,12 @@ func (s *Server) getMetricStatistics(body []byte) (cbor.Value, error) {
 		return nil, errInvalidValue("The value %s for parameter Unit is invalid.", in.Unit)
 	}
 	period := time.Duration(*in.Period) * time.Second
-	if n := in.EndTime.Sub(*in.StartTime) / period; n > maxDatapoints {
+	if n := in.EndTime.Sub(in.StartTime.Time) / period; n > maxDatapoints {
 		return nil, errCombination("You have requested up to %d datapoints, which exceeds the limit of %d. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", n, maxDatapoints)
 	}
 	datapoints := cbor.List{}
 	if sr := s.store.find(*in.Namespace, *in.MetricName, in.Dimensions); sr != nil {
-		for _, b := range aggregate(s.store.snapshot(sr, *in.StartTime, *in.EndTime, in.Unit), period) {
+		for _, b := range aggregate(s.store.snapshot(sr, in.StartTime.Time, in.EndTime.Time, in.Unit), period) {
 			dp := cbor.Map{"Timestamp": ctime(b.start), "Unit": cstr(b.unit)}
 			for _, st := range in.Statistics {
 				v, _ := b.value(st)
@@ -145,8 +145,8 @@ type metricDataQuery struct {
 
 type getMetricDataInput struct {
 	MetricDataQueries []metricDataQuery `json:"MetricDataQueries"`
-	StartTime         *time.Time        `json:"StartTime"`
-	EndTime           *time.Time        `json:"EndTime"`
+	StartTime         *awsTime          `json:"StartTime"`
+	EndTime           *awsTime          `json:"EndTime"`
 	NextToken         *string           `json:"NextToken"`
 	ScanBy            string            `json:"ScanBy"`
 	MaxDatapoints     *int              `json:"MaxDatapoints"`
@@ -162,8 +162,8 @@ type datapoint struct {
 	v  float64
 }
 
-func (s *Server) getMetricData(body []byte) (cbor.Value, error) {
-	in, err := bind[getMetricDataInput](body)
+func (s *Server) getMetricData(dec decoder) (cbor.Value, error) {
+	in, err := bind[getMetricDataInput](dec)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func (s *Server) getMetricData(body []byte) (cbor.Value, error) {
 			continue
 		}
 		period := time.Duration(*ms.Period) * time.Second
-		for _, b := range aggregate(s.store.snapshot(sr, *in.StartTime, *in.EndTime, ms.Unit), period) {
+		for _, b := range aggregate(s.store.snapshot(sr, in.StartTime.Time, in.EndTime.Time, ms.Unit), period) {
 			if v, ok := b.value(*ms.Stat); ok {
 				results[i] = append(results[i], datapoint{b.start, v})
 			}
@@ -291,8 +291,8 @@ type listMetricsInput struct {
 // listPageSize is how many metrics ListMetrics returns per page.
 const listPageSize = 500
 
-func (s *Server) listMetrics(body []byte) (cbor.Value, error) {
-	in, err := bind[listMetricsInput](body)
+func (s *Server) listMetrics(dec decoder) (cbor.Value, error) {
+	in, err := bind[listMetricsInput](dec)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package cloudwatch
 import (
 	"compress/gzip"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,29 +47,43 @@ func New(opts ...Option) *Server {
 
 var _ http.Handler = (*Server)(nil)
 
-// ServeHTTP serves POST {ServicePath}{Operation} with a CBOR body.
+// TargetPrefix is the X-Amz-Target prefix of the AWS JSON 1.0 protocol.
+const TargetPrefix = "GraniteServiceVersion20100801."
+
+// ServeHTTP serves the RPC v2 CBOR protocol (POST {ServicePath}{Operation}, as
+// aws-sdk-go-v2 sends) and the AWS JSON 1.0 protocol (POST / with X-Amz-Target
+// GraniteServiceVersion20100801.{Operation}, as the AWS CLI sends).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	proto := protoCBOR
+	var op string
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		proto = protoJSON
+		op = strings.TrimPrefix(target, TargetPrefix)
+		if op == target {
+			op = ""
+		}
+	} else if i := strings.Index(r.URL.Path, ServicePath); i >= 0 {
+		op = r.URL.Path[i+len(ServicePath):]
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
 			s.log.Error("cloudwatch: panic serving request", "panic", v)
-			writeError(w, errInternal())
+			writeError(w, proto, errInternal())
 		}
 	}()
-	i := strings.Index(r.URL.Path, ServicePath)
-	if i < 0 || r.Method != http.MethodPost {
-		writeError(w, errUnknownOperation(r.URL.Path))
+	if op == "" || r.Method != http.MethodPost {
+		writeError(w, proto, errUnknownOperation(r.URL.Path))
 		return
 	}
-	op := r.URL.Path[i+len(ServicePath):]
 	var src io.Reader = r.Body
 	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
-		// PutMetricData requests are gzip-compressed by the SDK (Smithy requestCompression).
+		// PutMetricData requests are gzip-compressed by the SDKs (Smithy requestCompression).
 		zr, err := gzip.NewReader(r.Body)
 		if err != nil {
-			writeError(w, errSerialization(err))
+			writeError(w, proto, errSerialization(err))
 			return
 		}
 		defer zr.Close()
@@ -76,23 +91,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(src, maxRequestBytes+1))
 	if err != nil {
-		writeError(w, errSerialization(err))
+		writeError(w, proto, errSerialization(err))
 		return
 	}
 	if len(body) > maxRequestBytes {
-		writeError(w, &apiError{"RequestEntityTooLarge", "RequestEntityTooLarge", http.StatusRequestEntityTooLarge, "Request size exceeded."})
+		writeError(w, proto, &apiError{"RequestEntityTooLarge", "RequestEntityTooLarge", http.StatusRequestEntityTooLarge, "Request size exceeded."})
 		return
+	}
+	dec := cborDecoder(body)
+	if proto == protoJSON {
+		dec = jsonDecoder(body)
 	}
 	var out cbor.Value
 	switch op {
 	case "PutMetricData":
-		out, err = s.putMetricData(body)
+		out, err = s.putMetricData(dec)
 	case "GetMetricData":
-		out, err = s.getMetricData(body)
+		out, err = s.getMetricData(dec)
 	case "GetMetricStatistics":
-		out, err = s.getMetricStatistics(body)
+		out, err = s.getMetricStatistics(dec)
 	case "ListMetrics":
-		out, err = s.listMetrics(body)
+		out, err = s.listMetrics(dec)
 	default:
 		err = errUnknownOperation(op)
 	}
@@ -100,7 +119,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if _, ok := err.(*apiError); !ok {
 			s.log.Error("cloudwatch: internal error", "operation", op, "err", err)
 		}
-		writeError(w, err)
+		writeError(w, proto, err)
+		return
+	}
+	if proto == protoJSON {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(http.StatusOK)
+		_ = json.NewEncoder(w).Encode(toJSON(out))
 		return
 	}
 	w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
@@ -109,9 +134,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(cbor.Encode(out))
 }
 
-func bind[T any](body []byte) (T, error) {
+type protocol int
+
+const (
+	protoCBOR protocol = iota
+	protoJSON
+)
+
+// decoder binds a request body to a value, whatever the protocol.
+type decoder func(v any) error
+
+func cborDecoder(body []byte) decoder { return func(v any) error { return decodeRequest(body, v) } }
+
+func jsonDecoder(body []byte) decoder {
+	return func(v any) error {
+		if len(body) == 0 {
+			return nil
+		}
+		return json.Unmarshal(body, v)
+	}
+}
+
+func bind[T any](dec decoder) (T, error) {
 	var in T
-	if err := decodeRequest(body, &in); err != nil {
+	if err := dec(&in); err != nil {
 		return in, errSerialization(err)
 	}
 	return in, nil

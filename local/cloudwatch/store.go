@@ -26,7 +26,7 @@ type StatisticSet struct {
 type Datum struct {
 	MetricName        string        `json:"MetricName"`
 	Dimensions        []Dimension   `json:"Dimensions"`
-	Timestamp         *time.Time    `json:"Timestamp"`
+	Timestamp         *time.Time    `json:"-"`
 	Value             *float64      `json:"Value"`
 	Values            []float64     `json:"Values"`
 	Counts            []float64     `json:"Counts"`
