@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/sluicehq/sluice/asl/jsonpath"
@@ -24,6 +25,23 @@ func checkPath(expr string) error {
 func checkReferencePath(expr string) error {
 	_, err := jsonpath.CompileReference(expr)
 	return err
+}
+
+// errNotInput: a ResultPath that does not point into the state input.
+var errNotInput = errors.New("a ResultPath must start with $ (the state input)")
+
+// checkResultPath checks a ResultPath: a reference path into the state's
+// input, so not rooted at the context object or a variable.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
+func checkResultPath(expr string) error {
+	p, err := jsonpath.CompileReference(expr)
+	if err != nil {
+		return err
+	}
+	if p.Root() != "$" {
+		return errNotInput
+	}
+	return nil
 }
 
 // checkIntrinsic checks an intrinsic function call such as

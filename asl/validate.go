@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sluicehq/sluice/asl/jsonpath"
 )
 
 // Limits AWS enforces on definitions.
@@ -287,6 +289,8 @@ func (v *validator) io(loc string, ql QueryLanguage, f ioFields) {
 	}
 }
 
+// pathField checks an InputPath or OutputPath (a JSONPath) or, when
+// reference is set, a ResultPath.
 func (v *validator) pathField(loc, field string, p Path, reference bool) {
 	expr, ok := p.Expr()
 	if !ok {
@@ -294,7 +298,7 @@ func (v *validator) pathField(loc, field string, p Path, reference bool) {
 	}
 	var err error
 	if reference {
-		err = checkReferencePath(expr)
+		err = checkResultPath(expr)
 	} else {
 		err = checkPath(expr)
 	}
@@ -325,6 +329,22 @@ func (v *validator) refPath(loc, field, expr string, ql QueryLanguage) {
 // a path or an intrinsic function call.
 // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters
 func (v *validator) template(loc, field string, t any) {
+	if t == nil {
+		return
+	}
+	n := len(v.diags)
+	v.templateFields(loc, field, t)
+	if len(v.diags) > n {
+		return
+	}
+	// Whatever else asl/jsonpath refuses to compile (a key given both with
+	// and without ".$", ...) is refused here too.
+	if _, err := jsonpath.CompileTemplate(t); err != nil {
+		v.schema(loc, err.Error())
+	}
+}
+
+func (v *validator) templateFields(loc, field string, t any) {
 	switch t := t.(type) {
 	case map[string]any:
 		for _, k := range sortedKeys(t) {
@@ -339,11 +359,11 @@ func (v *validator) template(loc, field string, t any) {
 			if str, ok := val.(string); ok && looksDynamic(str) {
 				v.warn(CodeNoDollar, loc, "The field '"+k+"' holds a path or an intrinsic function call but its name does not end with '.$', so it is used as a plain string")
 			}
-			v.template(loc, field, val)
+			v.templateFields(loc, field, val)
 		}
 	case []any:
 		for _, e := range t {
-			v.template(loc, field, e)
+			v.templateFields(loc, field, e)
 		}
 	}
 }

@@ -188,6 +188,15 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "ResultPath into the context object or a variable",
+			def: machine(`"A":{"Type":"Pass","ResultPath":"$$.Execution.Id","Next":"B"},` +
+				`"B":{"Type":"Pass","ResultPath":"$var.x","OutputPath":"$var","End":true}`),
+			want: []asl.Diagnostic{
+				schema("/States/A/ResultPath", "The value for the field 'ResultPath' must be a valid reference path"),
+				schema("/States/B/ResultPath", "The value for the field 'ResultPath' must be a valid reference path"),
+			},
+		},
+		{
 			name: "null paths are fine",
 			def:  machine(`"A":{"Type":"Pass","InputPath":null,"ResultPath":null,"OutputPath":null,"End":true}`),
 		},
@@ -196,6 +205,11 @@ func TestValidate(t *testing.T) {
 			name: "bad template value",
 			def:  machine(`"A":{"Type":"Pass","Parameters":{"x":{"y.$":"nope"},"ok.$":"States.UUID()"},"End":true}`),
 			want: []asl.Diagnostic{schema("/States/A/Parameters", "The value for the field 'y.$' must be a valid JSONPath or a valid intrinsic function call")},
+		},
+		{
+			name: "template key with and without .$",
+			def:  machine(`"A":{"Type":"Pass","Parameters":{"x":1,"x.$":"$.x"},"End":true}`),
+			want: []asl.Diagnostic{schema("/States/A/Parameters", `template field "/x.$": the field "x" appears both with and without the ".$" suffix`)},
 		},
 		{
 			name: "Task without Resource",
