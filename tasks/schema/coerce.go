@@ -65,6 +65,17 @@ func (c *Column) typeError(r Raw, why string) *ValueError {
 // definition of what the pipeline accepts: see the package documentation. A null result (KindNull) is
 // returned for an absent optional column and for an empty or null value of a nullable column.
 func (c *Column) Coerce(r Raw) (Value, error) {
+	return c.coerce(r, true)
+}
+
+// Check reports whether Coerce would accept the value, returning the same error. It is Coerce without
+// the work of building a normalised timestamp text, for a caller that only needs the verdict.
+func (c *Column) Check(r Raw) error {
+	_, err := c.coerce(r, c.enum != nil) // an enum compares normalised texts
+	return err
+}
+
+func (c *Column) coerce(r Raw, normalise bool) (Value, error) {
 	var text string
 	switch r.Kind {
 	case RawMissing:
@@ -84,7 +95,7 @@ func (c *Column) Coerce(r Raw) (Value, error) {
 	default:
 		text = r.Text
 	}
-	v, err := c.parse(r.Kind, text)
+	v, err := c.parse(r.Kind, text, normalise)
 	if err != nil {
 		return Value{}, c.typeError(r, err.Error())
 	}
@@ -104,7 +115,7 @@ func (c *Column) null() (Value, error) {
 // errType marks a value of the wrong JSON kind; its text is not shown (typeError says what the value is).
 var errType = fmt.Errorf("")
 
-func (c *Column) parse(kind RawKind, text string) (Value, error) {
+func (c *Column) parse(kind RawKind, text string, normalise bool) (Value, error) {
 	switch c.Type {
 	case String:
 		if kind != RawText {
@@ -146,7 +157,7 @@ func (c *Column) parse(kind RawKind, text string) (Value, error) {
 		if kind != RawText {
 			return Value{}, errType
 		}
-		return parseTimestamp(text)
+		return parseTimestamp(text, normalise)
 	}
 	return Value{}, fmt.Errorf("unknown type %q", c.Type)
 }

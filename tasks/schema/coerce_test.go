@@ -96,7 +96,12 @@ func TestCoerce(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := column(t, tt.column).Coerce(tt.raw)
+			col := column(t, tt.column)
+			checkErr := col.Check(tt.raw)
+			got, err := col.Coerce(tt.raw)
+			if (checkErr == nil) != (err == nil) || (err != nil && checkErr.Error() != err.Error()) {
+				t.Errorf("Check(%+v) = %v, Coerce gives %v: they must agree", tt.raw, checkErr, err)
+			}
 			var gotCode string
 			if err != nil {
 				var ve *ValueError

@@ -29,6 +29,9 @@ func FuzzCoerce(f *testing.F) {
 		for i := range s.Columns {
 			c := &s.Columns[i]
 			v, err := c.Coerce(raw)
+			if checkErr := c.Check(raw); (checkErr == nil) != (err == nil) || (err != nil && checkErr.Error() != err.Error()) {
+				t.Fatalf("%s: Check(%q) = %v, Coerce gives %v", c.Type, in, checkErr, err)
+			}
 			if err != nil {
 				if _, ok := err.(*ValueError); !ok {
 					t.Fatalf("%s: Coerce(%q) error %T is not a *ValueError", c.Type, in, err)

@@ -42,9 +42,38 @@ func civil(s string) (y, m, d int, err error) {
 	return y, m, d, nil
 }
 
+var monthDays = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
 func daysIn(m time.Month, y int) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if m == time.February && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		return 29
+	}
+	return monthDays[m]
 }
+
+// daysFromCivil returns the number of days from 1970-01-01 to the proleptic Gregorian date y-m-d
+// (the algorithm of Howard Hinnant's "chrono-compatible low-level date algorithms").
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
+
+// The timestamps a value may normalise to: years 0000 to 9999 in UTC.
+var (
+	minUnix = daysFromCivil(0, 1, 1) * 86400
+	maxUnix = daysFromCivil(10000, 1, 1)*86400 - 1
+)
 
 func parseDate(s string) (Value, error) {
 	if len(s) != 10 {
@@ -54,13 +83,13 @@ func parseDate(s string) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	days := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400
-	return Value{Kind: KindDate, Str: s, Int: days}, nil
+	return Value{Kind: KindDate, Str: s, Int: daysFromCivil(y, m, d)}, nil
 }
 
 // parseTimestamp accepts YYYY-MM-DD, then T, t or a space, then hh:mm[:ss[(.|,)fraction]], then Z, z,
-// ±hh:mm, ±hhmm, ±hh or nothing (UTC).
-func parseTimestamp(s string) (Value, error) {
+// ±hh:mm, ±hhmm, ±hh or nothing (UTC). The normalised text is made only when normalise is set (it is
+// the costly part, and checking needs only the instant).
+func parseTimestamp(s string, normalise bool) (Value, error) {
 	y, mo, d, err := civil(s)
 	if err != nil {
 		if err == errDate {
@@ -101,11 +130,15 @@ func parseTimestamp(s string) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, nano, time.UTC).Add(-time.Duration(offset) * time.Second)
-	if t.Year() < 0 || t.Year() > 9999 {
+	unix := daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+sec-offset)
+	if unix < minUnix || unix > maxUnix {
 		return Value{}, errRange
 	}
-	return Value{Kind: KindTimestamp, Str: t.Format(time.RFC3339Nano), Int: t.Unix(), Nano: int32(t.Nanosecond())}, nil
+	v := Value{Kind: KindTimestamp, Int: unix, Nano: int32(nano)}
+	if normalise {
+		v.Str = time.Unix(unix, int64(nano)).UTC().Format(time.RFC3339Nano)
+	}
+	return v, nil
 }
 
 // zone parses a zone designator and returns its offset east of UTC in seconds.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -54,7 +55,12 @@ type Value struct {
 // "true" or "false", the normalised date or timestamp, and "" for null.
 func (v Value) Text() string {
 	switch v.Kind {
-	case KindString, KindDate, KindTimestamp:
+	case KindTimestamp:
+		if v.Str == "" { // Check leaves it out
+			return time.Unix(v.Int, int64(v.Nano)).UTC().Format(time.RFC3339Nano)
+		}
+		return v.Str
+	case KindString, KindDate:
 		return v.Str
 	case KindInteger:
 		return strconv.FormatInt(v.Int, 10)
