@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -61,6 +62,21 @@ func BenchmarkPutEventsSDK(b *testing.B) {
 		Source: aws.String("aws.s3"), DetailType: aws.String("Object Created"), Detail: aws.String(benchDetail)}}}
 	for b.Loop() {
 		if _, err := f.client.PutEvents(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+		f.svc.DeliverDue(ctx)
+	}
+}
+
+// BenchmarkPublishJournaled is BenchmarkPublishInProcess with every
+// delivery journaled to a FileQueue.
+func BenchmarkPublishJournaled(b *testing.B) {
+	f := newFixture(&testing.T{}, events.WithQueue(events.NewFileQueue(filepath.Join(b.TempDir(), "q.jsonl"))))
+	benchRules(b, f, 20)
+	ctx := context.Background()
+	detail := json.RawMessage(benchDetail)
+	for b.Loop() {
+		if _, err := f.svc.Publish(ctx, events.Entry{Source: "aws.s3", DetailType: "Object Created", Detail: detail}); err != nil {
 			b.Fatal(err)
 		}
 		f.svc.DeliverDue(ctx)

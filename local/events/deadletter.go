@@ -50,6 +50,7 @@ func (s *Service) Redrive(_ context.Context, ids ...string) (int, error) {
 	}
 	now := s.clock.Now()
 	n := 0
+	var added []*pending
 	keep := s.dead[:0]
 	for _, d := range s.dead {
 		if len(ids) > 0 && !slices.Contains(ids, d.ID) {
@@ -66,12 +67,15 @@ func (s *Service) Redrive(_ context.Context, ids ...string) (int, error) {
 		_ = json.Unmarshal(d.Event, &doc)
 		id, _ := doc["id"].(string)
 		ev := &routed{raw: d.Event, doc: doc, id: id, ingested: now}
-		s.queue = append(s.queue, &pending{ruleARN: d.Attributes["RULE_ARN"], ruleName: d.RuleName, t: t, ev: ev,
-			input: d.Input, due: now})
+		p := &pending{id: s.nextPendingID(), ruleARN: d.Attributes["RULE_ARN"], ruleName: d.RuleName, t: t, ev: ev,
+			input: d.Input, due: now}
+		s.queue = append(s.queue, p)
+		added = append(added, p)
 		n++
 	}
 	clear(s.dead[len(keep):])
 	s.dead = keep
+	s.journalAdd(added)
 	s.saveLocked()
 	s.signal()
 	return n, nil

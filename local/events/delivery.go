@@ -10,6 +10,7 @@ import (
 
 // pending is one event queued for one target.
 type pending struct {
+	id                string
 	ruleARN, ruleName string
 	t                 *target
 	ev                *routed
@@ -24,7 +25,7 @@ func (s *Service) route(_ context.Context, ev *routed) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
-	queued := false
+	var added []*pending
 	for _, r := range s.rules {
 		if !r.enabled() || r.pattern == nil || len(r.targets) == 0 {
 			continue
@@ -35,12 +36,14 @@ func (s *Service) route(_ context.Context, ev *routed) {
 		}
 		arn := s.ruleARN(r.Name)
 		for _, t := range r.targets {
-			s.queue = append(s.queue, &pending{ruleARN: arn, ruleName: r.Name, t: t, ev: ev,
-				input: targetInput(t, arn, r.Name, ev), due: now})
-			queued = true
+			p := &pending{id: s.nextPendingID(), ruleARN: arn, ruleName: r.Name, t: t, ev: ev,
+				input: targetInput(t, arn, r.Name, ev), due: now}
+			s.queue = append(s.queue, p)
+			added = append(added, p)
 		}
 	}
-	if queued {
+	if len(added) > 0 {
+		s.journalAdd(added)
 		s.signal()
 	}
 }
@@ -111,6 +114,7 @@ func (s *Service) attempt(ctx context.Context, p *pending) {
 			TargetARN: p.t.Arn, RoleARN: p.t.RoleArn, Input: p.input, EventID: p.ev.id, Attempt: p.attempt})
 	}
 	if err == nil {
+		s.journalDone(p)
 		return
 	}
 	now := s.clock.Now()
@@ -136,6 +140,7 @@ func (s *Service) attempt(ctx context.Context, p *pending) {
 		return
 	}
 	s.deadLetter(p, err, condition, now)
+	s.journalDone(p)
 }
 
 // backoff is the delay before retry number attempt+1: exponential from the

@@ -35,9 +35,13 @@
 // Functions target, one that starts an execution); it imports no other
 // service.
 //
-// State lives in memory. With [WithStore], the rules, their targets and the
-// dead-letter list are saved after every change and loaded by [New]; events
-// still queued for delivery are not saved and are lost on restart.
+// State lives in memory. With [WithStore] (for example a [FileStore]) the
+// rules, their targets and the dead-letter list are saved after every change
+// and loaded by [New]. With [WithQueue] (for example a [FileQueue]) every
+// queued delivery is journaled until it is delivered or dead-lettered, and
+// New queues the unfinished ones again (due at once, with a fresh retry
+// budget), so a restart, even after kill -9, loses no accepted event;
+// delivery is at-least-once. Without them nothing survives a restart.
 //
 // Not emulated: custom event buses, archives and replays, schedules (a rule
 // with a ScheduleExpression is stored but never fires), API destinations,

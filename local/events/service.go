@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"strconv"
 	"sync"
 	"time"
 
@@ -103,6 +104,8 @@ type Service struct {
 	clock       Clock
 	deliverer   Deliverer
 	store       Store
+	journal     Queue
+	epoch       string
 	account     string
 	region      string
 	maxBody     int64
@@ -112,13 +115,14 @@ type Service struct {
 	backoffMax  time.Duration
 	concurrency int
 
-	mu       sync.Mutex
-	rules    map[string]*rule // by name
-	dead     []DeadLetter
-	queue    []*pending
-	wake     chan struct{}
-	deadSeq  int64
-	storeErr error
+	mu         sync.Mutex
+	rules      map[string]*rule // by name
+	dead       []DeadLetter
+	queue      []*pending
+	wake       chan struct{}
+	deadSeq    int64
+	pendingSeq int64
+	storeErr   error
 }
 
 // New returns a Service; with WithStore it loads the saved state.
@@ -148,6 +152,7 @@ func New(opts ...Option) (*Service, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	s.epoch = strconv.FormatInt(s.clock.Now().UnixNano(), 36)
 	if s.store != nil {
 		snap, err := s.store.Load()
 		if err != nil {
@@ -155,6 +160,20 @@ func New(opts ...Option) (*Service, error) {
 		}
 		if err := s.restore(snap); err != nil {
 			return nil, fmt.Errorf("restore events state: %w", err)
+		}
+	}
+	if s.journal != nil {
+		items, err := s.journal.Load()
+		if err != nil {
+			return nil, fmt.Errorf("load queued deliveries: %w", err)
+		}
+		now := s.clock.Now()
+		for _, it := range items {
+			p, err := fromRecord(it, now)
+			if err != nil {
+				return nil, fmt.Errorf("restore queued deliveries: %w", err)
+			}
+			s.queue = append(s.queue, p)
 		}
 	}
 	return s, nil

@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -65,5 +66,71 @@ func (brokenStore) Save(*events.Snapshot) error     { return nil }
 func TestStoreLoadError(t *testing.T) {
 	if _, err := events.New(events.WithStore(brokenStore{})); err == nil {
 		t.Error("New with a failing store succeeded")
+	}
+}
+
+// Queued deliveries survive a restart (the old service is abandoned without
+// closing anything, as after kill -9).
+func TestFileQueueRestart(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "queue.jsonl")
+	store := events.FileStore{Path: filepath.Join(t.TempDir(), "events.json")}
+	f := newFixture(t, events.WithStore(store), events.WithQueue(events.NewFileQueue(path)))
+	setupRule(t, f, types.Target{InputPath: aws.String("$.detail")})
+	f.rec.fails, f.rec.err = 1, errors.New("flaky")
+	putS3Event(t, f, `{"n":1}`)
+	f.svc.DeliverDue(ctx) // fails: queued for retry
+	putS3Event(t, f, `{"n":2}`)
+	putS3Event(t, f, `{"n":3}`)
+	f.svc.DeliverDue(ctx) // delivers n=2 and n=3; n=1 waits for its back-off
+	if got := f.svc.Pending(); got != 1 {
+		t.Fatalf("pending before restart = %d, want 1", got)
+	}
+
+	g := newFixture(t, events.WithStore(store), events.WithQueue(events.NewFileQueue(path)))
+	if got := g.svc.Pending(); got != 1 {
+		t.Fatalf("pending after restart = %d, want 1", got)
+	}
+	g.svc.DeliverDue(ctx)
+	got := g.rec.deliveries()
+	if len(got) != 1 || string(got[0].Input) != `{"n":1}` || got[0].TargetARN != machineARN {
+		t.Fatalf("deliveries after restart = %+v", got)
+	}
+
+	h := newFixture(t, events.WithStore(store), events.WithQueue(events.NewFileQueue(path)))
+	if got := h.svc.Pending(); got != 0 {
+		t.Errorf("pending after a second restart = %d, want 0", got)
+	}
+}
+
+func TestFileQueueTornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "queue.jsonl")
+	q := events.NewFileQueue(path)
+	if err := q.Add([]events.QueuedDelivery{{ID: "a", Event: []byte(`{}`), Input: []byte(`1`)}, {ID: "b", Event: []byte(`{}`), Input: []byte(`2`)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Done([]string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	q.Close()
+	appendFile(t, path, `{"Add":{"ID":"c"`) // a write cut short by a crash
+	items, err := events.NewFileQueue(path).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].ID != "b" {
+		t.Errorf("Load = %+v, want only b", items)
+	}
+}
+
+func appendFile(t *testing.T, path, s string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(s); err != nil {
+		t.Fatal(err)
 	}
 }
