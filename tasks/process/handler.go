@@ -48,8 +48,8 @@ const (
 	DefaultInFlight = 2
 )
 
-// CompressionLevel is the gzip level of the output (compress/flate's; 1 is fastest).
-const CompressionLevel = gzip.DefaultCompression
+// DefaultCompressionLevel is the gzip level of the output unless WithCompressionLevel says otherwise.
+const DefaultCompressionLevel = gzip.DefaultCompression
 
 // contentType of the staged and processed objects: gzip data (of JSON Lines).
 const contentType = "application/gzip"
@@ -65,6 +65,7 @@ type Handler struct {
 	metrics  *emf.Emitter
 	partSize int
 	inFlight int
+	level    int
 }
 
 // Option configures a Handler.
@@ -87,11 +88,22 @@ func WithUpload(partSize, inFlight int) Option {
 	return func(h *Handler) { h.partSize, h.inFlight = max(partSize, minPartSize), max(inFlight, 1) }
 }
 
+// WithCompressionLevel sets the gzip level of the output, from gzip.HuffmanOnly (-2) and
+// gzip.NoCompression (0) to gzip.BestCompression (9); an out-of-range level is ignored. The output of one
+// object is the same bytes whenever it is processed with the same level.
+func WithCompressionLevel(level int) Option {
+	return func(h *Handler) {
+		if level >= gzip.HuffmanOnly && level <= gzip.BestCompression {
+			h.level = level
+		}
+	}
+}
+
 // New returns a process Handler that works through client.
 func New(client S3, opts ...Option) *Handler {
 	h := &Handler{
 		s3: client, now: time.Now, logger: slog.Default(), metrics: emf.New(io.Discard, Stage),
-		partSize: DefaultPartSize, inFlight: DefaultInFlight,
+		partSize: DefaultPartSize, inFlight: DefaultInFlight, level: DefaultCompressionLevel,
 	}
 	for _, o := range opts {
 		o(h)
@@ -153,7 +165,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 		out = tasks.ProcessOutput{}
 	}()
 
-	zw, err := gzip.NewWriterLevel(output, CompressionLevel)
+	zw, err := gzip.NewWriterLevel(output, h.level)
 	if err != nil {
 		return out, source.n, fmt.Errorf("gzip writer: %w", err)
 	}

@@ -48,9 +48,10 @@ type upload struct {
 	metadata map[string]string
 	partSize int
 
-	free      chan []byte // buffers whose part is sent
-	allocated int         // buffers made so far, at most cap(free)
-	buf       []byte      // the part being filled
+	free      chan []byte   // buffers whose part is sent
+	allocated int           // buffers made so far, at most cap(free)
+	buf       []byte        // the part being filled
+	sending   chan struct{} // one token per part in flight
 
 	uploadID string
 	parts    int32
@@ -72,6 +73,7 @@ func newUpload(ctx context.Context, client Uploader, bucket, key string, metadat
 		ctx: ctx, s3: client, bucket: bucket, key: key, metadata: metadata,
 		partSize: max(partSize, 1),
 		free:     make(chan []byte, max(inFlight, 1)+1),
+		sending:  make(chan struct{}, max(inFlight, 1)),
 	}
 }
 
@@ -135,9 +137,11 @@ func (u *upload) send() error {
 	u.parts++
 	num, buf := u.parts, u.buf
 	u.buf = nil
+	u.sending <- struct{}{} // wait for a part in flight to finish
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
+		defer func() { <-u.sending }()
 		defer func() { u.free <- buf }()
 		out, err := u.s3.UploadPart(u.ctx, &s3.UploadPartInput{
 			Bucket:            aws.String(u.bucket),
