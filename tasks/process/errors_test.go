@@ -87,8 +87,10 @@ func TestProcessSourceErrors(t *testing.T) {
 		},
 		{
 			// Validation saw other bytes than processing reads (the report does not describe this object).
-			name:    "digest differs from the report",
-			arrange: func(t *testing.T, s *s3test.Server, in *tasks.ProcessInput) { in.Report.SHA256 = md5hex(nil) + md5hex(nil) },
+			name: "digest differs from the report",
+			arrange: func(t *testing.T, s *s3test.Server, in *tasks.ProcessInput) {
+				in.Report.SHA256 = md5hex(nil) + md5hex(nil)
+			},
 			check: func(t *testing.T, err error) {
 				if _, ok := err.(*tasks.ObjectChangedError); !ok {
 					t.Fatalf("got %T %v, want *tasks.ObjectChangedError", err, err)
