@@ -32,3 +32,27 @@ const (
 	DefaultMaxAttempts     = 3
 	DefaultBackoffRate     = 2.0
 )
+
+// Interval returns IntervalSeconds, or its default when absent.
+func (r *Retrier) Interval() int {
+	if r.IntervalSeconds != nil {
+		return *r.IntervalSeconds
+	}
+	return DefaultIntervalSeconds
+}
+
+// Attempts returns MaxAttempts, or its default when absent.
+func (r *Retrier) Attempts() int {
+	if r.MaxAttempts != nil {
+		return *r.MaxAttempts
+	}
+	return DefaultMaxAttempts
+}
+
+// Backoff returns BackoffRate, or its default when absent.
+func (r *Retrier) Backoff() float64 {
+	if r.BackoffRate != nil {
+		return *r.BackoffRate
+	}
+	return DefaultBackoffRate
+}

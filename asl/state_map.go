@@ -94,3 +94,21 @@ type WriterConfig struct {
 	OutputType     string
 	Transformation string
 }
+
+// Processor returns the state machine the Map runs for each item: its
+// ItemProcessor, or else its Iterator (nil if it has neither).
+func (s *Map) Processor() *ItemProcessor {
+	if s.ItemProcessor != nil {
+		return s.ItemProcessor
+	}
+	return s.Iterator
+}
+
+// Mode reports the processing mode: DISTRIBUTED when ProcessorConfig says
+// so, INLINE otherwise.
+func (p *ItemProcessor) Mode() ProcessorMode {
+	if p.ProcessorConfig != nil && p.ProcessorConfig.Mode == ModeDistributed {
+		return ModeDistributed
+	}
+	return ModeInline
+}
