@@ -15,7 +15,6 @@ import (
 	mrand "math/rand/v2"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // function describes one intrinsic: its argument count and implementation.
@@ -28,6 +27,19 @@ type function struct {
 	minArgs int
 	maxArgs int // -1: unbounded
 	impl    func(c *call, args []any, s *Scope) (any, error)
+}
+
+// javaLength is the length of s as Java counts it (UTF-16 code units),
+// which is what AWS's 10,000-character limits measure.
+func javaLength(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }
 
 // Limits from the intrinsic functions page.
@@ -281,7 +293,7 @@ func appendCanonical(b []byte, v any) []byte {
 
 func fnBase64Encode(c *call, args []any, _ *Scope) (any, error) {
 	s, ok := args[0].(string)
-	if !ok || utf8.RuneCountInString(s) > maxEncodeLength {
+	if !ok || javaLength(s) > maxEncodeLength {
 		return nil, c.invalid()
 	}
 	return base64.StdEncoding.EncodeToString([]byte(s)), nil
@@ -289,7 +301,7 @@ func fnBase64Encode(c *call, args []any, _ *Scope) (any, error) {
 
 func fnBase64Decode(c *call, args []any, _ *Scope) (any, error) {
 	s, ok := args[0].(string)
-	if !ok || utf8.RuneCountInString(s) > maxEncodeLength {
+	if !ok || javaLength(s) > maxEncodeLength {
 		return nil, c.invalid()
 	}
 	return strings.ToValidUTF8(string(decodeBase64Lenient(s)), "\uFFFD"), nil
@@ -341,7 +353,7 @@ func fnHash(c *call, args []any, _ *Scope) (any, error) {
 		data = jsonText(args[0])
 	}
 	alg, ok := args[1].(string)
-	if !ok || utf8.RuneCountInString(data) > maxEncodeLength {
+	if !ok || javaLength(data) > maxEncodeLength {
 		return nil, c.invalid()
 	}
 	var h hash.Hash

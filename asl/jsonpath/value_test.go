@@ -43,3 +43,11 @@ func TestJSONText(t *testing.T) {
 		}
 	}
 }
+
+func TestJavaLength(t *testing.T) {
+	for s, want := range map[string]int{"": 0, "abc": 3, "é": 1, "✓": 1, "🚀": 2, "a🚀b": 4} {
+		if got := javaLength(s); got != want {
+			t.Errorf("javaLength(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
