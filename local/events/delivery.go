@@ -55,11 +55,12 @@ func (s *Service) signal() {
 	}
 }
 
-// Pending returns how many deliveries are queued (due or waiting to retry).
+// Pending returns how many deliveries are unfinished: queued (due or waiting
+// to retry) or being attempted.
 func (s *Service) Pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.queue)
+	return len(s.queue) + s.inflight
 }
 
 // DeliverDue makes every delivery attempt that is due now, waits for them,
@@ -79,6 +80,7 @@ func (s *Service) DeliverDue(ctx context.Context) int {
 	}
 	clear(s.queue[len(rest):])
 	s.queue = rest
+	s.inflight += len(due)
 	s.mu.Unlock()
 
 	sem := make(chan struct{}, s.concurrency)
@@ -87,7 +89,13 @@ func (s *Service) DeliverDue(ctx context.Context) int {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() {
+				s.mu.Lock()
+				s.inflight--
+				s.mu.Unlock()
+				<-sem
+				wg.Done()
+			}()
 			s.attempt(ctx, p)
 		}()
 	}

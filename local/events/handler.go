@@ -34,8 +34,10 @@ var operations = map[string]operation{
 // discarded before the error is answered.
 const maxDrain = 64 << 20
 
-// targetPrefix starts the X-Amz-Target of every EventBridge operation.
-const targetPrefix = "AWSEvents."
+// TargetPrefix starts the X-Amz-Target header of every EventBridge
+// operation; a host serving several services on one endpoint routes requests
+// with it.
+const TargetPrefix = "AWSEvents."
 
 // ServeHTTP answers the EventBridge JSON API (AWS JSON 1.1): a POST whose
 // X-Amz-Target header is "AWSEvents.<Operation>".
@@ -50,8 +52,8 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
-	op, ok := operations[strings.TrimPrefix(target, targetPrefix)]
-	if !ok || !strings.HasPrefix(target, targetPrefix) {
+	op, ok := operations[strings.TrimPrefix(target, TargetPrefix)]
+	if !ok || !strings.HasPrefix(target, TargetPrefix) {
 		writeError(w, fail(codeUnknownOperation, ""))
 		return
 	}
