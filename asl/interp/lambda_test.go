@@ -126,3 +126,37 @@ func sortStrings(s []string) []string {
 	}
 	return s
 }
+
+// lambda:invoke.waitForTaskToken invokes the function with the token in
+// its payload, then waits for the host to complete the token.
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+func TestLambdaInvokeWaitForTaskToken(t *testing.T) {
+	tokens := NewTaskTokens()
+	got := make(chan string, 1)
+	inv := LambdaInvokerFunc(func(ctx context.Context, req LambdaRequest) (LambdaResponse, error) {
+		got <- string(req.Payload)
+		return LambdaResponse{StatusCode: 202}, nil
+	})
+	clock := NewVirtualClock(epoch)
+	m := compile(t, `{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+		"Parameters":{"FunctionName":"worker","Payload":{"token.$":"$$.Task.Token"}},"TimeoutSeconds":300,"End":true}}}`,
+		WithClock(clock), WithLambdaInvoker(inv), WithTaskTokens(tokens))
+	var h HistoryLog
+	e := m.Start(context.Background(), mustJSON(t, `{}`), WithHistory(&h))
+	payload := mustJSON(t, <-got).(map[string]any)
+	tok, _ := payload["token"].(string)
+	if tok == "" {
+		t.Fatalf("payload %v carries no token", payload)
+	}
+	if err := tokens.Succeed(tok, map[string]any{"done": true}); err != nil {
+		t.Fatal(err)
+	}
+	r := wait(t, e)
+	if r.Status != StatusSucceeded || canon(t, r.Output) != `{"done":true}` {
+		t.Errorf("got %s %v", r.Status, r.Output)
+	}
+	want := "ExecutionStarted TaskStateEntered(L) TaskScheduled TaskStarted TaskSubmitted TaskSucceeded TaskStateExited(L) ExecutionSucceeded"
+	if got := types(h.Events()); got != want {
+		t.Errorf("history:\n got %s\nwant %s", got, want)
+	}
+}

@@ -176,3 +176,39 @@ func TestVariables(t *testing.T) {
 		t.Errorf("inner variable outside: got %s %q, want States.Runtime", r.Status, r.Error)
 	}
 }
+
+// Events of a branch chain through previousEventId within the branch, and
+// ids are unique and dense.
+func TestParallelEventChains(t *testing.T) {
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A2"},"A2":{"Type":"Pass","End":true}}},
+		{"StartAt":"B","States":{"B":{"Type":"Pass","Next":"B2"},"B2":{"Type":"Pass","End":true}}}]}}}`
+	_, ev := run(t, def, `{}`)
+	byID := map[int64]HistoryEvent{}
+	for i, e := range ev {
+		if e.ID != int64(i+1) {
+			t.Fatalf("event %d has id %d", i, e.ID)
+		}
+		byID[e.ID] = e
+	}
+	name := func(e HistoryEvent) string {
+		if e.StateEnteredEventDetails != nil {
+			return e.StateEnteredEventDetails.Name
+		}
+		if e.StateExitedEventDetails != nil {
+			return e.StateExitedEventDetails.Name
+		}
+		return string(e.Type)
+	}
+	for _, e := range ev {
+		if e.Type == PassStateEntered && (name(e) == "A2" || name(e) == "B2") {
+			prev := byID[e.PreviousEventID]
+			if prev.Type != PassStateExited || name(prev)[0] != name(e)[0] {
+				t.Errorf("%s %s follows %s %s, want the exit of its own branch's previous state", e.Type, name(e), prev.Type, name(prev))
+			}
+		}
+		if e.Type == PassStateEntered && (name(e) == "A" || name(e) == "B") && byID[e.PreviousEventID].Type != ParallelStateStarted {
+			t.Errorf("branch start %s follows %s, want ParallelStateStarted", name(e), byID[e.PreviousEventID].Type)
+		}
+	}
+}

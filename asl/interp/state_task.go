@@ -167,6 +167,11 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 	}
 	start := th.clock().Now()
 	var result any
+	if tw == nil {
+		// Only a callback task can send heartbeats (SendTaskHeartbeat), so
+		// HeartbeatSeconds is enforced for callback tasks only.
+		heartbeat = 0
+	}
 	if timeout == 0 && heartbeat == 0 && tw == nil {
 		result, f = th.call(th.ctx, n, params)
 	} else {
