@@ -64,7 +64,10 @@ var _ Clock = systemClock{}
 //
 // Code outside the interpreter that runs inside an execution (a task invoker
 // that wants to take virtual time, for example) blocks with Sleep, which
-// releases the clock while it waits.
+// releases the clock while it waits. A party outside every execution that
+// means to act on one at a given virtual time (complete a callback task
+// before its timeout, say) must Hold the clock until it has acted; otherwise
+// the clock, seeing every execution blocked, moves on without it.
 type VirtualClock struct {
 	mu     sync.Mutex
 	now    time.Time

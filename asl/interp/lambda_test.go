@@ -142,6 +142,9 @@ func TestLambdaInvokeWaitForTaskToken(t *testing.T) {
 		"Parameters":{"FunctionName":"worker","Payload":{"token.$":"$$.Task.Token"}},"TimeoutSeconds":300,"End":true}}}`,
 		WithClock(clock), WithLambdaInvoker(inv), WithTaskTokens(tokens))
 	var h HistoryLog
+	// The test acts on the execution from outside: it holds the virtual
+	// clock meanwhile, or the 300 s timeout would pass at once.
+	clock.Hold()
 	e := m.Start(context.Background(), mustJSON(t, `{}`), WithHistory(&h))
 	payload := mustJSON(t, <-got).(map[string]any)
 	tok, _ := payload["token"].(string)
@@ -151,6 +154,7 @@ func TestLambdaInvokeWaitForTaskToken(t *testing.T) {
 	if err := tokens.Succeed(tok, map[string]any{"done": true}); err != nil {
 		t.Fatal(err)
 	}
+	clock.Release()
 	r := wait(t, e)
 	if r.Status != StatusSucceeded || canon(t, r.Output) != `{"done":true}` {
 		t.Errorf("got %s %v", r.Status, r.Output)
