@@ -119,6 +119,7 @@ type Service struct {
 	rules      map[string]*rule // by name
 	dead       []DeadLetter
 	queue      []*pending
+	inflight   int
 	wake       chan struct{}
 	deadSeq    int64
 	pendingSeq int64
