@@ -70,6 +70,13 @@ func (s *Service) putEvents(body []byte) (any, *apiError) {
 			out.FailedEntryCount++
 			continue
 		}
+		if s.checkBus(e.EventBusName) != nil {
+			// AWS accepts an event for a bus that does not exist and
+			// answers with an event id; it reaches no rule
+			// (https://github.com/aws/aws-cli/issues/9186).
+			out.Entries[i] = entryOut{EventId: s.newID()}
+			continue
+		}
 		when := now
 		if e.Time != nil {
 			sec, frac := int64(*e.Time), *e.Time-float64(int64(*e.Time))
@@ -85,9 +92,6 @@ func (s *Service) putEvents(body []byte) (any, *apiError) {
 // checkEntry returns the per-entry error code and message AWS gives for an
 // entry it cannot accept, or "" when the entry is good.
 func (s *Service) checkEntry(e *entryIn) (code, message string) {
-	if err := s.checkBus(e.EventBusName); err != nil {
-		return string(err.code), err.message
-	}
 	switch {
 	case e.Source == nil || *e.Source == "":
 		return "InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument."
