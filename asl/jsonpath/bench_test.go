@@ -132,3 +132,20 @@ func BenchmarkSet(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSetReplace overwrites an existing field, as a ResultPath does on
+// every pass of a loop.
+func BenchmarkSetReplace(b *testing.B) {
+	ref, err := CompileReference("$.count")
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := mustJSON(b, benchInput)
+	value := json.Number("4")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Set(doc, ref, value); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package jsonpath
 
+import "maps"
+
 // Set returns doc with value placed where the reference path ref points,
 // following ResultPath semantics
 // (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html):
@@ -53,9 +55,14 @@ func (p *Path) set(cur any, i int, value any) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		out := make(map[string]any, len(m)+1)
-		for k, v := range m {
-			out[k] = v
+		var out map[string]any
+		if _, replace := m[seg.name]; replace {
+			out = maps.Clone(m) // same size: a table copy
+		} else {
+			out = make(map[string]any, len(m)+1)
+			for k, v := range m {
+				out[k] = v
+			}
 		}
 		out[seg.name] = nv
 		return out, true
