@@ -113,6 +113,25 @@ func (f *fields) str(k string) string {
 	return s
 }
 
+// text reads a string field that, when given, must not be empty: a name,
+// a path, a resource or an enumerated value. The model uses "" for
+// absent, so an empty value must not be taken for one.
+func (f *fields) text(k string) string {
+	v, ok := f.get(k)
+	if !ok {
+		return ""
+	}
+	s, ok := v.(string)
+	if !ok {
+		f.typeError(k, "a STRING")
+		return ""
+	}
+	if s == "" {
+		f.d.schema(f.at(k), "The value for the field '"+k+"' must not be empty")
+	}
+	return s
+}
+
 func (f *fields) boolean(k string) bool {
 	v, ok := f.get(k)
 	if !ok {
@@ -270,8 +289,10 @@ func (f *fields) array(k string) ([]any, bool) {
 
 func (f *fields) queryLanguage(k string) QueryLanguage {
 	s := f.str(k)
-	switch QueryLanguage(s) {
-	case "", JSONPath, JSONata:
+	switch {
+	case s == "" && !f.has(k):
+		return ""
+	case QueryLanguage(s) == JSONPath, QueryLanguage(s) == JSONata:
 		return QueryLanguage(s)
 	}
 	f.d.schema(f.at(k), "The value for the field '"+k+"' must be one of [JSONPath, JSONata]")
@@ -288,8 +309,8 @@ func (d *decoder) decodeMachine(v any) *StateMachine {
 	}
 	sm := &StateMachine{
 		Comment:        f.str("Comment"),
-		StartAt:        f.str("StartAt"),
-		Version:        f.str("Version"),
+		StartAt:        f.text("StartAt"),
+		Version:        f.text("Version"),
 		TimeoutSeconds: f.intPtr("TimeoutSeconds"),
 		QueryLanguage:  f.queryLanguage("QueryLanguage"),
 	}
@@ -342,8 +363,8 @@ func (d *decoder) decodeItemProcessor(v any, loc, name string) *ItemProcessor {
 	if cv, ok := f.get("ProcessorConfig"); ok {
 		if cf, ok := d.fields(cv, f.at("ProcessorConfig"), "ProcessorConfig"); ok {
 			p.ProcessorConfig = &ProcessorConfig{
-				Mode:          ProcessorMode(cf.str("Mode")),
-				ExecutionType: ExecutionType(cf.str("ExecutionType")),
+				Mode:          ProcessorMode(cf.text("Mode")),
+				ExecutionType: ExecutionType(cf.text("ExecutionType")),
 			}
 			cf.done()
 		}
@@ -401,7 +422,7 @@ func (f *fields) pass() *Pass {
 		OutputPath:    f.path("OutputPath"),
 		Output:        f.value("Output"),
 		Assign:        f.object("Assign"),
-		Next:          f.str("Next"),
+		Next:          f.text("Next"),
 		End:           f.boolean("End"),
 	}
 }
@@ -411,7 +432,7 @@ func (f *fields) task() *Task {
 	s := &Task{
 		Comment:              f.str("Comment"),
 		QueryLanguage:        f.queryLanguage("QueryLanguage"),
-		Resource:             f.str("Resource"),
+		Resource:             f.text("Resource"),
 		InputPath:            f.path("InputPath"),
 		Parameters:           f.value("Parameters"),
 		ResultSelector:       f.value("ResultSelector"),
@@ -421,17 +442,17 @@ func (f *fields) task() *Task {
 		Output:               f.value("Output"),
 		Assign:               f.object("Assign"),
 		TimeoutSeconds:       f.intExpr("TimeoutSeconds"),
-		TimeoutSecondsPath:   f.str("TimeoutSecondsPath"),
+		TimeoutSecondsPath:   f.text("TimeoutSecondsPath"),
 		HeartbeatSeconds:     f.intExpr("HeartbeatSeconds"),
-		HeartbeatSecondsPath: f.str("HeartbeatSecondsPath"),
-		Next:                 f.str("Next"),
+		HeartbeatSecondsPath: f.text("HeartbeatSecondsPath"),
+		Next:                 f.text("Next"),
 		End:                  f.boolean("End"),
 	}
 	s.Retry = f.retry()
 	s.Catch = f.catch()
 	if v, ok := f.get("Credentials"); ok {
 		if cf, ok := f.d.fields(v, f.at("Credentials"), "Credentials"); ok {
-			c := &Credentials{RoleArn: cf.str("RoleArn"), RoleArnPath: cf.str("RoleArn.$")}
+			c := &Credentials{RoleArn: cf.text("RoleArn"), RoleArnPath: cf.text("RoleArn.$")}
 			if !cf.has("RoleArn") && !cf.has("RoleArn.$") {
 				// AWS reports only this for a Credentials object without
 				// a role, whatever else it holds (recorded case
@@ -465,7 +486,7 @@ func (f *fields) retry() []Retrier {
 			MaxAttempts:     rf.intPtr("MaxAttempts"),
 			BackoffRate:     rf.floatPtr("BackoffRate"),
 			MaxDelaySeconds: rf.intPtr("MaxDelaySeconds"),
-			JitterStrategy:  JitterStrategy(rf.str("JitterStrategy")),
+			JitterStrategy:  JitterStrategy(rf.text("JitterStrategy")),
 		})
 		rf.done()
 	}
@@ -487,7 +508,7 @@ func (f *fields) catch() []Catcher {
 		out = append(out, Catcher{
 			Comment:     cf.str("Comment"),
 			ErrorEquals: cf.strings("ErrorEquals"),
-			Next:        cf.str("Next"),
+			Next:        cf.text("Next"),
 			ResultPath:  cf.path("ResultPath"),
 			Output:      cf.value("Output"),
 			Assign:      cf.object("Assign"),
@@ -504,7 +525,7 @@ func (f *fields) choice() *Choice {
 		InputPath:     f.path("InputPath"),
 		OutputPath:    f.path("OutputPath"),
 		Output:        f.value("Output"),
-		Default:       f.str("Default"),
+		Default:       f.text("Default"),
 		Assign:        f.object("Assign"),
 	}
 	f.require("Choices")
@@ -528,9 +549,9 @@ func (d *decoder) decodeRule(v any, loc, name string) (ChoiceRule, bool) {
 	}
 	r := ChoiceRule{
 		Comment:   f.str("Comment"),
-		Variable:  f.str("Variable"),
+		Variable:  f.text("Variable"),
 		Condition: f.value("Condition"),
-		Next:      f.str("Next"),
+		Next:      f.text("Next"),
 		Output:    f.value("Output"),
 		Assign:    f.object("Assign"),
 	}
@@ -592,11 +613,11 @@ func (f *fields) wait() *Wait {
 		OutputPath:    f.path("OutputPath"),
 		Output:        f.value("Output"),
 		Seconds:       f.intExpr("Seconds"),
-		SecondsPath:   f.str("SecondsPath"),
-		Timestamp:     f.str("Timestamp"),
-		TimestampPath: f.str("TimestampPath"),
+		SecondsPath:   f.text("SecondsPath"),
+		Timestamp:     f.text("Timestamp"),
+		TimestampPath: f.text("TimestampPath"),
 		Assign:        f.object("Assign"),
-		Next:          f.str("Next"),
+		Next:          f.text("Next"),
 		End:           f.boolean("End"),
 	}
 }
@@ -616,9 +637,9 @@ func (f *fields) fail() *Fail {
 		Comment:       f.str("Comment"),
 		QueryLanguage: f.queryLanguage("QueryLanguage"),
 		Error:         f.str("Error"),
-		ErrorPath:     f.str("ErrorPath"),
+		ErrorPath:     f.text("ErrorPath"),
 		Cause:         f.str("Cause"),
-		CausePath:     f.str("CausePath"),
+		CausePath:     f.text("CausePath"),
 	}
 }
 
@@ -635,7 +656,7 @@ func (f *fields) parallel() *Parallel {
 		Arguments:      f.value("Arguments"),
 		Output:         f.value("Output"),
 		Assign:         f.object("Assign"),
-		Next:           f.str("Next"),
+		Next:           f.text("Next"),
 		End:            f.boolean("End"),
 	}
 	if a, ok := f.array("Branches"); ok {
@@ -656,7 +677,7 @@ func (f *fields) mapState() *Map {
 		Comment:                        f.str("Comment"),
 		QueryLanguage:                  f.queryLanguage("QueryLanguage"),
 		InputPath:                      f.path("InputPath"),
-		ItemsPath:                      f.str("ItemsPath"),
+		ItemsPath:                      f.text("ItemsPath"),
 		ItemSelector:                   f.value("ItemSelector"),
 		Parameters:                     f.value("Parameters"),
 		ResultSelector:                 f.value("ResultSelector"),
@@ -665,14 +686,14 @@ func (f *fields) mapState() *Map {
 		Items:                          f.value("Items"),
 		Output:                         f.value("Output"),
 		MaxConcurrency:                 f.intExpr("MaxConcurrency"),
-		MaxConcurrencyPath:             f.str("MaxConcurrencyPath"),
+		MaxConcurrencyPath:             f.text("MaxConcurrencyPath"),
 		ToleratedFailurePercentage:     f.numExpr("ToleratedFailurePercentage"),
-		ToleratedFailurePercentagePath: f.str("ToleratedFailurePercentagePath"),
+		ToleratedFailurePercentagePath: f.text("ToleratedFailurePercentagePath"),
 		ToleratedFailureCount:          f.intExpr("ToleratedFailureCount"),
-		ToleratedFailureCountPath:      f.str("ToleratedFailureCountPath"),
-		Label:                          f.str("Label"),
+		ToleratedFailureCountPath:      f.text("ToleratedFailureCountPath"),
+		Label:                          f.text("Label"),
 		Assign:                         f.object("Assign"),
-		Next:                           f.str("Next"),
+		Next:                           f.text("Next"),
 		End:                            f.boolean("End"),
 	}
 	if v, ok := f.get("ItemProcessor"); ok {
@@ -691,9 +712,9 @@ func (f *fields) mapState() *Map {
 		if bf, ok := f.d.fields(v, f.at("ItemBatcher"), "ItemBatcher"); ok {
 			s.ItemBatcher = &ItemBatcher{
 				MaxItemsPerBatch:          bf.intExpr("MaxItemsPerBatch"),
-				MaxItemsPerBatchPath:      bf.str("MaxItemsPerBatchPath"),
+				MaxItemsPerBatchPath:      bf.text("MaxItemsPerBatchPath"),
 				MaxInputBytesPerBatch:     bf.intExpr("MaxInputBytesPerBatch"),
-				MaxInputBytesPerBatchPath: bf.str("MaxInputBytesPerBatchPath"),
+				MaxInputBytesPerBatchPath: bf.text("MaxInputBytesPerBatchPath"),
 				BatchInput:                bf.value("BatchInput"),
 			}
 			bf.done()
@@ -702,15 +723,15 @@ func (f *fields) mapState() *Map {
 	if v, ok := f.get("ResultWriter"); ok {
 		if wf, ok := f.d.fields(v, f.at("ResultWriter"), "ResultWriter"); ok {
 			w := &ResultWriter{
-				Resource:   wf.str("Resource"),
+				Resource:   wf.text("Resource"),
 				Parameters: wf.value("Parameters"),
 				Arguments:  wf.value("Arguments"),
 			}
 			if cv, ok := wf.get("WriterConfig"); ok {
 				if cf, ok := f.d.fields(cv, wf.at("WriterConfig"), "WriterConfig"); ok {
 					w.WriterConfig = &WriterConfig{
-						OutputType:     cf.str("OutputType"),
-						Transformation: cf.str("Transformation"),
+						OutputType:     cf.text("OutputType"),
+						Transformation: cf.text("Transformation"),
 					}
 					cf.done()
 				}
@@ -731,20 +752,20 @@ func (d *decoder) decodeItemReader(v any, loc string) *ItemReader {
 	}
 	f.require("Resource")
 	r := &ItemReader{
-		Resource:   f.str("Resource"),
+		Resource:   f.text("Resource"),
 		Parameters: f.value("Parameters"),
 		Arguments:  f.value("Arguments"),
 	}
 	if cv, ok := f.get("ReaderConfig"); ok {
 		if cf, ok := d.fields(cv, f.at("ReaderConfig"), "ReaderConfig"); ok {
 			r.ReaderConfig = &ReaderConfig{
-				InputType:         cf.str("InputType"),
-				CSVHeaderLocation: cf.str("CSVHeaderLocation"),
+				InputType:         cf.text("InputType"),
+				CSVHeaderLocation: cf.text("CSVHeaderLocation"),
 				CSVHeaders:        cf.strings("CSVHeaders"),
-				CSVDelimiter:      cf.str("CSVDelimiter"),
-				ManifestType:      cf.str("ManifestType"),
+				CSVDelimiter:      cf.text("CSVDelimiter"),
+				ManifestType:      cf.text("ManifestType"),
 				MaxItems:          cf.intExpr("MaxItems"),
-				MaxItemsPath:      cf.str("MaxItemsPath"),
+				MaxItemsPath:      cf.text("MaxItemsPath"),
 			}
 			cf.done()
 		}

@@ -440,6 +440,18 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "empty names, resources, paths and enumerations",
+			def: `{"StartAt":"A","QueryLanguage":"","States":{"A":{"Type":"Task","Resource":"","Next":"",` +
+				`"TimeoutSecondsPath":"","Retry":[{"ErrorEquals":["X"],"JitterStrategy":""}]}}}`,
+			want: []asl.Diagnostic{
+				schema("/QueryLanguage", "The value for the field 'QueryLanguage' must be one of [JSONPath, JSONata]"),
+				schema("/States/A/Resource", "The value for the field 'Resource' must not be empty"),
+				schema("/States/A/TimeoutSecondsPath", "The value for the field 'TimeoutSecondsPath' must not be empty"),
+				schema("/States/A/Next", "The value for the field 'Next' must not be empty"),
+				schema("/States/A/Retry[0]/JitterStrategy", "The value for the field 'JitterStrategy' must not be empty"),
+			},
+		},
+		{
 			name: "invalid JSON",
 			def:  `{"StartAt":`,
 			want: []asl.Diagnostic{diag(asl.CodeInvalidJSONDescription, "", "unexpected end of JSON input at line 1, column 12")},
