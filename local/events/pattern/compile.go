@@ -763,11 +763,6 @@ func build(src string, rules []rule) (*Pattern, error) {
 				case opWildcard:
 					addWildcard(name, o.str, o.wc)
 					f.positive = true
-				case opNotWildcard:
-					for i, w := range o.wcs {
-						addWildcard(name, o.strs[i], w)
-					}
-					f.positive = true
 				default:
 					f.positive = true
 				}

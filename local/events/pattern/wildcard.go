@@ -8,8 +8,9 @@ import (
 
 // MaxWildcardComplexity bounds how many wildcard pattern states an input can
 // keep alive at once on one field, the measure event-ruler uses to reject
-// rules that would be slow to match. AWS does not publish its limit; this
-// package rejects a field whose worst case exceeds 10.
+// rules that would be slow to match (its MachineComplexityEvaluator, which
+// counts "wildcard" patterns and not anything-but wildcards). AWS does not
+// publish its limit; this package rejects a field whose worst case exceeds 10.
 const MaxWildcardComplexity = 10
 
 // errTooComplex is AWS's reason for a wildcard rule over the complexity limit.
