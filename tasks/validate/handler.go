@@ -3,12 +3,12 @@ package validate
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -47,6 +47,7 @@ type Handler struct {
 	metrics        *emf.Emitter
 	now            func() time.Time
 	maxRecordBytes int64
+	workers        int
 }
 
 // Option configures a Handler.
@@ -65,6 +66,9 @@ func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = 
 // in bytes after decompression (default records.DefaultMaxRecordBytes).
 func WithMaxRecordBytes(n int64) Option { return func(h *Handler) { h.maxRecordBytes = n } }
 
+// WithWorkers sets how many goroutines check values while one reads the object (default GOMAXPROCS).
+func WithWorkers(n int) Option { return func(h *Handler) { h.workers = max(n, 1) } }
+
 // New returns a handler that reads objects with client.
 func New(client S3, opts ...Option) *Handler {
 	h := &Handler{
@@ -73,6 +77,7 @@ func New(client S3, opts ...Option) *Handler {
 		metrics:        emf.New(io.Discard, "validate"),
 		now:            time.Now,
 		maxRecordBytes: records.DefaultMaxRecordBytes,
+		workers:        runtime.GOMAXPROCS(0),
 	}
 	for _, o := range opts {
 		o(h)
@@ -246,69 +251,7 @@ func (h *Handler) check(ctx context.Context, ref tasks.ObjectRef, typ records.Ty
 	defer out.Body.Close()
 	m := &meter{r: out.Body, h: sha256.New(), max: sch.Limits.MaxBytes}
 	rd := records.NewReader(m, typ, sch, records.WithMaxRecordBytes(h.maxRecordBytes))
-	cols := sch.Columns
-	maxRows := sch.Limits.MaxRows
-	for {
-		rec, err := rd.Next()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			var (
-				re  *records.Error
-				he  *records.HeaderError
-				src *records.SourceError
-			)
-			switch {
-			case errors.As(err, &re):
-				rep.add(re.Problem())
-			case errors.As(err, &he):
-				for _, p := range he.Problems {
-					rep.add(p)
-				}
-			case errors.Is(err, errTooBig):
-				rep.add(tooBig(sch.Limits.MaxBytes))
-				rep.Bytes = m.n
-				return nil // the digest of a part of the object means nothing
-			case errors.As(err, &src):
-				return tasks.ClassifyObject("read "+ref.Key, ref, src.Err)
-			default:
-				return fmt.Errorf("read %s: %w", ref.Key, err)
-			}
-			// The object is malformed: read the rest only to count and digest it.
-			if _, err := io.Copy(io.Discard, m); err != nil {
-				if errors.Is(err, errTooBig) {
-					rep.add(tooBig(sch.Limits.MaxBytes))
-					rep.Bytes = m.n
-					return nil
-				}
-				return tasks.ClassifyObject("read "+ref.Key, ref, err)
-			}
-			break
-		}
-		rep.Rows++
-		if maxRows > 0 && rep.Rows > maxRows {
-			rep.add(tasks.Problem{Line: rec.Line, Code: CodeMaxRows, Message: fmt.Sprintf("the object has more than the dataset's limit of %d rows", maxRows)})
-			rep.Rows--
-			rep.Bytes = m.n
-			return nil
-		}
-		for _, p := range rec.Problems {
-			rep.add(p)
-		}
-		for i, v := range rec.Values {
-			if _, err := cols[i].Coerce(v); err != nil {
-				var ve *schema.ValueError
-				if !errors.As(err, &ve) {
-					return fmt.Errorf("check %s: %w", ref.Key, err)
-				}
-				rep.add(tasks.Problem{Line: rec.Line, Column: cols[i].Name, Code: ve.Code, Message: ve.Msg})
-			}
-		}
-	}
-	rep.Bytes = m.n
-	rep.SHA256 = hex.EncodeToString(m.h.Sum(nil))
-	return nil
+	return h.scan(ref, m, rd, sch, rep)
 }
 
 // quoteETag returns the ETag as an HTTP entity tag: events carry it without quotes.

@@ -257,7 +257,10 @@ func TestErrors(t *testing.T) {
 				return ok && e.Bucket == bucket && e.Key == "incoming/t/a.csv" && e.WantETag != ""
 			}},
 		{"object gone", func(s *s3test.Server, obj *tasks.S3Object) { obj.Key = "incoming/t/gone.csv" },
-			func(err error) bool { e, ok := err.(*tasks.ObjectNotFoundError); return ok && e.Key == "incoming/t/gone.csv" }},
+			func(err error) bool {
+				e, ok := err.(*tasks.ObjectNotFoundError)
+				return ok && e.Key == "incoming/t/gone.csv"
+			}},
 		{"access denied", func(s *s3test.Server, _ *tasks.S3Object) { s.Fail("GET", "incoming/t/a.csv", 1, 403, "AccessDenied") },
 			func(err error) bool { return err != nil && !errors.As(err, new(*tasks.TransientError)) }},
 		{"key outside incoming", func(s *s3test.Server, obj *tasks.S3Object) { obj.Key = "processed/t/a.csv" },

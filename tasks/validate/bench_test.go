@@ -1,0 +1,208 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/internal/s3test"
+)
+
+// benchSchema is a realistic mix of types and constraints for the generated rows.
+const benchSchema = `{"name":"bench","columns":[
+	{"name":"order_id","type":"string","required":true,"pattern":"ORD-[0-9]{8}"},
+	{"name":"line","type":"integer","required":true,"min":1,"max":999},
+	{"name":"sku","type":"string","required":true,"maxLength":16},
+	{"name":"quantity","type":"integer","required":true,"min":1},
+	{"name":"unit_price","type":"number","required":true,"min":0},
+	{"name":"currency","type":"string","required":true,"enum":["EUR","USD","GBP"]},
+	{"name":"paid","type":"boolean","nullable":true},
+	{"name":"order_date","type":"date","required":true},
+	{"name":"created_at","type":"timestamp","required":true},
+	{"name":"note","type":"string","nullable":true}]}`
+
+const benchHeader = "order_id,line,sku,quantity,unit_price,currency,paid,order_date,created_at,note\n"
+
+var currencies = [3]string{"EUR", "USD", "GBP"}
+
+// benchRow appends row i; every row has the same length (fixed-width numbers).
+func benchRow(i int64, dst []byte) []byte {
+	pad := func(dst []byte, v int64, width int) []byte {
+		s := strconv.FormatInt(v, 10)
+		for range width - len(s) {
+			dst = append(dst, '0')
+		}
+		return append(dst, s...)
+	}
+	dst = append(dst, "ORD-"...)
+	dst = pad(dst, i%100000000, 8)
+	dst = append(dst, ',')
+	dst = pad(dst, i%999+1, 3)
+	dst = append(dst, ",TEA-"...)
+	dst = pad(dst, i%10000, 4)
+	dst = append(dst, ',')
+	dst = pad(dst, i%100+1, 3)
+	dst = append(dst, ',')
+	dst = pad(dst, i%10000, 4)
+	dst = append(dst, '.')
+	dst = pad(dst, i%100, 2)
+	dst = append(dst, ',')
+	dst = append(dst, currencies[i%3]...)
+	if i%2 == 0 {
+		dst = append(dst, ",true ,"...)
+	} else {
+		dst = append(dst, ",false,"...)
+	}
+	dst = append(dst, "2024-03-"...)
+	dst = pad(dst, i%28+1, 2)
+	dst = append(dst, ",2024-03-01T"...)
+	dst = pad(dst, i/3600%24, 2)
+	dst = append(dst, ':')
+	dst = pad(dst, i/60%60, 2)
+	dst = append(dst, ':')
+	dst = pad(dst, i%60, 2)
+	dst = append(dst, "Z,a short note about the order\n"...)
+	return dst
+}
+
+// benchRows returns how many generated rows make about size bytes.
+func benchRows(size int64) int64 {
+	return (size - int64(len(benchHeader))) / int64(len(benchRow(0, nil)))
+}
+
+// BenchmarkValidate256MiB validates a 256 MiB generated CSV held by the in-memory S3 server and, in the
+// same iterations, GETs it and discards the bytes. It reports both speeds and their ratio
+// (validate/baseline): the machine is noisy, the ratio is what to compare.
+func BenchmarkValidate256MiB(b *testing.B) {
+	s := s3test.New(b, bucket)
+	size, open := s3test.Rows(benchHeader, benchRows(256<<20), benchRow)
+	ctx := context.Background()
+	if _, err := s.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("schemas/bench.json"), Body: strings.NewReader(benchSchema)}); err != nil {
+		b.Fatal(err)
+	}
+	key := "incoming/bench/orders.csv"
+	body, err := io.ReadAll(open())
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := s.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)})
+	body = nil
+	if err != nil {
+		b.Fatal(err)
+	}
+	obj := tasks.S3Object{Key: key, Size: size, ETag: trimQuotes(aws.ToString(out.ETag))}
+	runtime.GC()
+	h := New(s.Client)
+	var baseline, validate time.Duration
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		got, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n, err := io.Copy(io.Discard, got.Body); err != nil || n != size {
+			b.Fatalf("baseline GET: %d bytes, %v", n, err)
+		}
+		got.Body.Close()
+		baseline += time.Since(start)
+
+		start = time.Now()
+		rep, err := h.Handle(ctx, invocation(obj))
+		if err != nil || !rep.Valid {
+			b.Fatalf("validate: %v %+v", err, rep.Problems)
+		}
+		validate += time.Since(start)
+	}
+	mb := float64(size) / (1 << 20) * float64(b.N)
+	b.ReportMetric(mb/validate.Seconds(), "validate-MiB/s")
+	b.ReportMetric(mb/baseline.Seconds(), "baseline-MiB/s")
+	b.ReportMetric(baseline.Seconds()/validate.Seconds(), "ratio")
+}
+
+// BenchmarkValidatePeakHeap1GiB validates a 1 GiB CSV generated on the fly by the synthetic S3 endpoint
+// (which holds no object data) and reports the peak of live heap objects during the run, sampled
+// without stopping the world, and the speed against a GET-and-discard of the same object.
+func BenchmarkValidatePeakHeap1GiB(b *testing.B) {
+	s := s3test.NewSynthetic(b)
+	s.AddBytes(bucket, "schemas/bench.json", []byte(benchSchema))
+	key := "incoming/bench/big.csv"
+	size, open := s3test.Rows(benchHeader, benchRows(1<<30), benchRow)
+	etag := s.Add(bucket, key, size, open)
+	obj := tasks.S3Object{Key: key, Size: size, ETag: etag}
+	ctx := context.Background()
+	h := New(s.Client)
+	var peak uint64
+	var baseline, validate time.Duration
+	b.SetBytes(size)
+	for b.Loop() {
+		start := time.Now()
+		got, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, got.Body); err != nil {
+			b.Fatal(err)
+		}
+		got.Body.Close()
+		baseline += time.Since(start)
+
+		runtime.GC()
+		stop := sampleHeap(&peak)
+		start = time.Now()
+		rep, err := h.Handle(ctx, invocation(obj))
+		validate += time.Since(start)
+		stop()
+		if err != nil || !rep.Valid || rep.Bytes != size {
+			b.Fatalf("validate: %v %+v", err, rep)
+		}
+	}
+	mb := float64(size) / (1 << 20) * float64(b.N)
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(mb/validate.Seconds(), "validate-MiB/s")
+	b.ReportMetric(baseline.Seconds()/validate.Seconds(), "ratio")
+}
+
+// sampleHeap records the largest live heap seen until stop is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > *peak {
+				*peak = v
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+func trimQuotes(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}

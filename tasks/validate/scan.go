@@ -1,0 +1,225 @@
+package validate
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/records"
+	"github.com/sluicehq/sluice/tasks/schema"
+)
+
+// The object is checked by a pipeline: one goroutine reads it (S3 body, digest, decompression, parsing)
+// and hands batches of records to worker goroutines that check the values; the calling goroutine merges
+// the batches' problems in object order, so that the report is the same as a sequential check would
+// make. At most inFlight batches exist at a time, which bounds memory.
+
+// batchRecords is the number of records per batch.
+const batchRecords = 256
+
+type indexedProblem struct {
+	record int
+	tasks.Problem
+}
+
+type batch struct {
+	// Filled by the reader.
+	lines      []int64
+	hasValues  []bool
+	values     []schema.Raw // len(lines) * columns
+	structural []indexedProblem
+	end        *ending // set on the last batch only, which carries no records
+
+	// Filled by a worker.
+	problems []tasks.Problem // the first tasks.MaxReportedProblems
+	count    int64
+	done     chan struct{}
+}
+
+func (b *batch) reset() {
+	b.lines, b.hasValues, b.values, b.structural = b.lines[:0], b.hasValues[:0], b.values[:0], b.structural[:0]
+	b.problems, b.count, b.end = b.problems[:0], 0, nil
+	b.done = make(chan struct{})
+}
+
+func (b *batch) add(p tasks.Problem) {
+	b.count++
+	if len(b.problems) < tasks.MaxReportedProblems {
+		b.problems = append(b.problems, p)
+	}
+}
+
+// ending is how reading ended.
+type ending struct {
+	rows     int64
+	bytes    int64
+	sha256   string // empty when the object was not read to its end
+	problems []tasks.Problem
+	err      error
+}
+
+// scan runs the pipeline and fills rep.
+func (h *Handler) scan(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema, rep *report) error {
+	workers := h.workers
+	inFlight := 2*workers + 2
+	queue := make(chan *batch, inFlight) // to the merger, in object order
+	work := make(chan *batch, inFlight)  // to the workers
+	free := make(chan *batch, inFlight)
+	go func() {
+		read(ref, m, rd, sch, queue, work, free)
+		close(work)
+	}()
+	for range workers {
+		go func() {
+			for b := range work {
+				checkBatch(b, sch.Columns)
+				close(b.done)
+			}
+		}()
+	}
+	for b := range queue {
+		if b.end != nil {
+			e := b.end
+			for _, p := range e.problems {
+				rep.add(p)
+			}
+			rep.Rows, rep.Bytes, rep.SHA256 = e.rows, e.bytes, e.sha256
+			// Drain what is left (nothing, when the reader ends with this batch) and return.
+			for range queue {
+			}
+			return e.err
+		}
+		<-b.done
+		for _, p := range b.problems {
+			rep.add(p)
+		}
+		rep.ProblemCount += b.count - int64(len(b.problems))
+		select {
+		case free <- b:
+		default:
+		}
+	}
+	return errors.New("validate: the reader stopped without an ending") // unreachable
+}
+
+// read is the reading stage: it sends batches to both queue and work, then the ending to queue.
+func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema, queue, work chan<- *batch, free chan *batch) {
+	defer close(queue)
+	cols := len(sch.Columns)
+	maxRows := sch.Limits.MaxRows
+	var rows int64
+	next := func() *batch {
+		var b *batch
+		select {
+		case b = <-free:
+		default:
+			b = &batch{}
+		}
+		b.reset()
+		return b
+	}
+	b := next()
+	flush := func() {
+		if len(b.lines) > 0 {
+			queue <- b
+			work <- b
+			b = next()
+		}
+	}
+	finish := func(e ending) {
+		flush()
+		e.rows = rows
+		b.end = &e
+		queue <- b
+	}
+	for {
+		rec, err := rd.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				finish(ending{bytes: m.n, sha256: hex.EncodeToString(m.h.Sum(nil))})
+				return
+			}
+			var (
+				re  *records.Error
+				he  *records.HeaderError
+				src *records.SourceError
+			)
+			var problems []tasks.Problem
+			switch {
+			case errors.As(err, &re):
+				problems = []tasks.Problem{re.Problem()}
+			case errors.As(err, &he):
+				problems = he.Problems
+			case errors.Is(err, errTooBig):
+				finish(ending{bytes: m.n, problems: []tasks.Problem{tooBig(sch.Limits.MaxBytes)}})
+				return // the digest of a part of the object means nothing
+			case errors.As(err, &src):
+				finish(ending{err: tasks.ClassifyObject("read "+ref.Key, ref, src.Err)})
+				return
+			default:
+				finish(ending{err: fmt.Errorf("read %s: %w", ref.Key, err)})
+				return
+			}
+			// The object is malformed: read the rest only to count and digest it.
+			if _, err := io.Copy(io.Discard, m); err != nil {
+				if errors.Is(err, errTooBig) {
+					finish(ending{bytes: m.n, problems: append(problems, tooBig(sch.Limits.MaxBytes))})
+					return
+				}
+				finish(ending{err: tasks.ClassifyObject("read "+ref.Key, ref, err)})
+				return
+			}
+			finish(ending{bytes: m.n, sha256: hex.EncodeToString(m.h.Sum(nil)), problems: problems})
+			return
+		}
+		if maxRows > 0 && rows >= maxRows {
+			finish(ending{bytes: m.n, problems: []tasks.Problem{{Line: rec.Line, Code: CodeMaxRows,
+				Message: fmt.Sprintf("the object has more than the dataset's limit of %d rows", maxRows)}}})
+			return
+		}
+		rows++
+		i := len(b.lines)
+		b.lines = append(b.lines, rec.Line)
+		b.hasValues = append(b.hasValues, rec.Values != nil)
+		if rec.Values != nil {
+			b.values = append(b.values, rec.Values...)
+		} else {
+			for range cols {
+				b.values = append(b.values, schema.Raw{})
+			}
+		}
+		for _, p := range rec.Problems {
+			b.structural = append(b.structural, indexedProblem{record: i, Problem: p})
+		}
+		if len(b.lines) == batchRecords {
+			flush()
+		}
+	}
+}
+
+// checkBatch checks every value of a batch, recording problems in object order: a record's structural
+// problems, then its values' problems column by column.
+func checkBatch(b *batch, cols []schema.Column) {
+	s := 0
+	for i, line := range b.lines {
+		for ; s < len(b.structural) && b.structural[s].record == i; s++ {
+			b.add(b.structural[s].Problem)
+		}
+		if !b.hasValues[i] {
+			continue
+		}
+		row := b.values[i*len(cols) : (i+1)*len(cols)]
+		for j := range cols {
+			if err := cols[j].Check(row[j]); err != nil {
+				p := tasks.Problem{Line: line, Column: cols[j].Name, Code: schema.CodeType, Message: err.Error()}
+				var ve *schema.ValueError
+				if errors.As(err, &ve) {
+					p.Code = ve.Code
+				}
+				b.add(p)
+			}
+		}
+	}
+}
