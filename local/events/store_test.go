@@ -134,3 +134,20 @@ func appendFile(t *testing.T, path, s string) {
 		t.Fatal(err)
 	}
 }
+
+type failingStore struct{}
+
+func (failingStore) Load() (*events.Snapshot, error) { return nil, nil }
+func (failingStore) Save(*events.Snapshot) error     { return errors.New("disk full") }
+
+// A store that cannot save does not fail the API call (the change is live);
+// StoreErr reports it.
+func TestStoreSaveError(t *testing.T) {
+	f := newFixture(t, events.WithStore(failingStore{}))
+	if _, err := f.client.PutRule(context.Background(), &eventbridge.PutRuleInput{Name: aws.String("r"), EventPattern: aws.String(`{"a":["b"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.StoreErr(); err == nil {
+		t.Error("StoreErr = nil after a failed save")
+	}
+}
