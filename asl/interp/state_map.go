@@ -9,7 +9,13 @@ import (
 	"github.com/sluicehq/sluice/asl/jsonpath"
 )
 
-// mapSpec is a compiled inline Map state.
+// Concurrency ceilings of the Map state's two modes.
+const (
+	inlineMaxConcurrency      = 40
+	distributedMaxConcurrency = 10000
+)
+
+// mapSpec is a compiled Map state.
 type mapSpec struct {
 	processor          *program
 	distributed        bool
@@ -96,6 +102,16 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 			return nil, ok
 		}
 		limit = v
+	}
+	// An inline Map runs at most 40 iterations at once, whatever its
+	// MaxConcurrency; a distributed Map at most 10,000 child executions.
+	// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+	ceiling := inlineMaxConcurrency
+	if ms.distributed {
+		ceiling = distributedMaxConcurrency
+	}
+	if limit == 0 || limit > ceiling {
+		limit = ceiling
 	}
 	itemsV, f := th.evalPath(ms.itemsPath, eff)
 	if f != nil {

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,6 +85,7 @@ func TestMapConcurrency(t *testing.T) {
 		{"two at a time", `"MaxConcurrency":2`, 2, 3 * time.Second},
 		{"one at a time", `"MaxConcurrency":1`, 1, 6 * time.Second},
 		{"from a path", `"MaxConcurrencyPath":"$.limit"`, 3, 2 * time.Second},
+		{"inline ceiling of 40", `"MaxConcurrency":0`, 40, 2 * time.Second},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,13 +95,15 @@ func TestMapConcurrency(t *testing.T) {
 				"ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","k.$":"$.k"},
 				"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::test:probe","End":true}}},"End":true}}}`,
 				WithClock(clock), WithTaskInvoker(probe))
-			var h HistoryLog
-			r := wait(t, m.Start(context.Background(), mustJSON(t, `{"k":"x","limit":3,"items":["a","b","c","d","e","f"]}`), WithHistory(&h)))
+			items, want := `["a","b","c","d","e","f"]`, `[{"i":0,"k":"x","v":"a"},{"i":1,"k":"x","v":"b"},{"i":2,"k":"x","v":"c"},{"i":3,"k":"x","v":"d"},{"i":4,"k":"x","v":"e"},{"i":5,"k":"x","v":"f"}]`
+			if tc.wantMax == 40 {
+				items, want = "["+strings.Repeat(`"z",`, 79)+`"z"]`, ""
+			}
+			r := wait(t, m.Start(context.Background(), mustJSON(t, `{"k":"x","limit":3,"items":`+items+`}`)))
 			if r.Status != StatusSucceeded {
 				t.Fatalf("status %s: %s %s", r.Status, r.Error, r.Cause)
 			}
-			want := `[{"i":0,"k":"x","v":"a"},{"i":1,"k":"x","v":"b"},{"i":2,"k":"x","v":"c"},{"i":3,"k":"x","v":"d"},{"i":4,"k":"x","v":"e"},{"i":5,"k":"x","v":"f"}]`
-			if diff := cmp.Diff(want, canon(t, r.Output)); diff != "" {
+			if diff := cmp.Diff(want, canon(t, r.Output)); want != "" && diff != "" {
 				t.Errorf("output (-want +got):\n%s", diff)
 			}
 			if probe.max != tc.wantMax {
