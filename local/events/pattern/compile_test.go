@@ -105,8 +105,6 @@ func TestCompileValid(t *testing.T) {
 		{"whitespace", " {\n\"a\" : [ \"x\" ] }\n"},
 		{"anything-but wildcard not counted for complexity", `{"a":[{"anything-but":{"wildcard":"*a*a*a*a*a*a*a*a*a*a*a*"}}]}`},
 		{"wildcards on different fields", `{"a":[{"wildcard":"*x*y*"}],"b":[{"wildcard":"*x*y*"}],"c":[{"wildcard":"*x*y*"}],"d":[{"wildcard":"*x*y*"}]}`},
-		{"anything-but wildcard not counted for complexity", `{"a":[{"anything-but":{"wildcard":"*a*a*a*a*a*a*a*a*a*a*a*"}}]}`},
-		{"wildcards on different fields", `{"a":[{"wildcard":"*x*y*"}],"b":[{"wildcard":"*x*y*"}],"c":[{"wildcard":"*x*y*"}],"d":[{"wildcard":"*x*y*"}]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
