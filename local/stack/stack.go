@@ -1,0 +1,431 @@
+package stack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	awslambda "github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/local/cloudwatch"
+	"github.com/sluicehq/sluice/local/events"
+	"github.com/sluicehq/sluice/local/lambda"
+	"github.com/sluicehq/sluice/local/s3"
+	localsfn "github.com/sluicehq/sluice/local/sfn"
+)
+
+// HandlerFactory builds the handler of one invocation of a function: rt carries the invocation's own
+// output and environment, and endpoint is the URL of the local stack, which the handler's AWS clients
+// must use (the only difference from running in AWS).
+type HandlerFactory func(rt lambda.Runtime, endpoint string) awslambda.Handler
+
+// Config says what to build.
+type Config struct {
+	// Template is the CloudFormation template (deploy/template.json).
+	Template []byte
+	// DataDir holds every service's data; the stack resumes from it after a restart.
+	DataDir string
+	// StackName prefixes the local resource names ("sluice" by default).
+	StackName string
+	// Region and Account of the local ARNs (us-east-1 and 000000000000 by default).
+	Region, Account string
+	// Parameters override the template's parameter defaults.
+	Parameters map[string]string
+	// Functions maps each AWS::Lambda::Function's logical id to its handler. A function of the template
+	// without one is an error.
+	Functions map[string]HandlerFactory
+	// Logger receives the stack's own messages (discarded by default).
+	Logger *slog.Logger
+	// Clock is the Step Functions engine's clock (the wall clock by default).
+	Clock interp.Clock
+}
+
+// Stack is the running embedded AWS.
+type Stack struct {
+	cfg      Config
+	url      string
+	server   *http.Server
+	template *Template
+
+	S3         *s3.Server
+	Events     *events.Service
+	Lambda     *lambda.Server
+	CloudWatch *cloudwatch.Server
+	SFN        *localsfn.Service
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Resources names what the stack created from the template.
+type Resources struct {
+	Bucket          string            // the pipeline bucket (the one with EventBridge notifications on)
+	StateMachineArn string            // the pipeline's state machine
+	Functions       map[string]string // logical id -> function name
+	Rules           []string          // rule names
+}
+
+// Start builds the stack from cfg and serves every service on l until Close.
+func Start(l net.Listener, cfg Config) (*Stack, error) {
+	if cfg.StackName == "" {
+		cfg.StackName = "sluice"
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "000000000000"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = interp.SystemClock()
+	}
+	tpl, err := ParseTemplate(cfg.Template, cfg.StackName, cfg.Region, cfg.Account, cfg.Parameters)
+	if err != nil {
+		return nil, err
+	}
+	st := &Stack{cfg: cfg, template: tpl, url: "http://" + l.Addr().String()}
+	if err := st.open(); err != nil {
+		st.closeServices()
+		return nil, err
+	}
+	st.server = &http.Server{Handler: st, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := st.server.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			cfg.Logger.Error("serve", "err", err)
+		}
+	}()
+	if err := st.provision(context.Background()); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// URL is the endpoint of every service.
+func (st *Stack) URL() string { return st.url }
+
+func (st *Stack) dir(name string) string { return filepath.Join(st.cfg.DataDir, name) }
+
+// open starts the services, consumers first, so that nothing is published before its consumer exists.
+func (st *Stack) open() error {
+	if err := os.MkdirAll(st.cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	st.cancel = cancel
+
+	st.CloudWatch = cloudwatch.New(cloudwatch.WithLogger(st.cfg.Logger))
+	st.Lambda = lambda.New(lambda.WithRegion(st.cfg.Region), lambda.WithAccount(st.cfg.Account),
+		lambda.WithMetricSink(metricSink{st.CloudWatch}), lambda.WithLogger(st.cfg.Logger))
+	if err := st.registerFunctions(); err != nil {
+		return err
+	}
+	var err error
+	st.SFN, err = localsfn.New(localsfn.WithDataDir(st.dir("sfn")), localsfn.WithRegion(st.cfg.Region, st.cfg.Account),
+		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda}))
+	if err != nil {
+		return fmt.Errorf("open step functions: %w", err)
+	}
+	st.Events, err = events.New(events.WithRegion(st.cfg.Region), events.WithAccount(st.cfg.Account),
+		events.WithStore(events.FileStore{Path: st.dir("events.json")}),
+		events.WithQueue(events.NewFileQueue(st.dir("events.queue"))),
+		events.WithDeliverer(sfnDeliverer{st.SFN}))
+	if err != nil {
+		return fmt.Errorf("open eventbridge: %w", err)
+	}
+	st.wg.Add(1)
+	go func() {
+		defer st.wg.Done()
+		_ = st.Events.Run(ctx)
+	}()
+	st.S3, err = s3.New(st.dir("s3"), s3.WithRegion(st.cfg.Region), s3.WithAccount(st.cfg.Account),
+		s3.WithPublisher(eventPublisher{st.Events}), s3.WithLogger(st.cfg.Logger), s3.WithSync(false))
+	if err != nil {
+		return fmt.Errorf("open s3: %w", err)
+	}
+	return nil
+}
+
+// Close stops serving and closes every service. Work in flight is not lost: accepted objects, events and
+// executions are on disk and resume when a stack is started on the same data directory.
+func (st *Stack) Close() error {
+	if st.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = st.server.Shutdown(ctx)
+		cancel()
+	}
+	return st.closeServices()
+}
+
+func (st *Stack) closeServices() error {
+	var errs []error
+	if st.S3 != nil {
+		errs = append(errs, st.S3.Close())
+	}
+	if st.cancel != nil {
+		st.cancel()
+	}
+	st.wg.Wait()
+	if st.SFN != nil {
+		errs = append(errs, st.SFN.Close())
+	}
+	if st.Lambda != nil {
+		errs = append(errs, st.Lambda.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// ServeHTTP routes a request to its service by protocol: the X-Amz-Target prefix for the JSON protocols,
+// the path for Lambda and CloudWatch's RPC v2, and S3 for everything else.
+func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	target := r.Header.Get("X-Amz-Target")
+	switch {
+	case strings.HasPrefix(target, "AWSStepFunctions."):
+		st.SFN.ServeHTTP(w, r)
+	case strings.HasPrefix(target, "AWSEvents."):
+		st.Events.ServeHTTP(w, r)
+	case strings.HasPrefix(target, "GraniteServiceVersion20100801."),
+		strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/"):
+		st.CloudWatch.ServeHTTP(w, r)
+	case strings.HasPrefix(r.URL.Path, "/2015-03-31/functions/"):
+		st.Lambda.ServeHTTP(w, r)
+	default:
+		st.S3.ServeHTTP(w, r)
+	}
+}
+
+func (st *Stack) registerFunctions() error {
+	for _, id := range st.template.ResourcesOfType("AWS::Lambda::Function") {
+		factory := st.cfg.Functions[id]
+		if factory == nil {
+			return fmt.Errorf("function %s of the template has no local handler", id)
+		}
+		timeout, _ := st.template.Property(id, "Timeout")
+		memory, _ := st.template.Property(id, "MemorySize")
+		reserved, _ := st.template.Property(id, "ReservedConcurrentExecutions")
+		envProp, err := st.template.Property(id, "Environment")
+		if err != nil {
+			return err
+		}
+		env := map[string]string{}
+		if m, ok := envProp.(map[string]any); ok {
+			if vars, ok := m["Variables"].(map[string]any); ok {
+				for k, v := range vars {
+					env[k] = fmt.Sprint(v)
+				}
+			}
+		}
+		url := st.url
+		err = st.Lambda.Register(lambda.Function{
+			Name:        st.template.Name(id),
+			NewHandler:  func(rt lambda.Runtime) awslambda.Handler { return factory(rt, url) },
+			Timeout:     seconds(timeout, 3*time.Second),
+			MemoryMB:    int(seconds(memory, 128*time.Second) / time.Second),
+			Environment: env,
+			Concurrency: int(seconds(reserved, 0) / time.Second),
+		})
+		if err != nil {
+			return fmt.Errorf("register %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// Resources reports what the template created.
+func (st *Stack) Resources() Resources {
+	r := Resources{Functions: map[string]string{}}
+	for _, id := range st.template.ResourcesOfType("AWS::S3::Bucket") {
+		if n, _ := st.template.Property(id, "NotificationConfiguration"); n != nil {
+			r.Bucket = st.template.Name(id)
+		}
+	}
+	for _, id := range st.template.ResourcesOfType("AWS::StepFunctions::StateMachine") {
+		r.StateMachineArn, _ = st.template.Arn(id)
+	}
+	for _, id := range st.template.ResourcesOfType("AWS::Lambda::Function") {
+		r.Functions[id] = st.template.Name(id)
+	}
+	for _, id := range st.template.ResourcesOfType("AWS::Events::Rule") {
+		r.Rules = append(r.Rules, st.template.Name(id))
+	}
+	return r
+}
+
+// provision creates the template's resources through the services' APIs, as CloudFormation would.
+// Running it again on a restarted stack is a no-op or an update.
+func (st *Stack) provision(ctx context.Context) error {
+	for _, id := range st.template.ResourcesOfType("AWS::S3::Bucket") {
+		if err := st.provisionBucket(id); err != nil {
+			return err
+		}
+	}
+	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
+	sfnClient := sfn.New(sfn.Options{Region: st.cfg.Region, BaseEndpoint: aws.String(st.url), Credentials: creds})
+	for _, id := range st.template.ResourcesOfType("AWS::StepFunctions::StateMachine") {
+		if err := st.provisionStateMachine(ctx, sfnClient, id); err != nil {
+			return err
+		}
+	}
+	ebClient := eventbridge.New(eventbridge.Options{Region: st.cfg.Region, BaseEndpoint: aws.String(st.url), Credentials: creds})
+	for _, id := range st.template.ResourcesOfType("AWS::Events::Rule") {
+		if err := st.provisionRule(ctx, ebClient, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (st *Stack) provisionBucket(id string) error {
+	name := st.template.Name(id)
+	if err := st.S3.CreateBucket(name); err != nil && !strings.Contains(err.Error(), "exist") {
+		return fmt.Errorf("create bucket %s: %w", id, err)
+	}
+	versioning, err := st.template.Property(id, "VersioningConfiguration")
+	if err != nil {
+		return err
+	}
+	if m, ok := versioning.(map[string]any); ok && m["Status"] == "Enabled" {
+		if err := st.S3.SetVersioning(name, true); err != nil {
+			return fmt.Errorf("bucket %s versioning: %w", id, err)
+		}
+	}
+	notif, err := st.template.Property(id, "NotificationConfiguration")
+	if err != nil {
+		return err
+	}
+	if m, ok := notif.(map[string]any); ok {
+		if eb, ok := m["EventBridgeConfiguration"].(map[string]any); ok {
+			on := eb["EventBridgeEnabled"] == true || eb["EventBridgeEnabled"] == "true"
+			if err := st.S3.SetEventBridge(name, on); err != nil {
+				return fmt.Errorf("bucket %s eventbridge: %w", id, err)
+			}
+		}
+	}
+	return nil
+}
+
+// provisionStateMachine creates (or updates) a state machine with its DefinitionSubstitutions applied, as
+// CloudFormation does: "${Key}" in the definition's strings becomes the substitution's value.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html
+func (st *Stack) provisionStateMachine(ctx context.Context, c *sfn.Client, id string) error {
+	def, err := st.template.Property(id, "Definition")
+	if err != nil {
+		return err
+	}
+	var text string
+	if def != nil {
+		b, err := json.Marshal(def)
+		if err != nil {
+			return fmt.Errorf("state machine %s definition: %w", id, err)
+		}
+		text = string(b)
+	} else {
+		s, err := st.template.Property(id, "DefinitionString")
+		if err != nil {
+			return err
+		}
+		text, _ = s.(string)
+	}
+	subs, err := st.template.Property(id, "DefinitionSubstitutions")
+	if err != nil {
+		return err
+	}
+	if m, ok := subs.(map[string]any); ok {
+		for k, v := range m {
+			val, err := json.Marshal(fmt.Sprint(v))
+			if err != nil {
+				return err
+			}
+			// Replace inside JSON string literals: the value is escaped as JSON text without its quotes.
+			text = strings.ReplaceAll(text, "${"+k+"}", string(val[1:len(val)-1]))
+		}
+	}
+	role, err := st.template.Property(id, "RoleArn")
+	if err != nil {
+		return err
+	}
+	typ, _ := st.template.Property(id, "StateMachineType")
+	smType := sfntypes.StateMachineTypeStandard
+	if typ == "EXPRESS" {
+		smType = sfntypes.StateMachineTypeExpress
+	}
+	name := st.template.Name(id)
+	_, err = c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name: aws.String(name), Definition: aws.String(text), RoleArn: aws.String(fmt.Sprint(role)), Type: smType,
+	})
+	var exists *sfntypes.StateMachineAlreadyExists
+	if errors.As(err, &exists) {
+		arn, _ := st.template.Arn(id)
+		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(text)})
+	}
+	if err != nil {
+		return fmt.Errorf("create state machine %s: %w", id, err)
+	}
+	return nil
+}
+
+func (st *Stack) provisionRule(ctx context.Context, c *eventbridge.Client, id string) error {
+	name := st.template.Name(id)
+	pattern, err := st.template.Property(id, "EventPattern")
+	if err != nil {
+		return err
+	}
+	patternText, err := json.Marshal(pattern)
+	if err != nil {
+		return err
+	}
+	state, _ := st.template.Property(id, "State")
+	ruleState := ebtypes.RuleStateEnabled
+	if state == "DISABLED" {
+		ruleState = ebtypes.RuleStateDisabled
+	}
+	desc, _ := st.template.Property(id, "Description")
+	if _, err := c.PutRule(ctx, &eventbridge.PutRuleInput{
+		Name: aws.String(name), EventPattern: aws.String(string(patternText)), State: ruleState,
+		Description: aws.String(fmt.Sprint(desc)),
+	}); err != nil {
+		return fmt.Errorf("put rule %s: %w", id, err)
+	}
+	targets, err := st.template.Property(id, "Targets")
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(targets)
+	if err != nil {
+		return err
+	}
+	var ts []ebtypes.Target
+	if err := json.Unmarshal(raw, &ts); err != nil {
+		return fmt.Errorf("rule %s targets: %w", id, err)
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	out, err := c.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(name), Targets: ts})
+	if err != nil {
+		return fmt.Errorf("put targets %s: %w", id, err)
+	}
+	if out.FailedEntryCount > 0 {
+		return fmt.Errorf("put targets %s: %s", id, aws.ToString(out.FailedEntries[0].ErrorMessage))
+	}
+	return nil
+}
