@@ -20,8 +20,8 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/sluicehq/sluice/local/stack"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
+	"github.com/sluicehq/sluice/local/stack"
 )
 
 // env is a running stack and clients for it.
