@@ -160,18 +160,32 @@ func TestTaskTokens(t *testing.T) {
 	}
 }
 
-// Stop aborts a running execution with the given error and cause.
+// notifySink records events and signals when one of a type arrives.
+type notifySink struct {
+	HistoryLog
+	on   EventType
+	seen chan struct{}
+}
+
+func (s *notifySink) Record(ev HistoryEvent) {
+	s.HistoryLog.Record(ev)
+	if ev.Type == s.on {
+		close(s.seen)
+	}
+}
+
+// Stop aborts a running execution with the given error and cause; the
+// interrupted state records its Aborted event.
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html
 func TestStop(t *testing.T) {
 	clock := NewVirtualClock(epoch)
-	tokens := NewTaskTokens()
-	issued := make(chan string, 1)
-	m := compile(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sns:publish.waitForTaskToken","End":true}}}`,
-		WithClock(clock), WithTaskTokens(tokens), WithTaskInvoker(callbackWorker(clock, tokens, 0, 0, issued)))
-	var h HistoryLog
-	e := m.Start(context.Background(), mustJSON(t, `{}`), WithHistory(&h))
-	<-issued
+	m := compile(t, `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`, WithClock(clock))
+	h := &notifySink{on: WaitStateEntered, seen: make(chan struct{})}
+	clock.Hold() // keep the hour from passing while the test stops the execution
+	e := m.Start(context.Background(), mustJSON(t, `{}`), WithHistory(h))
+	<-h.seen
 	e.Stop("Operator.Stop", "no longer needed")
+	clock.Release()
 	r := wait(t, e)
 	if r.Status != StatusAborted || r.Error != "Operator.Stop" || r.Cause != "no longer needed" {
 		t.Errorf("got %s %q %q", r.Status, r.Error, r.Cause)
@@ -180,6 +194,13 @@ func TestStop(t *testing.T) {
 	last := events[len(events)-1]
 	if last.Type != ExecutionAborted || last.ExecutionAbortedEventDetails.Error != "Operator.Stop" {
 		t.Errorf("last event: got %+v", last)
+	}
+	want := "ExecutionStarted WaitStateEntered(W) WaitStateAborted ExecutionAborted"
+	if got := types(events); got != want {
+		t.Errorf("history:\n got %s\nwant %s", got, want)
+	}
+	if got := r.StopDate.Sub(epoch); got != 0 {
+		t.Errorf("stopped at %v, want 0", got)
 	}
 }
 

@@ -150,10 +150,31 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	case asl.TypeFail:
 		return nil, "", "", th.runFail(n, input)
 	}
+	if f == errStopped {
+		th.aborted(n)
+	}
 	if f != nil {
 		return nil, "", "", f
 	}
 	return th.exitState(n, out, next, assigned)
+}
+
+// aborted records that a state was interrupted by Stop or the execution
+// timeout (not by a failing sibling branch or iteration).
+func (th *thread) aborted(n *node) {
+	if reason, _ := th.e.stopped(); reason == nil {
+		return
+	}
+	switch n.typ {
+	case asl.TypeTask:
+		th.emit(HistoryEvent{Type: TaskStateAborted})
+	case asl.TypeWait:
+		th.emit(HistoryEvent{Type: WaitStateAborted})
+	case asl.TypeParallel:
+		th.emit(HistoryEvent{Type: ParallelStateAborted})
+	case asl.TypeMap:
+		th.emit(HistoryEvent{Type: MapStateAborted})
+	}
 }
 
 // exitState checks the output size, records the exited event and applies
