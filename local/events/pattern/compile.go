@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -41,6 +42,8 @@ type Pattern struct {
 	// steps maps every path the pattern names, and every dot-boundary prefix
 	// of one, to what the event scanner should do there.
 	steps map[string]step
+	// pool recycles per-match scratch space (a cache, not state).
+	pool sync.Pool
 }
 
 // step tells the event scanner what a path means: leaf >= 0 is the index of

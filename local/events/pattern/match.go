@@ -1,9 +1,6 @@
 package pattern
 
-import (
-	"encoding/json"
-	"sync"
-)
+import "encoding/json"
 
 // matchState is the per-call scratch space of a match; pooled per pattern so
 // that matching allocates nothing in the common case.
@@ -13,16 +10,14 @@ type matchState struct {
 	chosen []*leaf   // per field: the leaf chosen by the search, nil for absent
 }
 
-var statePool = sync.Pool{New: func() any { return new(matchState) }}
-
 // Match reports whether the event (raw JSON, which must be an object)
 // matches the pattern. A malformed event yields an error wrapping
 // [ErrInvalidEvent].
 func (p *Pattern) Match(event []byte) (bool, error) {
-	st := statePool.Get().(*matchState)
+	st := p.state()
 	defer func() {
 		st.data = nil
-		statePool.Put(st)
+		p.pool.Put(st)
 	}()
 	st.reset(p, event)
 	if err := st.scan(); err != nil {
@@ -37,8 +32,8 @@ func (p *Pattern) MatchValue(event any) (bool, error) {
 	if _, ok := event.(map[string]any); !ok {
 		return false, ErrInvalidEvent
 	}
-	st := statePool.Get().(*matchState)
-	defer statePool.Put(st)
+	st := p.state()
+	defer p.pool.Put(st)
 	st.reset(p, nil)
 	if err := st.walk(event, step{leaf: -1, inner: true}, true); err != nil {
 		return false, err
@@ -55,6 +50,14 @@ var _ json.Marshaler = (*Pattern)(nil)
 
 // MarshalJSON renders the pattern's source.
 func (p *Pattern) MarshalJSON() ([]byte, error) { return []byte(p.source), nil }
+
+// state takes scratch space from the pattern's pool.
+func (p *Pattern) state() *matchState {
+	if st, ok := p.pool.Get().(*matchState); ok {
+		return st
+	}
+	return new(matchState)
+}
 
 func (st *matchState) evaluate() bool {
 	for i := range st.p.branches {
