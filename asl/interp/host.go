@@ -68,6 +68,9 @@ type LambdaRequest struct {
 	ClientContext string
 	// Payload is the JSON event.
 	Payload []byte
+	// StateName and ExecutionArn identify the caller (informational).
+	StateName    string
+	ExecutionArn string
 }
 
 // LambdaResponse is what Invoke answered.
@@ -109,3 +112,23 @@ func (f LambdaInvokerFunc) InvokeLambda(ctx context.Context, req LambdaRequest) 
 }
 
 var _ LambdaInvoker = LambdaInvokerFunc(nil)
+
+// TaskInterceptor sees every Task invocation before the invokers do and may
+// answer it itself, as Step Functions Local's mocked responses do: when it
+// returns handled, its result (or error, as for a TaskInvoker) is the
+// integration's result as is: for "arn:aws:states:::lambda:invoke" that is
+// the whole response wrapper, for a bare function ARN the function's output.
+// https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html
+type TaskInterceptor interface {
+	InterceptTask(ctx context.Context, req TaskRequest) (result any, handled bool, err error)
+}
+
+// TaskInterceptorFunc adapts a function to TaskInterceptor.
+type TaskInterceptorFunc func(ctx context.Context, req TaskRequest) (any, bool, error)
+
+// InterceptTask calls f.
+func (f TaskInterceptorFunc) InterceptTask(ctx context.Context, req TaskRequest) (any, bool, error) {
+	return f(ctx, req)
+}
+
+var _ TaskInterceptor = TaskInterceptorFunc(nil)

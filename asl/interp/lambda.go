@@ -20,7 +20,8 @@ func (th *thread) callLambdaARN(ctx context.Context, n *node, params any) (any, 
 	if err != nil {
 		return nil, th.runtimeError("%v", err)
 	}
-	resp, f := th.invokeLambda(ctx, LambdaRequest{FunctionName: n.task.resource, Payload: payload})
+	resp, f := th.invokeLambda(ctx, LambdaRequest{FunctionName: n.task.resource, Payload: payload,
+		StateName: n.name, ExecutionArn: th.e.cfg.arn})
 	if f != nil {
 		return nil, f
 	}
@@ -44,7 +45,7 @@ func (th *thread) callLambdaInvoke(ctx context.Context, n *node, params any) (an
 	if !ok {
 		return nil, &Failure{Error: "States.Runtime", Cause: th.causePrefix() + "The field 'FunctionName' is required and must be a string."}
 	}
-	req := LambdaRequest{FunctionName: fn, Payload: []byte("{}")}
+	req := LambdaRequest{FunctionName: fn, Payload: []byte("{}"), StateName: n.name, ExecutionArn: th.e.cfg.arn}
 	req.Qualifier, _ = m["Qualifier"].(string)
 	req.InvocationType, _ = m["InvocationType"].(string)
 	req.ClientContext, _ = m["ClientContext"].(string)

@@ -164,3 +164,33 @@ func TestLambdaInvokeWaitForTaskToken(t *testing.T) {
 		t.Errorf("history:\n got %s\nwant %s", got, want)
 	}
 }
+
+// A TaskInterceptor answers tasks itself (mocked responses): its result is
+// the integration's result as is, its error fails the task.
+func TestTaskInterceptor(t *testing.T) {
+	var seen []string
+	mock := TaskInterceptorFunc(func(ctx context.Context, req TaskRequest) (any, bool, error) {
+		seen = append(seen, req.StateName)
+		switch req.StateName {
+		case "Invoke":
+			return map[string]any{"StatusCode": 200, "Payload": map[string]any{"mocked": true}}, true, nil
+		case "Throw":
+			return nil, true, Fail("Mock.Error", "thrown by the mock")
+		}
+		return nil, false, nil
+	})
+	def := `{"StartAt":"Invoke","States":{
+		"Invoke":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"OutputPath":"$.Payload","Next":"Real"},
+		"Real":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:echo","Next":"Throw"},
+		"Throw":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},
+			"Catch":[{"ErrorEquals":["Mock.Error"],"ResultPath":"$.err","Next":"Done"}],"End":true},
+		"Done":{"Type":"Succeed"}}}`
+	r, _ := run(t, def, `{}`, WithTaskInterceptor(mock), WithLambdaInvoker(echoLambda))
+	want := `{"err":{"Cause":"thrown by the mock","Error":"Mock.Error"},"mocked":true}`
+	if got := canon(t, r.Output); got != want {
+		t.Errorf("output: got %s, want %s", got, want)
+	}
+	if diff := cmp.Diff([]string{"Invoke", "Real", "Throw"}, seen); diff != "" {
+		t.Errorf("intercepted states (-want +got):\n%s", diff)
+	}
+}

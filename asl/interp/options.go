@@ -11,6 +11,7 @@ type Option func(*config)
 type config struct {
 	clock        Clock
 	tasks        TaskInvoker
+	intercept    TaskInterceptor
 	lambda       LambdaInvoker
 	random       func() float64
 	tokens       *TaskTokens
@@ -48,6 +49,10 @@ func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
 // WithTaskInvoker sets the invoker of Task resources that are not Lambda.
 // Without one such a task fails with States.TaskFailed.
 func WithTaskInvoker(t TaskInvoker) Option { return func(cfg *config) { cfg.tasks = t } }
+
+// WithTaskInterceptor sets a TaskInterceptor consulted before every task
+// invocation (for mocked responses).
+func WithTaskInterceptor(t TaskInterceptor) Option { return func(cfg *config) { cfg.intercept = t } }
 
 // WithLambdaInvoker sets the Lambda invoker used for bare function ARNs and
 // the lambda:invoke integration. Without one such a task fails as if the

@@ -258,6 +258,12 @@ func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, 
 
 // call invokes the task's resource once.
 func (th *thread) call(ctx context.Context, n *node, params any) (any, *Failure) {
+	if ic := th.e.m.cfg.intercept; ic != nil {
+		r, handled, err := ic.InterceptTask(ctx, th.taskRequest(n, params))
+		if handled {
+			return th.taskResult(ctx, r, err)
+		}
+	}
 	switch n.task.kind {
 	case taskLambdaARN:
 		return th.callLambdaARN(ctx, n, params)
@@ -268,10 +274,19 @@ func (th *thread) call(ctx context.Context, n *node, params any) (any, *Failure)
 	if inv == nil {
 		return nil, &Failure{Error: "States.TaskFailed", Cause: "no task invoker serves resource " + n.task.resource}
 	}
-	r, err := inv.InvokeTask(ctx, TaskRequest{
+	r, err := inv.InvokeTask(ctx, th.taskRequest(n, params))
+	return th.taskResult(ctx, r, err)
+}
+
+func (th *thread) taskRequest(n *node, params any) TaskRequest {
+	return TaskRequest{
 		Resource: n.task.resource, Input: params, TaskToken: th.token,
 		StateName: n.name, ExecutionArn: th.e.cfg.arn, Attempt: th.retry,
-	})
+	}
+}
+
+// taskResult maps an invoker's answer to a result or failure.
+func (th *thread) taskResult(ctx context.Context, r any, err error) (any, *Failure) {
 	if err != nil {
 		if ctx.Err() != nil && th.ctx.Err() != nil {
 			return nil, errStopped
