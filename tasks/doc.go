@@ -12,5 +12,7 @@
 //
 // Errors that Retry/Catch match on are returned by the handlers unwrapped, as the named types in errors.go:
 // aws-lambda-go reports the Go type name as the Lambda errorType, and Step Functions matches ErrorEquals
-// against it. The ErrorName* constants are those names; a test pins them.
+// against it. The ErrorName* constants are those names; a test pins them. [ClassifyObject] maps an S3
+// error (aws-sdk-go-v2) to the right one: throttling, 5xx and broken connections to *TransientError, a
+// missing object or version to *ObjectNotFoundError, a failed If-Match to *ObjectChangedError.
 package tasks
