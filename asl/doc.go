@@ -34,7 +34,9 @@
 //     nil is absent, and a JSON null in those fields reads as absent.
 //     Assign is a map[string]any: nil is absent, an empty map is {}.
 //   - Path-valued and other string fields (ItemsPath, SecondsPath,
-//     ErrorPath, Next, ...) are strings; "" is absent.
+//     ErrorPath, Next, ...) are strings; "" is absent (so an empty string
+//     in a definition's name, path, resource or enumerated field is
+//     rejected rather than read as absent).
 //
 // # Encoding
 //
@@ -61,12 +63,14 @@
 //
 // Validate returns the same diagnostics plus warnings (NO_DOLLAR, NO_PATH,
 // PASS_RESULT_IS_STATIC), as ValidateStateMachineDefinition does.
-// (*StateMachine).Validate checks a machine written in Go. As on AWS,
-// structural errors are reported alone (the semantic rules are skipped
-// when the document does not have the right shape), MISSING_END_STATE is
-// checked at the top level only and hides the reachability check, and the
-// diagnostics come in flow order. Messages and locations recorded from AWS
-// are reproduced exactly; the others follow the same forms.
+// (*StateMachine).Validate checks a machine written in Go. Structural errors
+// are reported alone (the semantic rules are skipped when the document
+// does not have the right shape); MISSING_END_STATE is checked at the top
+// level only, without a location, and hides the reachability check, as
+// observed on AWS; state names are unique across the whole machine,
+// branches included (DUPLICATE_STATE_NAME); diagnostics come in flow
+// order. The messages and locations AWS was recorded returning are
+// reproduced exactly; the others follow the same forms.
 //
 // Paths, reference paths and intrinsic function calls are checked with
 // asl/jsonpath's compilers, so whatever Parse accepts, asl/jsonpath can
