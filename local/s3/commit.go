@@ -191,29 +191,22 @@ func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteRe
 	return res, nil
 }
 
-// ackEvent forgets a published event.
+// ackEvent forgets a published event: it leaves the in-memory record at once and the disk
+// record at the key's next write; meanwhile the ack log keeps it from being published again.
 func (s *Server) ackEvent(p pendingRef) error {
-	b, err := s.store.lockBucket(p.bucket)
-	if err != nil {
-		return nil // bucket gone: nothing left to forget
-	}
-	defer b.mu.Unlock()
-	rec := b.keys[p.key]
-	if rec == nil {
-		return nil
-	}
-	nrec := cloneRecord(rec, p.key)
-	kept := nrec.Pending[:0]
-	for _, e := range nrec.Pending {
-		if e.ID != p.id {
-			kept = append(kept, e)
+	if b, err := s.store.lockBucket(p.bucket); err == nil {
+		if rec := b.keys[p.key]; rec != nil {
+			kept := make([]pendingEvent, 0, len(rec.Pending))
+			for _, e := range rec.Pending {
+				if e.ID != p.id {
+					kept = append(kept, e)
+				}
+			}
+			rec.Pending = kept
 		}
+		b.mu.Unlock()
 	}
-	if len(kept) == len(rec.Pending) {
-		return nil
-	}
-	nrec.Pending = kept
-	return s.store.writeRecord(b, nrec)
+	return s.store.logAck(p.id)
 }
 
 func (s *Server) now() time.Time { return s.clock() }

@@ -197,4 +197,10 @@ func TestEventSurvivesRestart(t *testing.T) {
 	if n := e2.srv.PendingEvents(); n != 0 {
 		t.Errorf("pending after delivery = %d, want 0", n)
 	}
+	// A third server publishes nothing again: its first event is for a new object.
+	e3 := newEnv(t, dir)
+	e3.put(t, "evt", "k4", "w")
+	if got := e3.pub.next(t).Detail.Object.Key; got != "k4" {
+		t.Errorf("after a second restart the first event is for %q, want k4 (no redelivery)", got)
+	}
 }

@@ -61,10 +61,15 @@ func New(dir string, opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// Close stops event delivery. Undelivered events stay on disk for the next Server.
+// Close stops event delivery and closes the store. Undelivered events stay on disk for the
+// next Server.
 func (s *Server) Close() error {
-	s.closeOnce.Do(s.outbox.close)
-	return nil
+	var err error
+	s.closeOnce.Do(func() {
+		s.outbox.close()
+		err = s.store.close()
+	})
+	return err
 }
 
 // CreateBucket creates a bucket (an existing bucket is not an error).

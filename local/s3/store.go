@@ -129,6 +129,9 @@ type store struct {
 
 	mu      sync.RWMutex
 	buckets map[string]*bucketState
+
+	ackMu  sync.Mutex
+	ackLog *os.File // acked.log: IDs of published events still listed in key records
 }
 
 var errBucketExists = errors.New("bucket exists")
@@ -143,12 +146,16 @@ func openStore(dir string, sync bool, ids *idSource) (*store, []pendingRef, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("read data dir: %w", err)
 	}
+	acked, err := readAckLog(filepath.Join(dir, "acked.log"))
+	if err != nil {
+		return nil, nil, err
+	}
 	var pending []pendingRef
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
-		b, p, err := loadBucket(filepath.Join(root, e.Name()), ids)
+		b, p, err := loadBucket(filepath.Join(root, e.Name()), ids, acked, sync)
 		if err != nil {
 			return nil, nil, fmt.Errorf("load bucket %s: %w", e.Name(), err)
 		}
@@ -159,10 +166,64 @@ func openStore(dir string, sync bool, ids *idSource) (*store, []pendingRef, erro
 		pending = append(pending, p...)
 	}
 	sort.Slice(pending, func(i, j int) bool { return pending[i].seq < pending[j].seq })
+	// Every acknowledged event has now been removed from its record: start a new log.
+	s.ackLog, err = os.OpenFile(filepath.Join(dir, "acked.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open ack log: %w", err)
+	}
 	return s, pending, nil
 }
 
-func loadBucket(dir string, ids *idSource) (*bucketState, []pendingRef, error) {
+// readAckLog returns the event IDs in the ack log; a torn last line is ignored (its event
+// is published again: delivery is at-least-once).
+func readAckLog(path string) (map[string]bool, error) {
+	raw, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return map[string]bool{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read ack log: %w", err)
+	}
+	acked := map[string]bool{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if len(line) == 36 {
+			acked[line] = true
+		}
+	}
+	return acked, nil
+}
+
+// logAck records that an event was published. The key record still lists it on disk until
+// its next rewrite; the log keeps it from being published again after a restart.
+func (s *store) logAck(id string) error {
+	s.ackMu.Lock()
+	defer s.ackMu.Unlock()
+	if s.ackLog == nil {
+		return nil
+	}
+	if _, err := s.ackLog.WriteString(id + "\n"); err != nil {
+		return fmt.Errorf("append ack log: %w", err)
+	}
+	if s.sync {
+		if err := s.ackLog.Sync(); err != nil {
+			return fmt.Errorf("sync ack log: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *store) close() error {
+	s.ackMu.Lock()
+	defer s.ackMu.Unlock()
+	if s.ackLog == nil {
+		return nil
+	}
+	err := s.ackLog.Close()
+	s.ackLog = nil
+	return err
+}
+
+func loadBucket(dir string, ids *idSource, acked map[string]bool, sync bool) (*bucketState, []pendingRef, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "bucket.json"))
 	if os.IsNotExist(err) {
 		// A bucket whose creation never committed: remove the leftovers.
@@ -197,6 +258,15 @@ func loadBucket(dir string, ids *idSource) (*bucketState, []pendingRef, error) {
 		var rec keyRecord
 		if err := json.Unmarshal(raw, &rec); err != nil {
 			return nil, nil, fmt.Errorf("decode key record %s: %w", kf.Name(), err)
+		}
+		if dropAcked(&rec, acked) {
+			// Persist the record without its published events before the ack log is reset.
+			if err := rewriteLoaded(b, &rec, sync); err != nil {
+				return nil, nil, err
+			}
+		}
+		if len(rec.Versions) == 0 && len(rec.Pending) == 0 && rec.DeleteSeq == 0 {
+			continue
 		}
 		b.keys[rec.Key] = &rec
 		for _, v := range rec.Versions {
@@ -478,4 +548,30 @@ func trimETag(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "W/")
 	return strings.Trim(s, `"`)
+}
+
+// dropAcked removes acknowledged events from rec and reports whether any was removed.
+func dropAcked(rec *keyRecord, acked map[string]bool) bool {
+	kept := rec.Pending[:0]
+	for _, p := range rec.Pending {
+		if !acked[p.ID] {
+			kept = append(kept, p)
+		}
+	}
+	changed := len(kept) != len(rec.Pending)
+	rec.Pending = kept
+	return changed
+}
+
+// rewriteLoaded persists a record changed while loading, or removes it when empty.
+func rewriteLoaded(b *bucketState, rec *keyRecord, sync bool) error {
+	if len(rec.Versions) == 0 && len(rec.Pending) == 0 {
+		rec.DeleteSeq = 0
+		return removeFile(b.keyPath(rec.Key), sync)
+	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode key record: %w", err)
+	}
+	return writeFileAtomic(b.keyPath(rec.Key), raw, sync)
 }
