@@ -124,3 +124,23 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// render serialises v with the thread's scratch buffer.
+func (th *thread) render(v any) string {
+	b, err := appendJSON(th.buf[:0], v)
+	if err != nil {
+		return "null"
+	}
+	th.buf = b
+	return string(b)
+}
+
+// render serialises a JSON value for the history, without HTML escaping,
+// as AWS renders it.
+func render(v any) string {
+	b, err := marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}

@@ -1,0 +1,82 @@
+package interp
+
+import "github.com/sluicehq/sluice/asl/jsonpath"
+
+// The JSONPath data flow of a state: InputPath, Parameters, ResultPath,
+// OutputPath and Assign.
+// https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
+
+func (th *thread) evalPath(p ioPath, input any) (any, *Failure) {
+	switch p.kind {
+	case ioAbsent, ioRoot:
+		return input, nil
+	case ioNull:
+		return map[string]any{}, nil
+	}
+	v, err := p.path.Eval(th.scope(input))
+	if err != nil {
+		return nil, th.pathFailure(p.expr, err)
+	}
+	return v, nil
+}
+
+// pathFailure reports an InputPath or OutputPath that matched nothing.
+func (th *thread) pathFailure(expr string, err error) *Failure {
+	if f := AsFailure(err); f != nil && f.Error != "States.Runtime" {
+		return f
+	}
+	if je, ok := err.(*jsonpath.Error); ok {
+		return th.runtimeError("%s", je.Cause)
+	}
+	return th.runtimeError("Invalid path '%s' : %v", expr, err)
+}
+
+func (th *thread) inputPath(n *node, input any) (any, *Failure) {
+	return th.evalPath(n.inputPath, input)
+}
+
+func (th *thread) outputPath(n *node, out any) (any, *Failure) { return th.evalPath(n.outputPath, out) }
+
+// resultPath merges result into the state's raw input as ResultPath says:
+// absent or "$" replaces the input, null discards the result.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
+func (th *thread) resultPath(p ioPath, input, result any) (any, *Failure) {
+	switch p.kind {
+	case ioAbsent, ioRoot:
+		return result, nil
+	case ioNull:
+		return input, nil
+	}
+	v, err := jsonpath.Set(input, p.path, result)
+	if err != nil {
+		return nil, th.evalFailure(err)
+	}
+	return v, nil
+}
+
+func (th *thread) evalTemplate(t *jsonpath.Template, input any) (any, *Failure) {
+	v, err := t.Eval(th.scope(input))
+	if err != nil {
+		return nil, th.evalFailure(err)
+	}
+	return v, nil
+}
+
+// evalAssign evaluates an Assign template into variable values.
+func (th *thread) evalAssign(t *jsonpath.Template, input any, into map[string]any) (map[string]any, *Failure) {
+	if t == nil {
+		return into, nil
+	}
+	v, f := th.evalTemplate(t, input)
+	if f != nil {
+		return nil, f
+	}
+	m, _ := v.(map[string]any)
+	if into == nil {
+		into = make(map[string]any, len(m))
+	}
+	for k, x := range m {
+		into[k] = x
+	}
+	return into, nil
+}
