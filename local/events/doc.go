@@ -4,7 +4,8 @@
 // events to targets with retries and a dead-letter list.
 //
 // Operations: PutEvents, PutRule, DescribeRule, ListRules, DeleteRule,
-// EnableRule, DisableRule, PutTargets, ListTargetsByRule, RemoveTargets,
+// EnableRule, DisableRule, PutTargets, ListTargetsByRule,
+// ListRuleNamesByTarget, RemoveTargets,
 // TestEventPattern, ListEventBuses and DescribeEventBus (the default bus only).
 // Requests are validated as the EventBridge API model says, and errors come
 // back in AWS's JSON shape ({"__type": code, "message": text}, HTTP 400) so

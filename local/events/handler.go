@@ -15,19 +15,20 @@ var _ http.Handler = (*Service)(nil)
 type operation func(s *Service, body []byte) (any, *apiError)
 
 var operations = map[string]operation{
-	"PutEvents":         (*Service).putEvents,
-	"PutRule":           (*Service).putRule,
-	"DescribeRule":      (*Service).describeRule,
-	"ListRules":         (*Service).listRules,
-	"DeleteRule":        (*Service).deleteRule,
-	"EnableRule":        (*Service).enableRule,
-	"DisableRule":       (*Service).disableRule,
-	"PutTargets":        (*Service).putTargets,
-	"ListTargetsByRule": (*Service).listTargetsByRule,
-	"RemoveTargets":     (*Service).removeTargets,
-	"TestEventPattern":  (*Service).testEventPattern,
-	"ListEventBuses":    (*Service).listEventBuses,
-	"DescribeEventBus":  (*Service).describeEventBus,
+	"PutEvents":             (*Service).putEvents,
+	"PutRule":               (*Service).putRule,
+	"DescribeRule":          (*Service).describeRule,
+	"ListRules":             (*Service).listRules,
+	"DeleteRule":            (*Service).deleteRule,
+	"EnableRule":            (*Service).enableRule,
+	"DisableRule":           (*Service).disableRule,
+	"PutTargets":            (*Service).putTargets,
+	"ListTargetsByRule":     (*Service).listTargetsByRule,
+	"ListRuleNamesByTarget": (*Service).listRuleNamesByTarget,
+	"RemoveTargets":         (*Service).removeTargets,
+	"TestEventPattern":      (*Service).testEventPattern,
+	"ListEventBuses":        (*Service).listEventBuses,
+	"DescribeEventBus":      (*Service).describeEventBus,
 }
 
 // maxDrain bounds how much of an oversized request body is read and

@@ -87,7 +87,8 @@ func TestProtocolErrors(t *testing.T) {
 // always a well-formed JSON response with a 2xx or an AWS error type.
 func FuzzServeHTTP(f *testing.F) {
 	ops := []string{"PutEvents", "PutRule", "DescribeRule", "ListRules", "DeleteRule", "EnableRule", "DisableRule",
-		"PutTargets", "ListTargetsByRule", "RemoveTargets", "TestEventPattern", "ListEventBuses", "DescribeEventBus"}
+		"PutTargets", "ListTargetsByRule", "RemoveTargets", "TestEventPattern", "ListEventBuses", "DescribeEventBus",
+		"ListRuleNamesByTarget"}
 	seeds := []string{`{}`, `{"Name":"r","EventPattern":"{\"a\":[\"b\"]}"}`,
 		`{"Rule":"r","Targets":[{"Id":"t","Arn":"arn:x","InputTransformer":{"InputPathsMap":{"k":"$.detail"},"InputTemplate":"<k>"}}]}`,
 		`{"Entries":[{"Source":"s","DetailType":"d","Detail":"{\"a\":1}"}]}`,

@@ -86,6 +86,14 @@ func TestRuleLifecycle(t *testing.T) {
 		t.Errorf("ListTargetsByRule = %+v", lt.Targets)
 	}
 
+	byTarget, err := c.ListRuleNamesByTarget(ctx, &eventbridge.ListRuleNamesByTargetInput{TargetArn: aws.String("arn:aws:states:us-east-1:123456789012:stateMachine:m")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(byTarget.RuleNames, []string{"on-upload"}); diff != "" {
+		t.Errorf("ListRuleNamesByTarget (-got +want):\n%s", diff)
+	}
+
 	_, err = c.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String("on-upload")})
 	if code, msg := apiError(t, err); code != "ValidationException" || msg != "Rule can't be deleted since it has targets." {
 		t.Errorf("DeleteRule with targets = %s: %s", code, msg)

@@ -318,3 +318,45 @@ func (s *Service) removeTargets(body []byte) (any, *apiError) {
 		FailedEntries    []failedEntry
 	}{FailedEntries: []failedEntry{}}, nil
 }
+
+func (s *Service) listRuleNamesByTarget(body []byte) (any, *apiError) {
+	var in struct {
+		TargetArn    *string
+		EventBusName *string
+		NextToken    *string
+		Limit        *int64
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var v validator
+	if v.required("targetArn", in.TargetArn != nil) {
+		v.str("targetArn", in.TargetArn, 1, 1600, nil)
+	}
+	v.str("eventBusName", in.EventBusName, 1, 1600, reBusNameOrArn)
+	v.str("nextToken", in.NextToken, 1, 2048, nil)
+	v.num("limit", in.Limit, 1, 100)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := s.checkBus(in.EventBusName); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var names []string
+	for name, r := range s.rules {
+		if slices.ContainsFunc(r.targets, func(t *target) bool { return t.Arn == *in.TargetArn }) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	page, next, err := paginate(names, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		RuleNames []string
+		NextToken string `json:",omitempty"`
+	}{RuleNames: append([]string{}, page...), NextToken: next}, nil
+}
