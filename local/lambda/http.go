@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -51,7 +52,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeServiceError(w, reqID, errRequestTooLarge(int(limit)))
 		return
 	}
-	res, err := s.InvokeWith(r.Context(), InvokeInput{FunctionName: name, Qualifier: r.URL.Query().Get("Qualifier"),
+	// As in Lambda, a client that goes away does not stop the invocation.
+	res, err := s.InvokeWith(context.WithoutCancel(r.Context()), InvokeInput{FunctionName: name, Qualifier: r.URL.Query().Get("Qualifier"),
 		InvocationType: typ, LogType: r.Header.Get("X-Amz-Log-Type"), Payload: body})
 	if err != nil {
 		writeServiceError(w, reqID, err)

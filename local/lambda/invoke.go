@@ -40,7 +40,9 @@ type Result struct {
 
 // Invoke runs the named function synchronously (RequestResponse), the way a Step Functions
 // Task state does; it shares the HTTP API's code path. A function failure is a Result with
-// FunctionError set, not an error; errors are service errors (*Error).
+// FunctionError set, not an error; errors are service errors (*Error). When ctx ends
+// before the function, the function's context is cancelled and Invoke returns an error
+// wrapping ctx.Err() (the HTTP API instead lets the invocation run on, as Lambda does).
 func (s *Server) Invoke(ctx context.Context, function string, payload []byte) (Result, error) {
 	return s.InvokeWith(ctx, InvokeInput{FunctionName: function, Payload: payload})
 }
@@ -82,13 +84,11 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 		s.async.Add(1)
 		go func() {
 			defer s.async.Done()
-			select {
-			case <-s.ctx.Done():
+			if !fn.acquire(s.ctx) {
 				return
-			case <-fn.acquire():
 			}
 			defer fn.release()
-			s.run(context.WithoutCancel(ctx), fn, payload, id)
+			_, _, _ = s.run(s.ctx, fn, payload, id)
 		}()
 		return Result{StatusCode: 202, RequestID: id}, nil
 	}
@@ -96,7 +96,10 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 		return Result{}, errThrottled()
 	}
 	defer fn.release()
-	res, lines := s.run(ctx, fn, payload, id)
+	res, lines, err := s.run(ctx, fn, payload, id)
+	if err != nil {
+		return Result{}, err
+	}
 	if in.LogType == "Tail" {
 		res.LogResult = logTail(lines)
 	}
@@ -115,18 +118,17 @@ func (fn *function) tryAcquire() bool {
 	}
 }
 
-// acquire returns a channel that is ready when a slot has been taken.
-func (fn *function) acquire() <-chan struct{} {
-	ready := make(chan struct{})
+// acquire waits for a slot; it reports false when ctx ends first.
+func (fn *function) acquire(ctx context.Context) bool {
 	if fn.slots == nil {
-		close(ready)
-		return ready
+		return true
 	}
-	go func() {
-		fn.slots <- struct{}{}
-		close(ready)
-	}()
-	return ready
+	select {
+	case fn.slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (fn *function) release() {
@@ -151,8 +153,9 @@ type deadlineContext struct {
 
 func (d deadlineContext) Deadline() (time.Time, bool) { return d.deadline, true }
 
-// run invokes the handler once and records its log and metrics.
-func (s *Server) run(ctx context.Context, fn *function, payload []byte, id string) (Result, []string) {
+// run invokes the handler once and records its log and metrics. When ctx ends before the
+// handler, the handler's context is cancelled and run returns ctx's error.
+func (s *Server) run(ctx context.Context, fn *function, payload []byte, id string) (Result, []string, error) {
 	start := s.now()
 	out := &capture{}
 	out.line(fmt.Sprintf("START RequestId: %s Version: $LATEST", id))
@@ -200,6 +203,11 @@ func (s *Server) run(ctx context.Context, fn *function, payload []byte, id strin
 		default:
 			res.Payload = o.payload
 		}
+	case <-ctx.Done():
+		stop()
+		cancel()
+		out.close()
+		return Result{}, nil, fmt.Errorf("invoke %s: %w", fn.Name, ctx.Err())
 	case <-fire:
 		cancel()
 		timedOut = true
@@ -229,7 +237,7 @@ func (s *Server) run(ctx context.Context, fn *function, payload []byte, id strin
 	lines := out.close()
 	s.record(ctx, fn, InvocationLog{Function: fn.Name, RequestID: id, Start: start, Duration: dur, Lines: lines,
 		Error: errorTypeOf(failure)})
-	return res, lines
+	return res, lines, nil
 }
 
 func errorTypeOf(e *messages.InvokeResponse_Error) string {

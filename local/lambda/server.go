@@ -41,8 +41,7 @@ func New(opts ...Option) *Server {
 	return s
 }
 
-// Close stops accepting the wait for concurrency slots and waits for running asynchronous
-// invocations to end.
+// Close cancels queued and running asynchronous invocations and waits for them to end.
 func (s *Server) Close() error {
 	s.cancel()
 	s.async.Wait()

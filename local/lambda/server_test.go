@@ -364,3 +364,25 @@ func TestMalformedHTTP(t *testing.T) {
 		})
 	}
 }
+
+func TestInvokeCallerCancels(t *testing.T) {
+	e := newEnv(t)
+	started := make(chan struct{})
+	handlerDone := make(chan struct{})
+	h := func(ctx context.Context) error {
+		close(started)
+		<-ctx.Done()
+		close(handlerDone)
+		return ctx.Err()
+	}
+	if err := e.srv.Register(lambda.Function{Name: "waits", Handler: awslambda.NewHandler(h)}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-started; cancel() }()
+	_, err := e.srv.Invoke(ctx, "waits", nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Invoke error = %v, want context.Canceled", err)
+	}
+	<-handlerDone
+}
