@@ -19,7 +19,8 @@
 // [Clock], so nothing sleeps). The input a target receives follows its Input,
 // InputPath or InputTransformer
 // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
-// A failed delivery is retried with exponential back-off and full jitter until
+// A failed delivery is retried with exponential back-off and jitter (half of
+// each delay random; base and cap set by [WithBackoff]) until
 // the target's RetryPolicy is exhausted (default 185 attempts or 24 hours,
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html);
 // an error that says it is not retryable goes straight to the dead-letter
