@@ -57,9 +57,9 @@ fuzz:
 		done; \
 	done
 
-## run: the main job on the embedded local AWS (comes with the local-runtime work; see README)
+## run: the main job: start the embedded local AWS, run the sample dataset through the pipeline, summarise
 run:
-	@echo "make run: the embedded local AWS is not built yet (see README, 'Status')."; exit 2
+	$(GO) run ./cmd/sluice run
 
 ## node-deps: the offline validators (asl-validator, aws-cdk-lib's cloudformation-validate, cdk-nag)
 node-deps: test/validators/node_modules/.package-lock.json

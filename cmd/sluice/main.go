@@ -5,6 +5,10 @@
 //	sluice build [--out dist]                      build reproducible arm64 Lambda zips
 //	sluice deploy --stack S --region R --artifact-bucket B [--dist dist]
 //	                                               upload the zips and deploy the CloudFormation stack
+//	sluice up [--addr 127.0.0.1:4566] [--data .sluice]
+//	                                               serve the embedded local AWS until interrupted
+//	sluice run [--endpoint URL] [FILE...]          run files (default: the sample dataset) through the
+//	                                               pipeline and print a summary
 //
 // Each subcommand lives in its own file (gen.go, build.go, deploy.go) as a func(ctx, args, stdio) error;
 // main only parses the subcommand and picks the exit code.
@@ -40,6 +44,8 @@ func commands() []command {
 		{"gen", "write the generated files (deploy/template.json, the ASL, the mock config); --check compares", runGen},
 		{"build", "build reproducible arm64 Lambda zips into --out (default dist)", runBuild},
 		{"deploy", "upload the zips and deploy the stack (--stack, --region, --artifact-bucket)", runDeploy},
+		{"up", "serve the embedded local AWS built from the template (--addr, --data)", runUp},
+		{"run", "upload files (default: the sample dataset) and follow their executions to a summary", runRun},
 	}
 }
 

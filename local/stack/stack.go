@@ -251,24 +251,7 @@ func (st *Stack) registerFunctions() error {
 }
 
 // Resources reports what the template created.
-func (st *Stack) Resources() Resources {
-	r := Resources{Functions: map[string]string{}}
-	for _, id := range st.template.ResourcesOfType("AWS::S3::Bucket") {
-		if n, _ := st.template.Property(id, "NotificationConfiguration"); n != nil {
-			r.Bucket = st.template.Name(id)
-		}
-	}
-	for _, id := range st.template.ResourcesOfType("AWS::StepFunctions::StateMachine") {
-		r.StateMachineArn, _ = st.template.Arn(id)
-	}
-	for _, id := range st.template.ResourcesOfType("AWS::Lambda::Function") {
-		r.Functions[id] = st.template.Name(id)
-	}
-	for _, id := range st.template.ResourcesOfType("AWS::Events::Rule") {
-		r.Rules = append(r.Rules, st.template.Name(id))
-	}
-	return r
-}
+func (st *Stack) Resources() Resources { return st.template.Resources() }
 
 // provision creates the template's resources through the services' APIs, as CloudFormation would.
 // Running it again on a restarted stack is a no-op or an update.

@@ -346,3 +346,24 @@ func seconds(v any, def time.Duration) time.Duration {
 	}
 	return def
 }
+
+// Resources names what a stack built from the template holds: the pipeline bucket is the bucket with
+// EventBridge notifications on.
+func (t *Template) Resources() Resources {
+	r := Resources{Functions: map[string]string{}}
+	for _, id := range t.ResourcesOfType("AWS::S3::Bucket") {
+		if n, _ := t.Property(id, "NotificationConfiguration"); n != nil {
+			r.Bucket = t.Name(id)
+		}
+	}
+	for _, id := range t.ResourcesOfType("AWS::StepFunctions::StateMachine") {
+		r.StateMachineArn, _ = t.Arn(id)
+	}
+	for _, id := range t.ResourcesOfType("AWS::Lambda::Function") {
+		r.Functions[id] = t.Name(id)
+	}
+	for _, id := range t.ResourcesOfType("AWS::Events::Rule") {
+		r.Rules = append(r.Rules, t.Name(id))
+	}
+	return r
+}

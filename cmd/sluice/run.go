@@ -1,0 +1,389 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go/middleware"
+
+	localsfn "github.com/sluicehq/sluice/local/sfn"
+	"github.com/sluicehq/sluice/local/stack"
+)
+
+// runRun uploads files to the pipeline bucket and follows their executions to the end:
+//
+//	sluice run [--endpoint URL] [--data DIR] [--dataset NAME] [--schema FILE] [FILE...]
+//
+// Without --endpoint it starts an embedded stack for the run; without files it uploads the sample dataset.
+func runRun(ctx context.Context, args []string, std stdio) error {
+	fset := newFlagSet("run", std)
+	endpoint := fset.String("endpoint", "", "a running stack (sluice up); empty starts an embedded one for this run")
+	data := fset.String("data", "", "data directory of the embedded stack (default: a temporary one)")
+	dataset := fset.String("dataset", "", "dataset of the files (default: taken from a path like incoming/<dataset>/file)")
+	schema := fset.String("schema", "", "schema file to upload as schemas/<dataset>.json first")
+	template := fset.String("template", "deploy/template.json", "the generated CloudFormation template")
+	timeout := fset.Duration("timeout", 5*time.Minute, "how long to wait for the executions")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	uploads, err := planUploads(fset.Args(), *dataset, *schema)
+	if err != nil {
+		return err
+	}
+
+	tplData, err := os.ReadFile(*template)
+	if err != nil {
+		return fmt.Errorf("read template (run from the repository root, or pass --template): %w", err)
+	}
+	tpl, err := stack.ParseTemplate(tplData, "sluice", "us-east-1", "000000000000", nil)
+	if err != nil {
+		return err
+	}
+	res := tpl.Resources()
+	url := *endpoint
+	if url == "" {
+		dir := *data
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "sluice-run-"); err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+		}
+		st, err := startStack("127.0.0.1:0", dir, *template, false, std)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		url = st.URL()
+		fmt.Fprintf(std.Err, "sluice: embedded local AWS on %s (it stops when this run ends; `sluice up` keeps one running)\n", url)
+	}
+
+	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
+	s3c := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), UsePathStyle: true, Credentials: creds,
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired, ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired})
+	sfnc := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: creds,
+		APIOptions: []func(*middleware.Stack) error{localsfn.DisableHostPrefix}})
+	r := &runner{s3: s3c, sfn: sfnc, res: res, std: std}
+
+	before, err := r.executionArns(ctx)
+	if err != nil {
+		return fmt.Errorf("list executions (is %s a sluice stack?): %w", url, err)
+	}
+	var watched []string
+	for _, u := range uploads {
+		body, err := os.ReadFile(u.path)
+		if err != nil {
+			return err
+		}
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(res.Bucket), Key: aws.String(u.key), Body: bytes.NewReader(body)}); err != nil {
+			return fmt.Errorf("upload %s: %w", u.key, err)
+		}
+		fmt.Fprintf(std.Err, "uploaded s3://%s/%s (%d bytes)\n", res.Bucket, u.key, len(body))
+		if strings.HasPrefix(u.key, "incoming/") {
+			watched = append(watched, u.key)
+		}
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	outcomes, err := r.follow(waitCtx, watched, before)
+	r.summary(outcomes, url, *endpoint == "")
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, o := range outcomes {
+		if o.status == "FAILED" {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d executions failed", failed, len(outcomes))
+	}
+	return nil
+}
+
+type fileUpload struct{ path, key string }
+
+// planUploads says what goes where: the sample dataset by default, or the given files under
+// incoming/<dataset>/.
+func planUploads(files []string, dataset, schema string) ([]fileUpload, error) {
+	if len(files) == 0 {
+		if schema != "" || dataset != "" {
+			return nil, fmt.Errorf("%w: --schema and --dataset go with files", errUsage)
+		}
+		var ups []fileUpload
+		err := filepath.WalkDir("sample", func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel := filepath.ToSlash(strings.TrimPrefix(path, "sample"+string(filepath.Separator)))
+			if d.IsDir() || !(strings.HasPrefix(rel, "schemas/") || strings.HasPrefix(rel, "incoming/")) {
+				return nil
+			}
+			ups = append(ups, fileUpload{path, rel})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the sample dataset (run from the repository root): %w", err)
+		}
+		// Schemas first, so that no object is validated before its schema is there.
+		sort.SliceStable(ups, func(i, j int) bool {
+			return strings.HasPrefix(ups[i].key, "schemas/") && !strings.HasPrefix(ups[j].key, "schemas/")
+		})
+		return ups, nil
+	}
+	var ups []fileUpload
+	for _, f := range files {
+		ds := dataset
+		if ds == "" {
+			parts := strings.Split(filepath.ToSlash(f), "/")
+			for i := 0; i+2 < len(parts); i++ {
+				if parts[i] == "incoming" {
+					ds = parts[i+1]
+				}
+			}
+		}
+		if ds == "" {
+			return nil, fmt.Errorf("%w: no dataset for %s: pass --dataset", errUsage, f)
+		}
+		if schema != "" && len(ups) == 0 {
+			ups = append(ups, fileUpload{schema, "schemas/" + ds + ".json"})
+		}
+		ups = append(ups, fileUpload{f, "incoming/" + ds + "/" + filepath.Base(f)})
+	}
+	return ups, nil
+}
+
+type runner struct {
+	s3  *s3.Client
+	sfn *sfn.Client
+	res stack.Resources
+	std stdio
+}
+
+// outcome is how one object's execution ended.
+type outcome struct {
+	key, execution, status string
+	result, where          string
+}
+
+func (r *runner) executionArns(ctx context.Context) (map[string]bool, error) {
+	seen := map[string]bool{}
+	p := sfn.NewListExecutionsPaginator(r.sfn, &sfn.ListExecutionsInput{StateMachineArn: aws.String(r.res.StateMachineArn), MaxResults: 1000})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range page.Executions {
+			seen[aws.ToString(x.ExecutionArn)] = true
+		}
+	}
+	return seen, nil
+}
+
+// follow waits for one ended execution per watched key, printing each as it ends.
+func (r *runner) follow(ctx context.Context, keys []string, before map[string]bool) ([]outcome, error) {
+	want := map[string]bool{}
+	for _, k := range keys {
+		want[k] = true
+	}
+	done := map[string]outcome{}
+	keyOf := map[string]string{} // execution -> key, for the new executions
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for len(done) < len(want) {
+		p := sfn.NewListExecutionsPaginator(r.sfn, &sfn.ListExecutionsInput{StateMachineArn: aws.String(r.res.StateMachineArn), MaxResults: 1000})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return sortOutcomes(done), err
+			}
+			for _, x := range page.Executions {
+				arn := aws.ToString(x.ExecutionArn)
+				if before[arn] || x.Status == sfntypes.ExecutionStatusRunning {
+					continue
+				}
+				if _, ok := keyOf[arn]; ok {
+					continue
+				}
+				o, err := r.describe(ctx, arn)
+				if err != nil {
+					return sortOutcomes(done), err
+				}
+				keyOf[arn] = o.key
+				if want[o.key] {
+					if _, dup := done[o.key]; !dup {
+						done[o.key] = o
+						fmt.Fprintf(r.std.Err, "[%d/%d] %-45s %-9s %s\n", len(done), len(want), o.key, o.result, o.where)
+					}
+				}
+			}
+		}
+		if len(done) == len(want) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return sortOutcomes(done), fmt.Errorf("%d of %d objects still running: %w", len(want)-len(done), len(want), ctx.Err())
+		case <-tick.C:
+		}
+	}
+	return sortOutcomes(done), nil
+}
+
+func sortOutcomes(m map[string]outcome) []outcome {
+	out := make([]outcome, 0, len(m))
+	for _, o := range m {
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
+	return out
+}
+
+// describe reads an ended execution: which object, and what became of it.
+func (r *runner) describe(ctx context.Context, arn string) (outcome, error) {
+	d, err := r.sfn.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil {
+		return outcome{}, err
+	}
+	var in struct {
+		Detail struct {
+			Object struct {
+				Key string `json:"key"`
+			} `json:"object"`
+		} `json:"detail"`
+	}
+	_ = json.Unmarshal([]byte(aws.ToString(d.Input)), &in)
+	o := outcome{key: in.Detail.Object.Key, execution: arn, status: string(d.Status)}
+	if d.Status != sfntypes.ExecutionStatusSucceeded {
+		o.result = strings.ToLower(string(d.Status))
+		o.where = aws.ToString(d.Error) + ": " + firstLine(aws.ToString(d.Cause))
+		if rec := r.failureRecord(ctx, arn); rec != "" {
+			o.where = rec + "  (" + o.where + ")"
+		}
+		return o, nil
+	}
+	var out struct {
+		Stored *struct {
+			Output struct{ Outcome, Key, Manifest string } `json:"output"`
+		} `json:"stored"`
+		Quarantined *struct {
+			Output struct{ Key string } `json:"output"`
+		} `json:"quarantined"`
+		Validation struct {
+			Report struct {
+				Rows     int64 `json:"rows"`
+				Problems []struct {
+					Line    int64  `json:"line"`
+					Message string `json:"message"`
+				} `json:"problems"`
+			} `json:"report"`
+		} `json:"validation"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(d.Output)), &out); err != nil {
+		return o, fmt.Errorf("execution %s output: %w", arn, err)
+	}
+	switch {
+	case out.Stored != nil:
+		o.result = out.Stored.Output.Outcome
+		o.where = fmt.Sprintf("%s (%d rows; manifest %s)", out.Stored.Output.Key, out.Validation.Report.Rows, out.Stored.Output.Manifest)
+	case out.Quarantined != nil:
+		o.result = "rejected"
+		o.where = out.Quarantined.Output.Key + " (report: " + out.Quarantined.Output.Key + ".report.json"
+		if p := out.Validation.Report.Problems; len(p) > 0 && p[0].Line > 0 {
+			o.where += fmt.Sprintf("; line %d: %s", p[0].Line, p[0].Message)
+		} else if len(p) > 0 {
+			o.where += "; " + p[0].Message
+		}
+		o.where += ")"
+	default:
+		o.result = "succeeded"
+	}
+	return o, nil
+}
+
+// failureRecord finds the failed/ record of an execution: failed/<dataset>/<name>.<execution-name>.json.
+func (r *runner) failureRecord(ctx context.Context, arn string) string {
+	name := arn[strings.LastIndex(arn, ":")+1:]
+	p := s3.NewListObjectsV2Paginator(r.s3, &s3.ListObjectsV2Input{Bucket: aws.String(r.res.Bucket), Prefix: aws.String("failed/")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return ""
+		}
+		for _, obj := range page.Contents {
+			if k := aws.ToString(obj.Key); strings.HasSuffix(k, "."+name+".json") {
+				return k
+			}
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 160 {
+		s = s[:160] + "..."
+	}
+	return s
+}
+
+func (r *runner) summary(outcomes []outcome, url string, embedded bool) {
+	w := tabwriter.NewWriter(r.std.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "\nOBJECT\tOUTCOME\tWHERE\n")
+	counts := map[string]int{}
+	for _, o := range outcomes {
+		counts[o.result]++
+		fmt.Fprintf(w, "%s\t%s\t%s\n", o.key, o.result, o.where)
+	}
+	w.Flush()
+	var parts []string
+	for _, k := range []string{"stored", "duplicate", "rejected", "failed", "aborted", "timed_out", "succeeded"} {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+		}
+	}
+	fmt.Fprintf(r.std.Out, "\n%d objects: %s\n", len(outcomes), strings.Join(parts, ", "))
+	if embedded {
+		// The embedded stack ends with this run: point at the one `sluice up` serves.
+		url = "http://127.0.0.1:4566"
+		fmt.Fprintf(r.std.Out, `
+The embedded stack stopped with this run. To keep one for inspection, start it with
+  go run ./cmd/sluice up                      # serves %[1]s, data in .sluice/
+and run through it from another terminal:
+  go run ./cmd/sluice run --endpoint %[1]s
+`, url)
+	}
+	fmt.Fprintf(r.std.Out, `
+Inspect with the AWS CLI (export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
+AWS_DEFAULT_REGION=us-east-1 first):
+  aws --endpoint-url %[1]s stepfunctions list-executions --state-machine-arn %[2]s
+  aws --endpoint-url %[1]s stepfunctions get-execution-history --execution-arn <executionArn>
+  aws --endpoint-url %[1]s s3 ls s3://%[3]s --recursive
+`, url, r.res.StateMachineArn, r.res.Bucket)
+	if len(outcomes) > 0 && !embedded {
+		fmt.Fprintf(r.std.Out, "  aws --endpoint-url %s stepfunctions describe-execution --execution-arn %s\n", url, outcomes[0].execution)
+	}
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/sluicehq/sluice/local/stack"
+)
+
+// runUp serves the embedded local AWS until interrupted:
+//
+//	sluice up [--addr 127.0.0.1:4566] [--data .sluice] [--template deploy/template.json]
+func runUp(ctx context.Context, args []string, std stdio) error {
+	fs := newFlagSet("up", std)
+	addr := fs.String("addr", "127.0.0.1:4566", "address to serve every service on (loopback unless you say otherwise)")
+	data := fs.String("data", ".sluice", "directory that keeps the services' data between runs")
+	template := fs.String("template", "deploy/template.json", "the generated CloudFormation template to build the stack from")
+	verbose := fs.Bool("v", false, "log the services' own messages")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := startStack(*addr, *data, *template, *verbose, std)
+	if err != nil {
+		return err
+	}
+	res := st.Resources()
+	fmt.Fprintf(std.Out, `sluice: local AWS listening on %[1]s (data in %[2]s)
+
+  bucket          %[3]s
+  state machine   %[4]s
+
+Use it with the AWS CLI:
+
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
+  export AWS_ENDPOINT_URL=%[1]s   # or pass --endpoint-url %[1]s to each command
+  aws s3 cp sample/schemas/orders.json s3://%[3]s/schemas/orders.json
+  aws s3 cp sample/incoming/orders/2024-03-01.csv s3://%[3]s/incoming/orders/2024-03-01.csv
+  aws stepfunctions list-executions --state-machine-arn %[4]s
+  aws s3 ls s3://%[3]s --recursive
+
+or run files through it: go run ./cmd/sluice run --endpoint %[1]s FILE...
+Stop with Ctrl-C; executions in flight resume on the next start.
+`, st.URL(), *data, res.Bucket, res.StateMachineArn)
+	<-ctx.Done()
+	fmt.Fprintln(std.Err, "sluice: shutting down")
+	return st.Close()
+}
+
+// startStack binds addr and starts the stack from the template file.
+func startStack(addr, data, templatePath string, verbose bool, std stdio) (*stack.Stack, error) {
+	tpl, err := os.ReadFile(templatePath)
+	if err != nil {
+		return nil, fmt.Errorf("read template (run from the repository root, or pass --template): %w", err)
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if verbose {
+		logger = slog.New(slog.NewTextHandler(std.Err, nil))
+	}
+	st, err := stack.Start(l, stack.Config{Template: tpl, DataDir: data, Functions: stack.PipelineFunctions(), Logger: logger})
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("start local AWS: %w", err)
+	}
+	return st, nil
+}
