@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/emf"
@@ -189,12 +190,12 @@ func (h *Handler) schema(ctx context.Context, bucket, dataset string) (*schema.S
 	op := "get " + key
 	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		err = tasks.ClassifyObject(op, tasks.ObjectRef{Bucket: bucket, Key: key}, err)
-		var notFound *tasks.ObjectNotFoundError
-		if errors.As(err, &notFound) {
+		// Only a missing key means an unknown dataset; a missing bucket is an error like any other.
+		var apiErr smithy.APIError
+		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchKey" {
 			return nil, &tasks.Problem{Code: CodeSchema, Message: fmt.Sprintf("unknown dataset %q: there is no schema %s", dataset, key)}, nil
 		}
-		return nil, nil, err
+		return nil, nil, tasks.ClassifyObject(op, tasks.ObjectRef{Bucket: bucket, Key: key}, err)
 	}
 	defer out.Body.Close()
 	s, err := schema.Read(out.Body, MaxSchemaBytes)

@@ -240,39 +240,48 @@ func TestErrors(t *testing.T) {
 	body := []byte("id\na\n")
 	tests := []struct {
 		name  string
-		setup func(s *s3test.Server, obj *tasks.S3Object)
+		setup func(s *s3test.Server, in *tasks.ValidateInput)
 		check func(err error) bool
 	}{
-		{"slow down", func(s *s3test.Server, _ *tasks.S3Object) { s.Fail("GET", "incoming/t/a.csv", 1, 503, "SlowDown") },
+		{"slow down", func(s *s3test.Server, _ *tasks.ValidateInput) { s.Fail("GET", "incoming/t/a.csv", 1, 503, "SlowDown") },
 			func(err error) bool { _, ok := err.(*tasks.TransientError); return ok }},
-		{"schema slow down", func(s *s3test.Server, _ *tasks.S3Object) { s.Fail("GET", "schemas/t.json", 1, 503, "SlowDown") },
+		{"schema slow down", func(s *s3test.Server, _ *tasks.ValidateInput) { s.Fail("GET", "schemas/t.json", 1, 503, "SlowDown") },
 			func(err error) bool { _, ok := err.(*tasks.TransientError); return ok }},
-		{"internal error", func(s *s3test.Server, _ *tasks.S3Object) { s.Fail("GET", "incoming/t/a.csv", 1, 500, "InternalError") },
+		{"internal error", func(s *s3test.Server, _ *tasks.ValidateInput) {
+			s.Fail("GET", "incoming/t/a.csv", 1, 500, "InternalError")
+		},
 			func(err error) bool { _, ok := err.(*tasks.TransientError); return ok }},
-		{"connection cut mid-body", func(s *s3test.Server, _ *tasks.S3Object) { s.CutBody("GET", "incoming/t/a.csv", 1, 3) },
+		{"connection cut mid-body", func(s *s3test.Server, _ *tasks.ValidateInput) { s.CutBody("GET", "incoming/t/a.csv", 1, 3) },
 			func(err error) bool { _, ok := err.(*tasks.TransientError); return ok }},
-		{"object changed", func(s *s3test.Server, obj *tasks.S3Object) { put(t, s, obj.Key, []byte("id\nb\n")) },
+		{"object changed", func(s *s3test.Server, in *tasks.ValidateInput) { put(t, s, in.Object.Key, []byte("id\nb\n")) },
 			func(err error) bool {
 				e, ok := err.(*tasks.ObjectChangedError)
 				return ok && e.Bucket == bucket && e.Key == "incoming/t/a.csv" && e.WantETag != ""
 			}},
-		{"object gone", func(s *s3test.Server, obj *tasks.S3Object) { obj.Key = "incoming/t/gone.csv" },
+		{"object gone", func(s *s3test.Server, in *tasks.ValidateInput) { in.Object.Key = "incoming/t/gone.csv" },
 			func(err error) bool {
 				e, ok := err.(*tasks.ObjectNotFoundError)
 				return ok && e.Key == "incoming/t/gone.csv"
 			}},
-		{"access denied", func(s *s3test.Server, _ *tasks.S3Object) { s.Fail("GET", "incoming/t/a.csv", 1, 403, "AccessDenied") },
+		{"access denied", func(s *s3test.Server, _ *tasks.ValidateInput) {
+			s.Fail("GET", "incoming/t/a.csv", 1, 403, "AccessDenied")
+		},
 			func(err error) bool { return err != nil && !errors.As(err, new(*tasks.TransientError)) }},
-		{"key outside incoming", func(s *s3test.Server, obj *tasks.S3Object) { obj.Key = "processed/t/a.csv" },
+		{"no such bucket", func(s *s3test.Server, in *tasks.ValidateInput) { in.Bucket = "missing" },
+			func(err error) bool {
+				e, ok := err.(*tasks.ObjectNotFoundError)
+				return ok && e.Key == "schemas/t.json"
+			}},
+		{"key outside incoming", func(s *s3test.Server, in *tasks.ValidateInput) { in.Object.Key = "processed/t/a.csv" },
 			func(err error) bool { _, ok := err.(*tasks.InvalidInvocationError); return ok }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := s3test.New(t, bucket)
 			put(t, s, "schemas/t.json", []byte(testSchema))
-			obj := put(t, s, "incoming/t/a.csv", body)
-			tt.setup(s, &obj)
-			rep, err := New(s.Client).Handle(context.Background(), invocation(obj))
+			in := invocation(put(t, s, "incoming/t/a.csv", body))
+			tt.setup(s, &in)
+			rep, err := New(s.Client).Handle(context.Background(), in)
 			if !tt.check(err) {
 				t.Fatalf("Handle: got %T %v, want the expected error returned unwrapped", err, err)
 			}
