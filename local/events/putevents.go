@@ -145,14 +145,9 @@ func (s *Service) PublishEvent(ctx context.Context, event []byte) error {
 	if !isJSONObject(event) {
 		return fmt.Errorf("publish event: not a JSON object")
 	}
-	var doc map[string]any
-	dec := json.NewDecoder(bytes.NewReader(event))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return fmt.Errorf("publish event: %w", err)
-	}
-	id, _ := doc["id"].(string)
-	s.route(ctx, &routed{raw: bytes.Clone(event), doc: doc, id: id, ingested: s.clock.Now()})
+	ev := &routed{raw: bytes.Clone(event), ingested: s.clock.Now()}
+	ev.id, _ = ev.document()["id"].(string)
+	s.route(ctx, ev)
 	return nil
 }
 
@@ -176,12 +171,7 @@ func (s *Service) publish(ctx context.Context, e Entry) string {
 		Resources  []string        `json:"resources"`
 		Detail     json.RawMessage `json:"detail"`
 	}{"0", id, e.DetailType, e.Source, s.account, e.Time.UTC().Format("2006-01-02T15:04:05Z"), s.region, resources, compact(e.Detail)}
-	raw := marshal(env)
-	var doc map[string]any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	_ = dec.Decode(&doc) // raw was just marshalled from valid parts
-	s.route(ctx, &routed{raw: raw, doc: doc, id: id, ingested: s.clock.Now()})
+	s.route(ctx, &routed{raw: marshal(env), id: id, ingested: s.clock.Now()})
 	return id
 }
 

@@ -19,12 +19,26 @@ const (
 	varEventJSON     = "aws.events.event.json"
 )
 
-// routed is an event on its way to targets: its JSON and its decoded form.
+// routed is an event on its way to targets: its JSON and, once a target
+// needs it, its decoded form.
 type routed struct {
 	raw      []byte
 	doc      map[string]any
 	id       string
 	ingested time.Time
+}
+
+// document decodes the event on first use (numbers kept as written). It is
+// called with the service lock held.
+func (ev *routed) document() map[string]any {
+	if ev.doc == nil {
+		dec := json.NewDecoder(bytes.NewReader(ev.raw))
+		dec.UseNumber()
+		if dec.Decode(&ev.doc) != nil || ev.doc == nil {
+			ev.doc = map[string]any{}
+		}
+	}
+	return ev.doc
 }
 
 // targetInput computes what a target receives for an event: the whole event,
@@ -35,7 +49,7 @@ func targetInput(t *target, ruleARN, ruleName string, ev *routed) []byte {
 	case t.Input != nil:
 		return []byte(*t.Input)
 	case t.inputPath != nil:
-		v, ok := t.inputPath.eval(any(ev.doc))
+		v, ok := t.inputPath.eval(any(ev.document()))
 		if !ok {
 			return []byte("null")
 		}
@@ -56,14 +70,14 @@ func targetInput(t *target, ruleARN, ruleName string, ev *routed) []byte {
 func fillTemplate(tmpl string, paths map[string]*jsonPath, ruleARN, ruleName string, ev *routed) []byte {
 	values := map[string]any{}
 	for name, p := range paths {
-		if v, ok := p.eval(any(ev.doc)); ok {
+		if v, ok := p.eval(any(ev.document())); ok {
 			values[name] = v
 		}
 	}
 	values[varRuleARN] = ruleARN
 	values[varRuleName] = ruleName
 	values[varIngestionTime] = ev.ingested.UTC().Format("2006-01-02T15:04:05Z")
-	withoutDetail := maps.Clone(ev.doc)
+	withoutDetail := maps.Clone(ev.document())
 	delete(withoutDetail, "detail")
 	values[varEvent] = json.RawMessage(marshal(withoutDetail))
 	values[varEventJSON] = json.RawMessage(ev.raw)
