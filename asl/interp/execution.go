@@ -157,7 +157,7 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 
 func (e *Execution) emitStart() int64 {
 	return e.emit(0, HistoryEvent{Type: ExecutionStarted, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
-		Input: render(e.input), InputDetails: &DataDetails{}, RoleArn: e.cfg.roleArn,
+		Input: render(e.input), RoleArn: e.cfg.roleArn,
 	}})
 }
 
@@ -227,7 +227,7 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	switch r.Status {
 	case StatusSucceeded:
 		th.emitFinal(HistoryEvent{Type: ExecutionSucceeded, ExecutionSucceededEventDetails: &OutputEventDetails{
-			Output: render(out), OutputDetails: &DataDetails{},
+			Output: render(out),
 		}})
 	case StatusFailed:
 		th.emitFinal(HistoryEvent{Type: ExecutionFailed, ExecutionFailedEventDetails: details})
@@ -282,4 +282,3 @@ func lastColon(s string) int {
 // formatTime renders a time as the context object does: ISO 8601 UTC with
 // milliseconds.
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-

@@ -115,16 +115,16 @@ type DataDetails struct {
 
 // ExecutionStartedEventDetails describes the start of an execution.
 type ExecutionStartedEventDetails struct {
-	Input        string       `json:"input"`
-	InputDetails *DataDetails `json:"inputDetails,omitempty"`
-	RoleArn      string       `json:"roleArn,omitempty"`
+	Input        string      `json:"input"`
+	InputDetails DataDetails `json:"inputDetails"`
+	RoleArn      string      `json:"roleArn,omitempty"`
 }
 
 // OutputEventDetails carries an output payload (execution or Lambda
 // success).
 type OutputEventDetails struct {
-	Output        string       `json:"output"`
-	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+	Output        string      `json:"output"`
+	OutputDetails DataDetails `json:"outputDetails"`
 }
 
 // FailureEventDetails carries an error name and cause. Both are omitted
@@ -136,9 +136,9 @@ type FailureEventDetails struct {
 
 // StateEnteredEventDetails describes entering a state.
 type StateEnteredEventDetails struct {
-	Name         string       `json:"name"`
-	Input        string       `json:"input"`
-	InputDetails *DataDetails `json:"inputDetails,omitempty"`
+	Name         string      `json:"name"`
+	Input        string      `json:"input"`
+	InputDetails DataDetails `json:"inputDetails"`
 }
 
 // StateExitedEventDetails describes leaving a state; AssignedVariables holds
@@ -146,7 +146,7 @@ type StateEnteredEventDetails struct {
 type StateExitedEventDetails struct {
 	Name              string            `json:"name"`
 	Output            string            `json:"output"`
-	OutputDetails     *DataDetails      `json:"outputDetails,omitempty"`
+	OutputDetails     DataDetails       `json:"outputDetails"`
 	AssignedVariables map[string]string `json:"assignedVariables,omitempty"`
 }
 
@@ -169,10 +169,10 @@ type TaskResourceEventDetails struct {
 
 // TaskOutputEventDetails carries a task's output.
 type TaskOutputEventDetails struct {
-	ResourceType  string       `json:"resourceType"`
-	Resource      string       `json:"resource"`
-	Output        string       `json:"output"`
-	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+	ResourceType  string      `json:"resourceType"`
+	Resource      string      `json:"resource"`
+	Output        string      `json:"output"`
+	OutputDetails DataDetails `json:"outputDetails"`
 }
 
 // TaskFailureEventDetails carries a task's error and cause.
@@ -186,10 +186,10 @@ type TaskFailureEventDetails struct {
 // LambdaFunctionScheduledEventDetails describes a Lambda function about to
 // be invoked through its bare function ARN.
 type LambdaFunctionScheduledEventDetails struct {
-	Resource         string       `json:"resource"`
-	Input            string       `json:"input"`
-	InputDetails     *DataDetails `json:"inputDetails,omitempty"`
-	TimeoutInSeconds int64        `json:"timeoutInSeconds,omitempty"`
+	Resource         string      `json:"resource"`
+	Input            string      `json:"input"`
+	InputDetails     DataDetails `json:"inputDetails"`
+	TimeoutInSeconds int64       `json:"timeoutInSeconds,omitempty"`
 }
 
 // MapStateStartedEventDetails gives the number of items of a Map state.

@@ -153,7 +153,7 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 	lambdaEvents := t.kind == taskLambdaARN
 	if lambdaEvents {
 		th.emit(HistoryEvent{Type: LambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaFunctionScheduledEventDetails{
-			Resource: t.resource, Input: render(params), InputDetails: &DataDetails{}, TimeoutInSeconds: int64(timeout),
+			Resource: t.resource, Input: render(params), TimeoutInSeconds: int64(timeout),
 		}})
 		th.emit(HistoryEvent{Type: LambdaFunctionStarted})
 	} else {
@@ -191,11 +191,11 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 	case f == errStopped:
 	case f == nil && lambdaEvents:
 		th.emit(HistoryEvent{Type: LambdaFunctionSucceeded, LambdaFunctionSucceededEventDetails: &OutputEventDetails{
-			Output: render(result), OutputDetails: &DataDetails{},
+			Output: render(result),
 		}})
 	case f == nil:
 		th.emit(HistoryEvent{Type: TaskSucceeded, TaskSucceededEventDetails: &TaskOutputEventDetails{
-			ResourceType: t.resourceType, Resource: t.resourceName, Output: render(result), OutputDetails: &DataDetails{},
+			ResourceType: t.resourceType, Resource: t.resourceName, Output: render(result),
 		}})
 	case lambdaEvents && (f.Error == "States.Timeout" || f.Error == "States.HeartbeatTimeout"):
 		th.emit(HistoryEvent{Type: LambdaFunctionTimedOut, LambdaFunctionTimedOutEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
@@ -250,7 +250,7 @@ func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, 
 			return nil, f
 		}
 		th.emit(HistoryEvent{Type: TaskSubmitted, TaskSubmittedEventDetails: &TaskOutputEventDetails{
-			ResourceType: n.task.resourceType, Resource: n.task.resourceName, Output: render(r), OutputDetails: &DataDetails{},
+			ResourceType: n.task.resourceType, Resource: n.task.resourceName, Output: render(r),
 		}})
 	}
 	return tw.await(sc, c, start, timeout, heartbeat)

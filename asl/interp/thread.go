@@ -124,7 +124,7 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 		inputText = th.render(input)
 	}
 	th.emit(HistoryEvent{Type: n.entered, StateEnteredEventDetails: &StateEnteredEventDetails{
-		Name: n.name, Input: inputText, InputDetails: &DataDetails{},
+		Name: n.name, Input: inputText,
 	}})
 	th.enteredEventID = th.prev
 	if n.jsonata {
@@ -186,7 +186,7 @@ func (th *thread) exitState(n *node, out any, next string, assigned map[string]a
 		return nil, "", "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.name)}
 	}
-	details := &StateExitedEventDetails{Name: n.name, Output: text, OutputDetails: &DataDetails{}}
+	details := &StateExitedEventDetails{Name: n.name, Output: text}
 	if len(assigned) > 0 {
 		details.AssignedVariables = make(map[string]string, len(assigned))
 		for k, v := range assigned {
