@@ -303,11 +303,14 @@ func TestPublish(t *testing.T) {
 	if err := f.svc.PublishEvent(ctx, []byte(full)); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.PublishEvent(ctx, []byte(`[]`)); err == nil {
-		t.Error("PublishEvent([]) succeeded")
+	if err := f.svc.PublishEvent(ctx, []byte(`[]`)); !errors.Is(err, events.ErrInvalidEntry) {
+		t.Errorf("PublishEvent([]) = %v, want ErrInvalidEntry", err)
 	}
-	if _, err := f.svc.Publish(ctx, events.Entry{Source: "s", DetailType: "d", Detail: json.RawMessage(`1`)}); err == nil {
-		t.Error("Publish with a non-object detail succeeded")
+	if _, err := f.svc.Publish(ctx, events.Entry{Source: "s", DetailType: "d", Detail: json.RawMessage(`1`)}); !errors.Is(err, events.ErrInvalidEntry) {
+		t.Errorf("Publish with a non-object detail = %v, want ErrInvalidEntry", err)
+	}
+	if _, err := f.svc.Publish(ctx, events.Entry{DetailType: "d"}); !errors.Is(err, events.ErrInvalidEntry) {
+		t.Errorf("Publish without source = %v, want ErrInvalidEntry", err)
 	}
 	f.svc.DeliverDue(ctx)
 	var keys []string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -121,17 +122,20 @@ func isJSONObject(b []byte) bool {
 	return len(b) > 0 && b[0] == '{' && json.Valid(b)
 }
 
+// ErrInvalidEntry reports an event Publish or PublishEvent cannot accept.
+var ErrInvalidEntry = errors.New("invalid event")
+
 // Publish puts one event on the default bus, as PutEvents does, and returns
 // its id. The detail must be a JSON object.
 func (s *Service) Publish(ctx context.Context, e Entry) (string, error) {
 	if e.Source == "" || e.DetailType == "" {
-		return "", fmt.Errorf("publish event: source and detail type are required")
+		return "", fmt.Errorf("publish event: %w: source and detail type are required", ErrInvalidEntry)
 	}
 	if len(e.Detail) == 0 {
 		e.Detail = json.RawMessage("{}")
 	}
 	if !isJSONObject(e.Detail) {
-		return "", fmt.Errorf("publish event: detail is not a JSON object")
+		return "", fmt.Errorf("publish event: %w: detail is not a JSON object", ErrInvalidEntry)
 	}
 	if e.Time.IsZero() {
 		e.Time = s.clock.Now()
@@ -143,7 +147,7 @@ func (s *Service) Publish(ctx context.Context, e Entry) (string, error) {
 // such as S3 emits it) on the default bus.
 func (s *Service) PublishEvent(ctx context.Context, event []byte) error {
 	if !isJSONObject(event) {
-		return fmt.Errorf("publish event: not a JSON object")
+		return fmt.Errorf("publish event: %w: not a JSON object", ErrInvalidEntry)
 	}
 	ev := &routed{raw: bytes.Clone(event), ingested: s.clock.Now()}
 	ev.id, _ = ev.document()["id"].(string)

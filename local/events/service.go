@@ -205,7 +205,7 @@ func (s *Service) checkBus(name *string) *apiError {
 	return fail(codeResourceNotFound, "Event bus "+*name+" does not exist.")
 }
 
-// rulePattern compiles a pattern for a rule; the error is the API's.
+// compilePattern compiles an event pattern; the error is the API's.
 func compilePattern(src string) (*pattern.Pattern, *apiError) {
 	p, err := pattern.Compile([]byte(src))
 	if err != nil {
