@@ -75,6 +75,7 @@ type Execution struct {
 	root   *cancelScope
 	ctx    context.Context // root.ctx
 	cancel func()          // root.cancel
+	unhook func() bool     // removes the host ctx hook
 	done   chan struct{}
 	start  time.Time
 
@@ -134,8 +135,9 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 	}
 	e.root = newCancelScope(ctx)
 	e.ctx, e.cancel = e.root.ctx, e.root.cancel
-	// A host cancelling ctx aborts the execution.
-	context.AfterFunc(ctx, e.root.cancel)
+	// A host cancelling ctx aborts the execution; finish drops the hook so
+	// a long-lived ctx does not accumulate them.
+	e.unhook = context.AfterFunc(ctx, e.root.cancel)
 	e.start = m.cfg.clock.Now()
 	e.ctxExecution = map[string]any{
 		"Id":           e.cfg.arn,
@@ -238,6 +240,7 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	}
 	r.StopDate = e.m.cfg.clock.Now()
 	e.result = r
+	e.unhook()
 	e.cancel()
 	close(e.done)
 }
