@@ -75,8 +75,10 @@ func (c Config) AlarmSpecs() []AlarmSpec {
 // (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger), so the topic has its own.
 func addAlarms(t *cloudformation.Template, c Config) {
 	t.Resources[LogicalAlarmKey] = &kms.Key{
-		Description:       new("Encrypts the sluice alarm topic."),
-		EnableKeyRotation: new(true),
+		Description:                          new("Encrypts the sluice alarm topic."),
+		EnableKeyRotation:                    new(true),
+		AWSCloudFormationDeletionPolicy:      remove,
+		AWSCloudFormationUpdateReplacePolicy: removeOnReplace,
 		KeyPolicy: policy(
 			statement{
 				Sid:       "AccountAdministers",

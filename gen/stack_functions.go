@@ -70,8 +70,10 @@ func addFunctions(t *cloudformation.Template, c Config) {
 			},
 		}
 		t.Resources[f.LogGroupID] = &logs.LogGroup{
-			LogGroupName:    cloudformation.SubPtr("/aws/lambda/${AWS::StackName}-" + f.Name),
-			RetentionInDays: new(c.LogRetentionDays),
+			LogGroupName:                         cloudformation.SubPtr("/aws/lambda/${AWS::StackName}-" + f.Name),
+			RetentionInDays:                      new(c.LogRetentionDays),
+			AWSCloudFormationDeletionPolicy:      remove,
+			AWSCloudFormationUpdateReplacePolicy: removeOnReplace,
 		}
 		t.Resources[f.RoleID] = &iam.Role{
 			Description:              new("The " + f.Name + " function's role: its own log group, traces, and its prefixes of the pipeline bucket."),

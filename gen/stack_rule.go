@@ -54,8 +54,10 @@ func addRule(t *cloudformation.Template, c Config) {
 		}},
 	}
 	t.Resources[LogicalDeadLetterQueue] = &sqs.Queue{
-		SqsManagedSseEnabled:   new(true),
-		MessageRetentionPeriod: new(c.DeadLetterRetentionSeconds),
+		SqsManagedSseEnabled:                 new(true),
+		MessageRetentionPeriod:               new(c.DeadLetterRetentionSeconds),
+		AWSCloudFormationDeletionPolicy:      remove,
+		AWSCloudFormationUpdateReplacePolicy: removeOnReplace,
 	}
 	t.Resources[LogicalDeadLetterQueuePolicy] = &sqs.QueuePolicy{
 		Queues: []string{cloudformation.Ref(LogicalDeadLetterQueue)},

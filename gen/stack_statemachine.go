@@ -36,8 +36,10 @@ func addStateMachine(t *cloudformation.Template, c Config) {
 	// The /aws/vendedlogs/ prefix keeps CloudWatch Logs resource policies small when many state machines
 	// log: https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
 	t.Resources[LogicalStateMachineLogGroup] = &logs.LogGroup{
-		LogGroupName:    cloudformation.SubPtr("/aws/vendedlogs/states/${AWS::StackName}-pipeline"),
-		RetentionInDays: new(c.LogRetentionDays),
+		LogGroupName:                         cloudformation.SubPtr("/aws/vendedlogs/states/${AWS::StackName}-pipeline"),
+		RetentionInDays:                      new(c.LogRetentionDays),
+		AWSCloudFormationDeletionPolicy:      remove,
+		AWSCloudFormationUpdateReplacePolicy: removeOnReplace,
 	}
 	t.Resources[LogicalStateMachineRole] = &iam.Role{
 		Description:              new("Lets the pipeline state machine invoke its three functions, log and trace."),

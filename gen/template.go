@@ -65,8 +65,12 @@ func addParameters(t *cloudformation.Template, c Config) {
 }
 
 // retain and retainOnReplace keep a resource when the stack is deleted or the resource replaced: the
-// data bucket and its access logs outlive the stack.
+// data bucket and its access logs outlive the stack. remove and removeOnReplace state the opposite
+// explicitly for the other stateful resources (log groups, the dead-letter queue, the topic's key),
+// which belong to the stack.
 const (
 	retain          = policies.DeletionPolicy("Retain")
 	retainOnReplace = policies.UpdateReplacePolicy("Retain")
+	remove          = policies.DeletionPolicy("Delete")
+	removeOnReplace = policies.UpdateReplacePolicy("Delete")
 )

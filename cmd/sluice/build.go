@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -46,7 +47,7 @@ func runBuild(ctx context.Context, args []string, std stdio) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	artifacts, err := build(ctx, *out, std)
+	artifacts, err := build(ctx, *out, lambdaTargets(), std)
 	if err != nil {
 		return err
 	}
@@ -57,9 +58,23 @@ func runBuild(ctx context.Context, args []string, std stdio) error {
 	return nil
 }
 
-// build compiles the functions, writes their zips and artifacts.json into out, and returns the artifacts
-// by function name.
-func build(ctx context.Context, out string, std stdio) (map[string]Artifact, error) {
+// target is one function to build: its name and its main package.
+type target struct {
+	name, pkg string
+}
+
+// lambdaTargets are the three Lambda mains, cmd/<function>.
+func lambdaTargets() []target {
+	var ts []target
+	for _, f := range gen.DefaultConfig().Functions() {
+		ts = append(ts, target{name: f.Name, pkg: modulePath + "/cmd/" + f.Name})
+	}
+	return ts
+}
+
+// build compiles the targets, writes their zips and artifacts.json into out, and returns the artifacts
+// by target name.
+func build(ctx context.Context, out string, targets []target, std stdio) (map[string]Artifact, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
 	}
@@ -69,10 +84,14 @@ func build(ctx context.Context, out string, std stdio) (map[string]Artifact, err
 	}
 	defer os.RemoveAll(bin)
 
-	functions := gen.DefaultConfig().Functions()
+	// One `go build` for all targets: it writes each binary into bin under its own name, so the names
+	// of the targets must be their packages' last path elements.
 	var pkgs []string
-	for _, f := range functions {
-		pkgs = append(pkgs, modulePath+"/cmd/"+f.Name)
+	for _, t := range targets {
+		if path.Base(t.pkg) != t.name {
+			return nil, fmt.Errorf("target %s: package %s must end in /%s", t.name, t.pkg, t.name)
+		}
+		pkgs = append(pkgs, t.pkg)
 	}
 	cmd := exec.CommandContext(ctx, "go", buildArgs(bin+string(filepath.Separator), pkgs)...)
 	cmd.Env = buildEnv(os.Environ())
@@ -82,22 +101,22 @@ func build(ctx context.Context, out string, std stdio) (map[string]Artifact, err
 	}
 
 	artifacts := map[string]Artifact{}
-	for _, f := range functions {
-		exe, err := os.ReadFile(filepath.Join(bin, f.Name))
+	for _, t := range targets {
+		exe, err := os.ReadFile(filepath.Join(bin, t.name))
 		if err != nil {
-			return nil, fmt.Errorf("read %s binary: %w", f.Name, err)
+			return nil, fmt.Errorf("read %s binary: %w", t.name, err)
 		}
 		z, err := zipBootstrap(exe)
 		if err != nil {
-			return nil, fmt.Errorf("zip %s: %w", f.Name, err)
+			return nil, fmt.Errorf("zip %s: %w", t.name, err)
 		}
 		sum := sha256.Sum256(z)
 		digest := hex.EncodeToString(sum[:])
-		name := f.Name + "-" + digest[:16] + ".zip"
+		name := t.name + "-" + digest[:16] + ".zip"
 		if err := os.WriteFile(filepath.Join(out, name), z, 0o644); err != nil {
 			return nil, fmt.Errorf("write %s: %w", name, err)
 		}
-		artifacts[f.Name] = Artifact{File: name, Key: artifactKeyPrefix + name, SHA256: digest, Size: int64(len(z))}
+		artifacts[t.name] = Artifact{File: name, Key: artifactKeyPrefix + name, SHA256: digest, Size: int64(len(z))}
 	}
 	manifest, err := json.MarshalIndent(artifacts, "", "  ")
 	if err != nil {
