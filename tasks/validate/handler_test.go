@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluicehq/sluice/tasks"
@@ -351,5 +352,33 @@ func TestLogsAndMetrics(t *testing.T) {
 		if entry[k] != want {
 			t.Errorf("log %q: got %v, want %v", k, entry[k], want)
 		}
+	}
+}
+
+// TestVersionNamedByTheEvent checks that the version the event names is read, not the latest one.
+func TestVersionNamedByTheEvent(t *testing.T) {
+	s := s3test.New(t, bucket)
+	ctx := context.Background()
+	if _, err := s.Client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, s, "schemas/t.json", []byte(testSchema))
+	first := []byte("id\na\n")
+	out, err := s.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("incoming/t/a.csv"), Body: bytes.NewReader(first)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, s, "incoming/t/a.csv", []byte("id\nNOT VALID\n")) // a newer version
+	in := invocation(tasks.S3Object{Key: "incoming/t/a.csv", Size: int64(len(first)), ETag: strings.Trim(aws.ToString(out.ETag), `"`), VersionID: aws.ToString(out.VersionId)})
+	if in.Object.VersionID == "" {
+		t.Fatal("the test server gave no version id")
+	}
+	rep, err := New(s.Client).Handle(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid || rep.SHA256 != digest(first) {
+		t.Errorf("report: got valid=%v sha256=%s problems=%+v, want the first version (sha256 %s)", rep.Valid, rep.SHA256, rep.Problems, digest(first))
 	}
 }
