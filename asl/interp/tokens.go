@@ -25,13 +25,17 @@ var (
 type TaskTokens struct {
 	mu      sync.Mutex
 	pending map[string]*taskWait
-	used    map[string]bool
 }
 
 // NewTaskTokens returns an empty registry.
 func NewTaskTokens() *TaskTokens {
-	return &TaskTokens{pending: map[string]*taskWait{}, used: map[string]bool{}}
+	return &TaskTokens{pending: map[string]*taskWait{}}
 }
+
+// tokenLen is the length of the tokens register makes (24 random bytes,
+// base64url): a token of that shape that is no longer pending belonged to a
+// task that ended, one of another shape was never issued.
+const tokenLen = 32
 
 func (t *TaskTokens) register(tw *taskWait) string {
 	var b [24]byte
@@ -46,7 +50,6 @@ func (t *TaskTokens) register(tw *taskWait) string {
 func (t *TaskTokens) remove(tok string) {
 	t.mu.Lock()
 	delete(t.pending, tok)
-	t.used[tok] = true
 	t.mu.Unlock()
 }
 
@@ -56,7 +59,7 @@ func (t *TaskTokens) lookup(tok string) (*taskWait, error) {
 	if tw, ok := t.pending[tok]; ok {
 		return tw, nil
 	}
-	if t.used[tok] {
+	if _, err := base64.RawURLEncoding.DecodeString(tok); err == nil && len(tok) == tokenLen {
 		return nil, ErrTaskTimedOut
 	}
 	return nil, ErrInvalidToken
