@@ -67,6 +67,16 @@ func (s *Service) Pending() int {
 // and returns how many it made. Failed attempts are rescheduled or moved to
 // the dead-letter list.
 func (s *Service) DeliverDue(ctx context.Context) int {
+	var wg sync.WaitGroup
+	n := s.dispatchDue(ctx, &wg)
+	wg.Wait()
+	return n
+}
+
+// dispatchDue starts an attempt for every delivery due now, at most
+// WithConcurrency at a time across the service, and returns how many it
+// started; wg tracks them.
+func (s *Service) dispatchDue(ctx context.Context, wg *sync.WaitGroup) int {
 	now := s.clock.Now()
 	s.mu.Lock()
 	var due []*pending
@@ -83,23 +93,20 @@ func (s *Service) DeliverDue(ctx context.Context) int {
 	s.inflight += len(due)
 	s.mu.Unlock()
 
-	sem := make(chan struct{}, s.concurrency)
-	var wg sync.WaitGroup
 	for _, p := range due {
-		sem <- struct{}{}
+		s.slots <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() {
 				s.mu.Lock()
 				s.inflight--
 				s.mu.Unlock()
-				<-sem
+				<-s.slots
 				wg.Done()
 			}()
 			s.attempt(ctx, p)
 		}()
 	}
-	wg.Wait()
 	return len(due)
 }
 
@@ -183,18 +190,22 @@ func (s *Service) deadLetter(p *pending, err error, condition string, now time.T
 	defer s.mu.Unlock()
 	s.deadSeq++
 	s.dead = append(s.dead, DeadLetter{
-		ID: "dl-" + strconv.FormatInt(s.deadSeq, 10) + "-" + p.ev.id, Event: p.ev.raw, Input: p.input,
+		ID: "dl-" + s.epoch + "-" + strconv.FormatInt(s.deadSeq, 10), Event: p.ev.raw, Input: p.input,
 		RuleName: p.ruleName, TargetID: p.t.ID, TargetARN: p.t.Arn, RoleARN: p.t.RoleArn,
 		DeadLetterARN: p.t.DeadLetterArn, Attributes: attrs, Time: now.UTC(),
 	})
 	s.saveLocked()
 }
 
-// Run delivers queued events as they fall due until ctx is done. The stack
-// runs it in a goroutine; tests call DeliverDue instead.
+// Run delivers queued events as they fall due until ctx is done, without
+// waiting for one batch to finish before starting the next; on return it has
+// waited for the attempts it started. The stack runs it in a goroutine; tests
+// call DeliverDue instead.
 func (s *Service) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for {
-		s.DeliverDue(ctx)
+		s.dispatchDue(ctx, &wg)
 		wait := time.Hour
 		s.mu.Lock()
 		now := s.clock.Now()

@@ -119,6 +119,7 @@ type Service struct {
 	rules      map[string]*rule // by name
 	dead       []DeadLetter
 	queue      []*pending
+	slots      chan struct{} // one per delivery attempt in flight
 	inflight   int
 	wake       chan struct{}
 	deadSeq    int64
@@ -153,6 +154,7 @@ func New(opts ...Option) (*Service, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	s.slots = make(chan struct{}, s.concurrency)
 	s.epoch = strconv.FormatInt(s.clock.Now().UnixNano(), 36)
 	if s.store != nil {
 		snap, err := s.store.Load()

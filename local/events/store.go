@@ -89,7 +89,6 @@ func (s *Service) restore(snap *Snapshot) error {
 		s.rules[r.Name] = r
 	}
 	s.dead = slices.Clone(snap.DeadLetters)
-	s.deadSeq = int64(len(s.dead))
 	return nil
 }
 
