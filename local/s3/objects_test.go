@@ -349,3 +349,85 @@ func TestAWSChunkedPut(t *testing.T) {
 		t.Errorf("HeadObject checksum = %q, want %q", got, want)
 	}
 }
+
+// UploadPart bodies in aws-chunked encoding are decoded before gofakes3 stores the part.
+func TestAWSChunkedUploadPart(t *testing.T) {
+	e := newEnv(t, t.TempDir())
+	e.bucket(t, "chk", false, false)
+	ctx := context.Background()
+	up, err := e.client.CreateMultipartUpload(ctx, &awss3.CreateMultipartUploadInput{Bucket: aws.String("chk"), Key: aws.String("mp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := "part payload"
+	body := fmt.Sprintf("%x;chunk-signature=%s\r\n%s\r\n0;chunk-signature=%s\r\n\r\n", len(payload), strings.Repeat("a", 64), payload, strings.Repeat("b", 64))
+	req, _ := http.NewRequest("PUT", e.http.URL+"/chk/mp?partNumber=1&uploadId="+aws.ToString(up.UploadId), strings.NewReader(body))
+	req.Header.Set("X-Amz-Content-Sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+	req.Header.Set("Content-Encoding", "aws-chunked")
+	req.Header.Set("X-Amz-Decoded-Content-Length", fmt.Sprint(len(payload)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("UploadPart status %d", resp.StatusCode)
+	}
+	etag := resp.Header.Get("ETag")
+	if _, err := e.client.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String("chk"), Key: aws.String("mp"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{ETag: aws.String(etag), PartNumber: aws.Int32(1)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.get(t, "chk", "mp"); got != payload {
+		t.Errorf("object = %q, want %q", got, payload)
+	}
+	parts, err := e.client.ListMultipartUploads(ctx, &awss3.ListMultipartUploadsInput{Bucket: aws.String("chk")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts.Uploads) != 0 {
+		t.Errorf("%d uploads left after completion, want 0", len(parts.Uploads))
+	}
+}
+
+func TestListObjectsEncodingType(t *testing.T) {
+	e := newEnv(t, t.TempDir())
+	e.bucket(t, "enc", false, false)
+	for _, k := range []string{"a b+c%d.txt", "dir/x"} {
+		e.put(t, "enc", k, "x")
+	}
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		enc  types.EncodingType
+	}{{"plain", ""}, {"url", types.EncodingTypeUrl}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := e.client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("enc"), EncodingType: tc.enc, Delimiter: aws.String("/")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, c := range out.Contents {
+				keys = append(keys, aws.ToString(c.Key))
+			}
+			want := []string{"a b+c%d.txt"}
+			if tc.enc == types.EncodingTypeUrl {
+				want = []string{"a+b%2Bc%25d.txt"}
+			}
+			if diff := cmp.Diff(want, keys); diff != "" {
+				t.Errorf("keys (-want +got):\n%s", diff)
+			}
+			if len(out.CommonPrefixes) != 1 || aws.ToString(out.CommonPrefixes[0].Prefix) != "dir/" {
+				t.Errorf("common prefixes = %+v, want dir/", out.CommonPrefixes)
+			}
+		})
+	}
+	v1, err := e.client.ListObjects(ctx, &awss3.ListObjectsInput{Bucket: aws.String("enc"), MaxKeys: aws.Int32(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v1.Contents) != 1 || !aws.ToBool(v1.IsTruncated) {
+		t.Errorf("ListObjects max-keys 1: %d keys truncated=%v, want 1 and true", len(v1.Contents), aws.ToBool(v1.IsTruncated))
+	}
+}
