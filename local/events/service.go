@@ -155,7 +155,11 @@ func New(opts ...Option) (*Service, error) {
 		o(s)
 	}
 	s.slots = make(chan struct{}, s.concurrency)
-	s.epoch = strconv.FormatInt(s.clock.Now().UnixNano(), 36)
+	// The epoch prefixes ids of queued deliveries and dead letters, so ids
+	// from before a restart never collide with new ones.
+	var salt [4]byte
+	_, _ = rand.Read(salt[:])
+	s.epoch = strconv.FormatInt(s.clock.Now().UnixNano(), 36) + fmt.Sprintf("%x", salt)
 	if s.store != nil {
 		snap, err := s.store.Load()
 		if err != nil {
