@@ -43,3 +43,49 @@ func TestRun(t *testing.T) {
 		t.Errorf("Run = %v, want context.Canceled", err)
 	}
 }
+
+// A slow delivery does not hold back the next event.
+func TestRunSlowDeliveryDoesNotBlock(t *testing.T) {
+	release := make(chan struct{})
+	fast := make(chan string, 1)
+	svc, err := events.New(events.WithDeliverer(events.DelivererFunc(func(ctx context.Context, d events.Delivery) error {
+		if string(d.Input) == `"slow"` {
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+			return nil
+		}
+		fast <- string(d.Input)
+		return nil
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range [][2]string{
+		{"PutRule", `{"Name":"r","EventPattern":"{\"source\":[\"s\"]}"}`},
+		{"PutTargets", `{"Rule":"r","Targets":[{"Id":"t","Arn":"arn:aws:states:us-east-1:000000000000:stateMachine:m","InputPath":"$.detail.v"}]}`},
+	} {
+		if _, e := invoke(svc, call[0], []byte(call[1])); e != "" {
+			t.Fatal(e)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+	if _, err := svc.Publish(ctx, events.Entry{Source: "s", DetailType: "d", Detail: []byte(`{"v":"slow"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Publish(ctx, events.Entry{Source: "s", DetailType: "d", Detail: []byte(`{"v":"fast"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-fast; got != `"fast"` {
+		t.Errorf("delivered %s", got)
+	}
+	close(release)
+	cancel()
+	<-done
+	if n := svc.Pending(); n != 0 {
+		t.Errorf("Pending after Run returned = %d, want 0", n)
+	}
+}
