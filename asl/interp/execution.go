@@ -111,10 +111,16 @@ func (m *Machine) Start(ctx context.Context, input any, opts ...ExecOption) *Exe
 	return e
 }
 
-// Run starts an execution and waits for its result.
+// Run runs an execution to its end on the calling goroutine and returns
+// its result. It behaves as Start followed by Wait, without the goroutine.
 func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result {
-	e := m.Start(ctx, input, opts...)
-	<-e.done
+	e := m.newExecution(ctx, input, opts)
+	th := e.newThread(nil)
+	th.prev = e.emitStart()
+	hold(m.cfg.clock)
+	out, f := th.runProgram(m.top, input, true)
+	e.finish(th, out, f)
+	release(m.cfg.clock)
 	return e.result
 }
 
