@@ -87,29 +87,38 @@ func aslValidator(t *testing.T, definition string) (string, int) {
 }
 
 type cfnReport struct {
-	Diagnostics []struct {
-		RuleID       string `json:"ruleId"`
-		Severity     string `json:"severity"`
-		Message      string `json:"message"`
-		Entity       string `json:"entity"`
-		PropertyPath string `json:"propertyPath"`
-	} `json:"diagnostics"`
+	Reports []struct {
+		Template    string `json:"template"`
+		Diagnostics []struct {
+			RuleID       string `json:"ruleId"`
+			Severity     string `json:"severity"`
+			Message      string `json:"message"`
+			Entity       string `json:"entity"`
+			PropertyPath string `json:"propertyPath"`
+		} `json:"diagnostics"`
+	} `json:"reports"`
 }
 
-// cfnValidate returns the diagnostics of severity WARN and above.
-func cfnValidate(t *testing.T, template string) []string {
+// cfnValidate validates the templates in one run (building the engine takes seconds) and returns, per
+// template, its diagnostics of severity WARN and above.
+func cfnValidate(t *testing.T, templates ...string) [][]string {
 	t.Helper()
 	node := tools(t)
-	out, _ := runNode(t, node, "cfn-validate.js", template)
+	out, _ := runNode(t, node, append([]string{"cfn-validate.js"}, templates...)...)
 	var r cfnReport
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("decode cfn-validate report: %v\n%s", err, out)
 	}
-	var serious []string
-	for _, d := range r.Diagnostics {
-		switch d.Severity {
-		case "WARN", "ERROR", "FATAL":
-			serious = append(serious, d.Severity+" "+d.RuleID+" "+d.Entity+" "+d.PropertyPath+": "+d.Message)
+	if len(r.Reports) != len(templates) {
+		t.Fatalf("cfn-validate returned %d reports for %d templates", len(r.Reports), len(templates))
+	}
+	serious := make([][]string, len(templates))
+	for i, report := range r.Reports {
+		for _, d := range report.Diagnostics {
+			switch d.Severity {
+			case "WARN", "ERROR", "FATAL":
+				serious[i] = append(serious[i], d.Severity+" "+d.RuleID+" "+d.Entity+" "+d.PropertyPath+": "+d.Message)
+			}
 		}
 	}
 	return serious
@@ -137,43 +146,18 @@ func cdkNag(t *testing.T, template, suppressions string) nagReport {
 	return r
 }
 
-func TestGeneratedArtifacts(t *testing.T) {
-	tools(t)
-	template, definition := generated(t)
-
-	t.Run("asl-validator", func(t *testing.T) {
-		t.Parallel()
-		if out, code := aslValidator(t, definition); code != 0 {
-			t.Errorf("asl-validator exit %d:\n%s", code, out)
-		}
-	})
-	t.Run("cloudformation-validate", func(t *testing.T) {
-		t.Parallel()
-		if got := cfnValidate(t, template); len(got) > 0 {
-			t.Errorf("cloudformation-validate reported:\n%s", strings.Join(got, "\n"))
-		}
-	})
-	t.Run("cdk-nag", func(t *testing.T) {
-		t.Parallel()
-		r := cdkNag(t, template, "nag-suppressions.json")
-		for _, f := range r.Unsuppressed {
-			t.Errorf("cdk-nag finding neither fixed nor justified in nag-suppressions.json: %s on %s", f.Rule, f.Resource)
-		}
-		for _, f := range r.Unused {
-			t.Errorf("nag-suppressions.json entry matches no finding (remove it): %s on %s", f.Rule, f.Resource)
-		}
-	})
-}
-
-// TestValidatorsReject shows each validator failing on a broken input, so that a passing
-// TestGeneratedArtifacts means something.
-func TestValidatorsReject(t *testing.T) {
+// TestValidators runs each validator on the generated artifacts, which must pass, and on a broken copy,
+// which must fail (so that passing means something).
+func TestValidators(t *testing.T) {
 	tools(t)
 	template, definition := generated(t)
 	dir := t.TempDir()
 
 	t.Run("asl-validator", func(t *testing.T) {
 		t.Parallel()
+		if out, code := aslValidator(t, definition); code != 0 {
+			t.Errorf("asl-validator exit %d on the generated definition:\n%s", code, out)
+		}
 		b, err := os.ReadFile(definition)
 		if err != nil {
 			t.Fatal(err)
@@ -188,6 +172,7 @@ func TestValidatorsReject(t *testing.T) {
 			t.Errorf("asl-validator exit %d on a dangling Next, want 1:\n%s", code, out)
 		}
 	})
+
 	t.Run("cloudformation-validate", func(t *testing.T) {
 		t.Parallel()
 		var doc map[string]any
@@ -205,18 +190,30 @@ func TestValidatorsReject(t *testing.T) {
 		if err := os.WriteFile(broken, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if got := cfnValidate(t, broken); len(got) == 0 {
+		got := cfnValidate(t, template, broken)
+		if len(got[0]) > 0 {
+			t.Errorf("cloudformation-validate reported on the generated template:\n%s", strings.Join(got[0], "\n"))
+		}
+		if len(got[1]) == 0 {
 			t.Error("cloudformation-validate accepted a template with dangling references to Bucket")
 		}
 	})
+
 	t.Run("cdk-nag", func(t *testing.T) {
 		t.Parallel()
+		r := cdkNag(t, template, "nag-suppressions.json")
+		for _, f := range r.Unsuppressed {
+			t.Errorf("cdk-nag finding neither fixed nor justified in nag-suppressions.json: %s on %s", f.Rule, f.Resource)
+		}
+		for _, f := range r.Unused {
+			t.Errorf("nag-suppressions.json entry matches no finding (remove it): %s on %s", f.Rule, f.Resource)
+		}
 		empty := filepath.Join(dir, "no-suppressions.json")
 		if err := os.WriteFile(empty, []byte(`{"suppressions": []}`), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if r := cdkNag(t, template, empty); len(r.Unsuppressed) == 0 {
-			t.Error("cdk-nag reported nothing without suppressions; the suppression list would then be unused")
+			t.Error("cdk-nag reported nothing without suppressions, so nag-suppressions.json cannot be checked")
 		}
 	})
 }
