@@ -116,8 +116,8 @@ func (c *Column) null() (Value, error) {
 var errType = fmt.Errorf("")
 
 func (c *Column) parse(kind RawKind, text string, normalise bool) (Value, error) {
-	switch c.Type {
-	case String:
+	switch c.kind {
+	case KindString:
 		if kind != RawText {
 			return Value{}, errType
 		}
@@ -125,19 +125,19 @@ func (c *Column) parse(kind RawKind, text string, normalise bool) (Value, error)
 			return Value{}, fmt.Errorf("not valid UTF-8")
 		}
 		return Value{Kind: KindString, Str: text}, nil
-	case Integer:
+	case KindInteger:
 		if kind != RawText && kind != RawNumber {
 			return Value{}, errType
 		}
 		n, err := parseInteger(text)
 		return Value{Kind: KindInteger, Int: n}, err
-	case Number:
+	case KindNumber:
 		if kind != RawText && kind != RawNumber {
 			return Value{}, errType
 		}
 		f, err := parseNumber(text)
 		return Value{Kind: KindNumber, Float: f}, err
-	case Boolean:
+	case KindBoolean:
 		if kind != RawText && kind != RawBool {
 			return Value{}, errType
 		}
@@ -148,12 +148,12 @@ func (c *Column) parse(kind RawKind, text string, normalise bool) (Value, error)
 			return Value{Kind: KindBoolean}, nil
 		}
 		return Value{}, fmt.Errorf("want true or false")
-	case Date:
+	case KindDate:
 		if kind != RawText {
 			return Value{}, errType
 		}
 		return parseDate(text)
-	case Timestamp:
+	case KindTimestamp:
 		if kind != RawText {
 			return Value{}, errType
 		}

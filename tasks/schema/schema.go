@@ -32,6 +32,8 @@ const (
 	FormatJSON  = "json"
 )
 
+var kindOf = map[Type]Kind{String: KindString, Integer: KindInteger, Number: KindNumber, Boolean: KindBoolean, Date: KindDate, Timestamp: KindTimestamp}
+
 // MaxColumns bounds the number of columns of a schema.
 const MaxColumns = 1024
 
@@ -75,6 +77,7 @@ type Column struct {
 	Pattern   string            `json:"pattern,omitempty"`
 	MaxLength int               `json:"maxLength,omitempty"`
 
+	kind     Kind                // the Kind of the column's non-null values, for a fast switch
 	enum     map[string]struct{} // canonical texts of the enum values
 	min, max *Value
 	re       *regexp.Regexp
@@ -219,6 +222,7 @@ func (c *Column) check(path string) error {
 	}
 	switch c.Type {
 	case String, Integer, Number, Boolean, Date, Timestamp:
+		c.kind = kindOf[c.Type]
 	case "":
 		return &ParseError{Path: path + ".type", Msg: "missing"}
 	default:
@@ -305,7 +309,7 @@ func (c *Column) literal(raw json.RawMessage) (Value, error) {
 	if (c.Type == Date || c.Type == Timestamp) && r.Kind != RawText {
 		return Value{}, fmt.Errorf("a %s is written as a JSON string", c.Type)
 	}
-	plain := Column{Name: c.Name, Type: c.Type}
+	plain := Column{Name: c.Name, Type: c.Type, kind: c.kind}
 	v, err := plain.Coerce(r)
 	if err != nil {
 		return Value{}, err
