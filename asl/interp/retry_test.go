@@ -162,3 +162,39 @@ func TestPlainErrorIsTaskFailed(t *testing.T) {
 		t.Errorf("got %q %q, want States.TaskFailed %q", r.Error, r.Cause, "disk full")
 	}
 }
+
+// A Catcher's Assign sees the error output as $; the variables are visible
+// from the next state on.
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+func TestCatchAssign(t *testing.T) {
+	var calls atomic.Int32
+	def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::test:work","End":true,
+		"Catch":[{"ErrorEquals":["Boom"],"Assign":{"why.$":"$.Cause","what.$":"$.Error"},"Next":"H"}]},
+		"H":{"Type":"Pass","Parameters":{"why.$":"$why","what.$":"$what"},"End":true}}}`
+	r, _ := run(t, def, `{}`, WithTaskInvoker(failingTasks(1, "Boom", &calls)))
+	if got, want := canon(t, r.Output), `{"what":"Boom","why":"attempt failed"}`; got != want {
+		t.Errorf("output: got %s, want %s", got, want)
+	}
+}
+
+// TimeoutSecondsPath and HeartbeatSecondsPath must name a positive integer.
+func TestTimeoutPathErrors(t *testing.T) {
+	tests := []struct{ name, field, input string }{
+		{"missing", `"TimeoutSecondsPath":"$.t"`, `{}`},
+		{"zero", `"TimeoutSecondsPath":"$.t"`, `{"t":0}`},
+		{"string", `"HeartbeatSecondsPath":"$.t"`, `{"t":"5"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls atomic.Int32
+			def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::test:work",` + tc.field + `,"End":true}}}`
+			r, _ := run(t, def, tc.input, WithTaskInvoker(failingTasks(0, "", &calls)))
+			if r.Error != "States.Runtime" {
+				t.Errorf("got %s %q, want States.Runtime", r.Status, r.Error)
+			}
+			if calls.Load() != 0 {
+				t.Errorf("the task ran %d times, want 0", calls.Load())
+			}
+		})
+	}
+}
