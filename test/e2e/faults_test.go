@@ -28,7 +28,8 @@ type faultProxy struct {
 // fault is one misbehaviour for the requests of one method on one key.
 type fault struct {
 	method, key string
-	times       int // how many matching requests it affects; the following ones pass through
+	prefix      bool // key is a prefix
+	times       int // how many matching requests it affects (all when <= 0); the following ones pass through
 
 	status int    // answer this status with an S3 error document ...
 	code   string // ... with this code
@@ -74,9 +75,27 @@ func (p *faultProxy) add(f *fault) *fault {
 	return f
 }
 
-// failWith makes the next n requests of method on key answer status with the S3 error code.
+// failWith makes the next n requests (all when n <= 0) of method on key answer status with the S3 error
+// code.
 func (p *faultProxy) failWith(method, key string, n, status int, code string) *fault {
 	return p.add(&fault{method: method, key: key, times: n, status: status, code: code})
+}
+
+// failWithPrefix makes every request of method on a key under prefix answer status with the S3 error
+// code.
+func (p *faultProxy) failWithPrefix(method, prefix string, status int, code string) *fault {
+	return p.add(&fault{method: method, key: prefix, prefix: true, status: status, code: code})
+}
+
+// hitCount is how many requests met a fault.
+func (p *faultProxy) hitCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, f := range p.faults {
+		n += int(f.hits.Load())
+	}
+	return n
 }
 
 // cutBody makes the next n GETs of key end halfway through the body, as a dropped connection does.
@@ -98,7 +117,8 @@ func (p *faultProxy) match(r *http.Request) *fault {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, f := range p.faults {
-		if f.method == r.Method && f.key == key && int(f.hits.Load()) < f.times {
+		keyMatch := f.key == key || f.prefix && strings.HasPrefix(key, f.key)
+		if f.method == r.Method && keyMatch && (f.times <= 0 || int(f.hits.Load()) < f.times) {
 			f.hits.Add(1)
 			return f
 		}

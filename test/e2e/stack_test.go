@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,12 +52,17 @@ type stackOption func(*stack.Config)
 func withTemplate(b []byte) stackOption { return func(c *stack.Config) { c.Template = b } }
 
 // withEndpoint makes the function with the template's logical id talk to S3 through p instead of the
-// stack's endpoint. HandlerFactory hands every handler the endpoint its AWS clients must use, so the
-// real task code sees the proxy's faults exactly as it would see S3's.
-func withEndpoint(logicalID string, p *faultProxy) stackOption {
+// stack's endpoint, for its first n invocations (every invocation when n <= 0). HandlerFactory hands each
+// invocation's handler the endpoint its AWS clients must use, so the real task code sees the proxy's
+// faults exactly as it would see S3's.
+func withEndpoint(logicalID string, p *faultProxy, n int) stackOption {
 	return func(c *stack.Config) {
 		orig := c.Functions[logicalID]
+		var calls atomic.Int64
 		c.Functions[logicalID] = func(rt lambda.Runtime, endpoint string) awslambda.Handler {
+			if n > 0 && calls.Add(1) > int64(n) {
+				return orig(rt, endpoint)
+			}
 			p.setTarget(endpoint)
 			return orig(rt, p.URL())
 		}
