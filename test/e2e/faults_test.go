@@ -29,7 +29,7 @@ type faultProxy struct {
 type fault struct {
 	method, key string
 	prefix      bool // key is a prefix
-	times       int // how many matching requests it affects (all when <= 0); the following ones pass through
+	times       int  // how many matching requests it affects (all when <= 0); the following ones pass through
 
 	status int    // answer this status with an S3 error document ...
 	code   string // ... with this code
