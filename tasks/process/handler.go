@@ -54,8 +54,12 @@ const DefaultCompressionLevel = gzip.DefaultCompression
 // contentType of the staged and processed objects: gzip data (of JSON Lines).
 const contentType = "application/gzip"
 
-// batchBytes is how many bytes of lines are gathered before they go to the compressor.
-const batchBytes = 64 << 10
+// batchBytes is how many bytes of lines are gathered before they go to the compressor, and
+// compressDepth how many such batches may wait for it.
+const (
+	batchBytes    = 64 << 10
+	compressDepth = 4
+)
 
 // Handler is the process task. It is safe for concurrent use.
 type Handler struct {
@@ -74,7 +78,7 @@ type Option func(*Handler)
 // WithClock sets the clock that times the stage.
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
 
-// WithLogger sets the structured logger (default slog.Default()).
+// WithLogger sets the structured logger (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }
 
 // WithMetrics sets where the EMF metric lines go (default: discarded). A Lambda main passes
@@ -102,7 +106,7 @@ func WithCompressionLevel(level int) Option {
 // New returns a process Handler that works through client.
 func New(client S3, opts ...Option) *Handler {
 	h := &Handler{
-		s3: client, now: time.Now, logger: slog.Default(), metrics: emf.New(io.Discard, Stage),
+		s3: client, now: time.Now, logger: slog.New(slog.DiscardHandler), metrics: emf.New(io.Discard, Stage),
 		partSize: DefaultPartSize, inFlight: DefaultInFlight, level: DefaultCompressionLevel,
 	}
 	for _, o := range opts {
@@ -165,13 +169,17 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 		out = tasks.ProcessOutput{}
 	}()
 
-	zw, err := gzip.NewWriterLevel(output, h.level)
+	zc, err := newCompressor(output, h.level, compressDepth, batchBytes+batchBytes/4)
 	if err != nil {
-		return out, source.n, fmt.Errorf("gzip writer: %w", err)
+		return out, 0, err
 	}
+	defer zc.Abort() // after Close, a no-op
 	enc := newEncoder(sch)
 	rd := records.NewReader(body, typ, sch)
-	batch := make([]byte, 0, batchBytes+batchBytes/4)
+	batch, err := zc.Buffer()
+	if err != nil {
+		return out, 0, writeError(staged, err)
+	}
 	var rows int64
 	for {
 		rec, err := rd.Next()
@@ -186,15 +194,13 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 		}
 		rows++
 		if len(batch) >= batchBytes {
-			if _, err := zw.Write(batch); err != nil {
+			zc.Send(batch)
+			if batch, err = zc.Buffer(); err != nil {
 				return out, source.n, writeError(staged, err)
 			}
-			batch = batch[:0]
 		}
 	}
-	if _, err := zw.Write(batch); err != nil {
-		return out, source.n, writeError(staged, err)
-	}
+	zc.Send(batch)
 	// Read to the end, whatever the format left unread, so the digest covers every byte.
 	if _, err := io.Copy(io.Discard, body); err != nil {
 		return out, source.n, tasks.ClassifyObject("read "+src.Key, src, err)
@@ -202,7 +208,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 	if err := checkSame(in, src, rows, source); err != nil {
 		return out, source.n, err
 	}
-	if err := zw.Close(); err != nil {
+	if err := zc.Close(); err != nil {
 		return out, source.n, writeError(staged, err)
 	}
 	done, err := up.Close()

@@ -59,7 +59,7 @@ type Option func(*Handler)
 // WithClock sets the clock that stamps manifests, reports and failure records, and times the stage.
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
 
-// WithLogger sets the structured logger (default slog.Default()).
+// WithLogger sets the structured logger (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }
 
 // WithMetrics sets where the EMF metric lines go (default: discarded). A Lambda main passes
@@ -68,7 +68,7 @@ func WithMetrics(e *emf.Emitter) Option { return func(h *Handler) { h.metrics = 
 
 // New returns a store Handler that works through client.
 func New(client S3, opts ...Option) *Handler {
-	h := &Handler{s3: client, now: time.Now, logger: slog.Default(), metrics: emf.New(io.Discard, Stage)}
+	h := &Handler{s3: client, now: time.Now, logger: slog.New(slog.DiscardHandler), metrics: emf.New(io.Discard, Stage)}
 	for _, o := range opts {
 		o(h)
 	}
