@@ -72,6 +72,9 @@ func (s *Service) putRule(body []byte) (any, *apiError) {
 	if deref(in.EventPattern) == "" && deref(in.ScheduleExpression) == "" {
 		return nil, fail(codeValidation, "Parameter(s) EventPattern or ScheduleExpression must be specified.")
 	}
+	if in.ScheduleExpression != nil && *in.ScheduleExpression != "" && !reSchedule.MatchString(*in.ScheduleExpression) {
+		return nil, fail(codeValidation, "Parameter ScheduleExpression is not valid.")
+	}
 	var p *pattern.Pattern
 	if deref(in.EventPattern) != "" {
 		var err *apiError

@@ -163,6 +163,10 @@ func TestAPIErrors(t *testing.T) {
 			_, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("r2"), EventPattern: aws.String(long)})
 			return err
 		}, "ValidationException", ""},
+		{"bad schedule", func() error {
+			_, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("r2"), ScheduleExpression: aws.String("every 5 minutes")})
+			return err
+		}, "ValidationException", "Parameter ScheduleExpression is not valid."},
 		{"unknown bus", func() error {
 			_, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("r2"), EventPattern: aws.String(`{"a":["b"]}`), EventBusName: aws.String("orders")})
 			return err
@@ -234,4 +238,18 @@ func repeat(s string, n int) string {
 		b = append(b, s...)
 	}
 	return string(b)
+}
+
+func TestScheduledRuleStored(t *testing.T) {
+	ctx := context.Background()
+	c := newFixture(t).client
+	for _, expr := range []string{"rate(5 minutes)", "rate(1 day)", "cron(0 12 * * ? *)"} {
+		if _, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("tick"), ScheduleExpression: aws.String(expr)}); err != nil {
+			t.Errorf("PutRule(%s) = %v", expr, err)
+		}
+	}
+	d, err := c.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String("tick")})
+	if err != nil || aws.ToString(d.ScheduleExpression) != "cron(0 12 * * ? *)" {
+		t.Errorf("DescribeRule = %+v, %v", d, err)
+	}
 }

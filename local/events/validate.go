@@ -105,4 +105,8 @@ var (
 	reBusNameOrArn = regexp.MustCompile(`^(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+$`)
 	reBusPrefix    = regexp.MustCompile(`^[/\.\-_A-Za-z0-9]+$`)
 	rePathsMapKey  = regexp.MustCompile(`^[A-Za-z0-9\_\-]+$`)
+	// reSchedule accepts the two forms of
+	// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html:
+	// rate(value unit) and cron(six fields).
+	reSchedule = regexp.MustCompile(`^(rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$`)
 )

@@ -16,7 +16,12 @@ type matchState struct {
 func (p *Pattern) Match(event []byte) (bool, error) {
 	st := p.state()
 	defer func() {
+		// Drop references into the caller's event before pooling.
 		st.data = nil
+		for i := range st.leaves {
+			clear(st.leaves[i])
+		}
+		clear(st.chosen)
 		p.pool.Put(st)
 	}()
 	st.reset(p, event)
