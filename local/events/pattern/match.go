@@ -15,15 +15,7 @@ type matchState struct {
 // [ErrInvalidEvent].
 func (p *Pattern) Match(event []byte) (bool, error) {
 	st := p.state()
-	defer func() {
-		// Drop references into the caller's event before pooling.
-		st.data = nil
-		for i := range st.leaves {
-			clear(st.leaves[i])
-		}
-		clear(st.chosen)
-		p.pool.Put(st)
-	}()
+	defer p.release(st)
 	st.reset(p, event)
 	if err := st.scan(); err != nil {
 		return false, err
@@ -38,7 +30,7 @@ func (p *Pattern) MatchValue(event any) (bool, error) {
 		return false, ErrInvalidEvent
 	}
 	st := p.state()
-	defer p.pool.Put(st)
+	defer p.release(st)
 	st.reset(p, nil)
 	if err := st.walk(event, step{leaf: -1, inner: true}, true); err != nil {
 		return false, err
@@ -62,6 +54,17 @@ func (p *Pattern) state() *matchState {
 		return st
 	}
 	return new(matchState)
+}
+
+// release drops the scratch space's references into the caller's event and
+// returns it to the pool.
+func (p *Pattern) release(st *matchState) {
+	st.data = nil
+	for i := range st.leaves {
+		clear(st.leaves[i])
+	}
+	clear(st.chosen)
+	p.pool.Put(st)
 }
 
 func (st *matchState) evaluate() bool {
