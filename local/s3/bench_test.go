@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,4 +73,41 @@ func benchServer(b *testing.B, sync bool, opts ...s3.Option) http.Handler {
 		b.Fatal(err)
 	}
 	return srv
+}
+
+// BenchmarkPutObjectParallel measures concurrent PutObject with events on, beside the same
+// baseline, as a burst of uploads does.
+func BenchmarkPutObjectParallel(b *testing.B) {
+	body := bytes.Repeat([]byte("x"), 1024)
+	baseline := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("ETag", `"0"`)
+	})
+	for _, c := range []struct {
+		name string
+		h    func(b *testing.B) http.Handler
+	}{
+		{"baseline", func(*testing.B) http.Handler { return baseline }},
+		{"nosync+events", func(b *testing.B) http.Handler { return benchServer(b, false, s3.WithPublisher(discardPublisher{})) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			hs := httptest.NewServer(c.h(b))
+			defer hs.Close()
+			client := awss3.New(awss3.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), UsePathStyle: true,
+				Credentials: credentials.NewStaticCredentialsProvider("id", "secret", "")})
+			var n atomic.Int64
+			b.SetBytes(int64(len(body)))
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					_, err := client.PutObject(context.Background(), &awss3.PutObjectInput{Bucket: aws.String("bench"),
+						Key: aws.String(fmt.Sprintf("k/%d", n.Add(1))), Body: bytes.NewReader(body)})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
 }

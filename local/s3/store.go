@@ -1,8 +1,6 @@
 package s3
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,11 +92,6 @@ type bucketState struct {
 	deleted bool
 }
 
-func (b *bucketState) keyPath(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return filepath.Join(b.dir, "keys", hex.EncodeToString(sum[:])+".json")
-}
-
 func (b *bucketState) blobPath(id string) string { return filepath.Join(b.dir, "blobs", id) }
 
 // uploading reports whether a multipart upload to key is in progress (its record keeps the
@@ -121,182 +114,253 @@ func (b *bucketState) sortedKeys() []string {
 	return keys
 }
 
-// store is the on-disk state: dir/buckets/<name>/{bucket.json, keys/, blobs/, uploads/}.
+// store is the on-disk state: dir/journal.log holds all metadata (see journal); object data
+// lives in dir/buckets/<name>/blobs/<id> and multipart parts in
+// dir/buckets/<name>/uploads/<upload id>/.
 type store struct {
-	dir  string
-	sync bool
-	ids  *idSource
+	dir     string
+	sync    bool
+	ids     *idSource
+	journal *journal
 
 	mu      sync.RWMutex
 	buckets map[string]*bucketState
-
-	ackMu  sync.Mutex
-	ackLog *os.File // acked.log: IDs of published events still listed in key records
 }
 
 var errBucketExists = errors.New("bucket exists")
 
+// openStore replays the journal, removes what no committed entry references (temp files,
+// orphan blobs and parts), rewrites the journal compacted, and returns the events still to
+// publish in commit order.
 func openStore(dir string, sync bool, ids *idSource) (*store, []pendingRef, error) {
 	s := &store{dir: dir, sync: sync, ids: ids, buckets: map[string]*bucketState{}}
-	root := filepath.Join(dir, "buckets")
-	if err := os.MkdirAll(root, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "buckets"), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create data dir: %w", err)
 	}
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read data dir: %w", err)
-	}
-	acked, err := readAckLog(filepath.Join(dir, "acked.log"))
-	if err != nil {
-		return nil, nil, err
+	path := filepath.Join(dir, "journal.log")
+	acked := map[string]bool{}
+	if f, err := os.Open(path); err == nil {
+		_, rerr := readJournal(f, func(e journalEntry) error { return s.replay(e, acked) })
+		f.Close()
+		if rerr != nil {
+			return nil, nil, rerr
+		}
+	} else if !os.IsNotExist(err) {
+		return nil, nil, fmt.Errorf("open journal: %w", err)
 	}
 	var pending []pendingRef
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
+	for _, b := range s.buckets {
+		for key, rec := range b.keys {
+			dropAcked(rec, acked)
+			if len(rec.Versions) == 0 && len(rec.Pending) == 0 {
+				delete(b.keys, key)
+				continue
+			}
+			for _, v := range rec.Versions {
+				ids.observe(v.Sequencer)
+			}
+			for _, p := range rec.Pending {
+				pending = append(pending, pendingRef{bucket: b.cfg.Name, key: rec.Key, id: p.ID, seq: p.Seq, body: p.Body})
+				ids.observeSeq(p.Seq)
+			}
+			ids.observeSeq(rec.DeleteSeq)
 		}
-		b, p, err := loadBucket(filepath.Join(root, e.Name()), ids, acked, sync)
-		if err != nil {
-			return nil, nil, fmt.Errorf("load bucket %s: %w", e.Name(), err)
+		for _, u := range b.uploads {
+			ids.observeSeq(u.Seq)
 		}
-		if b == nil {
-			continue
-		}
-		s.buckets[b.cfg.Name] = b
-		pending = append(pending, p...)
 	}
 	sort.Slice(pending, func(i, j int) bool { return pending[i].seq < pending[j].seq })
-	// Every acknowledged event has now been removed from its record: start a new log.
-	s.ackLog, err = os.OpenFile(filepath.Join(dir, "acked.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open ack log: %w", err)
+	if err := s.collectGarbage(); err != nil {
+		return nil, nil, err
 	}
+	if err := s.compact(path); err != nil {
+		return nil, nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open journal: %w", err)
+	}
+	s.journal = &journal{f: f, sync: sync}
 	return s, pending, nil
 }
 
-// readAckLog returns the event IDs in the ack log; a torn last line is ignored (its event
-// is published again: delivery is at-least-once).
-func readAckLog(path string) (map[string]bool, error) {
-	raw, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return map[string]bool{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read ack log: %w", err)
-	}
-	acked := map[string]bool{}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if len(line) == 36 {
-			acked[line] = true
+// replay applies one journal entry to the in-memory state.
+func (s *store) replay(e journalEntry, acked map[string]bool) error {
+	b := s.buckets[e.Bucket]
+	switch e.T {
+	case jBucket:
+		if e.Config == nil {
+			return nil
 		}
+		if b == nil {
+			b = &bucketState{dir: filepath.Join(s.dir, "buckets", e.Config.Name), keys: map[string]*keyRecord{}, uploads: map[string]*upload{}}
+			s.buckets[e.Config.Name] = b
+		}
+		b.cfg = *e.Config
+	case jRmBucket:
+		delete(s.buckets, e.Bucket)
+	case jRecord:
+		if b != nil && e.Rec != nil {
+			b.keys[e.Rec.Key] = e.Rec
+		}
+	case jUpload:
+		if b != nil && e.Upload != nil {
+			u := e.Upload
+			u.dir = filepath.Join(b.dir, "uploads", u.ID)
+			u.parts = map[int]partInfo{}
+			b.uploads[u.ID] = u
+		}
+	case jPart:
+		if b != nil && e.Part != nil {
+			if u := b.uploads[e.UploadID]; u != nil {
+				u.parts[e.Part.Number] = *e.Part
+			}
+		}
+	case jRmUpload:
+		if b != nil {
+			delete(b.uploads, e.UploadID)
+		}
+	case jAck:
+		acked[e.ID] = true
 	}
-	return acked, nil
+	return nil
 }
 
-// logAck records that an event was published. The key record still lists it on disk until
-// its next rewrite; the log keeps it from being published again after a restart.
-func (s *store) logAck(id string) error {
-	s.ackMu.Lock()
-	defer s.ackMu.Unlock()
-	if s.ackLog == nil {
-		return nil
+// dropAcked removes acknowledged events from rec.
+func dropAcked(rec *keyRecord, acked map[string]bool) {
+	kept := rec.Pending[:0]
+	for _, p := range rec.Pending {
+		if !acked[p.ID] {
+			kept = append(kept, p)
+		}
 	}
-	if _, err := s.ackLog.WriteString(id + "\n"); err != nil {
-		return fmt.Errorf("append ack log: %w", err)
+	rec.Pending = kept
+}
+
+// collectGarbage removes files no committed entry references: buckets deleted or never
+// created, temp files, blobs written but never committed, parts and uploads likewise.
+func (s *store) collectGarbage() error {
+	root := filepath.Join(s.dir, "buckets")
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return fmt.Errorf("read data dir: %w", err)
 	}
-	if s.sync {
-		if err := s.ackLog.Sync(); err != nil {
-			return fmt.Errorf("sync ack log: %w", err)
+	for _, e := range entries {
+		b := s.buckets[e.Name()]
+		if b == nil {
+			if err := os.RemoveAll(filepath.Join(root, e.Name())); err != nil {
+				return fmt.Errorf("remove stale bucket dir: %w", err)
+			}
+			continue
+		}
+		if err := b.collectGarbage(); err != nil {
+			return err
+		}
+	}
+	for _, b := range s.buckets {
+		for _, sub := range []string{"blobs", "uploads"} {
+			if err := os.MkdirAll(filepath.Join(b.dir, sub), 0o755); err != nil {
+				return fmt.Errorf("create %s: %w", sub, err)
+			}
 		}
 	}
 	return nil
 }
 
-func (s *store) close() error {
-	s.ackMu.Lock()
-	defer s.ackMu.Unlock()
-	if s.ackLog == nil {
-		return nil
-	}
-	err := s.ackLog.Close()
-	s.ackLog = nil
-	return err
-}
-
-func loadBucket(dir string, ids *idSource, acked map[string]bool, sync bool) (*bucketState, []pendingRef, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, "bucket.json"))
-	if os.IsNotExist(err) {
-		// A bucket whose creation never committed: remove the leftovers.
-		return nil, nil, os.RemoveAll(dir)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("read bucket config: %w", err)
-	}
-	b := &bucketState{dir: dir, keys: map[string]*keyRecord{}, uploads: map[string]*upload{}}
-	if err := json.Unmarshal(raw, &b.cfg); err != nil {
-		return nil, nil, fmt.Errorf("decode bucket config: %w", err)
-	}
-	for _, sub := range []string{"keys", "blobs", "uploads"} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
-			return nil, nil, fmt.Errorf("create %s: %w", sub, err)
-		}
-		if err := removeTemps(filepath.Join(dir, sub)); err != nil {
-			return nil, nil, err
-		}
-	}
-	var pending []pendingRef
+func (b *bucketState) collectGarbage() error {
 	referenced := map[string]bool{}
-	keyFiles, err := os.ReadDir(filepath.Join(dir, "keys"))
-	if err != nil {
-		return nil, nil, fmt.Errorf("read keys: %w", err)
-	}
-	for _, kf := range keyFiles {
-		raw, err := os.ReadFile(filepath.Join(dir, "keys", kf.Name()))
-		if err != nil {
-			return nil, nil, fmt.Errorf("read key record: %w", err)
-		}
-		var rec keyRecord
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return nil, nil, fmt.Errorf("decode key record %s: %w", kf.Name(), err)
-		}
-		if dropAcked(&rec, acked) {
-			// Persist the record without its published events before the ack log is reset.
-			if err := rewriteLoaded(b, &rec, sync); err != nil {
-				return nil, nil, err
-			}
-		}
-		if len(rec.Versions) == 0 && len(rec.Pending) == 0 && rec.DeleteSeq == 0 {
-			continue
-		}
-		b.keys[rec.Key] = &rec
+	for _, rec := range b.keys {
 		for _, v := range rec.Versions {
 			if v.Blob != "" {
 				referenced[v.Blob] = true
 			}
-			ids.observe(v.Sequencer)
 		}
-		for _, p := range rec.Pending {
-			pending = append(pending, pendingRef{bucket: b.cfg.Name, key: rec.Key, id: p.ID, seq: p.Seq, body: p.Body})
-			ids.observeSeq(p.Seq)
-		}
-		ids.observeSeq(rec.DeleteSeq)
 	}
-	// Blobs written but never committed (a crash between the data and the record) are garbage.
-	blobs, err := os.ReadDir(filepath.Join(dir, "blobs"))
-	if err != nil {
-		return nil, nil, fmt.Errorf("read blobs: %w", err)
-	}
+	blobs, _ := os.ReadDir(filepath.Join(b.dir, "blobs"))
 	for _, bf := range blobs {
 		if !referenced[bf.Name()] {
-			if err := os.Remove(filepath.Join(dir, "blobs", bf.Name())); err != nil {
-				return nil, nil, fmt.Errorf("remove orphan blob: %w", err)
+			if err := os.Remove(filepath.Join(b.dir, "blobs", bf.Name())); err != nil {
+				return fmt.Errorf("remove orphan blob: %w", err)
 			}
 		}
 	}
-	if err := loadUploads(b, ids); err != nil {
-		return nil, nil, err
+	ups, _ := os.ReadDir(filepath.Join(b.dir, "uploads"))
+	for _, ud := range ups {
+		u := b.uploads[ud.Name()]
+		dir := filepath.Join(b.dir, "uploads", ud.Name())
+		if u == nil {
+			if err := os.RemoveAll(dir); err != nil {
+				return fmt.Errorf("remove stale upload: %w", err)
+			}
+			continue
+		}
+		parts := map[string]bool{}
+		for _, p := range u.parts {
+			parts[p.File] = true
+		}
+		files, _ := os.ReadDir(dir)
+		for _, f := range files {
+			if !parts[f.Name()] {
+				if err := os.Remove(filepath.Join(dir, f.Name())); err != nil {
+					return fmt.Errorf("remove orphan part: %w", err)
+				}
+			}
+		}
 	}
-	return b, pending, nil
+	return nil
+}
+
+// compact rewrites the journal as one entry per live item, atomically.
+func (s *store) compact(path string) error {
+	if err := removeTemps(s.dir); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(s.dir, tempPrefix+"journal-*")
+	if err != nil {
+		return fmt.Errorf("create journal: %w", err)
+	}
+	j := &journal{f: f}
+	names := make([]string, 0, len(s.buckets))
+	for n := range s.buckets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b := s.buckets[n]
+		cfg := b.cfg
+		entries := []journalEntry{{T: jBucket, Bucket: n, Config: &cfg}}
+		for _, k := range b.sortedKeys() {
+			entries = append(entries, journalEntry{T: jRecord, Bucket: n, Rec: b.keys[k]})
+		}
+		for _, u := range b.uploads {
+			entries = append(entries, journalEntry{T: jUpload, Bucket: n, Upload: u})
+			for _, p := range u.sortedParts() {
+				p := p
+				entries = append(entries, journalEntry{T: jPart, Bucket: n, UploadID: u.ID, Part: &p})
+			}
+		}
+		for _, e := range entries {
+			if err := j.appendEntry(e); err != nil {
+				f.Close()
+				os.Remove(f.Name())
+				return err
+			}
+		}
+	}
+	j.f = nil
+	return commitTemp(f, path, s.sync)
+}
+
+func (s *store) close() error {
+	if s.journal == nil {
+		return nil
+	}
+	return s.journal.close()
+}
+
+// logAck records that an event was published; replay drops it from its key's record.
+func (s *store) logAck(id string) error {
+	return s.journal.appendEntry(journalEntry{T: jAck, ID: id})
 }
 
 func (s *store) bucket(name string) (*bucketState, error) {
@@ -343,7 +407,7 @@ func (s *store) createBucket(name string, now time.Time) error {
 		return errBucketExists
 	}
 	dir := filepath.Join(s.dir, "buckets", name)
-	for _, sub := range []string{"keys", "blobs", "uploads"} {
+	for _, sub := range []string{"blobs", "uploads"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			return fmt.Errorf("create bucket dir: %w", err)
 		}
@@ -358,11 +422,8 @@ func (s *store) createBucket(name string, now time.Time) error {
 }
 
 func (s *store) writeConfig(b *bucketState) error {
-	raw, err := json.Marshal(b.cfg)
-	if err != nil {
-		return fmt.Errorf("encode bucket config: %w", err)
-	}
-	return writeFileAtomic(filepath.Join(b.dir, "bucket.json"), raw, s.sync)
+	cfg := b.cfg
+	return s.journal.appendEntry(journalEntry{T: jBucket, Bucket: cfg.Name, Config: &cfg})
 }
 
 // deleteBucket removes an empty bucket (or any bucket when force is set).
@@ -382,9 +443,9 @@ func (s *store) deleteBucket(name string, force bool) error {
 			}
 		}
 	}
-	// Removing bucket.json first makes the deletion atomic: a half-removed directory
-	// without it is cleaned up at the next start.
-	if err := removeFile(filepath.Join(b.dir, "bucket.json"), s.sync); err != nil {
+	// The journal entry commits the deletion; a half-removed directory is cleaned up at the
+	// next start.
+	if err := s.journal.appendEntry(journalEntry{T: jRmBucket, Bucket: name}); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(b.dir); err != nil {
@@ -432,22 +493,14 @@ func (s *store) updateConfig(name string, f func(*bucketConfig)) error {
 	return nil
 }
 
-// writeRecord persists rec (or removes its file when it holds nothing). Caller holds b.mu.
+// writeRecord commits rec to the journal and the in-memory state. Caller holds b.mu.
 func (s *store) writeRecord(b *bucketState, rec *keyRecord) error {
-	path := b.keyPath(rec.Key)
+	if err := s.journal.appendEntry(journalEntry{T: jRecord, Bucket: b.cfg.Name, Rec: rec}); err != nil {
+		return err
+	}
 	if len(rec.Versions) == 0 && len(rec.Pending) == 0 && !b.uploading(rec.Key) {
-		if err := removeFile(path, s.sync); err != nil {
-			return err
-		}
 		delete(b.keys, rec.Key)
 		return nil
-	}
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode key record: %w", err)
-	}
-	if err := writeFileAtomic(path, raw, s.sync); err != nil {
-		return err
 	}
 	b.keys[rec.Key] = rec
 	return nil
@@ -538,40 +591,9 @@ func (bw *blobWriter) discard() {
 	os.Remove(filepath.Join(bw.dir, bw.id))
 }
 
-// keyFileName is exposed for tests that simulate crashes.
-func keyFileName(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:]) + ".json"
-}
-
 func trimETag(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "W/")
 	return strings.Trim(s, `"`)
 }
 
-// dropAcked removes acknowledged events from rec and reports whether any was removed.
-func dropAcked(rec *keyRecord, acked map[string]bool) bool {
-	kept := rec.Pending[:0]
-	for _, p := range rec.Pending {
-		if !acked[p.ID] {
-			kept = append(kept, p)
-		}
-	}
-	changed := len(kept) != len(rec.Pending)
-	rec.Pending = kept
-	return changed
-}
-
-// rewriteLoaded persists a record changed while loading, or removes it when empty.
-func rewriteLoaded(b *bucketState, rec *keyRecord, sync bool) error {
-	if len(rec.Versions) == 0 && len(rec.Pending) == 0 {
-		rec.DeleteSeq = 0
-		return removeFile(b.keyPath(rec.Key), sync)
-	}
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode key record: %w", err)
-	}
-	return writeFileAtomic(b.keyPath(rec.Key), raw, sync)
-}

@@ -3,19 +3,17 @@ package s3
 import (
 	"crypto/md5"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 )
 
-// upload is a multipart upload in progress, persisted under uploads/<id>/: upload.json, and
-// per part a data file and a part-<n>.json that commits it.
+// upload is a multipart upload in progress: its journal entries (the upload, then one per
+// part) and its part data files under uploads/<id>/.
 type upload struct {
 	ID        string            `json:"id"`
 	Key       string            `json:"key"`
@@ -44,63 +42,6 @@ func (u *upload) sortedParts() []partInfo {
 	return out
 }
 
-func loadUploads(b *bucketState, ids *idSource) error {
-	root := filepath.Join(b.dir, "uploads")
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		return fmt.Errorf("read uploads: %w", err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		dir := filepath.Join(root, e.Name())
-		raw, err := os.ReadFile(filepath.Join(dir, "upload.json"))
-		if err != nil {
-			// Never committed: remove.
-			if err := os.RemoveAll(dir); err != nil {
-				return fmt.Errorf("remove partial upload: %w", err)
-			}
-			continue
-		}
-		u := &upload{dir: dir, parts: map[int]partInfo{}}
-		if err := json.Unmarshal(raw, u); err != nil {
-			return fmt.Errorf("decode upload: %w", err)
-		}
-		ids.observeSeq(u.Seq)
-		if err := removeTemps(dir); err != nil {
-			return err
-		}
-		files, err := os.ReadDir(dir)
-		if err != nil {
-			return fmt.Errorf("read upload dir: %w", err)
-		}
-		referenced := map[string]bool{}
-		for _, f := range files {
-			if !strings.HasPrefix(f.Name(), "part-") || !strings.HasSuffix(f.Name(), ".json") {
-				continue
-			}
-			raw, err := os.ReadFile(filepath.Join(dir, f.Name()))
-			if err != nil {
-				return fmt.Errorf("read part: %w", err)
-			}
-			var p partInfo
-			if err := json.Unmarshal(raw, &p); err != nil {
-				return fmt.Errorf("decode part: %w", err)
-			}
-			u.parts[p.Number] = p
-			referenced[p.File] = true
-		}
-		for _, f := range files {
-			if strings.HasSuffix(f.Name(), ".data") && !referenced[f.Name()] {
-				os.Remove(filepath.Join(dir, f.Name()))
-			}
-		}
-		b.uploads[u.ID] = u
-	}
-	return nil
-}
-
 func (s *Server) createUpload(bucket, key string, meta map[string]string) (string, error) {
 	b, err := s.store.lockBucket(bucket)
 	if err != nil {
@@ -112,11 +53,7 @@ func (s *Server) createUpload(bucket, key string, meta map[string]string) (strin
 	if err := os.MkdirAll(u.dir, 0o755); err != nil {
 		return "", fmt.Errorf("create upload dir: %w", err)
 	}
-	raw, err := json.Marshal(u)
-	if err != nil {
-		return "", fmt.Errorf("encode upload: %w", err)
-	}
-	if err := writeFileAtomic(filepath.Join(u.dir, "upload.json"), raw, s.store.sync); err != nil {
+	if err := s.store.journal.appendEntry(journalEntry{T: jUpload, Bucket: bucket, Upload: u}); err != nil {
 		return "", err
 	}
 	b.uploads[u.ID] = u
@@ -174,11 +111,7 @@ func (s *Server) uploadPart(bucket, key, id string, number int, size int64, body
 		os.Remove(filepath.Join(u.dir, p.File))
 		return "", errNoSuchUpload()
 	}
-	raw, err := json.Marshal(p)
-	if err != nil {
-		return "", fmt.Errorf("encode part: %w", err)
-	}
-	if err := writeFileAtomic(filepath.Join(u.dir, "part-"+strconv.Itoa(number)+".json"), raw, s.store.sync); err != nil {
+	if err := s.store.journal.appendEntry(journalEntry{T: jPart, Bucket: bucket, UploadID: id, Part: &p}); err != nil {
 		return "", err
 	}
 	if old, ok := u.parts[number]; ok && old.File != p.File {
@@ -198,11 +131,11 @@ func (s *Server) abortUpload(bucket, key, id string) error {
 	if !ok || u.Key != key {
 		return errNoSuchUpload()
 	}
-	delete(b.uploads, id)
-	// Removing upload.json first makes the abort atomic.
-	if err := removeFile(filepath.Join(u.dir, "upload.json"), s.store.sync); err != nil {
+	// The journal entry commits the abort; leftover part files are collected at start-up.
+	if err := s.store.journal.appendEntry(journalEntry{T: jRmUpload, Bucket: bucket, UploadID: id}); err != nil {
 		return err
 	}
+	delete(b.uploads, id)
 	return os.RemoveAll(u.dir)
 }
 
