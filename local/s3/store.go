@@ -596,4 +596,3 @@ func trimETag(s string) string {
 	s = strings.TrimPrefix(s, "W/")
 	return strings.Trim(s, `"`)
 }
-
