@@ -6,7 +6,14 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/cloudwatch"
+
+	"github.com/sluicehq/sluice/tasks/emf"
+	"github.com/sluicehq/sluice/tasks/process"
+	"github.com/sluicehq/sluice/tasks/store"
 )
+
+// validateStage is the Stage dimension of the validate task's metrics (tasks/validate emits under it).
+const validateStage = "validate"
 
 // Dashboard body structure: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
 type dashboardBody struct {
@@ -70,6 +77,16 @@ func addDashboard(t *cloudformation.Template, c Config) error {
 		{"AWS/Events", "MatchedEvents", "RuleName", "${" + LogicalRule + "}"},
 		{"AWS/Events", "Invocations", "RuleName", "${" + LogicalRule + "}"},
 		{"AWS/Events", "FailedInvocations", "RuleName", "${" + LogicalRule + "}"},
+	})
+	// The tasks' own Embedded Metric Format metrics (package tasks/emf): namespace Sluice, dimension Stage.
+	sluice := func(stage, metric string) []any {
+		return []any{emf.Namespace, metric, emf.DimensionStage, stage}
+	}
+	add("Objects", "Sum", [][]any{
+		sluice(validateStage, "ObjectsValidated"), sluice(validateStage, "ObjectsRejected"),
+		sluice(process.Stage, process.MetricProcessed),
+		sluice(store.Stage, store.MetricStored), sluice(store.Stage, store.MetricDuplicate),
+		sluice(store.Stage, store.MetricQuarantined), sluice(store.Stage, store.MetricFailed),
 	})
 	add("Undelivered events (dead-letter queue)", "Maximum", [][]any{
 		{"AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "${" + LogicalDeadLetterQueue + ".QueueName}"},
