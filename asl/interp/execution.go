@@ -155,7 +155,7 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 	}
 	e.ctxStateMachine = map[string]any{"Id": e.cfg.stateMachineArn, "Name": smName}
 	if m.timeout > 0 {
-		stop := m.cfg.clock.AfterFunc(time.Duration(m.timeout)*time.Second, func() {
+		stop := m.cfg.clock.AfterFunc(seconds(int64(m.timeout)), func() {
 			e.stop(StatusTimedOut, &Failure{Error: "States.Timeout"})
 		})
 		context.AfterFunc(e.ctx, func() { stop() })

@@ -175,7 +175,7 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 	if timeout == 0 && heartbeat == 0 && tw == nil {
 		result, f = th.call(th.ctx, n, params)
 	} else {
-		result, f = th.callTimed(n, params, tw, start, time.Duration(timeout)*time.Second, time.Duration(heartbeat)*time.Second)
+		result, f = th.callTimed(n, params, tw, start, seconds(int64(timeout)), seconds(int64(heartbeat)))
 	}
 	if f == nil {
 		if text := render(result); len(text) > th.e.m.cfg.payloadLimit {

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"encoding/json"
+	"math"
 	"math/big"
 	"time"
 )
@@ -19,7 +20,7 @@ func (th *thread) runWait(n *node, input any) (any, map[string]any, *Failure) {
 	var d time.Duration
 	switch {
 	case n.hasWaitSeconds:
-		d = time.Duration(n.waitSeconds) * time.Second
+		d = seconds(int64(n.waitSeconds))
 	case n.hasWaitTimestamp:
 		d = n.waitTimestamp.Sub(now)
 	case n.waitSecondsPath != nil:
@@ -40,7 +41,7 @@ func (th *thread) runWait(n *node, input any) (any, map[string]any, *Failure) {
 		if secs < 0 {
 			return nil, nil, th.runtimeError("The SecondsPath parameter references a negative value: %s == %s", expr, num)
 		}
-		d = time.Duration(secs) * time.Second
+		d = seconds(secs)
 	case n.waitTimestampPath != nil:
 		expr := n.waitTimestampPath.String()
 		v, err := n.waitTimestampPath.Eval(th.scope(eff))
@@ -72,4 +73,14 @@ func rawText(v any) string {
 		return s
 	}
 	return render(v)
+}
+
+// seconds converts a count of seconds to a Duration, saturating instead of
+// overflowing (a Duration holds about 292 years).
+func seconds(n int64) time.Duration {
+	const max = int64(math.MaxInt64 / int64(time.Second))
+	if n > max {
+		return time.Duration(max) * time.Second
+	}
+	return time.Duration(n) * time.Second
 }
