@@ -71,8 +71,9 @@ func (c Config) AlarmSpecs() []AlarmSpec {
 }
 
 // addAlarms adds the alarms and the encrypted topic they notify. CloudWatch can publish to an encrypted
-// topic only with a customer managed key whose policy lets CloudWatch use it
-// (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger), so the topic has its own.
+// topic only with a customer managed key whose policy lets the CloudWatch service principal use it (the
+// AWS managed key of SNS cannot be given that permission), so the topic has its own key.
+// https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
 func addAlarms(t *cloudformation.Template, c Config) {
 	t.Resources[LogicalAlarmKey] = &kms.Key{
 		Description:                          new("Encrypts the sluice alarm topic."),
