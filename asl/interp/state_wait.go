@@ -78,9 +78,9 @@ func rawText(v any) string {
 // seconds converts a count of seconds to a Duration, saturating instead of
 // overflowing (a Duration holds about 292 years).
 func seconds(n int64) time.Duration {
-	const max = int64(math.MaxInt64 / int64(time.Second))
-	if n > max {
-		return time.Duration(max) * time.Second
+	const limit = int64(math.MaxInt64 / int64(time.Second))
+	if n > limit {
+		return time.Duration(limit) * time.Second
 	}
 	return time.Duration(n) * time.Second
 }
