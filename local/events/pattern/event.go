@@ -295,6 +295,15 @@ func (s *scanner) number() error {
 	return nil
 }
 
+// plain marks the bytes a JSON string may hold as they are: not a quote, a
+// backslash or a control character.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendString reads a string at s.pos (on its opening quote). When dst is
 // nil and the string has no escapes it returns nil; otherwise it returns dst
 // with the decoded string appended.
@@ -303,6 +312,9 @@ func (s *scanner) appendString(dst []byte) ([]byte, error) {
 	i := s.pos + 1
 	start := i
 	for {
+		for i < len(d) && plain[d[i]] {
+			i++
+		}
 		if i >= len(d) {
 			return nil, errSyntax
 		}
@@ -317,10 +329,7 @@ func (s *scanner) appendString(dst []byte) ([]byte, error) {
 		if c < 0x20 {
 			return nil, errSyntax
 		}
-		if c == '\\' {
-			break
-		}
-		i++
+		break // a backslash
 	}
 	// Slow path: escapes present.
 	dst = append(dst, d[start:i]...)
