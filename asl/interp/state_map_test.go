@@ -64,7 +64,7 @@ func (p *concurrencyProbe) InvokeTask(ctx context.Context, req TaskRequest) (any
 	if err != nil {
 		return nil, err
 	}
-	if n, ok := req.Input.(map[string]any)["fail"].(bool); ok && n {
+	if in, _ := req.Input.(map[string]any); in["fail"] == true {
 		return nil, Fail("Item.Failed", "bad item")
 	}
 	return req.Input, nil
