@@ -121,7 +121,7 @@ func (b backend) object(bucket, key, versionID string, rng *gofakes3.ObjectRange
 	hash, _ := hex.DecodeString(v.ETag)
 	obj := &gofakes3.Object{Name: key, Metadata: v.Meta, Size: v.Size, Hash: hash,
 		VersionID: gofakes3.VersionID(v.ID), IsDeleteMarker: v.DeleteMarker, Contents: io.NopCloser(bytes.NewReader(nil))}
-	if f == nil {
+	if f.ReaderAt == nil {
 		return obj, nil
 	}
 	r, err := rng.Range(v.Size)
@@ -131,8 +131,7 @@ func (b backend) object(bucket, key, versionID string, rng *gofakes3.ObjectRange
 	}
 	obj.Range = r
 	if r == nil {
-		obj.Contents = f
-		return obj, nil
+		r = &gofakes3.ObjectRange{Start: 0, Length: v.Size}
 	}
 	obj.Contents = struct {
 		io.Reader
@@ -456,43 +455,77 @@ func userMetaSize(meta map[string]string) int {
 	return n
 }
 
-// putBlob streams body into a new blob, verifies its digests and commits it.
+// putBlob stores body (in the bucket segment when it is small, else in a blob file),
+// verifies its digests and commits it.
 func (s *Server) putBlob(bucket, key string, meta map[string]string, body io.Reader, size int64, want *digests, cond *writeConditions, reason string, o origin) (version, error) {
-	bw, err := s.store.newBlob(bucket)
-	if err != nil {
-		return version{}, err
-	}
 	h := md5.New()
 	var cs *checksummer
 	if want != nil {
 		cs = newChecksummer(want.algorithms())
 	}
-	w := io.MultiWriter(bw, h)
+	hashes := io.Writer(h)
 	if cs != nil {
-		w = io.MultiWriter(bw, h, cs)
+		hashes = io.MultiWriter(h, cs)
 	}
-	n, err := io.Copy(w, body)
-	if err != nil {
-		bw.discard()
+	copyErr := func(err error) error {
 		var ae *apiError
 		if errors.As(err, &ae) {
+			return err
+		}
+		return errIncompleteBody()
+	}
+	finish := func(nv version) (version, error) {
+		if want != nil {
+			sums, err := want.verify(h.Sum(nil), cs)
+			if err != nil {
+				return version{}, err
+			}
+			nv.Checksums = sums
+		}
+		nv.ETag = hex.EncodeToString(h.Sum(nil))
+		nv.Meta = meta
+		return nv, nil
+	}
+	if size >= 0 && size <= inlineMax {
+		b, err := s.store.bucket(bucket)
+		if err != nil {
 			return version{}, err
 		}
-		return version{}, errIncompleteBody()
+		var buf bytes.Buffer
+		buf.Grow(int(size))
+		n, err := io.Copy(io.MultiWriter(&buf, hashes), io.LimitReader(body, inlineMax+1))
+		if err != nil {
+			return version{}, copyErr(err)
+		}
+		if n != size {
+			return version{}, errIncompleteBody()
+		}
+		nv, err := finish(version{Size: n})
+		if err != nil {
+			return version{}, err
+		}
+		if nv.Off, err = b.seg.append(buf.Bytes()); err != nil {
+			return version{}, err
+		}
+		return s.commitPut(bucket, key, nv, cond, reason, o)
+	}
+	bw, err := s.store.newBlob(bucket)
+	if err != nil {
+		return version{}, err
+	}
+	n, err := io.Copy(io.MultiWriter(bw, hashes), body)
+	if err != nil {
+		bw.discard()
+		return version{}, copyErr(err)
 	}
 	if size >= 0 && n != size {
 		bw.discard()
 		return version{}, errIncompleteBody()
 	}
-	sum := h.Sum(nil)
-	nv := version{Blob: bw.id, Size: n, ETag: hex.EncodeToString(sum), Meta: meta}
-	if want != nil {
-		sums, err := want.verify(sum, cs)
-		if err != nil {
-			bw.discard()
-			return version{}, err
-		}
-		nv.Checksums = sums
+	nv, err := finish(version{Blob: bw.id, Size: n})
+	if err != nil {
+		bw.discard()
+		return version{}, err
 	}
 	if err := bw.finish(); err != nil {
 		bw.discard()
@@ -535,7 +568,7 @@ func (s *Server) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey st
 			want.checksums[k] = v
 		}
 	}
-	v, err := s.putBlob(dstBucket, dstKey, meta, f, src.Size, want, cond, ReasonCopyObject, o)
+	v, err := s.putBlob(dstBucket, dstKey, meta, f.reader(), src.Size, want, cond, ReasonCopyObject, o)
 	if err != nil {
 		return version{}, version{}, err
 	}

@@ -89,6 +89,7 @@ func BenchmarkPutObjectParallel(b *testing.B) {
 	}{
 		{"baseline", func(*testing.B) http.Handler { return baseline }},
 		{"nosync+events", func(b *testing.B) http.Handler { return benchServer(b, false, s3.WithPublisher(discardPublisher{})) }},
+		{"fsync+events", func(b *testing.B) http.Handler { return benchServer(b, true, s3.WithPublisher(discardPublisher{})) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			hs := httptest.NewServer(c.h(b))

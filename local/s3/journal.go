@@ -46,6 +46,7 @@ type journal struct {
 	f    *os.File
 	sync bool
 	buf  bytes.Buffer
+	gs   groupSync
 }
 
 // appendEntry writes e; with sync, the line is on stable storage when it returns.
@@ -55,8 +56,8 @@ func (j *journal) appendEntry(e journalEntry) error {
 		return fmt.Errorf("encode journal entry: %w", err)
 	}
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	if j.f == nil {
+		j.mu.Unlock()
 		return errors.New("journal closed")
 	}
 	j.buf.Reset()
@@ -68,10 +69,14 @@ func (j *journal) appendEntry(e journalEntry) error {
 	j.buf.Write(raw)
 	j.buf.WriteByte('\n')
 	if _, err := j.f.Write(j.buf.Bytes()); err != nil {
+		j.mu.Unlock()
 		return fmt.Errorf("append journal: %w", err)
 	}
+	n := j.gs.wrote()
+	f := j.f
+	j.mu.Unlock()
 	if j.sync {
-		if err := j.f.Sync(); err != nil {
+		if err := j.gs.syncTo(f, n); err != nil {
 			return fmt.Errorf("sync journal: %w", err)
 		}
 	}

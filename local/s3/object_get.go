@@ -81,9 +81,7 @@ func (rq *request) getObject() {
 		rq.fail(errNoSuchKey())
 		return
 	}
-	if f != nil {
-		defer f.Close()
-	}
+	defer f.Close()
 	h.Set("ETag", `"`+v.ETag+`"`)
 	h.Set("Last-Modified", v.LastModified.UTC().Format(http.TimeFormat))
 	if v.ID != "" {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,7 +24,8 @@ const (
 type version struct {
 	ID           string            `json:"id,omitempty"`
 	DeleteMarker bool              `json:"deleteMarker,omitempty"`
-	Blob         string            `json:"blob,omitempty"`
+	Blob         string            `json:"blob,omitempty"` // file in blobs/, or "" when in the segment
+	Off          int64             `json:"off,omitempty"`  // offset in the segment when Blob is ""
 	Size         int64             `json:"size"`
 	ETag         string            `json:"etag,omitempty"` // without quotes; "md5-N" for multipart
 	Parts        int               `json:"parts,omitempty"`
@@ -89,6 +91,7 @@ type bucketState struct {
 	dir     string
 	keys    map[string]*keyRecord
 	uploads map[string]*upload
+	seg     *segment
 	deleted bool
 }
 
@@ -193,7 +196,8 @@ func (s *store) replay(e journalEntry, acked map[string]bool) error {
 			return nil
 		}
 		if b == nil {
-			b = &bucketState{dir: filepath.Join(s.dir, "buckets", e.Config.Name), keys: map[string]*keyRecord{}, uploads: map[string]*upload{}}
+			dir := filepath.Join(s.dir, "buckets", e.Config.Name)
+			b = &bucketState{dir: dir, keys: map[string]*keyRecord{}, uploads: map[string]*upload{}, seg: newSegment(dir, s.sync)}
 			s.buckets[e.Config.Name] = b
 		}
 		b.cfg = *e.Config
@@ -352,6 +356,11 @@ func (s *store) compact(path string) error {
 }
 
 func (s *store) close() error {
+	s.mu.RLock()
+	for _, b := range s.buckets {
+		b.seg.close()
+	}
+	s.mu.RUnlock()
 	if s.journal == nil {
 		return nil
 	}
@@ -413,7 +422,7 @@ func (s *store) createBucket(name string, now time.Time) error {
 		}
 	}
 	b := &bucketState{dir: dir, cfg: bucketConfig{Name: name, Created: now.UTC()},
-		keys: map[string]*keyRecord{}, uploads: map[string]*upload{}}
+		keys: map[string]*keyRecord{}, uploads: map[string]*upload{}, seg: newSegment(dir, s.sync)}
 	if err := s.writeConfig(b); err != nil {
 		return err
 	}
@@ -448,6 +457,7 @@ func (s *store) deleteBucket(name string, force bool) error {
 	if err := s.journal.appendEntry(journalEntry{T: jRmBucket, Bucket: name}); err != nil {
 		return err
 	}
+	b.seg.close()
 	if err := os.RemoveAll(b.dir); err != nil {
 		return fmt.Errorf("remove bucket dir: %w", err)
 	}
@@ -517,14 +527,13 @@ func cloneRecord(rec *keyRecord, key string) *keyRecord {
 	return &c
 }
 
-// lookup returns the version named by versionID ("" for the current one), opening its blob
-// when open is set. A current delete marker answers NoSuchKey with the marker (so the caller
-// can set x-amz-delete-marker); a named delete marker answers MethodNotAllowed on GET as S3
-// does, which the caller decides.
-func (s *store) lookup(bucket, key, versionID string, open bool) (version, *os.File, error) {
+// lookup returns the version named by versionID ("" for the current one) and, when open is
+// set and it is an object, its data (close it). A delete marker comes back as itself; the
+// caller answers as S3 does for it.
+func (s *store) lookup(bucket, key, versionID string, open bool) (version, objectData, error) {
 	b, err := s.rlockBucket(bucket)
 	if err != nil {
-		return version{}, nil, err
+		return version{}, objectData{}, err
 	}
 	defer b.mu.RUnlock()
 	rec := b.keys[key]
@@ -532,11 +541,11 @@ func (s *store) lookup(bucket, key, versionID string, open bool) (version, *os.F
 	if versionID == "" {
 		v = rec.current()
 		if v == nil {
-			return version{}, nil, errNoSuchKey()
+			return version{}, objectData{}, errNoSuchKey()
 		}
 	} else {
 		if rec == nil {
-			return version{}, nil, errNoSuchVersion()
+			return version{}, objectData{}, errNoSuchVersion()
 		}
 		id := versionID
 		if id == "null" {
@@ -544,17 +553,24 @@ func (s *store) lookup(bucket, key, versionID string, open bool) (version, *os.F
 		}
 		_, v = rec.find(id)
 		if v == nil {
-			return version{}, nil, errNoSuchVersion()
+			return version{}, objectData{}, errNoSuchVersion()
 		}
 	}
 	if v.DeleteMarker || !open {
-		return *v, nil, nil
+		return *v, objectData{}, nil
+	}
+	if v.Blob == "" {
+		f, err := b.seg.reader()
+		if err != nil {
+			return version{}, objectData{}, err
+		}
+		return *v, objectData{ReaderAt: io.NewSectionReader(f, v.Off, v.Size), size: v.Size}, nil
 	}
 	f, err := os.Open(b.blobPath(v.Blob))
 	if err != nil {
-		return version{}, nil, fmt.Errorf("open blob: %w", err)
+		return version{}, objectData{}, fmt.Errorf("open blob: %w", err)
 	}
-	return *v, f, nil
+	return *v, objectData{ReaderAt: f, size: v.Size, closer: f}, nil
 }
 
 // blobWriter is a blob being written to a temp file in a bucket's blobs directory.
