@@ -83,8 +83,9 @@ func Definition(o Options) *asl.StateMachine {
 	m := &asl.StateMachine{
 		Comment: "sluice: validate an object that landed under " + tasks.PrefixIncoming +
 			", then process and store it, or quarantine it when invalid; record any failure.",
-		StartAt:       StateValidate,
-		QueryLanguage: asl.JSONPath,
+		// No QueryLanguage: JSONPath is the default, and Step Functions Local (which predates JSONata) may
+		// not know the field.
+		StartAt: StateValidate,
 		States: map[string]asl.State{
 			StateValidate: o.task(taskSpec{
 				comment:  "Stream the object and check it against its dataset's schema.",
