@@ -4,11 +4,16 @@
 //
 // # Contract
 //
-//   - Durability: every object, version, bucket setting and multipart part is written to a
-//     temporary file and renamed into place, so a crash (kill -9 included) never leaves a
-//     half-written object; a new Server over the same directory sees every acknowledged write.
-//     With WithSync(true) (the default) files and directories are also fsynced, which extends
-//     the guarantee to power loss.
+//   - Durability: all metadata (buckets, versions, multipart uploads, pending events) goes to
+//     one append-only journal whose entries carry a CRC; an entry is the commit point of its
+//     change, and a torn tail is ignored at start-up, when the journal is compacted. Object
+//     data is written before the entry that references it: objects up to 1 MiB are appended
+//     to a per-bucket data segment, larger ones go to a temp file renamed into place. So a
+//     crash (kill -9 included) never leaves a half-written object, and a new Server over the
+//     same directory sees every acknowledged write; unreferenced data is collected at
+//     start-up. With WithSync(true) (the default) data and journal are fsynced before a write
+//     is acknowledged (concurrent writers share fsyncs), which extends this to power loss.
+//     Space of overwritten or deleted small objects in the segment is not reclaimed.
 //   - Versioning: PutBucketVersioning Enabled/Suspended, version IDs, delete markers,
 //     ListObjectVersions, GetObject/HeadObject/DeleteObject with versionId.
 //   - Conditional requests: PutObject and CompleteMultipartUpload honour If-None-Match: * and
