@@ -3,7 +3,13 @@ package events_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluicehq/sluice/local/events"
 )
@@ -87,5 +93,51 @@ func TestRunSlowDeliveryDoesNotBlock(t *testing.T) {
 	<-done
 	if n := svc.Pending(); n != 0 {
 		t.Errorf("Pending after Run returned = %d, want 0", n)
+	}
+}
+
+// Concurrent PutEvents calls through the SDK while Run delivers: every event
+// reaches the target exactly once.
+func TestConcurrentPutEvents(t *testing.T) {
+	const writers, perWriter = 4, 50
+	got := make(chan string, writers*perWriter)
+	f := newFixture(t, events.WithDeliverer(events.DelivererFunc(func(_ context.Context, d events.Delivery) error {
+		got <- d.EventID
+		return nil
+	})))
+	setupRule(t, f, types.Target{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = f.svc.Run(ctx) }()
+
+	ids := make(chan string, writers*perWriter)
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range perWriter {
+				out, err := f.client.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
+					Source: aws.String("aws.s3"), DetailType: aws.String("Object Created"), Detail: aws.String(`{}`)}}})
+				if err != nil || out.FailedEntryCount != 0 {
+					t.Errorf("PutEvents = %v, %v", out, err)
+					return
+				}
+				ids <- aws.ToString(out.Entries[0].EventId)
+			}
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	want := map[string]int{}
+	for id := range ids {
+		want[id]++
+	}
+	seen := map[string]int{}
+	for range writers * perWriter {
+		seen[<-got]++
+	}
+	if diff := cmp.Diff(seen, want); diff != "" {
+		t.Errorf("delivered ids (-got +want):\n%s", diff)
 	}
 }

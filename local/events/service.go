@@ -95,7 +95,8 @@ func WithBackoff(base, maxDelay time.Duration) Option {
 // WithConcurrency bounds deliveries in flight at once (default 32).
 func WithConcurrency(n int) Option { return func(s *Service) { s.concurrency = max(n, 1) } }
 
-// WithIDs sets the generator of event ids (default: random UUIDs).
+// WithIDs sets the generator of event ids (default: random UUIDs); it is
+// called concurrently.
 func WithIDs(f func() string) Option { return func(s *Service) { s.newID = f } }
 
 // Service is a local EventBridge with one event bus, "default". It is safe for

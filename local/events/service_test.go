@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,11 +81,11 @@ type fixture struct {
 func newFixture(t *testing.T, opts ...events.Option) *fixture {
 	t.Helper()
 	f := &fixture{clock: newFakeClock(), rec: &recorder{}}
-	ids := 0
+	var ids atomic.Int64
 	base := []events.Option{
 		events.WithClock(f.clock), events.WithDeliverer(f.rec), events.WithAccount("123456789012"),
 		events.WithRegion("us-east-1"), events.WithRandom(func(n int64) int64 { return 0 }),
-		events.WithIDs(func() string { ids++; return "event-" + strconv.Itoa(ids) }),
+		events.WithIDs(func() string { return "event-" + strconv.FormatInt(ids.Add(1), 10) }),
 	}
 	svc, err := events.New(append(base, opts...)...)
 	if err != nil {
