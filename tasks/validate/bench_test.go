@@ -40,7 +40,8 @@ var currencies = [3]string{"EUR", "USD", "GBP"}
 // benchRow appends row i; every row has the same length (fixed-width numbers).
 func benchRow(i int64, dst []byte) []byte {
 	pad := func(dst []byte, v int64, width int) []byte {
-		s := strconv.FormatInt(v, 10)
+		var digits [20]byte
+		s := strconv.AppendInt(digits[:0], v, 10)
 		for range width - len(s) {
 			dst = append(dst, '0')
 		}
