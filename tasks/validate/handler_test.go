@@ -382,3 +382,37 @@ func TestVersionNamedByTheEvent(t *testing.T) {
 		t.Errorf("report: got valid=%v sha256=%s problems=%+v, want the first version (sha256 %s)", rep.Valid, rep.SHA256, rep.Problems, digest(first))
 	}
 }
+
+// TestProblemOrderAcrossBatches checks that problems found by concurrent workers are reported in object
+// order, with the reader's own final problem last, whatever the number of workers.
+func TestProblemOrderAcrossBatches(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("id,n\n")
+	var want []string
+	for i := range 1000 { // about four batches; every 40th row out of range
+		n := i % 10
+		if i%40 == 39 {
+			n = 11
+			if len(want) < tasks.MaxReportedProblems {
+				want = append(want, fmt.Sprintf("max@%d:n", i+2))
+			}
+		}
+		fmt.Fprintf(&body, "a,%d\n", n)
+	}
+	body.WriteString("\"unterminated\n")
+	schemaDoc := strings.Replace(strings.Replace(testSchema, `"maxBytes":4096`, `"maxBytes":0`, 1), `"maxRows":5`, `"maxRows":0`, 1)
+	for _, workers := range []int{1, 3} {
+		t.Run(fmt.Sprint(workers, " workers"), func(t *testing.T) {
+			s := s3test.New(t, bucket)
+			put(t, s, "schemas/t.json", []byte(schemaDoc))
+			obj := put(t, s, "incoming/t/a.csv", []byte(body.String()))
+			rep, err := New(s.Client, WithWorkers(workers)).Handle(context.Background(), invocation(obj))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(outcomeOf(rep), outcome{Format: "csv", Rows: 1000, Problems: want, Count: 26}); diff != "" {
+				t.Errorf("report (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
