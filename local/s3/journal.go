@@ -45,30 +45,35 @@ type journal struct {
 	mu   sync.Mutex
 	f    *os.File
 	sync bool
-	buf  bytes.Buffer
 	gs   groupSync
+}
+
+// formatEntry renders one journal line.
+func formatEntry(e journalEntry) ([]byte, error) {
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode journal entry: %w", err)
+	}
+	c := crc32.ChecksumIEEE(raw)
+	line := make([]byte, 0, len(raw)+10)
+	line = append(line, hex.EncodeToString([]byte{byte(c >> 24), byte(c >> 16), byte(c >> 8), byte(c)})...)
+	line = append(line, ' ')
+	line = append(line, raw...)
+	return append(line, '\n'), nil
 }
 
 // appendEntry writes e; with sync, the line is on stable storage when it returns.
 func (j *journal) appendEntry(e journalEntry) error {
-	raw, err := json.Marshal(e)
+	line, err := formatEntry(e)
 	if err != nil {
-		return fmt.Errorf("encode journal entry: %w", err)
+		return err
 	}
 	j.mu.Lock()
 	if j.f == nil {
 		j.mu.Unlock()
 		return errors.New("journal closed")
 	}
-	j.buf.Reset()
-	var sum [4]byte
-	c := crc32.ChecksumIEEE(raw)
-	sum[0], sum[1], sum[2], sum[3] = byte(c>>24), byte(c>>16), byte(c>>8), byte(c)
-	j.buf.WriteString(hex.EncodeToString(sum[:]))
-	j.buf.WriteByte(' ')
-	j.buf.Write(raw)
-	j.buf.WriteByte('\n')
-	if _, err := j.f.Write(j.buf.Bytes()); err != nil {
+	if _, err := j.f.Write(line); err != nil {
 		j.mu.Unlock()
 		return fmt.Errorf("append journal: %w", err)
 	}
