@@ -21,7 +21,10 @@
 //   - "$or" takes two or more objects; the expanded pattern may hold at most
 //     [MaxCombinations] branches.
 //   - Fields matched together from objects inside an event array must come
-//     from the same array element (event-ruler's array consistency).
+//     from the same array element (event-ruler's array consistency). As in
+//     event-ruler, which walks fields in sorted order, {"exists": false} holds
+//     when no value at the path shares array elements with the values matched
+//     for the fields sorted before it.
 //   - anything-but never matches a missing field but does match null;
 //     exists applies to leaves only (an object or an empty array does not exist).
 //

@@ -125,23 +125,18 @@ func (st *matchState) branch(b *branch) bool {
 	return st.search(b, 0)
 }
 
-// search chooses, field by field, a matching value consistent with the
-// values already chosen, or absence; absences are checked once every field
-// has a choice.
+// search chooses, field by field in path order, a matching value consistent
+// with the values already chosen, or absence. Like event-ruler, which walks
+// fields in sorted order, absence is judged against the values chosen for
+// the fields before it: no value at the path may sit in the same array
+// elements as they do.
 func (st *matchState) search(b *branch, i int) bool {
 	if i == len(b.fields) {
-		return st.absencesHold(b)
+		return true
 	}
 	for _, j := range st.cands[i] {
 		l := &st.leaves[b.fields[i].path][j]
-		ok := true
-		for k := range i {
-			if st.chosen[k] != nil && !consistent(st.chosen[k], l) {
-				ok = false
-				break
-			}
-		}
-		if !ok {
+		if !st.fits(l, i) {
 			continue
 		}
 		st.chosen[i] = l
@@ -150,31 +145,24 @@ func (st *matchState) search(b *branch, i int) bool {
 		}
 	}
 	if b.fields[i].absent {
+		leaves := st.leaves[b.fields[i].path]
+		for j := range leaves {
+			if st.fits(&leaves[j], i) {
+				return false
+			}
+		}
 		st.chosen[i] = nil
 		return st.search(b, i+1)
 	}
 	return false
 }
 
-// absencesHold checks the fields chosen as absent: no value at their path
-// may be consistent with the chosen values.
-func (st *matchState) absencesHold(b *branch) bool {
-	for i := range b.fields {
-		if st.chosen[i] != nil {
-			continue
-		}
-		leaves := st.leaves[b.fields[i].path]
-		for j := range leaves {
-			fits := true
-			for k := range b.fields {
-				if st.chosen[k] != nil && !consistent(st.chosen[k], &leaves[j]) {
-					fits = false
-					break
-				}
-			}
-			if fits {
-				return false
-			}
+// fits reports whether l is consistent with the values chosen for the
+// first n fields.
+func (st *matchState) fits(l *leaf, n int) bool {
+	for k := range n {
+		if st.chosen[k] != nil && !consistent(st.chosen[k], l) {
+			return false
 		}
 	}
 	return true

@@ -92,6 +92,8 @@ func TestMatch(t *testing.T) {
 		{"nested arrays", `{"r":{"s":{"k":["a"]},"v":["2"]}}`, `{"r":[{"s":[{"k":"b"},{"k":"a"}],"v":"2"}]}`, true},
 		{"absent in same element", `{"r":{"k":["a"],"v":[{"exists":false}]}}`, `{"r":[{"k":"a"},{"k":"b","v":"2"}]}`, true},
 		{"absent in same element present", `{"r":{"k":["a"],"v":[{"exists":false}]}}`, `{"r":[{"k":"a","v":"1"},{"k":"b"}]}`, false},
+		{"absence judged in path order", `{"r":{"a":[{"exists":false}],"k":["x"]}}`, `{"r":[{"k":"x"},{"a":1,"k":"y"}]}`, false},
+		{"absence judged after earlier fields", `{"r":{"k":["x"],"z":[{"exists":false}]}}`, `{"r":[{"k":"x"},{"z":1,"k":"y"}]}`, true},
 		{"top value with array value", `{"s":["x"],"r":{"k":["a"]}}`, `{"s":"x","r":[{"k":"b"},{"k":"a"}]}`, true},
 		{"or exists parent", `{"a":{"b":[{"anything-but":["roses"]},{"exists":false}]}}`, `{"a":{"c":1}}`, true},
 	}
