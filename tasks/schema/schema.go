@@ -65,7 +65,8 @@ type Limits struct {
 	MaxRows  int64 `json:"maxRows,omitempty"`  // data rows (not counting a CSV header)
 }
 
-// Column describes one column. See the package documentation for the meaning of each member.
+// Column describes one column. See the package documentation for the meaning of each member. Only a
+// Column of a Schema made by Parse can check values: Parse compiles its constraints.
 type Column struct {
 	Name      string            `json:"name"`
 	Type      Type              `json:"type"`
