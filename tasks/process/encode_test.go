@@ -96,7 +96,9 @@ func FuzzEncode(f *testing.F) {
 	})
 }
 
-func validUTF8(s string) bool { return bytes.Equal([]byte(s), bytes.ToValidUTF8([]byte(s), []byte("\uFFFD"))) }
+func validUTF8(s string) bool {
+	return bytes.Equal([]byte(s), bytes.ToValidUTF8([]byte(s), []byte("\uFFFD")))
+}
 
 // sameValue compares a decoded JSON value with a coerced one.
 func sameValue(got any, want schema.Value) bool {
