@@ -5,13 +5,12 @@ package asl
 // errorType, "Lambda.ServiceException", ...).
 // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation
 const (
-	// ErrAll is the wildcard: it matches every error name except
-	// ErrDataLimitExceeded and ErrRuntime. It must stand alone in the last
-	// retrier or catcher.
+	// ErrAll is the wildcard: it matches every error name except ErrRuntime
+	// (see ErrorMatches). It must stand alone in the last retrier or catcher.
 	ErrAll = "States.ALL"
 	// ErrDataLimitExceeded: a payload (task result, state input or output)
-	// is larger than the quota (256 KiB). Terminal: States.ALL does not
-	// match it.
+	// is larger than the quota (256 KiB). The guide calls it terminal, yet
+	// AWS lets States.ALL catch it (see ErrorMatches).
 	ErrDataLimitExceeded = "States.DataLimitExceeded"
 	// ErrExceedToleratedFailureThreshold: a Map state failed more items than
 	// ToleratedFailureCount or ToleratedFailurePercentage allow.
@@ -61,9 +60,13 @@ const (
 // The rules, from
 // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html:
 //   - a name matches itself exactly (names are case-sensitive);
-//   - States.ALL matches any error name except States.DataLimitExceeded and
-//     States.Runtime ("cannot catch the States.DataLimitExceeded terminal
-//     error or Runtime error types");
+//   - States.ALL matches any error name except States.Runtime. The guide
+//     says it "cannot catch the States.DataLimitExceeded terminal error",
+//     but executions recorded against AWS show a Catch on States.ALL
+//     catching the States.DataLimitExceeded of a lambda:invoke result that
+//     is too large (conformance case test_service_task_lambada_catch_state_
+//     all_data_limit_exceeded_on_large_utf8_response), so the observed
+//     behaviour is the rule here;
 //   - States.TaskFailed "acts as a wildcard that matches any known error
 //     name except for States.Timeout"; like States.ALL it does not match
 //     the terminal States.DataLimitExceeded and States.Runtime;
@@ -79,9 +82,7 @@ func ErrorMatches(errorEquals []string, name string) bool {
 		case e == name:
 			return true
 		case e == ErrAll:
-			if name != ErrDataLimitExceeded {
-				return true
-			}
+			return true
 		case e == ErrTaskFailed:
 			if name != ErrTimeout && name != ErrDataLimitExceeded {
 				return true

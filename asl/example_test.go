@@ -125,7 +125,7 @@ func ExampleStateMachine_MarshalJSON() {
 // Decide whether a retrier or catcher handles an error.
 func ExampleErrorMatches() {
 	fmt.Println(asl.ErrorMatches([]string{asl.ErrAll}, "ValidationError"))
-	fmt.Println(asl.ErrorMatches([]string{asl.ErrAll}, asl.ErrDataLimitExceeded))
+	fmt.Println(asl.ErrorMatches([]string{asl.ErrAll}, asl.ErrRuntime))
 	fmt.Println(asl.ErrorMatches([]string{asl.ErrTaskFailed}, asl.ErrTimeout))
 	// Output:
 	// true

@@ -120,7 +120,7 @@ func matchRetrier(rs []retryPolicy, name string) int {
 // input, and the state exits towards the Catcher's Next.
 func (th *thread) catch(n *node, input any, f *Failure) (any, string, map[string]any, *Failure) {
 	for _, c := range n.catch {
-		if !catchMatches(c.errorEquals, f.Error) {
+		if !asl.ErrorMatches(c.errorEquals, f.Error) {
 			continue
 		}
 		errOut := map[string]any{"Error": f.Error, "Cause": f.Cause}
@@ -135,21 +135,4 @@ func (th *thread) catch(n *node, input any, f *Failure) (any, string, map[string
 		return out, c.next, assigned, nil
 	}
 	return nil, "", nil, f
-}
-
-// catchMatches is asl.ErrorMatches, except that States.ALL in a Catcher
-// also catches States.DataLimitExceeded, as recorded against AWS (a
-// lambda:invoke task whose result is too large is caught by States.ALL).
-func catchMatches(errorEquals []string, name string) bool {
-	if asl.ErrorMatches(errorEquals, name) {
-		return true
-	}
-	if name == asl.ErrDataLimitExceeded {
-		for _, e := range errorEquals {
-			if e == asl.ErrAll {
-				return true
-			}
-		}
-	}
-	return false
 }
