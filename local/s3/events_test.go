@@ -204,3 +204,28 @@ func TestEventSurvivesRestart(t *testing.T) {
 		t.Errorf("after a second restart the first event is for %q, want k4 (no redelivery)", got)
 	}
 }
+
+func TestNullVersionID(t *testing.T) {
+	e := newEnv(t, t.TempDir())
+	e.bucket(t, "nul", false, false)
+	e.put(t, "nul", "before", "x")
+	if err := e.srv.SetVersioning("nul", false); err != nil { // Suspended
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tests := []struct{ key, want string }{{"before", "null"}}
+	for _, tc := range tests {
+		out, err := e.client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("nul"), Key: aws.String(tc.key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := aws.ToString(out.VersionId); got != tc.want {
+			t.Errorf("%s: version id %q, want %q", tc.key, got, tc.want)
+		}
+	}
+	out, err := e.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("nul"), Key: aws.String("before"), VersionId: aws.String("null")})
+	if err != nil {
+		t.Fatalf("GetObject versionId=null: %v", err)
+	}
+	out.Body.Close()
+}

@@ -86,6 +86,9 @@ func (rq *request) getObject() {
 	h.Set("Last-Modified", v.LastModified.UTC().Format(http.TimeFormat))
 	if v.ID != "" {
 		h.Set("x-amz-version-id", v.ID)
+	} else if cfg, err := rq.s.store.config(rq.bucket); err == nil && cfg.Versioning != versioningOff {
+		// The null version of a bucket that has had versioning on reports its ID as "null".
+		h.Set("x-amz-version-id", "null")
 	}
 	if err := readConditionsHold(rq.r.Header, v.ETag, v.LastModified); err != nil {
 		rq.fail(err)
