@@ -139,6 +139,8 @@ func BenchmarkValidate256MiB(b *testing.B) {
 	// CPU time (user and system, of the whole process: client and server) tells the same story without
 	// the noise of a shared machine: validate-MiB per CPU-second against the baseline's.
 	b.ReportMetric(baselineCPU.Seconds()/validateCPU.Seconds(), "cpu-ratio")
+	b.ReportMetric(float64(validateCPU.Microseconds())/1000/mb, "validate-cpu-ms/MiB")
+	b.ReportMetric(float64(baselineCPU.Microseconds())/1000/mb, "baseline-cpu-ms/MiB")
 }
 
 // BenchmarkValidatePeakHeap1GiB validates a 1 GiB CSV generated on the fly by the synthetic S3 endpoint
