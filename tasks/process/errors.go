@@ -6,6 +6,9 @@ import (
 	"github.com/sluicehq/sluice/tasks"
 )
 
+// ErrorNameInvalidObject is the Lambda errorType of *InvalidObjectError: the Error a Catch clause sees.
+const ErrorNameInvalidObject = "InvalidObjectError"
+
 // InvalidObjectError means the object, read again for processing, does not pass its schema although
 // validation accepted it: the dataset's schema changed in between, or validate and process disagree (a
 // bug). Nothing is staged and no row is dropped silently. It is not retryable; the state machine's
