@@ -19,7 +19,8 @@
 //     running in its goroutine (an in-process host cannot kill it), but its result is dropped.
 //   - A per-function concurrency limit answers 429 TooManyRequestsException (Reason
 //     ReservedFunctionConcurrentInvocationLimitExceeded) for synchronous calls; asynchronous
-//     (Event) invocations wait for a free slot, as Lambda's internal queue does.
+//     (Event) invocations wait for a free slot, as Lambda's internal queue does, and a failed
+//     one is retried after 1 and 2 minutes (Function.MaximumRetryAttempts, default 2).
 //   - Payload limits: 6,291,456 bytes for a synchronous request (413 RequestTooLargeException),
 //     1,048,576 bytes for an Event request, 6,291,556 bytes for a response (Unhandled
 //     Function.ResponseSizeTooLarge). Invalid JSON is 400 InvalidRequestContentException; an
@@ -32,6 +33,6 @@
 //     metrics passed to the MetricSink.
 //
 // Not emulated: versions and aliases (only $LATEST), function management APIs (functions are
-// registered in Go), asynchronous retries and destinations, response streaming, DryRun beyond
+// registered in Go), asynchronous destinations and event age limits, response streaming, DryRun beyond
 // the existence check, process isolation (functions share the host's process and os.Environ).
 package lambda

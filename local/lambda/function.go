@@ -29,6 +29,10 @@ type Function struct {
 	Environment map[string]string
 	// Concurrency caps concurrent invocations (reserved concurrency); 0 means no cap.
 	Concurrency int
+	// MaximumRetryAttempts is how often a failed asynchronous (Event) invocation is retried,
+	// 0 to 2; nil means Lambda's default, 2. Retries wait 1 and then 2 minutes
+	// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+	MaximumRetryAttempts *int
 }
 
 // Runtime is what an invocation's sandbox gives its handler.
@@ -93,6 +97,9 @@ func (s *Server) Register(f Function) error {
 	if f.Concurrency < 0 {
 		return fmt.Errorf("register %q: negative concurrency", f.Name)
 	}
+	if r := f.MaximumRetryAttempts; r != nil && (*r < 0 || *r > 2) {
+		return fmt.Errorf("register %q: MaximumRetryAttempts %d outside 0..2", f.Name, *r)
+	}
 	fn := &function{Function: f, arn: s.functionARN(f.Name)}
 	if f.Concurrency > 0 {
 		fn.slots = make(chan struct{}, f.Concurrency)
@@ -142,6 +149,14 @@ func (s *Server) resolve(ref, qualifier string) (*function, error) {
 		return nil, errFunctionNotFound(arn)
 	}
 	return fn, nil
+}
+
+// asyncRetries returns the retries of a failed Event invocation.
+func (fn *function) asyncRetries() int {
+	if fn.MaximumRetryAttempts == nil {
+		return 2
+	}
+	return *fn.MaximumRetryAttempts
 }
 
 func (fn *function) env(s *Server) map[string]string {

@@ -82,14 +82,7 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 		return Result{StatusCode: 204, RequestID: id, ExecutedVersion: "$LATEST"}, nil
 	case Event:
 		s.async.Add(1)
-		go func() {
-			defer s.async.Done()
-			if !fn.acquire(s.ctx) {
-				return
-			}
-			defer fn.release()
-			_, _, _ = s.run(s.ctx, fn, payload, id)
-		}()
+		go s.runAsync(fn, payload, id)
 		return Result{StatusCode: 202, RequestID: id}, nil
 	}
 	if !fn.tryAcquire() {
@@ -104,6 +97,29 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 		res.LogResult = logTail(lines)
 	}
 	return res, nil
+}
+
+// runAsync runs an Event invocation, retrying function errors after 1 and 2 minutes as
+// Lambda does. The retries keep the request ID, as Lambda's do.
+func (s *Server) runAsync(fn *function, payload []byte, id string) {
+	defer s.async.Done()
+	for attempt := 0; ; attempt++ {
+		if !fn.acquire(s.ctx) {
+			return
+		}
+		res, _, err := s.run(s.ctx, fn, payload, id)
+		fn.release()
+		if err != nil || res.FunctionError == "" || attempt >= fn.asyncRetries() {
+			return
+		}
+		fire, stop := s.timer(time.Duration(attempt+1) * time.Minute)
+		select {
+		case <-fire:
+		case <-s.ctx.Done():
+			stop()
+			return
+		}
+	}
 }
 
 func (fn *function) tryAcquire() bool {

@@ -386,3 +386,36 @@ func TestInvokeCallerCancels(t *testing.T) {
 	}
 	<-handlerDone
 }
+
+func TestEventRetries(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		retries   *int
+		wantCalls int
+	}{{"default retries twice", nil, 3}, {"no retries", aws.Int(0), 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			calls := make(chan struct{}, 10)
+			h := func() error { calls <- struct{}{}; return &ValidationError{Reason: "always"} }
+			if err := e.srv.Register(lambda.Function{Name: "flaky", Handler: awslambda.NewHandler(h), MaximumRetryAttempts: tc.retries}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.srv.InvokeWith(context.Background(), lambda.InvokeInput{FunctionName: "flaky", InvocationType: lambda.Event}); err != nil {
+				t.Fatal(err)
+			}
+			// Each attempt creates an invocation timer; each retry wait creates one more, fired here.
+			for i := 0; i < tc.wantCalls; i++ {
+				<-calls
+				<-e.timer.created // the attempt's timeout timer (never fired)
+				if i < tc.wantCalls-1 {
+					fire := <-e.timer.created // the retry wait
+					fire <- time.Time{}
+				}
+			}
+			e.srv.Close()
+			if extra := len(calls); extra != 0 {
+				t.Errorf("%d calls beyond the %d expected", extra, tc.wantCalls)
+			}
+		})
+	}
+}
