@@ -121,3 +121,34 @@ func TestProcessDeterministic(t *testing.T) {
 			first.SHA256, second.SHA256, first.Staging.Key, second.Staging.Key)
 	}
 }
+
+func TestProcessEmptyObjects(t *testing.T) {
+	tests := []struct{ name, key, body string }{
+		{name: "csv header only", key: "incoming/orders/empty.csv", body: "order_id,quantity,price,status,gift,day,created,note\n"},
+		{name: "empty json array", key: "incoming/orders/empty.json", body: "[]"},
+		{name: "empty jsonl", key: "incoming/orders/empty.jsonl", body: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := s3test.New(t, bucket)
+			putSchema(t, s, "orders", "orders.schema.json")
+			got, err := newHandler(s).Handle(context.Background(), invocation(t, s, tt.key, []byte(tt.body), 0))
+			if err != nil {
+				t.Fatalf("Handle: %v", err)
+			}
+			if _, text, _ := staged(t, s, got.Staging.Key); text != "" {
+				t.Errorf("staged lines: got %q, want none", text)
+			}
+			want := make([]tasks.ColumnStats, len(ordersStats))
+			for i, c := range ordersStats {
+				want[i] = tasks.ColumnStats{Name: c.Name} // no values: no min or max
+			}
+			if diff := cmp.Diff(got.Columns, want); diff != "" {
+				t.Errorf("stats (-got +want):\n%s", diff)
+			}
+			if got.Rows != 0 {
+				t.Errorf("rows: got %d, want 0", got.Rows)
+			}
+		})
+	}
+}
