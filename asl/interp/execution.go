@@ -99,10 +99,13 @@ var errStopped = &Failure{Error: "interp.stopped"}
 // encoding/json decodes it with UseNumber) and returns at once. ctx bounds
 // the execution: cancelling it aborts the execution.
 func (m *Machine) Start(ctx context.Context, input any, opts ...ExecOption) *Execution {
+	// Hold the clock before anything schedules a timer: a virtual clock
+	// runs due timers (the machine's TimeoutSeconds among them) as soon as
+	// nobody holds it.
+	hold(m.cfg.clock)
 	e := m.newExecution(ctx, input, opts)
 	th := e.newThread(nil)
 	th.prev = e.emitStart()
-	hold(m.cfg.clock)
 	go func() {
 		defer release(m.cfg.clock)
 		out, f := th.runProgram(m.top, input, true)
@@ -114,10 +117,10 @@ func (m *Machine) Start(ctx context.Context, input any, opts ...ExecOption) *Exe
 // Run runs an execution to its end on the calling goroutine and returns
 // its result. It behaves as Start followed by Wait, without the goroutine.
 func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result {
+	hold(m.cfg.clock)
 	e := m.newExecution(ctx, input, opts)
 	th := e.newThread(nil)
 	th.prev = e.emitStart()
-	hold(m.cfg.clock)
 	out, f := th.runProgram(m.top, input, true)
 	e.finish(th, out, f)
 	release(m.cfg.clock)

@@ -58,6 +58,7 @@ func (m *Machine) Resume(ctx context.Context, snap Snapshot, opts ...ExecOption)
 		WithExecutionArn(snap.ExecutionArn), WithExecutionName(snap.ExecutionName),
 		WithStateMachineArn(snap.StateMachineArn), WithRoleArn(snap.RoleArn),
 	}, opts...)
+	hold(m.cfg.clock) // before newExecution schedules the machine timeout; see Start
 	e := m.newExecution(ctx, snap.Input, opts)
 	e.start = snap.StartDate
 	e.ctxExecution["StartTime"] = formatTime(snap.StartDate)
@@ -67,7 +68,6 @@ func (m *Machine) Resume(ctx context.Context, snap Snapshot, opts ...ExecOption)
 	if len(snap.Variables) > 0 {
 		th.vars.assign(snap.Variables)
 	}
-	hold(m.cfg.clock)
 	go func() {
 		defer release(m.cfg.clock)
 		out, f := th.runFrom(m.top, snap.State, snap.StateInput, true)

@@ -120,9 +120,8 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 	if err != nil {
 		return nil, err
 	}
-	if testCase != "" {
-		// Step Functions Local's mocked test cases (SFN_MOCK_CONFIG) are not served yet.
-		return nil, apiErrorf(CodeInvalidArn, "Invalid Arn: 'mocked test case %q: no mock configuration is loaded'", testCase)
+	if testCase != "" && (s.mocks == nil || !s.mocks.hasCase(rec.Name, testCase)) {
+		return nil, apiErrorf(CodeValidation, "Test case '%s' is not defined for state machine '%s' in the mock configuration", testCase, rec.Name)
 	}
 	express := rec.Type == "EXPRESS"
 	if sync != express {
@@ -179,6 +178,12 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 
 // launch runs an execution on the engine and records its end.
 func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(context.Context, []interp.ExecOption) *interp.Execution) {
+	if e.rec.TestCase != "" && s.mocks != nil {
+		machineName := e.rec.MachineArn[strings.LastIndex(e.rec.MachineArn, ":")+1:]
+		s.mu.Lock()
+		s.mockRuns[e.rec.Arn] = s.mocks.newRun(machineName, e.rec.TestCase)
+		s.mu.Unlock()
+	}
 	opts := []interp.ExecOption{
 		interp.WithExecutionArn(e.rec.Arn),
 		interp.WithExecutionName(e.rec.Name),
@@ -219,6 +224,9 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 		e.mu.Lock()
 		e.status, e.end = res.Status, end
 		e.mu.Unlock()
+		s.mu.Lock()
+		delete(s.mockRuns, e.rec.Arn)
+		s.mu.Unlock()
 		close(e.ended)
 	}()
 }

@@ -35,6 +35,9 @@ func (s *Service) compile(definition string) (*interp.Machine, error) {
 	if s.tasks != nil {
 		opts = append(opts, interp.WithTaskInvoker(s.tasks))
 	}
+	if s.mocks != nil {
+		opts = append(opts, interp.WithTaskInterceptor(interp.TaskInterceptorFunc(s.interceptTask)))
+	}
 	m, err = interp.New(sm, opts...)
 	if err != nil {
 		return nil, apiErrorf(CodeInvalidDefinition, "Invalid State Machine Definition: '%v'", err)

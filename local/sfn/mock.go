@@ -1,6 +1,7 @@
 package sfn
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/sluicehq/sluice/asl/interp"
 )
 
 // MockConfig is a Step Functions Local mock configuration file (SFN_MOCK_CONFIG): test cases that replace
@@ -165,4 +168,26 @@ func (r *caseRun) next(state string) mockOutcome {
 	}
 	return mockOutcome{mocked: true, fail: &Failure{Error: "States.Runtime",
 		Cause: fmt.Sprintf("The mocked response %q does not define invocation %d of state %q.", name, n, state)}}
+}
+
+// interceptTask answers the tasks of executions started on a mocked test case.
+func (s *Service) interceptTask(ctx context.Context, req interp.TaskRequest) (any, bool, error) {
+	s.mu.RLock()
+	run := s.mockRuns[req.ExecutionArn]
+	s.mu.RUnlock()
+	if run == nil {
+		return nil, false, nil
+	}
+	o := run.next(req.StateName)
+	switch {
+	case !o.mocked:
+		return nil, false, nil
+	case o.fail != nil:
+		return nil, true, interp.Fail(o.fail.Error, o.fail.Cause)
+	}
+	v, err := decodeInput(string(o.ret))
+	if err != nil {
+		return nil, true, interp.Fail("States.Runtime", "the mocked response is not JSON: "+err.Error())
+	}
+	return v, true, nil
 }

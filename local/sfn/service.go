@@ -29,6 +29,7 @@ type Service struct {
 	tokens          *interp.TaskTokens
 	dataDir         string
 	journal         *journal
+	mocks           *MockConfig
 
 	ctx    context.Context // cancelled by Close: running executions stop without being recorded as ended
 	cancel context.CancelFunc
@@ -39,7 +40,8 @@ type Service struct {
 	machines   map[string]*machine
 	executions map[string]*execution
 	byMachine  map[string][]*execution
-	compiled   map[string]*interp.Machine // by definition text and test case
+	compiled   map[string]*interp.Machine // by definition text
+	mockRuns   map[string]*caseRun        // by execution ARN, for executions of a mocked test case
 }
 
 // An Option configures a Service.
@@ -60,6 +62,10 @@ func WithLambdaInvoker(l interp.LambdaInvoker) Option { return func(s *Service) 
 // WithTaskInvoker sets how other task resources are invoked.
 func WithTaskInvoker(t interp.TaskInvoker) Option { return func(s *Service) { s.tasks = t } }
 
+// WithMockConfig serves Step Functions Local's mocked test cases: an execution started on
+// "<stateMachineArn>#<test case>" answers the case's mocked states from cfg (see MockConfig).
+func WithMockConfig(cfg *MockConfig) Option { return func(s *Service) { s.mocks = cfg } }
+
 // WithDataDir makes the service durable: its journal lives in dir (see the package doc).
 func WithDataDir(dir string) Option { return func(s *Service) { s.dataDir = dir } }
 
@@ -74,6 +80,7 @@ func New(opts ...Option) (*Service, error) {
 		executions: map[string]*execution{},
 		byMachine:  map[string][]*execution{},
 		compiled:   map[string]*interp.Machine{},
+		mockRuns:   map[string]*caseRun{},
 	}
 	for _, o := range opts {
 		o(s)
