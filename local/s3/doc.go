@@ -13,7 +13,8 @@
 //     same directory sees every acknowledged write; unreferenced data is collected at
 //     start-up. With WithSync(true) (the default) data and journal are fsynced before a write
 //     is acknowledged (concurrent writers share fsyncs), which extends this to power loss.
-//     Space of overwritten or deleted small objects in the segment is not reclaimed.
+//     Space of overwritten or deleted small objects is reclaimed at start-up, when a segment
+//     holds more garbage than live data (WithCompaction).
 //   - Versioning: PutBucketVersioning Enabled/Suspended, version IDs, delete markers,
 //     ListObjectVersions, GetObject/HeadObject/DeleteObject with versionId.
 //   - Conditional requests: PutObject and CompleteMultipartUpload honour If-None-Match: * and

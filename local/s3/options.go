@@ -16,6 +16,8 @@ type config struct {
 	sync      bool
 	backoff   func(attempt int) time.Duration
 	log       *slog.Logger
+
+	compactGarbage int64
 }
 
 // WithPublisher sets where events go. Without one, events of EventBridge-enabled buckets are
@@ -43,3 +45,10 @@ func WithBackoff(f func(attempt int) time.Duration) Option { return func(c *conf
 
 // WithLogger sets the logger for delivery retries and internal errors (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+
+// WithCompaction sets how much garbage (space of overwritten or deleted objects of up to
+// 1 MiB) a bucket's data segment must hold, beyond holding more garbage than live data, for
+// New to rewrite it (default 16 MiB).
+func WithCompaction(minGarbage int64) Option {
+	return func(c *config) { c.compactGarbage = minGarbage }
+}

@@ -2,6 +2,8 @@ package s3_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/sluicehq/sluice/local/s3"
 )
 
 func TestRestartKeepsState(t *testing.T) {
@@ -114,5 +118,61 @@ func TestTornJournalTail(t *testing.T) {
 	e3.put(t, "torn", "new", "3")
 	if got := e3.get(t, "torn", "new"); got != "3" {
 		t.Errorf("new = %q, want 3", got)
+	}
+}
+
+// A segment holding mostly overwritten data is rewritten at start-up, keeping every live
+// object (current and older versions) intact.
+func TestSegmentCompaction(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, dir)
+	e.bucket(t, "cmp", false, false)
+	e.bucket(t, "ver", true, false)
+	big := strings.Repeat("g", 4096)
+	for i := range 20 {
+		e.put(t, "cmp", "churn", big+fmt.Sprint(i))
+	}
+	e.put(t, "cmp", "keep", "keep me")
+	old := e.put(t, "ver", "v", "old version")
+	e.put(t, "ver", "v", "new version")
+	e.close()
+	sizeOf := func(bucket string) (string, int64) {
+		matches, _ := filepath.Glob(filepath.Join(dir, "buckets", bucket, "segment-*.dat"))
+		if len(matches) != 1 {
+			t.Fatalf("%s: segment files %v, want one", bucket, matches)
+		}
+		st, err := os.Stat(matches[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return filepath.Base(matches[0]), st.Size()
+	}
+	_, before := sizeOf("cmp")
+
+	e2 := newEnv(t, dir, s3.WithCompaction(1))
+	name, after := sizeOf("cmp")
+	if name == "segment-0.dat" || after >= before {
+		t.Errorf("cmp segment %s of %d bytes after compaction, was %d bytes", name, after, before)
+	}
+	if got, want := e2.get(t, "cmp", "churn"), big+"19"; got != want {
+		t.Errorf("churn has %d bytes, want the last write", len(got))
+	}
+	if got := e2.get(t, "cmp", "keep"); got != "keep me" {
+		t.Errorf("keep = %q", got)
+	}
+	out, err := e2.client.GetObject(context.Background(), &awss3.GetObjectInput{Bucket: aws.String("ver"), Key: aws.String("v"), VersionId: old.VersionId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if string(body) != "old version" {
+		t.Errorf("old version = %q", body)
+	}
+	e2.close()
+	// And the compacted state survives another restart.
+	e3 := newEnv(t, dir)
+	if got := e3.get(t, "cmp", "keep"); got != "keep me" {
+		t.Errorf("after another restart keep = %q", got)
 	}
 }

@@ -83,6 +83,7 @@ type bucketConfig struct {
 	Created     time.Time `json:"created"`
 	Versioning  string    `json:"versioning,omitempty"`
 	EventBridge bool      `json:"eventBridge,omitempty"`
+	Segment     int       `json:"segment,omitempty"` // generation of the data segment
 }
 
 type bucketState struct {
@@ -135,7 +136,7 @@ var errBucketExists = errors.New("bucket exists")
 // openStore replays the journal, removes what no committed entry references (temp files,
 // orphan blobs and parts), rewrites the journal compacted, and returns the events still to
 // publish in commit order.
-func openStore(dir string, sync bool, ids *idSource) (*store, []pendingRef, error) {
+func openStore(dir string, sync bool, ids *idSource, compactGarbage int64) (*store, []pendingRef, error) {
 	s := &store{dir: dir, sync: sync, ids: ids, buckets: map[string]*bucketState{}}
 	if err := os.MkdirAll(filepath.Join(dir, "buckets"), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create data dir: %w", err)
@@ -176,7 +177,13 @@ func openStore(dir string, sync bool, ids *idSource) (*store, []pendingRef, erro
 	if err := s.collectGarbage(); err != nil {
 		return nil, nil, err
 	}
+	if err := s.compactSegments(compactGarbage); err != nil {
+		return nil, nil, err
+	}
 	if err := s.compact(path); err != nil {
+		return nil, nil, err
+	}
+	if err := s.removeStaleSegments(); err != nil {
 		return nil, nil, err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
@@ -197,10 +204,11 @@ func (s *store) replay(e journalEntry, acked map[string]bool) error {
 		}
 		if b == nil {
 			dir := filepath.Join(s.dir, "buckets", e.Config.Name)
-			b = &bucketState{dir: dir, keys: map[string]*keyRecord{}, uploads: map[string]*upload{}, seg: newSegment(dir, s.sync)}
+			b = &bucketState{dir: dir, keys: map[string]*keyRecord{}, uploads: map[string]*upload{}}
 			s.buckets[e.Config.Name] = b
 		}
 		b.cfg = *e.Config
+		b.seg = newSegment(b.dir, b.cfg.Segment, s.sync)
 	case jRmBucket:
 		delete(s.buckets, e.Bucket)
 	case jRecord:
@@ -422,7 +430,7 @@ func (s *store) createBucket(name string, now time.Time) error {
 		}
 	}
 	b := &bucketState{dir: dir, cfg: bucketConfig{Name: name, Created: now.UTC()},
-		keys: map[string]*keyRecord{}, uploads: map[string]*upload{}, seg: newSegment(dir, s.sync)}
+		keys: map[string]*keyRecord{}, uploads: map[string]*upload{}, seg: newSegment(dir, 0, s.sync)}
 	if err := s.writeConfig(b); err != nil {
 		return err
 	}
