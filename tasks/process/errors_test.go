@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluicehq/sluice/tasks"
@@ -210,4 +211,43 @@ func TestProcessInvalidInvocation(t *testing.T) {
 		})
 	}
 	nothingStaged(t, s)
+}
+
+// TestProcessReadsTheEventsVersion overwrites the object after the event in a versioned bucket: the task
+// still reads the version the event named (VersionId and If-Match agree), not the newer one, which has an
+// event of its own.
+func TestProcessReadsTheEventsVersion(t *testing.T) {
+	s := s3test.New(t, bucket)
+	ctx := context.Background()
+	if _, err := s.Client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	putSchema(t, s, "orders", "orders.schema.json")
+	in := invocation(t, s, "incoming/orders/a.csv", []byte(ordersCSV), 3)
+	head, err := s.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(in.Object.Key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Object.VersionID = aws.ToString(head.VersionId)
+	if in.Object.VersionID == "" {
+		t.Fatal("the versioned bucket gave no version id")
+	}
+	put(t, s, in.Object.Key, []byte("order_id\nORD-999999\n")) // a newer version
+
+	got, err := newHandler(s).Handle(ctx, in)
+	if err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	if _, text, _ := staged(t, s, got.Staging.Key); text != ordersOut {
+		t.Errorf("staged lines:\n%s\nwant the event's version:\n%s", text, ordersOut)
+	}
+
+	// Without the version id the latest version is read, and its ETag is not the one the event named.
+	in.Object.VersionID = ""
+	if _, err := newHandler(s).Handle(ctx, in); err == nil {
+		t.Fatal("reading the latest version with the first version's ETag succeeded")
+	} else if _, ok := err.(*tasks.ObjectChangedError); !ok {
+		t.Fatalf("got %T %v, want *tasks.ObjectChangedError", err, err)
+	}
 }
