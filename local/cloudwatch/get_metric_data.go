@@ -10,7 +10,7 @@ import (
 )
 
 type metricStat struct {
-	Metric *Metric `json:"Metric"`
+	Metric *metricID `json:"Metric"`
 	Period *int    `json:"Period"`
 	Stat   *string `json:"Stat"`
 	Unit   string  `json:"Unit"`

@@ -9,7 +9,7 @@ import (
 type listMetricsInput struct {
 	Namespace      *string           `json:"Namespace"`
 	MetricName     *string           `json:"MetricName"`
-	Dimensions     []DimensionFilter `json:"Dimensions"`
+	Dimensions     []dimensionFilter `json:"Dimensions"`
 	NextToken      *string           `json:"NextToken"`
 	RecentlyActive string            `json:"RecentlyActive"`
 }

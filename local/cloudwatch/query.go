@@ -1,7 +1,7 @@
 package cloudwatch
 
-// Metric identifies a metric.
-type Metric struct {
+// metricID identifies a metric in a query.
+type metricID struct {
 	Namespace  *string     `json:"Namespace"`
 	MetricName *string     `json:"MetricName"`
 	Dimensions []Dimension `json:"Dimensions"`

@@ -157,14 +157,14 @@ func (s *store) snapshot(sr *series, start, end time.Time, unit string) []point 
 	return out
 }
 
-// DimensionFilter matches a dimension by name, and by value when Value is set.
-type DimensionFilter struct {
+// dimensionFilter matches a dimension by name, and by value when Value is set.
+type dimensionFilter struct {
 	Name  string  `json:"Name"`
 	Value *string `json:"Value"`
 }
 
 // list returns the metrics matching the filters, sorted.
-func (s *store) list(namespace, name string, filters []DimensionFilter, activeSince time.Time) []*series {
+func (s *store) list(namespace, name string, filters []dimensionFilter, activeSince time.Time) []*series {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []*series
@@ -186,7 +186,7 @@ func (s *store) list(namespace, name string, filters []DimensionFilter, activeSi
 	return out
 }
 
-func matchesFilters(dims []Dimension, filters []DimensionFilter) bool {
+func matchesFilters(dims []Dimension, filters []dimensionFilter) bool {
 	for _, f := range filters {
 		found := false
 		for _, d := range dims {
