@@ -11,9 +11,9 @@ import (
 
 type metricStat struct {
 	Metric *metricID `json:"Metric"`
-	Period *int    `json:"Period"`
-	Stat   *string `json:"Stat"`
-	Unit   string  `json:"Unit"`
+	Period *int      `json:"Period"`
+	Stat   *string   `json:"Stat"`
+	Unit   string    `json:"Unit"`
 }
 
 type metricDataQuery struct {

@@ -168,8 +168,8 @@ func TestListMetrics(t *testing.T) {
 	}{
 		{"all", sdk.ListMetricsInput{}, []metric{{"Bytes", "Dataset=sales,Stage=validate"}, {"Rows", "Stage=store"}, {"Rows", "Stage=validate"}}},
 		{"by name", sdk.ListMetricsInput{MetricName: aws.String("Bytes")}, []metric{{"Bytes", "Dataset=sales,Stage=validate"}}},
-		{"by dimension value", sdk.ListMetricsInput{Dimensions: []types.dimensionFilter{{Name: aws.String("Stage"), Value: aws.String("store")}}}, []metric{{"Rows", "Stage=store"}}},
-		{"by dimension name", sdk.ListMetricsInput{Dimensions: []types.dimensionFilter{{Name: aws.String("Dataset")}}}, []metric{{"Bytes", "Dataset=sales,Stage=validate"}}},
+		{"by dimension value", sdk.ListMetricsInput{Dimensions: []types.DimensionFilter{{Name: aws.String("Stage"), Value: aws.String("store")}}}, []metric{{"Rows", "Stage=store"}}},
+		{"by dimension name", sdk.ListMetricsInput{Dimensions: []types.DimensionFilter{{Name: aws.String("Dataset")}}}, []metric{{"Bytes", "Dataset=sales,Stage=validate"}}},
 		{"other namespace", sdk.ListMetricsInput{Namespace: aws.String("Other")}, nil},
 		{"recently active", sdk.ListMetricsInput{RecentlyActive: types.RecentlyActivePt3h}, []metric{{"Bytes", "Dataset=sales,Stage=validate"}, {"Rows", "Stage=store"}, {"Rows", "Stage=validate"}}},
 	}
