@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 
+	localsfn "github.com/sluicehq/sluice/local/sfn"
 	"github.com/sluicehq/sluice/local/stack"
 )
 
@@ -63,7 +64,16 @@ func startStack(addr, data, templatePath string, verbose bool, std stdio) (*stac
 	if verbose {
 		logger = slog.New(slog.NewTextHandler(std.Err, nil))
 	}
-	st, err := stack.Start(l, stack.Config{Template: tpl, DataDir: data, Functions: stack.PipelineFunctions(), Logger: logger})
+	cfg := stack.Config{Template: tpl, DataDir: data, Functions: stack.PipelineFunctions(), Logger: logger}
+	if path := os.Getenv("SFN_MOCK_CONFIG"); path != "" {
+		// As Step Functions Local does: executions started on <stateMachineArn>#<TestCase> are mocked.
+		if cfg.MockConfig, err = localsfn.LoadMockConfig(path); err != nil {
+			l.Close()
+			return nil, err
+		}
+		fmt.Fprintf(std.Err, "sluice: mocked test cases from %s (start executions on <stateMachineArn>#<TestCase>)\n", path)
+	}
+	st, err := stack.Start(l, cfg)
 	if err != nil {
 		l.Close()
 		return nil, fmt.Errorf("start local AWS: %w", err)

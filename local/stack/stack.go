@@ -54,6 +54,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Clock is the Step Functions engine's clock (the wall clock by default).
 	Clock interp.Clock
+	// MockConfig, when set, serves Step Functions Local's mocked test cases (SFN_MOCK_CONFIG).
+	MockConfig *localsfn.MockConfig
 }
 
 // Stack is the running embedded AWS.
@@ -69,6 +71,7 @@ type Stack struct {
 	CloudWatch *cloudwatch.Server
 	SFN        *localsfn.Service
 
+	queue  *events.FileQueue
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -139,15 +142,20 @@ func (st *Stack) open() error {
 	if err := st.registerFunctions(); err != nil {
 		return err
 	}
+	sfnOpts := []localsfn.Option{localsfn.WithDataDir(st.dir("sfn")), localsfn.WithRegion(st.cfg.Region, st.cfg.Account),
+		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda})}
+	if st.cfg.MockConfig != nil {
+		sfnOpts = append(sfnOpts, localsfn.WithMockConfig(st.cfg.MockConfig))
+	}
 	var err error
-	st.SFN, err = localsfn.New(localsfn.WithDataDir(st.dir("sfn")), localsfn.WithRegion(st.cfg.Region, st.cfg.Account),
-		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda}))
+	st.SFN, err = localsfn.New(sfnOpts...)
 	if err != nil {
 		return fmt.Errorf("open step functions: %w", err)
 	}
+	st.queue = events.NewFileQueue(st.dir("events.queue"))
 	st.Events, err = events.New(events.WithRegion(st.cfg.Region), events.WithAccount(st.cfg.Account),
 		events.WithStore(events.FileStore{Path: st.dir("events.json")}),
-		events.WithQueue(events.NewFileQueue(st.dir("events.queue"))),
+		events.WithQueue(st.queue),
 		events.WithDeliverer(sfnDeliverer{st.SFN}))
 	if err != nil {
 		return fmt.Errorf("open eventbridge: %w", err)
@@ -185,6 +193,9 @@ func (st *Stack) closeServices() error {
 		st.cancel()
 	}
 	st.wg.Wait()
+	if st.queue != nil {
+		errs = append(errs, st.queue.Close())
+	}
 	if st.SFN != nil {
 		errs = append(errs, st.SFN.Close())
 	}
