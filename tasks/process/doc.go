@@ -15,10 +15,13 @@
 // compressed bytes, gives the SHA-256 of those bytes, and per column the number of non-null values
 // (count), of nulls, and the least and greatest value.
 //
-// Memory is bounded whatever the object size: records are read one at a time, lines are gathered in a
-// 64 KiB batch, and the upload holds at most (inFlight+1) parts of partSize bytes (by default 3 × 8 MiB).
-// An output larger than one part becomes a multipart upload, aborted on any failure, so nothing
-// half-written becomes visible.
+// Memory is bounded whatever the object size: records are read one at a time, lines are gathered in
+// 64 KiB batches that a second goroutine compresses (at most five batches exist, so encoding and
+// compression overlap on two cores without queueing), and the upload holds at most (inFlight+1) parts of
+// partSize bytes (by default 3 × 8 MiB, at most two parts in flight). The measured peak heap for a 1 GiB
+// object is under 40 MiB (BenchmarkProcessPeakHeap1GiB). An output larger than one part becomes a
+// multipart upload, aborted on any failure, so nothing half-written becomes visible; outputs are limited
+// to 10,000 parts (80 GB with the default part size).
 //
 // Failures are returned unwrapped, for the state machine's Retry and Catch: S3 errors through
 // [tasks.ClassifyObject] (*tasks.TransientError, *tasks.ObjectNotFoundError, *tasks.ObjectChangedError),
