@@ -21,9 +21,9 @@
 // process task records in the staged object's metadata ([MetaSourceLastModified]): the same object version
 // always lands in the same partition, whenever and however often it is processed.
 //
-// The copy is one CopyObject request, which S3 limits to objects of 5 GB
-// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html): larger staged outputs (from
-// sources of some tens of GB) are not supported.
+// Copies are single CopyObject requests, which S3 limits to objects of 5 GB
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html): a larger staged output or
+// rejected object is not supported (a dataset's maxBytes limit keeps sources below it).
 //
 // Quarantine (action "quarantine") copies the rejected source version to quarantine/<dataset>/<name>
 // (CopySourceIfMatch on the event's ETag) and writes the validation report beside it as
