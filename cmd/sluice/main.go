@@ -9,6 +9,7 @@
 //	                                               serve the embedded local AWS until interrupted
 //	sluice run [--endpoint URL] [FILE...]          run files (default: the sample dataset) through the
 //	                                               pipeline and print a summary
+//	sluice dlq [--endpoint URL] [--redrive [ID...]] list or redrive undeliverable events
 //
 // Each subcommand lives in its own file (gen.go, build.go, deploy.go) as a func(ctx, args, stdio) error;
 // main only parses the subcommand and picks the exit code.
@@ -46,6 +47,7 @@ func commands() []command {
 		{"deploy", "upload the zips and deploy the stack (--stack, --region, --artifact-bucket)", runDeploy},
 		{"up", "serve the embedded local AWS built from the template (--addr, --data)", runUp},
 		{"run", "upload files (default: the sample dataset) and follow their executions to a summary", runRun},
+		{"dlq", "list the events a running stack could not deliver, or --redrive them", runDLQ},
 	}
 }
 

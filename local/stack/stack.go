@@ -219,6 +219,8 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.CloudWatch.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/2015-03-31/functions/"):
 		st.Lambda.ServeHTTP(w, r)
+	case strings.HasPrefix(r.URL.Path, adminPrefix):
+		st.serveAdmin(w, r)
 	default:
 		st.S3.ServeHTTP(w, r)
 	}
