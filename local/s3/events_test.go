@@ -1,7 +1,10 @@
 package s3_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
+	"net/http"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -228,4 +231,40 @@ func TestNullVersionID(t *testing.T) {
 		t.Fatalf("GetObject versionId=null: %v", err)
 	}
 	out.Body.Close()
+}
+
+func TestPostObjectEvent(t *testing.T) {
+	e := newEnv(t, t.TempDir())
+	e.bucket(t, "form", false, true)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("key", "uploads/${filename}")
+	mw.WriteField("Content-Type", "text/csv")
+	mw.WriteField("x-amz-meta-origin", "browser")
+	fw, _ := mw.CreateFormFile("file", "data.csv")
+	fw.Write([]byte("a,b\n"))
+	mw.Close()
+	resp, err := http.Post(e.http.URL+"/form", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("POST status %d, want 204", resp.StatusCode)
+	}
+	ev := e.pub.next(t)
+	want := wantEvent("Object Created", "form", s3.EventObject{Key: "uploads/data.csv", Size: int64p(4), ETag: "f69f5b72bc79a92dc70c63c9aa142e36"}, "POST Object", "")
+	if diff := cmp.Diff(want, ev, ignoreVolatile, ignoreDetailVolatile, ignoreObjectVolatile); diff != "" {
+		t.Errorf("event (-want +got):\n%s", diff)
+	}
+	if got := ev.Detail.RequestID; got != resp.Header.Get("x-amz-request-id") {
+		t.Errorf("event request-id %q, response %q", got, resp.Header.Get("x-amz-request-id"))
+	}
+	head, err := e.client.HeadObject(context.Background(), &awss3.HeadObjectInput{Bucket: aws.String("form"), Key: aws.String("uploads/data.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(head.ContentType) != "text/csv" || head.Metadata["origin"] != "browser" {
+		t.Errorf("content type %q, metadata %v", aws.ToString(head.ContentType), head.Metadata)
+	}
 }

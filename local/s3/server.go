@@ -151,6 +151,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rq.notification()
 		case r.Method == http.MethodPost && has(q, "delete"):
 			rq.deleteObjects()
+		case r.Method == http.MethodPost && !has(q, "uploads"):
+			rq.postObject()
 		case r.Method == http.MethodGet && !has(q, "versions") && !has(q, "uploads") && !has(q, "versioning") && !has(q, "location"):
 			rq.listObjects()
 		default:
