@@ -41,11 +41,12 @@ deploy: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 
-## lint: gofmt, go vet, go mod tidy
+## lint: gofmt, go vet (the real-AWS tests too, behind the aws tag), go mod tidy
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags aws ./test/aws/
 	$(GO) mod tidy -diff
 
 ## fuzz: run each fuzz target for FUZZTIME beyond its seed corpus
