@@ -67,6 +67,7 @@ const (
 	maxResponse      = 6291556
 	defaultKeptLogs  = 100
 	logTailSizeBytes = 4096
+	maxClientContext = 3583
 )
 
 var functionNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)

@@ -54,7 +54,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// As in Lambda, a client that goes away does not stop the invocation.
 	res, err := s.InvokeWith(context.WithoutCancel(r.Context()), InvokeInput{FunctionName: name, Qualifier: r.URL.Query().Get("Qualifier"),
-		InvocationType: typ, LogType: r.Header.Get("X-Amz-Log-Type"), Payload: body})
+		InvocationType: typ, LogType: r.Header.Get("X-Amz-Log-Type"), Payload: body,
+		ClientContext: r.Header.Get("X-Amz-Client-Context")})
 	if err != nil {
 		writeServiceError(w, reqID, err)
 		return

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -26,6 +27,7 @@ type InvokeInput struct {
 	InvocationType string // RequestResponse (default), Event or DryRun
 	LogType        string // "Tail" to return the log tail
 	Payload        []byte
+	ClientContext  string // base64 JSON, passed to the handler in lambdacontext.ClientContext
 }
 
 // Result is the outcome of an invocation as the Invoke API reports it.
@@ -76,20 +78,28 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 		var v any
 		return Result{}, errInvalidJSON(json.Unmarshal(payload, &v))
 	}
+	var cc lambdacontext.ClientContext
+	if in.ClientContext != "" {
+		raw, err := base64.StdEncoding.DecodeString(in.ClientContext)
+		if err != nil || len(in.ClientContext) > maxClientContext || json.Unmarshal(raw, &cc) != nil {
+			return Result{}, &Error{Code: "InvalidRequestContentException", Status: 400,
+				Message: "Client context must be a valid Base64-encoded JSON object."}
+		}
+	}
 	id := newRequestID()
 	switch typ {
 	case DryRun:
 		return Result{StatusCode: 204, RequestID: id, ExecutedVersion: "$LATEST"}, nil
 	case Event:
 		s.async.Add(1)
-		go s.runAsync(fn, payload, id)
+		go s.runAsync(fn, payload, id, cc)
 		return Result{StatusCode: 202, RequestID: id}, nil
 	}
 	if !fn.tryAcquire() {
 		return Result{}, errThrottled()
 	}
 	defer fn.release()
-	res, lines, err := s.run(ctx, fn, payload, id)
+	res, lines, err := s.run(ctx, fn, payload, id, cc)
 	if err != nil {
 		return Result{}, err
 	}
@@ -101,13 +111,13 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 
 // runAsync runs an Event invocation, retrying function errors after 1 and 2 minutes as
 // Lambda does. The retries keep the request ID, as Lambda's do.
-func (s *Server) runAsync(fn *function, payload []byte, id string) {
+func (s *Server) runAsync(fn *function, payload []byte, id string, cc lambdacontext.ClientContext) {
 	defer s.async.Done()
 	for attempt := 0; ; attempt++ {
 		if !fn.acquire(s.ctx) {
 			return
 		}
-		res, _, err := s.run(s.ctx, fn, payload, id)
+		res, _, err := s.run(s.ctx, fn, payload, id, cc)
 		fn.release()
 		if err != nil || res.FunctionError == "" || attempt >= fn.asyncRetries() {
 			return
@@ -171,7 +181,7 @@ func (d deadlineContext) Deadline() (time.Time, bool) { return d.deadline, true 
 
 // run invokes the handler once and records its log and metrics. When ctx ends before the
 // handler, the handler's context is cancelled and run returns ctx's error.
-func (s *Server) run(ctx context.Context, fn *function, payload []byte, id string) (Result, []string, error) {
+func (s *Server) run(ctx context.Context, fn *function, payload []byte, id string, cc lambdacontext.ClientContext) (Result, []string, error) {
 	start := s.now()
 	out := &capture{}
 	out.line(fmt.Sprintf("START RequestId: %s Version: $LATEST", id))
@@ -179,7 +189,7 @@ func (s *Server) run(ctx context.Context, fn *function, payload []byte, id strin
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	hctx := context.Context(deadlineContext{base, start.Add(fn.Timeout)})
-	hctx = lambdacontext.NewContext(hctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: fn.arn})
+	hctx = lambdacontext.NewContext(hctx, &lambdacontext.LambdaContext{AwsRequestID: id, InvokedFunctionArn: fn.arn, ClientContext: cc})
 	hctx = context.WithValue(hctx, runtimeKey{}, rt)
 
 	done := make(chan outcome, 1)

@@ -419,3 +419,26 @@ func TestEventRetries(t *testing.T) {
 		})
 	}
 }
+
+func TestClientContext(t *testing.T) {
+	e := newEnv(t)
+	h := func(ctx context.Context) (string, error) {
+		lc, _ := lambdacontext.FromContext(ctx)
+		return lc.ClientContext.Custom["tenant"], nil
+	}
+	if err := e.srv.Register(lambda.Function{Name: "ctx", Handler: awslambda.NewHandler(h)}); err != nil {
+		t.Fatal(err)
+	}
+	cc := base64.StdEncoding.EncodeToString([]byte(`{"custom":{"tenant":"acme"}}`))
+	out, err := e.client.Invoke(context.Background(), &sdk.InvokeInput{FunctionName: aws.String("ctx"), ClientContext: aws.String(cc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(out.Payload); got != `"acme"` {
+		t.Errorf("payload = %s, want \"acme\"", got)
+	}
+	_, err = e.client.Invoke(context.Background(), &sdk.InvokeInput{FunctionName: aws.String("ctx"), ClientContext: aws.String("not base64!")})
+	if got := errorCode(err); got != "InvalidRequestContentException" {
+		t.Errorf("bad client context: code %q", got)
+	}
+}
