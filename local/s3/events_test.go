@@ -163,6 +163,12 @@ func TestEventRetriedAfterPublishFailure(t *testing.T) {
 	if got := e.pub.next(t).Detail.Object.Key; got != "k" {
 		t.Errorf("key = %q, want k", got)
 	}
+	if err := e.srv.WaitForEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.srv.PendingEvents(); n != 0 {
+		t.Errorf("pending after WaitForEvents = %d, want 0", n)
+	}
 	e.pub.mu.Lock()
 	calls := e.pub.calls
 	e.pub.mu.Unlock()

@@ -31,6 +31,7 @@ type outbox struct {
 	mu     sync.Mutex
 	queue  []pendingRef
 	signal chan struct{}
+	empty  chan struct{} // closed while the queue is empty
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -39,12 +40,17 @@ type outbox struct {
 
 func newOutbox(pub Publisher, backoff func(int) time.Duration, ack func(pendingRef) error, log *slog.Logger) *outbox {
 	ctx, cancel := context.WithCancel(context.Background())
+	empty := make(chan struct{})
+	close(empty)
 	return &outbox{pub: pub, backoff: backoff, ack: ack, log: log,
-		signal: make(chan struct{}, 1), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+		signal: make(chan struct{}, 1), empty: empty, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 }
 
 func (o *outbox) push(p pendingRef) {
 	o.mu.Lock()
+	if len(o.queue) == 0 {
+		o.empty = make(chan struct{})
+	}
 	o.queue = append(o.queue, p)
 	o.mu.Unlock()
 	select {
@@ -73,6 +79,16 @@ func (o *outbox) pop() {
 	defer o.mu.Unlock()
 	o.queue[0] = pendingRef{}
 	o.queue = o.queue[1:]
+	if len(o.queue) == 0 {
+		close(o.empty)
+	}
+}
+
+// idle returns a channel closed once the queue is empty.
+func (o *outbox) idle() <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.empty
 }
 
 func (o *outbox) run() {

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -106,6 +107,17 @@ func (s *Server) SetEventBridge(bucket string, enabled bool) error {
 
 // PendingEvents returns the number of committed events not yet published.
 func (s *Server) PendingEvents() int { return s.outbox.len() }
+
+// WaitForEvents returns once every event committed so far has been published, or with
+// ctx's error.
+func (s *Server) WaitForEvents(ctx context.Context) error {
+	select {
+	case <-s.outbox.idle():
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // unsupportedSubresources are query parameters naming bucket or object configuration this
 // emulator does not keep; they are answered with 501 NotImplemented rather than mistaken
