@@ -32,7 +32,8 @@
 //     the LogSink. Lines in CloudWatch Embedded Metric Format are parsed (ParseEMF) and their
 //     metrics passed to the MetricSink.
 //
-// Not emulated: versions and aliases (only $LATEST), function management APIs (functions are
-// registered in Go), asynchronous destinations and event age limits, response streaming, DryRun beyond
+// Also served: GetFunction and ListFunctions (read-only; functions are registered in Go).
+//
+// Not emulated: versions and aliases (only $LATEST), the other function management APIs, asynchronous destinations and event age limits, response streaming, DryRun beyond
 // the existence check, process isolation (functions share the host's process and os.Environ).
 package lambda

@@ -74,8 +74,9 @@ var functionNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
 
 type function struct {
 	Function
-	arn   string
-	slots chan struct{} // nil when unlimited
+	arn        string
+	slots      chan struct{} // nil when unlimited
+	registered time.Time
 }
 
 // Register adds or replaces a function.
@@ -101,7 +102,7 @@ func (s *Server) Register(f Function) error {
 	if r := f.MaximumRetryAttempts; r != nil && (*r < 0 || *r > 2) {
 		return fmt.Errorf("register %q: MaximumRetryAttempts %d outside 0..2", f.Name, *r)
 	}
-	fn := &function{Function: f, arn: s.functionARN(f.Name)}
+	fn := &function{Function: f, arn: s.functionARN(f.Name), registered: s.now().UTC()}
 	if f.Concurrency > 0 {
 		fn.slots = make(chan struct{}, f.Concurrency)
 	}

@@ -10,8 +10,10 @@ import (
 
 const invokePrefix = "/2015-03-31/functions/"
 
-// ServeHTTP serves POST /2015-03-31/functions/{FunctionName}/invocations
-// (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+// ServeHTTP serves Invoke, POST /2015-03-31/functions/{FunctionName}/invocations
+// (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html), and the read-only
+// GetFunction (GET /2015-03-31/functions/{FunctionName}) and ListFunctions
+// (GET /2015-03-31/functions/).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	defer func() {
@@ -23,7 +25,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeServiceError(w, reqID, errServiceUnavailable())
 		}
 	}()
-	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), invokePrefix)
+	path := r.URL.EscapedPath()
+	if path == strings.TrimSuffix(invokePrefix, "/") {
+		path = invokePrefix
+	}
+	rest, ok := strings.CutPrefix(path, invokePrefix)
+	if ok && r.Method == http.MethodGet {
+		switch {
+		case rest == "":
+			s.listFunctions(w, r, reqID)
+			return
+		case !strings.Contains(rest, "/"):
+			if name, err := url.PathUnescape(rest); err == nil {
+				s.getFunction(w, r, reqID, name)
+				return
+			}
+		}
+	}
 	name, ok2 := strings.CutSuffix(rest, "/invocations")
 	if !ok || !ok2 || name == "" || strings.Contains(name, "/") {
 		writeServiceError(w, reqID, errUnknownOperation())

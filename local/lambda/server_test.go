@@ -442,3 +442,40 @@ func TestClientContext(t *testing.T) {
 		t.Errorf("bad client context: code %q", got)
 	}
 }
+
+func TestGetAndListFunctions(t *testing.T) {
+	e := newEnv(t)
+	if err := e.srv.Register(lambda.Function{Name: "store", Handler: awslambda.NewHandler(echo), Timeout: 30 * time.Second,
+		MemoryMB: 512, Environment: map[string]string{"BUCKET": "data"}, Concurrency: 5}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	got, err := e.client.GetFunction(ctx, &sdk.GetFunctionInput{FunctionName: aws.String("store")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := got.Configuration
+	if aws.ToString(c.FunctionName) != "store" || aws.ToInt32(c.Timeout) != 30 || aws.ToInt32(c.MemorySize) != 512 ||
+		c.Environment.Variables["BUCKET"] != "data" || aws.ToInt32(got.Concurrency.ReservedConcurrentExecutions) != 5 ||
+		aws.ToString(c.FunctionArn) != "arn:aws:lambda:us-east-1:000000000000:function:store" {
+		t.Errorf("GetFunction = %+v", c)
+	}
+	_, err = e.client.GetFunction(ctx, &sdk.GetFunctionInput{FunctionName: aws.String("nope")})
+	if code := errorCode(err); code != "ResourceNotFoundException" {
+		t.Errorf("GetFunction unknown: %q", code)
+	}
+	var names []string
+	p := sdk.NewListFunctionsPaginator(e.client, &sdk.ListFunctionsInput{MaxItems: aws.Int32(1)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range page.Functions {
+			names = append(names, aws.ToString(f.FunctionName))
+		}
+	}
+	if diff := cmp.Diff([]string{"echo", "store"}, names); diff != "" {
+		t.Errorf("ListFunctions (-want +got):\n%s", diff)
+	}
+}
