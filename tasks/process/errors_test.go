@@ -251,3 +251,13 @@ func TestProcessReadsTheEventsVersion(t *testing.T) {
 		t.Fatalf("got %T %v, want *tasks.ObjectChangedError", err, err)
 	}
 }
+
+func TestProcessRecordLimit(t *testing.T) {
+	s, in := setup(t)
+	_, err := newHandler(s, process.WithMaxRecordBytes(40)).Handle(context.Background(), in)
+	got, ok := err.(*process.InvalidObjectError)
+	if !ok || got.Code != "recordSize" {
+		t.Fatalf("got %T %v, want *process.InvalidObjectError with code recordSize", err, err)
+	}
+	nothingStaged(t, s)
+}

@@ -70,6 +70,7 @@ type Handler struct {
 	partSize int
 	inFlight int
 	level    int
+	maxRec   int64
 }
 
 // Option configures a Handler.
@@ -103,11 +104,16 @@ func WithCompressionLevel(level int) Option {
 	}
 }
 
+// WithMaxRecordBytes sets the largest record accepted, in bytes after decompression (default
+// records.DefaultMaxRecordBytes). Give it the value the validate task uses, so that both read alike.
+func WithMaxRecordBytes(n int64) Option { return func(h *Handler) { h.maxRec = n } }
+
 // New returns a process Handler that works through client.
 func New(client S3, opts ...Option) *Handler {
 	h := &Handler{
 		s3: client, now: time.Now, logger: slog.New(slog.DiscardHandler), metrics: emf.New(io.Discard, Stage),
 		partSize: DefaultPartSize, inFlight: DefaultInFlight, level: DefaultCompressionLevel,
+		maxRec: records.DefaultMaxRecordBytes,
 	}
 	for _, o := range opts {
 		o(h)
@@ -175,7 +181,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 	}
 	defer zc.Abort() // after Close, a no-op
 	enc := newEncoder(sch)
-	rd := records.NewReader(body, typ, sch)
+	rd := records.NewReader(body, typ, sch, records.WithMaxRecordBytes(h.maxRec))
 	batch, err := zc.Buffer()
 	if err != nil {
 		return out, 0, writeError(staged, err)

@@ -21,10 +21,12 @@ func (s *columnStats) add(v schema.Value) {
 		return
 	}
 	s.count++
-	if s.count == 1 || schema.Compare(v, s.min) < 0 {
+	switch {
+	case s.count == 1:
+		s.min, s.max = own(v), own(v)
+	case schema.Compare(v, s.min) < 0:
 		s.min = own(v)
-	}
-	if s.count == 1 || schema.Compare(v, s.max) > 0 {
+	case schema.Compare(v, s.max) > 0:
 		s.max = own(v)
 	}
 }
