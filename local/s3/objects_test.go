@@ -431,3 +431,27 @@ func TestListObjectsEncodingType(t *testing.T) {
 		t.Errorf("ListObjects max-keys 1: %d keys truncated=%v, want 1 and true", len(v1.Contents), aws.ToBool(v1.IsTruncated))
 	}
 }
+
+func TestBucketLocationAndHead(t *testing.T) {
+	e := newEnv(t, t.TempDir()) // region eu-west-1
+	e.bucket(t, "loc", false, false)
+	ctx := context.Background()
+	loc, err := e.client.GetBucketLocation(ctx, &awss3.GetBucketLocationInput{Bucket: aws.String("loc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc.LocationConstraint != types.BucketLocationConstraintEuWest1 {
+		t.Errorf("location = %q, want eu-west-1", loc.LocationConstraint)
+	}
+	head, err := e.client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: aws.String("loc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(head.BucketRegion); got != "eu-west-1" {
+		t.Errorf("bucket region = %q", got)
+	}
+	_, err = e.client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: aws.String("none")})
+	if got := apiCode(err); got != "NotFound" {
+		t.Errorf("HeadBucket missing: %q, want NotFound", got)
+	}
+}

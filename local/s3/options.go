@@ -31,7 +31,8 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.clock =
 // (default 000000000000).
 func WithAccount(id string) Option { return func(c *config) { c.account = id } }
 
-// WithRegion sets the region events carry (default us-east-1).
+// WithRegion sets the region of the buckets: in events, GetBucketLocation and HeadBucket
+// (default us-east-1).
 func WithRegion(r string) Option { return func(c *config) { c.region = r } }
 
 // WithSync controls fsync of files and directories on every write (default true). Without

@@ -26,6 +26,7 @@ type Server struct {
 	fake    http.Handler
 	clock   func() time.Time
 	account string
+	region  string
 	log     *slog.Logger
 
 	closeOnce sync.Once
@@ -46,7 +47,7 @@ func New(dir string, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open s3 store: %w", err)
 	}
-	s := &Server{store: st, ids: ids, clock: c.clock, account: c.account, log: c.log,
+	s := &Server{store: st, ids: ids, clock: c.clock, account: c.account, region: c.region, log: c.log,
 		events: &eventFactory{account: c.account, region: c.region, now: c.clock, ids: ids}}
 	s.outbox = newOutbox(c.publisher, c.backoff, s.ackEvent, c.log)
 	for _, p := range pending {
@@ -165,7 +166,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rq.deleteObjects()
 		case r.Method == http.MethodPost && !has(q, "uploads"):
 			rq.postObject()
-		case r.Method == http.MethodGet && !has(q, "versions") && !has(q, "uploads") && !has(q, "versioning") && !has(q, "location"):
+		case r.Method == http.MethodGet && has(q, "location"):
+			rq.bucketLocation()
+		case r.Method == http.MethodHead:
+			rq.headBucket()
+		case r.Method == http.MethodGet && !has(q, "versions") && !has(q, "uploads") && !has(q, "versioning"):
 			rq.listObjects()
 		default:
 			s.fake.ServeHTTP(w, r)
