@@ -82,7 +82,7 @@ type accounting struct {
 	failures   map[string]int // source key -> failure records
 	stored     map[string]int // source key -> executions whose Store task answered "stored"
 	outputs    int            // objects under processed/
-	staging    int            // objects left under staging/
+	staging    []string       // objects left under staging/
 }
 
 // account lists what the pipeline left in the bucket and the executions' statuses.
@@ -113,7 +113,7 @@ func (e *env) account(tb testing.TB) accounting {
 		a.failures["incoming/orders/"+name[:strings.LastIndex(name, ".")]]++
 	}
 	a.outputs = len(e.keys(tb, "processed/"))
-	a.staging = len(e.keys(tb, "staging/"))
+	a.staging = e.keys(tb, "staging/")
 	return a
 }
 
@@ -147,8 +147,18 @@ func (a accounting) check(tb testing.TB, objs []burstObject) {
 	if a.outputs != valid {
 		tb.Errorf("outputs under processed/: got %d, want %d", a.outputs, valid)
 	}
-	if a.staging != 0 {
-		tb.Errorf("%d staging objects left behind", a.staging)
+}
+
+// checkStaging reports staging objects left behind. A crash can leave some, through the bug that
+// TestRetriedProcessLeavesNoStaging shows; crash tests pass tolerate to log them instead.
+func (a accounting) checkStaging(tb testing.TB, tolerate bool) {
+	tb.Helper()
+	switch {
+	case len(a.staging) == 0:
+	case tolerate:
+		tb.Logf("%d staging objects left behind, e.g. %s (known bug: see TestRetriedProcessLeavesNoStaging)", len(a.staging), a.staging[0])
+	default:
+		tb.Errorf("%d staging objects left behind, e.g. %s", len(a.staging), a.staging[0])
 	}
 }
 
@@ -181,4 +191,5 @@ func TestBurst(t *testing.T) {
 	a := e.account(t)
 	a.check(t, objs)
 	a.checkStoredOnce(t, objs)
+	a.checkStaging(t, false)
 }

@@ -34,6 +34,7 @@ type fault struct {
 	status int    // answer this status with an S3 error document ...
 	code   string // ... with this code
 	cut    bool   // or pass the request through and cut the response body in half
+	lost   bool   // or pass the request through, then answer status and code as if it had failed
 	hold   bool   // or hold the request until release is closed, then pass it through
 
 	held    chan struct{} // closed when the first request is held
@@ -87,6 +88,13 @@ func (p *faultProxy) failWithPrefix(method, prefix string, status int, code stri
 	return p.add(&fault{method: method, key: prefix, prefix: true, status: status, code: code})
 }
 
+// loseResponses passes every request of method on a key under prefix through to S3, then throws S3's
+// answer away and answers 500 InternalError: the request took effect, but the client believes it
+// failed (S3 documents that a request answered with a 500 may or may not have succeeded).
+func (p *faultProxy) loseResponses(method, prefix string) *fault {
+	return p.add(&fault{method: method, key: prefix, prefix: true, lost: true, status: http.StatusInternalServerError, code: "InternalError"})
+}
+
 // hitCount is how many requests met a fault.
 func (p *faultProxy) hitCount() int {
 	p.mu.Lock()
@@ -137,12 +145,21 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 		p.pass.ServeHTTP(w, r)
 	case f.cut:
 		p.pass.ServeHTTP(&cutWriter{ResponseWriter: w}, r)
+	case f.lost:
+		p.pass.ServeHTTP(httptest.NewRecorder(), r)
+		writeS3Error(w, f.status, f.code)
 	default:
+		writeS3Error(w, f.status, f.code)
+	}
+}
+
+func writeS3Error(w http.ResponseWriter, status int, code string) {
+	{
 		// The error document S3 sends: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
 		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(f.status)
+		w.WriteHeader(status)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
-			`<Error><Code>%s</Code><Message>injected by the test</Message><RequestId>fault</RequestId><HostId>fault</HostId></Error>`, f.code)
+			`<Error><Code>%s</Code><Message>injected by the test</Message><RequestId>fault</RequestId><HostId>fault</HostId></Error>`, code)
 	}
 }
 
