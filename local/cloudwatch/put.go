@@ -64,13 +64,24 @@ func (s *Server) putMetricData(dec decoder) (cbor.Value, error) {
 	return cbor.Map{}, nil
 }
 
-// Put stores data under namespace with PutMetricData's validation; errors are the API's.
+// Put stores data under namespace with PutMetricData's validation; errors are the API's
+// (their ErrorCode method gives the code).
 func (s *Server) Put(namespace string, data ...Datum) error {
-	if err := validateNamespace(namespace, "Namespace"); err != nil {
-		return err
-	}
 	if strings.HasPrefix(namespace, "AWS/") {
 		return errInvalidValue("The value %s for parameter Namespace is invalid.", namespace)
+	}
+	return s.put(namespace, data)
+}
+
+// PutServiceMetrics stores metrics that an AWS service publishes itself, such as AWS/Lambda
+// from a local Lambda: the reserved AWS/ namespaces that PutMetricData refuses are allowed.
+func (s *Server) PutServiceMetrics(namespace string, data ...Datum) error {
+	return s.put(namespace, data)
+}
+
+func (s *Server) put(namespace string, data []Datum) error {
+	if err := validateNamespace(namespace, "Namespace"); err != nil {
+		return err
 	}
 	if len(data) == 0 || len(data) > maxMetricData {
 		return errInvalidValue("The collection MetricData must not have size greater than %d or be empty.", maxMetricData)

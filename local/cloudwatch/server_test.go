@@ -299,3 +299,18 @@ func TestPutFromGo(t *testing.T) {
 		t.Errorf("ListMetrics = %+v, want Stored", out.Metrics)
 	}
 }
+
+func TestPutServiceMetrics(t *testing.T) {
+	srv, client, _ := newClient(t)
+	if err := srv.PutServiceMetrics("AWS/Lambda", cloudwatch.Datum{MetricName: "Invocations", Value: aws.Float64(1),
+		Dimensions: []cloudwatch.Dimension{{Name: "FunctionName", Value: "validate"}}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := client.ListMetrics(context.Background(), &sdk.ListMetricsInput{Namespace: aws.String("AWS/Lambda")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Metrics) != 1 || aws.ToString(out.Metrics[0].MetricName) != "Invocations" {
+		t.Errorf("ListMetrics AWS/Lambda = %+v", out.Metrics)
+	}
+}

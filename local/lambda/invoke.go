@@ -96,6 +96,7 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 		return Result{StatusCode: 202, RequestID: id}, nil
 	}
 	if !fn.tryAcquire() {
+		s.putServiceMetrics(ctx, serviceMetrics(fn.Name, s.now(), 0, false, true))
 		return Result{}, errThrottled()
 	}
 	defer fn.release()
@@ -287,6 +288,7 @@ func (s *Server) record(ctx context.Context, fn *function, l InvocationLog) {
 	if s.logSink != nil {
 		s.logSink.PutInvocationLog(ctx, l)
 	}
+	s.putServiceMetrics(ctx, serviceMetrics(fn.Name, l.Start, l.Duration, l.Error != "", false))
 	if s.metricSink == nil {
 		return
 	}

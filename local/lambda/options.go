@@ -39,3 +39,8 @@ func defaultTimer(d time.Duration) (<-chan time.Time, func() bool) {
 	t := time.NewTimer(d)
 	return t.C, t.Stop
 }
+
+// WithServiceMetrics makes the Server also hand the MetricSink the metrics Lambda publishes
+// under AWS/Lambda for every invocation (Invocations, Errors, Duration, Throttles by
+// FunctionName). The sink must accept the reserved AWS/ namespace.
+func WithServiceMetrics(on bool) Option { return func(s *Server) { s.serviceMetrics = on } }

@@ -17,8 +17,10 @@ type Server struct {
 	region     string
 	logSink    LogSink
 	metricSink MetricSink
-	log        *slog.Logger
-	keepLogs   int
+	// serviceMetrics: also emit AWS/Lambda metrics (WithServiceMetrics).
+	serviceMetrics bool
+	log            *slog.Logger
+	keepLogs       int
 
 	mu    sync.RWMutex
 	funcs map[string]*function

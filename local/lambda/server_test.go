@@ -479,3 +479,31 @@ func TestGetAndListFunctions(t *testing.T) {
 		t.Errorf("ListFunctions (-want +got):\n%s", diff)
 	}
 }
+
+func TestServiceMetrics(t *testing.T) {
+	sink := &recordingSink{}
+	srv := lambda.New(lambda.WithMetricSink(sink), lambda.WithServiceMetrics(true),
+		lambda.WithClock(func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) }))
+	defer srv.Close()
+	if err := srv.Register(lambda.Function{Name: "echo", Handler: awslambda.NewHandler(echo)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Invoke(context.Background(), "echo", []byte(`{"fail":"named"}`)); err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		Name  string
+		Value float64
+	}
+	var metrics []got
+	for _, m := range sink.metrics {
+		if m.Namespace != "AWS/Lambda" || len(m.Dimensions) != 1 || m.Dimensions[0] != (lambda.Dimension{Name: "FunctionName", Value: "echo"}) {
+			t.Errorf("unexpected metric %+v", m)
+		}
+		metrics = append(metrics, got{m.Name, m.Values[0]})
+	}
+	want := []got{{"Invocations", 1}, {"Errors", 1}, {"Duration", 0}}
+	if diff := cmp.Diff(want, metrics); diff != "" {
+		t.Errorf("AWS/Lambda metrics (-want +got):\n%s", diff)
+	}
+}
