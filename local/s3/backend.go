@@ -245,7 +245,10 @@ func (b backend) ListBucketVersions(bucket string, prefix *gofakes3.Prefix, page
 	if markerID == "null" {
 		markerID = ""
 	}
+	// Listing resumes after (KeyMarker, VersionIdMarker), or after every version of KeyMarker
+	// when no version marker is given; the next markers name the last item returned.
 	var count int64
+	var lastKey, lastID string
 	for _, key := range bs.sortedKeys() {
 		if page.HasKeyMarker && key < page.KeyMarker {
 			continue
@@ -254,22 +257,22 @@ func (b backend) ListBucketVersions(bucket string, prefix *gofakes3.Prefix, page
 		if !prefix.Match(key, &m) {
 			continue
 		}
+		versions := bs.keys[key].Versions
 		if m.CommonPrefix {
-			if len(bs.keys[key].Versions) > 0 {
+			if len(versions) > 0 && !(page.HasKeyMarker && m.MatchedPart <= page.KeyMarker) {
 				out.AddPrefix(m.MatchedPart)
 			}
 			continue
 		}
-		versions := bs.keys[key].Versions
 		start := 0
 		if page.HasKeyMarker && key == page.KeyMarker {
-			if !page.HasVersionIDMarker {
-				continue
-			}
 			start = len(versions)
-			for i, v := range versions {
-				if v.ID == markerID {
-					start = i + 1
+			if page.HasVersionIDMarker {
+				for i, v := range versions {
+					if v.ID == markerID {
+						start = i + 1
+						break
+					}
 				}
 			}
 		}
@@ -277,19 +280,11 @@ func (b backend) ListBucketVersions(bucket string, prefix *gofakes3.Prefix, page
 			v := &versions[i]
 			if page.MaxKeys > 0 && count >= page.MaxKeys {
 				out.IsTruncated = true
-				out.NextKeyMarker = key
-				id := v.ID
-				if i > 0 {
-					id = versions[i-1].ID
+				out.NextKeyMarker = lastKey
+				if lastID == "" {
+					lastID = "null"
 				}
-				if id == "" {
-					id = "null"
-				}
-				out.NextVersionIDMarker = gofakes3.VersionID(id)
-				if i == start && i == 0 {
-					// Resume after the previous key: the marker names its last version.
-					out.NextKeyMarker, out.NextVersionIDMarker = "", ""
-				}
+				out.NextVersionIDMarker = gofakes3.VersionID(lastID)
 				return out, nil
 			}
 			if v.DeleteMarker {
@@ -301,6 +296,7 @@ func (b backend) ListBucketVersions(bucket string, prefix *gofakes3.Prefix, page
 					ETag: `"` + v.ETag + `"`, StorageClass: gofakes3.StorageStandard})
 			}
 			count++
+			lastKey, lastID = key, v.ID
 		}
 	}
 	return out, nil

@@ -455,3 +455,41 @@ func TestBucketLocationAndHead(t *testing.T) {
 		t.Errorf("HeadBucket missing: %q, want NotFound", got)
 	}
 }
+
+func TestListObjectVersionsPaging(t *testing.T) {
+	e := newEnv(t, t.TempDir())
+	e.bucket(t, "pvs", true, false)
+	ctx := context.Background()
+	var want []string
+	for _, k := range []string{"a", "b"} {
+		var ids []string
+		for i := range 3 {
+			ids = append([]string{aws.ToString(e.put(t, "pvs", k, fmt.Sprint(i)).VersionId)}, ids...)
+		}
+		for _, id := range ids { // newest first within a key
+			want = append(want, k+"@"+id)
+		}
+	}
+	for _, max := range []int32{1, 2, 4, 1000} {
+		t.Run(fmt.Sprint(max), func(t *testing.T) {
+			var got []string
+			in := &awss3.ListObjectVersionsInput{Bucket: aws.String("pvs"), MaxKeys: aws.Int32(max)}
+			for range 20 {
+				out, err := e.client.ListObjectVersions(ctx, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range out.Versions {
+					got = append(got, aws.ToString(v.Key)+"@"+aws.ToString(v.VersionId))
+				}
+				if !aws.ToBool(out.IsTruncated) {
+					break
+				}
+				in.KeyMarker, in.VersionIdMarker = out.NextKeyMarker, out.NextVersionIdMarker
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("versions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
