@@ -1,9 +1,12 @@
 package process_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -12,7 +15,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/emf"
 	"github.com/sluicehq/sluice/tasks/internal/s3test"
+	"github.com/sluicehq/sluice/tasks/process"
 	"github.com/sluicehq/sluice/tasks/store"
 )
 
@@ -150,5 +155,40 @@ func TestProcessEmptyObjects(t *testing.T) {
 				t.Errorf("rows: got %d, want 0", got.Rows)
 			}
 		})
+	}
+}
+
+func TestProcessLogsAndMetrics(t *testing.T) {
+	s := s3test.New(t, bucket)
+	putSchema(t, s, "orders", "orders.schema.json")
+	in := invocation(t, s, "incoming/orders/a.csv", []byte(ordersCSV), 3)
+	var logs, metrics bytes.Buffer
+	clock := func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }
+	h := process.New(s.Client, process.WithClock(clock),
+		process.WithLogger(emf.NewLogger(&logs, slog.LevelInfo)),
+		process.WithMetrics(emf.New(&metrics, process.Stage, emf.WithClock(clock))))
+	out, err := h.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line map[string]any
+	if err := json.Unmarshal(metrics.Bytes(), &line); err != nil {
+		t.Fatalf("metrics %q: %v", metrics.String(), err)
+	}
+	want := map[string]any{
+		"Stage": "process", "Dataset": "orders", "ObjectsProcessed": 1.0, "RowsProcessed": 3.0,
+		"BytesRead": float64(len(ordersCSV)), "BytesWritten": float64(out.Bytes), "ProcessDuration": 0.0,
+	}
+	for k, v := range want {
+		if diff := cmp.Diff(line[k], v); diff != "" {
+			t.Errorf("metric line member %s (-got +want):\n%s", k, diff)
+		}
+	}
+	var entry map[string]any
+	if err := json.Unmarshal(logs.Bytes(), &entry); err != nil {
+		t.Fatalf("log %q: %v", logs.String(), err)
+	}
+	if entry["staging"] != out.Staging.Key || entry["rows"] != 3.0 {
+		t.Errorf("log entry: got %v, want staging %q and 3 rows", entry, out.Staging.Key)
 	}
 }
