@@ -335,10 +335,22 @@ func (b backend) ListMultipartUploads(bucket string, marker *gofakes3.UploadList
 	if marker != nil {
 		out.KeyMarker, out.UploadIDMarker = marker.Object, marker.UploadID
 	}
+	// Listing resumes after (key-marker, upload-id-marker), or after every upload of
+	// key-marker without an upload marker; the next markers name the last upload returned.
 	seen := map[string]bool{}
+	skipping := marker != nil
 	for _, u := range ups {
-		if marker != nil && u.Key < marker.Object {
-			continue
+		if skipping {
+			if u.Key < marker.Object || (u.Key == marker.Object && marker.UploadID == "") {
+				continue
+			}
+			if u.Key == marker.Object {
+				if string(marker.UploadID) == u.ID {
+					skipping = false
+				}
+				continue
+			}
+			skipping = false
 		}
 		var m gofakes3.PrefixMatch
 		if !prefix.Match(u.Key, &m) {
@@ -353,7 +365,8 @@ func (b backend) ListMultipartUploads(bucket string, marker *gofakes3.UploadList
 		}
 		if limit > 0 && int64(len(out.Uploads)) >= limit {
 			out.IsTruncated = true
-			out.NextKeyMarker, out.NextUploadIDMarker = u.Key, gofakes3.UploadID(u.ID)
+			last := out.Uploads[len(out.Uploads)-1]
+			out.NextKeyMarker, out.NextUploadIDMarker = last.Key, last.UploadID
 			break
 		}
 		out.Uploads = append(out.Uploads, gofakes3.ListMultipartUploadItem{Key: u.Key, UploadID: gofakes3.UploadID(u.ID),

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
@@ -491,5 +492,58 @@ func TestListObjectVersionsPaging(t *testing.T) {
 				t.Errorf("versions (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestListUploadsAndPartsPaging(t *testing.T) {
+	e := newEnv(t, t.TempDir())
+	e.bucket(t, "lup", false, false)
+	ctx := context.Background()
+	var wantUploads []string
+	var firstID *string
+	for _, k := range []string{"a", "a", "b"} {
+		up, err := e.client.CreateMultipartUpload(ctx, &awss3.CreateMultipartUploadInput{Bucket: aws.String("lup"), Key: aws.String(k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantUploads = append(wantUploads, k+"@"+aws.ToString(up.UploadId))
+		if firstID == nil {
+			firstID = up.UploadId
+		}
+		e.clock.advance(time.Second) // uploads of one key list in initiation order
+	}
+	var gotUploads []string
+	p := awss3.NewListMultipartUploadsPaginator(e.client, &awss3.ListMultipartUploadsInput{Bucket: aws.String("lup"), MaxUploads: aws.Int32(1)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range page.Uploads {
+			gotUploads = append(gotUploads, aws.ToString(u.Key)+"@"+aws.ToString(u.UploadId))
+		}
+	}
+	if diff := cmp.Diff(wantUploads, gotUploads); diff != "" {
+		t.Errorf("uploads (-want +got):\n%s", diff)
+	}
+	for n := int32(1); n <= 3; n++ {
+		if _, err := e.client.UploadPart(ctx, &awss3.UploadPartInput{Bucket: aws.String("lup"), Key: aws.String("a"), UploadId: firstID,
+			PartNumber: aws.Int32(n), Body: strings.NewReader("p")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var parts []int32
+	pp := awss3.NewListPartsPaginator(e.client, &awss3.ListPartsInput{Bucket: aws.String("lup"), Key: aws.String("a"), UploadId: firstID, MaxParts: aws.Int32(2)})
+	for pp.HasMorePages() {
+		page, err := pp.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range page.Parts {
+			parts = append(parts, aws.ToInt32(part.PartNumber))
+		}
+	}
+	if diff := cmp.Diff([]int32{1, 2, 3}, parts); diff != "" {
+		t.Errorf("parts (-want +got):\n%s", diff)
 	}
 }
