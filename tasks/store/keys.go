@@ -56,16 +56,17 @@ func StagingKey(execution, sourceKey string) string {
 // executionName is the name part of a Step Functions execution ARN
 // (arn:<partition>:states:<region>:<account>:execution:<state-machine>:<name>; see
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html). Anything
-// else (a hand-made value) is used whole, with the characters that would nest or escape the key replaced.
+// else (a hand-made value) is used whole. Characters that would nest or escape the key are replaced.
 func executionName(execution string) string {
+	name := execution
 	parts := strings.Split(execution, ":")
 	if len(parts) >= 8 && parts[0] == "arn" && parts[2] == "states" && (parts[5] == "execution" || parts[5] == "express") && parts[7] != "" {
-		return parts[7]
+		name = parts[7]
 	}
-	if execution == "" {
+	if name == "" || name == "." || name == ".." {
 		return "unnamed"
 	}
-	return strings.NewReplacer("/", "_", ":", "_").Replace(execution)
+	return strings.NewReplacer("/", "_", ":", "_").Replace(name)
 }
 
 // copySource is the x-amz-copy-source value for one object version: bucket/key, each key segment

@@ -86,3 +86,22 @@ func TestStagingKey(t *testing.T) {
 		t.Errorf("StagingKey = %q, want %q", got, want)
 	}
 }
+
+// FuzzKeys checks the key helpers on any input: an execution name is one non-empty path segment, and a
+// source key splits back into itself.
+func FuzzKeys(f *testing.F) {
+	for _, seed := range []string{"incoming/sales/a.csv", "arn:aws:states:r:1:execution:M:n/../x", "incoming//", "..", "a:b/c"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name := executionName(s)
+		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/:") {
+			t.Errorf("executionName(%q) = %q: not one path segment", s, name)
+		}
+		if dataset, rest, ok := splitSource(s); ok {
+			if strings.Contains(dataset, "/") || dataset == "" || rest == "" || tasks.PrefixIncoming+dataset+"/"+rest != s {
+				t.Errorf("splitSource(%q) = %q, %q", s, dataset, rest)
+			}
+		}
+	})
+}
