@@ -21,7 +21,9 @@ type cancelScope struct {
 }
 
 func newCancelScope(parent context.Context) *cancelScope {
-	s := &cancelScope{waiters: map[*wakeup]struct{}{}, children: map[*cancelScope]struct{}{}}
+	// waiters and children are made on first use: most scopes never get
+	// either.
+	s := &cancelScope{}
 	s.ctx, s.cancelCtx = context.WithCancel(parent)
 	return s
 }
@@ -34,6 +36,9 @@ func (s *cancelScope) child() *cancelScope {
 		s.mu.Unlock()
 		c.cancel()
 		return c
+	}
+	if s.children == nil {
+		s.children = map[*cancelScope]struct{}{}
 	}
 	s.children[c] = struct{}{}
 	s.mu.Unlock()
@@ -75,6 +80,9 @@ func (s *cancelScope) watch(w *wakeup) func() {
 		s.mu.Unlock()
 		w.fire(wakeCancel)
 		return func() {}
+	}
+	if s.waiters == nil {
+		s.waiters = map[*wakeup]struct{}{}
 	}
 	s.waiters[w] = struct{}{}
 	s.mu.Unlock()

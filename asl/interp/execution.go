@@ -80,6 +80,9 @@ type Execution struct {
 	start  time.Time
 
 	// ctxExecution is $$.Execution; ctxStateMachine is $$.StateMachine.
+	// They are built by contextObjects on first use, after which they are
+	// read-only.
+	ctxOnce         sync.Once
 	ctxExecution    map[string]any
 	ctxStateMachine map[string]any
 
@@ -136,27 +139,21 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 		e.cfg.name = "execution"
 	}
 	if e.cfg.stateMachineArn == "" {
-		e.cfg.stateMachineArn = fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:machine", m.cfg.region, m.cfg.account)
+		e.cfg.stateMachineArn = m.defaultArn
 	}
-	smName := e.cfg.stateMachineArn[lastColon(e.cfg.stateMachineArn)+1:]
 	if e.cfg.arn == "" {
-		e.cfg.arn = fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", m.cfg.region, m.cfg.account, smName, e.cfg.name)
+		e.cfg.arn = m.arnPrefix + ":execution:" + e.smName() + ":" + e.cfg.name
 	}
 	e.root = newCancelScope(ctx)
 	e.ctx, e.cancel = e.root.ctx, e.root.cancel
 	// A host cancelling ctx aborts the execution; finish drops the hook so
-	// a long-lived ctx does not accumulate them.
-	e.unhook = context.AfterFunc(ctx, e.root.cancel)
-	e.start = m.cfg.clock.Now()
-	e.ctxExecution = map[string]any{
-		"Id":           e.cfg.arn,
-		"Input":        input,
-		"Name":         e.cfg.name,
-		"RoleArn":      e.cfg.roleArn,
-		"StartTime":    formatTime(e.start),
-		"RedriveCount": jsonInt(0),
+	// a long-lived ctx does not accumulate them. A context that can never
+	// be cancelled needs no hook.
+	e.unhook = noHook
+	if ctx.Done() != nil {
+		e.unhook = context.AfterFunc(ctx, e.root.cancel)
 	}
-	e.ctxStateMachine = map[string]any{"Id": e.cfg.stateMachineArn, "Name": smName}
+	e.start = m.cfg.clock.Now()
 	if m.timeout > 0 {
 		stop := m.cfg.clock.AfterFunc(seconds(int64(m.timeout)), func() {
 			e.stop(StatusTimedOut, &Failure{Error: "States.Timeout"})
@@ -164,6 +161,31 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 		context.AfterFunc(e.ctx, func() { stop() })
 	}
 	return e
+}
+
+func noHook() bool { return true }
+
+// smName is the state machine's name, the last component of its ARN.
+func (e *Execution) smName() string {
+	return e.cfg.stateMachineArn[lastColon(e.cfg.stateMachineArn)+1:]
+}
+
+// contextObjects returns $$.Execution and $$.StateMachine, building them
+// on first use: most states of most machines never read $$.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+func (e *Execution) contextObjects() (execution, stateMachine map[string]any) {
+	e.ctxOnce.Do(func() {
+		e.ctxExecution = map[string]any{
+			"Id":           e.cfg.arn,
+			"Input":        e.input,
+			"Name":         e.cfg.name,
+			"RoleArn":      e.cfg.roleArn,
+			"StartTime":    formatTime(e.start),
+			"RedriveCount": jsonInt(0),
+		}
+		e.ctxStateMachine = map[string]any{"Id": e.cfg.stateMachineArn, "Name": e.smName()}
+	})
+	return e.ctxExecution, e.ctxStateMachine
 }
 
 func (e *Execution) emitStart() int64 {

@@ -14,6 +14,9 @@ type Machine struct {
 	top        *program
 	timeout    int // machine-level TimeoutSeconds, 0 for none
 	definition *asl.StateMachine
+	// arnPrefix is "arn:aws:states:<region>:<account>"; defaultArn is the
+	// state machine ARN of executions started without one.
+	arnPrefix, defaultArn string
 }
 
 // New compiles sm. sm should come from asl.Parse (or be valid by its rules);
@@ -32,6 +35,8 @@ func New(sm *asl.StateMachine, opts ...Option) (*Machine, error) {
 		return nil, fmt.Errorf("compile state machine: %w", err)
 	}
 	m := &Machine{cfg: cfg, top: top, definition: sm}
+	m.arnPrefix = "arn:aws:states:" + cfg.region + ":" + cfg.account
+	m.defaultArn = m.arnPrefix + ":stateMachine:machine"
 	if sm.TimeoutSeconds != nil {
 		m.timeout = *sm.TimeoutSeconds
 	}

@@ -60,8 +60,7 @@ func (m *Machine) Resume(ctx context.Context, snap Snapshot, opts ...ExecOption)
 	}, opts...)
 	hold(m.cfg.clock) // before newExecution schedules the machine timeout; see Start
 	e := m.newExecution(ctx, snap.Input, opts)
-	e.start = snap.StartDate
-	e.ctxExecution["StartTime"] = formatTime(snap.StartDate)
+	e.start = snap.StartDate // before contextObjects reads it
 	e.nextID, e.events = snap.LastEventID, snap.Events
 	th := e.newThread(nil)
 	th.prev = snap.LastEventID

@@ -26,10 +26,11 @@ type thread struct {
 	token  string // $$.Task.Token of the running task
 	mapCtx any    // $$.Map while evaluating a Map's ItemSelector
 
-	buf            []byte // scratch space for rendering payloads
-	enteredEventID int64  // id of the running state's entered event
-	mute           bool   // records no events (a distributed Map's child execution)
-	started        bool   // the running Map or Parallel state recorded its Started event
+	buf            []byte         // scratch space for rendering payloads
+	evalScope      jsonpath.Scope // reused by scope: one evaluation at a time
+	enteredEventID int64          // id of the running state's entered event
+	mute           bool           // records no events (a distributed Map's child execution)
+	started        bool           // the running Map or Parallel state recorded its Started event
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
@@ -56,9 +57,13 @@ func (th *thread) emitFinal(ev HistoryEvent) { th.prev = th.e.emit(th.prev, ev) 
 
 func (th *thread) clock() Clock { return th.e.m.cfg.clock }
 
-// scope returns the evaluation scope with $ bound to input.
+// scope returns the evaluation scope with $ bound to input. The scope is
+// the thread's own, overwritten by the next call: a thread evaluates one
+// expression at a time and jsonpath keeps no reference to a scope once an
+// evaluation returns.
 func (th *thread) scope(input any) *jsonpath.Scope {
-	s := &jsonpath.Scope{Input: input, Var: th.varFn}
+	s := &th.evalScope
+	*s = jsonpath.Scope{Input: input, Var: th.varFn}
 	if th.state == nil || th.state.usesContext {
 		s.Context = th.contextObject()
 	}
@@ -73,10 +78,11 @@ func (th *thread) contextObject() any {
 		st["Name"] = th.state.name
 		st["EnteredTime"] = formatTime(th.enter)
 	}
+	execution, stateMachine := th.e.contextObjects()
 	c := map[string]any{
-		"Execution":    th.e.ctxExecution,
+		"Execution":    execution,
 		"State":        st,
-		"StateMachine": th.e.ctxStateMachine,
+		"StateMachine": stateMachine,
 	}
 	if th.token != "" {
 		c["Task"] = map[string]any{"Token": th.token}
@@ -123,9 +129,9 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	if inputText == "" {
 		inputText = th.render(input)
 	}
-	th.emit(HistoryEvent{Type: n.entered, StateEnteredEventDetails: &StateEnteredEventDetails{
-		Name: n.name, Input: inputText,
-	}})
+	// The entered and exited details of a state share one allocation.
+	details := &stateDetails{entered: StateEnteredEventDetails{Name: n.name, Input: inputText}}
+	th.emit(HistoryEvent{Type: n.entered, StateEnteredEventDetails: &details.entered})
 	th.enteredEventID = th.prev
 	if n.jsonata {
 		return nil, "", "", th.runtimeError("JSONata evaluation is not supported by this interpreter")
@@ -156,7 +162,13 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	if f != nil {
 		return nil, "", "", f
 	}
-	return th.exitState(n, out, next, assigned)
+	return th.exitState(n, out, next, assigned, &details.exited)
+}
+
+// stateDetails holds the details of a state's entered and exited events.
+type stateDetails struct {
+	entered StateEnteredEventDetails
+	exited  StateExitedEventDetails
 }
 
 // aborted records that a state was interrupted by Stop or the execution
@@ -180,13 +192,13 @@ func (th *thread) aborted(n *node) {
 // exitState checks the output size, records the exited event and applies
 // the state's variable assignments, which take effect only now.
 // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
-func (th *thread) exitState(n *node, out any, next string, assigned map[string]any) (any, string, string, *Failure) {
+func (th *thread) exitState(n *node, out any, next string, assigned map[string]any, details *StateExitedEventDetails) (any, string, string, *Failure) {
 	text := th.render(out)
 	if len(text) > th.e.m.cfg.payloadLimit {
 		return nil, "", "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.name)}
 	}
-	details := &StateExitedEventDetails{Name: n.name, Output: text}
+	*details = StateExitedEventDetails{Name: n.name, Output: text}
 	if len(assigned) > 0 {
 		details.AssignedVariables = make(map[string]string, len(assigned))
 		for k, v := range assigned {

@@ -26,6 +26,11 @@ func Set(doc any, ref *Path, value any) (any, error) {
 	return out, nil
 }
 
+// smallMap is the number of keys below which a copied map has room for
+// one more key without growing (Go's maps keep up to eight keys in one
+// group).
+const smallMap = 8
+
 // missing marks a field that does not exist while Set walks the path.
 type missing struct{}
 
@@ -56,8 +61,10 @@ func (p *Path) set(cur any, i int, value any) (any, bool) {
 			return nil, false
 		}
 		var out map[string]any
-		if _, replace := m[seg.name]; replace {
-			out = maps.Clone(m) // same size: a table copy
+		if _, replace := m[seg.name]; replace || m != nil && len(m) < smallMap {
+			// A table copy, and for a small object room for one more key
+			// in the copied table: no rehashing of the other keys.
+			out = maps.Clone(m)
 		} else {
 			out = make(map[string]any, len(m)+1)
 			for k, v := range m {

@@ -22,6 +22,12 @@ func TestSet(t *testing.T) {
 		{"negative index", `{"a":[1,2,3]}`, "$.a[-1]", `"x"`, `{"a":[1,2,"x"]}`},
 		{"field of array element", `{"a":[{"b":1}]}`, "$.a[0].c", `2`, `{"a":[{"b":1,"c":2}]}`},
 		{"null value", `{"a":1}`, "$.n", `null`, `{"a":1,"n":null}`},
+		// Seven keys fit a copied table with room for one more; eight do not.
+		{"new field in a small object", `{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7}`, "$.h", `8`,
+			`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8}`},
+		{"new field in a larger object", `{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8}`, "$.i", `9`,
+			`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9}`},
+		{"new field in an empty object", `{}`, "$.a", `1`, `{"a":1}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
