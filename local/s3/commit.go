@@ -46,6 +46,7 @@ func (c *writeConditions) check(rec *keyRecord) error {
 // "Object Created" event when the bucket sends events to EventBridge. Version ID, sequencer
 // and LastModified are assigned here.
 func (s *Server) commitPut(bucket, key string, nv version, cond *writeConditions, reason string, o origin) (version, error) {
+	defer s.compactJournal()
 	b, err := s.store.lockBucket(bucket)
 	if err != nil {
 		return version{}, err
@@ -81,7 +82,7 @@ func (s *Server) commitPut(bucket, key string, nv version, cond *writeConditions
 		nrec.Pending = append(nrec.Pending, e)
 		ev = &e
 	}
-	if err := s.store.writeRecord(b, nrec); err != nil {
+	if err := s.store.writeRecord(b, nrec, ev); err != nil {
 		return version{}, err
 	}
 	for _, id := range drop {
@@ -103,6 +104,7 @@ type deleteResult struct {
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html) and
 // records an "Object Deleted" event when something changed.
 func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteResult, error) {
+	defer s.compactJournal()
 	b, err := s.store.lockBucket(bucket)
 	if err != nil {
 		return deleteResult{}, err
@@ -179,7 +181,7 @@ func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteRe
 		nrec.Pending = append(nrec.Pending, e)
 		ev = &e
 	}
-	if err := s.store.writeRecord(b, nrec); err != nil {
+	if err := s.store.writeRecord(b, nrec, ev); err != nil {
 		return deleteResult{}, err
 	}
 	for _, id := range drop {
@@ -210,3 +212,10 @@ func (s *Server) ackEvent(p pendingRef) error {
 }
 
 func (s *Server) now() time.Time { return s.clock() }
+
+// compactJournal rewrites an overgrown journal; a failure is logged and retried later.
+func (s *Server) compactJournal() {
+	if err := s.store.maybeCompact(); err != nil {
+		s.log.Error("s3: compact journal", "err", err)
+	}
+}

@@ -42,3 +42,10 @@ func (g *groupSync) syncTo(f *os.File, n uint64) error {
 	g.state.Unlock()
 	return nil
 }
+
+// markSynced records that every write so far is on stable storage.
+func (g *groupSync) markSynced() {
+	g.state.Lock()
+	defer g.state.Unlock()
+	g.synced = g.written
+}

@@ -21,6 +21,8 @@ type journalEntry struct {
 	Bucket   string        `json:"b,omitempty"`
 	Config   *bucketConfig `json:"c,omitempty"`
 	Rec      *keyRecord    `json:"r,omitempty"`
+	Key      string        `json:"k,omitempty"`
+	Event    *pendingEvent `json:"e,omitempty"`
 	Upload   *upload       `json:"u,omitempty"`
 	UploadID string        `json:"uid,omitempty"`
 	Part     *partInfo     `json:"p,omitempty"`
@@ -36,6 +38,7 @@ const (
 	jPart     = "part"
 	jRmUpload = "rmupload"
 	jAck      = "ack"
+	jEvent    = "event"
 )
 
 // journal is an append-only file of entries, one per line: the CRC-32 of the JSON in hex, a
@@ -46,6 +49,8 @@ type journal struct {
 	f    *os.File
 	sync bool
 	gs   groupSync
+	size int64 // bytes in the file
+	base int64 // bytes right after the last compaction
 }
 
 // formatEntry renders one journal line.
@@ -77,15 +82,37 @@ func (j *journal) appendEntry(e journalEntry) error {
 		j.mu.Unlock()
 		return fmt.Errorf("append journal: %w", err)
 	}
+	j.size += int64(len(line))
 	n := j.gs.wrote()
 	f := j.f
 	j.mu.Unlock()
 	if j.sync {
-		if err := j.gs.syncTo(f, n); err != nil {
+		// A file closed by a compaction meanwhile needs no sync: the compacted file holds
+		// this entry's effect and was synced.
+		if err := j.gs.syncTo(f, n); err != nil && !errors.Is(err, os.ErrClosed) {
 			return fmt.Errorf("sync journal: %w", err)
 		}
 	}
 	return nil
+}
+
+// overgrown reports whether the journal has passed limit and four times its compacted size.
+func (j *journal) overgrown(limit int64) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.f != nil && j.size > limit && j.size > 4*j.base
+}
+
+// swap continues the journal in f, a compacted file of size bytes.
+func (j *journal) swap(f *os.File, size int64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f != nil {
+		j.f.Close()
+	}
+	j.f, j.size, j.base = f, size, size
+	// The compacted file holds (and was synced with) every write made so far.
+	j.gs.markSynced()
 }
 
 func (j *journal) close() error {

@@ -18,7 +18,11 @@ type config struct {
 	log       *slog.Logger
 
 	compactGarbage int64
+	journalLimit   int64
 }
+
+// defaultJournalLimit is the journal size past which a running server may rewrite it.
+const defaultJournalLimit = 64 << 20
 
 // WithPublisher sets where events go. Without one, events of EventBridge-enabled buckets are
 // discarded once committed, as AWS's default bus does when no rule matches.
@@ -53,3 +57,7 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 func WithCompaction(minGarbage int64) Option {
 	return func(c *config) { c.compactGarbage = minGarbage }
 }
+
+// WithJournalLimit sets the size past which the journal is rewritten while the server runs,
+// when it is also four times its size after the last rewrite (default 64 MiB).
+func WithJournalLimit(bytes int64) Option { return func(c *config) { c.journalLimit = bytes } }

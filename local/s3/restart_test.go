@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -174,5 +175,49 @@ func TestSegmentCompaction(t *testing.T) {
 	e3 := newEnv(t, dir)
 	if got := e3.get(t, "cmp", "keep"); got != "keep me" {
 		t.Errorf("after another restart keep = %q", got)
+	}
+}
+
+// The journal is rewritten while the server runs and writers keep going; the state after
+// a restart is the same.
+func TestOnlineJournalCompaction(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, dir, s3.WithJournalLimit(4096), s3.WithSync(true))
+	e.bucket(t, "onl", false, true)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				e.put(t, "onl", fmt.Sprintf("k%d", w), fmt.Sprintf("v%d", i))
+			}
+		}()
+	}
+	wg.Wait()
+	for range 100 {
+		e.pub.next(t)
+	}
+	if err := e.srv.WaitForEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(dir, "journal.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100 writes and 100 acknowledgements of about 1 KB each would pass 100 KB uncompacted.
+	if st.Size() > 64<<10 {
+		t.Errorf("journal is %d bytes after compaction", st.Size())
+	}
+	e.close()
+	e2 := newEnv(t, dir)
+	for w := range 4 {
+		if got := e2.get(t, "onl", fmt.Sprintf("k%d", w)); got != "v24" {
+			t.Errorf("k%d = %q, want v24", w, got)
+		}
+	}
+	e2.put(t, "onl", "after", "x")
+	if got := e2.pub.next(t).Detail.Object.Key; got != "after" {
+		t.Errorf("first event after restart is for %q, want after (no redelivery)", got)
 	}
 }

@@ -38,12 +38,13 @@ var _ http.Handler = (*Server)(nil)
 // events left undelivered by a previous run first.
 func New(dir string, opts ...Option) (*Server, error) {
 	c := config{clock: time.Now, account: "000000000000", region: "us-east-1", sync: true,
-		backoff: defaultBackoff, log: slog.New(slog.DiscardHandler), compactGarbage: defaultCompactGarbage}
+		backoff: defaultBackoff, log: slog.New(slog.DiscardHandler), compactGarbage: defaultCompactGarbage,
+		journalLimit: defaultJournalLimit}
 	for _, o := range opts {
 		o(&c)
 	}
 	ids := &idSource{now: c.clock}
-	st, pending, err := openStore(dir, c.sync, ids, c.compactGarbage)
+	st, pending, err := openStore(dir, c.sync, ids, c.compactGarbage, c.journalLimit)
 	if err != nil {
 		return nil, fmt.Errorf("open s3 store: %w", err)
 	}

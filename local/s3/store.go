@@ -35,7 +35,9 @@ type version struct {
 	Sequencer    string            `json:"sequencer"`
 }
 
-// pendingEvent is an event committed with an object change and not yet published.
+// pendingEvent is an event committed with an object change and not yet published. It is
+// journalled in the same entry as the change (and in its own entry by compaction), never
+// inside the key record, so a lagging publisher does not make records grow.
 type pendingEvent struct {
 	ID   string          `json:"id"`
 	Seq  uint64          `json:"seq"`
@@ -48,7 +50,7 @@ type pendingEvent struct {
 type keyRecord struct {
 	Key       string         `json:"key"`
 	Versions  []version      `json:"versions"`
-	Pending   []pendingEvent `json:"pending,omitempty"`
+	Pending   []pendingEvent `json:"-"`
 	DeleteSeq uint64         `json:"deleteSeq,omitempty"`
 }
 
@@ -129,6 +131,9 @@ type store struct {
 
 	mu      sync.RWMutex
 	buckets map[string]*bucketState
+
+	compactMu    sync.Mutex // one online compaction at a time
+	journalLimit int64
 }
 
 var errBucketExists = errors.New("bucket exists")
@@ -136,8 +141,8 @@ var errBucketExists = errors.New("bucket exists")
 // openStore replays the journal, removes what no committed entry references (temp files,
 // orphan blobs and parts), rewrites the journal compacted, and returns the events still to
 // publish in commit order.
-func openStore(dir string, sync bool, ids *idSource, compactGarbage int64) (*store, []pendingRef, error) {
-	s := &store{dir: dir, sync: sync, ids: ids, buckets: map[string]*bucketState{}}
+func openStore(dir string, sync bool, ids *idSource, compactGarbage, journalLimit int64) (*store, []pendingRef, error) {
+	s := &store{dir: dir, sync: sync, ids: ids, buckets: map[string]*bucketState{}, journalLimit: journalLimit}
 	if err := os.MkdirAll(filepath.Join(dir, "buckets"), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create data dir: %w", err)
 	}
@@ -190,7 +195,12 @@ func openStore(dir string, sync bool, ids *idSource, compactGarbage int64) (*sto
 	if err != nil {
 		return nil, nil, fmt.Errorf("open journal: %w", err)
 	}
-	s.journal = &journal{f: f, sync: sync}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("stat journal: %w", err)
+	}
+	s.journal = &journal{f: f, sync: sync, size: st.Size(), base: st.Size()}
 	return s, pending, nil
 }
 
@@ -213,7 +223,23 @@ func (s *store) replay(e journalEntry, acked map[string]bool) error {
 		delete(s.buckets, e.Bucket)
 	case jRecord:
 		if b != nil && e.Rec != nil {
+			// Pending events are not part of the record: carry them over, plus this entry's.
+			if old := b.keys[e.Rec.Key]; old != nil {
+				e.Rec.Pending = old.Pending
+			}
+			if e.Event != nil {
+				e.Rec.Pending = append(e.Rec.Pending, *e.Event)
+			}
 			b.keys[e.Rec.Key] = e.Rec
+		}
+	case jEvent:
+		if b != nil && e.Event != nil {
+			rec := b.keys[e.Key]
+			if rec == nil {
+				rec = &keyRecord{Key: e.Key}
+				b.keys[e.Key] = rec
+			}
+			rec.Pending = append(rec.Pending, *e.Event)
 		}
 	case jUpload:
 		if b != nil && e.Upload != nil {
@@ -342,7 +368,11 @@ func (s *store) compact(path string) error {
 		cfg := b.cfg
 		entries := []journalEntry{{T: jBucket, Bucket: n, Config: &cfg}}
 		for _, k := range b.sortedKeys() {
-			entries = append(entries, journalEntry{T: jRecord, Bucket: n, Rec: b.keys[k]})
+			rec := b.keys[k]
+			entries = append(entries, journalEntry{T: jRecord, Bucket: n, Rec: rec})
+			for i := range rec.Pending {
+				entries = append(entries, journalEntry{T: jEvent, Bucket: n, Key: k, Event: &rec.Pending[i]})
+			}
 		}
 		for _, u := range b.uploads {
 			entries = append(entries, journalEntry{T: jUpload, Bucket: n, Upload: u})
@@ -361,6 +391,44 @@ func (s *store) compact(path string) error {
 	}
 	j.f = nil
 	return commitTemp(f, path, s.sync)
+}
+
+// maybeCompact rewrites the journal while the server runs once it has grown past the limit
+// and four times its compacted size. It holds every lock meanwhile; call it holding none.
+func (s *store) maybeCompact() error {
+	if !s.journal.overgrown(s.journalLimit) || !s.compactMu.TryLock() {
+		return nil
+	}
+	defer s.compactMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.buckets))
+	for n := range s.buckets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s.buckets[n].mu.Lock()
+		defer s.buckets[n].mu.Unlock()
+	}
+	if !s.journal.overgrown(s.journalLimit) {
+		return nil
+	}
+	path := filepath.Join(s.dir, "journal.log")
+	if err := s.compact(path); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("reopen journal: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("stat journal: %w", err)
+	}
+	s.journal.swap(f, st.Size())
+	return nil
 }
 
 func (s *store) close() error {
@@ -511,9 +579,10 @@ func (s *store) updateConfig(name string, f func(*bucketConfig)) error {
 	return nil
 }
 
-// writeRecord commits rec to the journal and the in-memory state. Caller holds b.mu.
-func (s *store) writeRecord(b *bucketState, rec *keyRecord) error {
-	if err := s.journal.appendEntry(journalEntry{T: jRecord, Bucket: b.cfg.Name, Rec: rec}); err != nil {
+// writeRecord commits rec, with the event ev it adds (if any), to the journal and the
+// in-memory state. Caller holds b.mu.
+func (s *store) writeRecord(b *bucketState, rec *keyRecord, ev *pendingEvent) error {
+	if err := s.journal.appendEntry(journalEntry{T: jRecord, Bucket: b.cfg.Name, Rec: rec, Event: ev}); err != nil {
 		return err
 	}
 	if len(rec.Versions) == 0 && len(rec.Pending) == 0 && !b.uploading(rec.Key) {
