@@ -6,7 +6,8 @@
 //
 //   - Durability: all metadata (buckets, versions, multipart uploads, pending events) goes to
 //     one append-only journal whose entries carry a CRC; an entry is the commit point of its
-//     change, and a torn tail is ignored at start-up, when the journal is compacted. Object
+//     change, and a torn tail is ignored at start-up. The journal is compacted at start-up and,
+//     past WithJournalLimit, while the server runs. Object
 //     data is written before the entry that references it: objects up to 1 MiB are appended
 //     to a per-bucket data segment, larger ones go to a temp file renamed into place. So a
 //     crash (kill -9 included) never leaves a half-written object, and a new Server over the
