@@ -23,6 +23,9 @@
 // multipart upload, aborted on any failure, so nothing half-written becomes visible; outputs are limited
 // to 10,000 parts (80 GB with the default part size).
 //
+// A connection that breaks off mid-object is resumed where it stopped (a ranged GetObject with the same
+// If-Match and VersionId), up to three times per run, so a large object is not read again from the start.
+//
 // Failures are returned unwrapped, for the state machine's Retry and Catch: S3 errors through
 // [tasks.ClassifyObject] (*tasks.TransientError, *tasks.ObjectNotFoundError, *tasks.ObjectChangedError),
 // *tasks.InvalidInvocationError for an input the state machine should not send, and *[InvalidObjectError]

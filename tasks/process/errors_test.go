@@ -162,7 +162,8 @@ func TestProcessTransientThenRetried(t *testing.T) {
 		{name: "schema throttled", arrange: func(s *s3test.Server) { s.Fail("GET", "schemas/", 1, 503, "SlowDown") }},
 		{name: "object throttled", arrange: func(s *s3test.Server) { s.Fail("GET", "incoming/", 1, 503, "SlowDown") }},
 		{name: "object 500", arrange: func(s *s3test.Server) { s.Fail("GET", "incoming/", 1, 500, "InternalError") }},
-		{name: "body cut off", arrange: func(s *s3test.Server) { s.CutBody("GET", "incoming/", 1, 100) }},
+		// Cut again each time the task resumes the read, until it gives up.
+		{name: "body cut off for good", arrange: func(s *s3test.Server) { s.CutBody("GET", "incoming/", 4, 50) }},
 		{name: "staging write throttled", arrange: func(s *s3test.Server) { s.Fail("PUT", "staging/", 1, 503, "SlowDown") }},
 	}
 	for _, tt := range tests {
@@ -258,6 +259,46 @@ func TestProcessRecordLimit(t *testing.T) {
 	got, ok := err.(*process.InvalidObjectError)
 	if !ok || got.Code != "recordSize" {
 		t.Fatalf("got %T %v, want *process.InvalidObjectError with code recordSize", err, err)
+	}
+	nothingStaged(t, s)
+}
+
+// TestProcessResumesCutBody breaks the connection in the middle of the object three times: the task reads
+// the rest with ranged requests and the bytes it processes are exactly the object's (the report's digest
+// is checked).
+func TestProcessResumesCutBody(t *testing.T) {
+	s, in := setup(t)
+	s.CutBody("GET", "incoming/", 3, 90)
+	got, err := newHandler(s).Handle(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	if _, text, _ := staged(t, s, got.Staging.Key); text != ordersOut {
+		t.Errorf("staged lines:\n%s\nwant:\n%s", text, ordersOut)
+	}
+}
+
+// overwriteOnResume overwrites the object just before the task asks for the rest of it.
+type overwriteOnResume struct {
+	*s3.Client
+	t *testing.T
+	s *s3test.Server
+}
+
+func (o overwriteOnResume) GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	if in.Range != nil {
+		put(o.t, o.s, aws.ToString(in.Key), []byte(ordersCSV+"ORD-000004,1,1,new,,2024-01-01,2024-01-01T00:00:00Z,\n"))
+	}
+	return o.Client.GetObject(ctx, in, opts...)
+}
+
+func TestProcessResumeSeesTheChange(t *testing.T) {
+	s, in := setup(t)
+	s.CutBody("GET", "incoming/", 1, 90)
+	h := process.New(overwriteOnResume{Client: s.Client, t: t, s: s})
+	_, err := h.Handle(context.Background(), in)
+	if _, ok := err.(*tasks.ObjectChangedError); !ok {
+		t.Fatalf("got %T %v, want *tasks.ObjectChangedError: the rest must come from the same version", err, err)
 	}
 	nothingStaged(t, s)
 }

@@ -157,9 +157,10 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 	if err != nil {
 		return out, 0, tasks.ClassifyObject("get "+src.Key, src, err)
 	}
-	defer obj.Body.Close()
+	whole := &resumingBody{ctx: ctx, s3: h.s3, get: *get, src: src, body: obj.Body}
+	defer whole.Close()
 	source := &digest{h: sha256.New()}
-	body := io.TeeReader(obj.Body, source)
+	body := io.TeeReader(whole, source)
 
 	staged := tasks.ObjectRef{Bucket: in.Bucket, Key: store.StagingKey(in.Execution, src.Key)}
 	meta := map[string]string{store.MetaSourceLastModified: aws.ToTime(obj.LastModified).UTC().Format(time.RFC3339Nano)}

@@ -88,16 +88,18 @@ func TestProcessMultipart(t *testing.T) {
 }
 
 func TestProcessMultipartFailureAborts(t *testing.T) {
+	csv, want := blobs(30000)
+	cut := int64(len(csv)) * 9 / 40
 	tests := []struct {
 		name    string
 		arrange func(s *s3test.Server)
 	}{
 		{name: "create refused", arrange: func(s *s3test.Server) { s.Fail("POST", "staging/", 1, 503, "SlowDown") }},
 		{name: "first part refused", arrange: func(s *s3test.Server) { s.Fail("PUT", "staging/", 1, 503, "SlowDown") }},
-		// The source breaks off after the first part is sent: the upload is aborted, not completed short.
-		{name: "source cut after a part", arrange: func(s *s3test.Server) { s.CutBody("GET", "incoming/", 1, 5<<20) }},
+		// The source breaks off for good after the first part is sent (cut at 22.5%, 45%, 67.5% and, after
+		// the last resume, 90% of the object): the upload is aborted, not completed short.
+		{name: "source cut after a part", arrange: func(s *s3test.Server) { s.CutBody("GET", "incoming/", 4, cut) }},
 	}
-	csv, want := blobs(30000)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := s3test.New(t, bucket)
