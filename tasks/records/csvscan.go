@@ -1,29 +1,39 @@
 package records
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // csvScanner splits CSV text into records (RFC 4180: fields separated by the delimiter, records by
 // LF or CRLF, fields optionally enclosed in double quotes, a quote inside a quoted field doubled). It
 // follows encoding/csv with LazyQuotes off: empty lines are skipped, CRLF inside a quoted field reads as
 // LF, a quote inside an unquoted field and text after a closing quote are errors. It is faster than
-// encoding/csv for the common case: a line without quotes becomes one string, and its fields are
-// substrings of it.
+// encoding/csv for the common case: the complete lines of each read from the source become one string
+// (one allocation per read, not per line or field), and the fields of a line without quotes are
+// substrings of it. Like bufio.Reader.ReadSlice, it reads from the source only when no complete line is
+// buffered, so the text reader's record size limit sees the same reads.
 type csvScanner struct {
-	br       *bufio.Reader
+	r        io.Reader
+	pending  []byte // bytes read after the last line feed: the start of an incomplete line
+	block    string // complete lines not yet returned (and the last line, once the source has ended)
+	err      error  // the source's error, returned once block is drained
 	delim    string
+	delim1   int   // the delimiter as a byte, or -1 when it takes more than one
 	line     int64 // lines read
-	consumed int64 // bytes read from br
-	long     []byte
+	consumed int64 // bytes of the lines read
+	empty    int   // consecutive reads that returned nothing
 	buf      []byte
 	ends     []int
 	fields   []string
 }
+
+// maxEmptyReads is how many consecutive empty reads mean that the source is broken (as in bufio).
+const maxEmptyReads = 100
 
 // errBareQuote and errQuote match encoding/csv's messages.
 var (
@@ -40,32 +50,70 @@ type csvSyntaxError struct {
 func (e *csvSyntaxError) Error() string { return e.err.Error() }
 
 func newCSVScanner(r io.Reader, delim rune) *csvScanner {
-	return &csvScanner{br: bufio.NewReaderSize(r, textBufferSize), delim: string(delim)}
+	c := &csvScanner{r: r, pending: make([]byte, 0, textBufferSize), delim: string(delim), delim1: -1}
+	if delim < utf8.RuneSelf {
+		c.delim1 = int(delim)
+	}
+	return c
 }
 
 // readLine returns the next physical line without its LF or CRLF; io.EOF only when nothing is left.
-func (c *csvScanner) readLine() ([]byte, error) {
-	line, err := c.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		c.long = append(c.long[:0], line...)
-		for errors.Is(err, bufio.ErrBufferFull) {
-			line, err = c.br.ReadSlice('\n')
-			c.long = append(c.long, line...)
+func (c *csvScanner) readLine() (string, error) {
+	for {
+		if i := strings.IndexByte(c.block, '\n'); i >= 0 {
+			return c.take(i+1, i), nil
 		}
-		line = c.long
+		if c.block != "" { // the last line of the text, without a line feed
+			return c.take(len(c.block), len(c.block)), nil
+		}
+		if c.err != nil {
+			return "", c.err
+		}
+		c.fill()
 	}
-	if err != nil && !(errors.Is(err, io.EOF) && len(line) > 0) {
-		return nil, err
-	}
-	c.consumed += int64(len(line))
+}
+
+// take consumes n bytes of block and returns the first end of them, less a trailing CR.
+func (c *csvScanner) take(n, end int) string {
+	line := c.block[:end]
+	c.block = c.block[n:]
+	c.consumed += int64(n)
 	c.line++
-	if n := len(line); n > 0 && line[n-1] == '\n' {
-		line = line[:n-1]
+	if k := len(line); k > 0 && line[k-1] == '\r' { // CRLF, or a CR just before the end of the text
+		line = line[:k-1]
 	}
-	if n := len(line); n > 0 && line[n-1] == '\r' { // CRLF, or a CR just before the end of the text
-		line = line[:n-1]
+	return line
+}
+
+// fill reads once from the source into pending and moves its complete lines into block (block is
+// empty). At the end of the source, the rest of pending is the last line; after any other error it is
+// dropped.
+func (c *csvScanner) fill() {
+	if len(c.pending) == cap(c.pending) { // a line longer than the buffer
+		c.pending = slices.Grow(c.pending, cap(c.pending))
 	}
-	return line, nil
+	old := len(c.pending)
+	n, err := c.r.Read(c.pending[old:cap(c.pending)])
+	if n == 0 && err == nil {
+		if c.empty++; c.empty >= maxEmptyReads {
+			err = io.ErrNoProgress
+		}
+	} else {
+		c.empty = 0
+	}
+	c.pending = c.pending[:old+n]
+	if i := bytes.LastIndexByte(c.pending[old:], '\n'); i >= 0 {
+		cut := old + i + 1
+		c.block = string(c.pending[:cut])
+		c.pending = c.pending[:copy(c.pending, c.pending[cut:])]
+	}
+	if err != nil {
+		c.err = err
+		if errors.Is(err, io.EOF) && len(c.pending) > 0 {
+			c.block += string(c.pending)
+		}
+		c.pending = c.pending[:0]
+	}
 }
 
 // read returns the fields of the next record and the line it starts on. The fields are valid until
@@ -80,8 +128,8 @@ func (c *csvScanner) read() ([]string, int64, error) {
 			continue
 		}
 		start := c.line
-		if bytes.IndexByte(line, '"') < 0 {
-			return c.split(string(line)), start, nil
+		if strings.IndexByte(line, '"') < 0 {
+			return c.split(line), start, nil
 		}
 		fields, err := c.quoted(line)
 		return fields, start, err
@@ -90,6 +138,17 @@ func (c *csvScanner) read() ([]string, int64, error) {
 
 func (c *csvScanner) split(s string) []string {
 	c.fields = c.fields[:0]
+	if c.delim1 >= 0 {
+		d := byte(c.delim1)
+		for {
+			i := strings.IndexByte(s, d)
+			if i < 0 {
+				return append(c.fields, s)
+			}
+			c.fields = append(c.fields, s[:i])
+			s = s[i+1:]
+		}
+	}
 	for {
 		i := strings.Index(s, c.delim)
 		if i < 0 {
@@ -101,7 +160,7 @@ func (c *csvScanner) split(s string) []string {
 }
 
 // quoted parses a record that has quotes, reading more lines while a quoted field spans them.
-func (c *csvScanner) quoted(s []byte) ([]string, error) {
+func (c *csvScanner) quoted(s string) ([]string, error) {
 	c.buf, c.ends = c.buf[:0], c.ends[:0]
 	lineStart := 0 // index in s of the current line's start (s is one line at a time)
 	pos := 0
@@ -109,7 +168,7 @@ func (c *csvScanner) quoted(s []byte) ([]string, error) {
 		if pos < len(s) && s[pos] == '"' { // a quoted field
 			pos++
 			for {
-				i := bytes.IndexByte(s[pos:], '"')
+				i := strings.IndexByte(s[pos:], '"')
 				if i < 0 { // the field goes on on the next line
 					c.buf = append(c.buf, s[pos:]...)
 					c.buf = append(c.buf, '\n')
@@ -136,7 +195,7 @@ func (c *csvScanner) quoted(s []byte) ([]string, error) {
 			switch {
 			case pos == len(s):
 				return c.fieldsOf(), nil
-			case bytes.HasPrefix(s[pos:], []byte(c.delim)):
+			case strings.HasPrefix(s[pos:], c.delim):
 				pos += len(c.delim)
 				continue
 			}
@@ -144,10 +203,10 @@ func (c *csvScanner) quoted(s []byte) ([]string, error) {
 		}
 		// An unquoted field.
 		end := len(s)
-		if i := bytes.Index(s[pos:], []byte(c.delim)); i >= 0 {
+		if i := strings.Index(s[pos:], c.delim); i >= 0 {
 			end = pos + i
 		}
-		if q := bytes.IndexByte(s[pos:end], '"'); q >= 0 {
+		if q := strings.IndexByte(s[pos:end], '"'); q >= 0 {
 			return nil, &csvSyntaxError{line: c.line, column: int64(pos + q - lineStart + 1), err: errBareQuote}
 		}
 		c.buf = append(c.buf, s[pos:end]...)

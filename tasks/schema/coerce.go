@@ -71,6 +71,9 @@ func (c *Column) Coerce(r Raw) (Value, error) {
 // Check reports whether Coerce would accept the value, returning the same error. It is Coerce without
 // the work of building a normalised timestamp text, for a caller that only needs the verdict.
 func (c *Column) Check(r Raw) error {
+	if c.accepts(r) {
+		return nil
+	}
 	_, err := c.coerce(r, c.enum != nil) // an enum compares normalised texts
 	return err
 }

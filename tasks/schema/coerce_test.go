@@ -153,3 +153,31 @@ func TestCompare(t *testing.T) {
 		t.Errorf("Compare (-got +want):\n%s", diff)
 	}
 }
+
+// TestCheckAllocations pins the fast path: checking ordinary accepted values allocates nothing.
+func TestCheckAllocations(t *testing.T) {
+	tests := []struct{ column, value string }{
+		{`{"name":"c","type":"string","pattern":"ORD-[0-9]{8}"}`, "ORD-12345678"},
+		{`{"name":"c","type":"string","maxLength":16}`, " TEA-0042 "},
+		{`{"name":"c","type":"string","enum":["EUR","USD"]}`, "USD"},
+		{`{"name":"c","type":"integer","min":1,"max":999}`, "042"},
+		{`{"name":"c","type":"number","min":0}`, "1234.56"},
+		{`{"name":"c","type":"boolean"}`, "True"},
+		{`{"name":"c","type":"date","min":"2020-01-01"}`, "2024-03-01"},
+		{`{"name":"c","type":"timestamp"}`, "2024-03-01T09:30:00Z"},
+		{`{"name":"c","type":"string","nullable":true}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			c := column(t, tt.column)
+			var err error
+			got := testing.AllocsPerRun(10, func() { err = c.Check(text(tt.value)) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != 0 {
+				t.Errorf("Check(%q) allocates %v times, want 0", tt.value, got)
+			}
+		})
+	}
+}

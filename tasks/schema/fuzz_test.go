@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"regexp"
 	"testing"
 )
 
@@ -54,6 +55,69 @@ func FuzzCoerce(f *testing.F) {
 			if got, _ := json.Marshal(back); v.Kind != KindInteger && string(got) != string(want) {
 				t.Fatalf("%s: AppendJSON(%+v) = %s reads back as %s, want %s", c.Type, v, js, got, want)
 			}
+		}
+	})
+}
+
+// FuzzCheck holds Check (with its fast path) to the full coercion path it shortcuts: the same verdict
+// and the same error, for columns with every kind of constraint.
+func FuzzCheck(f *testing.F) {
+	for _, seed := range []string{"", " ", "7", "-0", "+000", "999", "1000", "123456789012345678", "1234567890123456789",
+		"0.5", "-0.0", "1.", ".", "-.25", "123456789012345", "1234567890.12345", "1e3", "0x1", "9999.99", "10000.01",
+		"true", "TRUE ", "False", "yes", "EUR", " USD", "eur", "ORD-12345678", "ORD-1234567", "ORD-123456789", "ord-12345678",
+		"2024-03-01", "2019-12-31", "2031-01-01", "2024-02-30", "2024-03-01T09:30:00Z", "2024-03-01 10:30:00.5+01:00",
+		"\u00a0ab\u00a0", "ab\u2028", "\xff", "żółw", "abcdefghijklmnopq"} {
+		f.Add(seed, uint8(0))
+		f.Add(seed, uint8(1))
+		f.Add(seed, uint8(2))
+	}
+	s, err := Parse([]byte(`{"name":"f","columns":[
+		{"name":"s","type":"string","nullable":true,"maxLength":16},
+		{"name":"p","type":"string","required":true,"pattern":"ORD-[0-9]{8}"},
+		{"name":"e","type":"string","enum":["EUR","USD"]},
+		{"name":"i","type":"integer","min":1,"max":999},
+		{"name":"ie","type":"integer","enum":[7, "8"]},
+		{"name":"n","type":"number","min":0,"max":9999.99},
+		{"name":"ne","type":"number","nullable":true,"min":-0.5},
+		{"name":"b","type":"boolean","nullable":true},
+		{"name":"d","type":"date","min":"2020-01-01","max":"2030-12-31"},
+		{"name":"t","type":"timestamp","required":true,"min":"2024-01-01T00:00:00+01:00"},
+		{"name":"te","type":"timestamp","enum":["2024-03-01T09:30:00Z"]}]}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, in string, kind uint8) {
+		raw := Raw{Kind: []RawKind{RawText, RawNumber, RawBool, RawNull, RawMissing, RawComposite}[int(kind)%6], Text: in}
+		for i := range s.Columns {
+			c := &s.Columns[i]
+			_, want := c.coerce(raw, true)
+			got := c.Check(raw)
+			if (got == nil) != (want == nil) || (got != nil && got.Error() != want.Error()) {
+				t.Fatalf("%s: Check(%+v) = %v, the full path gives %v", c.Name, raw, got, want)
+			}
+		}
+	})
+}
+
+// FuzzPattern holds the simple pattern matcher to regexp, for the patterns it compiles.
+func FuzzPattern(f *testing.F) {
+	for _, seed := range [][2]string{{"ORD-[0-9]{8}", "ORD-12345678"}, {"[A-Z]{3}", "EUR"}, {"a+b", "aab"}, {"[0-9]*[a-z]?[0-9]", "12"},
+		{"(?i)k", "\u212a"}, {"(?i)ab", "aB"}, {"x{2,4}y?", "xxx"}, {"^a$", "a"}, {"a|b", "b"}, {"[^a]", "é"}, {"a?^b", "b"},
+		{"[a-c]+-[0-9]+", "abc-1"}, {"(ab)+", "abab"}, {".*", "\xff"}, {"\\d{2}", "12"}, {"a*a", "aaa"}, {"[ab]*c*b", "ab"}} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, pat, in string) {
+		expr := `^(?:` + pat + `)$`
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return
+		}
+		p, ok := compileSimple(expr)
+		if !ok {
+			return
+		}
+		if got, want := p.match(in), re.MatchString(in); got != want {
+			t.Fatalf("pattern %q on %q: simple matcher %v, regexp %v (steps %+v)", pat, in, got, want, p)
 		}
 	})
 }

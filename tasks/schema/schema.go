@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -81,7 +80,8 @@ type Column struct {
 	kind     Kind                // the Kind of the column's non-null values, for a fast switch
 	enum     map[string]struct{} // canonical texts of the enum values
 	min, max *Value
-	re       *regexp.Regexp
+	re       *pattern
+	compiled bool // set by Parse: the fields above are ready
 }
 
 // ParseError is a problem in a schema document. Path locates it (e.g. "columns[2].min"); Line and Col
@@ -233,7 +233,7 @@ func (c *Column) check(path string) error {
 		if c.Type != String {
 			return &ParseError{Path: path + ".pattern", Msg: "only string columns take a pattern"}
 		}
-		re, err := regexp.Compile(`^(?:` + c.Pattern + `)$`)
+		re, err := compilePattern(c.Pattern)
 		if err != nil {
 			return &ParseError{Path: path + ".pattern", Msg: err.Error()}
 		}
@@ -288,6 +288,7 @@ func (c *Column) check(path string) error {
 			c.enum[v.Text()] = struct{}{}
 		}
 	}
+	c.compiled = true
 	return nil
 }
 

@@ -2,10 +2,8 @@ package validate
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"log/slog"
 	"runtime"
@@ -211,30 +209,6 @@ func (h *Handler) schema(ctx context.Context, bucket, dataset string) (*schema.S
 	return s, nil, nil
 }
 
-// errTooBig stops reading an object beyond the dataset's maxBytes.
-var errTooBig = errors.New("object larger than maxBytes")
-
-// meter hashes and counts the bytes read from S3 and stops at a size limit.
-type meter struct {
-	r   io.Reader
-	h   hash.Hash
-	n   int64
-	max int64 // 0: none
-}
-
-func (m *meter) Read(p []byte) (int, error) {
-	if m.max > 0 && int64(len(p)) > m.max-m.n+1 {
-		p = p[:m.max-m.n+1] // read one byte past the limit, to know it is exceeded
-	}
-	n, err := m.r.Read(p)
-	m.n += int64(n)
-	m.h.Write(p[:n])
-	if m.max > 0 && m.n > m.max {
-		return n, errTooBig
-	}
-	return n, err
-}
-
 // check streams the object version through the records reader and the schema.
 func (h *Handler) check(ctx context.Context, ref tasks.ObjectRef, typ records.Type, sch *schema.Schema, rep *report) error {
 	op := "get " + ref.Key
@@ -250,7 +224,8 @@ func (h *Handler) check(ctx context.Context, ref tasks.ObjectRef, typ records.Ty
 		return tasks.ClassifyObject(op, ref, err)
 	}
 	defer out.Body.Close()
-	m := &meter{r: out.Body, h: sha256.New(), max: sch.Limits.MaxBytes}
+	m := newMeter(out.Body, sch.Limits.MaxBytes)
+	defer m.close()
 	rd := records.NewReader(m, typ, sch, records.WithMaxRecordBytes(h.maxRecordBytes))
 	return h.scan(ref, m, rd, sch, rep)
 }

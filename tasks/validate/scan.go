@@ -138,7 +138,7 @@ func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema,
 		rec, err := rd.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				finish(ending{bytes: m.n, sha256: hex.EncodeToString(m.h.Sum(nil))})
+				finish(ending{bytes: m.n, sha256: hex.EncodeToString(m.digest())})
 				return
 			}
 			var (
@@ -171,7 +171,7 @@ func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema,
 				finish(ending{err: tasks.ClassifyObject("read "+ref.Key, ref, err)})
 				return
 			}
-			finish(ending{bytes: m.n, sha256: hex.EncodeToString(m.h.Sum(nil)), problems: problems})
+			finish(ending{bytes: m.n, sha256: hex.EncodeToString(m.digest()), problems: problems})
 			return
 		}
 		if maxRows > 0 && rows >= maxRows {
