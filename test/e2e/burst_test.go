@@ -24,12 +24,13 @@ type burstObject struct {
 }
 
 // burstObjects makes n small CSV objects of the orders dataset under incoming/orders/<tag>-NNNN.csv;
-// every tenth is invalid (a quantity below the schema's minimum, an unknown currency).
-func burstObjects(n int, tag string) []burstObject {
+// every invalidEvery-th is invalid (a quantity below the schema's minimum, an unknown currency), none
+// when invalidEvery is 0.
+func burstObjects(n int, tag string, invalidEvery int) []burstObject {
 	const header = "order_id,line,customer_email,sku,quantity,unit_price,currency,status,gift,order_date,created_at,note\n"
 	objs := make([]burstObject, n)
 	for i := range objs {
-		o := burstObject{key: fmt.Sprintf("incoming/orders/%s-%04d.csv", tag, i), valid: i%10 != 9}
+		o := burstObject{key: fmt.Sprintf("incoming/orders/%s-%04d.csv", tag, i), valid: invalidEvery == 0 || i%invalidEvery != invalidEvery-1}
 		qty, currency := 1+i%5, "EUR"
 		if !o.valid {
 			qty, currency = -1, "XXX"
@@ -183,7 +184,7 @@ func TestBurst(t *testing.T) {
 	t.Parallel()
 	e := startStack(t, "", "")
 	e.putSchema(t)
-	objs := burstObjects(burstSize, "burst")
+	objs := burstObjects(burstSize, "burst", 10)
 	if failed := e.putAll(objs, 32, nil); len(failed) > 0 {
 		t.Fatalf("%d puts failed, e.g. %s", len(failed), failed[0])
 	}

@@ -55,7 +55,7 @@ func TestCrashRestart(t *testing.T) {
 func crashMidBurst(t *testing.T, e *env, stop func(), restart func() *env) {
 	t.Helper()
 	e.putSchema(t)
-	objs := burstObjects(crashBurst, "crash")
+	objs := burstObjects(crashBurst, "crash", 10)
 	var acked atomic.Int32
 	var once sync.Once
 	stopped := make(chan struct{})
