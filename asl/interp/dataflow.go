@@ -41,6 +41,7 @@ func (th *thread) outputPath(n *node, out any) (any, *Failure) { return th.evalP
 // absent or "$" replaces the input, null discards the result.
 // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
 func (th *thread) resultPath(p ioPath, input, result any) (any, *Failure) {
+	th.hint = spliceHint{}
 	switch p.kind {
 	case ioAbsent, ioRoot:
 		return result, nil
@@ -50,6 +51,11 @@ func (th *thread) resultPath(p ioPath, input, result any) (any, *Failure) {
 	v, err := jsonpath.Set(input, p.path, result)
 	if err != nil {
 		return nil, th.evalFailure(err)
+	}
+	if key, ok := p.path.SingleField(); ok {
+		base, _ := input.(map[string]any)
+		out, _ := v.(map[string]any)
+		th.hint = spliceHint{base: base, out: out, key: key, val: result}
 	}
 	return v, nil
 }

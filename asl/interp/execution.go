@@ -88,6 +88,7 @@ type Execution struct {
 
 	mu         sync.Mutex
 	nextID     int64
+	lastTime   time.Time // timestamp of the last event
 	events     int
 	stopReason *Failure // set by Stop, the machine timeout or the history limit
 	stopStatus Status
@@ -297,7 +298,16 @@ func (e *Execution) emit(prev int64, ev HistoryEvent) int64 {
 	e.events++
 	e.nextID++
 	ev.ID, ev.PreviousEventID = e.nextID, prev
-	ev.Timestamp = e.m.cfg.clock.Now()
+	// An event stamped by its caller (a state's entered event carries the
+	// instant the state was entered, $$.State.EnteredTime) keeps that
+	// time, but never earlier than the event before it, so that
+	// timestamps follow ids when branches run concurrently.
+	if ev.Timestamp.IsZero() {
+		ev.Timestamp = e.m.cfg.clock.Now()
+	} else if ev.Timestamp.Before(e.lastTime) {
+		ev.Timestamp = e.lastTime
+	}
+	e.lastTime = ev.Timestamp
 	if e.cfg.sink != nil {
 		e.cfg.sink.Record(ev)
 	}

@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -55,7 +54,57 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, ']'), nil
 	case map[string]any:
-		return appendObject(b, x)
+		// Keys in sorted order. The members of the usual small object are
+		// gathered in one pass over the map (no second lookup per key)
+		// into an array on the stack, written without GC write barriers,
+		// and an index of bytes is sorted by insertion, which beats a
+		// general sort for the handful of keys a payload has. (All of it
+		// stays in this function: a helper recursing through appendJSON
+		// would make b escape.)
+		var ms [smallObject]member
+		var order [smallObject]uint8
+		var keys []string
+		n := 0
+		if len(x) <= smallObject {
+			for k, v := range x {
+				ms[n] = member{k, v}
+				order[n] = uint8(n)
+				n++
+			}
+			for i := 1; i < n; i++ {
+				for j := i; j > 0 && ms[order[j]].key < ms[order[j-1]].key; j-- {
+					order[j], order[j-1] = order[j-1], order[j]
+				}
+			}
+		} else {
+			keys = make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			n = len(keys)
+		}
+		b = append(b, '{')
+		for i := range n {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var k string
+			var v any
+			if keys == nil {
+				k, v = ms[order[i]].key, ms[order[i]].val
+			} else {
+				k = keys[i]
+				v = x[k]
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			var err error
+			if b, err = appendJSON(b, v); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
 	}
 	// Any other Go value (from a host invoker): fall back to encoding/json.
 	raw, err := json.Marshal(v)
@@ -71,67 +120,9 @@ type member struct {
 	val any
 }
 
-// smallObject is the size up to which appendObject sorts on the stack.
+// smallObject is the size up to which an object's members are sorted on
+// the stack.
 const smallObject = 16
-
-// appendObject renders an object with its keys in sorted order. The members
-// are gathered in one pass over the map (no second lookup per key). For
-// the usual small object they go into an array on the stack, written
-// without GC write barriers, and an index of bytes is sorted by insertion,
-// which beats a general sort for the handful of keys a payload has.
-func appendObject(b []byte, m map[string]any) ([]byte, error) {
-	if len(m) > smallObject {
-		return appendLargeObject(b, m)
-	}
-	var ms [smallObject]member
-	var order [smallObject]uint8
-	n := 0
-	for k, v := range m {
-		ms[n] = member{k, v}
-		order[n] = uint8(n)
-		n++
-	}
-	for i := 1; i < n; i++ {
-		for j := i; j > 0 && ms[order[j]].key < ms[order[j-1]].key; j-- {
-			order[j], order[j-1] = order[j-1], order[j]
-		}
-	}
-	b = append(b, '{')
-	for i := range n {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		e := &ms[order[i]]
-		b = appendString(b, e.key)
-		b = append(b, ':')
-		var err error
-		if b, err = appendJSON(b, e.val); err != nil {
-			return nil, err
-		}
-	}
-	return append(b, '}'), nil
-}
-
-func appendLargeObject(b []byte, m map[string]any) ([]byte, error) {
-	ms := make([]member, 0, len(m))
-	for k, v := range m {
-		ms = append(ms, member{k, v})
-	}
-	slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
-	b = append(b, '{')
-	for i := range ms {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, ms[i].key)
-		b = append(b, ':')
-		var err error
-		if b, err = appendJSON(b, ms[i].val); err != nil {
-			return nil, err
-		}
-	}
-	return append(b, '}'), nil
-}
 
 const hexDigits = "0123456789abcdef"
 

@@ -28,6 +28,7 @@ type thread struct {
 
 	buf            []byte         // scratch space for rendering payloads
 	evalScope      jsonpath.Scope // reused by scope: one evaluation at a time
+	hint           spliceHint     // how the last ResultPath made its output
 	enteredEventID int64          // id of the running state's entered event
 	mute           bool           // records no events (a distributed Map's child execution)
 	started        bool           // the running Map or Parallel state recorded its Started event
@@ -125,13 +126,14 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 // next is "" when the state ends its program.
 func (th *thread) runState(n *node, input any, inputText string) (out any, outText, next string, f *Failure) {
 	th.state, th.retry, th.token = n, 0, ""
+	th.hint = spliceHint{}
 	th.enter = th.clock().Now()
 	if inputText == "" {
 		inputText = th.render(input)
 	}
 	// The entered and exited details of a state share one allocation.
 	details := &stateDetails{entered: StateEnteredEventDetails{Name: n.name, Input: inputText}}
-	th.emit(HistoryEvent{Type: n.entered, StateEnteredEventDetails: &details.entered})
+	th.emit(HistoryEvent{Type: n.entered, Timestamp: th.enter, StateEnteredEventDetails: &details.entered})
 	th.enteredEventID = th.prev
 	if n.jsonata {
 		return nil, "", "", th.runtimeError("JSONata evaluation is not supported by this interpreter")
@@ -162,7 +164,7 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	if f != nil {
 		return nil, "", "", f
 	}
-	return th.exitState(n, out, next, assigned, &details.exited)
+	return th.exitState(n, input, inputText, out, next, assigned, &details.exited)
 }
 
 // stateDetails holds the details of a state's entered and exited events.
@@ -192,8 +194,8 @@ func (th *thread) aborted(n *node) {
 // exitState checks the output size, records the exited event and applies
 // the state's variable assignments, which take effect only now.
 // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
-func (th *thread) exitState(n *node, out any, next string, assigned map[string]any, details *StateExitedEventDetails) (any, string, string, *Failure) {
-	text := th.render(out)
+func (th *thread) exitState(n *node, input any, inputText string, out any, next string, assigned map[string]any, details *StateExitedEventDetails) (any, string, string, *Failure) {
+	text := th.renderOutput(input, inputText, out)
 	if len(text) > th.e.m.cfg.payloadLimit {
 		return nil, "", "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.name)}
@@ -208,6 +210,23 @@ func (th *thread) exitState(n *node, out any, next string, assigned map[string]a
 	}
 	th.emit(HistoryEvent{Type: n.exited, StateExitedEventDetails: details})
 	return out, text, next, nil
+}
+
+// renderOutput renders a state's output, from the input's text when the
+// output is the input with one top-level field set by ResultPath.
+func (th *thread) renderOutput(input any, inputText string, out any) string {
+	h := &th.hint
+	if h.key != "" {
+		in, _ := input.(map[string]any)
+		o, _ := out.(map[string]any)
+		if sameMap(h.base, in) && sameMap(h.out, o) {
+			if b, ok := appendSpliced(th.buf[:0], inputText, h.key, h.val); ok {
+				th.buf = b
+				return string(b)
+			}
+		}
+	}
+	return th.render(out)
 }
 
 // runtimeError is a States.Runtime failure of the running state, with the

@@ -121,6 +121,16 @@ func (p *Path) Root() string {
 	return "$"
 }
 
+// SingleField reports whether the path is "$" followed by exactly one
+// field name ("$.a", "$['a b']"), and returns that name. The interpreter
+// uses it to render a ResultPath's output from the input's text.
+func (p *Path) SingleField() (string, bool) {
+	if p.root != rootInput || len(p.segs) != 1 || p.segs[0].kind != segField {
+		return "", false
+	}
+	return p.segs[0].name, true
+}
+
 // Variable returns the variable name of a "$name" path, or "".
 func (p *Path) Variable() string { return p.varName }
 
