@@ -128,31 +128,39 @@ func (c *csvScanner) read() ([]string, int64, error) {
 			continue
 		}
 		start := c.line
-		if strings.IndexByte(line, '"') < 0 {
-			return c.split(line), start, nil
+		if fields, ok := c.split(line); ok {
+			return fields, start, nil
 		}
 		fields, err := c.quoted(line)
 		return fields, start, err
 	}
 }
 
-func (c *csvScanner) split(s string) []string {
+// split splits a line that has no quotes into its fields; ok is false when it has quotes. With a one-byte
+// delimiter it makes one pass over the bytes (fields are short: a call to IndexByte per field costs more).
+func (c *csvScanner) split(s string) (fields []string, ok bool) {
 	c.fields = c.fields[:0]
 	if c.delim1 >= 0 {
 		d := byte(c.delim1)
-		for {
-			i := strings.IndexByte(s, d)
-			if i < 0 {
-				return append(c.fields, s)
+		start := 0
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case d:
+				c.fields = append(c.fields, s[start:i])
+				start = i + 1
+			case '"':
+				return nil, false
 			}
-			c.fields = append(c.fields, s[:i])
-			s = s[i+1:]
 		}
+		return append(c.fields, s[start:]), true
+	}
+	if strings.IndexByte(s, '"') >= 0 {
+		return nil, false
 	}
 	for {
 		i := strings.Index(s, c.delim)
 		if i < 0 {
-			return append(c.fields, s)
+			return append(c.fields, s), true
 		}
 		c.fields = append(c.fields, s[:i])
 		s = s[i+len(c.delim):]

@@ -43,16 +43,23 @@ func (c *Column) accepts(r Raw) bool {
 	}
 	switch c.kind {
 	case KindString:
-		if r.Kind != RawText || (c.MaxLength > 0 && !runeCountAtMost(text, c.MaxLength)) ||
-			(c.re != nil && !c.re.MatchString(text)) {
+		if r.Kind != RawText || (c.MaxLength > 0 && !runeCountAtMost(text, c.MaxLength)) {
 			return false
+		}
+		valid := false // known to be UTF-8: matched by an ASCII-only pattern, or equal to an enum value
+		if c.re != nil {
+			if !c.re.MatchString(text) {
+				return false
+			}
+			valid = c.re.simple != nil
 		}
 		if c.enum != nil {
 			if _, ok := c.enum[text]; !ok {
 				return false
 			}
+			valid = true
 		}
-		return utf8.ValidString(text)
+		return valid || utf8.ValidString(text)
 	case KindInteger:
 		n, ok := plainInteger(text)
 		return ok && c.enum == nil && (c.min == nil || n >= c.min.Int) && (c.max == nil || n <= c.max.Int)
@@ -64,6 +71,14 @@ func (c *Column) accepts(r Raw) bool {
 	case KindDate, KindTimestamp:
 		if r.Kind != RawText || c.enum != nil {
 			return false
+		}
+		if c.min == nil && c.max == nil { // only the syntax and the range matter
+			if c.kind == KindDate {
+				_, _, _, err := civil(text)
+				return err == nil && len(text) == 10
+			}
+			t, err := scanTimestamp(text)
+			return err == nil && t.y > 0 && t.y < 9999
 		}
 		var v Value
 		var err error

@@ -66,6 +66,7 @@ func FuzzCheck(f *testing.F) {
 		"0.5", "-0.0", "1.", ".", "-.25", "123456789012345", "1234567890.12345", "1e3", "0x1", "9999.99", "10000.01",
 		"true", "TRUE ", "False", "yes", "EUR", " USD", "eur", "ORD-12345678", "ORD-1234567", "ORD-123456789", "ord-12345678",
 		"2024-03-01", "2019-12-31", "2031-01-01", "2024-02-30", "2024-03-01T09:30:00Z", "2024-03-01 10:30:00.5+01:00",
+		"0000-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00", "9999-12-31T23:30:00+01:00", "2024-03-01T24:00:00Z",
 		"\u00a0ab\u00a0", "ab\u2028", "\xff", "żółw", "abcdefghijklmnopq"} {
 		f.Add(seed, uint8(0))
 		f.Add(seed, uint8(1))
@@ -82,7 +83,9 @@ func FuzzCheck(f *testing.F) {
 		{"name":"b","type":"boolean","nullable":true},
 		{"name":"d","type":"date","min":"2020-01-01","max":"2030-12-31"},
 		{"name":"t","type":"timestamp","required":true,"min":"2024-01-01T00:00:00+01:00"},
-		{"name":"te","type":"timestamp","enum":["2024-03-01T09:30:00Z"]}]}`))
+		{"name":"te","type":"timestamp","enum":["2024-03-01T09:30:00Z"]},
+		{"name":"d0","type":"date"},
+		{"name":"t0","type":"timestamp","nullable":true}]}`))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -86,59 +86,73 @@ func parseDate(s string) (Value, error) {
 	return Value{Kind: KindDate, Str: s, Int: daysFromCivil(y, m, d)}, nil
 }
 
-// parseTimestamp accepts YYYY-MM-DD, then T, t or a space, then hh:mm[:ss[(.|,)fraction]], then Z, z,
-// ±hh:mm, ±hhmm, ±hh or nothing (UTC). The normalised text is made only when normalise is set (it is
-// the costly part, and checking needs only the instant).
+// parseTimestamp accepts what scanTimestamp accepts, within years 0000 to 9999 in UTC. The normalised
+// text is made only when normalise is set (it is the costly part, and checking needs only the instant).
 func parseTimestamp(s string, normalise bool) (Value, error) {
-	y, mo, d, err := civil(s)
+	t, err := scanTimestamp(s)
 	if err != nil {
-		if err == errDate {
-			return Value{}, errTimestamp
-		}
 		return Value{}, err
 	}
+	unix := daysFromCivil(t.y, t.mo, t.d)*86400 + int64(t.h*3600+t.mi*60+t.sec-t.offset)
+	if unix < minUnix || unix > maxUnix {
+		return Value{}, errRange
+	}
+	v := Value{Kind: KindTimestamp, Int: unix, Nano: int32(t.nano)}
+	if normalise {
+		v.Str = time.Unix(unix, int64(t.nano)).UTC().Format(time.RFC3339Nano)
+	}
+	return v, nil
+}
+
+// civilTime is a timestamp as written: its fields and its zone's offset east of UTC in seconds.
+type civilTime struct {
+	y, mo, d, h, mi, sec, nano, offset int
+}
+
+// scanTimestamp accepts YYYY-MM-DD, then T, t or a space, then hh:mm[:ss[(.|,)fraction]], then Z, z,
+// ±hh:mm, ±hhmm, ±hh or nothing (UTC), each field in its range. Only years 0000 and 9999 can still put
+// the instant out of range (a zone moves it by less than a day).
+func scanTimestamp(s string) (civilTime, error) {
+	var t civilTime
+	var err error
+	t.y, t.mo, t.d, err = civil(s)
+	if err != nil {
+		if err == errDate {
+			return t, errTimestamp
+		}
+		return t, err
+	}
 	if len(s) < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' {
-		return Value{}, errTimestamp
+		return t, errTimestamp
 	}
-	h, mi := digitsAt(s, 11, 2), digitsAt(s, 14, 2)
-	if h < 0 || mi < 0 {
-		return Value{}, errTimestamp
+	t.h, t.mi = digitsAt(s, 11, 2), digitsAt(s, 14, 2)
+	if t.h < 0 || t.mi < 0 {
+		return t, errTimestamp
 	}
-	i, sec, nano := 16, 0, 0
+	i := 16
 	if i < len(s) && s[i] == ':' {
-		if sec = digitsAt(s, i+1, 2); sec < 0 {
-			return Value{}, errTimestamp
+		if t.sec = digitsAt(s, i+1, 2); t.sec < 0 {
+			return t, errTimestamp
 		}
 		i += 3
 		if i < len(s) && (s[i] == '.' || s[i] == ',') {
 			i++
 			n := countDigits(s[i:])
 			if n == 0 || n > 9 {
-				return Value{}, errors.New("want 1 to 9 digits of fraction")
+				return t, errors.New("want 1 to 9 digits of fraction")
 			}
-			nano = digitsAt(s, i, n)
+			t.nano = digitsAt(s, i, n)
 			for range 9 - n {
-				nano *= 10
+				t.nano *= 10
 			}
 			i += n
 		}
 	}
-	if h > 23 || mi > 59 || sec > 59 {
-		return Value{}, errRange
+	if t.h > 23 || t.mi > 59 || t.sec > 59 {
+		return t, errRange
 	}
-	offset, err := zone(s[i:])
-	if err != nil {
-		return Value{}, err
-	}
-	unix := daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+sec-offset)
-	if unix < minUnix || unix > maxUnix {
-		return Value{}, errRange
-	}
-	v := Value{Kind: KindTimestamp, Int: unix, Nano: int32(nano)}
-	if normalise {
-		v.Str = time.Unix(unix, int64(nano)).UTC().Format(time.RFC3339Nano)
-	}
-	return v, nil
+	t.offset, err = zone(s[i:])
+	return t, err
 }
 
 // zone parses a zone designator and returns its offset east of UTC in seconds.

@@ -11,10 +11,10 @@ import (
 	"github.com/sluicehq/sluice/tasks/schema"
 )
 
-// The object is checked by a pipeline: one goroutine reads it (S3 body, digest, decompression, parsing)
-// and hands batches of records to worker goroutines that check the values; the calling goroutine merges
-// the batches' problems in object order, so that the report is the same as a sequential check would
-// make. At most inFlight batches exist at a time, which bounds memory.
+// The object is checked by a pipeline: one goroutine reads it (S3 body, decompression, parsing; the
+// meter digests the body in a goroutine of its own) and hands batches of records to worker goroutines
+// that check the values; the calling goroutine merges the batches' problems in object order, so that
+// the report is the same as a sequential check would make. At most inFlight+2 batches exist at a time (they are reused), which bounds memory.
 
 // batchRecords is the number of records per batch.
 const batchRecords = 256
@@ -64,9 +64,9 @@ type ending struct {
 func (h *Handler) scan(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema, rep *report) error {
 	workers := h.workers
 	inFlight := 2*workers + 2
-	queue := make(chan *batch, inFlight) // to the merger, in object order
-	work := make(chan *batch, inFlight)  // to the workers
-	free := make(chan *batch, inFlight)
+	queue := make(chan *batch, inFlight)  // to the merger, in object order
+	work := make(chan *batch, inFlight)   // to the workers
+	free := make(chan *batch, inFlight+2) // room for every batch the reader makes
 	go func() {
 		read(ref, m, rd, sch, queue, work, free)
 		close(work)
@@ -96,10 +96,7 @@ func (h *Handler) scan(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *s
 			rep.add(p)
 		}
 		rep.ProblemCount += b.count - int64(len(b.problems))
-		select {
-		case free <- b:
-		default:
-		}
+		free <- b
 	}
 	return errors.New("validate: the reader stopped without an ending") // unreachable
 }
@@ -110,12 +107,18 @@ func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema,
 	cols := len(sch.Columns)
 	maxRows := sch.Limits.MaxRows
 	var rows int64
+	made := 0 // batches made: at most cap(free), then the reader waits for one to come back
 	next := func() *batch {
 		var b *batch
 		select {
 		case b = <-free:
 		default:
-			b = &batch{}
+			if made < cap(free) {
+				b = &batch{}
+				made++
+			} else {
+				b = <-free
+			}
 		}
 		b.reset()
 		return b
