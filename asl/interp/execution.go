@@ -109,7 +109,7 @@ func (m *Machine) Start(ctx context.Context, input any, opts ...ExecOption) *Exe
 	hold(m.cfg.clock)
 	e := m.newExecution(ctx, input, opts)
 	th := e.newThread(nil)
-	th.prev = e.emitStart()
+	th.prev = e.emitStart(th)
 	go func() {
 		defer release(m.cfg.clock)
 		out, f := th.runProgram(m.top, input, true)
@@ -124,7 +124,7 @@ func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result
 	hold(m.cfg.clock)
 	e := m.newExecution(ctx, input, opts)
 	th := e.newThread(nil)
-	th.prev = e.emitStart()
+	th.prev = e.emitStart(th)
 	out, f := th.runProgram(m.top, input, true)
 	e.finish(th, out, f)
 	release(m.cfg.clock)
@@ -189,9 +189,9 @@ func (e *Execution) contextObjects() (execution, stateMachine map[string]any) {
 	return e.ctxExecution, e.ctxStateMachine
 }
 
-func (e *Execution) emitStart() int64 {
+func (e *Execution) emitStart(th *thread) int64 {
 	return e.emit(0, HistoryEvent{Type: ExecutionStarted, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
-		Input: render(e.input), RoleArn: e.cfg.roleArn,
+		Input: th.text(e.input), RoleArn: e.cfg.roleArn,
 	}})
 }
 
@@ -261,7 +261,7 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	switch r.Status {
 	case StatusSucceeded:
 		th.emitFinal(HistoryEvent{Type: ExecutionSucceeded, ExecutionSucceededEventDetails: &OutputEventDetails{
-			Output: render(out),
+			Output: th.text(out),
 		}})
 	case StatusFailed:
 		th.emitFinal(HistoryEvent{Type: ExecutionFailed, ExecutionFailedEventDetails: details})

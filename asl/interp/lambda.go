@@ -15,10 +15,13 @@ import (
 // function error fails the task with its errorType and, as cause, the
 // error JSON as the function returned it.
 // https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
-func (th *thread) callLambdaARN(ctx context.Context, n *node, params any) (any, *Failure) {
-	payload, err := marshal(params)
-	if err != nil {
-		return nil, th.runtimeError("%v", err)
+func (th *thread) callLambdaARN(ctx context.Context, n *node, params any, paramsText string) (any, *Failure) {
+	payload := []byte(paramsText)
+	if paramsText == "null" && params != nil { // a value the renderer could not encode
+		var err error
+		if payload, err = marshal(params); err != nil {
+			return nil, th.runtimeError("%v", err)
+		}
 	}
 	resp, f := th.invokeLambda(ctx, LambdaRequest{FunctionName: n.task.resource, Payload: payload,
 		StateName: n.name, ExecutionArn: th.e.cfg.arn})

@@ -167,6 +167,33 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// text returns v rendered. The text of the last object the thread rendered
+// is remembered (the output of one state is the input of the next, and a
+// task's parameters are often its input), so that an object is rendered
+// once however many events show it.
+func (th *thread) text(v any) string {
+	m, isMap := v.(map[string]any)
+	if isMap && sameMap(m, th.memoVal) {
+		return th.memoText
+	}
+	t := th.render(v)
+	if isMap {
+		th.remember(m, t)
+	}
+	return t
+}
+
+// remember records t as the text of m.
+func (th *thread) remember(m map[string]any, t string) { th.memoVal, th.memoText = m, t }
+
+// knownText returns v's text if the thread remembers it.
+func (th *thread) knownText(v any) (string, bool) {
+	if m, ok := v.(map[string]any); ok && sameMap(m, th.memoVal) {
+		return th.memoText, true
+	}
+	return "", false
+}
+
 // render serialises v with the thread's scratch buffer.
 func (th *thread) render(v any) string {
 	b, err := appendJSON(th.buf[:0], v)

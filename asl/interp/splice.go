@@ -28,17 +28,18 @@ func sameMap(a, b map[string]any) bool {
 }
 
 // appendSpliced appends to b the rendering of base with its member key set
-// to val, given baseText, the rendering of base. ok is false when the text
+// to val, given baseText, the rendering of base, and valText, the
+// rendering of val when the caller has it ("" otherwise). ok is false when the text
 // cannot be spliced (a key that needed escaping, text that is not an
 // object); the caller then renders the document in full.
-func appendSpliced(b []byte, baseText, key string, val any) (out []byte, ok bool) {
+func appendSpliced(b []byte, baseText, key string, val any, valText string) (out []byte, ok bool) {
 	n := len(baseText)
 	if n < 2 || baseText[0] != '{' || baseText[n-1] != '}' || !plainKey(key) {
 		return b, false
 	}
 	pos := 1
 	if baseText[1] == '}' {
-		if b, ok = appendMember(append(b, '{'), key, val); !ok {
+		if b, ok = appendMember(append(b, '{'), key, val, valText); !ok {
 			return b, false
 		}
 		return append(b, '}'), true
@@ -65,21 +66,19 @@ func appendSpliced(b []byte, baseText, key string, val any) (out []byte, ok bool
 		}
 		switch {
 		case k == key: // replace this member's value
-			b = append(b, baseText[:q+2]...)
-			var err error
-			if b, err = appendJSON(b, val); err != nil {
+			if b, ok = appendValue(append(b, baseText[:q+2]...), val, valText); !ok {
 				return b, false
 			}
 			return append(b, baseText[end:]...), true
 		case k > key: // insert before this member
-			if b, ok = appendMember(append(b, baseText[:pos]...), key, val); !ok {
+			if b, ok = appendMember(append(b, baseText[:pos]...), key, val, valText); !ok {
 				return b, false
 			}
 			b = append(b, ',')
 			return append(b, baseText[pos:]...), true
 		}
 		if baseText[end] == '}' { // append after the last member
-			if b, ok = appendMember(append(append(b, baseText[:end]...), ','), key, val); !ok {
+			if b, ok = appendMember(append(append(b, baseText[:end]...), ','), key, val, valText); !ok {
 				return b, false
 			}
 			return append(b, baseText[end:]...), true
@@ -89,10 +88,18 @@ func appendSpliced(b []byte, baseText, key string, val any) (out []byte, ok bool
 }
 
 // appendMember appends "key":val; key is plain.
-func appendMember(b []byte, key string, val any) ([]byte, bool) {
+func appendMember(b []byte, key string, val any, valText string) ([]byte, bool) {
 	b = append(b, '"')
 	b = append(b, key...)
 	b = append(b, '"', ':')
+	return appendValue(b, val, valText)
+}
+
+// appendValue appends valText, or val rendered when valText is "".
+func appendValue(b []byte, val any, valText string) ([]byte, bool) {
+	if valText != "" {
+		return append(b, valText...), true
+	}
 	b, err := appendJSON(b, val)
 	return b, err == nil
 }

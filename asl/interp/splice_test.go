@@ -22,7 +22,11 @@ func spliceAgainstRender(t *testing.T, doc map[string]any, key string, val any) 
 	if err != nil {
 		t.Fatalf("Set: %v", err)
 	}
-	b, ok := appendSpliced(nil, render(doc), key, val)
+	b, ok := appendSpliced(nil, render(doc), key, val, "")
+	withText, okWithText := appendSpliced(nil, render(doc), key, val, render(val))
+	if ok != okWithText || string(b) != string(withText) {
+		t.Errorf("splicing with the value's text gave %q, %v; without, %q, %v", withText, okWithText, b, ok)
+	}
 	return string(b), ok, render(out)
 }
 

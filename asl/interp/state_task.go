@@ -151,15 +151,16 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 		return nil, f
 	}
 	lambdaEvents := t.kind == taskLambdaARN
+	paramsText := th.text(params) // for the history and a Lambda function's payload
 	if lambdaEvents {
 		th.emit(HistoryEvent{Type: LambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaFunctionScheduledEventDetails{
-			Resource: t.resource, Input: render(params), TimeoutInSeconds: int64(timeout),
+			Resource: t.resource, Input: paramsText, TimeoutInSeconds: int64(timeout),
 		}})
 		th.emit(HistoryEvent{Type: LambdaFunctionStarted})
 	} else {
 		th.emit(HistoryEvent{Type: TaskScheduled, TaskScheduledEventDetails: &TaskScheduledEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName, Region: th.e.m.cfg.region,
-			Parameters: render(params), TimeoutInSeconds: int64(timeout), HeartbeatSeconds: int64(heartbeat),
+			Parameters: paramsText, TimeoutInSeconds: int64(timeout), HeartbeatSeconds: int64(heartbeat),
 		}})
 		th.emit(HistoryEvent{Type: TaskStarted, TaskStartedEventDetails: &TaskResourceEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName,
@@ -173,12 +174,13 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 		heartbeat = 0
 	}
 	if timeout == 0 && heartbeat == 0 && tw == nil {
-		result, f = th.call(th.ctx, n, params)
+		result, f = th.call(th.ctx, n, params, paramsText)
 	} else {
-		result, f = th.callTimed(n, params, tw, start, seconds(int64(timeout)), seconds(int64(heartbeat)))
+		result, f = th.callTimed(n, params, paramsText, tw, start, seconds(int64(timeout)), seconds(int64(heartbeat)))
 	}
+	resultText := ""
 	if f == nil {
-		if text := render(result); len(text) > th.e.m.cfg.payloadLimit {
+		if resultText = th.text(result); len(resultText) > th.e.m.cfg.payloadLimit {
 			who := t.resourceType
 			if lambdaEvents {
 				who = t.resource
@@ -191,11 +193,11 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 	case f == errStopped:
 	case f == nil && lambdaEvents:
 		th.emit(HistoryEvent{Type: LambdaFunctionSucceeded, LambdaFunctionSucceededEventDetails: &OutputEventDetails{
-			Output: render(result),
+			Output: resultText,
 		}})
 	case f == nil:
 		th.emit(HistoryEvent{Type: TaskSucceeded, TaskSucceededEventDetails: &TaskOutputEventDetails{
-			ResourceType: t.resourceType, Resource: t.resourceName, Output: render(result),
+			ResourceType: t.resourceType, Resource: t.resourceName, Output: resultText,
 		}})
 	case lambdaEvents && (f.Error == "States.Timeout" || f.Error == "States.HeartbeatTimeout"):
 		th.emit(HistoryEvent{Type: LambdaFunctionTimedOut, LambdaFunctionTimedOutEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
@@ -223,7 +225,7 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 // callTimed runs the invocation on its own goroutine so that timeouts,
 // heartbeats and Stop can interrupt it; for a callback task it then waits
 // for the token.
-func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, timeout, heartbeat time.Duration) (any, *Failure) {
+func (th *thread) callTimed(n *node, params any, paramsText string, tw *taskWait, start time.Time, timeout, heartbeat time.Duration) (any, *Failure) {
 	c := th.clock()
 	sc := th.sc.child()
 	defer th.sc.release(sc)
@@ -236,7 +238,7 @@ func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, 
 	hold(c)
 	go func() {
 		defer release(c)
-		r, f := th.call(ctx, n, params)
+		r, f := th.call(ctx, n, params, paramsText)
 		inv.complete(r, f)
 		if !callback || f != nil {
 			tw.complete(r, f)
@@ -256,8 +258,10 @@ func (th *thread) callTimed(n *node, params any, tw *taskWait, start time.Time, 
 	return tw.await(sc, c, start, timeout, heartbeat)
 }
 
-// call invokes the task's resource once.
-func (th *thread) call(ctx context.Context, n *node, params any) (any, *Failure) {
+// call invokes the task's resource once; paramsText is params rendered.
+// It may run on a goroutine of its own (callTimed): it must not touch
+// the thread's rendering state.
+func (th *thread) call(ctx context.Context, n *node, params any, paramsText string) (any, *Failure) {
 	if ic := th.e.m.cfg.intercept; ic != nil {
 		r, handled, err := ic.InterceptTask(ctx, th.taskRequest(n, params))
 		if handled {
@@ -266,7 +270,7 @@ func (th *thread) call(ctx context.Context, n *node, params any) (any, *Failure)
 	}
 	switch n.task.kind {
 	case taskLambdaARN:
-		return th.callLambdaARN(ctx, n, params)
+		return th.callLambdaARN(ctx, n, params, paramsText)
 	case taskLambdaInvoke:
 		return th.callLambdaInvoke(ctx, n, params)
 	}

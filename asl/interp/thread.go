@@ -29,9 +29,11 @@ type thread struct {
 	buf            []byte         // scratch space for rendering payloads
 	evalScope      jsonpath.Scope // reused by scope: one evaluation at a time
 	hint           spliceHint     // how the last ResultPath made its output
-	enteredEventID int64          // id of the running state's entered event
-	mute           bool           // records no events (a distributed Map's child execution)
-	started        bool           // the running Map or Parallel state recorded its Started event
+	memoVal        map[string]any // the last object rendered (see text)
+	memoText       string
+	enteredEventID int64 // id of the running state's entered event
+	mute           bool  // records no events (a distributed Map's child execution)
+	started        bool  // the running Map or Parallel state recorded its Started event
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
@@ -129,7 +131,7 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	th.hint = spliceHint{}
 	th.enter = th.clock().Now()
 	if inputText == "" {
-		inputText = th.render(input)
+		inputText = th.text(input)
 	}
 	// The entered and exited details of a state share one allocation.
 	details := &stateDetails{entered: StateEnteredEventDetails{Name: n.name, Input: inputText}}
@@ -196,6 +198,9 @@ func (th *thread) aborted(n *node) {
 // https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
 func (th *thread) exitState(n *node, input any, inputText string, out any, next string, assigned map[string]any, details *StateExitedEventDetails) (any, string, string, *Failure) {
 	text := th.renderOutput(input, inputText, out)
+	if m, ok := out.(map[string]any); ok {
+		th.remember(m, text)
+	}
 	if len(text) > th.e.m.cfg.payloadLimit {
 		return nil, "", "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.name)}
@@ -220,7 +225,8 @@ func (th *thread) renderOutput(input any, inputText string, out any) string {
 		in, _ := input.(map[string]any)
 		o, _ := out.(map[string]any)
 		if sameMap(h.base, in) && sameMap(h.out, o) {
-			if b, ok := appendSpliced(th.buf[:0], inputText, h.key, h.val); ok {
+			valText, _ := th.knownText(h.val)
+			if b, ok := appendSpliced(th.buf[:0], inputText, h.key, h.val, valText); ok {
 				th.buf = b
 				return string(b)
 			}
