@@ -150,7 +150,7 @@ func (s mockScenario) invalidReport() tasks.Report {
 
 func (s mockScenario) processOutput() tasks.ProcessOutput {
 	return tasks.ProcessOutput{
-		Staging: tasks.ObjectRef{Bucket: s.bucket, Key: tasks.PrefixStaging + s.executionName + "/2026-11-25.jsonl.gz"},
+		Staging: tasks.ObjectRef{Bucket: s.bucket, Key: tasks.StagingKey(s.executionName, s.key)},
 		Rows:    42, Bytes: 911,
 		SHA256:  "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c",
 		Columns: []tasks.ColumnStats{{Name: "amount", Count: 42, Nulls: 0, Min: 1.5, Max: 99.25}},
@@ -160,7 +160,7 @@ func (s mockScenario) processOutput() tasks.ProcessOutput {
 func (s mockScenario) stored() tasks.StoreOutput {
 	return tasks.StoreOutput{
 		Action: tasks.ActionCommit, Outcome: "stored",
-		Key:      tasks.PrefixProcessed + "sales/dt=2026-11-25/2026-11-25.jsonl.gz",
+		Key:      tasks.PrefixProcessed + "sales/dt=2026-11-25/2026-11-25.csv.jsonl.gz",
 		Manifest: tasks.PrefixManifests + "sales/2026-11-25.csv." + s.etag + ".json",
 	}
 }

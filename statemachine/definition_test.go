@@ -138,8 +138,14 @@ func TestErrorPolicy(t *testing.T) {
 		{tasks.ErrorNameObjectNotFound, false, true},
 		{tasks.ErrorNameObjectChanged, false, true},
 		{tasks.ErrorNameInvalidInvocation, false, true},
+		{tasks.ErrorNameInvalidObject, false, true}, // the same bytes fail the same way
 		{"States.Timeout", false, true},
 		{"States.TaskFailed", false, true},
+		// A payload too large is caught (recorded AWS behaviour; see asl.ErrorMatches), but States.Runtime
+		// never is: it fails the execution with no record under failed/
+		// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+		{"States.DataLimitExceeded", false, true},
+		{"States.Runtime", false, false},
 	}
 	for name, task := range tasksOf(m) {
 		for _, tt := range tests {

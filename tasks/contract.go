@@ -1,17 +1,5 @@
 package tasks
 
-// Key prefixes of the pipeline bucket. Only objects under PrefixIncoming trigger the pipeline (the
-// EventBridge rule filters on it), so the pipeline's own writes never re-trigger it.
-const (
-	PrefixIncoming   = "incoming/"   // incoming/<dataset>/<name>: objects to ingest
-	PrefixSchemas    = "schemas/"    // schemas/<dataset>.json: dataset schemas
-	PrefixStaging    = "staging/"    // staging/<execution-name>/<name>.jsonl.gz: process output before commit
-	PrefixProcessed  = "processed/"  // processed/<dataset>/dt=<date>/<name>.jsonl.gz
-	PrefixManifests  = "manifests/"  // manifests/<dataset>/<name>.<etag>.json: one per committed object version
-	PrefixQuarantine = "quarantine/" // quarantine/<dataset>/<name> and <name>.report.json
-	PrefixFailed     = "failed/"     // failed/<dataset>/<name>.<execution-name>.json: failure records
-)
-
 // S3Object is the "detail.object" member of an S3 "Object Created" event delivered by EventBridge
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html). VersionID is present only for
 // versioned buckets.

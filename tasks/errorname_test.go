@@ -44,6 +44,7 @@ func TestErrorNames(t *testing.T) {
 		{&tasks.ObjectNotFoundError{Bucket: "b", Key: "k"}, tasks.ErrorNameObjectNotFound},
 		{&tasks.ObjectChangedError{Bucket: "b", Key: "k", WantETag: "e"}, tasks.ErrorNameObjectChanged},
 		{&tasks.InvalidInvocationError{Reason: "no key"}, tasks.ErrorNameInvalidInvocation},
+		{&tasks.InvalidObjectError{Line: 3, Column: "id", Code: "type", Message: "not an integer"}, tasks.ErrorNameInvalidObject},
 		{tasks.Classify("get k", fmt.Errorf("x: %w", context.DeadlineExceeded)), tasks.ErrorNameTransient},
 	}
 	for _, tt := range tests {

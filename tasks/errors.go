@@ -1,5 +1,7 @@
 package tasks
 
+import "strconv"
+
 // The errors below drive the state machine's Retry and Catch. Handlers return them unwrapped (a pointer to
 // the type itself, never inside fmt.Errorf or errors.Join) so that aws-lambda-go reports the type name as
 // the Lambda errorType that ErrorEquals matches.
@@ -10,6 +12,7 @@ const (
 	ErrorNameObjectNotFound    = "ObjectNotFoundError"
 	ErrorNameObjectChanged     = "ObjectChangedError"
 	ErrorNameInvalidInvocation = "InvalidInvocationError"
+	ErrorNameInvalidObject     = "InvalidObjectError"
 )
 
 // TransientError is a failure worth retrying: S3 throttling (503 SlowDown), S3 5xx, a dropped connection.
@@ -47,3 +50,30 @@ type InvalidInvocationError struct {
 }
 
 func (e *InvalidInvocationError) Error() string { return "invalid invocation: " + e.Reason }
+
+// InvalidObjectError means the object, read again by the process task, does not pass its schema although
+// validation accepted it: the dataset's schema changed in between, or validate and process disagree (a
+// bug). Nothing is staged and no row is dropped silently. Not retryable: the same bytes fail the same way,
+// so the state machine's catch-all records it under failed/.
+type InvalidObjectError struct {
+	Line    int64  // 1-based line of the record; 0 when the problem concerns the whole object
+	Column  string // the column, when known
+	Code    string // a schema or records problem code, e.g. "type", "required", "syntax"
+	Message string
+}
+
+func (e *InvalidObjectError) Error() string {
+	msg := "object no longer valid at processing"
+	if e.Line > 0 {
+		msg += ": line " + strconv.FormatInt(e.Line, 10)
+	}
+	if e.Column != "" {
+		msg += ": column " + strconv.Quote(e.Column)
+	}
+	return msg + ": " + e.Message
+}
+
+// Problem returns the error as a report problem.
+func (e *InvalidObjectError) Problem() Problem {
+	return Problem{Line: e.Line, Column: e.Column, Code: e.Code, Message: e.Message}
+}

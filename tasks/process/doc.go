@@ -8,8 +8,9 @@
 // every schema column in schema order: strings trimmed, integers and numbers as JSON numbers, booleans as
 // JSON booleans, dates as "YYYY-MM-DD", timestamps as RFC 3339 in UTC, and null for an absent or empty
 // value. The lines are gzip-compressed and uploaded as they are made to
-// staging/<execution-name>/<source key without incoming/>.jsonl.gz ([store.StagingKey]) with the source
-// version's Last-Modified time in the object's metadata ([store.MetaSourceLastModified]).
+// staging/<execution-name>/<source key without incoming/>.jsonl.gz ([tasks.StagingKey]) with the source
+// version's Last-Modified time and its event's sequencer in the object's metadata ([tasks.MetaSourceLastModified],
+// [tasks.MetaSourceSequencer]).
 //
 // The result ([tasks.ProcessOutput]) names the staged object (key, ETag, version), counts its rows and
 // compressed bytes, gives the SHA-256 of those bytes, and per column the number of non-null values
@@ -28,7 +29,7 @@
 //
 // Failures are returned unwrapped, for the state machine's Retry and Catch: S3 errors through
 // [tasks.ClassifyObject] (*tasks.TransientError, *tasks.ObjectNotFoundError, *tasks.ObjectChangedError),
-// *tasks.InvalidInvocationError for an input the state machine should not send, and *[InvalidObjectError]
+// *tasks.InvalidInvocationError for an input the state machine should not send, and *[tasks.InvalidObjectError]
 // when the object no longer passes its schema. The bytes read must also be the bytes validated (same
 // SHA-256, size and row count as the report), or the result is *tasks.ObjectChangedError: an object is
 // never processed differently from how it was validated, and no row is ever dropped silently.

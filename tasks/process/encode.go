@@ -3,6 +3,7 @@ package process
 import (
 	"fmt"
 
+	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/records"
 	"github.com/sluicehq/sluice/tasks/schema"
 )
@@ -31,11 +32,11 @@ func newEncoder(s *schema.Schema) *encoder {
 }
 
 // appendRecord appends the record's line to dst. A record the schema does not accept is an
-// *InvalidObjectError, and dst comes back as it was, statistics untouched.
+// *tasks.InvalidObjectError, and dst comes back as it was, statistics untouched.
 func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) {
 	if len(rec.Problems) > 0 {
 		p := rec.Problems[0]
-		return dst, &InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
+		return dst, &tasks.InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
 	}
 	if len(rec.Values) != len(e.columns) {
 		return dst, fmt.Errorf("line %d: record has %d values for %d columns", rec.Line, len(rec.Values), len(e.columns))
@@ -43,7 +44,7 @@ func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) 
 	for i := range e.columns {
 		v, err := e.columns[i].Coerce(rec.Values[i])
 		if err != nil {
-			ve := &InvalidObjectError{Line: rec.Line, Column: e.columns[i].Name, Code: schema.CodeType, Message: err.Error()}
+			ve := &tasks.InvalidObjectError{Line: rec.Line, Column: e.columns[i].Name, Code: schema.CodeType, Message: err.Error()}
 			if sv, ok := err.(*schema.ValueError); ok {
 				ve.Code = sv.Code
 			}

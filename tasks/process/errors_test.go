@@ -114,9 +114,9 @@ func TestProcessSourceErrors(t *testing.T) {
 				putSchema(t, s, "orders", "orders-strict.schema.json")
 			},
 			check: func(t *testing.T, err error) {
-				got, ok := err.(*process.InvalidObjectError)
+				got, ok := err.(*tasks.InvalidObjectError)
 				if !ok {
-					t.Fatalf("got %T %v, want *process.InvalidObjectError", err, err)
+					t.Fatalf("got %T %v, want *tasks.InvalidObjectError", err, err)
 				}
 				if got.Line != 2 || got.Column != "quantity" || got.Code != "max" {
 					t.Errorf("got line %d column %q code %q, want line 2 column \"quantity\" code \"max\"", got.Line, got.Column, got.Code)
@@ -130,9 +130,9 @@ func TestProcessSourceErrors(t *testing.T) {
 				*in = invocation(t, s, in.Object.Key, body, 4)
 			},
 			check: func(t *testing.T, err error) {
-				got, ok := err.(*process.InvalidObjectError)
+				got, ok := err.(*tasks.InvalidObjectError)
 				if !ok {
-					t.Fatalf("got %T %v, want *process.InvalidObjectError", err, err)
+					t.Fatalf("got %T %v, want *tasks.InvalidObjectError", err, err)
 				}
 				if got.Code != "syntax" {
 					t.Errorf("code: got %q, want %q", got.Code, "syntax")
@@ -256,9 +256,9 @@ func TestProcessReadsTheEventsVersion(t *testing.T) {
 func TestProcessRecordLimit(t *testing.T) {
 	s, in := setup(t)
 	_, err := newHandler(s, process.WithMaxRecordBytes(40)).Handle(context.Background(), in)
-	got, ok := err.(*process.InvalidObjectError)
+	got, ok := err.(*tasks.InvalidObjectError)
 	if !ok || got.Code != "recordSize" {
-		t.Fatalf("got %T %v, want *process.InvalidObjectError with code recordSize", err, err)
+		t.Fatalf("got %T %v, want *tasks.InvalidObjectError with code recordSize", err, err)
 	}
 	nothingStaged(t, s)
 }

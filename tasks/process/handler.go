@@ -19,7 +19,6 @@ import (
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/emf"
 	"github.com/sluicehq/sluice/tasks/records"
-	"github.com/sluicehq/sluice/tasks/store"
 )
 
 // S3 is the part of the S3 API the process task uses. *s3.Client implements it.
@@ -123,7 +122,7 @@ func New(client S3, opts ...Option) *Handler {
 
 // Handle processes the object version the invocation names into a staged JSON Lines object. Errors
 // meant for the state machine's Retry and Catch are returned unwrapped as the named types of package tasks
-// or as *InvalidObjectError.
+// or as *tasks.InvalidObjectError.
 func (h *Handler) Handle(ctx context.Context, in tasks.ProcessInput) (tasks.ProcessOutput, error) {
 	start := h.now()
 	out, read, err := h.process(ctx, in)
@@ -162,8 +161,11 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 	source := &digest{h: sha256.New()}
 	body := io.TeeReader(whole, source)
 
-	staged := tasks.ObjectRef{Bucket: in.Bucket, Key: store.StagingKey(in.Execution, src.Key)}
-	meta := map[string]string{store.MetaSourceLastModified: aws.ToTime(obj.LastModified).UTC().Format(time.RFC3339Nano)}
+	staged := tasks.ObjectRef{Bucket: in.Bucket, Key: tasks.StagingKey(in.Execution, src.Key)}
+	meta := map[string]string{tasks.MetaSourceLastModified: aws.ToTime(obj.LastModified).UTC().Format(time.RFC3339Nano)}
+	if in.Object.Sequencer != "" {
+		meta[tasks.MetaSourceSequencer] = in.Object.Sequencer
+	}
 	up := newUpload(ctx, h.s3, staged.Bucket, staged.Key, meta, h.partSize, h.inFlight)
 	output := &digest{w: up, h: sha256.New()}
 	defer func() {
@@ -250,7 +252,7 @@ func checkSame(in tasks.ProcessInput, src tasks.ObjectRef, rows int64, source *d
 }
 
 // readError maps an error of the records reader: the S3 body's failures through tasks.ClassifyObject, a
-// malformed object to *InvalidObjectError.
+// malformed object to *tasks.InvalidObjectError.
 func readError(src tasks.ObjectRef, err error) error {
 	var (
 		srcErr    *records.SourceError
@@ -262,10 +264,10 @@ func readError(src tasks.ObjectRef, err error) error {
 		return tasks.ClassifyObject("read "+src.Key, src, srcErr.Err)
 	case errors.As(err, &recErr):
 		p := recErr.Problem()
-		return &InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
+		return &tasks.InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
 	case errors.As(err, &headerErr) && len(headerErr.Problems) > 0:
 		p := headerErr.Problems[0]
-		return &InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
+		return &tasks.InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
 	}
 	return fmt.Errorf("read s3://%s/%s: %w", src.Bucket, src.Key, err)
 }

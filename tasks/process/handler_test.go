@@ -18,7 +18,6 @@ import (
 	"github.com/sluicehq/sluice/tasks/emf"
 	"github.com/sluicehq/sluice/tasks/internal/s3test"
 	"github.com/sluicehq/sluice/tasks/process"
-	"github.com/sluicehq/sluice/tasks/store"
 )
 
 // The same three orders in each input format, written the many ways the schema accepts.
@@ -98,8 +97,12 @@ func TestProcessFormats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, want := meta[store.MetaSourceLastModified], aws.ToTime(head.LastModified).UTC().Format(time.RFC3339Nano); got != want {
-				t.Errorf("staged metadata %s: got %q, want %q", store.MetaSourceLastModified, got, want)
+			if got, want := meta[tasks.MetaSourceLastModified], aws.ToTime(head.LastModified).UTC().Format(time.RFC3339Nano); got != want {
+				t.Errorf("staged metadata %s: got %q, want %q", tasks.MetaSourceLastModified, got, want)
+			}
+			// So does the event's sequencer, for the commit to order versions of the same key.
+			if got := meta[tasks.MetaSourceSequencer]; got != testSequencer {
+				t.Errorf("staged metadata %s: got %q, want %q", tasks.MetaSourceSequencer, got, testSequencer)
 			}
 		})
 	}

@@ -51,8 +51,8 @@ func TestLambdaPayloads(t *testing.T) {
 	// The errorType of each failure the task returns is its Go type's name.
 	putSchema(t, s, "orders", "orders-strict.schema.json")
 	resp = invoke(t, newHandler(s), payload)
-	if resp.Error == nil || resp.Error.Type != process.ErrorNameInvalidObject {
-		t.Errorf("errorType of a no-longer-valid object: got %+v, want %q", resp.Error, process.ErrorNameInvalidObject)
+	if resp.Error == nil || resp.Error.Type != tasks.ErrorNameInvalidObject {
+		t.Errorf("errorType of a no-longer-valid object: got %+v, want %q", resp.Error, tasks.ErrorNameInvalidObject)
 	}
 	s.Fail("GET", "incoming/", 1, 503, "SlowDown")
 	putSchema(t, s, "orders", "orders.schema.json")

@@ -53,6 +53,9 @@ func put(t testing.TB, s *s3test.Server, key string, body []byte) string {
 
 // invocation puts an object under incoming/ and returns the process input for it, with the report the
 // validate task gives a valid object: its digest, size and row count.
+// testSequencer is the sequencer of the test objects' events.
+const testSequencer = "0062E99A88DC407460"
+
 func invocation(t testing.TB, s *s3test.Server, key string, body []byte, rows int64) tasks.ProcessInput {
 	t.Helper()
 	etag := put(t, s, key, body)
@@ -60,7 +63,7 @@ func invocation(t testing.TB, s *s3test.Server, key string, body []byte, rows in
 	return tasks.ProcessInput{
 		Invocation: tasks.Invocation{
 			Bucket:    bucket,
-			Object:    tasks.S3Object{Key: key, Size: int64(len(body)), ETag: etag},
+			Object:    tasks.S3Object{Key: key, Size: int64(len(body)), ETag: etag, Sequencer: testSequencer},
 			Execution: "arn:aws:states:us-east-1:123456789012:execution:Pipeline:exec-1",
 		},
 		Report: tasks.Report{Valid: true, Dataset: strings.Split(key, "/")[1], Rows: rows, Bytes: int64(len(body)), SHA256: hex.EncodeToString(sum[:])},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,11 +13,6 @@ import (
 
 	"github.com/sluicehq/sluice/tasks"
 )
-
-// MetaSourceLastModified is the user-metadata key (x-amz-meta-source-last-modified) under which the
-// process task records, on the staged object, the source version's Last-Modified time in RFC 3339. The
-// commit derives the partition date from it.
-const MetaSourceLastModified = "source-last-modified"
 
 // partitionLayout formats the dt= partition date.
 const partitionLayout = "2006-01-02"
@@ -54,18 +50,25 @@ func (h *Handler) commit(ctx context.Context, in tasks.StoreInput) (tasks.StoreO
 	}
 	date := lastModified.UTC().Format(partitionLayout)
 	out.Key = processedKey(dataset, date, name)
-	cp, err := h.s3.CopyObject(ctx, &s3.CopyObjectInput{
-		Bucket:            aws.String(in.Bucket),
-		Key:               aws.String(out.Key),
-		CopySource:        aws.String(copySource(staged)),
-		CopySourceIfMatch: aws.String(quoteETag(staged.ETag)),
-	})
+	superseded, err := h.supersededAt(ctx, in.Bucket, out.Key, in.Object.Sequencer)
 	if err != nil {
-		return out, tasks.ClassifyObject("copy "+staged.Key+" to "+out.Key, staged, err)
+		return out, err
 	}
-	output := tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key, VersionID: aws.ToString(cp.VersionId), Size: in.Result.Bytes}
-	if cp.CopyObjectResult != nil {
-		output.ETag = strings.Trim(aws.ToString(cp.CopyObjectResult.ETag), `"`)
+	output := tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key, Size: in.Result.Bytes}
+	if !superseded {
+		cp, err := h.s3.CopyObject(ctx, &s3.CopyObjectInput{
+			Bucket:            aws.String(in.Bucket),
+			Key:               aws.String(out.Key),
+			CopySource:        aws.String(copySource(staged)),
+			CopySourceIfMatch: aws.String(quoteETag(staged.ETag)),
+		})
+		if err != nil {
+			return out, tasks.ClassifyObject("copy "+staged.Key+" to "+out.Key, staged, err)
+		}
+		output.VersionID = aws.ToString(cp.VersionId)
+		if cp.CopyObjectResult != nil {
+			output.ETag = strings.Trim(aws.ToString(cp.CopyObjectResult.ETag), `"`)
+		}
 	}
 
 	m := &Manifest{
@@ -79,11 +82,12 @@ func (h *Handler) commit(ctx context.Context, in tasks.StoreInput) (tasks.StoreO
 			SHA256:       in.Report.SHA256,
 		},
 		Output: Output{
-			ObjectRef: output,
-			Rows:      in.Result.Rows,
-			Bytes:     in.Result.Bytes,
-			SHA256:    in.Result.SHA256,
-			Columns:   in.Result.Columns,
+			ObjectRef:  output,
+			Rows:       in.Result.Rows,
+			Bytes:      in.Result.Bytes,
+			SHA256:     in.Result.SHA256,
+			Columns:    in.Result.Columns,
+			Superseded: superseded,
 		},
 		Date:      date,
 		Execution: in.Execution,
@@ -141,25 +145,71 @@ func (h *Handler) sourceLastModified(ctx context.Context, staged tasks.ObjectRef
 	if err != nil {
 		return time.Time{}, tasks.ClassifyObject("head "+staged.Key, staged, err)
 	}
-	raw, ok := out.Metadata[MetaSourceLastModified]
+	raw, ok := out.Metadata[tasks.MetaSourceLastModified]
 	if !ok {
-		return time.Time{}, fmt.Errorf("staged object s3://%s/%s has no %s metadata", staged.Bucket, staged.Key, MetaSourceLastModified)
+		return time.Time{}, fmt.Errorf("staged object s3://%s/%s has no %s metadata", staged.Bucket, staged.Key, tasks.MetaSourceLastModified)
 	}
 	t, err := time.Parse(time.RFC3339Nano, raw)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("staged object s3://%s/%s: metadata %s: %w", staged.Bucket, staged.Key, MetaSourceLastModified, err)
+		return time.Time{}, fmt.Errorf("staged object s3://%s/%s: metadata %s: %w", staged.Bucket, staged.Key, tasks.MetaSourceLastModified, err)
 	}
 	return t, nil
 }
 
-// deleteStaged removes the staged output (the exact version when the bucket is versioned). Deleting a key
-// that is already gone succeeds, so a re-run is harmless.
-func (h *Handler) deleteStaged(ctx context.Context, staged tasks.ObjectRef) error {
-	del := &s3.DeleteObjectInput{Bucket: aws.String(staged.Bucket), Key: aws.String(staged.Key)}
-	if staged.VersionID != "" {
-		del.VersionId = aws.String(staged.VersionID)
+// supersededAt reports whether the processed object at key already holds the output of a later version of
+// the same source key than the one whose event had sequencer. S3 gives each event of a key a sequencer
+// that grows with time; hexadecimal strings of possibly different lengths, compared after padding the
+// shorter with leading zeros
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). The
+// process task records it on the staged object and the copy carries it to processed/. When either side has
+// none (a hand-made event, an object written before sequencers were recorded), the versions cannot be
+// ordered and the commit copies, as before: the last commit wins.
+//
+// The check and the copy that follows are two requests: a later version committed between them is still
+// overwritten. The window is the length of one HeadObject; its manifest stays exact either way.
+func (h *Handler) supersededAt(ctx context.Context, bucket, key, sequencer string) (bool, error) {
+	if sequencer == "" {
+		return false, nil
 	}
-	if _, err := h.s3.DeleteObject(ctx, del); err != nil {
+	ref := tasks.ObjectRef{Bucket: bucket, Key: key}
+	head, err := h.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		cerr := tasks.ClassifyObject("head "+key, ref, err)
+		var nf *tasks.ObjectNotFoundError
+		if errors.As(cerr, &nf) {
+			return false, nil
+		}
+		return false, cerr
+	}
+	existing := head.Metadata[tasks.MetaSourceSequencer]
+	return existing != "" && compareSequencers(existing, sequencer) > 0, nil
+}
+
+// compareSequencers orders two S3 event sequencers of the same key: -1, 0 or +1 as a is earlier than,
+// the same as or later than b.
+func compareSequencers(a, b string) int {
+	a, b = strings.ToUpper(a), strings.ToUpper(b)
+	if n := len(b) - len(a); n > 0 {
+		a = strings.Repeat("0", n) + a
+	} else if n < 0 {
+		b = strings.Repeat("0", -n) + b
+	}
+	return strings.Compare(a, b)
+}
+
+// deleteStaged removes the staged output. In a versioned bucket it deletes the exact version the result
+// names, then the key itself: an earlier attempt of the same execution may have staged another version of
+// the key (its write took effect but its answer was lost), which deleting one version would make current
+// again. The delete marker leaves those versions noncurrent, for the bucket's lifecycle to expire.
+// Deleting a key that is already gone succeeds, so a re-run is harmless.
+func (h *Handler) deleteStaged(ctx context.Context, staged tasks.ObjectRef) error {
+	if staged.VersionID != "" {
+		del := &s3.DeleteObjectInput{Bucket: aws.String(staged.Bucket), Key: aws.String(staged.Key), VersionId: aws.String(staged.VersionID)}
+		if _, err := h.s3.DeleteObject(ctx, del); err != nil {
+			return tasks.ClassifyObject("delete "+staged.Key, staged, err)
+		}
+	}
+	if _, err := h.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(staged.Bucket), Key: aws.String(staged.Key)}); err != nil {
 		return tasks.ClassifyObject("delete "+staged.Key, staged, err)
 	}
 	return nil

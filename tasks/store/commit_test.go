@@ -5,10 +5,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -34,7 +38,7 @@ func commitFixture(t *testing.T, s *s3test.Server, execName string) tasks.StoreI
 	t.Helper()
 	etag := put(t, s, sourceKey, sourceBody, nil)
 	stagedKey := "staging/" + execName + "/sales/2026/orders.csv.jsonl.gz"
-	stagedETag := put(t, s, stagedKey, stagedBody, map[string]string{store.MetaSourceLastModified: lastModified})
+	stagedETag := put(t, s, stagedKey, stagedBody, map[string]string{tasks.MetaSourceLastModified: lastModified})
 	return tasks.StoreInput{
 		Invocation: tasks.Invocation{
 			Bucket:    bucket,
@@ -128,7 +132,8 @@ func TestCommitRerun(t *testing.T) {
 			}
 			manifestBefore, _ := get(t, s, manifestKeyOf(first))
 			second := commitFixture(t, s, tt.secondExec)
-			// The second execution's output differs, so an overwrite would show.
+			// The second execution's staged bytes differ, so a second copy to processed/ would show.
+			second.Result.Staging.ETag = put(t, s, second.Result.Staging.Key, "other bytes", map[string]string{tasks.MetaSourceLastModified: lastModified})
 			got, err := h.Handle(context.Background(), second)
 			if err != nil {
 				t.Fatalf("second commit: %v", err)
@@ -136,6 +141,9 @@ func TestCommitRerun(t *testing.T) {
 			want := tasks.StoreOutput{Action: tasks.ActionCommit, Outcome: tt.wantOutcome, Key: processed, Manifest: manifestKeyOf(first)}
 			if diff := cmp.Diff(got, want); diff != "" {
 				t.Errorf("output (-got +want):\n%s", diff)
+			}
+			if body, _ := get(t, s, processed); body != stagedBody {
+				t.Errorf("processed object after the re-run: got %q, want the first commit's %q", body, stagedBody)
 			}
 			if manifestAfter, _ := get(t, s, manifestKeyOf(first)); manifestAfter != manifestBefore {
 				t.Errorf("manifest changed by the re-run:\n got %s\nwant %s", manifestAfter, manifestBefore)
@@ -256,7 +264,7 @@ func TestCommitStagedObjectProblems(t *testing.T) {
 		s := s3test.New(t, bucket)
 		in := commitFixture(t, s, "exec-1")
 		// The staged object is overwritten after the process task reported its ETag.
-		put(t, s, in.Result.Staging.Key, "other bytes", map[string]string{store.MetaSourceLastModified: lastModified})
+		put(t, s, in.Result.Staging.Key, "other bytes", map[string]string{tasks.MetaSourceLastModified: lastModified})
 		_, err := newHandler(s).Handle(context.Background(), in)
 		if _, ok := err.(*tasks.ObjectChangedError); !ok {
 			t.Fatalf("got %T %v, want *tasks.ObjectChangedError", err, err)
@@ -300,5 +308,100 @@ func TestCommitLogsAndMetrics(t *testing.T) {
 	entry := decode[map[string]any](t, logs.String())
 	if entry["outcome"] != store.OutcomeStored || entry["key"] != sourceKey {
 		t.Errorf("log entry: got %v, want outcome %q and key %q", entry, store.OutcomeStored, sourceKey)
+	}
+}
+
+// TestCommitVersionOrder commits two versions of one source key in either order: the processed object
+// always holds the later version's output (by the events' sequencers, compared after zero-padding: "FF"
+// is earlier than "0100"), and both versions get a manifest, the earlier one marked superseded when it
+// committed last.
+func TestCommitVersionOrder(t *testing.T) {
+	const olderSeq, newerSeq = "FF", "0100"
+	const newerBody = "{\"id\":1,\"amount\":2.5}\n{\"id\":2,\"amount\":3.5}\n"
+	tests := []struct {
+		name           string
+		newerFirst     bool
+		wantSuperseded bool
+	}{
+		{name: "older commits first", newerFirst: false, wantSuperseded: false},
+		{name: "older commits last", newerFirst: true, wantSuperseded: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := s3test.New(t, bucket)
+			h := newHandler(s)
+			older := commitFixture(t, s, "exec-old")
+			older.Object.Sequencer = olderSeq
+			newer := commitFixture(t, s, "exec-new")
+			newer.Object.ETag = put(t, s, sourceKey, sourceBody+"2,3.5\n", nil)
+			newer.Object.Sequencer = newerSeq
+			newer.Result.Staging.ETag = put(t, s, newer.Result.Staging.Key, newerBody,
+				map[string]string{tasks.MetaSourceLastModified: lastModified, tasks.MetaSourceSequencer: newerSeq})
+			older.Result.Staging.ETag = put(t, s, older.Result.Staging.Key, stagedBody,
+				map[string]string{tasks.MetaSourceLastModified: lastModified, tasks.MetaSourceSequencer: olderSeq})
+			order := []tasks.StoreInput{older, newer}
+			if tt.newerFirst {
+				order = []tasks.StoreInput{newer, older}
+			}
+			for _, in := range order {
+				got, err := h.Handle(context.Background(), in)
+				if err != nil {
+					t.Fatalf("commit %s: %v", in.Execution, err)
+				}
+				if got.Outcome != store.OutcomeStored || got.Key != processed {
+					t.Errorf("commit %s: got %+v, want stored at %s", in.Execution, got, processed)
+				}
+			}
+			if body, _ := get(t, s, processed); body != newerBody {
+				t.Errorf("processed object: got %q, want the newer version's %q", body, newerBody)
+			}
+			oldManifest, _ := get(t, s, manifestKeyOf(older))
+			newManifest, _ := get(t, s, manifestKeyOf(newer))
+			gotOld, gotNew := decode[store.Manifest](t, oldManifest).Output, decode[store.Manifest](t, newManifest).Output
+			if gotOld.Superseded != tt.wantSuperseded || gotNew.Superseded {
+				t.Errorf("superseded: got older %v and newer %v, want %v and false", gotOld.Superseded, gotNew.Superseded, tt.wantSuperseded)
+			}
+			if tt.wantSuperseded && (gotOld.ETag != "" || gotOld.Key != processed) {
+				t.Errorf("superseded output: got %+v, want the processed key and no ETag", gotOld.ObjectRef)
+			}
+			if ks := keys(t, s, "staging/"); len(ks) != 0 {
+				t.Errorf("staging after commits: got %q, want nothing", ks)
+			}
+		})
+	}
+}
+
+// TestCommitVersionedStaging commits in a versioned bucket after a retried process attempt staged the
+// key twice: the result names the second version, and nothing may stay under staging/ (deleting only that
+// version would make the first attempt's current again).
+func TestCommitVersionedStaging(t *testing.T) {
+	s := s3test.New(t, bucket)
+	if _, err := s.Client.PutBucketVersioning(context.Background(), &s3.PutBucketVersioningInput{
+		Bucket:                  aws.String(bucket),
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	in := commitFixture(t, s, "exec-1") // the first attempt's version
+	out, err := s.Client.PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String(bucket), Key: aws.String(in.Result.Staging.Key), Body: strings.NewReader(stagedBody),
+		Metadata: map[string]string{tasks.MetaSourceLastModified: lastModified},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.VersionId) == "" {
+		t.Fatal("the test server did not version the staged object")
+	}
+	in.Result.Staging.ETag = strings.Trim(aws.ToString(out.ETag), `"`)
+	in.Result.Staging.VersionID = aws.ToString(out.VersionId)
+	if _, err := newHandler(s).Handle(context.Background(), in); err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	if ks := keys(t, s, "staging/"); len(ks) != 0 {
+		t.Errorf("staging after commit: got %q, want nothing", ks)
+	}
+	if body, _ := get(t, s, processed); body != stagedBody {
+		t.Errorf("processed object: got %q, want %q", body, stagedBody)
 	}
 }

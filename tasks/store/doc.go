@@ -8,17 +8,20 @@
 //     retried commit answers as the first one did); nothing under processed/ or manifests/ is written;
 //  2. read the staged object's metadata (HeadObject with If-Match on its ETag) for the partition date;
 //  3. copy the staged object to processed/<dataset>/dt=<date>/<name>.jsonl.gz (CopySourceIfMatch on the
-//     staged ETag);
+//     staged ETag), unless the object there came from a later version of the same source key (by the
+//     events' sequencers, which the copy carries in [tasks.MetaSourceSequencer]): an older version
+//     committed last never replaces a newer one's output, and its manifest says it was superseded;
 //  4. write the manifest with If-None-Match "*": it is the commit point. A 412 means another execution
 //     committed the same object version first, and the outcome is "duplicate";
-//  5. delete the staged object.
+//  5. delete the staged object (in a versioned bucket, its version and then the key, so that no earlier
+//     attempt's version of the staging key becomes current again).
 //
 // A crash between any two steps leaves no manifest, or a complete one: the processed copy made before the
 // manifest holds the same bytes whichever execution made it (processing is deterministic), and running the
 // commit again finishes the work. Readers trust manifests, not listings of processed/.
 //
 // The partition date is the UTC calendar date of the source version's Last-Modified time, which the
-// process task records in the staged object's metadata ([MetaSourceLastModified]): the same object version
+// process task records in the staged object's metadata ([tasks.MetaSourceLastModified]): the same object version
 // always lands in the same partition, whenever and however often it is processed.
 //
 // Copies are single CopyObject requests, which S3 limits to objects of 5 GB

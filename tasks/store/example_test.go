@@ -35,7 +35,7 @@ func ExampleHandler_Handle() {
 	// What the earlier states left: the source object and the process task's staged output.
 	sourceETag := put("incoming/orders/a.csv", "order_id\nORD-1\n", nil)
 	stagedETag := put("staging/run-1/orders/a.csv.jsonl.gz", "(gzip JSON Lines)",
-		map[string]string{store.MetaSourceLastModified: "2024-03-01T23:30:00-02:00"})
+		map[string]string{tasks.MetaSourceLastModified: "2024-03-01T23:30:00-02:00"})
 
 	in := tasks.StoreInput{
 		Invocation: tasks.Invocation{
@@ -58,7 +58,7 @@ func ExampleHandler_Handle() {
 	// Another execution for the same object version finds the manifest and writes nothing.
 	in.Execution = "arn:aws:states:us-east-1:123456789012:execution:Pipeline:run-2"
 	in.Result.Staging.Key = "staging/run-2/orders/a.csv.jsonl.gz"
-	in.Result.Staging.ETag = put(in.Result.Staging.Key, "(gzip JSON Lines)", map[string]string{store.MetaSourceLastModified: "2024-03-01T23:30:00-02:00"})
+	in.Result.Staging.ETag = put(in.Result.Staging.Key, "(gzip JSON Lines)", map[string]string{tasks.MetaSourceLastModified: "2024-03-01T23:30:00-02:00"})
 	out, err = h.Handle(ctx, in)
 	if err != nil {
 		panic(err)

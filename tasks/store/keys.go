@@ -43,30 +43,7 @@ func quarantineKeys(dataset, name string) (object, report string) {
 
 // failedKey names a failure record: failed/<dataset>/<name>.<execution-name>.json.
 func failedKey(dataset, name, execution string) string {
-	return tasks.PrefixFailed + dataset + "/" + name + "." + executionName(execution) + ".json"
-}
-
-// StagingKey is where the process task stages the output of sourceKey for one execution:
-// staging/<execution-name>/<source key without incoming/>.jsonl.gz. Each execution has its own staging
-// keys, so concurrent executions never write over each other's output.
-func StagingKey(execution, sourceKey string) string {
-	return tasks.PrefixStaging + executionName(execution) + "/" + strings.TrimPrefix(sourceKey, tasks.PrefixIncoming) + ".jsonl.gz"
-}
-
-// executionName is the name part of a Step Functions execution ARN
-// (arn:<partition>:states:<region>:<account>:execution:<state-machine>:<name>; see
-// https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html). Anything
-// else (a hand-made value) is used whole. Characters that would nest or escape the key are replaced.
-func executionName(execution string) string {
-	name := execution
-	parts := strings.Split(execution, ":")
-	if len(parts) >= 8 && parts[0] == "arn" && parts[2] == "states" && (parts[5] == "execution" || parts[5] == "express") && parts[7] != "" {
-		name = parts[7]
-	}
-	if name == "" || name == "." || name == ".." {
-		return "unnamed"
-	}
-	return strings.NewReplacer("/", "_", ":", "_").Replace(name)
+	return tasks.PrefixFailed + dataset + "/" + name + "." + tasks.ExecutionName(execution) + ".json"
 }
 
 // copySource is the x-amz-copy-source value for one object version: bucket/key, each key segment

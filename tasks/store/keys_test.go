@@ -32,22 +32,6 @@ func TestSplitSource(t *testing.T) {
 	}
 }
 
-func TestExecutionName(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{in: "arn:aws:states:us-east-1:123456789012:execution:Pipeline:0b5f-11", want: "0b5f-11"},
-		{in: "arn:aws-cn:states:cn-north-1:123456789012:execution:Pipeline:run", want: "run"},
-		{in: "arn:aws:states:us-east-1:123456789012:express:Pipeline:run:uuid", want: "run"},
-		{in: "arn:aws:states:us-east-1:123456789012:stateMachine:Pipeline", want: "arn_aws_states_us-east-1_123456789012_stateMachine_Pipeline"},
-		{in: "by/hand", want: "by_hand"},
-		{in: "", want: "unnamed"},
-	}
-	for _, tt := range tests {
-		if got := executionName(tt.in); got != tt.want {
-			t.Errorf("executionName(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // FuzzCopySource checks that the x-amz-copy-source value decodes back to exactly the bucket, key and
 // version, whatever bytes the key holds.
 func FuzzCopySource(f *testing.F) {
@@ -80,28 +64,36 @@ func FuzzCopySource(f *testing.F) {
 	})
 }
 
-func TestStagingKey(t *testing.T) {
-	got := StagingKey("arn:aws:states:us-east-1:123456789012:execution:Pipeline:e-1", "incoming/sales/2026/a.csv.gz")
-	if want := "staging/e-1/sales/2026/a.csv.gz.jsonl.gz"; got != want {
-		t.Errorf("StagingKey = %q, want %q", got, want)
-	}
-}
-
-// FuzzKeys checks the key helpers on any input: an execution name is one non-empty path segment, and a
-// source key splits back into itself.
-func FuzzKeys(f *testing.F) {
+// FuzzSplitSource checks that a source key that splits splits back into itself.
+func FuzzSplitSource(f *testing.F) {
 	for _, seed := range []string{"incoming/sales/a.csv", "arn:aws:states:r:1:execution:M:n/../x", "incoming//", "..", "a:b/c"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		name := executionName(s)
-		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/:") {
-			t.Errorf("executionName(%q) = %q: not one path segment", s, name)
-		}
 		if dataset, rest, ok := splitSource(s); ok {
 			if strings.Contains(dataset, "/") || dataset == "" || rest == "" || tasks.PrefixIncoming+dataset+"/"+rest != s {
 				t.Errorf("splitSource(%q) = %q, %q", s, dataset, rest)
 			}
 		}
 	})
+}
+
+func TestCompareSequencers(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"0062E99A88DC407460", "0062E99A88DC407461", -1},
+		{"FF", "0100", -1},
+		{"0100", "ff", 1},
+		{"00FF", "ff", 0},
+		{"A", "A", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+"_"+tt.b, func(t *testing.T) {
+			if got := compareSequencers(tt.a, tt.b); got != tt.want {
+				t.Errorf("compareSequencers(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
 }

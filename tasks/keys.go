@@ -1,0 +1,50 @@
+package tasks
+
+import "strings"
+
+// Key prefixes of the pipeline bucket. Only objects under PrefixIncoming trigger the pipeline (the
+// EventBridge rule filters on it), so the pipeline's own writes never re-trigger it.
+const (
+	PrefixIncoming   = "incoming/"   // incoming/<dataset>/<name>: objects to ingest
+	PrefixSchemas    = "schemas/"    // schemas/<dataset>.json: dataset schemas
+	PrefixStaging    = "staging/"    // staging/<execution-name>/<name>.jsonl.gz: process output before commit
+	PrefixProcessed  = "processed/"  // processed/<dataset>/dt=<date>/<name>.jsonl.gz
+	PrefixManifests  = "manifests/"  // manifests/<dataset>/<name>.<etag>.json: one per committed object version
+	PrefixQuarantine = "quarantine/" // quarantine/<dataset>/<name> and <name>.report.json
+	PrefixFailed     = "failed/"     // failed/<dataset>/<name>.<execution-name>.json: failure records
+)
+
+// User-metadata keys (x-amz-meta-*) that the process task sets on its staged output. CopyObject carries
+// them over to the committed copy under processed/ (its default metadata directive is COPY).
+const (
+	// MetaSourceLastModified holds the source version's Last-Modified time in RFC 3339: the commit derives
+	// the dt= partition date from it.
+	MetaSourceLastModified = "source-last-modified"
+	// MetaSourceSequencer holds the "sequencer" of the source version's event: the commit compares it with
+	// the one on an existing processed object so that an older version never replaces a newer one's output.
+	MetaSourceSequencer = "source-sequencer"
+)
+
+// StagingKey is where the process task stages the output of sourceKey for one execution:
+// staging/<execution-name>/<source key without incoming/>.jsonl.gz. Each execution has its own staging
+// keys, so concurrent executions never write over each other's output.
+func StagingKey(execution, sourceKey string) string {
+	return PrefixStaging + ExecutionName(execution) + "/" + strings.TrimPrefix(sourceKey, PrefixIncoming) + ".jsonl.gz"
+}
+
+// ExecutionName is the name part of a Step Functions execution ARN
+// (arn:<partition>:states:<region>:<account>:execution:<state-machine>:<name>; see
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html), made safe
+// to use as one key segment. Anything else (a hand-made value) is used whole; characters that would nest
+// or escape the key are replaced, and an empty or dot name becomes "unnamed".
+func ExecutionName(execution string) string {
+	name := execution
+	parts := strings.Split(execution, ":")
+	if len(parts) >= 8 && parts[0] == "arn" && parts[2] == "states" && (parts[5] == "execution" || parts[5] == "express") && parts[7] != "" {
+		name = parts[7]
+	}
+	if name == "" || name == "." || name == ".." {
+		return "unnamed"
+	}
+	return strings.NewReplacer("/", "_", ":", "_").Replace(name)
+}
