@@ -52,7 +52,7 @@ func TestTransientFailureRetried(t *testing.T) {
 		{"process: 503 SlowDown on every attempt of the SDK", "ProcessFunction", "Process", func(p *faultProxy) {
 			p.failWith(http.MethodGet, key, 0, http.StatusServiceUnavailable, "SlowDown")
 		}},
-		{"process: connection dropped mid-body", "ProcessFunction", "Process", func(p *faultProxy) { p.cutBody(key, 1) }},
+		{"process: connection dropped mid-body on every read and resume", "ProcessFunction", "Process", func(p *faultProxy) { p.cutBody(key, 0) }},
 		{"validate: 503 SlowDown on every attempt of the SDK", "ValidateFunction", "Validate", func(p *faultProxy) {
 			p.failWith(http.MethodGet, key, 0, http.StatusServiceUnavailable, "SlowDown")
 		}},
@@ -88,11 +88,41 @@ func TestTransientFailureRetried(t *testing.T) {
 			}
 			if got := e.keys(t, "manifests/"); len(got) != 1 {
 				t.Errorf("manifests: got %v, want one", got)
+			} else {
+				var m manifest
+				e.getJSON(t, got[0], &m)
+				if m.Output.Rows != 8 {
+					t.Errorf("manifest rows: got %d, want the object's 8", m.Output.Rows)
+				}
 			}
 			if got := e.keys(t, "failed/"); len(got) != 0 {
 				t.Errorf("failure records: got %v, want none", got)
 			}
 		})
+	}
+}
+
+// TestCutReadResumed cuts the Process task's read of the object once: the task resumes it with a ranged
+// GET (same If-Match and version) and succeeds on its first attempt, with every row.
+func TestCutReadResumed(t *testing.T) {
+	t.Parallel()
+	const key = "incoming/orders/2024-03-01.csv"
+	p := newFaultProxy(t)
+	cut := p.cutBody(key, 1)
+	e := startStack(t, "", "", withEndpoint("ProcessFunction", p, 0))
+	e.putSchema(t)
+	e.putSample(t, "sample/"+key)
+	xs := e.waitExecutions(t, 1)
+	if d := e.describe(t, xs[0].ExecutionArn); d.Status != sfntypes.ExecutionStatusSucceeded {
+		t.Fatalf("status: got %s (%s: %s), want SUCCEEDED", d.Status, str(d.Error), str(d.Cause))
+	}
+	if failures, attempts := taskFailures(t, e, xs[0].ExecutionArn, "Process"); len(failures) != 0 || attempts != 1 || cut.hits.Load() != 1 {
+		t.Errorf("Process: got %d attempts, failures %v, %d cut reads; want 1 attempt without failure after 1 cut read", attempts, failures, cut.hits.Load())
+	}
+	var m manifest
+	e.getJSON(t, e.keys(t, "manifests/")[0], &m)
+	if m.Output.Rows != 8 {
+		t.Errorf("manifest rows: got %d, want 8", m.Output.Rows)
 	}
 }
 

@@ -106,7 +106,8 @@ func (p *faultProxy) hitCount() int {
 	return n
 }
 
-// cutBody makes the next n GETs of key end halfway through the body, as a dropped connection does.
+// cutBody makes the next n GETs (all when n <= 0) of key end halfway through the body, as a dropped
+// connection does.
 func (p *faultProxy) cutBody(key string, n int) *fault {
 	return p.add(&fault{method: http.MethodGet, key: key, times: n, cut: true})
 }
