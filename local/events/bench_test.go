@@ -23,9 +23,9 @@ func benchRules(b *testing.B, f *fixture, n int) {
 	b.Helper()
 	ctx := context.Background()
 	for i := range n {
-		pat := `{"source":["aws.s3"],"detail":{"bucket":{"name":["bucket-` + strconv.Itoa(i) + `"]}}}`
+		pat := `{"source":["sluice.test"],"detail":{"bucket":{"name":["bucket-` + strconv.Itoa(i) + `"]}}}`
 		if i == 0 {
-			pat = `{"source":["aws.s3"],"detail-type":["Object Created"],"detail":{"object":{"key":[{"prefix":"incoming/"}]}}}`
+			pat = `{"source":["sluice.test"],"detail-type":["Object Created"],"detail":{"object":{"key":[{"prefix":"incoming/"}]}}}`
 		}
 		name := "r" + strconv.Itoa(i)
 		if _, err := f.client.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(name), EventPattern: aws.String(pat)}); err != nil {
@@ -46,7 +46,7 @@ func BenchmarkPublishInProcess(b *testing.B) {
 	ctx := context.Background()
 	detail := json.RawMessage(benchDetail)
 	for b.Loop() {
-		if _, err := f.svc.Publish(ctx, events.Entry{Source: "aws.s3", DetailType: "Object Created", Detail: detail}); err != nil {
+		if _, err := f.svc.Publish(ctx, events.Entry{Source: "sluice.test", DetailType: "Object Created", Detail: detail}); err != nil {
 			b.Fatal(err)
 		}
 		f.svc.DeliverDue(ctx)
@@ -59,7 +59,7 @@ func BenchmarkPutEventsSDK(b *testing.B) {
 	benchRules(b, f, 20)
 	ctx := context.Background()
 	in := &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
-		Source: aws.String("aws.s3"), DetailType: aws.String("Object Created"), Detail: aws.String(benchDetail)}}}
+		Source: aws.String("sluice.test"), DetailType: aws.String("Object Created"), Detail: aws.String(benchDetail)}}}
 	for b.Loop() {
 		if _, err := f.client.PutEvents(ctx, in); err != nil {
 			b.Fatal(err)
@@ -76,7 +76,7 @@ func BenchmarkPublishJournaled(b *testing.B) {
 	ctx := context.Background()
 	detail := json.RawMessage(benchDetail)
 	for b.Loop() {
-		if _, err := f.svc.Publish(ctx, events.Entry{Source: "aws.s3", DetailType: "Object Created", Detail: detail}); err != nil {
+		if _, err := f.svc.Publish(ctx, events.Entry{Source: "sluice.test", DetailType: "Object Created", Detail: detail}); err != nil {
 			b.Fatal(err)
 		}
 		f.svc.DeliverDue(ctx)

@@ -23,7 +23,7 @@ func setupRule(t *testing.T, f *fixture, target types.Target) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := f.client.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("objects"),
-		EventPattern: aws.String(`{"source":["aws.s3"],"detail-type":["Object Created"]}`)}); err != nil {
+		EventPattern: aws.String(`{"source":["sluice.test"],"detail-type":["Object Created"]}`)}); err != nil {
 		t.Fatal(err)
 	}
 	if target.Id == nil {
@@ -37,10 +37,12 @@ func setupRule(t *testing.T, f *fixture, target types.Target) {
 	}
 }
 
-func putS3Event(t *testing.T, f *fixture, detail string) string {
+// putTestEvent puts one "Object Created" event through the PutEvents API. Its source is a custom one:
+// sources starting with "aws." are AWS's own, which PutEvents refuses (TestPutEventsRefusesAWSSource).
+func putTestEvent(t *testing.T, f *fixture, detail string) string {
 	t.Helper()
 	out, err := f.client.PutEvents(context.Background(), &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
-		Source: aws.String("aws.s3"), DetailType: aws.String("Object Created"), Detail: aws.String(detail),
+		Source: aws.String("sluice.test"), DetailType: aws.String("Object Created"), Detail: aws.String(detail),
 		Resources: []string{"arn:aws:s3:::bucket"}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +56,7 @@ func putS3Event(t *testing.T, f *fixture, detail string) string {
 func TestPutEventsDeliversWholeEvent(t *testing.T) {
 	f := newFixture(t)
 	setupRule(t, f, types.Target{})
-	id := putS3Event(t, f, `{"bucket": {"name": "bucket"}, "object": {"key": "a b.csv", "size": 3}}`)
+	id := putTestEvent(t, f, `{"bucket": {"name": "bucket"}, "object": {"key": "a b.csv", "size": 3}}`)
 	if n := f.svc.DeliverDue(context.Background()); n != 1 {
 		t.Fatalf("DeliverDue = %d attempts, want 1", n)
 	}
@@ -62,7 +64,7 @@ func TestPutEventsDeliversWholeEvent(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("deliveries = %d, want 1", len(got))
 	}
-	want := `{"version":"0","id":"` + id + `","detail-type":"Object Created","source":"aws.s3","account":"123456789012",` +
+	want := `{"version":"0","id":"` + id + `","detail-type":"Object Created","source":"sluice.test","account":"123456789012",` +
 		`"time":"2026-01-02T03:04:05Z","region":"us-east-1","resources":["arn:aws:s3:::bucket"],` +
 		`"detail":{"bucket":{"name":"bucket"},"object":{"key":"a b.csv","size":3}}}`
 	if diff := cmp.Diff(string(got[0].Input), want); diff != "" {
@@ -84,7 +86,7 @@ func TestPutEventsNoMatchAndDisabled(t *testing.T) {
 	if _, err := f.client.DisableRule(ctx, &eventbridge.DisableRuleInput{Name: aws.String("objects")}); err != nil {
 		t.Fatal(err)
 	}
-	putS3Event(t, f, `{}`)
+	putTestEvent(t, f, `{}`)
 	if n := f.svc.DeliverDue(ctx); n != 0 {
 		t.Errorf("DeliverDue = %d, want 0 (no match, then rule disabled)", n)
 	}
@@ -151,8 +153,8 @@ func TestTargetInput(t *testing.T) {
 		{"transformer built-ins", types.Target{InputTransformer: &types.InputTransformer{
 			InputTemplate: aws.String(`{"t": <aws.events.event.ingestion-time>, "ev": <aws.events.event>, "full": <aws.events.event.json>}`)}},
 			`{"t": "2026-01-02T03:04:05Z", "ev": {"account":"123456789012","detail-type":"Object Created","id":"event-1",` +
-				`"region":"us-east-1","resources":["arn:aws:s3:::bucket"],"source":"aws.s3","time":"2026-01-02T03:04:05Z","version":"0"}, ` +
-				`"full": {"version":"0","id":"event-1","detail-type":"Object Created","source":"aws.s3","account":"123456789012",` +
+				`"region":"us-east-1","resources":["arn:aws:s3:::bucket"],"source":"sluice.test","time":"2026-01-02T03:04:05Z","version":"0"}, ` +
+				`"full": {"version":"0","id":"event-1","detail-type":"Object Created","source":"sluice.test","account":"123456789012",` +
 				`"time":"2026-01-02T03:04:05Z","region":"us-east-1","resources":["arn:aws:s3:::bucket"],"detail":` + detail + `}}`},
 		{"transformer unknown placeholder kept", types.Target{InputTransformer: &types.InputTransformer{
 			InputTemplate: aws.String(`{"a": "<nope>"}`)}},
@@ -162,7 +164,7 @@ func TestTargetInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			setupRule(t, f, tt.target)
-			putS3Event(t, f, detail)
+			putTestEvent(t, f, detail)
 			f.svc.DeliverDue(context.Background())
 			got := f.rec.deliveries()
 			if len(got) != 1 {
@@ -194,7 +196,7 @@ func TestRetryThenDeadLetterThenRedrive(t *testing.T) {
 	f.rec.fails, f.rec.err = 100, failure{code: "THROTTLING", retryable: true}
 	setupRule(t, f, types.Target{RetryPolicy: &types.RetryPolicy{MaximumRetryAttempts: aws.Int32(2), MaximumEventAgeInSeconds: aws.Int32(3600)},
 		DeadLetterConfig: &types.DeadLetterConfig{Arn: aws.String("arn:aws:sqs:us-east-1:123456789012:dlq")}})
-	putS3Event(t, f, `{"n":1}`)
+	putTestEvent(t, f, `{"n":1}`)
 
 	// Attempt 0 now; with zero jitter the retries wait 0.5 s then 1 s
 	// (half of 1 s, 2 s: "equal jitter" with the random part at 0).
@@ -253,7 +255,7 @@ func TestMaximumEventAge(t *testing.T) {
 	f := newFixture(t, events.WithBackoff(40*time.Second, time.Hour))
 	f.rec.fails, f.rec.err = 100, errors.New("boom")
 	setupRule(t, f, types.Target{RetryPolicy: &types.RetryPolicy{MaximumEventAgeInSeconds: aws.Int32(60)}})
-	putS3Event(t, f, `{}`)
+	putTestEvent(t, f, `{}`)
 	f.svc.DeliverDue(ctx) // attempt 0; retry 1 after 20 s (age 20 s)
 	f.clock.Advance(20 * time.Second)
 	f.svc.DeliverDue(ctx) // attempt 1; retry 2 would come after 40 s more (age 60 s, not over)
@@ -279,7 +281,7 @@ func TestNotRetryable(t *testing.T) {
 	f := newFixture(t)
 	f.rec.fails, f.rec.err = 1, failure{code: "RESOURCE_NOT_FOUND"}
 	setupRule(t, f, types.Target{})
-	putS3Event(t, f, `{}`)
+	putTestEvent(t, f, `{}`)
 	f.svc.DeliverDue(ctx)
 	dead := f.svc.DeadLetters()
 	if len(dead) != 1 || f.svc.Pending() != 0 {
@@ -294,11 +296,11 @@ func TestPublish(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	setupRule(t, f, types.Target{InputPath: aws.String("$.detail.object.key")})
-	if _, err := f.svc.Publish(ctx, events.Entry{Source: "aws.s3", DetailType: "Object Created",
+	if _, err := f.svc.Publish(ctx, events.Entry{Source: "sluice.test", DetailType: "Object Created",
 		Detail: json.RawMessage(`{"object":{"key":"k1"}}`)}); err != nil {
 		t.Fatal(err)
 	}
-	full := `{"version":"0","id":"s3-1","detail-type":"Object Created","source":"aws.s3","account":"123456789012",` +
+	full := `{"version":"0","id":"s3-1","detail-type":"Object Created","source":"sluice.test","account":"123456789012",` +
 		`"time":"2026-01-02T03:04:05Z","region":"us-east-1","resources":[],"detail":{"object":{"key":"k2"}}}`
 	if err := f.svc.PublishEvent(ctx, []byte(full)); err != nil {
 		t.Fatal(err)
@@ -343,5 +345,36 @@ func TestNoDeliverer(t *testing.T) {
 	svc.DeliverDue(ctx)
 	if dead := svc.DeadLetters(); len(dead) != 1 || dead[0].Attributes["ERROR_CODE"] != "NO_DELIVERER" {
 		t.Errorf("dead letters = %+v", dead)
+	}
+}
+
+// TestPutEventsRefusesAWSSource checks that a client cannot pose as an AWS service: an entry whose source
+// starts with "aws." fails with NotAuthorizedForSourceException
+// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html) and reaches
+// no rule, while the other entries of the request are accepted.
+func TestPutEventsRefusesAWSSource(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	if _, err := f.client.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("any"),
+		EventPattern: aws.String(`{"detail-type":["Object Created"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("any"),
+		Targets: []types.Target{{Id: aws.String("sfn"), Arn: aws.String(machineARN)}}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.client.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{
+		{Source: aws.String("aws.s3"), DetailType: aws.String("Object Created"), Detail: aws.String(`{}`)},
+		{Source: aws.String("sluice.test"), DetailType: aws.String("Object Created"), Detail: aws.String(`{}`)},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{aws.ToString(out.Entries[0].ErrorCode), aws.ToString(out.Entries[1].ErrorCode)}
+	if diff := cmp.Diff(got, []string{"NotAuthorizedForSourceException", ""}); diff != "" || out.FailedEntryCount != 1 {
+		t.Errorf("entry error codes (-got +want), %d failed:\n%s", out.FailedEntryCount, diff)
+	}
+	if n := f.svc.DeliverDue(ctx); n != 1 {
+		t.Errorf("DeliverDue = %d attempts, want 1 (the custom-source event only)", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -90,6 +91,12 @@ func (s *Service) putEvents(body []byte) (any, *apiError) {
 	return out, nil
 }
 
+// awsSourcePrefix starts the sources that only AWS services may use: a PutEvents entry with such a
+// source fails with NotAuthorizedForSourceException
+// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html), so no
+// client can pose as S3. Services inside the stack emit through Publish and PublishEvent.
+const awsSourcePrefix = "aws."
+
 // checkEntry returns the per-entry error code and message AWS gives for an
 // entry it cannot accept, or "" when the entry is good.
 func (s *Service) checkEntry(e *entryIn) (code, message string) {
@@ -100,6 +107,9 @@ func (s *Service) checkEntry(e *entryIn) (code, message string) {
 		return "InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument."
 	case e.Detail == nil || *e.Detail == "":
 		return "InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument."
+	}
+	if strings.HasPrefix(*e.Source, awsSourcePrefix) {
+		return "NotAuthorizedForSourceException", "Not authorized for the source."
 	}
 	if !isJSONObject([]byte(*e.Detail)) {
 		return "MalformedDetail", "Detail is malformed."

@@ -118,7 +118,7 @@ func TestConcurrentPutEvents(t *testing.T) {
 			defer wg.Done()
 			for range perWriter {
 				out, err := f.client.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
-					Source: aws.String("aws.s3"), DetailType: aws.String("Object Created"), Detail: aws.String(`{}`)}}})
+					Source: aws.String("sluice.test"), DetailType: aws.String("Object Created"), Detail: aws.String(`{}`)}}})
 				if err != nil || out.FailedEntryCount != 0 {
 					t.Errorf("PutEvents = %v, %v", out, err)
 					return

@@ -29,7 +29,7 @@ func TestFileStoreRestart(t *testing.T) {
 	if _, err := f.client.EnableRule(ctx, &eventbridge.EnableRuleInput{Name: aws.String("objects")}); err != nil {
 		t.Fatal(err)
 	}
-	putS3Event(t, f, `{"k":1}`)
+	putTestEvent(t, f, `{"k":1}`)
 	f.svc.DeliverDue(ctx)
 	if err := f.svc.StoreErr(); err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func TestFileStoreRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := aws.ToString(desc.EventPattern), `{"source":["aws.s3"],"detail-type":["Object Created"]}`; got != want {
+	if got, want := aws.ToString(desc.EventPattern), `{"source":["sluice.test"],"detail-type":["Object Created"]}`; got != want {
 		t.Errorf("restored pattern = %s", got)
 	}
 	lt, err := g.client.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String("objects")})
@@ -51,7 +51,7 @@ func TestFileStoreRestart(t *testing.T) {
 		t.Errorf("restored dead letters (-got +want):\n%s", diff)
 	}
 	// The restored rule routes with its restored target.
-	putS3Event(t, g, `{"k":2}`)
+	putTestEvent(t, g, `{"k":2}`)
 	g.svc.DeliverDue(ctx)
 	if got := g.rec.deliveries(); len(got) != 1 || string(got[0].Input) != `{"k":2}` {
 		t.Errorf("deliveries after restart = %+v", got)
@@ -78,10 +78,10 @@ func TestFileQueueRestart(t *testing.T) {
 	f := newFixture(t, events.WithStore(store), events.WithQueue(events.NewFileQueue(path)))
 	setupRule(t, f, types.Target{InputPath: aws.String("$.detail")})
 	f.rec.fails, f.rec.err = 1, errors.New("flaky")
-	putS3Event(t, f, `{"n":1}`)
+	putTestEvent(t, f, `{"n":1}`)
 	f.svc.DeliverDue(ctx) // fails: queued for retry
-	putS3Event(t, f, `{"n":2}`)
-	putS3Event(t, f, `{"n":3}`)
+	putTestEvent(t, f, `{"n":2}`)
+	putTestEvent(t, f, `{"n":3}`)
 	f.svc.DeliverDue(ctx) // delivers n=2 and n=3; n=1 waits for its back-off
 	if got := f.svc.Pending(); got != 1 {
 		t.Fatalf("pending before restart = %d, want 1", got)
