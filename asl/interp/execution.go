@@ -190,7 +190,9 @@ func (e *Execution) contextObjects() (execution, stateMachine map[string]any) {
 }
 
 func (e *Execution) emitStart(th *thread) int64 {
-	return e.emit(0, HistoryEvent{Type: ExecutionStarted, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
+	// The ExecutionStarted event is stamped with the execution's start
+	// date, as DescribeExecution's startDate matches it on AWS.
+	return e.emit(0, HistoryEvent{Type: ExecutionStarted, Timestamp: e.start, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
 		Input: th.text(e.input), RoleArn: e.cfg.roleArn,
 	}})
 }
@@ -270,7 +272,10 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	case StatusAborted:
 		th.emitFinal(HistoryEvent{Type: ExecutionAborted, ExecutionAbortedEventDetails: details})
 	}
-	r.StopDate = e.m.cfg.clock.Now()
+	// The stop date is the terminal event's timestamp.
+	e.mu.Lock()
+	r.StopDate = e.lastTime
+	e.mu.Unlock()
 	e.result = r
 	e.unhook()
 	e.cancel()

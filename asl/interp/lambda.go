@@ -173,20 +173,6 @@ func decodePayload(b []byte) any {
 	return v
 }
 
-// decodeJSON decodes one JSON value with UseNumber.
-func decodeJSON(b []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, fmt.Errorf("decode json: %w", err)
-	}
-	if d.More() {
-		return nil, errors.New("decode json: trailing data")
-	}
-	return v, nil
-}
-
 func newUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])

@@ -92,16 +92,19 @@ func FuzzAppendSpliced(f *testing.F) {
 	})
 }
 
-// TestSplicedHistory runs states whose ResultPath sets one top-level field
-// (before, between, after and over existing keys, and with an OutputPath
-// that must not be spliced) and checks every exited event's output text
-// against the full rendering of the value it encodes, and the final
-// output.
-func TestSplicedHistory(t *testing.T) {
+// TestOutputTexts runs states whose output is their input (Choice,
+// ResultPath null), their input with one top-level field set by ResultPath
+// (before, between, after and over existing keys), or something else (an
+// OutputPath, a deeper ResultPath), and checks every exited event's output
+// text exactly: these texts are rendered from the input's text where they
+// can be, and must equal the full rendering.
+func TestOutputTexts(t *testing.T) {
 	def := `{"StartAt":"A","States":{
 		"A":{"Type":"Pass","Result":1,"ResultPath":"$.a","Next":"M"},
-		"M":{"Type":"Pass","Parameters":{"k.$":"$.key"},"ResultPath":"$.m","Next":"Z"},
-		"Z":{"Type":"Pass","Result":{"s":"}\","},"ResultPath":"$.zz","Next":"Over"},
+		"M":{"Type":"Pass","Parameters":{"k.$":"$.key"},"ResultPath":"$.m","Next":"Same"},
+		"Same":{"Type":"Choice","Choices":[{"Variable":"$.b","BooleanEquals":true,"Next":"Z"}]},
+		"Z":{"Type":"Pass","Result":{"s":"}\","},"ResultPath":"$.zz","Next":"Drop"},
+		"Drop":{"Type":"Pass","Result":7,"ResultPath":null,"Next":"Over"},
 		"Over":{"Type":"Pass","Result":[2],"ResultPath":"$.a","Next":"Out"},
 		"Out":{"Type":"Pass","Result":3,"ResultPath":"$.o","OutputPath":"$.m","Next":"Deep"},
 		"Deep":{"Type":"Pass","Result":4,"ResultPath":"$.x.y","End":true}}}`
@@ -109,23 +112,32 @@ func TestSplicedHistory(t *testing.T) {
 	if r.Status != StatusSucceeded {
 		t.Fatalf("status %s: %s %s", r.Status, r.Error, r.Cause)
 	}
-	if diff := cmp.Diff(`{"k":"k1","x":{"y":4}}`, canon(t, r.Output)); diff != "" {
-		t.Errorf("output (-want +got):\n%s", diff)
-	}
-	var got, want []string
+	var got []string
 	for _, ev := range events {
 		if d := ev.StateExitedEventDetails; d != nil {
 			got = append(got, d.Output)
-			want = append(want, render(mustJSON(t, d.Output)))
 		}
 	}
-	if len(got) != 6 {
-		t.Fatalf("got %d exited events, want 6", len(got))
+	const n = `"n":{"q":[1,{"r":"]"}]}`
+	want := []string{
+		`{"a":1,"b":true,"key":"k1",` + n + `}`,
+		`{"a":1,"b":true,"key":"k1","m":{"k":"k1"},` + n + `}`,
+		`{"a":1,"b":true,"key":"k1","m":{"k":"k1"},` + n + `}`,
+		`{"a":1,"b":true,"key":"k1","m":{"k":"k1"},` + n + `,"zz":{"s":"}\","}}`,
+		`{"a":1,"b":true,"key":"k1","m":{"k":"k1"},` + n + `,"zz":{"s":"}\","}}`,
+		`{"a":[2],"b":true,"key":"k1","m":{"k":"k1"},` + n + `,"zz":{"s":"}\","}}`,
+		`{"k":"k1"}`,
+		`{"k":"k1","x":{"y":4}}`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("exited outputs are not their canonical rendering (-want +got):\n%s", diff)
+		t.Errorf("exited outputs (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(`{"a":[2],"b":true,"key":"k1","m":{"k":"k1"},"n":{"q":[1,{"r":"]"}]},"zz":{"s":"}\","}}`, got[3]); diff != "" {
-		t.Errorf("Over's output (-want +got):\n%s", diff)
+	for i, text := range got {
+		if full := render(mustJSON(t, text)); full != text {
+			t.Errorf("output %d is %s, its full rendering %s", i, text, full)
+		}
+	}
+	if diff := cmp.Diff(want[len(want)-1], canon(t, r.Output)); diff != "" {
+		t.Errorf("execution output (-want +got):\n%s", diff)
 	}
 }

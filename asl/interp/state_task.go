@@ -152,21 +152,23 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 	}
 	lambdaEvents := t.kind == taskLambdaARN
 	paramsText := th.text(params) // for the history and a Lambda function's payload
+	var start time.Time           // the Started event's time, from which the timeouts run
 	if lambdaEvents {
 		th.emit(HistoryEvent{Type: LambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaFunctionScheduledEventDetails{
 			Resource: t.resource, Input: paramsText, TimeoutInSeconds: int64(timeout),
 		}})
-		th.emit(HistoryEvent{Type: LambdaFunctionStarted})
+		start = th.clock().Now()
+		th.emit(HistoryEvent{Type: LambdaFunctionStarted, Timestamp: start})
 	} else {
 		th.emit(HistoryEvent{Type: TaskScheduled, TaskScheduledEventDetails: &TaskScheduledEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName, Region: th.e.m.cfg.region,
 			Parameters: paramsText, TimeoutInSeconds: int64(timeout), HeartbeatSeconds: int64(heartbeat),
 		}})
-		th.emit(HistoryEvent{Type: TaskStarted, TaskStartedEventDetails: &TaskResourceEventDetails{
+		start = th.clock().Now()
+		th.emit(HistoryEvent{Type: TaskStarted, Timestamp: start, TaskStartedEventDetails: &TaskResourceEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName,
 		}})
 	}
-	start := th.clock().Now()
 	var result any
 	if tw == nil {
 		// Only a callback task can send heartbeats (SendTaskHeartbeat), so

@@ -217,13 +217,16 @@ func (th *thread) exitState(n *node, input any, inputText string, out any, next 
 	return out, text, next, nil
 }
 
-// renderOutput renders a state's output, from the input's text when the
+// renderOutput renders a state's output: the input's text when the output
+// is the input (a Choice state, ResultPath null), spliced from it when the
 // output is the input with one top-level field set by ResultPath.
 func (th *thread) renderOutput(input any, inputText string, out any) string {
-	h := &th.hint
-	if h.key != "" {
-		in, _ := input.(map[string]any)
-		o, _ := out.(map[string]any)
+	in, _ := input.(map[string]any)
+	o, _ := out.(map[string]any)
+	if inputText != "" && sameMap(in, o) {
+		return inputText
+	}
+	if h := &th.hint; h.key != "" {
 		if sameMap(h.base, in) && sameMap(h.out, o) {
 			valText, _ := th.knownText(h.val)
 			if b, ok := appendSpliced(th.buf[:0], inputText, h.key, h.val, valText); ok {
@@ -232,7 +235,7 @@ func (th *thread) renderOutput(input any, inputText string, out any) string {
 			}
 		}
 	}
-	return th.render(out)
+	return th.text(out)
 }
 
 // runtimeError is a States.Runtime failure of the running state, with the
