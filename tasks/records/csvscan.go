@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -137,34 +138,61 @@ func (c *csvScanner) read() ([]string, int64, error) {
 }
 
 // split splits a line that has no quotes into its fields; ok is false when it has quotes. With a one-byte
-// delimiter it makes one pass over the bytes (fields are short: a call to IndexByte per field costs more).
+// delimiter it makes one pass over the line, eight bytes at a time, for the delimiter and the quote
+// together (fields are short: a call to IndexByte per field costs more).
 func (c *csvScanner) split(s string) (fields []string, ok bool) {
 	c.fields = c.fields[:0]
-	if c.delim1 >= 0 {
-		d := byte(c.delim1)
-		start := 0
-		for i := 0; i < len(s); i++ {
-			switch s[i] {
-			case d:
-				c.fields = append(c.fields, s[start:i])
-				start = i + 1
-			case '"':
-				return nil, false
+	if c.delim1 < 0 {
+		if strings.IndexByte(s, '"') >= 0 {
+			return nil, false
+		}
+		for {
+			i := strings.Index(s, c.delim)
+			if i < 0 {
+				return append(c.fields, s), true
 			}
+			c.fields = append(c.fields, s[:i])
+			s = s[i+len(c.delim):]
 		}
-		return append(c.fields, s[start:]), true
 	}
-	if strings.IndexByte(s, '"') >= 0 {
-		return nil, false
-	}
+	d := byte(c.delim1)
+	dd, qq := swarOnes*uint64(d), swarOnes*uint64('"')
+	start, i := 0, 0
 	for {
-		i := strings.Index(s, c.delim)
-		if i < 0 {
-			return append(c.fields, s), true
+		for i+8 <= len(s) {
+			if m := swarZero(load64(s, i)^dd) | swarZero(load64(s, i)^qq); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				goto found
+			}
+			i += 8
 		}
-		c.fields = append(c.fields, s[:i])
-		s = s[i+len(c.delim):]
+		for i < len(s) && s[i] != d && s[i] != '"' {
+			i++
+		}
+		if i == len(s) {
+			return append(c.fields, s[start:]), true
+		}
+	found:
+		if s[i] == '"' {
+			return nil, false
+		}
+		c.fields = append(c.fields, s[start:i])
+		i++
+		start = i
 	}
+}
+
+const swarOnes = 0x0101010101010101
+
+// swarZero marks the bytes of x that are zero with their high bit; the lowest mark is always exact
+// (a byte above a zero byte may be marked too, which the callers never look at).
+func swarZero(x uint64) uint64 { return (x - swarOnes) &^ x & (swarOnes << 7) }
+
+// load64 reads s[i:i+8] as a little-endian word.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // quoted parses a record that has quotes, reading more lines while a quoted field spans them.

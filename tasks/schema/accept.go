@@ -54,7 +54,7 @@ func (c *Column) accepts(r Raw) bool {
 			valid = c.re.simple != nil
 		}
 		if c.enum != nil {
-			if _, ok := c.enum[text]; !ok {
+			if !c.inEnum(text) {
 				return false
 			}
 			valid = true
@@ -156,4 +156,18 @@ func plainDecimal(s string) (float64, bool) {
 		f = -f
 	}
 	return f, true
+}
+
+// inEnum reports whether text is one of the enum's canonical texts.
+func (c *Column) inEnum(text string) bool {
+	if c.enumList == nil {
+		_, ok := c.enum[text]
+		return ok
+	}
+	for _, e := range c.enumList {
+		if e == text {
+			return true
+		}
+	}
+	return false
 }

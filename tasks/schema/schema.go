@@ -33,6 +33,9 @@ const (
 
 var kindOf = map[Type]Kind{String: KindString, Integer: KindInteger, Number: KindNumber, Boolean: KindBoolean, Date: KindDate, Timestamp: KindTimestamp}
 
+// maxEnumScan is the most enum values looked up by a scan rather than a hash.
+const maxEnumScan = 8
+
 // MaxColumns bounds the number of columns of a schema.
 const MaxColumns = 1024
 
@@ -79,6 +82,7 @@ type Column struct {
 
 	kind     Kind                // the Kind of the column's non-null values, for a fast switch
 	enum     map[string]struct{} // canonical texts of the enum values
+	enumList []string            // the same, when there are few: a scan is cheaper than hashing
 	min, max *Value
 	re       *pattern
 	compiled bool // set by Parse: the fields above are ready
@@ -286,6 +290,11 @@ func (c *Column) check(path string) error {
 				return &ParseError{Path: fmt.Sprintf("%s[%d]", p, i), Msg: err.Error()}
 			}
 			c.enum[v.Text()] = struct{}{}
+		}
+		if len(c.enum) <= maxEnumScan {
+			for t := range c.enum {
+				c.enumList = append(c.enumList, t)
+			}
 		}
 	}
 	c.compiled = true

@@ -27,12 +27,28 @@ func digitsAt(s string, i, n int) int {
 	return v
 }
 
+// digits2 is digitsAt(s, i, 2), small enough to be inlined.
+func digits2(s string, i int) int {
+	if i < 0 || i+2 > len(s) {
+		return -1
+	}
+	a, b := s[i]-'0', s[i+1]-'0'
+	if a > 9 || b > 9 {
+		return -1
+	}
+	return int(a)*10 + int(b)
+}
+
 // civil parses the YYYY-MM-DD at the start of s.
 func civil(s string) (y, m, d int, err error) {
 	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
 		return 0, 0, 0, errDate
 	}
-	y, m, d = digitsAt(s, 0, 4), digitsAt(s, 5, 2), digitsAt(s, 8, 2)
+	hi, lo := digits2(s, 0), digits2(s, 2)
+	y, m, d = hi*100+lo, digits2(s, 5), digits2(s, 8)
+	if hi < 0 || lo < 0 {
+		y = -1
+	}
 	if y < 0 || m < 0 || d < 0 {
 		return 0, 0, 0, errDate
 	}
@@ -125,13 +141,13 @@ func scanTimestamp(s string) (civilTime, error) {
 	if len(s) < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' {
 		return t, errTimestamp
 	}
-	t.h, t.mi = digitsAt(s, 11, 2), digitsAt(s, 14, 2)
+	t.h, t.mi = digits2(s, 11), digits2(s, 14)
 	if t.h < 0 || t.mi < 0 {
 		return t, errTimestamp
 	}
 	i := 16
 	if i < len(s) && s[i] == ':' {
-		if t.sec = digitsAt(s, i+1, 2); t.sec < 0 {
+		if t.sec = digits2(s, i+1); t.sec < 0 {
 			return t, errTimestamp
 		}
 		i += 3
@@ -166,14 +182,14 @@ func zone(z string) (int, error) {
 	var h, m int
 	switch len(z) {
 	case 3: // ±hh
-		h, m = digitsAt(z, 1, 2), 0
+		h, m = digits2(z, 1), 0
 	case 5: // ±hhmm
-		h, m = digitsAt(z, 1, 2), digitsAt(z, 3, 2)
+		h, m = digits2(z, 1), digits2(z, 3)
 	case 6: // ±hh:mm
 		if z[3] != ':' {
 			return 0, errZone
 		}
-		h, m = digitsAt(z, 1, 2), digitsAt(z, 4, 2)
+		h, m = digits2(z, 1), digits2(z, 4)
 	default:
 		return 0, errZone
 	}
