@@ -15,20 +15,31 @@ import (
 )
 
 // S3 error codes, from https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html.
-var (
-	// notFoundCodes: the object, version or bucket does not exist. HeadObject answers a bare 404,
-	// which the SDK reports as "NotFound".
-	notFoundCodes = map[string]bool{"NoSuchKey": true, "NoSuchVersion": true, "NoSuchBucket": true, "NotFound": true}
-	// changedCodes: a conditional request's precondition (If-Match) failed.
-	changedCodes = map[string]bool{"PreconditionFailed": true}
-	// transientCodes: throttling and server-side failures that S3 documents as worth retrying, and the
-	// 409 ConditionalRequestConflict of concurrent conditional writes, which AWS says to retry.
-	transientCodes = map[string]bool{
-		"SlowDown": true, "ServiceUnavailable": true, "InternalError": true, "RequestTimeout": true,
-		"Throttling": true, "ThrottlingException": true, "RequestLimitExceeded": true, "TooManyRequests": true,
-		"OperationAborted": true, "ConditionalRequestConflict": true, "RequestTimeTooSkewed": true,
+
+// isNotFoundCode: the object, version or bucket does not exist. HeadObject answers a bare 404, which the
+// SDK reports as "NotFound".
+func isNotFoundCode(code string) bool {
+	switch code {
+	case "NoSuchKey", "NoSuchVersion", "NoSuchBucket", "NotFound":
+		return true
 	}
-)
+	return false
+}
+
+// isChangedCode: a conditional request's precondition (If-Match) failed.
+func isChangedCode(code string) bool { return code == "PreconditionFailed" }
+
+// isTransientCode: throttling and server-side failures that S3 documents as worth retrying, and the 409
+// ConditionalRequestConflict of concurrent conditional writes, which AWS says to retry.
+func isTransientCode(code string) bool {
+	switch code {
+	case "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout",
+		"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests",
+		"OperationAborted", "ConditionalRequestConflict", "RequestTimeTooSkewed":
+		return true
+	}
+	return false
+}
 
 // Classify is ClassifyObject for a call that concerns no one object.
 func Classify(op string, err error) error {
@@ -67,11 +78,11 @@ func ClassifyObject(op string, obj ObjectRef, err error) error {
 	if errors.As(err, &apiErr) {
 		code := apiErr.ErrorCode()
 		switch {
-		case notFoundCodes[code]:
+		case isNotFoundCode(code):
 			return &ObjectNotFoundError{Bucket: obj.Bucket, Key: obj.Key}
-		case changedCodes[code]:
+		case isChangedCode(code):
 			return &ObjectChangedError{Bucket: obj.Bucket, Key: obj.Key, WantETag: obj.ETag}
-		case transientCodes[code]:
+		case isTransientCode(code):
 			return &TransientError{Op: op, Err: err}
 		}
 	}

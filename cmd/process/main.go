@@ -32,12 +32,8 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load aws config: %w", err)
 	}
-	level := os.Getenv("LOG_LEVEL")
-	if level == "" {
-		level = os.Getenv("AWS_LAMBDA_LOG_LEVEL")
-	}
 	h := process.New(s3.NewFromConfig(cfg),
-		process.WithLogger(emf.NewLogger(os.Stdout, emf.ParseLevel(level))),
+		process.WithLogger(emf.NewLogger(os.Stdout, emf.LevelFromEnv(os.Getenv))),
 		process.WithMetrics(emf.New(os.Stdout, process.Stage)))
 	lambda.Start(h.Handle)
 	return nil

@@ -32,12 +32,8 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load aws config: %w", err)
 	}
-	level := os.Getenv("LOG_LEVEL")
-	if level == "" {
-		level = os.Getenv("AWS_LAMBDA_LOG_LEVEL")
-	}
 	h := store.New(s3.NewFromConfig(cfg),
-		store.WithLogger(emf.NewLogger(os.Stdout, emf.ParseLevel(level))),
+		store.WithLogger(emf.NewLogger(os.Stdout, emf.LevelFromEnv(os.Getenv))),
 		store.WithMetrics(emf.New(os.Stdout, store.Stage)))
 	lambda.Start(h.Handle)
 	return nil

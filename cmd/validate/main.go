@@ -32,12 +32,8 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load aws config: %w", err)
 	}
-	level := os.Getenv("LOG_LEVEL")
-	if level == "" {
-		level = os.Getenv("AWS_LAMBDA_LOG_LEVEL")
-	}
 	h := validate.New(s3.NewFromConfig(cfg),
-		validate.WithLogger(emf.NewLogger(os.Stdout, emf.ParseLevel(level))),
+		validate.WithLogger(emf.NewLogger(os.Stdout, emf.LevelFromEnv(os.Getenv))),
 		validate.WithMetrics(emf.New(os.Stdout, "validate")))
 	lambda.Start(h.Handle)
 	return nil

@@ -121,3 +121,23 @@ func TestParseLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestLevelFromEnv(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want slog.Level
+	}{
+		{name: "LOG_LEVEL", env: map[string]string{"LOG_LEVEL": "debug", "AWS_LAMBDA_LOG_LEVEL": "ERROR"}, want: slog.LevelDebug},
+		{name: "Lambda's setting when LOG_LEVEL is unset", env: map[string]string{"AWS_LAMBDA_LOG_LEVEL": "WARN"}, want: slog.LevelWarn},
+		{name: "Lambda's setting when LOG_LEVEL is empty", env: map[string]string{"LOG_LEVEL": "", "AWS_LAMBDA_LOG_LEVEL": "ERROR"}, want: slog.LevelError},
+		{name: "neither", env: map[string]string{}, want: slog.LevelInfo},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LevelFromEnv(func(k string) string { return tt.env[k] }); got != tt.want {
+				t.Errorf("LevelFromEnv = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

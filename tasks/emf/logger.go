@@ -33,3 +33,13 @@ func ParseLevel(s string) slog.Level {
 	}
 	return slog.LevelInfo
 }
+
+// LevelFromEnv is the level a Lambda main logs at: ParseLevel of LOG_LEVEL, or of AWS_LAMBDA_LOG_LEVEL
+// (the function's logging configuration) when LOG_LEVEL is unset or empty. Pass os.Getenv.
+func LevelFromEnv(getenv func(string) string) slog.Level {
+	level := getenv("LOG_LEVEL")
+	if level == "" {
+		level = getenv("AWS_LAMBDA_LOG_LEVEL")
+	}
+	return ParseLevel(level)
+}
