@@ -13,16 +13,18 @@ import (
 type Access struct {
 	Read   []string // s3:GetObject, s3:GetObjectVersion
 	Write  []string // s3:PutObject, s3:AbortMultipartUpload
-	Delete []string // s3:DeleteObject
+	Delete []string // s3:DeleteObject, s3:DeleteObjectVersion
 }
 
 // BucketAccess returns each function's least-privilege access to the pipeline bucket, by function name.
 // A function reads what it consumes and writes only its own prefixes:
 //   - validate reads the object and its schema;
 //   - process reads them too and writes its output under staging/;
-//   - store reads the staged output, the source object (to quarantine it) and existing manifests (a
-//     duplicate execution), writes processed/, manifests/, quarantine/ and failed/, and deletes the
-//     staged output.
+//   - store reads the staged output, the source object (to quarantine it), existing manifests (a
+//     duplicate execution) and the metadata of processed/ objects (to never replace a later source
+//     version's output), writes processed/, manifests/, quarantine/ and failed/, and deletes the staged
+//     output: the exact version first in a versioned bucket, which needs s3:DeleteObjectVersion
+//     (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html#API_DeleteObject_Permissions).
 func BucketAccess() map[string]Access {
 	return map[string]Access{
 		"validate": {
@@ -33,7 +35,7 @@ func BucketAccess() map[string]Access {
 			Write: []string{tasks.PrefixStaging},
 		},
 		"store": {
-			Read:   []string{tasks.PrefixIncoming, tasks.PrefixStaging, tasks.PrefixManifests},
+			Read:   []string{tasks.PrefixIncoming, tasks.PrefixStaging, tasks.PrefixManifests, tasks.PrefixProcessed},
 			Write:  []string{tasks.PrefixProcessed, tasks.PrefixManifests, tasks.PrefixQuarantine, tasks.PrefixFailed},
 			Delete: []string{tasks.PrefixStaging},
 		},
@@ -114,7 +116,7 @@ func functionPolicy(f FunctionSpec, a Access) policyDocument {
 		statements = append(statements, s)
 	}
 	if len(a.Delete) > 0 {
-		s := allow([]string{"s3:DeleteObject"}, objects(a.Delete)...)
+		s := allow([]string{"s3:DeleteObject", "s3:DeleteObjectVersion"}, objects(a.Delete)...)
 		s.Sid = "DeleteObjects"
 		statements = append(statements, s)
 	}

@@ -290,7 +290,7 @@ func TestLeastPrivilege(t *testing.T) {
 	const (
 		read   = "s3:GetObject,s3:GetObjectVersion -> arn:${AWS::Partition}:s3:::${Bucket}/"
 		write  = "s3:AbortMultipartUpload,s3:PutObject -> arn:${AWS::Partition}:s3:::${Bucket}/"
-		del    = "s3:DeleteObject -> arn:${AWS::Partition}:s3:::${Bucket}/"
+		del    = "s3:DeleteObject,s3:DeleteObjectVersion -> arn:${AWS::Partition}:s3:::${Bucket}/"
 		list   = "s3:ListBucket -> Bucket.Arn"
 		xray   = "xray:GetSamplingRules,xray:GetSamplingTargets,xray:PutTelemetryRecords,xray:PutTraceSegments -> *"
 		logsTo = "logs:CreateLogStream,logs:PutLogEvents -> "
@@ -313,7 +313,7 @@ func TestLeastPrivilege(t *testing.T) {
 		}},
 		{"StoreFunctionRole", []string{
 			logsTo + "StoreFunctionLogGroup.Arn",
-			read + "incoming/*", read + "manifests/*", read + "staging/*",
+			read + "incoming/*", read + "manifests/*", read + "processed/*", read + "staging/*",
 			write + "failed/*", write + "manifests/*", write + "processed/*", write + "quarantine/*",
 			del + "staging/*",
 			list, xray,
