@@ -1,8 +1,10 @@
 package schema
 
 import (
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
+	"strings"
 	"unicode"
 )
 
@@ -39,6 +41,7 @@ func (p *pattern) MatchString(s string) bool {
 type simplePattern []patternStep
 
 type patternStep struct {
+	lit      string // when set: the step is this literal text (runs of one-byte steps merged)
 	set      asciiSet
 	min, max int
 }
@@ -51,9 +54,27 @@ func (s *asciiSet) add(c rune)              { s[c>>6] |= 1 << (c & 63) }
 func (s *asciiSet) has(c byte) bool         { return c < 0x80 && s[c>>6]&(1<<(c&63)) != 0 }
 func (s asciiSet) overlaps(t asciiSet) bool { return s[0]&t[0] != 0 || s[1]&t[1] != 0 }
 
+// single returns the set's member when it has exactly one.
+func (s asciiSet) single() (byte, bool) {
+	switch {
+	case s[0] != 0 && s[1] == 0 && s[0]&(s[0]-1) == 0:
+		return byte(bits.TrailingZeros64(s[0])), true
+	case s[1] != 0 && s[0] == 0 && s[1]&(s[1]-1) == 0:
+		return byte(64 + bits.TrailingZeros64(s[1])), true
+	}
+	return 0, false
+}
+
 func (p simplePattern) match(s string) bool {
 	i := 0
 	for _, st := range p {
+		if st.lit != "" {
+			if !strings.HasPrefix(s[i:], st.lit) {
+				return false
+			}
+			i += len(st.lit)
+			continue
+		}
 		n := 0
 		for (st.max < 0 || n < st.max) && i < len(s) && st.set.has(s[i]) {
 			i++
@@ -94,7 +115,25 @@ func compileSimple(expr string) (simplePattern, bool) {
 			return nil, false
 		}
 	}
-	return p, true
+	return mergeLiterals(p), true
+}
+
+// mergeLiterals turns each run of steps that match exactly one given byte into one literal step.
+func mergeLiterals(p simplePattern) simplePattern {
+	var out simplePattern
+	for _, st := range p {
+		c, single := st.set.single()
+		if !single || st.min != 1 || st.max != 1 {
+			out = append(out, st)
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].lit != "" {
+			out[n-1].lit += string(rune(c))
+			continue
+		}
+		out = append(out, patternStep{lit: string(rune(c)), min: 1, max: 1})
+	}
+	return out
 }
 
 type simpleCompiler struct {
