@@ -3,6 +3,7 @@ package apiconformance
 import (
 	"bytes"
 	"encoding/json"
+	"math/big"
 	"regexp"
 	"strings"
 	"testing"
@@ -87,9 +88,9 @@ func (p *placeholders) matchValue(got, want any) bool {
 		if !ok {
 			return false
 		}
-		gf, err1 := g.Float64()
-		wf, err2 := w.Float64()
-		return err1 == nil && err2 == nil && gf == wf
+		gf, ok1 := new(big.Float).SetPrec(256).SetString(g.String())
+		wf, ok2 := new(big.Float).SetPrec(256).SetString(w.String())
+		return ok1 && ok2 && gf.Cmp(wf) == 0
 	case map[string]any:
 		g, ok := got.(map[string]any)
 		if !ok || len(g) != len(w) {
@@ -154,4 +155,22 @@ func TestPlaceholders(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzPlaceholders checks the comparer on arbitrary JSON: a value matches itself, and a text that is not
+// JSON matches nothing.
+func FuzzPlaceholders(f *testing.F) {
+	for _, seed := range []string{`{"a":[1,2.5,"x",null,true]}`, `"<token>"`, `"111111111111"`, `{"k":"k"}`, `"timestamp"`, `[`, `1e400`, `{"a":{"b":{}}}`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := decodeJSON(s)
+		got := newPlaceholders().matchJSON(s, s)
+		if err == nil && !got {
+			t.Errorf("matchJSON(%s, itself) = false", s)
+		}
+		if err != nil && got {
+			t.Errorf("matchJSON(%q, itself) = true for text that is not JSON", s)
+		}
+	})
 }

@@ -178,13 +178,17 @@ func (a accounting) checkStoredOnce(tb testing.TB, objs []burstObject) {
 	}
 }
 
-// TestBurst puts 1,000 small objects at once from 32 clients: every one ends with a manifest or a
-// quarantine report, and every execution ends.
+// TestBurst puts 1,000 small objects at once from 32 clients (200 with -short): every one ends with a
+// manifest or a quarantine report, and every execution ends.
 func TestBurst(t *testing.T) {
 	t.Parallel()
+	n := burstSize
+	if testing.Short() {
+		n = burstSize / 5
+	}
 	e := startStack(t, "", "")
 	e.putSchema(t)
-	objs := burstObjects(burstSize, "burst", 10)
+	objs := burstObjects(n, "burst", 10)
 	if failed := e.putAll(objs, 32, nil); len(failed) > 0 {
 		t.Fatalf("%d puts failed, e.g. %s", len(failed), failed[0])
 	}
