@@ -18,8 +18,7 @@ func (s *Service) listEventBuses(body []byte) (any, *apiError) {
 	}
 	var v validator
 	v.str("namePrefix", in.NamePrefix, 1, 256, reBusPrefix)
-	v.str("nextToken", in.NextToken, 1, 2048, nil)
-	v.num("limit", in.Limit, 1, 100)
+	v.page(in.NextToken, in.Limit)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

@@ -130,8 +130,8 @@ type ruleNameInput struct {
 	Force        *bool
 }
 
-// lookupRule validates a {Name, EventBusName} request and finds the rule;
-// the caller holds no lock. found is false when the rule does not exist.
+// ruleRequest decodes and validates a {Name, EventBusName, Force} request
+// and checks the bus; the caller holds no lock.
 func (s *Service) ruleRequest(body []byte) (ruleNameInput, *apiError) {
 	var in ruleNameInput
 	if err := decode(body, &in); err != nil {
@@ -218,8 +218,7 @@ func (s *Service) listRules(body []byte) (any, *apiError) {
 	var v validator
 	v.str("namePrefix", in.NamePrefix, 1, 64, reRuleName)
 	v.str("eventBusName", in.EventBusName, 1, 1600, reBusNameOrArn)
-	v.str("nextToken", in.NextToken, 1, 2048, nil)
-	v.num("limit", in.Limit, 1, 100)
+	v.page(in.NextToken, in.Limit)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

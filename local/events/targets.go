@@ -240,8 +240,7 @@ func (s *Service) listTargetsByRule(body []byte) (any, *apiError) {
 		v.str("rule", in.Rule, 1, 64, reRuleName)
 	}
 	v.str("eventBusName", in.EventBusName, 1, 1600, reBusNameOrArn)
-	v.str("nextToken", in.NextToken, 1, 2048, nil)
-	v.num("limit", in.Limit, 1, 100)
+	v.page(in.NextToken, in.Limit)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -334,8 +333,7 @@ func (s *Service) listRuleNamesByTarget(body []byte) (any, *apiError) {
 		v.str("targetArn", in.TargetArn, 1, 1600, nil)
 	}
 	v.str("eventBusName", in.EventBusName, 1, 1600, reBusNameOrArn)
-	v.str("nextToken", in.NextToken, 1, 2048, nil)
-	v.num("limit", in.Limit, 1, 100)
+	v.page(in.NextToken, in.Limit)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

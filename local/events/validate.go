@@ -86,6 +86,13 @@ func (v *validator) count(field string, n, minN, maxN int, present bool) {
 }
 
 // err returns the ValidationException for the collected violations, or nil.
+// page checks the NextToken and Limit members that every List operation
+// shares.
+func (v *validator) page(token *string, limit *int64) {
+	v.str("nextToken", token, 1, 2048, nil)
+	v.num("limit", limit, 1, 100)
+}
+
 func (v *validator) err() *apiError {
 	switch len(v.errs) {
 	case 0:
