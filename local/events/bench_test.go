@@ -41,7 +41,7 @@ func benchRules(b *testing.B, f *fixture, n int) {
 // BenchmarkPublishInProcess is the baseline: routing an event to 20 rules
 // and delivering it, without HTTP.
 func BenchmarkPublishInProcess(b *testing.B) {
-	f := newFixture(&testing.T{})
+	f := newFixture(b)
 	benchRules(b, f, 20)
 	ctx := context.Background()
 	detail := json.RawMessage(benchDetail)
@@ -55,7 +55,7 @@ func BenchmarkPublishInProcess(b *testing.B) {
 
 // BenchmarkPutEventsSDK is the same through the SDK client over HTTP.
 func BenchmarkPutEventsSDK(b *testing.B) {
-	f := newFixture(&testing.T{})
+	f := newFixture(b)
 	benchRules(b, f, 20)
 	ctx := context.Background()
 	in := &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
@@ -71,7 +71,7 @@ func BenchmarkPutEventsSDK(b *testing.B) {
 // BenchmarkPublishJournaled is BenchmarkPublishInProcess with every
 // delivery journaled to a FileQueue.
 func BenchmarkPublishJournaled(b *testing.B) {
-	f := newFixture(&testing.T{}, events.WithQueue(events.NewFileQueue(filepath.Join(b.TempDir(), "q.jsonl"))))
+	f := newFixture(b, events.WithQueue(events.NewFileQueue(filepath.Join(b.TempDir(), "q.jsonl"))))
 	benchRules(b, f, 20)
 	ctx := context.Background()
 	detail := json.RawMessage(benchDetail)

@@ -78,7 +78,7 @@ type fixture struct {
 	url    string
 }
 
-func newFixture(t *testing.T, opts ...events.Option) *fixture {
+func newFixture(t testing.TB, opts ...events.Option) *fixture {
 	t.Helper()
 	f := &fixture{clock: newFakeClock(), rec: &recorder{}}
 	var ids atomic.Int64
