@@ -231,6 +231,12 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 		maps.Copy(out, extra)
 		return out
 	}
+	// The execution output of every case that ends in Stored.
+	storedOutput := with(map[string]any{
+		"validation": map[string]any{"report": s.validReport()},
+		"processing": map[string]any{"result": s.processOutput()},
+		"stored":     map[string]any{"output": s.stored()},
+	})
 	type testCase struct {
 		mocks map[string]string
 		want  MockCase
@@ -244,11 +250,7 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 				Status:      "SUCCEEDED",
 				States:      []string{sv, sc, sp, ss, statemachine.StateStored},
 				Invocations: map[string]int{sv: 1, sp: 1, ss: 1},
-				Output: with(map[string]any{
-					"validation": map[string]any{"report": s.validReport()},
-					"processing": map[string]any{"result": s.processOutput()},
-					"stored":     map[string]any{"output": s.stored()},
-				}),
+				Output:      storedOutput,
 			},
 		},
 		{
@@ -273,11 +275,7 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 				Status:      "SUCCEEDED",
 				States:      []string{sv, sc, sp, ss, statemachine.StateStored},
 				Invocations: map[string]int{sv: 1, sp: 2, ss: 1},
-				Output: with(map[string]any{
-					"validation": map[string]any{"report": s.validReport()},
-					"processing": map[string]any{"result": s.processOutput()},
-					"stored":     map[string]any{"output": s.stored()},
-				}),
+				Output:      storedOutput,
 			},
 		},
 		{
