@@ -1,5 +1,7 @@
 package tasks
 
+import "strings"
+
 // S3Object is the "detail.object" member of an S3 "Object Created" event delivered by EventBridge
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html). VersionID is present only for
 // versioned buckets.
@@ -121,4 +123,13 @@ type StoreOutput struct {
 	Outcome  string `json:"outcome"`
 	Key      string `json:"key"`                // the processed, quarantined or failure-record key
 	Manifest string `json:"manifest,omitempty"` // the manifest key, for commit
+}
+
+// QuoteETag returns etag in the quoted form that HTTP conditional headers (If-Match,
+// x-amz-copy-source-if-match) carry; events carry ETags unquoted.
+func QuoteETag(etag string) string {
+	if strings.HasPrefix(etag, `"`) {
+		return etag
+	}
+	return `"` + etag + `"`
 }

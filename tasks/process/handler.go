@@ -10,7 +10,6 @@ import (
 	"hash"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -148,7 +147,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 	}
 
 	src := in.Source()
-	get := &s3.GetObjectInput{Bucket: aws.String(src.Bucket), Key: aws.String(src.Key), IfMatch: aws.String(quoteETag(src.ETag))}
+	get := &s3.GetObjectInput{Bucket: aws.String(src.Bucket), Key: aws.String(src.Key), IfMatch: aws.String(tasks.QuoteETag(src.ETag))}
 	if src.VersionID != "" {
 		get.VersionId = aws.String(src.VersionID)
 	}
@@ -291,14 +290,6 @@ func (d *digest) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	return d.w.Write(p)
-}
-
-// quoteETag returns etag in the quoted form HTTP conditional headers carry. Events carry ETags unquoted.
-func quoteETag(etag string) string {
-	if strings.HasPrefix(etag, `"`) {
-		return etag
-	}
-	return `"` + etag + `"`
 }
 
 // report logs the result of one invocation and emits its metrics.

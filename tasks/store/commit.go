@@ -60,7 +60,7 @@ func (h *Handler) commit(ctx context.Context, in tasks.StoreInput) (tasks.StoreO
 			Bucket:            aws.String(in.Bucket),
 			Key:               aws.String(out.Key),
 			CopySource:        aws.String(copySource(staged)),
-			CopySourceIfMatch: aws.String(quoteETag(staged.ETag)),
+			CopySourceIfMatch: aws.String(tasks.QuoteETag(staged.ETag)),
 		})
 		if err != nil {
 			return out, tasks.ClassifyObject("copy "+staged.Key+" to "+out.Key, staged, err)
@@ -136,7 +136,7 @@ func (h *Handler) sourceLastModified(ctx context.Context, staged tasks.ObjectRef
 	head := &s3.HeadObjectInput{
 		Bucket:  aws.String(staged.Bucket),
 		Key:     aws.String(staged.Key),
-		IfMatch: aws.String(quoteETag(staged.ETag)),
+		IfMatch: aws.String(tasks.QuoteETag(staged.ETag)),
 	}
 	if staged.VersionID != "" {
 		head.VersionId = aws.String(staged.VersionID)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -34,12 +33,4 @@ func (h *Handler) putJSON(ctx context.Context, bucket, key string, body []byte, 
 	}
 	_, err := h.s3.PutObject(ctx, in)
 	return err
-}
-
-// quoteETag returns etag in the quoted form HTTP conditional headers carry. Events carry ETags unquoted.
-func quoteETag(etag string) string {
-	if strings.HasPrefix(etag, `"`) {
-		return etag
-	}
-	return `"` + etag + `"`
 }

@@ -37,7 +37,7 @@ func (h *Handler) quarantine(ctx context.Context, in tasks.StoreInput) (tasks.St
 		Bucket:            aws.String(in.Bucket),
 		Key:               aws.String(objectKey),
 		CopySource:        aws.String(copySource(src)),
-		CopySourceIfMatch: aws.String(quoteETag(src.ETag)),
+		CopySourceIfMatch: aws.String(tasks.QuoteETag(src.ETag)),
 	})
 	if err != nil {
 		return out, tasks.ClassifyObject("copy "+src.Key+" to "+objectKey, src, err)
