@@ -184,20 +184,23 @@ func (st *Stack) Close() error {
 	return st.closeServices()
 }
 
+// closeServices stops the services, producers of work last to go quiet first: Step Functions stops its
+// executions (they resume on the next start) while S3 and Lambda still answer their tasks, then
+// EventBridge stops delivering, then S3 stops publishing (its undelivered events stay on disk).
 func (st *Stack) closeServices() error {
 	var errs []error
-	if st.S3 != nil {
-		errs = append(errs, st.S3.Close())
+	if st.SFN != nil {
+		errs = append(errs, st.SFN.Close())
 	}
 	if st.cancel != nil {
 		st.cancel()
 	}
 	st.wg.Wait()
+	if st.S3 != nil {
+		errs = append(errs, st.S3.Close())
+	}
 	if st.queue != nil {
 		errs = append(errs, st.queue.Close())
-	}
-	if st.SFN != nil {
-		errs = append(errs, st.SFN.Close())
 	}
 	if st.Lambda != nil {
 		errs = append(errs, st.Lambda.Close())
