@@ -176,12 +176,17 @@ func (st *Stack) open() error {
 // Close stops serving and closes every service. Work in flight is not lost: accepted objects, events and
 // executions are on disk and resume when a stack is started on the same data directory.
 func (st *Stack) Close() error {
+	// Executions stop first: their tasks reach S3 through this very endpoint.
+	var sfnErr error
+	if st.SFN != nil {
+		sfnErr = st.SFN.Close()
+	}
 	if st.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = st.server.Shutdown(ctx)
 		cancel()
 	}
-	return st.closeServices()
+	return errors.Join(sfnErr, st.closeServices())
 }
 
 // closeServices stops the services, producers of work last to go quiet first: Step Functions stops its
