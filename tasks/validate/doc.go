@@ -9,8 +9,9 @@
 //   - reads schemas/<dataset>.json from the same bucket and parses it (package schema);
 //   - streams the object version the event named (GetObject with If-Match on its ETag, and its VersionId
 //     when the event has one) through a SHA-256 digest, a byte counter with the schema's maxBytes, the
-//     UTF-8 and format readers (package records), and every value through schema.Column.Coerce, counting
-//     rows against maxRows. The object is never held in memory.
+//     UTF-8 and format readers (package records), and every value through schema.Column.Check (Coerce's
+//     verdict without building the value), counting rows against maxRows. The object is never held in
+//     memory: one goroutine reads and parses, one digests, GOMAXPROCS goroutines check values.
 //
 // An object that fails any check is a normal outcome: the report says Valid false, with the first
 // tasks.MaxReportedProblems problems (line, column, code, message) and the count of all. The problem

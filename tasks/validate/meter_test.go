@@ -1,0 +1,85 @@
+package validate
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"testing"
+	"testing/iotest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestMeter reads objects of sizes around the block size and past the ring (so that blocks are reused
+// while the digester trails) through the meter, whole and in small reads, and checks the bytes
+// delivered, the count, the digest and the size limit.
+func TestMeter(t *testing.T) {
+	object := make([]byte, meterBlocks*meterBlockSize*2+12345)
+	for i := range object {
+		object[i] = byte(i*7 + i/251)
+	}
+	tests := []struct {
+		name    string
+		size    int
+		max     int64
+		wantErr error
+	}{
+		{"empty", 0, 0, nil},
+		{"one byte", 1, 0, nil},
+		{"a block less one", meterBlockSize - 1, 0, nil},
+		{"a block", meterBlockSize, 0, nil},
+		{"a block and one", meterBlockSize + 1, 0, nil},
+		{"the ring twice and more", len(object), 0, nil},
+		{"at the limit", meterBlockSize, meterBlockSize, nil},
+		{"one past the limit", meterBlockSize + 1, meterBlockSize, errTooBig},
+		{"far past the limit", len(object), 3*meterBlockSize + 5, errTooBig},
+	}
+	for _, tt := range tests {
+		for _, small := range []bool{false, true} {
+			name := tt.name
+			if small {
+				name += " in small reads"
+			}
+			t.Run(name, func(t *testing.T) {
+				var src io.Reader = bytes.NewReader(object[:tt.size])
+				if small {
+					src = iotest.HalfReader(src)
+				}
+				m := newMeter(src, tt.max)
+				defer m.close()
+				got, err := io.ReadAll(m)
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("error: got %v, want %v", err, tt.wantErr)
+				}
+				want := object[:tt.size]
+				if tt.wantErr != nil {
+					want = object[:tt.max+1] // one byte past the limit is read, to know it is exceeded
+				}
+				if !bytes.Equal(got, want) {
+					t.Fatalf("delivered %d bytes, want %d (the same bytes)", len(got), len(want))
+				}
+				if m.n != int64(len(want)) {
+					t.Errorf("count: got %d, want %d", m.n, len(want))
+				}
+				if tt.wantErr == nil {
+					sum := sha256.Sum256(want)
+					if diff := cmp.Diff(m.digest(), sum[:]); diff != "" {
+						t.Errorf("digest (-got +want):\n%s", diff)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestMeterSourceError passes the source's error through after the bytes before it.
+func TestMeterSourceError(t *testing.T) {
+	broken := errors.New("connection reset")
+	m := newMeter(io.MultiReader(bytes.NewReader([]byte("abc")), iotest.ErrReader(broken)), 0)
+	defer m.close()
+	got, err := io.ReadAll(m)
+	if !errors.Is(err, broken) || string(got) != "abc" {
+		t.Errorf("got %q, %v; want \"abc\", %v", got, err, broken)
+	}
+}
