@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -50,26 +48,11 @@ func (h *Handler) commit(ctx context.Context, in tasks.StoreInput) (tasks.StoreO
 	}
 	date := lastModified.UTC().Format(partitionLayout)
 	out.Key = processedKey(dataset, date, name)
-	superseded, err := h.supersededAt(ctx, in.Bucket, out.Key, in.Object.Sequencer)
+	output, superseded, err := h.publish(ctx, staged, tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key}, in.Object.Sequencer)
 	if err != nil {
 		return out, err
 	}
-	output := tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key, Size: in.Result.Bytes}
-	if !superseded {
-		cp, err := h.s3.CopyObject(ctx, &s3.CopyObjectInput{
-			Bucket:            aws.String(in.Bucket),
-			Key:               aws.String(out.Key),
-			CopySource:        aws.String(copySource(staged)),
-			CopySourceIfMatch: aws.String(tasks.QuoteETag(staged.ETag)),
-		})
-		if err != nil {
-			return out, tasks.ClassifyObject("copy "+staged.Key+" to "+out.Key, staged, err)
-		}
-		output.VersionID = aws.ToString(cp.VersionId)
-		if cp.CopyObjectResult != nil {
-			output.ETag = strings.Trim(aws.ToString(cp.CopyObjectResult.ETag), `"`)
-		}
-	}
+	output.Size = in.Result.Bytes
 
 	m := &Manifest{
 		Dataset: dataset,
@@ -154,47 +137,6 @@ func (h *Handler) sourceLastModified(ctx context.Context, staged tasks.ObjectRef
 		return time.Time{}, fmt.Errorf("staged object s3://%s/%s: metadata %s: %w", staged.Bucket, staged.Key, tasks.MetaSourceLastModified, err)
 	}
 	return t, nil
-}
-
-// supersededAt reports whether the processed object at key already holds the output of a later version of
-// the same source key than the one whose event had sequencer. S3 gives each event of a key a sequencer
-// that grows with time; hexadecimal strings of possibly different lengths, compared after padding the
-// shorter with leading zeros
-// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). The
-// process task records it on the staged object and the copy carries it to processed/. When either side has
-// none (a hand-made event, an object written before sequencers were recorded), the versions cannot be
-// ordered and the commit copies, as before: the last commit wins.
-//
-// The check and the copy that follows are two requests: a later version committed between them is still
-// overwritten. The window is the length of one HeadObject; its manifest stays exact either way.
-func (h *Handler) supersededAt(ctx context.Context, bucket, key, sequencer string) (bool, error) {
-	if sequencer == "" {
-		return false, nil
-	}
-	ref := tasks.ObjectRef{Bucket: bucket, Key: key}
-	head, err := h.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		cerr := tasks.ClassifyObject("head "+key, ref, err)
-		var nf *tasks.ObjectNotFoundError
-		if errors.As(cerr, &nf) {
-			return false, nil
-		}
-		return false, cerr
-	}
-	existing := head.Metadata[tasks.MetaSourceSequencer]
-	return existing != "" && compareSequencers(existing, sequencer) > 0, nil
-}
-
-// compareSequencers orders two S3 event sequencers of the same key: -1, 0 or +1 as a is earlier than,
-// the same as or later than b.
-func compareSequencers(a, b string) int {
-	a, b = strings.ToUpper(a), strings.ToUpper(b)
-	if n := len(b) - len(a); n > 0 {
-		a = strings.Repeat("0", n) + a
-	} else if n < 0 {
-		b = strings.Repeat("0", -n) + b
-	}
-	return strings.Compare(a, b)
 }
 
 // deleteStaged removes the staged output. In a versioned bucket it deletes the exact version the result

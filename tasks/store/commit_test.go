@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -403,5 +404,56 @@ func TestCommitVersionedStaging(t *testing.T) {
 	}
 	if body, _ := get(t, s, processed); body != stagedBody {
 		t.Errorf("processed object: got %q, want %q", body, stagedBody)
+	}
+}
+
+// racingS3 is the test server with one race staged in it: just before the first copy to processed/, another
+// execution publishes a later version's output there, so S3 refuses the copy's condition with 412.
+type racingS3 struct {
+	store.S3
+	t      *testing.T
+	s      *s3test.Server
+	body   string
+	seq    string
+	copies []*s3.CopyObjectInput
+	raced  bool
+}
+
+func (r *racingS3) CopyObject(ctx context.Context, in *s3.CopyObjectInput, opts ...func(*s3.Options)) (*s3.CopyObjectOutput, error) {
+	r.copies = append(r.copies, in)
+	if !r.raced && strings.HasPrefix(aws.ToString(in.Key), "processed/") {
+		r.raced = true
+		put(r.t, r.s, aws.ToString(in.Key), r.body, map[string]string{tasks.MetaSourceSequencer: r.seq})
+		return nil, &smithy.GenericAPIError{Code: "PreconditionFailed", Message: "At least one of the pre-conditions you specified did not hold"}
+	}
+	return r.S3.CopyObject(ctx, in, opts...)
+}
+
+// TestCommitLosesRaceToLaterVersion commits an older version while a later one is published between the
+// check of processed/ and the copy: the copy is conditional (If-None-Match "*", nothing was there), S3
+// refuses it, and the commit looks again and leaves the later output in place.
+func TestCommitLosesRaceToLaterVersion(t *testing.T) {
+	s := s3test.New(t, bucket)
+	in := commitFixture(t, s, "exec-old")
+	in.Object.Sequencer = "0A"
+	const laterBody = "later version's output\n"
+	client := &racingS3{S3: s.Client, t: t, s: s, body: laterBody, seq: "0B"}
+	h := store.New(client, store.WithClock(func() time.Time { return clock }))
+	got, err := h.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	if got.Outcome != store.OutcomeStored {
+		t.Errorf("outcome: got %q, want %q", got.Outcome, store.OutcomeStored)
+	}
+	if len(client.copies) != 1 || aws.ToString(client.copies[0].IfNoneMatch) != "*" {
+		t.Errorf("copies: got %d, the first with If-None-Match %q; want one, conditional on no object", len(client.copies), aws.ToString(client.copies[0].IfNoneMatch))
+	}
+	if body, _ := get(t, s, processed); body != laterBody {
+		t.Errorf("processed object: got %q, want the later version's %q", body, laterBody)
+	}
+	body, _ := get(t, s, manifestKeyOf(in))
+	if m := decode[store.Manifest](t, body); !m.Output.Superseded {
+		t.Errorf("manifest output: got %+v, want superseded", m.Output)
 	}
 }

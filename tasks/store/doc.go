@@ -10,7 +10,9 @@
 //  3. copy the staged object to processed/<dataset>/dt=<date>/<name>.jsonl.gz (CopySourceIfMatch on the
 //     staged ETag), unless the object there came from a later version of the same source key (by the
 //     events' sequencers, which the copy carries in [tasks.MetaSourceSequencer]): an older version
-//     committed last never replaces a newer one's output, and its manifest says it was superseded;
+//     committed last never replaces a newer one's output, and its manifest says it was superseded. The
+//     copy is conditional on the processed object it checked (If-None-Match or If-Match), so a commit in
+//     between is seen and the check runs again;
 //  4. write the manifest with If-None-Match "*": it is the commit point. A 412 means another execution
 //     committed the same object version first, and the outcome is "duplicate";
 //  5. delete the staged object (in a versioned bucket, its version and then the key, so that no earlier
