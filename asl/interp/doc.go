@@ -58,6 +58,21 @@
 // granularity is the top-level state: a Parallel, Map, Task or Wait that
 // was running resumes from its start.
 //
+// # History texts and performance
+//
+// Payloads in history events are compact JSON with object keys in sorted
+// order and no HTML escaping. Each payload is rendered once per thread:
+// a state's output text is the next state's input text, an output that is
+// the input reuses its text, and an output that is the input with one
+// top-level field set by ResultPath is spliced from the input's text
+// (byte-identical to a full rendering). An ExecutionStarted event carries
+// the execution's start date, a state's entered event the instant the
+// state was entered ($$.State.EnteredTime), and Result.StopDate is the
+// terminal event's timestamp. Event timestamps never decrease along ids.
+// The benchmarks (go test -run '^$' -bench . -benchmem -cpu 1,2) report
+// transitions/s, allocations and bytes per transition, executions/s and
+// CPU time per execution, with a baseline measured in the same run.
+//
 // References: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html,
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html.
 package interp
