@@ -12,7 +12,14 @@
 //
 // Errors that Retry/Catch match on are returned by the handlers unwrapped, as the named types in errors.go:
 // aws-lambda-go reports the Go type name as the Lambda errorType, and Step Functions matches ErrorEquals
-// against it. The ErrorName* constants are those names; a test pins them. [ClassifyObject] maps an S3
-// error (aws-sdk-go-v2) to the right one: throttling, 5xx and broken connections to *TransientError, a
-// missing object or version to *ObjectNotFoundError, a failed If-Match to *ObjectChangedError.
+// against it. The ErrorName* constants are those names; a test pins every one. Only *TransientError is
+// retried; *ObjectNotFoundError, *ObjectChangedError, *InvalidInvocationError and *InvalidObjectError
+// (an object the process task finds invalid although validation passed it) go straight to the catch-all.
+// [ClassifyObject] maps an S3 error (aws-sdk-go-v2) to the right one: throttling, 5xx and broken
+// connections to *TransientError, a missing object or version to *ObjectNotFoundError, a failed If-Match
+// to *ObjectChangedError.
+//
+// The key layout of the pipeline bucket (keys.go) is part of the contract too: the Prefix* constants,
+// [StagingKey] where the process task stages its output for the store task, and the user-metadata keys
+// the process task sets on it ([MetaSourceLastModified], [MetaSourceSequencer]).
 package tasks
