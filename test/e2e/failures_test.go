@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// taskFailures returns, in order, the errors with which the executions's task attempts in state failed:
+// taskFailures returns, in order, the errors with which the execution's task attempts in state failed:
 // a Lambda function error is a TaskFailed event (a lambda:invoke optimized integration), named after the
 // function's errorType.
 // https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
