@@ -77,8 +77,8 @@ func (c *Column) accepts(r Raw) bool {
 				_, _, _, err := civil(text)
 				return err == nil && len(text) == 10
 			}
-			t, err := scanTimestamp(text)
-			return err == nil && t.y > 0 && t.y < 9999
+			var t civilTime
+			return scanTimestamp(text, &t) == nil && t.y > 0 && t.y < 9999
 		}
 		var v Value
 		var err error

@@ -105,8 +105,8 @@ func parseDate(s string) (Value, error) {
 // parseTimestamp accepts what scanTimestamp accepts, within years 0000 to 9999 in UTC. The normalised
 // text is made only when normalise is set (it is the costly part, and checking needs only the instant).
 func parseTimestamp(s string, normalise bool) (Value, error) {
-	t, err := scanTimestamp(s)
-	if err != nil {
+	var t civilTime
+	if err := scanTimestamp(s, &t); err != nil {
 		return Value{}, err
 	}
 	unix := daysFromCivil(t.y, t.mo, t.d)*86400 + int64(t.h*3600+t.mi*60+t.sec-t.offset)
@@ -128,34 +128,33 @@ type civilTime struct {
 // scanTimestamp accepts YYYY-MM-DD, then T, t or a space, then hh:mm[:ss[(.|,)fraction]], then Z, z,
 // ±hh:mm, ±hhmm, ±hh or nothing (UTC), each field in its range. Only years 0000 and 9999 can still put
 // the instant out of range (a zone moves it by less than a day).
-func scanTimestamp(s string) (civilTime, error) {
-	var t civilTime
+func scanTimestamp(s string, t *civilTime) error {
 	var err error
 	t.y, t.mo, t.d, err = civil(s)
 	if err != nil {
 		if err == errDate {
-			return t, errTimestamp
+			return errTimestamp
 		}
-		return t, err
+		return err
 	}
 	if len(s) < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' {
-		return t, errTimestamp
+		return errTimestamp
 	}
 	t.h, t.mi = digits2(s, 11), digits2(s, 14)
 	if t.h < 0 || t.mi < 0 {
-		return t, errTimestamp
+		return errTimestamp
 	}
 	i := 16
 	if i < len(s) && s[i] == ':' {
 		if t.sec = digits2(s, i+1); t.sec < 0 {
-			return t, errTimestamp
+			return errTimestamp
 		}
 		i += 3
 		if i < len(s) && (s[i] == '.' || s[i] == ',') {
 			i++
 			n := countDigits(s[i:])
 			if n == 0 || n > 9 {
-				return t, errors.New("want 1 to 9 digits of fraction")
+				return errors.New("want 1 to 9 digits of fraction")
 			}
 			t.nano = digitsAt(s, i, n)
 			for range 9 - n {
@@ -165,10 +164,10 @@ func scanTimestamp(s string) (civilTime, error) {
 		}
 	}
 	if t.h > 23 || t.mi > 59 || t.sec > 59 {
-		return t, errRange
+		return errRange
 	}
 	t.offset, err = zone(s[i:])
-	return t, err
+	return err
 }
 
 // zone parses a zone designator and returns its offset east of UTC in seconds.
