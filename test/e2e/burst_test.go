@@ -150,15 +150,10 @@ func (a accounting) check(tb testing.TB, objs []burstObject) {
 	}
 }
 
-// checkStaging reports staging objects left behind. A crash can leave some, through the bug that
-// TestRetriedProcessLeavesNoStaging shows; crash tests pass tolerate to log them instead.
-func (a accounting) checkStaging(tb testing.TB, tolerate bool) {
+// checkStaging reports staging objects left behind.
+func (a accounting) checkStaging(tb testing.TB) {
 	tb.Helper()
-	switch {
-	case len(a.staging) == 0:
-	case tolerate:
-		tb.Logf("%d staging objects left behind, e.g. %s (known bug: see TestRetriedProcessLeavesNoStaging)", len(a.staging), a.staging[0])
-	default:
+	if len(a.staging) != 0 {
 		tb.Errorf("%d staging objects left behind, e.g. %s", len(a.staging), a.staging[0])
 	}
 }
@@ -196,5 +191,5 @@ func TestBurst(t *testing.T) {
 	a := e.account(t)
 	a.check(t, objs)
 	a.checkStoredOnce(t, objs)
-	a.checkStaging(t, false)
+	a.checkStaging(t)
 }

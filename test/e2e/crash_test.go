@@ -85,7 +85,7 @@ func crashMidBurst(t *testing.T, e *env, stop func(), restart func() *env) {
 	a := e2.account(t)
 	a.check(t, objs)
 	a.checkStoredOnce(t, objs)
-	a.checkStaging(t, true)
+	a.checkStaging(t)
 }
 
 // buildSluice builds cmd/sluice into a temporary directory.
