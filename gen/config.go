@@ -90,6 +90,18 @@ type Alarms struct {
 	RuleFailedInvocations float64
 }
 
+// WorstCaseSeconds is the longest an execution can take before it ends on its own: Validate, Process and
+// Store each running to their task timeout on every attempt, with the longest back-off between attempts,
+// and then RecordFailure doing the same. The execution timeout must not be shorter, or it would end an
+// execution that is still retrying, with no failure record.
+func (c Config) WorstCaseSeconds() int {
+	task := func(f Function) int {
+		attempts := c.TaskRetry.MaxAttempts + 1
+		return attempts*(f.TimeoutSeconds+c.TaskTimeoutMarginSeconds) + c.TaskRetry.MaxAttempts*c.TaskRetry.MaxDelaySeconds
+	}
+	return task(c.ValidateTask) + task(c.ProcessTask) + task(c.StoreTask) + task(c.StoreTask)
+}
+
 // DefaultConfig returns the configuration the committed artifacts are generated from.
 func DefaultConfig() Config {
 	return Config{
@@ -106,7 +118,9 @@ func DefaultConfig() Config {
 		IncompleteUploadDays:   1,
 		StagingExpirationDays:  7,
 
-		ExecutionTimeoutSeconds:  3600,
+		// At least WorstCaseSeconds (about 3.3 hours with these settings), so the execution timeout never
+		// cuts a run of retries short: a failure is always caught and recorded under failed/.
+		ExecutionTimeoutSeconds:  4 * 3600,
 		TaskTimeoutMarginSeconds: 30,
 		TaskRetry: statemachine.Retry{
 			IntervalSeconds: 1,
@@ -191,6 +205,9 @@ func (c Config) Validate() error {
 	}
 	if r := c.TaskRetry; r.IntervalSeconds < 1 || r.MaxAttempts < 0 || r.BackoffRate < 1 || r.MaxDelaySeconds < r.IntervalSeconds {
 		return bad("task retry %+v: want IntervalSeconds >= 1, MaxAttempts >= 0, BackoffRate >= 1, MaxDelaySeconds >= IntervalSeconds", r)
+	}
+	if w := c.WorstCaseSeconds(); c.ExecutionTimeoutSeconds < w {
+		return bad("execution timeout %d s is shorter than the longest path with every retry, %d s: a timed-out execution would leave no failure record", c.ExecutionTimeoutSeconds, w)
 	}
 	if r := c.EventRetry; r.MaximumRetryAttempts < 0 || r.MaximumRetryAttempts > 185 ||
 		r.MaximumEventAgeInSeconds < 60 || r.MaximumEventAgeInSeconds > 86400 {

@@ -23,6 +23,7 @@ func TestConfigValidateRejects(t *testing.T) {
 		{"timeout above 15 minutes", func(c *gen.Config) { c.StoreTask.TimeoutSeconds = 901 }},
 		{"zero timeout", func(c *gen.Config) { c.StoreTask.TimeoutSeconds = 0 }},
 		{"task timeout beyond the execution's", func(c *gen.Config) { c.ExecutionTimeoutSeconds = 100 }},
+		{"execution timeout shorter than every retry", func(c *gen.Config) { c.ExecutionTimeoutSeconds = c.WorstCaseSeconds() - 1 }},
 		{"retention CloudWatch Logs does not offer", func(c *gen.Config) { c.LogRetentionDays = 31 }},
 		{"no noncurrent-version expiry", func(c *gen.Config) { c.NoncurrentVersionDays = 0 }},
 		{"retry interval zero", func(c *gen.Config) { c.TaskRetry.IntervalSeconds = 0 }},
@@ -68,5 +69,18 @@ func TestConfigDrivesOutput(t *testing.T) {
 	opts := c.StateMachineOptions()
 	if got, want := opts.ProcessTimeoutSeconds, c.ProcessTask.TimeoutSeconds+c.TaskTimeoutMarginSeconds; got != want {
 		t.Errorf("process task timeout = %d, want function timeout + margin = %d", got, want)
+	}
+}
+
+// TestWorstCase pins the bound the execution timeout must cover: 7 attempts of each task at its timeout
+// plus 30 s margin, with 6 capped back-offs of 30 s between them.
+func TestWorstCase(t *testing.T) {
+	c := gen.DefaultConfig()
+	want := (7*330 + 180) + (7*930 + 180) + (7*150 + 180) + (7*150 + 180)
+	if got := c.WorstCaseSeconds(); got != want {
+		t.Errorf("WorstCaseSeconds: got %d, want %d", got, want)
+	}
+	if c.ExecutionTimeoutSeconds < want {
+		t.Errorf("default execution timeout %d s is shorter than the worst case %d s", c.ExecutionTimeoutSeconds, want)
 	}
 }
