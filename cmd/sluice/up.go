@@ -37,6 +37,7 @@ Use it with the AWS CLI:
 
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
   export AWS_ENDPOINT_URL=%[1]s   # or pass --endpoint-url %[1]s to each command
+  export AWS_DISABLE_HOST_PREFIX_INJECTION=true   # for start-sync-execution (else it calls sync-<host>)
   aws s3 cp sample/schemas/orders.json s3://%[3]s/schemas/orders.json
   aws s3 cp sample/incoming/orders/2024-03-01.csv s3://%[3]s/incoming/orders/2024-03-01.csv
   aws stepfunctions list-executions --state-machine-arn %[4]s
