@@ -85,18 +85,26 @@ func perRun(f func()) (allocs, bytes float64) {
 }
 
 // BenchmarkPassChainAllocs runs the chain of BenchmarkPassChain alone, so
-// that ns/op and allocs/op are the engine's (100 transitions an op).
+// that ns/op and allocs/op are the engine's (100 transitions an op); it
+// also reports the process CPU time a transition costs.
 func BenchmarkPassChainAllocs(b *testing.B) {
 	m := compile(b, passChain(100), WithClock(SystemClock()))
 	input := mustJSON(b, benchInput)
 	sink := &countingSink{}
 	allocs := testing.AllocsPerRun(20, func() { m.Run(context.Background(), input, WithHistory(sink)) })
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		m.Run(context.Background(), input, WithHistory(sink))
 	}
+	cpu := processCPU() - cpu0
 	b.ReportMetric(allocs/100, "allocs/transition")
 	b.ReportMetric(float64(b.N)*100/b.Elapsed().Seconds(), "transitions/s")
+	if cpu > 0 {
+		// CPU time (GC included) varies far less than wall time on a
+		// machine shared with other work.
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*100), "cpu-ns/transition")
+	}
 }
 
 // yardstick is the baseline work of one transition: encoding the state's

@@ -23,8 +23,9 @@ type thread struct {
 	retry  int  // $$.State.RetryCount of the running state
 	state  *node
 	enter  time.Time
-	token  string // $$.Task.Token of the running task
-	mapCtx any    // $$.Map while evaluating a Map's ItemSelector
+	exited time.Time // when the previous state of this thread exited, if it just did
+	token  string    // $$.Task.Token of the running task
+	mapCtx any       // $$.Map while evaluating a Map's ItemSelector
 
 	buf            []byte         // scratch space for rendering payloads
 	evalScope      jsonpath.Scope // reused by scope: one evaluation at a time
@@ -112,6 +113,7 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 		n := p.states[name]
 		if top && th.e.cfg.checkpoint != nil {
 			th.e.cfg.checkpoint(th.snapshot(name, input))
+			th.exited = time.Time{} // the host's checkpoint took time
 		}
 		out, outText, next, f := th.runState(n, input, text)
 		if f != nil {
@@ -129,7 +131,12 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 func (th *thread) runState(n *node, input any, inputText string) (out any, outText, next string, f *Failure) {
 	th.state, th.retry, th.token = n, 0, ""
 	th.hint = spliceHint{}
-	th.enter = th.clock().Now()
+	// A state is entered the instant the previous one exited (nothing runs
+	// in between); the first state of a thread reads the clock.
+	if th.enter = th.exited; th.enter.IsZero() {
+		th.enter = th.clock().Now()
+	}
+	th.exited = time.Time{}
 	if inputText == "" {
 		inputText = th.text(input)
 	}
@@ -213,7 +220,8 @@ func (th *thread) exitState(n *node, input any, inputText string, out any, next 
 		}
 		th.vars.assign(assigned)
 	}
-	th.emit(HistoryEvent{Type: n.exited, StateExitedEventDetails: details})
+	th.exited = th.clock().Now()
+	th.emit(HistoryEvent{Type: n.exited, Timestamp: th.exited, StateExitedEventDetails: details})
 	return out, text, next, nil
 }
 
