@@ -19,11 +19,24 @@ type execution struct {
 
 	ended chan struct{} // closed once the end is recorded
 
-	mu     sync.Mutex
-	status interp.Status
-	end    endRecord
-	events []interp.HistoryEvent
-	run    *interp.Execution
+	mu        sync.Mutex
+	status    interp.Status
+	end       endRecord
+	events    []interp.HistoryEvent
+	journaled int // events[:journaled] are in the journal
+	run       *interp.Execution
+}
+
+// unjournaled returns the journal records of the events not yet journaled, and marks them journaled.
+func (e *execution) unjournaled() []*record {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	recs := make([]*record, 0, len(e.events)-e.journaled+1)
+	for i := e.journaled; i < len(e.events); i++ {
+		recs = append(recs, &record{Kind: "ev", Arn: e.rec.Arn, Event: &e.events[i]})
+	}
+	e.journaled = len(e.events)
+	return recs
 }
 
 func (e *execution) snapshotStatus() (interp.Status, endRecord) {
@@ -32,7 +45,9 @@ func (e *execution) snapshotStatus() (interp.Status, endRecord) {
 	return e.status, e.end
 }
 
-// historySink records an execution's events on the execution and in the journal.
+// historySink records an execution's events on the execution. They reach the journal in one write with
+// the next snapshot or the end record: recovery resumes from the last snapshot and drops the events after
+// it anyway, so journaling them one by one would buy nothing.
 type historySink struct {
 	s *Service
 	e *execution
@@ -45,7 +60,6 @@ func (h historySink) Record(ev interp.HistoryEvent) {
 	h.e.mu.Lock()
 	h.e.events = append(h.e.events, ev)
 	h.e.mu.Unlock()
-	_ = h.s.persist(&record{Kind: "ev", Arn: h.e.rec.Arn, Event: &ev})
 }
 
 func decodeInput(text string) (any, error) {
@@ -161,14 +175,26 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		return nil, apiErrorf(CodeExecutionAlreadyExists, "Execution Already Exists: '%s'", arn)
 	}
 	if !express {
-		if err := s.persist(&record{Kind: "ex", Execution: &e.rec}); err != nil {
-			s.mu.Unlock()
-			return nil, err
-		}
+		// Reserve the name, then journal outside the lock: the start is durable before the API answers.
 		s.executions[arn] = e
 		s.byMachine[machineArn] = append(s.byMachine[machineArn], e)
 	}
 	s.mu.Unlock()
+	if !express {
+		if err := s.persist(&record{Kind: "ex", Execution: &e.rec}); err != nil {
+			s.mu.Lock()
+			delete(s.executions, arn)
+			list := s.byMachine[machineArn]
+			for i := range list {
+				if list[i] == e {
+					s.byMachine[machineArn] = append(list[:i:i], list[i+1:]...)
+					break
+				}
+			}
+			s.mu.Unlock()
+			return nil, err
+		}
+	}
 
 	s.launch(compiled, e, func(ctx context.Context, opts []interp.ExecOption) *interp.Execution {
 		return compiled.Start(ctx, value, opts...)
@@ -194,7 +220,7 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 	if !e.express && s.journal != nil {
 		opts = append(opts, interp.WithCheckpoint(func(snap interp.Snapshot) {
 			if s.ctx.Err() == nil {
-				_ = s.persist(&record{Kind: "snap", Arn: e.rec.Arn, Snapshot: &snap})
+				_ = s.persist(append(e.unjournaled(), &record{Kind: "snap", Arn: e.rec.Arn, Snapshot: &snap})...)
 			}
 		}))
 	}
@@ -219,7 +245,7 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 			end.Output = string(out)
 		}
 		if !e.express {
-			_ = s.persist(&record{Kind: "end", Arn: e.rec.Arn, End: &end})
+			_ = s.persist(append(e.unjournaled(), &record{Kind: "end", Arn: e.rec.Arn, End: &end})...)
 		}
 		e.mu.Lock()
 		e.status, e.end = res.Status, end

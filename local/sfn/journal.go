@@ -132,16 +132,19 @@ func (j *journal) rewrite(recs []record) error {
 	return nil
 }
 
-// append writes r as one line with one write call.
-func (j *journal) append(r *record) error {
+// append writes the records, one line each, with one write call.
+func (j *journal) append(recs ...*record) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
 		return fmt.Errorf("journal closed")
 	}
 	j.buf.Reset()
-	if err := json.NewEncoder(&j.buf).Encode(r); err != nil {
-		return fmt.Errorf("encode journal record: %w", err)
+	enc := json.NewEncoder(&j.buf)
+	for _, r := range recs {
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("encode journal record: %w", err)
+		}
 	}
 	if _, err := j.f.Write(j.buf.Bytes()); err != nil {
 		return fmt.Errorf("append journal: %w", err)

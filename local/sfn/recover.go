@@ -82,6 +82,7 @@ func (s *Service) recover() error {
 		for i := range e.events {
 			out = append(out, record{Kind: "ev", Arn: e.rec.Arn, Event: &e.events[i]})
 		}
+		e.journaled = len(e.events)
 		if e.status == interp.StatusRunning {
 			if snap := snaps[e.rec.Arn]; snap != nil {
 				out = append(out, record{Kind: "snap", Arn: e.rec.Arn, Snapshot: snap})

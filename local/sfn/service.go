@@ -116,12 +116,12 @@ func (s *Service) Close() error {
 // TaskTokens is the registry that completes ".waitForTaskToken" tasks (SendTaskSuccess and friends).
 func (s *Service) TaskTokens() *interp.TaskTokens { return s.tokens }
 
-// persist appends r to the journal when the service is durable.
-func (s *Service) persist(r *record) error {
+// persist appends records to the journal, in one write, when the service is durable.
+func (s *Service) persist(recs ...*record) error {
 	if s.journal == nil {
 		return nil
 	}
-	return s.journal.append(r)
+	return s.journal.append(recs...)
 }
 
 type handlerFunc func(s *Service, body []byte) (any, error)
