@@ -162,6 +162,59 @@ func BenchmarkProcess256MiB(b *testing.B) {
 	b.ReportMetric(float64(written)/(1<<20), "output-MiB")
 }
 
+// BenchmarkProcessSmallObject processes a 20-row CSV (about 2.6 KB), the typical object of a burst,
+// again and again with one Handler, and in the same iterations runs a baseline that GETs the object and
+// PUTs its bytes back unchanged: the cost of the S3 round trips alone. It reports both times per object,
+// their ratio (process/baseline) and, with -benchmem, the allocation of both together per iteration.
+func BenchmarkProcessSmallObject(b *testing.B) {
+	s := s3test.New(b, benchBucket)
+	ctx := context.Background()
+	if _, err := s.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(benchBucket), Key: aws.String("schemas/bench.json"), Body: strings.NewReader(benchSchema)}); err != nil {
+		b.Fatal(err)
+	}
+	const rows = 20
+	size, open := s3test.Rows(benchHeader, rows, benchRow)
+	key := "incoming/bench/small.csv"
+	body, err := io.ReadAll(open())
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := s.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(benchBucket), Key: aws.String(key), Body: bytes.NewReader(body)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := benchInput(key, strings.Trim(aws.ToString(out.ETag), `"`), size, rows, open)
+	h := New(s.Client)
+	var base, proc time.Duration
+	for b.Loop() {
+		start := time.Now()
+		got, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(benchBucket), Key: aws.String(key)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := io.ReadAll(got.Body)
+		got.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(benchBucket), Key: aws.String("baseline/small.csv"), Body: bytes.NewReader(data)}); err != nil {
+			b.Fatal(err)
+		}
+		base += time.Since(start)
+
+		start = time.Now()
+		res, err := h.Handle(ctx, in)
+		if err != nil || res.Rows != rows {
+			b.Fatalf("process: %v (%d rows, want %d)", err, res.Rows, rows)
+		}
+		proc += time.Since(start)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(proc.Microseconds())/n, "process-us/object")
+	b.ReportMetric(float64(base.Microseconds())/n, "baseline-us/object")
+	b.ReportMetric(proc.Seconds()/base.Seconds(), "process/baseline")
+}
+
 // BenchmarkProcessPeakHeap1GiB processes a 1 GiB CSV that the synthetic S3 endpoint generates on the fly,
 // uploading to the same endpoint (which discards what it receives), and reports the peak of live heap
 // objects during the run: the task's own memory, whatever the object size.

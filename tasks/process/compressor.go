@@ -13,9 +13,11 @@ import (
 // Buffer, Send, Close and Abort are called from one goroutine.
 type compressor struct {
 	zw      *gzip.Writer
-	batches chan []byte   // filled buffers, in order
-	free    chan []byte   // buffers to fill
-	done    chan struct{} // closed when the goroutine has finished
+	level   int
+	pool    *compressorPool // where the writer and buffers go once stopped, or nil
+	batches chan []byte     // filled buffers, in order
+	free    chan []byte     // buffers to fill
+	done    chan struct{}   // closed when the goroutine has finished
 
 	mu      sync.Mutex
 	err     error // the first write error
@@ -23,19 +25,78 @@ type compressor struct {
 	closed  bool
 }
 
-func newCompressor(w io.Writer, level, depth, batchCap int) (*compressor, error) {
-	zw, err := gzip.NewWriterLevel(w, level)
-	if err != nil {
-		return nil, fmt.Errorf("gzip writer: %w", err)
+// newCompressor starts a compressor writing to w. With a pool, it reuses the gzip writer and batch
+// buffers of a stopped compressor (a gzip writer costs about 800 KiB to make, more than a small object's
+// whole output), and gives them back when it stops.
+func newCompressor(w io.Writer, level, depth, batchCap int, pool *compressorPool) (*compressor, error) {
+	var (
+		zw   *gzip.Writer
+		bufs [][]byte
+	)
+	if r := pool.get(level); r != nil {
+		zw, bufs = r.zw, r.bufs
+		zw.Reset(w)
+	} else {
+		var err error
+		if zw, err = gzip.NewWriterLevel(w, level); err != nil {
+			return nil, fmt.Errorf("gzip writer: %w", err)
+		}
 	}
-	c := &compressor{zw: zw, batches: make(chan []byte, depth), free: make(chan []byte, depth+1), done: make(chan struct{})}
-	for range depth + 1 {
-		c.free <- make([]byte, 0, batchCap)
+	c := &compressor{zw: zw, level: level, pool: pool, batches: make(chan []byte, depth), free: make(chan []byte, depth+1), done: make(chan struct{})}
+	for i := range depth + 1 {
+		if i < len(bufs) {
+			c.free <- bufs[i][:0]
+		} else {
+			c.free <- make([]byte, 0, batchCap)
+		}
 	}
 	go c.run()
 	return c, nil
 }
 
+// compressorPool keeps the gzip writers and batch buffers of stopped compressors for the next ones. The
+// zero value is ready; a nil pool keeps nothing. It is safe for concurrent use.
+type compressorPool struct {
+	p sync.Pool // of *reusable
+}
+
+// reusable is what a stopped compressor leaves for the next one.
+type reusable struct {
+	level int
+	zw    *gzip.Writer
+	bufs  [][]byte
+}
+
+// maxPooledBatch bounds the capacity of a batch buffer kept for reuse: a batch that grew around one huge
+// record is let go rather than held for every later object.
+const maxPooledBatch = 1 << 20
+
+func (p *compressorPool) get(level int) *reusable {
+	if p == nil {
+		return nil
+	}
+	r, _ := p.p.Get().(*reusable)
+	if r != nil && r.level != level {
+		return nil
+	}
+	return r
+}
+
+// put keeps what c no longer uses; c's goroutine has finished, so every buffer it was sent is back in
+// c.free (one the caller still holds is left to it).
+func (p *compressorPool) put(level int, c *compressor) {
+	if p == nil {
+		return
+	}
+	r := &reusable{level: level, zw: c.zw}
+	r.zw.Reset(io.Discard) // drop the reference to the finished output
+	for n := len(c.free); n > 0; n-- {
+		if b := <-c.free; cap(b) <= maxPooledBatch {
+			r.bufs = append(r.bufs, b[:0])
+		}
+	}
+	p.p.Put(r)
+}
 func (c *compressor) run() {
 	defer close(c.done)
 	for b := range c.batches {
@@ -94,11 +155,15 @@ func (c *compressor) Abort() { c.stop(true) }
 
 func (c *compressor) stop(abort bool) {
 	c.mu.Lock()
-	if !c.closed {
+	first := !c.closed
+	if first {
 		c.closed = true
 		c.aborted = abort
 		close(c.batches)
 	}
 	c.mu.Unlock()
 	<-c.done
+	if first && c.pool != nil {
+		c.pool.put(c.level, c)
+	}
 }

@@ -10,7 +10,7 @@ import (
 
 func TestCompressorRoundTrip(t *testing.T) {
 	var out bytes.Buffer
-	c, err := newCompressor(&out, gzip.DefaultCompression, 2, 16)
+	c, err := newCompressor(&out, gzip.DefaultCompression, 2, 16, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 }
 
 func TestCompressorWriteFailureStops(t *testing.T) {
-	c, err := newCompressor(&failAfter{n: 10}, gzip.NoCompression, 2, 1<<10)
+	c, err := newCompressor(&failAfter{n: 10}, gzip.NoCompression, 2, 1<<10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestCompressorWriteFailureStops(t *testing.T) {
 
 func TestCompressorAbortWritesNoTrailer(t *testing.T) {
 	var out bytes.Buffer
-	c, err := newCompressor(&out, gzip.DefaultCompression, 2, 16)
+	c, err := newCompressor(&out, gzip.DefaultCompression, 2, 16, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,4 +100,73 @@ func gunzipErr(b []byte) error {
 	}
 	_, err = io.ReadAll(zr)
 	return err
+}
+
+// A pooled compressor reuses the writer and buffers of the last one, including one that was aborted
+// mid-stream or failed, and still writes exactly the bytes a fresh compressor writes.
+func TestCompressorPoolReuse(t *testing.T) {
+	compress := func(w io.Writer, pool *compressorPool, data []byte, abort bool) (*compressor, error) {
+		t.Helper()
+		c, err := newCompressor(w, gzip.DefaultCompression, 2, 16, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rest := data; len(rest) > 0; {
+			b, err := c.Buffer()
+			if err != nil {
+				c.Abort()
+				return c, err
+			}
+			n := min(len(rest), 40)
+			c.Send(append(b, rest[:n]...))
+			rest = rest[n:]
+		}
+		if abort {
+			c.Abort()
+			return c, nil
+		}
+		return c, c.Close()
+	}
+	data := bytes.Repeat([]byte("the same line, over and over\n"), 50)
+	var fresh bytes.Buffer
+	if _, err := compress(&fresh, nil, data, false); err != nil {
+		t.Fatal(err)
+	}
+	pool := &compressorPool{}
+	steps := []struct {
+		name  string
+		sink  io.Writer
+		abort bool
+	}{
+		{name: "first"},
+		{name: "aborted", abort: true},
+		{name: "after abort"},
+		{name: "failed", sink: &failAfter{n: 10}},
+		{name: "after failure"},
+		{name: "again"},
+	}
+	// Whether a writer is reused is up to sync.Pool (the race detector drops some puts on purpose), so
+	// the test checks what matters whichever way it goes: each output is right.
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			var out bytes.Buffer
+			sink := s.sink
+			if sink == nil {
+				sink = &out
+			}
+			_, err := compress(sink, pool, data, s.abort)
+			if s.sink != nil {
+				if !errors.Is(err, errSink) {
+					t.Errorf("got %v, want the sink's error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.abort && !bytes.Equal(out.Bytes(), fresh.Bytes()) {
+				t.Errorf("output: got %d bytes, want the %d bytes of a fresh compressor", out.Len(), fresh.Len())
+			}
+		})
+	}
 }

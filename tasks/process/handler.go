@@ -69,6 +69,7 @@ type Handler struct {
 	inFlight int
 	level    int
 	maxRec   int64
+	zpool    compressorPool // gzip writers and batch buffers reused across invocations
 }
 
 // Option configures a Handler.
@@ -177,7 +178,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 		out = tasks.ProcessOutput{}
 	}()
 
-	zc, err := newCompressor(output, h.level, compressDepth, batchBytes+batchBytes/4)
+	zc, err := newCompressor(output, h.level, compressDepth, batchBytes+batchBytes/4, &h.zpool)
 	if err != nil {
 		return out, 0, err
 	}

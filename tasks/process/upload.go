@@ -36,8 +36,13 @@ const (
 // abortTimeout bounds the clean-up of a failed upload, which runs even when the task's context is done.
 const abortTimeout = 30 * time.Second
 
+// firstBufSize is the capacity the first part buffer starts with; it doubles as bytes arrive, up to the
+// part size, so that a small object costs a few KiB rather than a whole part.
+const firstBufSize = 16 << 10
+
 // upload streams the bytes written to it into one S3 object. Memory is fixed: at most inFlight+1 buffers
-// of partSize bytes exist, one filling while up to inFlight parts are sent. An object that fits in one
+// of partSize bytes exist, one filling while up to inFlight parts are sent. The first buffer starts at
+// firstBufSize and grows by doubling, so an output smaller than a part allocates about twice its size. An object that fits in one
 // buffer is sent with one PutObject; a larger one becomes a multipart upload, which Abort (or a failed
 // Close) aborts, so no partial object ever becomes visible. Writes and Close come from one goroutine.
 type upload struct {
@@ -83,6 +88,8 @@ func (u *upload) Write(p []byte) (int, error) {
 	for len(p) > 0 {
 		if u.buf == nil {
 			u.buf = u.take()
+		} else if len(u.buf) == cap(u.buf) && cap(u.buf) < u.partSize {
+			u.buf = append(make([]byte, 0, min(2*cap(u.buf), u.partSize)), u.buf...)
 		} else if len(u.buf) == cap(u.buf) {
 			// Only send a full part once more data proves it is not the last: an object of exactly one
 			// part stays a single PutObject.
@@ -99,7 +106,8 @@ func (u *upload) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-// take returns an empty buffer, waiting for a sent part's buffer once all are made.
+// take returns an empty buffer, waiting for a sent part's buffer once all are made. The first buffer
+// starts small (Write grows it); the others are only needed once a part was sent, so they are whole parts.
 func (u *upload) take() []byte {
 	select {
 	case b := <-u.free:
@@ -108,6 +116,9 @@ func (u *upload) take() []byte {
 	}
 	if u.allocated < cap(u.free) {
 		u.allocated++
+		if u.allocated == 1 {
+			return make([]byte, 0, min(firstBufSize, u.partSize))
+		}
 		return make([]byte, 0, u.partSize)
 	}
 	return (<-u.free)[:0] // every part in flight gives its buffer back, failed or not

@@ -160,3 +160,47 @@ func TestUploadPartFailureAborts(t *testing.T) {
 		})
 	}
 }
+
+// The first buffer starts at firstBufSize and doubles up to the part size: a small output allocates a
+// few KiB, and outputs around the growth steps and part boundaries come out whole.
+func TestUploadGrowsFirstBuffer(t *testing.T) {
+	const partSize = 3*firstBufSize + 5 // not a power of two times the first size
+	for _, size := range []int{0, 100, firstBufSize, firstBufSize + 1, 2*firstBufSize + 1, partSize, partSize + 1, 2*partSize + 3} {
+		t.Run(strconv.Itoa(size), func(t *testing.T) {
+			s := s3test.New(t, "bkt")
+			data := bytes.Repeat([]byte("0123456789abcdefghijklmnopqrstuvwxyz"), size/36+1)[:size]
+			u := newUpload(context.Background(), s.Client, "bkt", "k", nil, partSize, 2)
+			var most int
+			for rest := data; len(rest) > 0; {
+				n := min(len(rest), 1000)
+				if k, err := u.Write(rest[:n]); err != nil || k != n {
+					t.Fatalf("Write: %d, %v", k, err)
+				}
+				rest = rest[n:]
+				most = max(most, cap(u.buf))
+			}
+			if want := max(firstBufSize, 2*size); size <= partSize && most > want {
+				t.Errorf("buffer capacity: got %d, want at most %d", most, want)
+			}
+			if most > partSize {
+				t.Errorf("buffer capacity: got %d, want at most the part size %d", most, partSize)
+			}
+			got, err := u.Close()
+			if err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			if want := etagOf(data, partSize, size > partSize); got.ETag != want {
+				t.Errorf("ETag: got %q, want %q", got.ETag, want)
+			}
+			obj, err := s.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(obj.Body)
+			obj.Body.Close()
+			if !bytes.Equal(body, data) {
+				t.Errorf("object: got %d bytes, want %d", len(body), len(data))
+			}
+		})
+	}
+}
