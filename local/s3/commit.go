@@ -47,12 +47,12 @@ func (c *writeConditions) check(rec *keyRecord) error {
 // and LastModified are assigned here.
 func (s *Server) commitPut(bucket, key string, nv version, cond *writeConditions, reason string, o origin) (version, error) {
 	defer s.compactJournal()
-	b, err := s.store.lockBucket(bucket)
+	w, err := s.store.lockKey(bucket, key)
 	if err != nil {
 		return version{}, err
 	}
-	defer b.mu.Unlock()
-	rec := b.keys[key]
+	defer w.unlock()
+	b, rec := w.b, w.rec
 	if err := cond.check(rec); err != nil {
 		return version{}, err
 	}
@@ -61,7 +61,7 @@ func (s *Server) commitPut(bucket, key string, nv version, cond *writeConditions
 	nv.Sequencer = seqString(seq)
 	nv.LastModified = s.now().UTC()
 	var drop []string
-	if b.cfg.Versioning == versioningEnabled {
+	if w.cfg.Versioning == versioningEnabled {
 		nv.ID = s.ids.versionID()
 	} else {
 		nv.ID = ""
@@ -74,7 +74,7 @@ func (s *Server) commitPut(bucket, key string, nv version, cond *writeConditions
 	}
 	nrec.Versions = append([]version{nv}, nrec.Versions...)
 	var ev *pendingEvent
-	if b.cfg.EventBridge {
+	if w.cfg.EventBridge {
 		e, err := s.events.created(bucket, key, nv, reason, o, seq)
 		if err != nil {
 			return version{}, err
@@ -82,7 +82,7 @@ func (s *Server) commitPut(bucket, key string, nv version, cond *writeConditions
 		nrec.Pending = append(nrec.Pending, e)
 		ev = &e
 	}
-	if err := s.store.writeRecord(b, nrec, ev); err != nil {
+	if err := s.store.writeRecord(w, nrec, ev); err != nil {
 		return version{}, err
 	}
 	for _, id := range drop {
@@ -105,13 +105,13 @@ type deleteResult struct {
 // records an "Object Deleted" event when something changed.
 func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteResult, error) {
 	defer s.compactJournal()
-	b, err := s.store.lockBucket(bucket)
+	w, err := s.store.lockKey(bucket, key)
 	if err != nil {
 		return deleteResult{}, err
 	}
-	defer b.mu.Unlock()
-	rec := b.keys[key]
-	nrec := cloneRecord(rec, key)
+	defer w.unlock()
+	b := w.b
+	nrec := cloneRecord(w.rec, key)
 	seq := s.ids.nextSeq()
 	var (
 		res     deleteResult
@@ -138,7 +138,7 @@ func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteRe
 		removed = v.ID
 		nrec.Versions = append(nrec.Versions[:i], nrec.Versions[i+1:]...)
 		changed = true
-	case b.cfg.Versioning == versioningOff:
+	case w.cfg.Versioning == versioningOff:
 		i, v := nrec.find("")
 		if v == nil {
 			return res, nil
@@ -150,7 +150,7 @@ func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteRe
 		changed = true
 	default:
 		m := version{DeleteMarker: true, LastModified: s.now().UTC(), Sequencer: seqString(seq)}
-		if b.cfg.Versioning == versioningEnabled {
+		if w.cfg.Versioning == versioningEnabled {
 			m.ID = s.ids.versionID()
 			res.VersionID = m.ID
 		} else {
@@ -173,7 +173,7 @@ func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteRe
 	}
 	nrec.DeleteSeq = seq
 	var ev *pendingEvent
-	if b.cfg.EventBridge {
+	if w.cfg.EventBridge {
 		e, err := s.events.deleted(bucket, key, marker, removed, o, seq)
 		if err != nil {
 			return deleteResult{}, err
@@ -181,7 +181,7 @@ func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteRe
 		nrec.Pending = append(nrec.Pending, e)
 		ev = &e
 	}
-	if err := s.store.writeRecord(b, nrec, ev); err != nil {
+	if err := s.store.writeRecord(w, nrec, ev); err != nil {
 		return deleteResult{}, err
 	}
 	for _, id := range drop {
@@ -196,17 +196,19 @@ func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteRe
 // ackEvent forgets a published event: it leaves the in-memory record at once and the disk
 // record at the key's next write; meanwhile the ack log keeps it from being published again.
 func (s *Server) ackEvent(p pendingRef) error {
-	if b, err := s.store.lockBucket(p.bucket); err == nil {
-		if rec := b.keys[p.key]; rec != nil {
+	if w, err := s.store.lockKey(p.bucket, p.key); err == nil {
+		if rec := w.rec; rec != nil {
 			kept := make([]pendingEvent, 0, len(rec.Pending))
 			for _, e := range rec.Pending {
 				if e.ID != p.id {
 					kept = append(kept, e)
 				}
 			}
+			w.b.mu.Lock()
 			rec.Pending = kept
+			w.b.mu.Unlock()
 		}
-		b.mu.Unlock()
+		w.unlock()
 	}
 	return s.store.logAck(p.id)
 }

@@ -18,6 +18,11 @@
 //     holds more garbage than live data (WithCompaction).
 //   - Versioning: PutBucketVersioning Enabled/Suspended, version IDs, delete markers,
 //     ListObjectVersions, GetObject/HeadObject/DeleteObject with versionId.
+//   - Concurrency: writes to one key are serialised from the read of its current state to
+//     its commit, so conditional writes are linearisable (of N racing If-None-Match: *
+//     writers exactly one wins); writes to different keys of a bucket run in parallel, the
+//     bucket lock covering only the in-memory update that follows the journal entry. Readers
+//     see a change only once its journal entry is written (and, with sync, on disk).
 //   - Conditional requests: PutObject and CompleteMultipartUpload honour If-None-Match: * and
 //     If-Match (412 PreconditionFailed, 404 NoSuchKey when If-Match names a missing object,
 //     409 ConditionalRequestConflict when the key was deleted while a conditional multipart
@@ -30,7 +35,10 @@
 //     envelope and detail shape documented at
 //     https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html.
 //     An event is recorded on disk in the same atomic write that commits the object change,
-//     then handed to the Publisher by one delivery goroutine in commit order. A failed Publish
+//     then handed to the Publisher by one delivery goroutine, the events of each key in
+//     commit (sequencer) order; events of different keys written at the same moment may be
+//     handed over in either order, as S3 does not order them either
+//     (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). A failed Publish
 //     is retried with capped exponential back-off until it succeeds; the event leaves the disk
 //     only after a successful Publish. Delivery is therefore at-least-once across crashes and
 //     restarts (an event published just before a crash may be published again), never lost,

@@ -89,6 +89,7 @@ type bucketConfig struct {
 }
 
 type bucketState struct {
+	keyMu   keyLocks // held by a write to a key from its read of the record to its update (see keyLocks)
 	mu      sync.RWMutex
 	cfg     bucketConfig
 	dir     string
@@ -408,8 +409,11 @@ func (s *store) maybeCompact() error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		s.buckets[n].mu.Lock()
-		defer s.buckets[n].mu.Unlock()
+		b := s.buckets[n]
+		b.keyMu.lockAll()
+		defer b.keyMu.unlockAll()
+		b.mu.Lock()
+		defer b.mu.Unlock()
 	}
 	if !s.journal.overgrown(s.journalLimit) {
 		return nil
@@ -519,6 +523,8 @@ func (s *store) deleteBucket(name string, force bool) error {
 	if !ok {
 		return errNoSuchBucket()
 	}
+	b.keyMu.lockAll()
+	defer b.keyMu.unlockAll()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !force {
@@ -564,12 +570,20 @@ func (s *store) config(name string) (bucketConfig, error) {
 	return b.cfg, nil
 }
 
+// updateConfig changes the bucket's settings. It waits for the writes in progress, which read
+// the settings when they began, so that every write sees the settings either before or after.
 func (s *store) updateConfig(name string, f func(*bucketConfig)) error {
-	b, err := s.lockBucket(name)
+	b, err := s.bucket(name)
 	if err != nil {
 		return err
 	}
+	b.keyMu.lockAll()
+	defer b.keyMu.unlockAll()
+	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.deleted {
+		return errNoSuchBucket()
+	}
 	old := b.cfg
 	f(&b.cfg)
 	if err := s.writeConfig(b); err != nil {
@@ -579,12 +593,48 @@ func (s *store) updateConfig(name string, f func(*bucketConfig)) error {
 	return nil
 }
 
-// writeRecord commits rec, with the event ev it adds (if any), to the journal and the
-// in-memory state. Caller holds b.mu.
-func (s *store) writeRecord(b *bucketState, rec *keyRecord, ev *pendingEvent) error {
-	if err := s.journal.appendEntry(journalEntry{T: jRecord, Bucket: b.cfg.Name, Rec: rec, Event: ev}); err != nil {
+// keyWrite is a write to one key in progress. It holds the key's stripe, so rec (the key's
+// record when the write began, nil when there was none) stays the key's record until the
+// write commits or gives up, and cfg the bucket's settings.
+type keyWrite struct {
+	b    *bucketState
+	rec  *keyRecord
+	cfg  bucketConfig
+	lock *sync.Mutex
+}
+
+// lockKey begins a write to key; the caller calls unlock when done. Writes to one key are
+// serialised from the read of its record to its update, which makes conditional writes
+// linearisable; writes to different keys overlap.
+func (s *store) lockKey(bucket, key string) (*keyWrite, error) {
+	b, err := s.bucket(bucket)
+	if err != nil {
+		return nil, err
+	}
+	m := b.keyMu.lock(key)
+	b.mu.RLock()
+	deleted, rec, cfg := b.deleted, b.keys[key], b.cfg
+	b.mu.RUnlock()
+	if deleted {
+		m.Unlock()
+		return nil, errNoSuchBucket()
+	}
+	return &keyWrite{b: b, rec: rec, cfg: cfg, lock: m}, nil
+}
+
+func (w *keyWrite) unlock() { w.lock.Unlock() }
+
+// writeRecord commits rec, the new record of w's key, with the event ev it adds (if any):
+// the journal entry is the commit point, then the in-memory state follows, under the bucket
+// lock only for that update. Readers therefore never see a change before it is in the
+// journal (and, with sync, on stable storage).
+func (s *store) writeRecord(w *keyWrite, rec *keyRecord, ev *pendingEvent) error {
+	b := w.b
+	if err := s.journal.appendEntry(journalEntry{T: jRecord, Bucket: w.cfg.Name, Rec: rec, Event: ev}); err != nil {
 		return err
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if len(rec.Versions) == 0 && len(rec.Pending) == 0 && !b.uploading(rec.Key) {
 		delete(b.keys, rec.Key)
 		return nil
