@@ -12,12 +12,15 @@ import (
 // the task then takes about as long as the slower of the two). Memory is fixed: depth+1 batch buffers.
 // Buffer, Send, Close and Abort are called from one goroutine.
 type compressor struct {
-	zw      *gzip.Writer
-	level   int
-	pool    *compressorPool // where the writer and buffers go once stopped, or nil
-	batches chan []byte     // filled buffers, in order
-	free    chan []byte     // buffers to fill
-	done    chan struct{}   // closed when the goroutine has finished
+	zw    *gzip.Writer
+	level int
+	pool  *compressorPool // where the writer and buffers go once stopped, or nil
+
+	batchCap int           // capacity of a batch buffer made once a first batch has filled
+	made     bool          // whether Buffer has made a buffer
+	batches  chan []byte   // filled buffers, in order
+	free     chan []byte   // buffers to fill
+	done     chan struct{} // closed when the goroutine has finished
 
 	mu      sync.Mutex
 	err     error // the first write error
@@ -42,12 +45,13 @@ func newCompressor(w io.Writer, level, depth, batchCap int, pool *compressorPool
 			return nil, fmt.Errorf("gzip writer: %w", err)
 		}
 	}
-	c := &compressor{zw: zw, level: level, pool: pool, batches: make(chan []byte, depth), free: make(chan []byte, depth+1), done: make(chan struct{})}
+	c := &compressor{zw: zw, level: level, pool: pool, batchCap: batchCap,
+		batches: make(chan []byte, depth), free: make(chan []byte, depth+1), done: make(chan struct{})}
 	for i := range depth + 1 {
 		if i < len(bufs) {
 			c.free <- bufs[i][:0]
 		} else {
-			c.free <- make([]byte, 0, batchCap)
+			c.free <- nil // made when first needed (see Buffer)
 		}
 	}
 	go c.run()
@@ -91,7 +95,7 @@ func (p *compressorPool) put(level int, c *compressor) {
 	r := &reusable{level: level, zw: c.zw}
 	r.zw.Reset(io.Discard) // drop the reference to the finished output
 	for n := len(c.free); n > 0; n-- {
-		if b := <-c.free; cap(b) <= maxPooledBatch {
+		if b := <-c.free; b != nil && cap(b) <= maxPooledBatch {
 			r.bufs = append(r.bufs, b[:0])
 		}
 	}
@@ -131,15 +135,28 @@ func (c *compressor) failure() error {
 	return c.err
 }
 
-// Buffer returns an empty batch buffer to fill, or the error that stopped the compressor.
+// Buffer returns an empty batch buffer to fill, or the error that stopped the compressor. Buffers are
+// made when first needed: the first small (appends grow it), so that a small object's one batch costs a
+// few KiB, the others at batchCap, for an object large enough to fill a batch.
 func (c *compressor) Buffer() ([]byte, error) {
 	b := <-c.free
 	if err := c.failure(); err != nil {
 		c.free <- b
 		return nil, err
 	}
+	if b == nil {
+		size := c.batchCap
+		if !c.made {
+			size = min(firstBatchCap, c.batchCap)
+		}
+		c.made = true
+		b = make([]byte, 0, size)
+	}
 	return b, nil
 }
+
+// firstBatchCap is the capacity of the first batch buffer a compressor makes.
+const firstBatchCap = 4 << 10
 
 // Send queues a filled buffer for compression.
 func (c *compressor) Send(b []byte) { c.batches <- b }

@@ -20,9 +20,11 @@
 // 64 KiB batches that a second goroutine compresses (at most five batches exist, so encoding and
 // compression overlap on two cores without queueing), and the upload holds at most (inFlight+1) parts of
 // partSize bytes (by default 3 × 8 MiB, at most two parts in flight); the first of them starts at 16 KiB
-// and doubles as output arrives, so a small object allocates a few KiB, not a part. A Handler reuses the
-// gzip writers and batch buffers of finished invocations (a sync.Pool), so a burst of small objects does
-// not make a new deflate state (about 800 KiB) for each. The measured peak heap for a 1 GiB
+// and doubles as output arrives, so a small object allocates a few KiB, not a part; batch buffers too are
+// made when needed, the first small. A Handler reuses the gzip writers and batch buffers of finished
+// invocations (a sync.Pool), so a burst of small objects does not make a new deflate state (about
+// 800 KiB) for each; a host that builds a Handler per invocation shares a [BufferPool] between them
+// ([WithBufferPool]). The measured peak heap for a 1 GiB
 // object is under 40 MiB (BenchmarkProcessPeakHeap1GiB). An output larger than one part becomes a
 // multipart upload, aborted on any failure, so nothing half-written becomes visible; outputs are limited
 // to 10,000 parts (80 GB with the default part size).

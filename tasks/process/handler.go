@@ -69,7 +69,7 @@ type Handler struct {
 	inFlight int
 	level    int
 	maxRec   int64
-	zpool    compressorPool // gzip writers and batch buffers reused across invocations
+	zpool    *compressorPool // gzip writers and batch buffers reused across invocations (WithBufferPool)
 }
 
 // Option configures a Handler.
@@ -112,7 +112,7 @@ func New(client S3, opts ...Option) *Handler {
 	h := &Handler{
 		s3: client, now: time.Now, logger: slog.New(slog.DiscardHandler), metrics: emf.New(io.Discard, Stage),
 		partSize: DefaultPartSize, inFlight: DefaultInFlight, level: DefaultCompressionLevel,
-		maxRec: records.DefaultMaxRecordBytes,
+		maxRec: records.DefaultMaxRecordBytes, zpool: &compressorPool{},
 	}
 	for _, o := range opts {
 		o(h)
@@ -178,7 +178,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 		out = tasks.ProcessOutput{}
 	}()
 
-	zc, err := newCompressor(output, h.level, compressDepth, batchBytes+batchBytes/4, &h.zpool)
+	zc, err := newCompressor(output, h.level, compressDepth, batchBytes+batchBytes/4, h.zpool)
 	if err != nil {
 		return out, 0, err
 	}
