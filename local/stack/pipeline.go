@@ -23,6 +23,9 @@ import (
 // Embedded Metric Format lines go to the invocation's own output, so the local Lambda captures them.
 func PipelineFunctions() map[string]HandlerFactory {
 	clients := &s3Clients{m: map[string]*s3.Client{}}
+	// Handlers are built per invocation; the gzip writers and part buffers outlive them in one pool, as
+	// they would in a warm Lambda sandbox.
+	buffers := &process.BufferPool{}
 	return map[string]HandlerFactory{
 		"ValidateFunction": func(rt lambda.Runtime, endpoint string) awslambda.Handler {
 			h := validate.New(clients.get(endpoint),
@@ -31,7 +34,7 @@ func PipelineFunctions() map[string]HandlerFactory {
 			return awslambda.NewHandler(h.Handle)
 		},
 		"ProcessFunction": func(rt lambda.Runtime, endpoint string) awslambda.Handler {
-			h := process.New(clients.get(endpoint),
+			h := process.New(clients.get(endpoint), process.WithBufferPool(buffers),
 				process.WithLogger(emf.NewLogger(rt.Stdout, emf.ParseLevel(rt.Getenv("LOG_LEVEL")))),
 				process.WithMetrics(emf.New(rt.Stdout, "process")))
 			return awslambda.NewHandler(h.Handle)
