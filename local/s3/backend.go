@@ -502,7 +502,8 @@ func (s *Server) putBlob(bucket, key string, meta map[string]string, body io.Rea
 		}
 		var buf bytes.Buffer
 		buf.Grow(int(size))
-		n, err := io.Copy(io.MultiWriter(&buf, hashes), io.LimitReader(body, inlineMax+1))
+		// A buffer the body's size, not io.Copy's 32 KiB: most objects are small.
+		n, err := io.CopyBuffer(io.MultiWriter(&buf, hashes), io.LimitReader(body, inlineMax+1), make([]byte, size+1))
 		if err != nil {
 			return version{}, copyErr(err)
 		}

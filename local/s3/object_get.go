@@ -132,5 +132,6 @@ func (rq *request) getObject() {
 	if head {
 		return
 	}
-	_, _ = io.Copy(rq.w, io.NewSectionReader(f, rng.start, rng.length))
+	// A buffer no larger than the range: most objects are small.
+	_, _ = io.CopyBuffer(rq.w, io.NewSectionReader(f, rng.start, rng.length), make([]byte, max(1, min(rng.length, 32<<10))))
 }

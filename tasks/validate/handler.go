@@ -224,7 +224,11 @@ func (h *Handler) check(ctx context.Context, ref tasks.ObjectRef, typ records.Ty
 		return tasks.ClassifyObject(op, ref, err)
 	}
 	defer out.Body.Close()
-	m := newMeter(out.Body, sch.Limits.MaxBytes)
+	size := int64(-1)
+	if out.ContentLength != nil {
+		size = *out.ContentLength
+	}
+	m := newMeter(out.Body, sch.Limits.MaxBytes, size)
 	defer m.close()
 	rd := records.NewReader(m, typ, sch, records.WithMaxRecordBytes(h.maxRecordBytes))
 	return h.scan(ref, m, rd, sch, rep)

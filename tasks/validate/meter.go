@@ -33,12 +33,16 @@ type meter struct {
 	sum   chan []byte   // the digest, once todo is closed
 	shut  bool          // todo is closed
 
+	size int64 // the body's length, -1 when unknown
+
 	cur []byte // the current block's bytes not yet delivered
 	err error  // returned once cur is drained
 }
 
-func newMeter(r io.Reader, max int64) *meter {
-	m := &meter{r: r, max: max, todo: make(chan []byte, meterBlocks), done: make(chan struct{}, meterBlocks), sum: make(chan []byte, 1)}
+// newMeter reads r through the digest. size is the body's length when known (-1 otherwise): blocks are no
+// larger than it needs, since most objects are far smaller than a block.
+func newMeter(r io.Reader, max, size int64) *meter {
+	m := &meter{r: r, max: max, size: size, todo: make(chan []byte, meterBlocks), done: make(chan struct{}, meterBlocks), sum: make(chan []byte, 1)}
 	go func() {
 		h := sha256.New()
 		for b := range m.todo {
@@ -73,7 +77,11 @@ func (m *meter) fill() {
 	}
 	b := m.ring[m.sent%meterBlocks]
 	if b == nil {
-		b = make([]byte, meterBlockSize)
+		n := int64(meterBlockSize)
+		if m.size >= 0 && m.size+1 < n {
+			n = m.size + 1 // one byte more than announced, to see the end (or a longer body)
+		}
+		b = make([]byte, n)
 		m.ring[m.sent%meterBlocks] = b
 	}
 	if m.max > 0 && int64(len(b)) > m.max-m.n+1 {

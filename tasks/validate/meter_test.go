@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 	"testing/iotest"
@@ -36,39 +37,43 @@ func TestMeter(t *testing.T) {
 		{"far past the limit", len(object), 3*meterBlockSize + 5, errTooBig},
 	}
 	for _, tt := range tests {
-		for _, small := range []bool{false, true} {
-			name := tt.name
-			if small {
-				name += " in small reads"
-			}
-			t.Run(name, func(t *testing.T) {
-				var src io.Reader = bytes.NewReader(object[:tt.size])
+		// The announced size only sizes the blocks: unknown, exact, or smaller than the body (a body may
+		// be longer than announced; every byte must still be delivered and digested).
+		for _, hint := range []int64{-1, int64(tt.size), 3} {
+			for _, small := range []bool{false, true} {
+				name := fmt.Sprintf("%s, size hint %d", tt.name, hint)
 				if small {
-					src = iotest.HalfReader(src)
+					name += " in small reads"
 				}
-				m := newMeter(src, tt.max)
-				defer m.close()
-				got, err := io.ReadAll(m)
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("error: got %v, want %v", err, tt.wantErr)
-				}
-				want := object[:tt.size]
-				if tt.wantErr != nil {
-					want = object[:tt.max+1] // one byte past the limit is read, to know it is exceeded
-				}
-				if !bytes.Equal(got, want) {
-					t.Fatalf("delivered %d bytes, want %d (the same bytes)", len(got), len(want))
-				}
-				if m.n != int64(len(want)) {
-					t.Errorf("count: got %d, want %d", m.n, len(want))
-				}
-				if tt.wantErr == nil {
-					sum := sha256.Sum256(want)
-					if diff := cmp.Diff(m.digest(), sum[:]); diff != "" {
-						t.Errorf("digest (-got +want):\n%s", diff)
+				t.Run(name, func(t *testing.T) {
+					var src io.Reader = bytes.NewReader(object[:tt.size])
+					if small {
+						src = iotest.HalfReader(src)
 					}
-				}
-			})
+					m := newMeter(src, tt.max, hint)
+					defer m.close()
+					got, err := io.ReadAll(m)
+					if !errors.Is(err, tt.wantErr) {
+						t.Fatalf("error: got %v, want %v", err, tt.wantErr)
+					}
+					want := object[:tt.size]
+					if tt.wantErr != nil {
+						want = object[:tt.max+1] // one byte past the limit is read, to know it is exceeded
+					}
+					if !bytes.Equal(got, want) {
+						t.Fatalf("delivered %d bytes, want %d (the same bytes)", len(got), len(want))
+					}
+					if m.n != int64(len(want)) {
+						t.Errorf("count: got %d, want %d", m.n, len(want))
+					}
+					if tt.wantErr == nil {
+						sum := sha256.Sum256(want)
+						if diff := cmp.Diff(m.digest(), sum[:]); diff != "" {
+							t.Errorf("digest (-got +want):\n%s", diff)
+						}
+					}
+				})
+			}
 		}
 	}
 }
@@ -76,7 +81,7 @@ func TestMeter(t *testing.T) {
 // TestMeterSourceError passes the source's error through after the bytes before it.
 func TestMeterSourceError(t *testing.T) {
 	broken := errors.New("connection reset")
-	m := newMeter(io.MultiReader(bytes.NewReader([]byte("abc")), iotest.ErrReader(broken)), 0)
+	m := newMeter(io.MultiReader(bytes.NewReader([]byte("abc")), iotest.ErrReader(broken)), 0, -1)
 	defer m.close()
 	got, err := io.ReadAll(m)
 	if !errors.Is(err, broken) || string(got) != "abc" {
