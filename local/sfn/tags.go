@@ -20,30 +20,28 @@ func (s *Service) machineForTags(arn string) (*machine, error) {
 }
 
 func (s *Service) tagResource(body []byte) (any, error) {
-	var in tagResourceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.machineForTags(in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	tags := map[string]string{}
-	for k, v := range m.rec.Tags {
-		tags[k] = v
-	}
-	for _, t := range in.Tags {
-		tags[t.Key] = t.Value
-	}
-	if len(tags) > 50 {
-		return nil, apiErrorf(CodeTooManyTags, "Too many tags: %d (at most 50)", len(tags))
-	}
-	return struct{}{}, s.setTags(m, tags)
+	return s.changeTags(body, func(tags map[string]string, in tagResourceInput) error {
+		for _, t := range in.Tags {
+			tags[t.Key] = t.Value
+		}
+		if len(tags) > 50 {
+			return apiErrorf(CodeTooManyTags, "Too many tags: %d (at most 50)", len(tags))
+		}
+		return nil
+	})
 }
 
 func (s *Service) untagResource(body []byte) (any, error) {
+	return s.changeTags(body, func(tags map[string]string, in tagResourceInput) error {
+		for _, k := range in.TagKeys {
+			delete(tags, k)
+		}
+		return nil
+	})
+}
+
+// changeTags applies change to a copy of a machine's tags and records the result.
+func (s *Service) changeTags(body []byte, change func(map[string]string, tagResourceInput) error) (any, error) {
 	var in tagResourceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -54,12 +52,12 @@ func (s *Service) untagResource(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	tags := map[string]string{}
+	tags := make(map[string]string, len(m.rec.Tags))
 	for k, v := range m.rec.Tags {
 		tags[k] = v
 	}
-	for _, k := range in.TagKeys {
-		delete(tags, k)
+	if err := change(tags, in); err != nil {
+		return nil, err
 	}
 	return struct{}{}, s.setTags(m, tags)
 }
