@@ -77,3 +77,46 @@ func TestTemplateErrors(t *testing.T) {
 		t.Error("empty template: want an error")
 	}
 }
+
+// FuzzParseTemplate reads arbitrary templates: resolving every property of every resource either works or
+// reports an error, never panics, and a resolved value holds no intrinsic function any more.
+func FuzzParseTemplate(f *testing.F) {
+	f.Add([]byte(sampleTemplate))
+	f.Add([]byte(`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::Sub": ["${A}-${B}", {"B": {"Ref": "A"}}]}}}}}`))
+	f.Add([]byte(`{"Resources": {"A": {"Type": "T", "Properties": {"X": {"Fn::Join": [",", {"Fn::Split": [",", "a,b"]}]}}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tpl, err := ParseTemplate(data, "s", "us-east-1", "000000000000", nil)
+		if err != nil {
+			return
+		}
+		for id, r := range tpl.resources {
+			for name := range r.Properties {
+				v, err := tpl.Property(id, name)
+				if err == nil && hasIntrinsic(v) {
+					t.Fatalf("%s.%s resolved to %v, which still holds an intrinsic", id, name, v)
+				}
+			}
+		}
+	})
+}
+
+func hasIntrinsic(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if len(v) == 1 && (k == "Ref" || len(k) > 4 && k[:4] == "Fn::") {
+				return true
+			}
+			if hasIntrinsic(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if hasIntrinsic(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
