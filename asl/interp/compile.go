@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -215,19 +216,26 @@ func (c *compiler) catchers(cs []asl.Catcher) ([]catchPolicy, error) {
 	return out, nil
 }
 
-// mentionsContext reports whether any string inside v mentions "$$", so
-// that the context object is built only for states that read it.
-func mentionsContext(vs ...any) bool {
-	for _, v := range vs {
-		if v == nil {
-			continue
-		}
-		b, err := json.Marshal(v)
-		if err != nil || strings.Contains(string(b), "$$") {
-			return true
-		}
+// mentionsContext reports whether any string in s's own fields mentions
+// "$$", so that the context object is built only for states that read it.
+// A Parallel's branches and a Map's item processor are left out: their
+// states are compiled, and checked, on their own, and each thread builds $$
+// for the state it runs. Encoding the subtree at every level instead made
+// compiling a deeply nested machine cubic in its depth.
+func mentionsContext(s asl.State) bool {
+	var own any = s
+	switch st := s.(type) {
+	case *asl.Parallel:
+		c := *st
+		c.Branches = nil
+		own = &c
+	case *asl.Map:
+		c := *st
+		c.ItemProcessor, c.Iterator = nil, nil
+		own = &c
 	}
-	return false
+	b, err := json.Marshal(own)
+	return err != nil || bytes.Contains(b, []byte("$$"))
 }
 
 func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage) (*node, error) {
