@@ -12,10 +12,38 @@ import (
 // missing required fields, values of the wrong JSON type.
 type decoder struct {
 	diags []Diagnostic
+	// outer holds the locations of the branches and item processors being
+	// read, outermost first. A location inside one is relative to it and
+	// the full one is built only for a diagnostic, so that reading a
+	// deeply nested definition costs time linear in its size.
+	outer []string
 }
 
 func (d *decoder) report(code Code, loc, msg string) {
-	d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Code: code, Message: msg, Location: loc})
+	d.diags = append(d.diags, Diagnostic{Severity: SeverityError, Code: code, Message: msg, Location: joinLocation(d.outer, loc)})
+}
+
+// enter starts a nested branch or item processor at loc; the locations
+// inside it are relative ("" is loc itself) until leave.
+func (d *decoder) enter(loc string) { d.outer = append(d.outer, loc) }
+
+func (d *decoder) leave() { d.outer = d.outer[:len(d.outer)-1] }
+
+// joinLocation builds a full location from the enclosing ones and the
+// relative one.
+func joinLocation(outer []string, loc string) string {
+	if len(outer) == 0 {
+		return loc
+	}
+	n := len(loc)
+	for _, o := range outer {
+		n += len(o)
+	}
+	b := make([]byte, 0, n)
+	for _, o := range outer {
+		b = append(b, o...)
+	}
+	return string(append(b, loc...))
 }
 
 func (d *decoder) schema(loc, msg string) {
@@ -342,7 +370,9 @@ func (d *decoder) decodeStates(f *fields) map[string]State {
 }
 
 func (d *decoder) decodeBranch(v any, loc, name string) *Branch {
-	f, ok := d.fields(v, loc, name)
+	d.enter(loc)
+	defer d.leave()
+	f, ok := d.fields(v, "", name)
 	if !ok {
 		return nil
 	}
@@ -354,7 +384,9 @@ func (d *decoder) decodeBranch(v any, loc, name string) *Branch {
 }
 
 func (d *decoder) decodeItemProcessor(v any, loc, name string) *ItemProcessor {
-	f, ok := d.fields(v, loc, name)
+	d.enter(loc)
+	defer d.leave()
+	f, ok := d.fields(v, "", name)
 	if !ok {
 		return nil
 	}

@@ -27,16 +27,19 @@ type validator struct {
 	machineQL QueryLanguage
 	// names counts every state name in the machine, across branches.
 	names map[string]int
+	// outer holds the locations of the enclosing scopes, as the decoder's
+	// does: a location inside a scope is relative to it.
+	outer []string
 }
 
 func (v *validator) errorf(code Code, loc, msg string) {
-	v.diags = append(v.diags, Diagnostic{Severity: SeverityError, Code: code, Message: msg, Location: loc})
+	v.diags = append(v.diags, Diagnostic{Severity: SeverityError, Code: code, Message: msg, Location: joinLocation(v.outer, loc)})
 }
 
 func (v *validator) schema(loc, msg string) { v.errorf(CodeSchemaValidationFailed, loc, msg) }
 
 func (v *validator) warn(code Code, loc, msg string) {
-	v.diags = append(v.diags, Diagnostic{Severity: SeverityWarning, Code: code, Message: msg, Location: loc})
+	v.diags = append(v.diags, Diagnostic{Severity: SeverityWarning, Code: code, Message: msg, Location: joinLocation(v.outer, loc)})
 }
 
 func (v *validator) unsupported(loc, field string) {
@@ -62,8 +65,13 @@ func (v *validator) machine(sm *StateMachine) {
 }
 
 // scope validates one States namespace: the machine's, a branch's or a
-// Map processor's. base is the location prefix of its fields ("" at the top).
-func (v *validator) scope(base, startAt string, states map[string]State) {
+// Map processor's. at is its location ("" at the top); the locations of
+// its fields are relative to it.
+func (v *validator) scope(at, startAt string, states map[string]State) {
+	v.outer = append(v.outer, at)
+	defer func() { v.outer = v.outer[:len(v.outer)-1] }()
+	const base = ""
+	top := len(v.outer) == 1
 	if len(states) == 0 {
 		if states != nil {
 			v.schema(base+"/States", "The field 'States' should be non-empty")
@@ -102,7 +110,7 @@ func (v *validator) scope(base, startAt string, states map[string]State) {
 			}
 		}
 	}
-	if !terminal && base == "" {
+	if !terminal && top {
 		// AWS checks this for the top level only, reports it without a
 		// location, and then skips the reachability check.
 		v.errorf(CodeMissingEndState, "", "Workflow has no terminal state")
