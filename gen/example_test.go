@@ -21,6 +21,7 @@ func ExampleFiles() {
 	// statemachine/pipeline.asl.json
 	// test/sfnlocal/MockConfigFile.json
 	// test/sfnlocal/cases.json
+	// tasks/schema/sluice-schema.json
 }
 
 // ExampleEventPattern shows the rule's pattern for a bucket named by a literal.

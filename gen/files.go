@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/sluicehq/sluice/tasks/schema"
 )
 
 // Paths of the generated files, relative to the repository root.
@@ -12,6 +14,8 @@ const (
 	PathStateMachine = "statemachine/pipeline.asl.json"
 	PathMockConfig   = "test/sfnlocal/MockConfigFile.json"
 	PathMockCases    = "test/sfnlocal/cases.json"
+	// PathSchemaFormat is the JSON Schema of the dataset schema format, made from tasks/schema's types.
+	PathSchemaFormat = schema.JSONSchemaPath
 )
 
 // File is one generated file.
@@ -42,11 +46,16 @@ func Files(c Config) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode mock cases: %w", err)
 	}
+	format, err := schema.JSONSchema()
+	if err != nil {
+		return nil, fmt.Errorf("encode the schema format: %w", err)
+	}
 	return []File{
 		{PathTemplate, template},
 		{PathStateMachine, definition},
 		{PathMockConfig, mockJSON},
 		{PathMockCases, casesJSON},
+		{PathSchemaFormat, format},
 	}, nil
 }
 

@@ -153,7 +153,7 @@ func (s mockScenario) processOutput() tasks.ProcessOutput {
 		Staging: tasks.ObjectRef{Bucket: s.bucket, Key: tasks.StagingKey(s.executionName, s.key)},
 		Rows:    42, Bytes: 911,
 		SHA256:  "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c",
-		Columns: []tasks.ColumnStats{{Name: "amount", Count: 42, Nulls: 0, Min: 1.5, Max: 99.25}},
+		Columns: []tasks.ColumnStats{{Name: "amount", Count: 42, Nulls: 0, Min: json.RawMessage("1.5"), Max: json.RawMessage("99.25")}},
 	}
 }
 

@@ -1,6 +1,9 @@
 package tasks
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // S3Object is the "detail.object" member of an S3 "Object Created" event delivered by EventBridge
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html). VersionID is present only for
@@ -78,14 +81,16 @@ type ProcessOutput struct {
 	Columns []ColumnStats `json:"columns"`
 }
 
-// ColumnStats summarises one output column. Min and Max are JSON values of the column's type (numbers for
-// integer/number, strings for string/date/timestamp, booleans for boolean); absent when every value is null.
+// ColumnStats summarises one output column. Min and Max are the JSON values of the column's type, exactly
+// as the output writes them (strings for string/date/timestamp, numbers for integer/number/decimal,
+// booleans for boolean): kept as JSON text so that no integer or decimal is rounded through a float64 on
+// its way through Step Functions to the manifest. Absent when every value is null.
 type ColumnStats struct {
-	Name  string `json:"name"`
-	Count int64  `json:"count"`
-	Nulls int64  `json:"nulls"`
-	Min   any    `json:"min,omitempty"`
-	Max   any    `json:"max,omitempty"`
+	Name  string          `json:"name"`
+	Count int64           `json:"count"`
+	Nulls int64           `json:"nulls"`
+	Min   json.RawMessage `json:"min,omitempty"`
+	Max   json.RawMessage `json:"max,omitempty"`
 }
 
 // StoreAction says what the store task does.

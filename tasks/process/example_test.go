@@ -52,7 +52,7 @@ func ExampleHandler_Handle() {
 	}
 	fmt.Println(out.Staging.Key, out.Rows)
 	for _, c := range out.Columns {
-		fmt.Printf("%s: count %d, nulls %d, min %v, max %v\n", c.Name, c.Count, c.Nulls, c.Min, c.Max)
+		fmt.Printf("%s: count %d, nulls %d, min %s, max %s\n", c.Name, c.Count, c.Nulls, c.Min, c.Max)
 	}
 	staged, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("pipeline"), Key: aws.String(out.Staging.Key)})
 	must(staged, err)
@@ -63,9 +63,9 @@ func ExampleHandler_Handle() {
 	fmt.Print(string(text))
 	// Output:
 	// staging/run-1/orders/a.csv.jsonl.gz 2
-	// order_id: count 2, nulls 0, min ORD-1, max ORD-2
+	// order_id: count 2, nulls 0, min "ORD-1", max "ORD-2"
 	// quantity: count 1, nulls 1, min 7, max 7
-	// created: count 2, nulls 0, min 2024-03-01T09:00:00Z, max 2024-03-01T12:30:00Z
+	// created: count 2, nulls 0, min "2024-03-01T09:00:00Z", max "2024-03-01T12:30:00Z"
 	// {"order_id":"ORD-1","quantity":7,"created":"2024-03-01T09:00:00Z"}
 	// {"order_id":"ORD-2","quantity":null,"created":"2024-03-01T12:30:00Z"}
 }

@@ -43,15 +43,17 @@ const ordersOut = `{"order_id":"ORD-000001","quantity":7,"price":2.5,"status":"n
 	`{"order_id":"ORD-000003","quantity":3,"price":-0.5,"status":"shipped","gift":false,"day":"2023-12-31","created":"2024-01-01T00:00:00Z","note":"quoted, \"note\""}` + "\n"
 
 // ordersStats are the column statistics of the orders.
+func raw(s string) json.RawMessage { return json.RawMessage(s) }
+
 var ordersStats = []tasks.ColumnStats{
-	{Name: "order_id", Count: 3, Min: "ORD-000001", Max: "ORD-000003"},
-	{Name: "quantity", Count: 3, Min: int64(1), Max: int64(7)},
-	{Name: "price", Count: 3, Min: -0.5, Max: 100.0},
-	{Name: "status", Count: 3, Min: "new", Max: "shipped"},
-	{Name: "gift", Count: 2, Nulls: 1, Min: false, Max: true},
-	{Name: "day", Count: 3, Min: "2023-12-31", Max: "2024-03-01"},
-	{Name: "created", Count: 3, Min: "2024-01-01T00:00:00Z", Max: "2024-03-01T09:00:00.12Z"},
-	{Name: "note", Count: 2, Nulls: 1, Min: "hello", Max: `quoted, "note"`},
+	{Name: "order_id", Count: 3, Min: raw(`"ORD-000001"`), Max: raw(`"ORD-000003"`)},
+	{Name: "quantity", Count: 3, Min: raw(`1`), Max: raw(`7`)},
+	{Name: "price", Count: 3, Min: raw(`-0.5`), Max: raw(`100`)},
+	{Name: "status", Count: 3, Min: raw(`"new"`), Max: raw(`"shipped"`)},
+	{Name: "gift", Count: 2, Nulls: 1, Min: raw(`false`), Max: raw(`true`)},
+	{Name: "day", Count: 3, Min: raw(`"2023-12-31"`), Max: raw(`"2024-03-01"`)},
+	{Name: "created", Count: 3, Min: raw(`"2024-01-01T00:00:00Z"`), Max: raw(`"2024-03-01T09:00:00.12Z"`)},
+	{Name: "note", Count: 2, Nulls: 1, Min: raw(`"hello"`), Max: raw(`"quoted, \"note\""`)},
 }
 
 func TestProcessFormats(t *testing.T) {

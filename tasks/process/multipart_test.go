@@ -7,10 +7,12 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"math/rand/v2"
 	"strconv"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/internal/s3test"
 	"github.com/sluicehq/sluice/tasks/process"
@@ -78,9 +80,9 @@ func TestProcessMultipart(t *testing.T) {
 	if got.Rows != rows || got.Bytes != int64(len(raw)) {
 		t.Errorf("rows, bytes: got %d, %d; want %d, %d", got.Rows, got.Bytes, rows, len(raw))
 	}
-	wantStats := []tasks.ColumnStats{{Name: "id", Count: rows, Min: int64(0), Max: int64(rows - 1)}}
-	if got.Columns[0] != wantStats[0] {
-		t.Errorf("id stats: got %+v, want %+v", got.Columns[0], wantStats[0])
+	wantStats := []tasks.ColumnStats{{Name: "id", Count: rows, Min: json.RawMessage("0"), Max: json.RawMessage(strconv.Itoa(rows - 1))}}
+	if diff := cmp.Diff(got.Columns[0], wantStats[0]); diff != "" {
+		t.Errorf("id stats (-got +want):\n%s", diff)
 	}
 	if ups := pendingUploads(t, s); len(ups) != 0 {
 		t.Errorf("multipart uploads left pending: %q", ups)

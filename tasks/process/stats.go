@@ -42,7 +42,7 @@ func own(v schema.Value) schema.Value {
 func (s *columnStats) result(name string) tasks.ColumnStats {
 	out := tasks.ColumnStats{Name: name, Count: s.count, Nulls: s.nulls}
 	if s.count > 0 {
-		out.Min, out.Max = s.min.Any(), s.max.Any()
+		out.Min, out.Max = s.min.AppendJSON(nil), s.max.AppendJSON(nil)
 	}
 	return out
 }

@@ -55,6 +55,9 @@ func (c *Column) typeError(r Raw, why string) *ValueError {
 		what = quote(r.Text)
 	}
 	msg := fmt.Sprintf("%s is not a valid %s", what, c.Type)
+	if c.kind == KindDecimal && c.Scale != nil && c.Precision > 0 {
+		msg = fmt.Sprintf("%s is not a valid decimal(%d,%d)", what, c.Precision, *c.Scale)
+	}
 	if why != "" {
 		msg += " (" + why + ")"
 	}
@@ -139,7 +142,13 @@ func (c *Column) parse(kind RawKind, text string, normalise bool) (Value, error)
 			return Value{}, errType
 		}
 		f, err := parseNumber(text)
-		return Value{Kind: KindNumber, Float: f}, err
+		return Value{Kind: KindNumber, Float: f, Exp: strings.ContainsAny(text, "eE")}, err
+	case KindDecimal:
+		if kind != RawText && kind != RawNumber {
+			return Value{}, errType
+		}
+		d, err := parseDecimal(text, c.Precision, c.Scale)
+		return Value{Kind: KindDecimal, Str: d}, err
 	case KindBoolean:
 		if kind != RawText && kind != RawBool {
 			return Value{}, errType
@@ -184,7 +193,7 @@ func (c *Column) constrain(v Value) error {
 			text = v.Text()
 		}
 		if _, ok := c.enum[text]; !ok {
-			return &ValueError{Code: CodeEnum, Msg: fmt.Sprintf("%s is not one of the allowed values", quote(text))}
+			return &ValueError{Code: CodeEnum, Msg: fmt.Sprintf("%s is not one of: %s", quote(text), c.enumText)}
 		}
 	}
 	return nil

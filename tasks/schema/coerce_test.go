@@ -2,6 +2,7 @@ package schema
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,7 +55,7 @@ func TestCoerce(t *testing.T) {
 		{"integer bool", integer, Raw{Kind: RawBool, Text: "true"}, Value{}, CodeType},
 		{"number", number, text("-2.50"), Value{Kind: KindNumber, Float: -2.5}, ""},
 		{"number leading dot", number, text(".5"), Value{Kind: KindNumber, Float: 0.5}, ""},
-		{"number exponent", number, Raw{Kind: RawNumber, Text: "6.02e23"}, Value{Kind: KindNumber, Float: 6.02e23}, ""},
+		{"number exponent", number, Raw{Kind: RawNumber, Text: "6.02e23"}, Value{Kind: KindNumber, Float: 6.02e23, Exp: true}, ""},
 		{"number nan", number, text("NaN"), Value{}, CodeType},
 		{"number inf", number, text("Inf"), Value{}, CodeType},
 		{"number hex", number, text("0x10"), Value{}, CodeType},
@@ -128,7 +129,11 @@ func TestAppendJSON(t *testing.T) {
 		{Value{}, `null`},
 		{Value{Kind: KindString, Str: "a\"b\\c\n\x01ż"}, `"a\"b\\c\n\u0001ż"`},
 		{Value{Kind: KindInteger, Int: -9223372036854775808}, `-9223372036854775808`},
-		{Value{Kind: KindNumber, Float: 1e21}, `1e+21`},
+		{Value{Kind: KindNumber, Float: 1e21, Exp: true}, `1e+21`},
+		{Value{Kind: KindNumber, Float: 1e21}, `1000000000000000000000`},
+		{Value{Kind: KindNumber, Float: 1234567890.123456789}, `1234567890.1234567`},
+		{Value{Kind: KindNumber, Float: 1e-7}, `0.0000001`},
+		{Value{Kind: KindDecimal, Str: "-1234567890.123456789"}, `-1234567890.123456789`},
 		{Value{Kind: KindNumber, Float: 0.1}, `0.1`},
 		{Value{Kind: KindBoolean, Bool: true}, `true`},
 		{Value{Kind: KindDate, Str: "2024-01-02"}, `"2024-01-02"`},
@@ -179,5 +184,123 @@ func TestCheckAllocations(t *testing.T) {
 				t.Errorf("Check(%q) allocates %v times, want 0", tt.value, got)
 			}
 		})
+	}
+}
+
+// TestNumberNoExponent: a number written without an exponent is never written with one (issue: a number
+// column turned 1234567890.123456789 into 1.2345678901234567e+09 and 99999999999999999 into 1e+17).
+func TestNumberNoExponent(t *testing.T) {
+	col := column(t, `{"name":"c","type":"number"}`)
+	for _, tt := range []struct{ in, want string }{
+		{"1234567890.123456789", "1234567890.1234567"},
+		{"99999999999999999", "100000000000000000"},
+		{"0.000000123", "0.000000123"},
+		{"6.02e23", "6.02e+23"},
+		{"1E-9", "1e-09"},
+	} {
+		for _, raw := range []Raw{text(tt.in), {Kind: RawNumber, Text: tt.in}} {
+			v, err := col.Coerce(raw)
+			if err != nil {
+				t.Fatalf("Coerce(%+v): %v", raw, err)
+			}
+			if got := string(v.AppendJSON(nil)); got != tt.want {
+				t.Errorf("Coerce(%+v).AppendJSON: got %s, want %s", raw, got, tt.want)
+			}
+			if got := v.Text(); got != tt.want {
+				t.Errorf("Coerce(%+v).Text: got %s, want %s", raw, got, tt.want)
+			}
+		}
+	}
+}
+
+func TestDecimal(t *testing.T) {
+	tests := []struct {
+		column, in string
+		want       string // the JSON written, or "" when refused
+		code       string
+	}{
+		{`{"name":"c","type":"decimal"}`, "1234567890.123456789", "1234567890.123456789", ""},
+		{`{"name":"c","type":"decimal"}`, "99999999999999999", "99999999999999999", ""},
+		{`{"name":"c","type":"decimal"}`, "123456789012345678901234567890.5", "123456789012345678901234567890.5", ""},
+		{`{"name":"c","type":"decimal"}`, "-000012.3400", "-12.34", ""},
+		{`{"name":"c","type":"decimal"}`, "-0.000", "0", ""},
+		{`{"name":"c","type":"decimal"}`, ".5", "0.5", ""},
+		{`{"name":"c","type":"decimal"}`, "+7.", "7", ""},
+		{`{"name":"c","type":"decimal"}`, "1.5e3", "1500", ""},
+		{`{"name":"c","type":"decimal"}`, "15E-4", "0.0015", ""},
+		{`{"name":"c","type":"decimal"}`, "0e999999", "", CodeType},
+		{`{"name":"c","type":"decimal"}`, "1e2000", "", CodeType},
+		{`{"name":"c","type":"decimal"}`, "NaN", "", CodeType},
+		{`{"name":"c","type":"decimal"}`, "1,5", "", CodeType},
+		{`{"name":"c","type":"decimal","scale":2}`, "3", "3.00", ""},
+		{`{"name":"c","type":"decimal","scale":2}`, "3.1", "3.10", ""},
+		{`{"name":"c","type":"decimal","scale":2}`, "3.100", "3.10", ""},
+		{`{"name":"c","type":"decimal","scale":2}`, "3.105", "", CodeType},
+		{`{"name":"c","type":"decimal","scale":0}`, "42.0", "42", ""},
+		{`{"name":"c","type":"decimal","precision":5,"scale":2}`, "999.99", "999.99", ""},
+		{`{"name":"c","type":"decimal","precision":5,"scale":2}`, "1000", "", CodeType},
+		{`{"name":"c","type":"decimal","precision":3}`, "0.00123", "", CodeType}, // 5 digits after the point
+		{`{"name":"c","type":"decimal","precision":3}`, "0.123", "0.123", ""},
+		{`{"name":"c","type":"decimal","precision":3}`, "12.34", "", CodeType},
+		{`{"name":"c","type":"decimal","min":"0.1","max":10}`, "0.10", "0.1", ""},
+		{`{"name":"c","type":"decimal","min":"0.1","max":10}`, "0.0999999999999999999999", "", CodeMin},
+		{`{"name":"c","type":"decimal","min":"0.1","max":10}`, "10.000000000000000000001", "", CodeMax},
+		{`{"name":"c","type":"decimal","min":-5}`, "-4.99", "-4.99", ""},
+		{`{"name":"c","type":"decimal","min":-5}`, "-5.01", "", CodeMin},
+		{`{"name":"c","type":"decimal","enum":["1.50", 2]}`, "1.5", "1.5", ""},
+		{`{"name":"c","type":"decimal","enum":["1.50", 2]}`, "2.00", "2", ""},
+		{`{"name":"c","type":"decimal","enum":["1.50", 2]}`, "2.01", "", CodeEnum},
+	}
+	for _, tt := range tests {
+		col := column(t, tt.column)
+		for _, raw := range []Raw{text(tt.in), {Kind: RawNumber, Text: tt.in}} {
+			v, err := col.Coerce(raw)
+			checkErr := col.Check(raw)
+			if (err == nil) != (checkErr == nil) {
+				t.Errorf("%s: Coerce(%+v) = %v but Check = %v", tt.column, raw, err, checkErr)
+			}
+			var code string
+			var ve *ValueError
+			if errors.As(err, &ve) {
+				code = ve.Code
+			}
+			got := ""
+			if err == nil {
+				got = string(v.AppendJSON(nil))
+			}
+			if got != tt.want || code != tt.code {
+				t.Errorf("%s: Coerce(%+v): got %q code %q (%v), want %q code %q", tt.column, raw, got, code, err, tt.want, tt.code)
+			}
+		}
+	}
+}
+
+func TestCompareDecimal(t *testing.T) {
+	ordered := []string{"-100", "-99.5", "-1", "-0.5", "-0.05", "0", "0.000001", "0.5", "0.55", "1", "1.5", "9.99", "10", "100.25"}
+	for i, a := range ordered {
+		for j, b := range ordered {
+			want := 0
+			switch {
+			case i < j:
+				want = -1
+			case i > j:
+				want = 1
+			}
+			if got := compareDecimal(a, b); got != want {
+				t.Errorf("compareDecimal(%s, %s) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+	if got := compareDecimal("1.50", "1.5"); got != 0 {
+		t.Errorf("compareDecimal(1.50, 1.5) = %d, want 0", got)
+	}
+}
+
+// TestEnumMessageNamesValues: a value outside an enum is reported with the allowed values.
+func TestEnumMessageNamesValues(t *testing.T) {
+	col := column(t, `{"name":"kind","type":"string","enum":["purchase","return"]}`)
+	err := col.Check(text("refund"))
+	if got, want := fmt.Sprint(err), `"refund" is not one of: "purchase", "return"`; got != want {
+		t.Errorf("Check: got %q, want %q", got, want)
 	}
 }

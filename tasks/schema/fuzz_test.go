@@ -1,8 +1,11 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -18,10 +21,13 @@ func FuzzCoerce(f *testing.F) {
 	}
 	s, err := Parse([]byte(`{"name":"f","columns":[
 		{"name":"s","type":"string","nullable":true},{"name":"i","type":"integer"},{"name":"n","type":"number"},
-		{"name":"b","type":"boolean"},{"name":"d","type":"date"},{"name":"t","type":"timestamp"}]}`))
+		{"name":"b","type":"boolean"},{"name":"d","type":"date"},{"name":"t","type":"timestamp"},
+		{"name":"dc","type":"decimal"},{"name":"ds","type":"decimal","precision":6,"scale":2}]}`))
 	if err != nil {
 		f.Fatal(err)
 	}
+	f.Add("1234567890.123456789", true)
+	f.Add("-000.0100e-3", false)
 	f.Fuzz(func(t *testing.T, in string, asNumber bool) {
 		raw := Raw{Kind: RawText, Text: in}
 		if asNumber {
@@ -43,17 +49,27 @@ func FuzzCoerce(f *testing.F) {
 				continue
 			}
 			again, err := c.Coerce(Raw{Kind: RawText, Text: v.Text()})
-			if err != nil || Compare(again, v) != 0 || again.Text() != v.Text() {
+			if err != nil || Compare(again, v) != 0 || (!v.Exp && again.Text() != v.Text()) {
 				t.Fatalf("%s: Coerce(%q) = %+v, but its text %q coerces to %+v, %v", c.Type, in, v, v.Text(), again, err)
 			}
 			js := v.AppendJSON(nil)
 			var back any
-			if err := json.Unmarshal(js, &back); err != nil {
+			dec := json.NewDecoder(bytes.NewReader(js))
+			dec.UseNumber()
+			if err := dec.Decode(&back); err != nil {
 				t.Fatalf("%s: AppendJSON(%+v) = %s: %v", c.Type, v, js, err)
 			}
 			want, _ := json.Marshal(v.Any())
-			if got, _ := json.Marshal(back); v.Kind != KindInteger && string(got) != string(want) {
+			if got, _ := json.Marshal(back); v.Kind != KindInteger && v.Kind != KindNumber && v.Kind != KindDecimal && string(got) != string(want) {
 				t.Fatalf("%s: AppendJSON(%+v) = %s reads back as %s, want %s", c.Type, v, js, got, want)
+			}
+			if v.Kind == KindNumber || v.Kind == KindDecimal {
+				if string(js) != string(want) || string(js) != v.Text() {
+					t.Fatalf("%s: AppendJSON(%+v) = %s, Any gives %s, Text %s: they must be the same", c.Type, v, js, want, v.Text())
+				}
+				if !v.Exp && strings.ContainsAny(string(js), "eE") {
+					t.Fatalf("%s: Coerce(%q) is written %s: an exponent the value did not have", c.Type, in, js)
+				}
 			}
 		}
 	})
@@ -121,6 +137,37 @@ func FuzzPattern(f *testing.F) {
 		}
 		if got, want := p.match(in), re.MatchString(in); got != want {
 			t.Fatalf("pattern %q on %q: simple matcher %v, regexp %v (steps %+v)", pat, in, got, want, p)
+		}
+	})
+}
+
+// FuzzParse: any document gives a schema or Problems, each problem located inside the document.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		`{"name":"x","columns":[{"name":"a","type":"string"}]}`,
+		`{"name":"","formats":["xml"],"columns":[{"name":"a","type":"strin","nulable":1},"x",{"name":"b","type":"decimal","precision":3,"scale":9,"min":"1e2"}]}`,
+		`{"name":"x","name":"y","columns":[{"name":"a","type":"integer","enum":[1,"2",1.5],"min":99999999999999999999}]}`,
+		"{\n \"columns\": [}\n", `[]`, `"x"`, `{"limits":{"maxRows":1.5e3},"csv":[]}`, "",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		s, err := Parse([]byte(doc))
+		if err == nil {
+			if s == nil || len(s.Columns) == 0 {
+				t.Fatalf("Parse(%q) gave no error and schema %+v", doc, s)
+			}
+			return
+		}
+		var ps Problems
+		if !errors.As(err, &ps) || len(ps) == 0 {
+			t.Fatalf("Parse(%q): error %T %v is not Problems", doc, err, err)
+		}
+		lines := strings.Count(doc, "\n") + 1
+		for _, p := range ps {
+			if p.Line < 0 || p.Line > lines || (p.Line > 0 && p.Col < 1) || p.Msg == "" {
+				t.Fatalf("Parse(%q): problem %+v is not located in the document", doc, *p)
+			}
 		}
 	})
 }

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"cmp"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -39,16 +40,31 @@ const (
 	KindBoolean
 	KindDate
 	KindTimestamp
+	KindDecimal
 )
 
 // Value is a coerced value. Only the fields of its Kind are set.
 type Value struct {
-	Kind  Kind
-	Str   string  // KindString: the trimmed text; KindDate, KindTimestamp: the normalised text
+	Kind Kind
+	// Str is the trimmed text of a KindString, the normalised text of a KindDate or KindTimestamp, and
+	// the canonical decimal text of a KindDecimal (no exponent, see the package documentation).
+	Str   string
 	Int   int64   // KindInteger: the value; KindDate: days since 1970-01-01; KindTimestamp: Unix seconds
 	Nano  int32   // KindTimestamp: nanoseconds within the second
 	Float float64 // KindNumber
-	Bool  bool    // KindBoolean
+	// Exp is set on a KindNumber whose source literal had an exponent ("6.02e23"): only such a number is
+	// written with one. Any other is written in plain decimal notation, however large or small.
+	Exp  bool
+	Bool bool // KindBoolean
+}
+
+// appendFloat writes a number: in plain notation unless its source had an exponent, and then in the
+// shortest form that reads back to the same float64.
+func appendFloat(dst []byte, f float64, exp bool) []byte {
+	if exp {
+		return strconv.AppendFloat(dst, f, 'g', -1, 64)
+	}
+	return strconv.AppendFloat(dst, f, 'f', -1, 64)
 }
 
 // Text returns the value's canonical text: the string itself, the shortest decimal form of a number,
@@ -65,7 +81,9 @@ func (v Value) Text() string {
 	case KindInteger:
 		return strconv.FormatInt(v.Int, 10)
 	case KindNumber:
-		return strconv.FormatFloat(v.Float, 'g', -1, 64)
+		return string(appendFloat(nil, v.Float, v.Exp))
+	case KindDecimal:
+		return v.Str
 	case KindBoolean:
 		return strconv.FormatBool(v.Bool)
 	}
@@ -73,15 +91,15 @@ func (v Value) Text() string {
 }
 
 // Any returns the value as a Go value that encoding/json writes as the same JSON value AppendJSON does:
-// nil, string, int64, float64 or bool.
+// nil, string, int64, json.Number (number and decimal, in the text AppendJSON writes) or bool.
 func (v Value) Any() any {
 	switch v.Kind {
 	case KindString, KindDate, KindTimestamp:
 		return v.Str
 	case KindInteger:
 		return v.Int
-	case KindNumber:
-		return v.Float
+	case KindNumber, KindDecimal:
+		return json.Number(v.Text())
 	case KindBoolean:
 		return v.Bool
 	}
@@ -89,7 +107,8 @@ func (v Value) Any() any {
 }
 
 // AppendJSON appends the value as a JSON value: null, a string (string, date, timestamp), a number or a
-// boolean. Numbers use the shortest form that reads back to the same float64.
+// boolean. A number is written in plain decimal notation (the shortest that reads back to the same
+// float64) unless its source had an exponent; a decimal is written as its canonical text, exactly.
 func (v Value) AppendJSON(dst []byte) []byte {
 	switch v.Kind {
 	case KindString, KindDate, KindTimestamp:
@@ -97,7 +116,9 @@ func (v Value) AppendJSON(dst []byte) []byte {
 	case KindInteger:
 		return strconv.AppendInt(dst, v.Int, 10)
 	case KindNumber:
-		return strconv.AppendFloat(dst, v.Float, 'g', -1, 64)
+		return appendFloat(dst, v.Float, v.Exp)
+	case KindDecimal:
+		return append(dst, v.Str...)
 	case KindBoolean:
 		return strconv.AppendBool(dst, v.Bool)
 	}
@@ -146,6 +167,8 @@ func Compare(a, b Value) int {
 		return cmp.Compare(a.Int, b.Int)
 	case KindNumber:
 		return cmp.Compare(a.Float, b.Float)
+	case KindDecimal:
+		return compareDecimal(a.Str, b.Str)
 	case KindBoolean:
 		switch {
 		case a.Bool == b.Bool:

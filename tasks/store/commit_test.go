@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
@@ -53,7 +54,7 @@ func commitFixture(t *testing.T, s *s3test.Server, execName string) tasks.StoreI
 			Rows:    1,
 			Bytes:   int64(len(stagedBody)),
 			SHA256:  "def",
-			Columns: []tasks.ColumnStats{{Name: "id", Count: 1, Min: 1.0, Max: 1.0}, {Name: "amount", Count: 1, Min: 2.5, Max: 2.5}},
+			Columns: []tasks.ColumnStats{{Name: "id", Count: 1, Min: json.RawMessage("1"), Max: json.RawMessage("1")}, {Name: "amount", Count: 1, Min: json.RawMessage("2.5"), Max: json.RawMessage("2.5")}},
 		},
 	}
 }
