@@ -1,0 +1,71 @@
+// Package jsonata implements JSONata 2.x, the JSON query and
+// transformation language (https://docs.jsonata.org), as Step Functions'
+// JSONata query language uses it. It depends on the standard library only.
+//
+// Compile parses an expression once; (*Expr).Eval evaluates it against an
+// input document. An *Expr is immutable and safe for concurrent use by
+// many goroutines.
+//
+//	e, err := jsonata.Compile(`$sum(Account.Order.Product.(Price * Quantity))`)
+//	doc, err := jsonata.DecodeJSON(data)
+//	v, err := e.Eval(ctx, doc, jsonata.WithBindings(map[string]any{"rate": 1.2}))
+//
+// # Values
+//
+// Input and output values are the generic Go JSON model:
+//
+//	JSON      Go
+//	null      nil
+//	boolean   bool
+//	number    float64 (input may also be json.Number or a Go integer or float32 type)
+//	string    string
+//	array     []any
+//	object    *Object (ordered) or map[string]any (input only; keys taken in sorted order)
+//
+// Every number Eval returns is a float64: JSONata numbers are IEEE-754
+// doubles, and input json.Number values are converted on entry (without
+// copying input that holds none). Every object Eval constructs is an
+// *Object, which keeps keys in insertion order as JSONata requires and
+// encodes to JSON in that order (MarshalJSON); objects selected from the
+// input are returned as given. DecodeJSON decodes a document into this
+// model with object key order kept.
+//
+// Undefined, the result of selecting nothing, is distinct from null: Eval
+// returns the value Undefined (test with IsUndefined). Undefined never
+// appears inside arrays or objects. A function value (a lambda, a partial
+// application, a built-in) may be returned as a result; it is opaque and
+// encodes to JSON as "" like JSONata's $string.
+//
+// # Errors
+//
+// Compile and Eval return *Error, with JSONata's error codes (S0xxx syntax,
+// T0xxx/T1xxx/T2xxx type, D1xxx-D3xxx dynamic, as jsonata-js reports them),
+// the position in the expression and the offending token where known.
+//
+// # Limits
+//
+// Untrusted expressions cannot take the process down: evaluation depth is
+// bounded (WithMaxDepth, DefaultMaxDepth; tail calls do not count, they
+// run in a loop), as are the number of steps (WithMaxSteps) and the time
+// (WithTimeout and the context's deadline); reaching any of them fails with
+// U1001, as jsonata-js's guards do. A cancelled context ends evaluation
+// with U1003. The range operator is limited to 10^7 items (D2014) and
+// strings built by & , $join and $pad to 256 MiB (U1004).
+//
+// # Regular expressions
+//
+// Regex literals (/ab+c/i) use Go's RE2 engine (package regexp), not
+// JavaScript's: the flags i and m apply, named groups (?<name>...) work,
+// but lookahead, lookbehind and backreferences (\1) are not supported and
+// fail to compile with S0303. Matching runs in linear time, so a regex
+// cannot hang evaluation. Match offsets ("start", "end", "index") are
+// counted in UTF-16 code units as in JavaScript.
+//
+// # Differences from jsonata-js
+//
+// $now() and $millis() return the same instant throughout one evaluation
+// (WithNow fixes it). Host functions are added per evaluation with
+// WithFunction. The suite test lists every case of the JSONata test
+// suite this package does not pass, with the reason
+// (testdata/suite-known-failures.txt).
+package jsonata

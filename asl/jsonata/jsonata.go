@@ -1,0 +1,323 @@
+package jsonata
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Expr is a compiled expression. It is immutable: one Expr may be
+// evaluated by many goroutines at once.
+type Expr struct {
+	src  string
+	root *node
+}
+
+// Compile parses an expression. A syntax error is an *Error with an
+// S0xxx code.
+func Compile(expr string) (*Expr, error) {
+	root, err := parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	return &Expr{src: expr, root: root}, nil
+}
+
+// MustCompile is Compile that panics on error, for expressions fixed in
+// the program.
+func MustCompile(expr string) *Expr {
+	e, err := Compile(expr)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// String returns the expression's source.
+func (e *Expr) String() string { return e.src }
+
+// Default limits.
+const (
+	// DefaultMaxDepth bounds the nesting of evaluation (recursion that is
+	// not a tail call), like jsonata-js's stack.
+	DefaultMaxDepth = 2000
+	// DefaultMaxSteps bounds the number of evaluation steps.
+	DefaultMaxSteps = 50_000_000
+)
+
+type evalConfig struct {
+	bindings map[string]any
+	funcs    map[string]*builtin
+	maxDepth int
+	maxSteps int
+	timeout  time.Duration
+	now      time.Time
+	err      error
+}
+
+// EvalOption configures one evaluation.
+type EvalOption func(*evalConfig)
+
+// WithBindings binds variables: WithBindings(map[string]any{"x": 1.0})
+// makes $x evaluate to 1. Values follow the same model as the input.
+func WithBindings(b map[string]any) EvalOption {
+	return func(c *evalConfig) {
+		if c.bindings == nil {
+			c.bindings = map[string]any{}
+		}
+		for k, v := range b {
+			c.bindings[k] = v
+		}
+	}
+}
+
+// WithFunction adds a host function callable as $name. signature is a
+// JSONata function signature such as "<s-n?:s>" ("" for none), checked
+// before fn is called (T0410 and friends on mismatch). fn receives the
+// arguments in the value model of the package doc and returns a value in
+// it (Undefined for no result). sig is the signature. An error fn returns ends the evaluation;
+// return an *Error to choose its code.
+func WithFunction(name string, sig string, fn func(ctx context.Context, args []any) (any, error)) EvalOption {
+	return func(c *evalConfig) {
+		var parsed *signature
+		if sig != "" {
+			s := sig
+			if len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>' {
+				s = s[1 : len(s)-1]
+			}
+			var err error
+			if parsed, err = parseSignature(s, 0); err != nil {
+				c.err = err
+				return
+			}
+		}
+		if c.funcs == nil {
+			c.funcs = map[string]*builtin{}
+		}
+		c.funcs[name] = &builtin{name: name, sig: parsed, fn: func(ev *evaluator, _ call, args []any) (any, error) {
+			host := make([]any, len(args))
+			for i, a := range args {
+				host[i] = export(a)
+			}
+			r, err := fn(ev.ctx, host)
+			if err != nil {
+				return nil, err
+			}
+			return normalize(r), nil
+		}}
+	}
+}
+
+// WithMaxDepth sets the evaluation depth limit (DefaultMaxDepth); beyond
+// it evaluation fails with U1001.
+func WithMaxDepth(n int) EvalOption { return func(c *evalConfig) { c.maxDepth = n } }
+
+// WithMaxSteps sets the step limit (DefaultMaxSteps); beyond it
+// evaluation fails with U1001. 0 means no limit.
+func WithMaxSteps(n int) EvalOption { return func(c *evalConfig) { c.maxSteps = n } }
+
+// WithTimeout bounds the evaluation's time; beyond it evaluation fails
+// with U1001. The context's deadline and cancellation apply as well.
+func WithTimeout(d time.Duration) EvalOption { return func(c *evalConfig) { c.timeout = d } }
+
+// WithNow fixes the instant $now() and $millis() return (by default the
+// time Eval starts).
+func WithNow(t time.Time) EvalOption { return func(c *evalConfig) { c.now = t } }
+
+// Eval evaluates the expression against input. The result is Undefined
+// when the expression selects nothing. Errors are *Error.
+func (e *Expr) Eval(ctx context.Context, input any, opts ...EvalOption) (result any, err error) {
+	cfg := evalConfig{maxDepth: DefaultMaxDepth, maxSteps: DefaultMaxSteps}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.err != nil {
+		return nil, cfg.err
+	}
+	ev := &evaluator{ctx: ctx, expr: e, maxDepth: cfg.maxDepth, maxSteps: cfg.maxSteps, funcs: cfg.funcs}
+	if ev.maxDepth <= 0 {
+		ev.maxDepth = DefaultMaxDepth
+	}
+	ev.start = cfg.now
+	if ev.start.IsZero() {
+		ev.start = time.Now()
+	}
+	if cfg.timeout > 0 {
+		ev.deadline = time.Now().Add(cfg.timeout)
+		ev.hasDL = true
+	}
+	if dl, ok := ctx.Deadline(); ok && (!ev.hasDL || dl.Before(ev.deadline)) {
+		ev.deadline = dl
+		ev.hasDL = true
+	}
+	input = normalize(input)
+	root := &scope{}
+	root.names = append(root.names, "$")
+	root.vals = append(root.vals, input)
+	for k, v := range cfg.bindings {
+		root.names = append(root.names, k)
+		root.vals = append(root.vals, normalize(v))
+	}
+	if a, ok := input.([]any); ok {
+		input = &arr{items: []any{a}, seq: true, outer: true}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(stackOverflow); ok {
+				result, err = nil, newError("U1001", 0, "", nil)
+				return
+			}
+			panic(r)
+		}
+	}()
+	r, err := ev.eval(e.root, input, root)
+	if err != nil {
+		return nil, err
+	}
+	return export(r), nil
+}
+
+type stackOverflow struct{}
+
+// normalize converts input numbers to float64 (json.Number, Go integer
+// types) without copying values that need no change.
+func normalize(v any) any {
+	r, _ := norm(v)
+	return r
+}
+
+func norm(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil, bool, float64, string, *Object, undefinedType:
+		return v, false
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil && !math.IsInf(f, 0) {
+			return string(x), true
+		}
+		return f, true
+	case float32:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case uint:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case uint32:
+		return float64(x), true
+	case []any:
+		var out []any
+		for i, it := range x {
+			n, changed := norm(it)
+			if changed && out == nil {
+				out = make([]any, len(x))
+				copy(out, x)
+			}
+			if out != nil {
+				out[i] = n
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+		return x, false
+	case map[string]any:
+		var out map[string]any
+		for k, it := range x {
+			n, changed := norm(it)
+			if changed && out == nil {
+				out = make(map[string]any, len(x))
+				for k2, v2 := range x {
+					out[k2] = v2
+				}
+			}
+			if out != nil {
+				out[k] = n
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+		return x, false
+	case []map[string]any:
+		out := make([]any, len(x))
+		for i, m := range x {
+			out[i] = normalize(m)
+		}
+		return out, true
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out, true
+	case []float64:
+		out := make([]any, len(x))
+		for i, f := range x {
+			out[i] = f
+		}
+		return out, true
+	}
+	return v, false
+}
+
+// export turns evaluation values into the result model: sequences and
+// constructed arrays become []any, functions stay function values.
+func export(v any) any {
+	switch x := v.(type) {
+	case *arr:
+		out := make([]any, len(x.items))
+		for i, it := range x.items {
+			out[i] = export(it)
+		}
+		return out
+	case *tupleSeq:
+		out := make([]any, len(x.items))
+		for i, t := range x.items {
+			out[i] = export(t.at)
+		}
+		return out
+	case *Object:
+		for i, it := range x.vals {
+			if needsExport(it) {
+				x.vals[i] = export(it)
+			}
+		}
+		return x
+	case []any:
+		for i, it := range x {
+			if needsExport(it) {
+				x[i] = export(it)
+			}
+		}
+		return x
+	}
+	return v
+}
+
+func needsExport(v any) bool {
+	switch x := v.(type) {
+	case *arr, *tupleSeq:
+		return true
+	case *Object:
+		for _, it := range x.vals {
+			if needsExport(it) {
+				return true
+			}
+		}
+	case []any:
+		for _, it := range x {
+			if needsExport(it) {
+				return true
+			}
+		}
+	}
+	return false
+}
