@@ -1,35 +1,36 @@
 package asl
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // object writes a JSON object with its members in the order they are added.
 // Absent values (empty strings, absent Paths, nil) are skipped by the typed
 // adders, so each state's encoder reads as a list of its fields.
 type object struct {
-	buf bytes.Buffer
+	buf []byte
 	n   int
 	err error
 }
 
 func (o *object) key(k string) {
 	if o.n == 0 {
-		o.buf.WriteByte('{')
+		o.buf = append(o.buf, '{')
 	} else {
-		o.buf.WriteByte(',')
+		o.buf = append(o.buf, ',')
 	}
 	o.n++
-	writeString(&o.buf, k)
-	o.buf.WriteByte(':')
+	o.buf = jsonvalue.AppendString(o.buf, k)
+	o.buf = append(o.buf, ':')
 }
 
 func (o *object) raw(k string, b []byte) {
 	o.key(k)
-	o.buf.Write(b)
+	o.buf = append(o.buf, b...)
 }
 
 // value adds any JSON value; nil is skipped.
@@ -38,15 +39,14 @@ func (o *object) value(k string, v any) {
 		return
 	}
 	o.key(k)
-	enc := json.NewEncoder(&o.buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := jsonvalue.Append(o.buf, v)
+	if err != nil {
 		if o.err == nil {
 			o.err = err
 		}
 		return
 	}
-	o.buf.Truncate(o.buf.Len() - 1) // Encode adds a newline
+	o.buf = b
 }
 
 func (o *object) str(k, v string) {
@@ -54,7 +54,7 @@ func (o *object) str(k, v string) {
 		return
 	}
 	o.key(k)
-	writeString(&o.buf, v)
+	o.buf = jsonvalue.AppendString(o.buf, v)
 }
 
 func (o *object) boolean(k string, v bool) {
@@ -69,7 +69,7 @@ func (o *object) path(k string, p Path) {
 		o.raw(k, []byte("null"))
 	case pathSet:
 		o.key(k)
-		writeString(&o.buf, p.expr)
+		o.buf = jsonvalue.AppendString(o.buf, p.expr)
 	}
 }
 
@@ -131,34 +131,7 @@ func (o *object) bytes() ([]byte, error) {
 	if o.n == 0 {
 		return []byte("{}"), nil
 	}
-	o.buf.WriteByte('}')
-	return o.buf.Bytes(), nil
-}
-
-// writeString writes s as a JSON string, escaping as encoding/json does
-// (invalid UTF-8 becomes U+FFFD) but leaving <, > and & readable.
-func writeString(buf *bytes.Buffer, s string) {
-	if plainString(s) {
-		buf.WriteByte('"')
-		buf.WriteString(s)
-		buf.WriteByte('"')
-		return
-	}
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	buf.Truncate(buf.Len() - 1)
-}
-
-// plainString reports whether s needs no escaping in JSON: printable ASCII
-// other than the quote and the backslash.
-func plainString(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return true
+	return append(o.buf, '}'), nil
 }
 
 // MarshalJSON writes the definition as ASL JSON, deterministically: see the
@@ -175,7 +148,7 @@ func (sm StateMachine) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.buf.Write(states)
+	o.buf = append(o.buf, states...)
 	return o.bytes()
 }
 
@@ -189,7 +162,7 @@ func (b Branch) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.buf.Write(states)
+	o.buf = append(o.buf, states...)
 	return o.bytes()
 }
 
@@ -210,7 +183,7 @@ func (p ItemProcessor) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.buf.Write(states)
+	o.buf = append(o.buf, states...)
 	return o.bytes()
 }
 

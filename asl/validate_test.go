@@ -459,7 +459,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "trailing data",
 			def:  `{"StartAt":"Z","States":{` + endPass + `}} {}`,
-			want: []asl.Diagnostic{diag(asl.CodeInvalidJSONDescription, "", "unexpected data after the top-level value at line 1, column 59")},
+			want: []asl.Diagnostic{diag(asl.CodeInvalidJSONDescription, "", "invalid character '{' after top-level value at line 1, column 59")},
 		},
 	}
 	for _, tt := range tests {

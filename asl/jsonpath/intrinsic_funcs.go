@@ -15,6 +15,8 @@ import (
 	mrand "math/rand/v2"
 	"strconv"
 	"strings"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // function describes one intrinsic: its argument count and implementation.
@@ -110,7 +112,10 @@ func fnFormat(c *call, args []any, _ *Scope) (any, error) {
 			case string:
 				b = append(b, v...)
 			default:
-				b = appendJSON(b, v)
+				var err error
+				if b, err = appendJSON(b, v); err != nil {
+					return nil, c.invalid()
+				}
 			}
 		}
 	}
@@ -137,8 +142,12 @@ func fnStringToJSON(c *call, args []any, _ *Scope) (any, error) {
 	return v, nil
 }
 
-func fnJSONToString(_ *call, args []any, _ *Scope) (any, error) {
-	return jsonText(args[0]), nil
+func fnJSONToString(c *call, args []any, _ *Scope) (any, error) {
+	b, err := appendJSON(nil, args[0])
+	if err != nil {
+		return nil, c.invalid()
+	}
+	return string(b), nil
 }
 
 func fnArray(_ *call, args []any, _ *Scope) (any, error) {
@@ -279,7 +288,7 @@ func appendCanonical(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, k)
+			b = jsonvalue.AppendString(b, k)
 			b = append(b, ':')
 			b = appendCanonical(b, x[k])
 		}
@@ -288,7 +297,7 @@ func appendCanonical(b []byte, v any) []byte {
 	if r, ok := toRat(v); ok && isNumber(v) {
 		return append(b, r.RatString()...)
 	}
-	return appendJSON(b, v)
+	return append(b, jsonText(v)...)
 }
 
 func fnBase64Encode(c *call, args []any, _ *Scope) (any, error) {
@@ -347,10 +356,11 @@ func fnHash(c *call, args []any, _ *Scope) (any, error) {
 	if !ok {
 		// AWS hashes other values through their JSON text (recorded:
 		// numbers and objects are accepted).
-		if args[0] == nil {
+		b, err := appendJSON(nil, args[0])
+		if args[0] == nil || err != nil {
 			return nil, c.invalid()
 		}
-		data = jsonText(args[0])
+		data = string(b)
 	}
 	alg, ok := args[1].(string)
 	if !ok || javaLength(data) > maxEncodeLength {

@@ -6,7 +6,8 @@ import (
 	"math/big"
 	"sort"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // typeName names the JSON type of v as AWS messages do.
@@ -157,96 +158,21 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// appendJSON appends the compact JSON text of v (keys sorted, no HTML
-// escaping, numbers verbatim).
-func appendJSON(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...)
-	case bool:
-		return strconv.AppendBool(b, x)
-	case string:
-		return appendString(b, x)
-	case json.Number:
-		return append(b, x...)
-	case float64:
-		return strconv.AppendFloat(b, x, 'f', -1, 64)
-	case float32:
-		return strconv.AppendFloat(b, float64(x), 'f', -1, 32)
-	case int:
-		return strconv.AppendInt(b, int64(x), 10)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case int32:
-		return strconv.AppendInt(b, int64(x), 10)
-	case uint64:
-		return strconv.AppendUint(b, x, 10)
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSON(b, e)
-		}
-		return append(b, ']')
-	case map[string]any:
-		b = append(b, '{')
-		for i, k := range sortedKeys(x) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			b = appendJSON(b, x[k])
-		}
-		return append(b, '}')
-	}
-	// Not a JSON value: fall back to encoding/json.
-	data, err := json.Marshal(v)
+// appendJSON appends the compact JSON text of v as the engine writes it
+// (keys sorted, no HTML escaping, numbers read from JSON verbatim); NaN and
+// the infinities, which JSON cannot hold, are an error.
+func appendJSON(b []byte, v any) ([]byte, error) { return jsonvalue.Append(b, v) }
+
+// jsonText is the compact JSON text of v for a message or a comparison key;
+// a value JSON cannot hold is shown as null. Functions whose result is the
+// text use appendJSON and fail instead.
+func jsonText(v any) string {
+	b, err := jsonvalue.Marshal(v)
 	if err != nil {
-		return append(b, "null"...)
+		return "null"
 	}
-	return append(b, data...)
+	return string(b)
 }
-
-const hexDigits = "0123456789abcdef"
-
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
-}
-
-// jsonText is the compact JSON text of v.
-func jsonText(v any) string { return string(appendJSON(nil, v)) }
 
 // jsonInt is n as a JSON number.
 func jsonInt(n int) json.Number { return json.Number(strconv.Itoa(n)) }

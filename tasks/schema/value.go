@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // RawKind says how a value appeared in the source object.
@@ -125,34 +127,9 @@ func (v Value) AppendJSON(dst []byte) []byte {
 	return append(dst, "null"...)
 }
 
-// AppendJSONString appends s as a JSON string. s must be valid UTF-8 (as every value the readers yield is).
-func AppendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		start = i + 1
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// AppendJSONString appends s as a JSON string, escaped as the engine's JSON writer escapes it (no HTML
+// escaping; invalid UTF-8, which the readers never yield, as U+FFFD).
+func AppendJSONString(dst []byte, s string) []byte { return jsonvalue.AppendString(dst, s) }
 
 // Compare orders two values of the same column: null first, then by value (false before true; dates and
 // timestamps in time order; strings by bytes).

@@ -59,7 +59,7 @@ func (p *Pattern) state() *matchState {
 // release drops the scratch space's references into the caller's event and
 // returns it to the pool.
 func (p *Pattern) release(st *matchState) {
-	st.data = nil
+	st.js.Reset(nil)
 	for i := range st.leaves {
 		clear(st.leaves[i])
 	}
