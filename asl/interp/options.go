@@ -37,7 +37,7 @@ func defaultConfig() config {
 		clock:        SystemClock(),
 		random:       cryptoFloat,
 		region:       "us-east-1",
-		account:      "123456789012",
+		account:      "000000000000", // the local services' default account too (internal/service)
 		historyLimit: MaxHistoryEvents,
 		payloadLimit: MaxPayloadBytes,
 	}
