@@ -217,6 +217,11 @@ func analyseNumberPicture(sub string, df *decimalFormat, pos int) (*numberPictur
 		p.suffix = ""
 	}
 	count := func(s string) int { return strings.Count(sub, s) }
+	for _, r := range active {
+		if !isActive(r) {
+			return nil, newError("D3086", pos, "formatNumber", nil)
+		}
+	}
 	if count(df.decimal) > 1 {
 		return nil, newError("D3081", pos, "formatNumber", nil)
 	}
