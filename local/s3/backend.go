@@ -476,13 +476,6 @@ func (s *Server) putBlob(bucket, key string, meta map[string]string, body io.Rea
 	if cs != nil {
 		hashes = io.MultiWriter(h, cs)
 	}
-	copyErr := func(err error) error {
-		var ae *apiError
-		if errors.As(err, &ae) {
-			return err
-		}
-		return errIncompleteBody()
-	}
 	finish := func(nv version) (version, error) {
 		if want != nil {
 			sums, err := want.verify(h.Sum(nil), cs)
@@ -505,7 +498,7 @@ func (s *Server) putBlob(bucket, key string, meta map[string]string, body io.Rea
 		// A buffer the body's size, not io.Copy's 32 KiB: most objects are small.
 		n, err := io.CopyBuffer(io.MultiWriter(&buf, hashes), io.LimitReader(body, inlineMax+1), make([]byte, size+1))
 		if err != nil {
-			return version{}, copyErr(err)
+			return version{}, bodyError(err)
 		}
 		if n != size {
 			return version{}, errIncompleteBody()
@@ -523,10 +516,10 @@ func (s *Server) putBlob(bucket, key string, meta map[string]string, body io.Rea
 	if err != nil {
 		return version{}, err
 	}
-	n, err := io.Copy(io.MultiWriter(bw, hashes), body)
+	n, err := io.Copy(io.MultiWriter(diskWriter{bw}, hashes), body)
 	if err != nil {
 		bw.discard()
-		return version{}, copyErr(err)
+		return version{}, bodyError(err)
 	}
 	if size >= 0 && n != size {
 		bw.discard()

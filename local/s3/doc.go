@@ -5,9 +5,11 @@
 // # Contract
 //
 //   - Durability: all metadata (buckets, versions, multipart uploads, pending events) goes to
-//     one append-only journal whose entries carry a CRC; an entry is the commit point of its
-//     change, and a torn tail is ignored at start-up. The journal is compacted at start-up and,
-//     past WithJournalLimit, while the server runs. Object
+//     one journal kept in internal/durablelog: every entry carries a CRC-32C, an entry is the
+//     commit point of its change, a torn tail is cut at start-up, and a corrupt entry is
+//     skipped and logged at Error level while every later entry is kept (blobs that only the
+//     lost entry referenced are moved to lost+found/<bucket>/, not deleted). The journal is
+//     compacted at start-up and, past WithJournalLimit, while the server runs. Object
 //     data is written before the entry that references it: objects up to 1 MiB are appended
 //     to a per-bucket data segment, larger ones go to a temp file renamed into place. So a
 //     crash (kill -9 included) never leaves a half-written object, and a new Server over the
@@ -16,6 +18,11 @@
 //     is acknowledged (concurrent writers share fsyncs), which extends this to power loss.
 //     Space of overwritten or deleted small objects is reclaimed at start-up, when a segment
 //     holds more garbage than live data (WithCompaction).
+//   - Disk errors: a write is answered 200 only once durable. A full disk answers 503
+//     ServiceUnavailable, any other disk error 500 InternalError (both retried by the SDKs),
+//     never a 4xx; after a failed journal write the journal refuses writes (503) until one
+//     succeeds again, and it never writes after a partial entry, so freeing space is all it
+//     takes to carry on, and a restart keeps every acknowledged write.
 //   - Versioning: PutBucketVersioning Enabled/Suspended, version IDs, delete markers,
 //     ListObjectVersions, GetObject/HeadObject/DeleteObject with versionId.
 //   - Concurrency: writes to one key are serialised from the read of its current state to

@@ -3,9 +3,13 @@ package s3
 import (
 	"encoding/xml"
 	"errors"
+	"io"
 	"net/http"
+	"syscall"
 
 	"github.com/johannesboyne/gofakes3"
+
+	"github.com/sluicehq/sluice/internal/durablelog"
 )
 
 // apiError is an S3 error code that crosses the wire: the code, its HTTP status and a
@@ -130,6 +134,9 @@ func toAPIError(err error) *apiError {
 		}
 		return &apiError{string(code), code.Status(), msg}
 	}
+	if unavailable(err) {
+		return errServiceUnavailable().(*apiError)
+	}
 	return errInternal().(*apiError)
 }
 
@@ -157,4 +164,46 @@ func writeError(w http.ResponseWriter, r *http.Request, requestID string, err er
 	body := errorBody{Code: ae.Code, Message: ae.Message, Resource: r.URL.Path, RequestID: requestID}
 	_, _ = w.Write([]byte(xml.Header))
 	_ = xml.NewEncoder(w).Encode(body)
+}
+
+func errServiceUnavailable() error {
+	return &apiError{"ServiceUnavailable", http.StatusServiceUnavailable, "Service is unable to handle request."}
+}
+
+// storageError is a failure of this server's disk while it stored a request's data: a server
+// error, never the client's fault.
+type storageError struct{ err error }
+
+func (e *storageError) Error() string { return "store data: " + e.err.Error() }
+func (e *storageError) Unwrap() error { return e.err }
+
+// diskWriter marks the errors of writes to disk, so that a copy from the request body can
+// tell a failing disk from a short body.
+type diskWriter struct{ w io.Writer }
+
+func (d diskWriter) Write(p []byte) (int, error) {
+	n, err := d.w.Write(p)
+	if err != nil {
+		err = &storageError{err}
+	}
+	return n, err
+}
+
+// bodyError maps the error of copying a request body to disk: the disk's own errors stay
+// server errors (see toAPIError); a body that broke off is IncompleteBody.
+func bodyError(err error) error {
+	var ae *apiError
+	var se *storageError
+	if errors.As(err, &ae) || errors.As(err, &se) {
+		return err
+	}
+	return errIncompleteBody()
+}
+
+// unavailable reports whether err is this server being unable to store data for now: the
+// disk is full, or the journal refuses writes after a failed one until a write succeeds.
+// S3 has no error for a full disk; ServiceUnavailable (503) is the server error clients retry
+// with back-off (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+func unavailable(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, durablelog.ErrUnhealthy)
 }

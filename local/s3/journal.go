@@ -1,16 +1,13 @@
 package s3
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/hex"
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"hash/crc32"
-	"io"
-	"os"
+	"log/slog"
 	"sync"
+
+	"github.com/sluicehq/sluice/internal/durablelog"
 )
 
 // journalEntry is one change to the store's metadata. The journal is the commit point of
@@ -41,142 +38,82 @@ const (
 	jEvent    = "event"
 )
 
-// journal is an append-only file of entries, one per line: the CRC-32 of the JSON in hex, a
-// space, the JSON. Appending a line is atomic for recovery: a torn or corrupt tail is
-// ignored (and cut off) when the journal is replayed.
+// journal keeps the store's metadata in a durable log, one JSON entry per record. With sync,
+// an entry is fsynced (concurrent entries sharing an fsync) before appendEntry returns;
+// without, it survives the process being killed, not a power loss. A failed write stops the
+// log acknowledging writes until one succeeds again (see durablelog).
 type journal struct {
+	log *durablelog.Log
+	lg  *slog.Logger
+
 	mu   sync.Mutex
-	f    *os.File
-	sync bool
-	gs   groupSync
-	size int64 // bytes in the file
-	base int64 // bytes right after the last compaction
+	base int64 // size right after the last compaction
 }
 
-// formatEntry renders one journal line.
-func formatEntry(e journalEntry) ([]byte, error) {
+func openJournal(path string, sync bool, lg *slog.Logger) (*journal, error) {
+	policy := durablelog.SyncNone
+	if sync {
+		policy = durablelog.SyncGroup
+	}
+	l, err := durablelog.Open(path, durablelog.Options{Sync: policy, Logger: lg})
+	if err != nil {
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
+	return &journal{log: l, lg: lg}, nil
+}
+
+// recovery reports what opening the journal found (corrupt records are logged by durablelog).
+func (j *journal) recovery() durablelog.Recovery { return j.log.Recovery() }
+
+// replay calls apply for each entry in order. An entry whose checksum holds but whose JSON
+// does not decode (written by another version) is skipped and logged.
+func (j *journal) replay(apply func(journalEntry) error) error {
+	return j.log.Replay(func(rec []byte) error {
+		var e journalEntry
+		if err := json.Unmarshal(rec, &e); err != nil {
+			j.lg.Error("s3: journal entry skipped: it does not decode", "err", err, "bytes", len(rec))
+			return nil
+		}
+		return apply(e)
+	})
+}
+
+// appendEntry commits e: it returns nil only once e is durable.
+func (j *journal) appendEntry(e journalEntry) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
-		return nil, fmt.Errorf("encode journal entry: %w", err)
+		return fmt.Errorf("encode journal entry: %w", err)
 	}
-	c := crc32.ChecksumIEEE(raw)
-	line := make([]byte, 0, len(raw)+10)
-	line = append(line, hex.EncodeToString([]byte{byte(c >> 24), byte(c >> 16), byte(c >> 8), byte(c)})...)
-	line = append(line, ' ')
-	line = append(line, raw...)
-	return append(line, '\n'), nil
-}
-
-// appendEntry writes e; with sync, the line is on stable storage when it returns.
-func (j *journal) appendEntry(e journalEntry) error {
-	line, err := formatEntry(e)
-	if err != nil {
-		return err
-	}
-	j.mu.Lock()
-	if j.f == nil {
-		j.mu.Unlock()
-		return errors.New("journal closed")
-	}
-	if _, err := j.f.Write(line); err != nil {
-		j.mu.Unlock()
-		return fmt.Errorf("append journal: %w", err)
-	}
-	j.size += int64(len(line))
-	n := j.gs.wrote()
-	f := j.f
-	j.mu.Unlock()
-	if j.sync {
-		// A file closed by a compaction meanwhile needs no sync: the compacted file holds
-		// this entry's effect and was synced.
-		if err := j.gs.syncTo(f, n); err != nil && !errors.Is(err, os.ErrClosed) {
-			return fmt.Errorf("sync journal: %w", err)
-		}
-	}
-	return nil
+	return j.log.Append(context.Background(), raw)
 }
 
 // overgrown reports whether the journal has passed limit and four times its compacted size.
 func (j *journal) overgrown(limit int64) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.f != nil && j.size > limit && j.size > 4*j.base
+	size := j.log.Size()
+	return size > limit && size > 4*j.base
 }
 
-// swap continues the journal in f, a compacted file of size bytes.
-func (j *journal) swap(f *os.File, size int64) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.f != nil {
-		j.f.Close()
-	}
-	j.f, j.size, j.base = f, size, size
-	// The compacted file holds (and was synced with) every write made so far.
-	j.gs.markSynced()
-}
-
-func (j *journal) close() error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.f == nil {
-		return nil
-	}
-	err := j.f.Close()
-	j.f = nil
-	return err
-}
-
-// maxJournalLine bounds one entry (a key record with its versions and pending events).
-const maxJournalLine = 64 << 20
-
-// readJournal calls apply for each intact entry, in order, and returns the length of the
-// intact prefix.
-func readJournal(r io.Reader, apply func(journalEntry) error) (int64, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var good int64
-	for {
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// Long line: gather it.
-			full := append([]byte(nil), line...)
-			for errors.Is(err, bufio.ErrBufferFull) && len(full) <= maxJournalLine {
-				line, err = br.ReadSlice('\n')
-				full = append(full, line...)
+// compact rewrites the journal as the entries snapshot emits; the caller holds every lock
+// around appends and in-memory updates, so the snapshot covers every entry written.
+func (j *journal) compact(snapshot func(emit func(journalEntry) error) error) error {
+	err := j.log.Compact(context.Background(), func(emit func([]byte) error) error {
+		return snapshot(func(e journalEntry) error {
+			raw, err := json.Marshal(e)
+			if err != nil {
+				return fmt.Errorf("encode journal entry: %w", err)
 			}
-			line = full
-		}
-		if err != nil {
-			// io.EOF with a partial line, or a line too long: the intact prefix ends here.
-			return good, nil
-		}
-		e, ok := parseJournalLine(line)
-		if !ok {
-			return good, nil
-		}
-		if err := apply(e); err != nil {
-			return good, err
-		}
-		good += int64(len(line))
+			return emit(raw)
+		})
+	})
+	if err != nil {
+		return err
 	}
+	j.mu.Lock()
+	j.base = j.log.Size()
+	j.mu.Unlock()
+	return nil
 }
 
-func parseJournalLine(line []byte) (journalEntry, bool) {
-	line = bytes.TrimSuffix(line, []byte("\n"))
-	if len(line) < 10 || line[8] != ' ' {
-		return journalEntry{}, false
-	}
-	want, err := hex.DecodeString(string(line[:8]))
-	if err != nil {
-		return journalEntry{}, false
-	}
-	raw := line[9:]
-	c := crc32.ChecksumIEEE(raw)
-	if want[0] != byte(c>>24) || want[1] != byte(c>>16) || want[2] != byte(c>>8) || want[3] != byte(c) {
-		return journalEntry{}, false
-	}
-	var e journalEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return journalEntry{}, false
-	}
-	return e, true
-}
+func (j *journal) close() error { return j.log.Close() }

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -51,6 +52,10 @@ func (sg *segment) append(data []byte) (int64, error) {
 	}
 	off := sg.size
 	if _, err := sg.f.WriteAt(data, off); err != nil {
+		// Give back what a short write took; the next append writes at off either way.
+		if terr := sg.f.Truncate(off); terr != nil {
+			err = errors.Join(err, terr)
+		}
 		sg.mu.Unlock()
 		return 0, fmt.Errorf("append segment: %w", err)
 	}

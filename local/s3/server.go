@@ -44,7 +44,7 @@ func New(dir string, opts ...Option) (*Server, error) {
 		o(&c)
 	}
 	ids := &idSource{now: c.clock}
-	st, pending, err := openStore(dir, c.sync, ids, c.compactGarbage, c.journalLimit)
+	st, pending, err := openStore(dir, c.sync, ids, c.compactGarbage, c.journalLimit, c.log)
 	if err != nil {
 		return nil, fmt.Errorf("open s3 store: %w", err)
 	}
@@ -233,8 +233,8 @@ type request struct {
 }
 
 func (rq *request) fail(err error) {
-	if ae := toAPIError(err); ae.Code == "InternalError" {
-		rq.s.log.Error("s3: internal error", "path", rq.r.URL.Path, "err", err)
+	if ae := toAPIError(err); ae.Code == "InternalError" || ae.Code == "ServiceUnavailable" {
+		rq.s.log.Error("s3: server error", "path", rq.r.URL.Path, "code", ae.Code, "err", err)
 	}
 	writeError(rq.w, rq.r, rq.id, err)
 }

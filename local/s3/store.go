@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -135,28 +136,33 @@ type store struct {
 
 	compactMu    sync.Mutex // one online compaction at a time
 	journalLimit int64
+	log          *slog.Logger
 }
 
 var errBucketExists = errors.New("bucket exists")
 
 // openStore replays the journal, removes what no committed entry references (temp files,
 // orphan blobs and parts), rewrites the journal compacted, and returns the events still to
-// publish in commit order.
-func openStore(dir string, sync bool, ids *idSource, compactGarbage, journalLimit int64) (*store, []pendingRef, error) {
-	s := &store{dir: dir, sync: sync, ids: ids, buckets: map[string]*bucketState{}, journalLimit: journalLimit}
+// publish in commit order. When the journal had corrupt records, blobs no record references
+// are moved to lost+found/<bucket>/ rather than deleted: they may be objects whose record was
+// the one lost.
+func openStore(dir string, sync bool, ids *idSource, compactGarbage, journalLimit int64, lg *slog.Logger) (*store, []pendingRef, error) {
+	s := &store{dir: dir, sync: sync, ids: ids, buckets: map[string]*bucketState{}, journalLimit: journalLimit, log: lg}
 	if err := os.MkdirAll(filepath.Join(dir, "buckets"), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create data dir: %w", err)
 	}
-	path := filepath.Join(dir, "journal.log")
+	if err := removeTemps(dir); err != nil {
+		return nil, nil, err
+	}
+	j, err := openJournal(filepath.Join(dir, "journal.log"), sync, lg)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.journal = j
 	acked := map[string]bool{}
-	if f, err := os.Open(path); err == nil {
-		_, rerr := readJournal(f, func(e journalEntry) error { return s.replay(e, acked) })
-		f.Close()
-		if rerr != nil {
-			return nil, nil, rerr
-		}
-	} else if !os.IsNotExist(err) {
-		return nil, nil, fmt.Errorf("open journal: %w", err)
+	if err := j.replay(func(e journalEntry) error { return s.replay(e, acked) }); err != nil {
+		j.close()
+		return nil, nil, err
 	}
 	var pending []pendingRef
 	for _, b := range s.buckets {
@@ -180,28 +186,28 @@ func openStore(dir string, sync bool, ids *idSource, compactGarbage, journalLimi
 		}
 	}
 	sort.Slice(pending, func(i, j int) bool { return pending[i].seq < pending[j].seq })
-	if err := s.collectGarbage(); err != nil {
+	lostFound := ""
+	if rec := j.recovery(); len(rec.Corrupt) > 0 {
+		lostFound = filepath.Join(dir, "lost+found")
+		lg.Error("s3: the journal had corrupt records: the objects they described are lost; files no record references are kept in lost+found",
+			"ranges", len(rec.Corrupt), "bytes", rec.CorruptBytes(), "lost+found", lostFound)
+	}
+	if err := s.collectGarbage(lostFound); err != nil {
+		j.close()
 		return nil, nil, err
 	}
 	if err := s.compactSegments(compactGarbage); err != nil {
+		j.close()
 		return nil, nil, err
 	}
-	if err := s.compact(path); err != nil {
+	if err := s.compact(); err != nil {
+		j.close()
 		return nil, nil, err
 	}
 	if err := s.removeStaleSegments(); err != nil {
+		j.close()
 		return nil, nil, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open journal: %w", err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("stat journal: %w", err)
-	}
-	s.journal = &journal{f: f, sync: sync, size: st.Size(), base: st.Size()}
 	return s, pending, nil
 }
 
@@ -277,8 +283,9 @@ func dropAcked(rec *keyRecord, acked map[string]bool) {
 }
 
 // collectGarbage removes files no committed entry references: buckets deleted or never
-// created, temp files, blobs written but never committed, parts and uploads likewise.
-func (s *store) collectGarbage() error {
+// created, temp files, blobs written but never committed, parts and uploads likewise. With
+// lostFound set, unreferenced blobs are moved there instead of deleted.
+func (s *store) collectGarbage(lostFound string) error {
 	root := filepath.Join(s.dir, "buckets")
 	entries, err := os.ReadDir(root)
 	if err != nil {
@@ -292,7 +299,7 @@ func (s *store) collectGarbage() error {
 			}
 			continue
 		}
-		if err := b.collectGarbage(); err != nil {
+		if err := b.collectGarbage(lostFound, s.log); err != nil {
 			return err
 		}
 	}
@@ -306,7 +313,7 @@ func (s *store) collectGarbage() error {
 	return nil
 }
 
-func (b *bucketState) collectGarbage() error {
+func (b *bucketState) collectGarbage(lostFound string, lg *slog.Logger) error {
 	referenced := map[string]bool{}
 	for _, rec := range b.keys {
 		for _, v := range rec.Versions {
@@ -317,10 +324,23 @@ func (b *bucketState) collectGarbage() error {
 	}
 	blobs, _ := os.ReadDir(filepath.Join(b.dir, "blobs"))
 	for _, bf := range blobs {
-		if !referenced[bf.Name()] {
-			if err := os.Remove(filepath.Join(b.dir, "blobs", bf.Name())); err != nil {
-				return fmt.Errorf("remove orphan blob: %w", err)
+		if referenced[bf.Name()] {
+			continue
+		}
+		path := filepath.Join(b.dir, "blobs", bf.Name())
+		if lostFound != "" && !strings.HasPrefix(bf.Name(), tempPrefix) {
+			dst := filepath.Join(lostFound, b.cfg.Name)
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				return fmt.Errorf("create lost+found: %w", err)
 			}
+			if err := os.Rename(path, filepath.Join(dst, bf.Name())); err != nil {
+				return fmt.Errorf("keep orphan blob: %w", err)
+			}
+			lg.Error("s3: object data with no record moved to lost+found", "bucket", b.cfg.Name, "file", filepath.Join(dst, bf.Name()))
+			continue
+		}
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("remove orphan blob: %w", err)
 		}
 	}
 	ups, _ := os.ReadDir(filepath.Join(b.dir, "uploads"))
@@ -349,49 +369,45 @@ func (b *bucketState) collectGarbage() error {
 	return nil
 }
 
-// compact rewrites the journal as one entry per live item, atomically.
-func (s *store) compact(path string) error {
-	if err := removeTemps(s.dir); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(s.dir, tempPrefix+"journal-*")
-	if err != nil {
-		return fmt.Errorf("create journal: %w", err)
-	}
-	j := &journal{f: f}
-	names := make([]string, 0, len(s.buckets))
-	for n := range s.buckets {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		b := s.buckets[n]
-		cfg := b.cfg
-		entries := []journalEntry{{T: jBucket, Bucket: n, Config: &cfg}}
-		for _, k := range b.sortedKeys() {
-			rec := b.keys[k]
-			entries = append(entries, journalEntry{T: jRecord, Bucket: n, Rec: rec})
-			for i := range rec.Pending {
-				entries = append(entries, journalEntry{T: jEvent, Bucket: n, Key: k, Event: &rec.Pending[i]})
-			}
+// compact rewrites the journal as one entry per live item, atomically; the caller holds
+// every lock (or runs before the store is shared).
+func (s *store) compact() error {
+	return s.journal.compact(func(emit func(journalEntry) error) error {
+		names := make([]string, 0, len(s.buckets))
+		for n := range s.buckets {
+			names = append(names, n)
 		}
-		for _, u := range b.uploads {
-			entries = append(entries, journalEntry{T: jUpload, Bucket: n, Upload: u})
-			for _, p := range u.sortedParts() {
-				p := p
-				entries = append(entries, journalEntry{T: jPart, Bucket: n, UploadID: u.ID, Part: &p})
-			}
-		}
-		for _, e := range entries {
-			if err := j.appendEntry(e); err != nil {
-				f.Close()
-				os.Remove(f.Name())
+		sort.Strings(names)
+		for _, n := range names {
+			b := s.buckets[n]
+			cfg := b.cfg
+			if err := emit(journalEntry{T: jBucket, Bucket: n, Config: &cfg}); err != nil {
 				return err
 			}
+			for _, k := range b.sortedKeys() {
+				rec := b.keys[k]
+				if err := emit(journalEntry{T: jRecord, Bucket: n, Rec: rec}); err != nil {
+					return err
+				}
+				for i := range rec.Pending {
+					if err := emit(journalEntry{T: jEvent, Bucket: n, Key: k, Event: &rec.Pending[i]}); err != nil {
+						return err
+					}
+				}
+			}
+			for _, u := range b.uploads {
+				if err := emit(journalEntry{T: jUpload, Bucket: n, Upload: u}); err != nil {
+					return err
+				}
+				for _, p := range u.sortedParts() {
+					if err := emit(journalEntry{T: jPart, Bucket: n, UploadID: u.ID, Part: &p}); err != nil {
+						return err
+					}
+				}
+			}
 		}
-	}
-	j.f = nil
-	return commitTemp(f, path, s.sync)
+		return nil
+	})
 }
 
 // maybeCompact rewrites the journal while the server runs once it has grown past the limit
@@ -418,21 +434,7 @@ func (s *store) maybeCompact() error {
 	if !s.journal.overgrown(s.journalLimit) {
 		return nil
 	}
-	path := filepath.Join(s.dir, "journal.log")
-	if err := s.compact(path); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return fmt.Errorf("reopen journal: %w", err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("stat journal: %w", err)
-	}
-	s.journal.swap(f, st.Size())
-	return nil
+	return s.compact()
 }
 
 func (s *store) close() error {

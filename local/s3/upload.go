@@ -85,11 +85,11 @@ func (s *Server) uploadPart(bucket, key, id string, number int, size int64, body
 		return "", errNoSuchUpload()
 	}
 	h := md5.New()
-	n, err := io.Copy(io.MultiWriter(f, h), body)
+	n, err := io.Copy(io.MultiWriter(diskWriter{f}, h), body)
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return "", fmt.Errorf("write part: %w", err)
+		return "", bodyError(err)
 	}
 	if size >= 0 && n != size {
 		f.Close()
