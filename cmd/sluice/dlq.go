@@ -66,6 +66,9 @@ func call(ctx context.Context, method, url string, body []byte, out any) error {
 	if err != nil {
 		return err
 	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json") // the local API refuses form content types
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("is a stack running (sluice up)? %w", err)

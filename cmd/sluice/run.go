@@ -68,7 +68,7 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 			}
 			defer os.RemoveAll(dir)
 		}
-		st, err := startStack("127.0.0.1:0", dir, *template, false, std)
+		st, err := startStack("127.0.0.1:0", dir, *template, false, std, nil, nil)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 	"github.com/sluicehq/sluice/local/stack"
@@ -14,16 +15,20 @@ import (
 // runUp serves the embedded local AWS until interrupted:
 //
 //	sluice up [--addr 127.0.0.1:4566] [--data .sluice] [--template deploy/template.json]
+//	          [--allow-host NAME]... [--allow-origin URL]...
 func runUp(ctx context.Context, args []string, std stdio) error {
 	fs := newFlagSet("up", std)
 	addr := fs.String("addr", "127.0.0.1:4566", "address to serve every service on (loopback unless you say otherwise)")
+	var hosts, origins listFlag
+	fs.Var(&hosts, "allow-host", "a host name, besides IP addresses and localhost, that clients may reach the endpoint by (repeat, or separate with commas), e.g. host.docker.internal")
+	fs.Var(&origins, "allow-origin", "an origin whose web pages may call the endpoint from a browser (repeat, or separate with commas), e.g. http://localhost:3000")
 	data := fs.String("data", ".sluice", "directory that keeps the services' data between runs")
 	template := fs.String("template", "deploy/template.json", "the generated CloudFormation template to build the stack from")
 	verbose := fs.Bool("v", false, "log the services' own messages")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := startStack(*addr, *data, *template, *verbose, std)
+	st, err := startStack(*addr, *data, *template, *verbose, std, hosts, origins)
 	if err != nil {
 		return err
 	}
@@ -51,8 +56,9 @@ Stop with Ctrl-C; executions in flight resume on the next start.
 	return st.Close()
 }
 
-// startStack binds addr and starts the stack from the template file.
-func startStack(addr, data, templatePath string, verbose bool, std stdio) (*stack.Stack, error) {
+// startStack binds addr and starts the stack from the template file; hosts and origins are the names
+// and origins allowed past the guard besides loopback (stack.Config.AllowHosts, AllowOrigins).
+func startStack(addr, data, templatePath string, verbose bool, std stdio, hosts, origins []string) (*stack.Stack, error) {
 	tpl, err := os.ReadFile(templatePath)
 	if err != nil {
 		return nil, fmt.Errorf("read template (run from the repository root, or pass --template): %w", err)
@@ -65,7 +71,8 @@ func startStack(addr, data, templatePath string, verbose bool, std stdio) (*stac
 	if verbose {
 		logger = slog.New(slog.NewTextHandler(std.Err, nil))
 	}
-	cfg := stack.Config{Template: tpl, DataDir: data, Functions: stack.PipelineFunctions(), Logger: logger}
+	cfg := stack.Config{Template: tpl, DataDir: data, Functions: stack.PipelineFunctions(), Logger: logger,
+		AllowHosts: hosts, AllowOrigins: origins}
 	if path := os.Getenv("SFN_MOCK_CONFIG"); path != "" {
 		// As Step Functions Local does: executions started on <stateMachineArn>#<TestCase> are mocked.
 		if cfg.MockConfig, err = localsfn.LoadMockConfig(path); err != nil {
@@ -80,4 +87,18 @@ func startStack(addr, data, templatePath string, verbose bool, std stdio) (*stac
 		return nil, fmt.Errorf("start local AWS: %w", err)
 	}
 	return st, nil
+}
+
+// listFlag is a flag that may be repeated, each value a comma-separated list.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
+	}
+	return nil
 }

@@ -44,8 +44,15 @@ func errSerialization(err error) error {
 	return &apiError{"SerializationException", "SerializationException", http.StatusBadRequest, "Malformed request body: " + err.Error()}
 }
 
-func errUnknownOperation(op string) error {
-	return &apiError{"UnknownOperationException", "UnknownOperation", http.StatusNotFound, "Unknown operation " + op}
+// errUnknownOperation is the answer to an operation the service does not have: 404 in Smithy's RPC v2
+// CBOR protocol (smithy.framework#UnknownOperationException), 400 in the AWS JSON protocol, as AWS's
+// JSON services answer an unknown X-Amz-Target.
+func errUnknownOperation(proto protocol, op string) error {
+	status := http.StatusNotFound
+	if proto == protoJSON {
+		status = http.StatusBadRequest
+	}
+	return &apiError{"UnknownOperationException", "UnknownOperation", status, "Unknown operation " + op}
 }
 
 func errInternal() error {

@@ -75,7 +75,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	if op == "" || r.Method != http.MethodPost {
-		writeError(w, proto, errUnknownOperation(r.URL.Path))
+		writeError(w, proto, errUnknownOperation(proto, r.URL.Path))
 		return
 	}
 	var src io.Reader = r.Body
@@ -113,7 +113,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "ListMetrics":
 		out, err = s.listMetrics(dec)
 	default:
-		err = errUnknownOperation(op)
+		err = errUnknownOperation(proto, op)
 	}
 	if err != nil {
 		if _, ok := err.(*apiError); !ok {

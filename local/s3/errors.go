@@ -110,6 +110,11 @@ func errNotImplemented() error {
 	return &apiError{"NotImplemented", http.StatusNotImplemented, "A header or query you provided implies functionality that is not implemented."}
 }
 
+// errAccessDenied is S3's refusal of a request it does not authorize.
+func errAccessDenied(msg string) error {
+	return &apiError{"AccessDenied", http.StatusForbidden, msg}
+}
+
 func errInternal() error {
 	return &apiError{"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."}
 }

@@ -150,7 +150,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := &request{s: s, w: w, r: r, id: reqID, bucket: bucket, key: key, q: q,
 		origin: origin{RequestID: reqID, Requester: s.account, SourceIP: remoteIP(r)}}
 	if bucket == "" {
-		s.fake.ServeHTTP(w, r)
+		rq.serveFake()
 		return
 	}
 	for _, sub := range unsupportedSubresources {
@@ -174,7 +174,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case r.Method == http.MethodGet && !has(q, "versions") && !has(q, "uploads") && !has(q, "versioning"):
 			rq.listObjects()
 		default:
-			s.fake.ServeHTTP(w, r)
+			rq.serveFake()
 		}
 		return
 	}
@@ -196,12 +196,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				rq.fail(err)
 				return
 			}
-			s.fake.ServeHTTP(w, r)
+			rq.serveFake()
 		default:
-			s.fake.ServeHTTP(w, r)
+			rq.serveFake()
 		}
 	case has(q, "uploads"):
-		s.fake.ServeHTTP(w, r)
+		rq.serveFake()
 	default:
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
@@ -218,6 +218,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rq.fail(&apiError{"MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."})
 		}
 	}
+}
+
+// Refuse answers a request the endpoint will not serve as S3 answers one it does not authorize: 403
+// AccessDenied, with message saying why, a request id and the resource.
+func (s *Server) Refuse(w http.ResponseWriter, r *http.Request, message string) {
+	reqID := s.ids.requestID()
+	w.Header().Set("x-amz-request-id", reqID)
+	w.Header().Set("Server", "AmazonS3")
+	writeError(w, r, reqID, errAccessDenied(message))
 }
 
 // request is one request being served by the Server.

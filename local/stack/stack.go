@@ -25,6 +25,7 @@ import (
 	"github.com/sluicehq/sluice/asl/interp"
 	"github.com/sluicehq/sluice/local/cloudwatch"
 	"github.com/sluicehq/sluice/local/events"
+	"github.com/sluicehq/sluice/local/guard"
 	"github.com/sluicehq/sluice/local/lambda"
 	"github.com/sluicehq/sluice/local/s3"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
@@ -56,6 +57,9 @@ type Config struct {
 	Clock interp.Clock
 	// MockConfig, when set, serves Step Functions Local's mocked test cases (SFN_MOCK_CONFIG).
 	MockConfig *localsfn.MockConfig
+	// AllowHosts are host names, besides IP literals and localhost, that requests may name in Host
+	// (guard.AllowHosts); AllowOrigins are origins whose pages may call the endpoint (guard.AllowOrigins).
+	AllowHosts, AllowOrigins []string
 }
 
 // Stack is the running embedded AWS.
@@ -71,6 +75,7 @@ type Stack struct {
 	CloudWatch *cloudwatch.Server
 	SFN        *localsfn.Service
 
+	guard  *guard.Guard
 	queue  *events.FileQueue
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -105,7 +110,8 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &Stack{cfg: cfg, template: tpl, url: "http://" + l.Addr().String()}
+	st := &Stack{cfg: cfg, template: tpl, url: "http://" + l.Addr().String(),
+		guard: guard.New(guard.AllowHosts(cfg.AllowHosts...), guard.AllowOrigins(cfg.AllowOrigins...))}
 	if err := st.open(); err != nil {
 		st.closeServices()
 		return nil, err
@@ -122,6 +128,9 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	}
 	return st, nil
 }
+
+// Guard is the guard every request passes (package guard), for handlers mounted beside the services.
+func (st *Stack) Guard() *guard.Guard { return st.guard }
 
 // URL is the endpoint of every service.
 func (st *Stack) URL() string { return st.url }
@@ -216,7 +225,13 @@ func (st *Stack) closeServices() error {
 // ServeHTTP routes a request to its service by protocol: the X-Amz-Target prefix for the JSON protocols,
 // the path for Lambda and CloudWatch's RPC v2, and S3 for everything else.
 func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !st.admit(w, r) {
+		return
+	}
 	target := r.Header.Get("X-Amz-Target")
+	if target != "" {
+		setJSONRequestID(w)
+	}
 	switch {
 	case strings.HasPrefix(target, "AWSStepFunctions."):
 		st.SFN.ServeHTTP(w, r)
@@ -229,8 +244,10 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.Lambda.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, adminPrefix):
 		st.serveAdmin(w, r)
+	case target != "":
+		writeUnknownOperation(w, r)
 	default:
-		st.S3.ServeHTTP(w, r)
+		st.serveS3(w, r)
 	}
 }
 
