@@ -1,0 +1,383 @@
+package logs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/sluicehq/sluice/internal/durablelog"
+)
+
+// On disk, a data directory holds:
+//
+//	journal.log           the durable log (internal/durablelog) of every change: groups, retention,
+//	                      streams, and one index record per batch (segment, offset, length, CRC, time span)
+//	segments/<id>.seg     the batches' events, appended; a segment is deleted once no batch in it is live
+//
+// A batch's events are written to the current segment first and its index record appended to the journal
+// after; PutLogEvents answers once the journal append returns, so an acknowledged batch is always complete
+// in its segment. Bytes a crash left in a segment without an index record are never read.
+const (
+	journalFile    = "journal.log"
+	segmentDir     = "segments"
+	segmentSuffix  = ".seg"
+	maxSegmentSize = 8 << 20
+	// compactAt: the journal is compacted when it has grown past this and past twice its size after the
+	// last compaction.
+	compactAt = 4 << 20
+)
+
+// Journal record kinds.
+const (
+	recGroup        = "g"
+	recGroupDelete  = "gd"
+	recStream       = "s"
+	recStreamDelete = "sd"
+	recBatch        = "b"
+)
+
+// journalRecord is one change in the journal.
+type journalRecord struct {
+	Kind      string       `json:"k"`
+	Group     string       `json:"g"`
+	Stream    string       `json:"s,omitempty"`
+	Created   int64        `json:"c,omitempty"`
+	Retention int          `json:"r,omitempty"`
+	Batch     *batchRecord `json:"b,omitempty"`
+}
+
+type batchRecord struct {
+	Seq    uint64 `json:"q"`
+	Seg    uint64 `json:"f"`
+	Off    int64  `json:"o"`
+	N      int64  `json:"n"`
+	CRC    uint32 `json:"x"`
+	Min    int64  `json:"lo"`
+	Max    int64  `json:"hi"`
+	Ingest int64  `json:"i"`
+	Count  int    `json:"m"`
+	Size   int64  `json:"z"`
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// disk is a service's storage. writeBatch, release and compact run under the service's writeMu;
+// readBatch runs under its read lock, concurrently.
+type disk struct {
+	s             *Service
+	dir           string
+	journal       *durablelog.Log
+	lastCompacted int64
+
+	cur     *os.File
+	curID   uint64
+	curSize int64
+	refs    map[uint64]int // live batches per segment
+
+	readMu  sync.Mutex
+	readers map[uint64]*os.File
+}
+
+// journal appends a record when the service is durable.
+func (s *Service) journal(ctx context.Context, rec journalRecord) error {
+	if s.disk == nil {
+		return nil
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := s.disk.journal.Append(ctx, b); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// unavailable turns a storage failure into the error AWS answers when it cannot take a request.
+func unavailable(err error) error {
+	return fmt.Errorf("%w: %w", &apiError{code: CodeServiceUnavailable, message: "The service cannot complete the request."}, err)
+}
+
+func openDisk(s *Service) (*disk, error) {
+	d := &disk{s: s, dir: s.dataDir, refs: map[uint64]int{}, readers: map[uint64]*os.File{}}
+	if err := os.MkdirAll(filepath.Join(d.dir, segmentDir), 0o755); err != nil {
+		return nil, fmt.Errorf("logs: %w", err)
+	}
+	policy := durablelog.SyncNone
+	if s.sync {
+		policy = durablelog.SyncGroup
+	}
+	j, err := durablelog.Open(filepath.Join(d.dir, journalFile), durablelog.Options{Sync: policy, Logger: s.log})
+	if err != nil {
+		return nil, fmt.Errorf("logs: open journal: %w", err)
+	}
+	d.journal = j
+	if err := d.recover(); err != nil {
+		j.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// recover rebuilds the index from the journal and reconciles it with the segments on disk.
+func (d *disk) recover() error {
+	s := d.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := d.journal.Replay(func(raw []byte) error {
+		var rec journalRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return fmt.Errorf("logs: journal record: %w", err)
+		}
+		switch rec.Kind {
+		case recGroup:
+			s.applyGroup(rec)
+		case recGroupDelete:
+			s.applyGroupDelete(rec)
+		case recStream:
+			s.applyStream(rec)
+		case recStreamDelete:
+			s.applyStreamDelete(rec)
+		case recBatch:
+			g := s.groups[rec.Group]
+			if g == nil || g.streams[rec.Stream] == nil || rec.Batch == nil {
+				return nil // its group or stream was deleted later
+			}
+			r := rec.Batch
+			s.applyBatch(&batch{seq: r.Seq, stream: g.streams[rec.Stream], minTs: r.Min, maxTs: r.Max, ingest: r.Ingest,
+				count: r.Count, size: r.Size, seg: r.Seg, off: r.Off, n: r.N, crc: r.CRC})
+		default:
+			return fmt.Errorf("logs: unknown journal record %q", rec.Kind)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Segments on disk and their sizes; batches whose bytes are missing are dropped (they cannot be, short
+	// of someone deleting files, since the segment write precedes the journal record).
+	sizes := map[uint64]int64{}
+	entries, err := os.ReadDir(filepath.Join(d.dir, segmentDir))
+	if err != nil {
+		return fmt.Errorf("logs: %w", err)
+	}
+	for _, e := range entries {
+		id, ok := segmentID(e.Name())
+		if !ok {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return fmt.Errorf("logs: %w", err)
+		}
+		sizes[id] = info.Size()
+		d.curID = max(d.curID, id)
+	}
+	lost := 0
+	for _, g := range s.groups {
+		missing := func(b *batch) bool {
+			size, ok := sizes[b.seg]
+			return !ok || b.off+b.n > size
+		}
+		for _, b := range g.batches {
+			if missing(b) {
+				lost++
+			} else {
+				d.refs[b.seg]++
+			}
+		}
+		g.batches = removeBatches(g.batches, missing)
+		for _, st := range g.streams {
+			st.batches = removeBatches(st.batches, missing)
+		}
+	}
+	if lost > 0 {
+		s.log.Error("logs: batches whose segment bytes are missing were dropped", "batches", lost)
+	}
+	for id := range sizes {
+		if d.refs[id] == 0 {
+			if err := os.Remove(d.segmentPath(id)); err != nil {
+				return fmt.Errorf("logs: %w", err)
+			}
+		}
+	}
+	d.lastCompacted = d.journal.Size()
+	return nil
+}
+
+func segmentID(name string) (uint64, bool) {
+	base, ok := strings.CutSuffix(name, segmentSuffix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(base, 16, 64)
+	return id, err == nil
+}
+
+func (d *disk) segmentPath(id uint64) string {
+	return filepath.Join(d.dir, segmentDir, fmt.Sprintf("%016x%s", id, segmentSuffix))
+}
+
+// writeBatch appends a batch's events to the current segment and its index record to the journal.
+func (d *disk) writeBatch(ctx context.Context, b *batch, data []byte) error {
+	if d.cur == nil || d.curSize > 0 && d.curSize+int64(len(data)) > maxSegmentSize {
+		if err := d.rotate(); err != nil {
+			return unavailable(err)
+		}
+	}
+	if _, err := d.cur.Write(data); err != nil {
+		_ = d.cur.Truncate(d.curSize)
+		return unavailable(err)
+	}
+	if d.s.sync {
+		if err := d.cur.Sync(); err != nil {
+			_ = d.cur.Truncate(d.curSize)
+			return unavailable(err)
+		}
+	}
+	b.seg, b.off, b.n, b.crc = d.curID, d.curSize, int64(len(data)), crc32.Checksum(data, castagnoli)
+	rec := journalRecord{Kind: recBatch, Group: b.stream.group.name, Stream: b.stream.name, Batch: &batchRecord{
+		Seq: b.seq, Seg: b.seg, Off: b.off, N: b.n, CRC: b.crc, Min: b.minTs, Max: b.maxTs, Ingest: b.ingest,
+		Count: b.count, Size: b.size}}
+	if err := d.s.journal(ctx, rec); err != nil {
+		_ = d.cur.Truncate(d.curSize)
+		return err
+	}
+	d.curSize += b.n
+	d.refs[b.seg]++
+	if size := d.journal.Size(); size > compactAt && size > 2*d.lastCompacted {
+		if err := d.compact(ctx); err != nil {
+			d.s.log.Warn("logs: compact", "err", err)
+		}
+	}
+	return nil
+}
+
+// rotate starts a new segment.
+func (d *disk) rotate() error {
+	if d.cur != nil {
+		if err := d.cur.Close(); err != nil {
+			return err
+		}
+		if d.refs[d.curID] == 0 {
+			_ = os.Remove(d.segmentPath(d.curID))
+		}
+	}
+	d.curID++
+	f, err := os.OpenFile(d.segmentPath(d.curID), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	d.cur, d.curSize = f, 0
+	return nil
+}
+
+var errChecksum = errors.New("logs: segment checksum mismatch")
+
+// readBatch reads a batch's bytes back and checks them.
+func (d *disk) readBatch(b *batch) ([]byte, error) {
+	d.readMu.Lock()
+	f := d.readers[b.seg]
+	if f == nil {
+		var err error
+		if f, err = os.Open(d.segmentPath(b.seg)); err != nil {
+			d.readMu.Unlock()
+			return nil, err
+		}
+		d.readers[b.seg] = f
+	}
+	d.readMu.Unlock()
+	buf := make([]byte, b.n)
+	if _, err := f.ReadAt(buf, b.off); err != nil {
+		return nil, fmt.Errorf("logs: read segment %d: %w", b.seg, err)
+	}
+	if crc32.Checksum(buf, castagnoli) != b.crc {
+		return nil, fmt.Errorf("%w: segment %d offset %d", errChecksum, b.seg, b.off)
+	}
+	return buf, nil
+}
+
+// release drops batches that left the index and deletes segments nothing refers to any more.
+func (d *disk) release(dropped []*batch) {
+	for _, b := range dropped {
+		if b.data != nil {
+			continue
+		}
+		d.refs[b.seg]--
+		if d.refs[b.seg] > 0 || b.seg == d.curID && d.cur != nil {
+			continue
+		}
+		delete(d.refs, b.seg)
+		d.readMu.Lock()
+		if f := d.readers[b.seg]; f != nil {
+			f.Close()
+			delete(d.readers, b.seg)
+		}
+		d.readMu.Unlock()
+		if err := os.Remove(d.segmentPath(b.seg)); err != nil && !os.IsNotExist(err) {
+			d.s.log.Warn("logs: remove segment", "segment", b.seg, "err", err)
+		}
+	}
+}
+
+// compact rewrites the journal as the current state: groups, streams and live batches.
+func (d *disk) compact(ctx context.Context) error {
+	s := d.s
+	err := d.journal.Compact(ctx, func(emit func([]byte) error) error {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		put := func(rec journalRecord) error {
+			b, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			return emit(b)
+		}
+		for _, name := range sortedNames(s.groups) {
+			g := s.groups[name]
+			if err := put(journalRecord{Kind: recGroup, Group: name, Created: g.created, Retention: g.retention}); err != nil {
+				return err
+			}
+			for _, sn := range sortedNames(g.streams) {
+				if err := put(journalRecord{Kind: recStream, Group: name, Stream: sn, Created: g.streams[sn].created}); err != nil {
+					return err
+				}
+			}
+			for _, b := range g.batches {
+				if err := put(journalRecord{Kind: recBatch, Group: name, Stream: b.stream.name, Batch: &batchRecord{
+					Seq: b.seq, Seg: b.seg, Off: b.off, N: b.n, CRC: b.crc, Min: b.minTs, Max: b.maxTs, Ingest: b.ingest,
+					Count: b.count, Size: b.size}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	d.lastCompacted = d.journal.Size()
+	return nil
+}
+
+func (d *disk) close() error {
+	var errs []error
+	if d.cur != nil {
+		errs = append(errs, d.cur.Close())
+	}
+	d.readMu.Lock()
+	for id, f := range d.readers {
+		errs = append(errs, f.Close())
+		delete(d.readers, id)
+	}
+	d.readMu.Unlock()
+	errs = append(errs, d.journal.Close())
+	return errors.Join(errs...)
+}

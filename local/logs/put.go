@@ -1,0 +1,218 @@
+package logs
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Limits of PutLogEvents, https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html:
+// the batch size is the sum of the messages' UTF-8 bytes plus 26 bytes per event.
+const (
+	maxBatchBytes    = 1048576
+	eventOverhead    = 26
+	maxBatchEvents   = 10000
+	maxBatchSpan     = 24 * time.Hour
+	maxFutureSkew    = 2 * time.Hour
+	maxPastAge       = 14 * 24 * time.Hour
+	sequenceTokenLen = 56
+)
+
+// wireEvent is an InputLogEvent.
+type wireEvent struct {
+	Timestamp int64  `json:"timestamp"`
+	Message   string `json:"message"`
+}
+
+type rejectedInfo struct {
+	TooNewLogEventStartIndex *int `json:"tooNewLogEventStartIndex,omitempty"`
+	TooOldLogEventEndIndex   *int `json:"tooOldLogEventEndIndex,omitempty"`
+	ExpiredLogEventEndIndex  *int `json:"expiredLogEventEndIndex,omitempty"`
+}
+
+func (s *Service) putLogEvents(ctx context.Context, body []byte) (any, error) {
+	var in struct {
+		LogGroupName  string      `json:"logGroupName"`
+		LogStreamName string      `json:"logStreamName"`
+		LogEvents     []wireEvent `json:"logEvents"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := checkGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if err := checkStreamName(in.LogStreamName); err != nil {
+		return nil, err
+	}
+	if len(in.LogEvents) == 0 {
+		return nil, validationErrorf("Value '[]' at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	if len(in.LogEvents) > maxBatchEvents {
+		return nil, validationErrorf("Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to %d", maxBatchEvents)
+	}
+	size := 0
+	for i, e := range in.LogEvents {
+		if e.Message == "" {
+			return nil, validationErrorf("Value '' at 'logEvents.%d.member.message' failed to satisfy constraint: Member must have length greater than or equal to 1", i+1)
+		}
+		if e.Timestamp < 0 {
+			return nil, validationErrorf("Value '%d' at 'logEvents.%d.member.timestamp' failed to satisfy constraint: Member must have value greater than or equal to 0", e.Timestamp, i+1)
+		}
+		if i > 0 && e.Timestamp < in.LogEvents[i-1].Timestamp {
+			return nil, apiErrorf(CodeInvalidParameter, "Log events in a single PutLogEvents request must be in chronological order.")
+		}
+		size += len(e.Message) + eventOverhead
+	}
+	if size > maxBatchBytes {
+		return nil, apiErrorf(CodeInvalidParameter, "Upload too large: %d bytes exceeds limit of %d", size, maxBatchBytes)
+	}
+	if time.Duration(in.LogEvents[len(in.LogEvents)-1].Timestamp-in.LogEvents[0].Timestamp)*time.Millisecond > maxBatchSpan {
+		return nil, apiErrorf(CodeInvalidParameter, "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	g, err := s.lookupGroup(in.LogGroupName)
+	var st *stream
+	if err == nil {
+		if st = g.streams[in.LogStreamName]; st == nil {
+			err = errStreamNotFound
+		}
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	accepted, info := s.admit(g, in.LogEvents)
+	out := struct {
+		NextSequenceToken     string        `json:"nextSequenceToken,omitempty"`
+		RejectedLogEventsInfo *rejectedInfo `json:"rejectedLogEventsInfo,omitempty"`
+	}{RejectedLogEventsInfo: info}
+	if len(accepted) > 0 {
+		b, err := s.appendLocked(ctx, st, accepted)
+		if err != nil {
+			return nil, err
+		}
+		out.NextSequenceToken = fmt.Sprintf("%0*d", sequenceTokenLen, b.seq)
+	}
+	return out, nil
+}
+
+// admit drops the events PutLogEvents rejects without failing: more than 2 hours in the future, more than
+// 14 days old, or older than the group's retention. Events are in chronological order, so the rejected
+// ones are a prefix and a suffix.
+func (s *Service) admit(g *group, evs []wireEvent) ([]wireEvent, *rejectedInfo) {
+	now := s.now()
+	tooNew := now.Add(maxFutureSkew).UnixMilli()
+	tooOld := now.Add(-maxPastAge).UnixMilli()
+	expired := int64(-1)
+	if g.retention > 0 {
+		expired = now.Add(-time.Duration(g.retention) * 24 * time.Hour).UnixMilli()
+	}
+	var info rejectedInfo
+	lo, hi := 0, len(evs)
+	for i, e := range evs {
+		if e.Timestamp < expired {
+			idx := i
+			info.ExpiredLogEventEndIndex, lo = &idx, i+1
+		} else if e.Timestamp < tooOld {
+			idx := i
+			info.TooOldLogEventEndIndex, lo = &idx, i+1
+		}
+	}
+	for i := len(evs) - 1; i >= lo; i-- {
+		if evs[i].Timestamp > tooNew {
+			idx := i
+			info.TooNewLogEventStartIndex, hi = &idx, i
+		}
+	}
+	if info == (rejectedInfo{}) {
+		return evs, nil
+	}
+	return evs[lo:hi], &info
+}
+
+// Put appends events to a stream of a group, creating the stream when it does not exist (as Lambda and
+// Step Functions do for their own streams). Events are sorted by time and split into batches within
+// PutLogEvents' limits; events PutLogEvents would reject for their age are dropped. It returns once the
+// events are durable.
+func (s *Service) Put(ctx context.Context, groupName, streamName string, events []Event) error {
+	if err := checkStreamName(streamName); err != nil {
+		return err
+	}
+	evs := make([]wireEvent, 0, len(events))
+	for _, e := range events {
+		if e.Message == "" {
+			continue
+		}
+		evs = append(evs, wireEvent{Timestamp: max(e.Timestamp.UnixMilli(), 0), Message: e.Message})
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Timestamp < evs[j].Timestamp })
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	st, _, err := s.ensureStreamLocked(ctx, groupName, streamName)
+	if err != nil {
+		return err
+	}
+	for len(evs) > 0 {
+		n, size := 0, 0
+		for n < len(evs) && n < maxBatchEvents && size+len(evs[n].Message)+eventOverhead <= maxBatchBytes &&
+			time.Duration(evs[n].Timestamp-evs[0].Timestamp)*time.Millisecond <= maxBatchSpan {
+			size += len(evs[n].Message) + eventOverhead
+			n++
+		}
+		if n == 0 { // one message larger than a batch: cut it to fit
+			evs[0].Message = evs[0].Message[:maxBatchBytes-eventOverhead]
+			continue
+		}
+		accepted, _ := s.admit(st.group, evs[:n])
+		if len(accepted) > 0 {
+			if _, err := s.appendLocked(ctx, st, accepted); err != nil {
+				return err
+			}
+		}
+		evs = evs[n:]
+	}
+	return nil
+}
+
+// appendLocked makes a batch durable and adds it to the index; the caller holds writeMu.
+func (s *Service) appendLocked(ctx context.Context, st *stream, evs []wireEvent) (*batch, error) {
+	data := encodeEvents(evs)
+	b := &batch{seq: s.seq + 1, stream: st, minTs: evs[0].Timestamp, maxTs: evs[len(evs)-1].Timestamp,
+		ingest: s.nowMillis(), count: len(evs)}
+	for _, e := range evs {
+		b.size += int64(len(e.Message))
+	}
+	if s.disk != nil {
+		if err := s.disk.writeBatch(ctx, b, data); err != nil {
+			return nil, err
+		}
+	} else {
+		b.data = data
+	}
+	s.mu.Lock()
+	s.applyBatch(b)
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+	return b, nil
+}
+
+// applyBatch adds a batch to its stream and group; the caller holds s.mu.
+func (s *Service) applyBatch(b *batch) {
+	st := b.stream
+	if b.seq > s.seq {
+		s.seq = b.seq
+	}
+	st.batches = insertBatch(st.batches, b)
+	st.group.batches = insertBatch(st.group.batches, b)
+	if st.first == 0 || b.minTs < st.first {
+		st.first = b.minTs
+	}
+	st.last = max(st.last, b.maxTs)
+	st.lastIngest = max(st.lastIngest, b.ingest)
+	st.stored += b.size
+}
