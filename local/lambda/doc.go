@@ -29,7 +29,11 @@
 //     Function.NewHandler, and available through RuntimeFromContext). Every line written to
 //     it is captured with Lambda's START/END/REPORT lines, returned base64 in
 //     X-Amz-Log-Result for LogType Tail (last 4 KB), kept in memory (Server.Logs) and passed to
-//     the LogSink. Lines in CloudWatch Embedded Metric Format are parsed (ParseEMF) and their
+//     the LogSink with the time of each line and the log stream of the instance that ran it
+//     ("2026/03/01/[$LATEST]<32 hex digits>", as Lambda names them; an idle instance is reused,
+//     overlapping invocations get their own). The REPORT line is Lambda's, tab-separated, with
+//     Max Memory Used taken from the shared process's heap (an indication only) and no Init
+//     Duration. Lines in CloudWatch Embedded Metric Format are parsed (ParseEMF) and their
 //     metrics passed to the MetricSink.
 //
 // Also served: GetFunction and ListFunctions (read-only; functions are registered in Go).

@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	awslambda "github.com/aws/aws-lambda-go/lambda"
@@ -77,6 +78,9 @@ type function struct {
 	arn        string
 	slots      chan struct{} // nil when unlimited
 	registered time.Time
+
+	mu   sync.Mutex
+	idle []*instance
 }
 
 // Register adds or replaces a function.

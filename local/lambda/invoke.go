@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -183,8 +184,10 @@ func (d deadlineContext) Deadline() (time.Time, bool) { return d.deadline, true 
 // run invokes the handler once and records its log and metrics. When ctx ends before the
 // handler, the handler's context is cancelled and run returns ctx's error.
 func (s *Server) run(ctx context.Context, fn *function, payload []byte, id string, cc lambdacontext.ClientContext) (Result, []string, error) {
+	inst := s.takeInstance(fn)
+	defer fn.putInstance(inst)
 	start := s.now()
-	out := &capture{}
+	out := &capture{now: s.now}
 	out.line(fmt.Sprintf("START RequestId: %s Version: $LATEST", id))
 	rt := Runtime{Stdout: out, Env: fn.env(s), RequestID: id}
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -255,16 +258,31 @@ func (s *Server) run(ctx context.Context, fn *function, payload []byte, id strin
 	end := s.now()
 	dur := end.Sub(start)
 	out.line("END RequestId: " + id)
-	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB",
-		id, float64(dur.Microseconds())/1000, (dur + time.Millisecond - 1).Milliseconds(), fn.MemoryMB)
+	// Lambda's REPORT line, tab-separated as Lambda writes it:
+	// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
+		id, float64(dur.Microseconds())/1000, (dur + time.Millisecond - 1).Milliseconds(), fn.MemoryMB, memoryUsedMB(fn.MemoryMB))
 	if timedOut {
-		report += "\tStatus: timeout"
+		report += "Status: timeout"
 	}
 	out.line(report)
-	lines := out.close()
-	s.record(ctx, fn, InvocationLog{Function: fn.Name, RequestID: id, Start: start, Duration: dur, Lines: lines,
-		Error: errorTypeOf(failure)})
+	lines, times := out.close()
+	s.record(ctx, fn, InvocationLog{Function: fn.Name, RequestID: id, LogStream: inst.stream, Start: start, Duration: dur,
+		Lines: lines, Times: times, Error: errorTypeOf(failure)})
 	return res, lines, nil
+}
+
+// memoryUsedMB is what a REPORT line says for Max Memory Used. Functions share the host's process, so
+// the figure is the process's live heap when the invocation ends (at least 1 MB), capped at the
+// function's memory size: an indication, not a per-invocation measurement.
+func memoryUsedMB(limit int) int {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	mb := 1
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		mb = max(1, int(sample[0].Value.Uint64()>>20))
+	}
+	return min(mb, limit)
 }
 
 func errorTypeOf(e *messages.InvokeResponse_Error) string {

@@ -14,11 +14,16 @@ import (
 type InvocationLog struct {
 	Function  string
 	RequestID string
+	// LogStream is the CloudWatch Logs stream of the instance (execution environment) that ran
+	// the invocation, named as Lambda names them: "2026/03/01/[$LATEST]<32 hex digits>".
+	LogStream string
 	Start     time.Time
 	Duration  time.Duration
 	// Error is the errorType of a failed invocation ("" on success).
 	Error string
 	Lines []string
+	// Times holds when each line was written (Times[i] for Lines[i]), by the server's clock.
+	Times []time.Time
 }
 
 // LogSink receives each invocation's log after the invocation ends.
@@ -32,10 +37,12 @@ const maxCapturedBytes = 1 << 20
 // capture collects an invocation's output as lines. After close, writes are discarded (a
 // timed-out handler may go on writing).
 type capture struct {
+	now     func() time.Time
 	mu      sync.Mutex
 	closed  bool
 	partial []byte
 	lines   []string
+	times   []time.Time
 	kept    int
 	dropped int
 }
@@ -70,6 +77,7 @@ func (c *capture) add(line string) {
 	}
 	c.kept += len(line)
 	c.lines = append(c.lines, line)
+	c.times = append(c.times, c.now())
 }
 
 // line appends a platform line (START, END, REPORT, runtime messages).
@@ -81,8 +89,8 @@ func (c *capture) line(s string) {
 	}
 }
 
-// close flushes a trailing partial line and returns the lines.
-func (c *capture) close() []string {
+// close flushes a trailing partial line and returns the lines and their times.
+func (c *capture) close() ([]string, []time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closed && len(c.partial) > 0 {
@@ -90,7 +98,38 @@ func (c *capture) close() []string {
 		c.partial = nil
 	}
 	c.closed = true
-	return c.lines
+	return c.lines, c.times
+}
+
+// instance is a local execution environment: it has its own log stream, and serves one
+// invocation at a time. Instances are kept for reuse, as warm Lambda environments are.
+type instance struct {
+	stream string
+}
+
+// takeInstance returns an idle instance of fn, or a new one (a cold start; no Init Duration is
+// reported, since an in-process handler has no initialisation phase of its own).
+func (s *Server) takeInstance(fn *function) *instance {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	if n := len(fn.idle); n > 0 {
+		in := fn.idle[n-1]
+		fn.idle = fn.idle[:n-1]
+		return in
+	}
+	id := newRequestID()
+	return &instance{stream: s.now().UTC().Format("2006/01/02") + "/[$LATEST]" + strings.ReplaceAll(id, "-", "")}
+}
+
+// maxIdleInstances bounds the warm instances kept per function.
+const maxIdleInstances = 64
+
+func (fn *function) putInstance(in *instance) {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	if len(fn.idle) < maxIdleInstances {
+		fn.idle = append(fn.idle, in)
+	}
 }
 
 // logTail is what LogType Tail returns in X-Amz-Log-Result: the last 4 KB of the log, base64.

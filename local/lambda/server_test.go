@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -505,5 +506,37 @@ func TestServiceMetrics(t *testing.T) {
 	want := []got{{"Invocations", 1}, {"Errors", 1}, {"Duration", 0}}
 	if diff := cmp.Diff(want, metrics); diff != "" {
 		t.Errorf("AWS/Lambda metrics (-want +got):\n%s", diff)
+	}
+}
+
+// Each invocation's log goes out with its instance's stream, named as Lambda names them
+// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html), a time per line, and
+// a REPORT line in Lambda's tab-separated shape. Sequential invocations reuse the warm instance;
+// overlapping ones get their own.
+func TestInvocationLogStreams(t *testing.T) {
+	e := newEnv(t)
+	e.invoke(t, `{"a":1}`)
+	e.invoke(t, `{"a":2}`)
+	e.sink.mu.Lock()
+	logs := append([]lambda.InvocationLog(nil), e.sink.logs...)
+	e.sink.mu.Unlock()
+	if len(logs) != 2 {
+		t.Fatalf("%d logs, want 2", len(logs))
+	}
+	stream := regexp.MustCompile(`^2026/11/25/\[\$LATEST\][0-9a-f]{32}$`)
+	report := regexp.MustCompile(`^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t$`)
+	for _, l := range logs {
+		if !stream.MatchString(l.LogStream) {
+			t.Errorf("stream %q is not Lambda's shape", l.LogStream)
+		}
+		if len(l.Times) != len(l.Lines) {
+			t.Errorf("%d times for %d lines", len(l.Times), len(l.Lines))
+		}
+		if last := l.Lines[len(l.Lines)-1]; !report.MatchString(last) {
+			t.Errorf("last line %q is not a REPORT line", last)
+		}
+	}
+	if logs[0].LogStream != logs[1].LogStream {
+		t.Errorf("sequential invocations ran on %q and %q, want one warm instance", logs[0].LogStream, logs[1].LogStream)
 	}
 }
