@@ -8,6 +8,14 @@
 // DescribeStateMachineForExecution), task tokens (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) and
 // tags. Requests are validated at the model level and errors are answered with AWS's codes and shapes.
 //
+// # Logging
+//
+// A state machine whose LoggingConfiguration has a level other than OFF and a CloudWatch Logs destination
+// has its executions' events handed to the LogSink (WithLogSink) as Step Functions logs them: the events
+// its level asks for (ALL, ERROR, FATAL), as records with id, type, details, previous_event_id,
+// event_timestamp, execution_arn and redrive_count, inputs and outputs left out unless
+// includeExecutionData is true.
+//
 // # Durability
 //
 // With a data directory (WithDataDir) every accepted change is appended to a journal before the API

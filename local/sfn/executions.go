@@ -25,6 +25,7 @@ type execution struct {
 	events    []interp.HistoryEvent
 	journaled int // events[:journaled] are in the journal
 	run       *interp.Execution
+	logging   *executionLogging // nil when the state machine logs nothing
 }
 
 // unjournaled returns the journal records of the events not yet journaled, and marks them journaled.
@@ -60,6 +61,7 @@ func (h historySink) Record(ev interp.HistoryEvent) {
 	h.e.mu.Lock()
 	h.e.events = append(h.e.events, ev)
 	h.e.mu.Unlock()
+	h.s.logEvent(h.e, ev)
 }
 
 func decodeInput(text string) (any, error) {
@@ -210,6 +212,11 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 		s.mockRuns[e.rec.Arn] = s.mocks.newRun(machineName, e.rec.TestCase)
 		s.mu.Unlock()
 	}
+	s.mu.RLock()
+	if m := s.machines[e.rec.MachineArn]; m != nil {
+		e.logging = loggingOf(m.rec.Logging, m.rec.Name)
+	}
+	s.mu.RUnlock()
 	opts := []interp.ExecOption{
 		interp.WithExecutionArn(e.rec.Arn),
 		interp.WithExecutionName(e.rec.Name),

@@ -30,6 +30,7 @@ type Service struct {
 	dataDir         string
 	journal         *journal
 	mocks           *MockConfig
+	logSink         LogSink
 
 	ctx    context.Context // cancelled by Close: running executions stop without being recorded as ended
 	cancel context.CancelFunc
