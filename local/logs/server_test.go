@@ -31,6 +31,10 @@ func (c *clock) now() time.Time {
 	return c.t
 }
 
+func (c *clock) Now() time.Time { return c.now() }
+
+func (c *clock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+
 func (c *clock) add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
@@ -52,7 +56,7 @@ func newEnv(t *testing.T, dir string, opts ...logs.Option) *env {
 
 func startEnv(t *testing.T, dir string, c *clock, opts ...logs.Option) *env {
 	t.Helper()
-	opts = append([]logs.Option{logs.WithClock(c.now)}, opts...)
+	opts = append([]logs.Option{logs.WithClock(c)}, opts...)
 	if dir != "" {
 		opts = append(opts, logs.WithDataDir(dir))
 	}

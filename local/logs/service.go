@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/service"
 )
 
 // TargetPrefix is the X-Amz-Target prefix of the CloudWatch Logs API (AWS JSON 1.1).
@@ -21,11 +23,13 @@ const maxRequestBytes = 7 << 20
 
 // Service is the local CloudWatch Logs. It is an http.Handler; create it with New and Close it when done.
 type Service struct {
+	opts            service.Options
 	now             func() time.Time
 	region, account string
 	dataDir         string
 	sync            bool
 	log             *slog.Logger
+	handler         http.Handler
 
 	writeMu sync.Mutex // serialises changes: segment writes, journal appends, expiry, compaction
 	disk    *disk      // nil without a data directory
@@ -43,33 +47,40 @@ type Service struct {
 // An Option configures a Service.
 type Option func(*Service)
 
+// Clock is the service's source of time (internal/service's Clock).
+type Clock = service.Clock
+
 // WithClock sets the clock: ingestion times, retention, and the age checks of PutLogEvents (the wall
 // clock by default).
-func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+func WithClock(c Clock) Option { return func(s *Service) { s.opts.Clock = c } }
 
 // WithRegion sets the region of the ARNs (us-east-1 by default).
-func WithRegion(region string) Option { return func(s *Service) { s.region = region } }
+func WithRegion(region string) Option { return func(s *Service) { s.opts.Region = region } }
 
 // WithAccount sets the account of the ARNs (000000000000 by default).
-func WithAccount(account string) Option { return func(s *Service) { s.account = account } }
+func WithAccount(account string) Option { return func(s *Service) { s.opts.Account = account } }
 
 // WithDataDir makes the service durable: its journal and event segments live in dir.
-func WithDataDir(dir string) Option { return func(s *Service) { s.dataDir = dir } }
+func WithDataDir(dir string) Option { return func(s *Service) { s.opts.DataDir = dir } }
 
 // WithSync makes every change reach stable storage (fsync) before it is acknowledged; without it a change
 // survives the death of the process but not a power loss.
 func WithSync(on bool) Option { return func(s *Service) { s.sync = on } }
 
 // WithLogger sets the service's own logger (discarded by default).
-func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.opts.Logger = l } }
 
 // New creates the service; with a data directory it recovers what was there.
 func New(opts ...Option) (*Service, error) {
-	s := &Service{now: time.Now, region: "us-east-1", account: "000000000000", log: slog.New(slog.DiscardHandler),
-		groups: map[string]*group{}, changed: make(chan struct{}), stop: make(chan struct{})}
+	s := &Service{groups: map[string]*group{}, changed: make(chan struct{}), stop: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
+	s.opts = s.opts.Defaults()
+	s.now, s.region, s.account, s.dataDir, s.log = s.opts.Clock.Now, s.opts.Region, s.opts.Account, s.opts.DataDir, s.opts.Logger
+	s.handler = service.Recover("logs", s.log, func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, apiErrorf(CodeInternalFailure, "An internal error occurred."))
+	}, http.HandlerFunc(s.serve))
 	if s.dataDir != "" {
 		d, err := openDisk(s)
 		if err != nil {
@@ -149,7 +160,9 @@ var operations = map[string]handlerFunc{
 }
 
 // ServeHTTP answers one AWS JSON 1.1 request.
-func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		writeError(w, apiErrorf(CodeUnknownOperation, "Only POST requests are supported"))
 		return
