@@ -160,7 +160,7 @@ func (s mockScenario) processOutput() tasks.ProcessOutput {
 func (s mockScenario) stored() tasks.StoreOutput {
 	return tasks.StoreOutput{
 		Action: tasks.ActionCommit, Outcome: "stored",
-		Key:      tasks.PrefixProcessed + "sales/dt=2026-11-25/2026-11-25.csv.jsonl.gz",
+		Key:      tasks.PrefixProcessed + "sales/dt=2026-11-25/2026-11-25.jsonl.gz",
 		Manifest: tasks.PrefixManifests + "sales/2026-11-25.csv." + s.etag + ".json",
 	}
 }

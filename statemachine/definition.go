@@ -66,8 +66,9 @@ type Options struct {
 // RetryableErrors are the error names every task retries: the Lambda service errors and throttling that
 // AWS recommends retrying for the lambda:invoke integration
 // (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html) and the tasks'
-// own retryable error. ObjectNotFoundError, ObjectChangedError, InvalidInvocationError and
-// InvalidObjectError are deliberately absent: a retry would fail the same way.
+// own retryable error. ObjectNotFoundError, ObjectChangedError, InvalidInvocationError,
+// InvalidObjectError and SchemaError are deliberately absent: a retry would fail the same way (a broken
+// schema fails fast, as the configuration error it is).
 func RetryableErrors() []string {
 	return []string{
 		"Lambda.ServiceException",

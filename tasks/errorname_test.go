@@ -45,6 +45,7 @@ func TestErrorNames(t *testing.T) {
 		{&tasks.ObjectChangedError{Bucket: "b", Key: "k", WantETag: "e"}, tasks.ErrorNameObjectChanged},
 		{&tasks.InvalidInvocationError{Reason: "no key"}, tasks.ErrorNameInvalidInvocation},
 		{&tasks.InvalidObjectError{Line: 3, Column: "id", Code: "type", Message: "not an integer"}, tasks.ErrorNameInvalidObject},
+		{&tasks.SchemaError{Key: "schemas/d.json", Problems: []string{"name: must not be empty"}}, tasks.ErrorNameSchema},
 		{tasks.Classify("get k", fmt.Errorf("x: %w", context.DeadlineExceeded)), tasks.ErrorNameTransient},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,9 @@
 package tasks
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // The errors below drive the state machine's Retry and Catch. Handlers return them unwrapped (a pointer to
 // the type itself, never inside fmt.Errorf or errors.Join) so that aws-lambda-go reports the type name as
@@ -13,7 +16,22 @@ const (
 	ErrorNameObjectChanged     = "ObjectChangedError"
 	ErrorNameInvalidInvocation = "InvalidInvocationError"
 	ErrorNameInvalidObject     = "InvalidObjectError"
+	ErrorNameSchema            = "SchemaError"
 )
+
+// SchemaError means the dataset's schema object (schemas/<dataset>.json) is broken: it does not parse,
+// breaks the format's rules, or names another dataset. That is a configuration error, not a problem of
+// the data: the object is not quarantined, and the execution fails at once (not retried) with this
+// error, recorded under failed/ with the outcome "misconfigured". Once the schema is fixed, uploading the
+// object again runs it through. Problems lists every problem with its location.
+type SchemaError struct {
+	Key      string   // the schema object's key
+	Problems []string // e.g. "line 5 column 25: columns[0].type: \"strin\" is not one of: ..."
+}
+
+func (e *SchemaError) Error() string {
+	return "schema " + e.Key + " is invalid: " + strings.Join(e.Problems, "; ")
+}
 
 // TransientError is a failure worth retrying: S3 throttling (503 SlowDown), S3 5xx, a dropped connection.
 type TransientError struct {

@@ -8,7 +8,7 @@ const (
 	PrefixIncoming   = "incoming/"   // incoming/<dataset>/<name>: objects to ingest
 	PrefixSchemas    = "schemas/"    // schemas/<dataset>.json: dataset schemas
 	PrefixStaging    = "staging/"    // staging/<execution-name>/<name>.jsonl.gz: process output before commit
-	PrefixProcessed  = "processed/"  // processed/<dataset>/dt=<date>/<name>.jsonl.gz
+	PrefixProcessed  = "processed/"  // processed/<dataset>/dt=<date>/<stem>.jsonl.gz (see OutputStem)
 	PrefixManifests  = "manifests/"  // manifests/<dataset>/<name>.<etag>.json: one per committed object version
 	PrefixQuarantine = "quarantine/" // quarantine/<dataset>/<name> and <name>.report.json
 	PrefixFailed     = "failed/"     // failed/<dataset>/<name>.<execution-name>.json: failure records
@@ -23,7 +23,27 @@ const (
 	// MetaSourceSequencer holds the "sequencer" of the source version's event: the commit compares it with
 	// the one on an existing processed object so that an older version never replaces a newer one's output.
 	MetaSourceSequencer = "source-sequencer"
+	// MetaSourceKey holds the source key, query-escaped (user metadata is sent as an HTTP header): the
+	// commit checks that a processed object it would replace came from the same source key.
+	MetaSourceKey = "source-key"
 )
+
+// sourceExtensions are the extensions of the formats the pipeline reads; OutputStem drops one of them,
+// and then ".gz", from a source name.
+var sourceExtensions = []string{".csv", ".jsonl", ".ndjson", ".json"}
+
+// OutputStem is the name of a processed output without its ".jsonl.gz": the source name without its
+// format extension and compression (2024-03-02.jsonl, 2024-03-02.csv.gz and 2024-03-02.json all give
+// 2024-03-02). A name with no known extension is kept whole.
+func OutputStem(name string) string {
+	stem := strings.TrimSuffix(name, ".gz")
+	for _, ext := range sourceExtensions {
+		if s, ok := strings.CutSuffix(stem, ext); ok && s != "" && !strings.HasSuffix(s, "/") {
+			return s
+		}
+	}
+	return name
+}
 
 // StagingKey is where the process task stages the output of sourceKey for one execution:
 // staging/<execution-name>/<source key without incoming/>.jsonl.gz. Each execution has its own staging

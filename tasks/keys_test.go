@@ -49,3 +49,22 @@ func FuzzExecutionName(f *testing.F) {
 		}
 	})
 }
+
+func TestOutputStem(t *testing.T) {
+	for _, tt := range []struct{ name, want string }{
+		{"2024-03-02.jsonl", "2024-03-02"},
+		{"2024-03-02.csv.gz", "2024-03-02"},
+		{"2024-03-02.json", "2024-03-02"},
+		{"a.ndjson.gz", "a"},
+		{"2026/q4.csv", "2026/q4"},
+		{"a.b.csv", "a.b"},
+		{"notes.txt", "notes.txt"},
+		{".csv", ".csv"},
+		{"dir/.jsonl", "dir/.jsonl"},
+		{"a.gz", "a.gz"},
+	} {
+		if got := tasks.OutputStem(tt.name); got != tt.want {
+			t.Errorf("OutputStem(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

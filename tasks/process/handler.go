@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"log/slog"
+	"net/url"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -163,6 +164,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 
 	staged := tasks.ObjectRef{Bucket: in.Bucket, Key: tasks.StagingKey(in.Execution, src.Key)}
 	meta := map[string]string{tasks.MetaSourceLastModified: aws.ToTime(obj.LastModified).UTC().Format(time.RFC3339Nano)}
+	meta[tasks.MetaSourceKey] = url.QueryEscape(in.Object.Key)
 	if in.Object.Sequencer != "" {
 		meta[tasks.MetaSourceSequencer] = in.Object.Sequencer
 	}

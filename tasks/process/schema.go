@@ -3,7 +3,6 @@ package process
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -25,10 +24,11 @@ func (h *Handler) loadSchema(ctx context.Context, bucket, dataset string) (*sche
 	}
 	defer out.Body.Close()
 	s, err := schema.Read(out.Body, maxSchemaBytes)
-	var parseErr *schema.ParseError
+	var ps schema.Problems
 	switch {
-	case errors.As(err, &parseErr):
-		return nil, fmt.Errorf("schema %s: %w", ref.Key, err)
+	case errors.As(err, &ps):
+		// Broken since validation read it: a configuration error, like validation's.
+		return nil, &tasks.SchemaError{Key: ref.Key, Problems: ps.Messages(20)}
 	case err != nil:
 		return nil, tasks.ClassifyObject("read "+ref.Key, ref, err)
 	}

@@ -138,6 +138,20 @@ func (p Problems) Error() string {
 	return msg
 }
 
+// Messages returns each problem's text without the "schema: " prefix, at most limit of them (all when
+// limit is 0), the last saying how many more there are.
+func (p Problems) Messages(limit int) []string {
+	var out []string
+	for i, e := range p {
+		if limit > 0 && i == limit {
+			out = append(out, fmt.Sprintf("(%d more)", len(p)-limit))
+			break
+		}
+		out = append(out, strings.TrimPrefix(e.Error(), "schema: "))
+	}
+	return out
+}
+
 // Unwrap returns the problems as errors.
 func (p Problems) Unwrap() []error {
 	out := make([]error, len(p))

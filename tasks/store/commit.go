@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -47,8 +48,15 @@ func (h *Handler) commit(ctx context.Context, in tasks.StoreInput) (tasks.StoreO
 		return out, err
 	}
 	date := lastModified.UTC().Format(partitionLayout)
-	out.Key = processedKey(dataset, date, name)
-	output, superseded, err := h.publish(ctx, staged, tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key}, in.Object.Sequencer)
+	var output tasks.ObjectRef
+	var superseded bool
+	for _, key := range processedKeys(dataset, date, name) {
+		out.Key = key
+		output, superseded, err = h.publish(ctx, staged, tasks.ObjectRef{Bucket: in.Bucket, Key: key}, in.Object.Sequencer, in.Object.Key)
+		if !errors.Is(err, errOwned) {
+			break
+		}
+	}
 	if err != nil {
 		return out, err
 	}

@@ -28,7 +28,7 @@ const (
 	sourceKey  = "incoming/sales/2026/orders.csv"
 	sourceBody = "id,amount\n1,2.5\n"
 	stagedBody = "{\"id\":1,\"amount\":2.5}\n" // stands for the gzip bytes: the store never reads them
-	processed  = "processed/sales/dt=2026-11-24/2026/orders.csv.jsonl.gz"
+	processed  = "processed/sales/dt=2026-11-24/2026/orders.jsonl.gz"
 )
 
 // lastModified is the source version's Last-Modified as the process task records it: 01:00 at +02:00 is

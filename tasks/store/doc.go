@@ -7,7 +7,7 @@
 //     already committed, and the outcome is "duplicate" ("stored" when this same execution wrote it, so a
 //     retried commit answers as the first one did); nothing under processed/ or manifests/ is written;
 //  2. read the staged object's metadata (HeadObject with If-Match on its ETag) for the partition date;
-//  3. copy the staged object to processed/<dataset>/dt=<date>/<name>.jsonl.gz (CopySourceIfMatch on the
+//  3. copy the staged object to processed/<dataset>/dt=<date>/<stem>.jsonl.gz (CopySourceIfMatch on the
 //     staged ETag), unless the object there came from a later version of the same source key (by the
 //     events' sequencers, which the copy carries in [tasks.MetaSourceSequencer]): an older version
 //     committed last never replaces a newer one's output, and its manifest says it was superseded. The
@@ -30,6 +30,10 @@
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html): a larger staged output or
 // rejected object is not supported (a dataset's maxBytes limit keeps sources below it).
 //
+// Fail records a failure with the outcome "recorded", or "misconfigured" when the caught error is a
+// tasks.SchemaError (the dataset's schema is broken), each with its own metric (ObjectsFailed,
+// ObjectsMisconfigured).
+//
 // Quarantine (action "quarantine") copies the rejected source version to quarantine/<dataset>/<name>
 // (CopySourceIfMatch on the event's ETag) and writes the validation report beside it as
 // quarantine/<dataset>/<name>.report.json. Fail (action "fail") writes the failure a Catch clause caught
@@ -37,7 +41,16 @@
 //
 // Here <dataset> and <name> come from the source key incoming/<dataset>/<name>; <name> keeps any
 // sub-folders and the original extension (incoming/sales/2026/a.csv.gz has dataset "sales" and name
-// "2026/a.csv.gz"), so two source objects never share an output key.
+// "2026/a.csv.gz"), so two source objects never share a manifest, quarantine or failure key. The
+// processed output is named after <stem>, the name without its format extension and compression
+// ([tasks.OutputStem]: 2026/a.csv.gz gives 2026/a.jsonl.gz). When another source key of the dataset
+// already owns that name in that partition (a.csv and a.jsonl on the same day), the output keeps the
+// whole name instead (a.jsonl.jsonl.gz): the processed object records its source key
+// ([tasks.MetaSourceKey]) and a commit never replaces another source's output.
+//
+// A key the rule delivers that is not incoming/<dataset>/<name> (incoming/a.csv, incoming/orders/) is
+// rejected by validation; quarantine and fail keep it under the dataset "_unknown", with the rest of the
+// key as its name (slashes made "_"), so every delivered key ends in one outcome.
 //
 // S3 errors are returned as the named types of package tasks (unwrapped, so the state machine's Retry and
 // Catch see their names): throttling and 5xx as *tasks.TransientError, a missing staged or source object as

@@ -65,7 +65,7 @@ func ExampleHandler_Handle() {
 	}
 	fmt.Println(out.Outcome, out.Key)
 	// Output:
-	// stored processed/orders/dt=2024-03-02/a.csv.jsonl.gz
+	// stored processed/orders/dt=2024-03-02/a.jsonl.gz
 	// true
-	// duplicate processed/orders/dt=2024-03-02/a.csv.jsonl.gz
+	// duplicate processed/orders/dt=2024-03-02/a.jsonl.gz
 }

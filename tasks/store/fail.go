@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/sluicehq/sluice/tasks"
@@ -28,14 +27,7 @@ func (h *Handler) fail(ctx context.Context, in tasks.StoreInput) (tasks.StoreOut
 	if in.Failure == nil {
 		return out, &tasks.InvalidInvocationError{Reason: "fail needs the caught failure"}
 	}
-	dataset, name, ok := splitSource(in.Object.Key)
-	if !ok {
-		dataset = unknownDataset
-		name = strings.Trim(strings.TrimPrefix(in.Object.Key, tasks.PrefixIncoming), "/")
-		if name == "" {
-			name = "unnamed"
-		}
-	}
+	dataset, name := rejectedSource(in.Object.Key)
 	out.Key = failedKey(dataset, name, in.Execution)
 	body, err := encodeJSON(FailureRecord{
 		Error:     in.Failure.Error,
@@ -51,5 +43,8 @@ func (h *Handler) fail(ctx context.Context, in tasks.StoreInput) (tasks.StoreOut
 		return out, tasks.ClassifyObject("put "+out.Key, tasks.ObjectRef{Bucket: in.Bucket, Key: out.Key}, err)
 	}
 	out.Outcome = OutcomeRecorded
+	if in.Failure.Error == tasks.ErrorNameSchema {
+		out.Outcome = OutcomeMisconfigured
+	}
 	return out, nil
 }

@@ -1,12 +1,16 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/emf"
 	"github.com/sluicehq/sluice/tasks/internal/s3test"
 	"github.com/sluicehq/sluice/tasks/store"
 )
@@ -99,5 +103,28 @@ func TestInvalidInvocation(t *testing.T) {
 	}
 	if ks := keys(t, s, ""); len(ks) != 0 {
 		t.Errorf("invalid invocations wrote %q", ks)
+	}
+}
+
+// TestFailMisconfigured: the failure record of a broken schema has its own outcome and metric.
+func TestFailMisconfigured(t *testing.T) {
+	s := s3test.New(t, bucket)
+	var metrics bytes.Buffer
+	h := store.New(s.Client, store.WithClock(func() time.Time { return clock }), store.WithMetrics(emf.New(&metrics, store.Stage)))
+	in := tasks.StoreInput{
+		Invocation: tasks.Invocation{Bucket: bucket, Object: tasks.S3Object{Key: "incoming/sales/a.csv", ETag: "e1"}, Execution: execution("e-3")},
+		Action:     tasks.ActionFail,
+		Failure:    &tasks.Failure{Error: tasks.ErrorNameSchema, Cause: `{"errorMessage":"schema schemas/sales.json is invalid: ...","errorType":"SchemaError"}`},
+	}
+	got, err := h.Handle(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	want := tasks.StoreOutput{Action: tasks.ActionFail, Outcome: store.OutcomeMisconfigured, Key: "failed/sales/a.csv.e-3.json"}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("output (-got +want):\n%s", diff)
+	}
+	if m := metrics.String(); !strings.Contains(m, `"`+store.MetricMisconfigured+`":1`) || strings.Contains(m, store.MetricFailed) {
+		t.Errorf("metrics: got %s, want %s and not %s", m, store.MetricMisconfigured, store.MetricFailed)
 	}
 }

@@ -30,6 +30,9 @@ const (
 	OutcomeDuplicate   = "duplicate"
 	OutcomeQuarantined = "quarantined"
 	OutcomeRecorded    = "recorded"
+	// OutcomeMisconfigured is a failure record of a tasks.SchemaError: the dataset's schema is broken,
+	// a configuration error rather than a failure of the pipeline or a rejection of the data.
+	OutcomeMisconfigured = "misconfigured"
 )
 
 // Handler is the store task. It is safe for concurrent use; one Handler serves every invocation of a
@@ -46,11 +49,12 @@ const Stage = "store"
 
 // Metric names, one count per outcome, and the stage's duration.
 const (
-	MetricStored      = "ObjectsStored"      // commits that published an object version
-	MetricDuplicate   = "DuplicateCommits"   // commits of an object version another execution published
-	MetricQuarantined = "ObjectsQuarantined" // rejected objects copied to quarantine/
-	MetricFailed      = "ObjectsFailed"      // failure records written
-	MetricDuration    = "StoreDuration"      // milliseconds spent in Handle, errors included
+	MetricStored        = "ObjectsStored"        // commits that published an object version
+	MetricDuplicate     = "DuplicateCommits"     // commits of an object version another execution published
+	MetricQuarantined   = "ObjectsQuarantined"   // rejected objects copied to quarantine/
+	MetricFailed        = "ObjectsFailed"        // failure records written
+	MetricMisconfigured = "ObjectsMisconfigured" // failure records of a broken schema (tasks.SchemaError)
+	MetricDuration      = "StoreDuration"        // milliseconds spent in Handle, errors included
 )
 
 // Option configures a Handler.
@@ -133,6 +137,8 @@ func outcomeMetric(outcome string) string {
 		return MetricQuarantined
 	case OutcomeRecorded:
 		return MetricFailed
+	case OutcomeMisconfigured:
+		return MetricMisconfigured
 	}
 	return ""
 }

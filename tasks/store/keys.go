@@ -24,9 +24,33 @@ func splitSource(key string) (dataset, name string, ok bool) {
 	return dataset, name, true
 }
 
-// processedKey is where a committed output lives: processed/<dataset>/dt=<date>/<name>.jsonl.gz.
-func processedKey(dataset, date, name string) string {
-	return tasks.PrefixProcessed + dataset + "/dt=" + date + "/" + name + ".jsonl.gz"
+// processedKeys are where a committed output may live, in order of preference:
+// processed/<dataset>/dt=<date>/<stem>.jsonl.gz (the name without its source extension, see
+// tasks.OutputStem), and, when another source key of the dataset already owns that name on that date
+// (a.csv and a.jsonl), processed/<dataset>/dt=<date>/<name>.jsonl.gz, which no other source key shares.
+func processedKeys(dataset, date, name string) []string {
+	dir := tasks.PrefixProcessed + dataset + "/dt=" + date + "/"
+	stem := tasks.OutputStem(name)
+	if stem == name {
+		return []string{dir + name + ".jsonl.gz"}
+	}
+	return []string{dir + stem + ".jsonl.gz", dir + name + ".jsonl.gz"}
+}
+
+// rejectedSource names the dataset and name a rejected or failed object is kept under: those of
+// incoming/<dataset>/<name>, or, for a key the rule delivers that has no dataset folder (incoming/a.csv,
+// incoming/orders/), the dataset "_unknown" and the rest of the key with its slashes made safe, so that
+// every key the rule delivers can be quarantined or recorded.
+func rejectedSource(key string) (dataset, name string) {
+	if dataset, name, ok := splitSource(key); ok {
+		return dataset, name
+	}
+	name = strings.TrimPrefix(key, tasks.PrefixIncoming)
+	name = strings.ReplaceAll(strings.Trim(name, "/"), "/", "_")
+	if name == "" || name == "." || name == ".." {
+		name = "unnamed"
+	}
+	return unknownDataset, name
 }
 
 // manifestKey names the manifest of one object version: manifests/<dataset>/<name>.<etag>.json. The ETag

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,7 +94,7 @@ func TestPipelineOnSamples(t *testing.T) {
 			date := aws.ToTime(head.LastModified).UTC().Format(time.DateOnly)
 			want := tasks.StoreOutput{
 				Action: tasks.ActionCommit, Outcome: store.OutcomeStored,
-				Key:      "processed/orders/dt=" + date + "/" + name + ".jsonl.gz",
+				Key:      "processed/orders/dt=" + date + "/" + tasks.OutputStem(name) + ".jsonl.gz",
 				Manifest: "manifests/orders/" + name + "." + obj.ETag + ".json",
 			}
 			if diff := cmp.Diff(out, want); diff != "" {
@@ -145,4 +146,70 @@ func gunzip(t *testing.T, key string, s *s3test.Server) string {
 		t.Fatalf("%s: %v", key, err)
 	}
 	return string(text)
+}
+
+// TestPipelineEveryKeyHasAnOutcome: every key the rule delivers (anything under incoming/) ends in one
+// outcome. A key with no dataset folder is rejected by validation and quarantined under _unknown; it
+// used to make the quarantine fail with InvalidInvocationError, failing the execution.
+func TestPipelineEveryKeyHasAnOutcome(t *testing.T) {
+	tests := []struct{ key, wantQuarantine string }{
+		{"incoming/a.csv", "quarantine/_unknown/a.csv"},
+		{"incoming/orders/", "quarantine/_unknown/orders"},
+		{"incoming//a.csv", "quarantine/_unknown/a.csv"},
+		{"incoming/", "quarantine/_unknown/unnamed"},
+		{"incoming/nosuch/a.csv", "quarantine/nosuch/a.csv"},
+		{"incoming/orders/a.txt", "quarantine/orders/a.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			s := s3test.New(t, bucket)
+			const body = "id\n1\n"
+			obj := tasks.S3Object{Key: tt.key, Size: int64(len(body)), ETag: put(t, s, tt.key, body, nil)}
+			report, out := runPipeline(t, s, obj, execution("one"))
+			if report.Valid || out.Outcome != store.OutcomeQuarantined || out.Key != tt.wantQuarantine {
+				t.Fatalf("got valid=%v %+v, want a rejection quarantined at %s", report.Valid, out, tt.wantQuarantine)
+			}
+			if _, ok := get(t, s, tt.wantQuarantine+".report.json"); !ok {
+				t.Errorf("no report beside %s", tt.wantQuarantine)
+			}
+		})
+	}
+}
+
+// TestPipelineOutputNames: an output is named after its source without the source's extension
+// (2024-03-02.jsonl gives 2024-03-02.jsonl.gz, not 2024-03-02.jsonl.jsonl.gz); a second source of the
+// same dataset and day with the same stem keeps its whole name rather than overwrite the first's output.
+func TestPipelineOutputNames(t *testing.T) {
+	root := filepath.Join("..", "..", "sample")
+	schemaDoc, err := os.ReadFile(filepath.Join(root, "schemas", "orders.json"))
+	if err != nil {
+		t.Skipf("no sample dataset: %v", err)
+	}
+	jsonl, err := os.ReadFile(filepath.Join(root, "incoming", "orders", "2024-03-02.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, err := os.ReadFile(filepath.Join(root, "incoming", "orders", "2024-03-01.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := s3test.New(t, bucket)
+	put(t, s, "schemas/orders.json", string(schemaDoc), nil)
+	run := func(key string, body []byte, exec string) tasks.StoreOutput {
+		t.Helper()
+		obj := tasks.S3Object{Key: key, Size: int64(len(body)), ETag: put(t, s, key, string(body), nil)}
+		_, out := runPipeline(t, s, obj, execution(exec))
+		return out
+	}
+	first := run("incoming/orders/day.jsonl", jsonl, "e1")
+	second := run("incoming/orders/day.csv", csv, "e2")
+	again := run("incoming/orders/day.jsonl", jsonl, "e3") // a new version of the first: same owner, same name
+	got := []string{path.Base(first.Key), path.Base(second.Key), path.Base(again.Key)}
+	want := []string{"day.jsonl.gz", "day.csv.jsonl.gz", "day.jsonl.gz"}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("output names (-got +want):\n%s", diff)
+	}
+	if a, b := gunzip(t, first.Key, s), gunzip(t, second.Key, s); a == b || !strings.Contains(a, "ORD-100240") || !strings.Contains(b, "ORD-100231") {
+		t.Errorf("the outputs are not each their own source's:\n%s\n%s", a, b)
+	}
 }

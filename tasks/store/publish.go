@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,7 +32,12 @@ const maxPublishAttempts = 3
 // its ETag otherwise: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html), so a commit of
 // another version in between makes it fail with 412 instead of overwriting a later output; publish then
 // looks again.
-func (h *Handler) publish(ctx context.Context, staged, dst tasks.ObjectRef, sequencer string) (tasks.ObjectRef, bool, error) {
+//
+// dst may already hold the output of another source key whose name has the same stem (a.csv and a.jsonl
+// both give a.jsonl.gz): publish then copies nothing and returns errOwned, and the commit takes the next
+// name. The owner is the source key the process task records in [tasks.MetaSourceKey]; an object without
+// one (written before it was recorded) is taken to be the same source's.
+func (h *Handler) publish(ctx context.Context, staged, dst tasks.ObjectRef, sequencer, sourceKey string) (tasks.ObjectRef, bool, error) {
 	op := "copy " + staged.Key + " to " + dst.Key
 	for range maxPublishAttempts {
 		cp := &s3.CopyObjectInput{
@@ -40,19 +46,19 @@ func (h *Handler) publish(ctx context.Context, staged, dst tasks.ObjectRef, sequ
 			CopySource:        aws.String(copySource(staged)),
 			CopySourceIfMatch: aws.String(tasks.QuoteETag(staged.ETag)),
 		}
-		if sequencer != "" {
-			existing, err := h.processedState(ctx, dst)
-			if err != nil {
-				return dst, false, err
-			}
-			switch {
-			case existing == nil:
-				cp.IfNoneMatch = aws.String("*")
-			case existing.sequencer != "" && compareSequencers(existing.sequencer, sequencer) > 0:
-				return dst, true, nil
-			default:
-				cp.IfMatch = aws.String(tasks.QuoteETag(existing.etag))
-			}
+		existing, err := h.processedState(ctx, dst)
+		if err != nil {
+			return dst, false, err
+		}
+		switch {
+		case existing == nil:
+			cp.IfNoneMatch = aws.String("*")
+		case existing.sourceKey != "" && existing.sourceKey != url.QueryEscape(sourceKey):
+			return dst, false, errOwned
+		case sequencer != "" && existing.sequencer != "" && compareSequencers(existing.sequencer, sequencer) > 0:
+			return dst, true, nil
+		default:
+			cp.IfMatch = aws.String(tasks.QuoteETag(existing.etag))
 		}
 		out, err := h.s3.CopyObject(ctx, cp)
 		if err == nil {
@@ -65,7 +71,7 @@ func (h *Handler) publish(ctx context.Context, staged, dst tasks.ObjectRef, sequ
 		}
 		cerr := tasks.ClassifyObject(op, staged, err)
 		var changed *tasks.ObjectChangedError
-		if sequencer == "" || !errors.As(cerr, &changed) {
+		if !errors.As(cerr, &changed) {
 			return dst, false, cerr
 		}
 		// 412: dst changed since it was read (or the staged object did; the next look tells).
@@ -73,10 +79,14 @@ func (h *Handler) publish(ctx context.Context, staged, dst tasks.ObjectRef, sequ
 	return dst, false, &tasks.TransientError{Op: op, Err: fmt.Errorf("the processed object changed on each of %d attempts", maxPublishAttempts)}
 }
 
+// errOwned says that the processed key holds the output of another source key.
+var errOwned = errors.New("the processed key holds another source's output")
+
 // processed is what publish needs to know of an existing processed object.
 type processed struct {
 	etag      string // unquoted
 	sequencer string // the source event's sequencer, "" when not recorded
+	sourceKey string // the source key, query-escaped, "" when not recorded
 }
 
 // processedState reads the processed object at ref; nil when there is none.
@@ -90,7 +100,8 @@ func (h *Handler) processedState(ctx context.Context, ref tasks.ObjectRef) (*pro
 		}
 		return nil, cerr
 	}
-	return &processed{etag: strings.Trim(aws.ToString(head.ETag), `"`), sequencer: head.Metadata[tasks.MetaSourceSequencer]}, nil
+	return &processed{etag: strings.Trim(aws.ToString(head.ETag), `"`), sequencer: head.Metadata[tasks.MetaSourceSequencer],
+		sourceKey: head.Metadata[tasks.MetaSourceKey]}, nil
 }
 
 // compareSequencers orders two S3 event sequencers of the same key: -1, 0 or +1 as a is earlier than,

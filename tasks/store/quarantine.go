@@ -23,17 +23,18 @@ type QuarantineReport struct {
 // content.
 func (h *Handler) quarantine(ctx context.Context, in tasks.StoreInput) (tasks.StoreOutput, error) {
 	out := tasks.StoreOutput{Action: tasks.ActionQuarantine}
-	dataset, name, err := checkSource(in)
-	if err != nil {
-		return out, err
+	if in.Bucket == "" || in.Object.Key == "" || in.Object.ETag == "" {
+		return out, &tasks.InvalidInvocationError{Reason: "bucket, object key and etag are required"}
 	}
+	// Any key the rule delivers can be rejected, a key with no dataset folder included.
+	dataset, name := rejectedSource(in.Object.Key)
 	if in.Report == nil {
 		return out, &tasks.InvalidInvocationError{Reason: "quarantine needs the validation report"}
 	}
 	src := in.Source()
 	objectKey, reportKey := quarantineKeys(dataset, name)
 	out.Key = objectKey
-	_, err = h.s3.CopyObject(ctx, &s3.CopyObjectInput{
+	_, err := h.s3.CopyObject(ctx, &s3.CopyObjectInput{
 		Bucket:            aws.String(in.Bucket),
 		Key:               aws.String(objectKey),
 		CopySource:        aws.String(copySource(src)),

@@ -36,6 +36,10 @@ const (
 	CodeMaxRows  = "maxRows"
 )
 
+// MetricSchemaErrors counts objects that met a broken schema (a *tasks.SchemaError): a configuration
+// error, apart from the ObjectsRejected of invalid data.
+const MetricSchemaErrors = "SchemaErrors"
+
 // MaxSchemaBytes bounds the size of a schema document.
 const MaxSchemaBytes = 1 << 20
 
@@ -92,6 +96,13 @@ func (h *Handler) Handle(ctx context.Context, in tasks.ValidateInput) (tasks.Rep
 	log := h.log.With("bucket", in.Bucket, "key", in.Object.Key, "etag", in.Object.ETag, "execution", in.Execution)
 	if err != nil {
 		log.ErrorContext(ctx, "validation failed", "error", err.Error(), "errorType", fmt.Sprintf("%T", err), "durationMs", elapsed.Milliseconds())
+		if se, ok := err.(*tasks.SchemaError); ok {
+			dataset, _, _ := strings.Cut(strings.TrimPrefix(in.Object.Key, tasks.PrefixIncoming), "/")
+			if merr := h.metrics.Emit([]emf.Metric{{Name: MetricSchemaErrors, Unit: emf.Count, Value: 1}},
+				emf.Property{Name: "Dataset", Value: dataset}, emf.Property{Name: "Schema", Value: se.Key}); merr != nil {
+				log.WarnContext(ctx, "metrics not written", "error", merr.Error())
+			}
+		}
 		return tasks.Report{}, err
 	}
 	log.InfoContext(ctx, "object validated", "dataset", rep.Dataset, "format", rep.Format, "compression", rep.Compression,
@@ -181,8 +192,12 @@ func tooBig(max int64) tasks.Problem {
 	return tasks.Problem{Code: CodeMaxBytes, Message: fmt.Sprintf("the object is larger than the dataset's limit of %d bytes", max)}
 }
 
-// schema reads and parses schemas/<dataset>.json. A missing or invalid schema is a problem of the
-// object; failing to read it is an error.
+// maxSchemaProblems bounds the problems a SchemaError lists, so that it fits an execution's Cause.
+const maxSchemaProblems = 20
+
+// schema reads and parses schemas/<dataset>.json. A missing schema is a problem of the object (an
+// unknown dataset); a broken one is a *tasks.SchemaError, a configuration error; failing to read it is
+// an error.
 func (h *Handler) schema(ctx context.Context, bucket, dataset string) (*schema.Schema, *tasks.Problem, error) {
 	key := tasks.PrefixSchemas + dataset + ".json"
 	op := "get " + key
@@ -197,14 +212,14 @@ func (h *Handler) schema(ctx context.Context, bucket, dataset string) (*schema.S
 	}
 	defer out.Body.Close()
 	s, err := schema.Read(out.Body, MaxSchemaBytes)
-	var pe *schema.ParseError
+	var ps schema.Problems
 	switch {
-	case errors.As(err, &pe):
-		return nil, &tasks.Problem{Code: CodeSchema, Message: fmt.Sprintf("schema %s is invalid: %v", key, pe)}, nil
+	case errors.As(err, &ps):
+		return nil, nil, &tasks.SchemaError{Key: key, Problems: ps.Messages(maxSchemaProblems)}
 	case err != nil:
 		return nil, nil, tasks.ClassifyObject(op, tasks.ObjectRef{Bucket: bucket, Key: key}, errors.Unwrap(err))
 	case s.Name != dataset:
-		return nil, &tasks.Problem{Code: CodeSchema, Message: fmt.Sprintf("schema %s is named %q, not %q", key, s.Name, dataset)}, nil
+		return nil, nil, &tasks.SchemaError{Key: key, Problems: []string{fmt.Sprintf("name: %q is not the dataset %q", s.Name, dataset)}}
 	}
 	return s, nil, nil
 }

@@ -162,9 +162,6 @@ func TestValidate(t *testing.T) {
 
 		{"no dataset", testSchema, "incoming/a.csv", []byte("id\na\n"), outcome{Problems: []string{"dataset@0:"}, Count: 1}},
 		{"unknown dataset", "", "incoming/t/a.csv", []byte("id\na\n"), outcome{Format: "csv", Problems: []string{"schema@0:"}, Count: 1}},
-		{"bad schema", `{"name":"t","columns":[{"name":"id","type":"text"}]}`, "incoming/t/a.csv", []byte("id\na\n"), outcome{Format: "csv", Problems: []string{"schema@0:"}, Count: 1}},
-		{"schema not json", `{"name":`, "incoming/t/a.csv", []byte("id\na\n"), outcome{Format: "csv", Problems: []string{"schema@0:"}, Count: 1}},
-		{"schema of another dataset", strings.Replace(testSchema, `"name":"t"`, `"name":"u"`, 1), "incoming/t/a.csv", []byte("id\na\n"), outcome{Format: "csv", Problems: []string{"schema@0:"}, Count: 1}},
 		{"unknown format", testSchema, "incoming/t/a.xml", []byte("<a/>"), outcome{Problems: []string{"format@0:"}, Count: 1}},
 		{"format not accepted", strings.Replace(testSchema, `"limits"`, `"formats":["jsonl"],"limits"`, 1), "incoming/t/a.csv", []byte("id\na\n"), outcome{Format: "csv", Problems: []string{"format@0:"}, Count: 1}},
 		{"too big", testSchema, "incoming/t/a.csv", []byte("id\n" + strings.Repeat("a\n", 3000)), outcome{Format: "csv", Problems: []string{"maxBytes@0:"}, Count: 1}},
@@ -288,6 +285,41 @@ func TestErrors(t *testing.T) {
 			}
 			if diff := cmp.Diff(rep, tasks.Report{}); diff != "" {
 				t.Errorf("report beside an error (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestBrokenSchema: a broken schema object is a configuration error, not a rejection of the data: the
+// handler returns a *tasks.SchemaError (unwrapped, so the state machine sees its name) listing every
+// problem with its location, and counts it in the SchemaErrors metric, not in ObjectsRejected.
+func TestBrokenSchema(t *testing.T) {
+	tests := []struct {
+		name, schema string
+		want         []string
+	}{
+		{"every problem", "{\"name\":\"t\",\n\"columns\":[{\"name\":\"id\",\"type\":\"text\"},{\"name\":\"n\",\"type\":\"integer\",\"pattern\":\"x\"}]}",
+			[]string{`line 2 column 32: columns[0].type: "text" is not one of: string, integer, number, decimal, boolean, date, timestamp`,
+				"line 2 column 79: columns[1].pattern: only string columns take a pattern"}},
+		{"not json", `{"name":`, []string{"document is empty or truncated"}},
+		{"another dataset", strings.Replace(testSchema, `"name":"t"`, `"name":"u"`, 1), []string{`name: "u" is not the dataset "t"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := s3test.New(t, bucket)
+			put(t, s, "schemas/t.json", []byte(tt.schema))
+			obj := put(t, s, "incoming/t/a.csv", []byte("id\na\n"))
+			var metrics bytes.Buffer
+			rep, err := New(s.Client, WithMetrics(emf.New(&metrics, "validate"))).Handle(context.Background(), invocation(obj))
+			se, ok := err.(*tasks.SchemaError)
+			if !ok {
+				t.Fatalf("Handle: got %+v, %T %v; want a *tasks.SchemaError", rep, err, err)
+			}
+			if diff := cmp.Diff(se, &tasks.SchemaError{Key: "schemas/t.json", Problems: tt.want}); diff != "" {
+				t.Errorf("SchemaError (-got +want):\n%s", diff)
+			}
+			if m := metrics.String(); !strings.Contains(m, `"SchemaErrors":1`) || strings.Contains(m, "ObjectsRejected") {
+				t.Errorf("metrics: got %s, want SchemaErrors 1 and no ObjectsRejected", m)
 			}
 		})
 	}
