@@ -10,6 +10,8 @@ import (
 
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sluicehq/sluice/tasks"
 )
 
 // sampleOutcomes is sample/README.md's table: the rows of each valid object, -1 for a rejected one.
@@ -89,8 +91,8 @@ func checkStored(t *testing.T, e *env, name, etag string, rows int64, out storeO
 	if m.Output.Rows != rows {
 		t.Errorf("manifest rows: got %d, want %d", m.Output.Rows, rows)
 	}
-	if !strings.HasPrefix(m.Output.Key, "processed/orders/dt=") || !strings.HasSuffix(m.Output.Key, "/"+name+".jsonl.gz") {
-		t.Errorf("output key: got %q, want processed/orders/dt=<date>/%s.jsonl.gz", m.Output.Key, name)
+	if !strings.HasPrefix(m.Output.Key, "processed/orders/dt=") || !strings.HasSuffix(m.Output.Key, "/"+tasks.OutputStem(name)+".jsonl.gz") {
+		t.Errorf("output key: got %q, want processed/orders/dt=<date>/%s.jsonl.gz", m.Output.Key, tasks.OutputStem(name))
 	}
 	body, ok := e.get(t, m.Output.Key)
 	if !ok {
