@@ -129,6 +129,17 @@ func kindName(k kind) string {
 }
 
 func (p *parser) proc(n *node) (*node, error) {
+	r, err := p.proc1(n)
+	if err != nil {
+		return nil, err
+	}
+	if n.keepArray {
+		r.keepArray = true
+	}
+	return r, nil
+}
+
+func (p *parser) proc1(n *node) (*node, error) {
 	var err error
 	switch n.kind {
 	case kDot:
@@ -266,8 +277,6 @@ func (p *parser) proc(n *node) (*node, error) {
 		step := result
 		if result.kind == kPath {
 			step = result.items[len(result.items)-1]
-		} else {
-			result = &node{kind: kPath, items: []*node{result}, pos: n.pos}
 		}
 		if step.stages != nil || step.predicates != nil {
 			return nil, newError("S0215", n.pos, "", nil)
