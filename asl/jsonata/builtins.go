@@ -98,7 +98,15 @@ func init() {
 		s, _ := a[1].(string)
 		return lookupField(a[0], s), nil
 	})
-	def("append", "<xx:a>", func(ev *evaluator, c call, a []any) (any, error) { return appendValues(a[0], a[1]), nil })
+	def("append", "<xx:a>", func(ev *evaluator, c call, a []any) (any, error) {
+		r := appendValues(a[0], a[1])
+		if items, ok := asArray(r); ok {
+			if err := ev.charge(len(items), c.pos); err != nil {
+				return nil, err
+			}
+		}
+		return r, nil
+	})
 	def("exists", "<x:b>", func(ev *evaluator, c call, a []any) (any, error) { return !IsUndefined(a[0]), nil })
 	def("spread", "<x-:a<o>>", fnSpread)
 	def("merge", "<a<o>:o>", fnMerge)
@@ -336,7 +344,11 @@ func fnString(ev *evaluator, c call, a []any) (any, error) {
 	if bad, ok := nonFinite(v); ok {
 		return nil, newError("D1001", c.pos, "string", bad)
 	}
-	return stringify(v, pretty), nil
+	s := stringify(v, pretty)
+	if err := ev.chargeString(len(s), c.pos); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func runes(s string) []rune { return []rune(s) }
@@ -348,7 +360,11 @@ func fnSubstring(ev *evaluator, c call, a []any) (any, error) {
 	}
 	r := runes(s)
 	n := len(r)
-	start := int(math.Trunc(a[1].(float64)))
+	startF, ok := a[1].(float64)
+	if !ok {
+		return Undefined, nil
+	}
+	start := int(math.Trunc(startF))
 	if n+start < 0 {
 		start = 0
 	}
@@ -420,7 +436,11 @@ func fnPad(ev *evaluator, c call, a []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
-	w := int(math.Trunc(a[1].(float64)))
+	wf, ok := a[1].(float64)
+	if !ok {
+		return Undefined, nil
+	}
+	w := int(math.Trunc(wf))
 	ch, ok := arg(a, 2).(string)
 	if !ok || ch == "" {
 		ch = " "
@@ -429,8 +449,8 @@ func fnPad(ev *evaluator, c call, a []any) (any, error) {
 	if n <= 0 {
 		return s, nil
 	}
-	if n > maxStringBytes {
-		return nil, newError("U1004", c.pos, "pad", nil)
+	if err := ev.chargeString(n*len(ch), c.pos); err != nil {
+		return nil, err
 	}
 	pad := []rune(strings.Repeat(ch, n))[:n]
 	if w > 0 {
@@ -472,8 +492,10 @@ func (ev *evaluator) matches(c call, fname string, m any, s string, limit int) (
 		if !ok {
 			return nil, newError("T1010", c.pos, fname, nil)
 		}
-		_, okm := o.Get("match")
-		_, oks := o.Get("start")
+		mv, _ := o.Get("match")
+		sv, _ := o.Get("start")
+		_, okm := mv.(string)
+		_, oks := sv.(float64)
 		if !okm || !oks {
 			return nil, newError("T1010", c.pos, fname, nil)
 		}
@@ -741,8 +763,8 @@ func fnJoin(ev *evaluator, c call, a []any) (any, error) {
 			b.WriteString(sep)
 		}
 		b.WriteString(it.(string))
-		if b.Len() > maxStringBytes {
-			return nil, newError("U1004", c.pos, "join", nil)
+		if err := ev.chargeString(len(it.(string))+len(sep), c.pos); err != nil {
+			return nil, err
 		}
 	}
 	return b.String(), nil
@@ -882,7 +904,7 @@ func fnMap(ev *evaluator, c call, a []any) (any, error) {
 			out.items = append(out.items, r)
 		}
 	}
-	return out, nil
+	return out, ev.charge(len(out.items), c.pos)
 }
 
 func fnFilter(ev *evaluator, c call, a []any) (any, error) {
@@ -1219,6 +1241,9 @@ func fnZip(ev *evaluator, c call, a []any) (any, error) {
 		if n < 0 || len(items) < n {
 			n = len(items)
 		}
+	}
+	if err := ev.charge(n*(len(lists)+1), c.pos); err != nil {
+		return nil, err
 	}
 	out := make([]any, n)
 	for i := 0; i < n; i++ {

@@ -93,6 +93,8 @@ type evaluator struct {
 	maxDepth int
 	steps    int
 	maxSteps int
+	items    int
+	maxItems int
 	deadline time.Time
 	hasDL    bool
 	funcs    map[string]*builtin
@@ -126,6 +128,18 @@ func (ev *evaluator) enter(n *node) error {
 	}
 	return nil
 }
+
+// charge counts n items against the allocation bound.
+func (ev *evaluator) charge(n int, pos int) error {
+	ev.items += n
+	if ev.maxItems > 0 && ev.items > ev.maxItems {
+		return newError("U1004", pos, "", nil)
+	}
+	return nil
+}
+
+// chargeString counts a string of n bytes.
+func (ev *evaluator) chargeString(n int, pos int) error { return ev.charge(n/16+1, pos) }
 
 func (ev *evaluator) eval(n *node, input any, env *scope) (any, error) {
 	if err := ev.enter(n); err != nil {
@@ -542,6 +556,7 @@ func (ev *evaluator) step(n *node, input []any, env *scope, last bool) (any, err
 		}
 	}
 	out := &arr{seq: true}
+	defer func() { ev.items += len(out.items) }()
 	for _, r := range results {
 		switch a := r.(type) {
 		case []any:
@@ -779,6 +794,9 @@ func (ev *evaluator) array(n *node, input any, env *scope) (any, error) {
 		} else {
 			items = append(items, v)
 		}
+	}
+	if err := ev.charge(len(items), n.pos); err != nil {
+		return nil, err
 	}
 	if n.consArray {
 		return &arr{items: items, cons: true}, nil

@@ -142,8 +142,8 @@ func (ev *evaluator) binary(n *node, input any, env *scope) (any, error) {
 			}
 			b.WriteString(s)
 		}
-		if b.Len() > maxStringBytes {
-			return nil, newError("U1004", n.pos, "&", nil)
+		if err := ev.chargeString(b.Len(), n.pos); err != nil {
+			return nil, err
 		}
 		return b.String(), nil
 	case "in":
@@ -176,6 +176,9 @@ func (ev *evaluator) binary(n *node, input any, env *scope) (any, error) {
 		if size > 1e7 {
 			return nil, newError("D2014", n.pos, "..", size)
 		}
+		if err := ev.charge(int(size), n.pos); err != nil {
+			return nil, err
+		}
 		items := make([]any, int(size))
 		for i := range items {
 			items[i] = lf + float64(i)
@@ -185,8 +188,6 @@ func (ev *evaluator) binary(n *node, input any, env *scope) (any, error) {
 	return nil, newError("S0204", n.pos, n.op, nil)
 }
 
-// maxStringBytes bounds the strings an evaluation builds.
-const maxStringBytes = 1 << 28
 
 func comparable(v any) bool {
 	switch v.(type) {

@@ -154,7 +154,11 @@ func fnFormatInteger(ev *evaluator, c call, a []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
-	pic, err := parseIntegerPicture(a[1].(string), "formatInteger", c.pos)
+	picture, ok := a[1].(string)
+	if !ok {
+		return Undefined, nil
+	}
+	pic, err := parseIntegerPicture(picture, "formatInteger", c.pos)
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +173,12 @@ func formatIntegerWith(v float64, p *integerPicture) string {
 	case 'A', 'a':
 		s = toLetters(v, p.kind == 'A')
 	case 'I', 'i':
+		if v >= 1e6 {
+			// thousands are written as repeated M: beyond this the
+			// numeral is only a very long string
+			s = formatNumber(v)
+			break
+		}
 		s = toRoman(v)
 		if p.kind == 'i' {
 			s = strings.ToLower(s)
@@ -452,7 +462,11 @@ func fnParseInteger(ev *evaluator, c call, a []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
-	pic, err := parseIntegerPicture(a[1].(string), "parseInteger", c.pos)
+	picture, ok := a[1].(string)
+	if !ok {
+		return Undefined, nil
+	}
+	pic, err := parseIntegerPicture(picture, "parseInteger", c.pos)
 	if err != nil {
 		return nil, err
 	}

@@ -71,7 +71,10 @@ func fnFormatNumber(ev *evaluator, c call, a []any) (any, error) {
 			return nil
 		})
 	}
-	picture := a[1].(string)
+	picture, ok := a[1].(string)
+	if !ok {
+		return Undefined, nil
+	}
 	subs := strings.Split(picture, df.pattern)
 	if len(subs) > 2 {
 		return nil, newError("D3080", c.pos, "formatNumber", nil)

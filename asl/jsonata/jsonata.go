@@ -3,10 +3,15 @@ package jsonata
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"time"
 )
+
+// CodeInternal is the code of the error Eval returns if the evaluator
+// itself fails (a bug): the evaluation fails, the process does not.
+const CodeInternal = "U1000"
 
 // Expr is a compiled expression. It is immutable: one Expr may be
 // evaluated by many goroutines at once.
@@ -45,6 +50,10 @@ const (
 	DefaultMaxDepth = 2000
 	// DefaultMaxSteps bounds the number of evaluation steps.
 	DefaultMaxSteps = 50_000_000
+	// DefaultMaxItems bounds what one evaluation allocates, counted in
+	// items of the sequences and arrays it builds (ranges, paths, array
+	// constructors, function results) plus 16 bytes of string per item.
+	DefaultMaxItems = 1 << 25
 )
 
 type evalConfig struct {
@@ -52,6 +61,7 @@ type evalConfig struct {
 	funcs    map[string]*builtin
 	maxDepth int
 	maxSteps int
+	maxItems int
 	timeout  time.Duration
 	now      time.Time
 	err      error
@@ -118,6 +128,10 @@ func WithMaxDepth(n int) EvalOption { return func(c *evalConfig) { c.maxDepth = 
 // evaluation fails with U1001. 0 means no limit.
 func WithMaxSteps(n int) EvalOption { return func(c *evalConfig) { c.maxSteps = n } }
 
+// WithMaxItems sets the allocation bound (DefaultMaxItems); beyond it
+// evaluation fails with U1004. 0 means no limit.
+func WithMaxItems(n int) EvalOption { return func(c *evalConfig) { c.maxItems = n } }
+
 // WithTimeout bounds the evaluation's time; beyond it evaluation fails
 // with U1001. The context's deadline and cancellation apply as well.
 func WithTimeout(d time.Duration) EvalOption { return func(c *evalConfig) { c.timeout = d } }
@@ -129,14 +143,21 @@ func WithNow(t time.Time) EvalOption { return func(c *evalConfig) { c.now = t } 
 // Eval evaluates the expression against input. The result is Undefined
 // when the expression selects nothing. Errors are *Error.
 func (e *Expr) Eval(ctx context.Context, input any, opts ...EvalOption) (result any, err error) {
-	cfg := evalConfig{maxDepth: DefaultMaxDepth, maxSteps: DefaultMaxSteps}
+	defer func() {
+		// a bug in this package must not take the host down: it fails the
+		// evaluation as an internal error instead
+		if r := recover(); r != nil {
+			result, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
+	cfg := evalConfig{maxDepth: DefaultMaxDepth, maxSteps: DefaultMaxSteps, maxItems: DefaultMaxItems}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	if cfg.err != nil {
 		return nil, cfg.err
 	}
-	ev := &evaluator{ctx: ctx, expr: e, maxDepth: cfg.maxDepth, maxSteps: cfg.maxSteps, funcs: cfg.funcs}
+	ev := &evaluator{ctx: ctx, expr: e, maxDepth: cfg.maxDepth, maxSteps: cfg.maxSteps, maxItems: cfg.maxItems, funcs: cfg.funcs}
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = DefaultMaxDepth
 	}
@@ -163,23 +184,12 @@ func (e *Expr) Eval(ctx context.Context, input any, opts ...EvalOption) (result 
 	if a, ok := input.([]any); ok {
 		input = &arr{items: []any{a}, seq: true, outer: true}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(stackOverflow); ok {
-				result, err = nil, newError("U1001", 0, "", nil)
-				return
-			}
-			panic(r)
-		}
-	}()
 	r, err := ev.eval(e.root, input, root)
 	if err != nil {
 		return nil, err
 	}
 	return export(r), nil
 }
-
-type stackOverflow struct{}
 
 // normalize converts input numbers to float64 (json.Number, Go integer
 // types) without copying values that need no change.

@@ -9,7 +9,12 @@ type parser struct {
 	prev token
 	// ancestors counts % operators, to label them.
 	ancestors int
+	depth     int
 }
+
+// maxParseDepth bounds the nesting of an expression, so that parsing and
+// evaluating it cannot exhaust the stack.
+const maxParseDepth = 1000
 
 // parse parses and processes an expression.
 func parse(expr string) (*node, error) {
@@ -97,6 +102,11 @@ func (p *parser) lbp() int {
 }
 
 func (p *parser) expression(rbp int) (*node, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxParseDepth {
+		return nil, &Error{Code: "U1001", Position: p.tok.pos, Message: "Expression nested too deeply"}
+	}
 	t := p.tok
 	if err := p.advance(""); err != nil {
 		return nil, err
