@@ -188,7 +188,6 @@ func (ev *evaluator) binary(n *node, input any, env *scope) (any, error) {
 	return nil, newError("S0204", n.pos, n.op, nil)
 }
 
-
 func comparable(v any) bool {
 	switch v.(type) {
 	case float64, string, undefinedType:
