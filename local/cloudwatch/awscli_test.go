@@ -18,7 +18,11 @@ func TestAWSCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the AWS CLI takes seconds per call")
 	}
-	hs := httptest.NewServer(cloudwatch.New())
+	srv, err := cloudwatch.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	run := func(args ...string) string {
 		t.Helper()

@@ -31,7 +31,7 @@ func BenchmarkPutMetricData(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		h    http.Handler
-	}{{"baseline", baseline}, {"server", cloudwatch.New()}} {
+	}{{"baseline", baseline}, {"server", newService(b)}} {
 		b.Run(c.name, func(b *testing.B) {
 			hs := httptest.NewServer(c.h)
 			defer hs.Close()
@@ -45,7 +45,7 @@ func BenchmarkPutMetricData(b *testing.B) {
 		})
 	}
 	b.Run("in-process", func(b *testing.B) {
-		srv := cloudwatch.New()
+		srv := newService(b)
 		d := cloudwatch.Datum{MetricName: "Rows", Dimensions: []cloudwatch.Dimension{{Name: "Stage", Value: "validate"}}, Value: aws.Float64(1), Unit: "Count"}
 		for b.Loop() {
 			if err := srv.Put("Sluice", d); err != nil {
@@ -53,4 +53,13 @@ func BenchmarkPutMetricData(b *testing.B) {
 			}
 		}
 	})
+}
+
+func newService(tb testing.TB, opts ...cloudwatch.Option) *cloudwatch.Service {
+	tb.Helper()
+	srv, err := cloudwatch.New(opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv
 }

@@ -3,7 +3,7 @@
 // http.Handler speaking the Smithy RPC v2 CBOR protocol that aws-sdk-go-v2's cloudwatch client
 // uses (POST /service/GraniteServiceVersion20100801/operation/{Operation}, application/cbor,
 // AWS query-compatible error codes in X-Amzn-Query-Error). The store is fed by PutMetricData
-// and, in process, by Server.Put (for example with metrics from Embedded Metric Format lines).
+// and, in process, by Service.Put (for example with metrics from Embedded Metric Format lines).
 //
 // # Contract
 //
@@ -15,7 +15,7 @@
 //   - Statistics: SampleCount, Sum, Average, Minimum, Maximum over periods aligned to
 //     multiples of the period since the Unix epoch, and percentiles pNN(.NN) computed from raw
 //     values (not from statistic sets, as in CloudWatch).
-//   - Metrics are kept for the life of the Server (no retention roll-up); ListMetrics returns
+//   - Metrics are kept for the life of the Service (no retention roll-up); ListMetrics returns
 //     every metric ever written, RecentlyActive restricts to the last 3 hours.
 //
 // Not emulated: metric math expressions and Metrics Insights queries (answered

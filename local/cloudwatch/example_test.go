@@ -13,7 +13,10 @@ import (
 )
 
 func Example() {
-	srv := cloudwatch.New()
+	srv, err := cloudwatch.New()
+	if err != nil {
+		panic(err)
+	}
 	// In process, for example from a Lambda host's Embedded Metric Format sink:
 	_ = srv.Put("Sluice", cloudwatch.Datum{MetricName: "ObjectsStored", Value: aws.Float64(1),
 		Dimensions: []cloudwatch.Dimension{{Name: "Stage", Value: "store"}}})

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go/encoding/cbor"
+	"github.com/sluicehq/sluice/asl/interp"
 )
 
 func FuzzDecodeRequest(f *testing.F) {
@@ -15,7 +16,10 @@ func FuzzDecodeRequest(f *testing.F) {
 	f.Add([]byte{0xc1, 0x61, 'x'})
 	f.Add([]byte(`{"Namespace":"N","MetricData":[{"MetricName":"M","Value":1,"Timestamp":1764064800.5}]}`))
 	f.Add([]byte(`{"StartTime":"x","EndTime":1}`))
-	srv := New(WithClock(func() time.Time { return time.Unix(1764064800, 0) }))
+	srv, err := New(WithClock(interp.NewVirtualClock(time.Unix(1764064800, 0))))
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		// Every operation must answer without panicking; errors are fine.
 		for _, dec := range []decoder{cborDecoder(body), jsonDecoder(body)} {

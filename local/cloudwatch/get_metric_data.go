@@ -44,7 +44,7 @@ type datapoint struct {
 	v  float64
 }
 
-func (s *Server) getMetricData(dec decoder) (cbor.Value, error) {
+func (s *Service) getMetricData(dec decoder) (cbor.Value, error) {
 	in, err := bind[getMetricDataInput](dec)
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ type getMetricStatisticsInput struct {
 	Unit               string      `json:"Unit"`
 }
 
-func (s *Server) getMetricStatistics(dec decoder) (cbor.Value, error) {
+func (s *Service) getMetricStatistics(dec decoder) (cbor.Value, error) {
 	in, err := bind[getMetricStatisticsInput](dec)
 	if err != nil {
 		return nil, err

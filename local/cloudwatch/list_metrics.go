@@ -17,7 +17,7 @@ type listMetricsInput struct {
 // listPageSize is how many metrics ListMetrics returns per page.
 const listPageSize = 500
 
-func (s *Server) listMetrics(dec decoder) (cbor.Value, error) {
+func (s *Service) listMetrics(dec decoder) (cbor.Value, error) {
 	in, err := bind[listMetricsInput](dec)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (s *Server) listMetrics(dec decoder) (cbor.Value, error) {
 	switch in.RecentlyActive {
 	case "":
 	case "PT3H":
-		since = s.now().Add(-3 * time.Hour)
+		since = s.opts.Clock.Now().Add(-3 * time.Hour)
 	default:
 		return nil, errInvalidValue("The value %s for parameter RecentlyActive is invalid.", in.RecentlyActive)
 	}

@@ -42,7 +42,7 @@ type putMetricDataInput struct {
 	MetricData []wireDatum `json:"MetricData"`
 }
 
-func (s *Server) putMetricData(dec decoder) (cbor.Value, error) {
+func (s *Service) putMetricData(dec decoder) (cbor.Value, error) {
 	in, err := bind[putMetricDataInput](dec)
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func (s *Server) putMetricData(dec decoder) (cbor.Value, error) {
 
 // Put stores data under namespace with PutMetricData's validation; errors are the API's
 // (their ErrorCode method gives the code).
-func (s *Server) Put(namespace string, data ...Datum) error {
+func (s *Service) Put(namespace string, data ...Datum) error {
 	if strings.HasPrefix(namespace, "AWS/") {
 		return errInvalidValue("The value %s for parameter Namespace is invalid.", namespace)
 	}
@@ -75,11 +75,11 @@ func (s *Server) Put(namespace string, data ...Datum) error {
 
 // PutServiceMetrics stores metrics that an AWS service publishes itself, such as AWS/Lambda
 // from a local Lambda: the reserved AWS/ namespaces that PutMetricData refuses are allowed.
-func (s *Server) PutServiceMetrics(namespace string, data ...Datum) error {
+func (s *Service) PutServiceMetrics(namespace string, data ...Datum) error {
 	return s.put(namespace, data)
 }
 
-func (s *Server) put(namespace string, data []Datum) error {
+func (s *Service) put(namespace string, data []Datum) error {
 	if err := validateNamespace(namespace, "Namespace"); err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (s *Server) put(namespace string, data []Datum) error {
 			return err
 		}
 	}
-	now := s.now().UTC()
+	now := s.opts.Clock.Now().UTC()
 	for _, d := range data {
 		ts := now
 		if d.Timestamp != nil {

@@ -18,15 +18,16 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/sluicehq/sluice/asl/interp"
 
 	"github.com/sluicehq/sluice/local/cloudwatch"
 )
 
 var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-func newClient(t *testing.T, opts ...cloudwatch.Option) (*cloudwatch.Server, *sdk.Client, string) {
+func newClient(t *testing.T, opts ...cloudwatch.Option) (*cloudwatch.Service, *sdk.Client, string) {
 	t.Helper()
-	srv := cloudwatch.New(append([]cloudwatch.Option{cloudwatch.WithClock(func() time.Time { return t0.Add(30 * time.Minute) })}, opts...)...)
+	srv := newService(t, append([]cloudwatch.Option{cloudwatch.WithClock(interp.NewVirtualClock(t0.Add(30 * time.Minute)))}, opts...)...)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	client := sdk.New(sdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),

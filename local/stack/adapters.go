@@ -66,7 +66,7 @@ func (l lambdaInvoker) InvokeLambda(ctx context.Context, req interp.LambdaReques
 }
 
 // metricSink stores the metrics of the functions' Embedded Metric Format lines in CloudWatch.
-type metricSink struct{ cw *cloudwatch.Server }
+type metricSink struct{ cw *cloudwatch.Service }
 
 func (m metricSink) PutMetrics(ctx context.Context, metrics []lambda.Metric) error {
 	var errs []error

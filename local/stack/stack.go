@@ -72,7 +72,7 @@ type Stack struct {
 	S3         *s3.Server
 	Events     *events.Service
 	Lambda     *lambda.Server
-	CloudWatch *cloudwatch.Server
+	CloudWatch *cloudwatch.Service
 	SFN        *localsfn.Service
 
 	guard  *guard.Guard
@@ -145,7 +145,10 @@ func (st *Stack) open() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	st.cancel = cancel
 
-	st.CloudWatch = cloudwatch.New(cloudwatch.WithLogger(st.cfg.Logger))
+	var err error
+	if st.CloudWatch, err = cloudwatch.New(cloudwatch.WithLogger(st.cfg.Logger)); err != nil {
+		return fmt.Errorf("open cloudwatch: %w", err)
+	}
 	st.Lambda = lambda.New(lambda.WithRegion(st.cfg.Region), lambda.WithAccount(st.cfg.Account),
 		lambda.WithMetricSink(metricSink{st.CloudWatch}), lambda.WithLogger(st.cfg.Logger))
 	if err := st.registerFunctions(); err != nil {
@@ -156,7 +159,6 @@ func (st *Stack) open() error {
 	if st.cfg.MockConfig != nil {
 		sfnOpts = append(sfnOpts, localsfn.WithMockConfig(st.cfg.MockConfig))
 	}
-	var err error
 	st.SFN, err = localsfn.New(sfnOpts...)
 	if err != nil {
 		return fmt.Errorf("open step functions: %w", err)

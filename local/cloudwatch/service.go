@@ -4,14 +4,15 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/smithy-go/encoding/cbor"
+	"github.com/sluicehq/sluice/internal/service"
 )
 
 // ServicePath is the path prefix of the RPC v2 CBOR operations.
@@ -20,44 +21,61 @@ const ServicePath = "/service/GraniteServiceVersion20100801/operation/"
 // maxRequestBytes bounds a request body (PutMetricData allows 1 MB of payload).
 const maxRequestBytes = 2 << 20
 
-// Server is the local CloudWatch.
-type Server struct {
-	now   func() time.Time
-	log   *slog.Logger
-	store store
+// Clock is the clock type every local service takes (see WithClock).
+type Clock = service.Clock
+
+// Service is the local CloudWatch. It keeps metrics in memory. It is an http.Handler.
+type Service struct {
+	opts    service.Options
+	store   store
+	handler http.Handler
 }
 
-// Option configures a Server.
-type Option func(*Server)
+// Option configures a Service.
+type Option func(*Service)
 
-// WithClock sets the clock used for default timestamps and RecentlyActive.
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+// WithClock sets the clock used for default timestamps and RecentlyActive (the wall clock by
+// default).
+func WithClock(c Clock) Option { return func(s *Service) { s.opts.Clock = c } }
 
-// WithLogger sets the logger for internal errors (default: discard).
-func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
+// WithLogger sets the logger for internal errors and panics (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.opts.Logger = l } }
 
-// New returns an empty Server.
-func New(opts ...Option) *Server {
-	s := &Server{now: time.Now, log: slog.New(slog.DiscardHandler), store: store{series: map[string]*series{}}}
+// New returns an empty Service.
+func New(opts ...Option) (*Service, error) {
+	s := &Service{store: store{series: map[string]*series{}}}
 	for _, o := range opts {
 		o(s)
 	}
-	return s
+	s.opts = s.opts.Defaults()
+	s.handler = service.Recover("cloudwatch", s.opts.Logger, func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, protocolOf(r), errInternal)
+	}, http.HandlerFunc(s.serve))
+	return s, nil
 }
 
-var _ http.Handler = (*Server)(nil)
+var _ http.Handler = (*Service)(nil)
 
 // TargetPrefix is the X-Amz-Target prefix of the AWS JSON 1.0 protocol.
 const TargetPrefix = "GraniteServiceVersion20100801."
 
+// protocolOf tells the protocol of a request: AWS JSON 1.0 when it has an X-Amz-Target.
+func protocolOf(r *http.Request) protocol {
+	if r.Header.Get("X-Amz-Target") != "" {
+		return protoJSON
+	}
+	return protoCBOR
+}
+
 // ServeHTTP serves the RPC v2 CBOR protocol (POST {ServicePath}{Operation}, as
 // aws-sdk-go-v2 sends) and the AWS JSON 1.0 protocol (POST / with X-Amz-Target
 // GraniteServiceVersion20100801.{Operation}, as the AWS CLI sends).
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	proto := protoCBOR
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
+	proto := protocolOf(r)
 	var op string
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
-		proto = protoJSON
 		op = strings.TrimPrefix(target, TargetPrefix)
 		if op == target {
 			op = ""
@@ -65,17 +83,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else if i := strings.Index(r.URL.Path, ServicePath); i >= 0 {
 		op = r.URL.Path[i+len(ServicePath):]
 	}
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.Error("cloudwatch: panic serving request", "panic", v)
-			writeError(w, proto, errInternal())
-		}
-	}()
 	if op == "" || r.Method != http.MethodPost {
-		writeError(w, proto, errUnknownOperation(proto, r.URL.Path))
+		writeError(w, proto, errUnknownOperation(r.URL.Path))
 		return
 	}
 	var src io.Reader = r.Body
@@ -95,7 +104,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(body) > maxRequestBytes {
-		writeError(w, proto, &apiError{"RequestEntityTooLarge", "RequestEntityTooLarge", http.StatusRequestEntityTooLarge, "Request size exceeded."})
+		writeError(w, proto, apiErrorf(CodeRequestEntityTooLarge, "Request size exceeded."))
 		return
 	}
 	dec := cborDecoder(body)
@@ -113,11 +122,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "ListMetrics":
 		out, err = s.listMetrics(dec)
 	default:
-		err = errUnknownOperation(proto, op)
+		err = errUnknownOperation(op)
 	}
 	if err != nil {
-		if _, ok := err.(*apiError); !ok {
-			s.log.Error("cloudwatch: internal error", "operation", op, "err", err)
+		if e := (*apiError)(nil); !errors.As(err, &e) {
+			s.opts.Logger.Error("cloudwatch: internal error", "operation", op, "err", err)
 		}
 		writeError(w, proto, err)
 		return
@@ -125,13 +134,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if proto == protoJSON {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 		w.WriteHeader(http.StatusOK)
-		_ = json.NewEncoder(w).Encode(toJSON(out))
+		if err := json.NewEncoder(w).Encode(toJSON(out)); err != nil {
+			s.opts.Logger.Debug("cloudwatch: write response", "operation", op, "err", err) // the client went away
+		}
 		return
 	}
 	w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
 	w.Header().Set("Content-Type", "application/cbor")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(cbor.Encode(out))
+	if _, err := w.Write(cbor.Encode(out)); err != nil {
+		s.opts.Logger.Debug("cloudwatch: write response", "operation", op, "err", err) // the client went away
+	}
 }
 
 type protocol int
