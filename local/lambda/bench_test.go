@@ -14,12 +14,15 @@ import (
 )
 
 // BenchmarkInvoke compares calling the aws-lambda-go handler directly (baseline) with the
-// in-process Server.Invoke and with the HTTP API through the SDK client.
+// in-process Service.Invoke and with the HTTP API through the SDK client.
 func BenchmarkInvoke(b *testing.B) {
 	handler := awslambda.NewHandler(echo)
 	payload := []byte(`{"name":"bench"}`)
 	ctx := context.Background()
-	srv := lambda.New()
+	srv, err := lambda.New()
+	if err != nil {
+		b.Fatal(err)
+	}
 	defer srv.Close()
 	if err := srv.Register(lambda.Function{Name: "echo", Handler: handler}); err != nil {
 		b.Fatal(err)

@@ -1,6 +1,6 @@
 // Package lambda is the local AWS Lambda: the Invoke API
 // (POST /2015-03-31/functions/{FunctionName}/invocations) as an http.Handler, and the same
-// invocation path in process (Server.Invoke) for hosts such as a Step Functions engine.
+// invocation path in process (Service.Invoke) for hosts such as a Step Functions engine.
 //
 // Functions are real aws-lambda-go handlers run in process through the runtime's JSON path,
 // lambda.NewHandler(fn).Invoke(ctx, payload): the payload is decoded into the handler's event
@@ -28,7 +28,7 @@
 //   - Output: each invocation gets a Runtime with its own Stdout and Environment (handed to
 //     Function.NewHandler, and available through RuntimeFromContext). Every line written to
 //     it is captured with Lambda's START/END/REPORT lines, returned base64 in
-//     X-Amz-Log-Result for LogType Tail (last 4 KB), kept in memory (Server.Logs) and passed to
+//     X-Amz-Log-Result for LogType Tail (last 4 KB), kept in memory (Service.Logs) and passed to
 //     the LogSink with the time of each line and the log stream of the instance that ran it
 //     ("2026/03/01/[$LATEST]<32 hex digits>", as Lambda names them; an idle instance is reused,
 //     overlapping invocations get their own). The REPORT line is Lambda's, tab-separated, with

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -11,58 +12,97 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 )
 
-// Error is a Lambda service error: it crosses the wire as an HTTP status, the
-// X-Amzn-ErrorType header and a JSON body (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors).
+// Code is a Lambda service error code, as the X-Amzn-ErrorType header carries it.
+// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors and
+// https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html
+type Code string
+
+// Error codes the service answers with.
+const (
+	CodeResourceNotFound      Code = "ResourceNotFoundException"
+	CodeInvalidParameterValue Code = "InvalidParameterValueException"
+	CodeRequestTooLarge       Code = "RequestTooLargeException"
+	CodeInvalidRequestContent Code = "InvalidRequestContentException"
+	CodeTooManyRequests       Code = "TooManyRequestsException"
+	CodeService               Code = "ServiceException"
+	CodeUnknownOperation      Code = "UnknownOperationException"
+)
+
+func (c Code) Error() string { return string(c) }
+
+// statuses is the one table mapping a code to its HTTP status (from the Invoke API reference).
+var statuses = map[Code]int{
+	CodeResourceNotFound:      http.StatusNotFound,
+	CodeInvalidParameterValue: http.StatusBadRequest,
+	CodeRequestTooLarge:       http.StatusRequestEntityTooLarge,
+	CodeInvalidRequestContent: http.StatusBadRequest,
+	CodeTooManyRequests:       http.StatusTooManyRequests,
+	CodeService:               http.StatusInternalServerError,
+	CodeUnknownOperation:      http.StatusNotFound,
+}
+
+// Status is the HTTP status Lambda answers the code with (500 for a code not in the table).
+func (c Code) Status() int {
+	if st, ok := statuses[c]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
+
+// Error is a Lambda service error: it crosses the wire as the code's HTTP status, the
+// X-Amzn-ErrorType header and a JSON body. errors.Is(err, Code...) matches its code.
 type Error struct {
-	Code    string
-	Status  int
+	Code    Code
 	Message string
 	Reason  string // TooManyRequestsException only
 }
 
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+func (e *Error) Unwrap() error { return e.Code }
+
+// Status is the HTTP status of the error.
+func (e *Error) Status() int { return e.Code.Status() }
 
 func errFunctionNotFound(arn string) error {
-	return &Error{Code: "ResourceNotFoundException", Status: http.StatusNotFound, Message: "Function not found: " + arn}
+	return &Error{Code: CodeResourceNotFound, Message: "Function not found: " + arn}
 }
 
 func errInvalidParameter(name, value string) error {
-	return &Error{Code: "InvalidParameterValueException", Status: http.StatusBadRequest,
+	return &Error{Code: CodeInvalidParameterValue,
 		Message: fmt.Sprintf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint", value, name)}
 }
 
 func errRequestTooLarge(limit int) error {
-	return &Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge,
+	return &Error{Code: CodeRequestTooLarge,
 		Message: fmt.Sprintf("Request must be smaller than %d bytes for the InvokeFunction operation", limit)}
 }
 
 func errInvalidJSON(err error) error {
-	return &Error{Code: "InvalidRequestContentException", Status: http.StatusBadRequest,
-		Message: "Could not parse request body into json: " + err.Error()}
+	return &Error{Code: CodeInvalidRequestContent, Message: "Could not parse request body into json: " + err.Error()}
 }
 
 func errThrottled() error {
-	return &Error{Code: "TooManyRequestsException", Status: http.StatusTooManyRequests, Message: "Rate Exceeded.",
-		Reason: "ReservedFunctionConcurrentInvocationLimitExceeded"}
+	return &Error{Code: CodeTooManyRequests, Message: "Rate Exceeded.", Reason: "ReservedFunctionConcurrentInvocationLimitExceeded"}
 }
 
 func errServiceUnavailable() error {
-	return &Error{Code: "ServiceException", Status: http.StatusInternalServerError, Message: "An internal error occurred."}
+	return &Error{Code: CodeService, Message: "An internal error occurred."}
 }
 
 func errUnknownOperation() error {
-	return &Error{Code: "UnknownOperationException", Status: http.StatusNotFound, Message: "Unknown operation"}
+	return &Error{Code: CodeUnknownOperation, Message: "Unknown operation"}
 }
 
 // writeServiceError renders err as the Lambda REST-JSON error: status, X-Amzn-ErrorType and
-// {"Type":"User","message":...}; errors that are not *Error become ServiceException.
+// {"Type":"User","message":...}; errors that are not *Error become ServiceException without
+// their Go text.
 func writeServiceError(w http.ResponseWriter, requestID string, err error) {
-	e, ok := err.(*Error)
-	if !ok {
+	var e *Error
+	if !errors.As(err, &e) {
 		e = errServiceUnavailable().(*Error)
 	}
 	kind := "User"
-	if e.Status >= 500 {
+	if e.Status() >= 500 {
 		kind = "Service"
 	}
 	body := map[string]string{"Type": kind, "message": e.Message}
@@ -70,9 +110,10 @@ func writeServiceError(w http.ResponseWriter, requestID string, err error) {
 		body["Reason"] = e.Reason
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Amzn-ErrorType", e.Code)
+	w.Header().Set("X-Amzn-ErrorType", string(e.Code))
 	w.Header().Set("X-Amzn-RequestId", requestID)
-	w.WriteHeader(e.Status)
+	w.WriteHeader(e.Status())
+	// The status is sent; an error writing the body means the client went away.
 	_ = json.NewEncoder(w).Encode(body)
 }
 

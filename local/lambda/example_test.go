@@ -10,7 +10,10 @@ import (
 )
 
 func Example() {
-	srv := lambda.New()
+	srv, err := lambda.New()
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
 	type order struct {
 		ID string `json:"id"`

@@ -84,7 +84,7 @@ type function struct {
 }
 
 // Register adds or replaces a function.
-func (s *Server) Register(f Function) error {
+func (s *Service) Register(f Function) error {
 	if !functionNamePattern.MatchString(f.Name) {
 		return fmt.Errorf("register %q: invalid function name", f.Name)
 	}
@@ -106,7 +106,7 @@ func (s *Server) Register(f Function) error {
 	if r := f.MaximumRetryAttempts; r != nil && (*r < 0 || *r > 2) {
 		return fmt.Errorf("register %q: MaximumRetryAttempts %d outside 0..2", f.Name, *r)
 	}
-	fn := &function{Function: f, arn: s.functionARN(f.Name), registered: s.now().UTC()}
+	fn := &function{Function: f, arn: s.functionARN(f.Name), registered: s.opts.Clock.Now().UTC()}
 	if f.Concurrency > 0 {
 		fn.slots = make(chan struct{}, f.Concurrency)
 	}
@@ -117,15 +117,15 @@ func (s *Server) Register(f Function) error {
 }
 
 // FunctionARN returns the ARN of the named function in this server's account and region.
-func (s *Server) FunctionARN(name string) string { return s.functionARN(name) }
+func (s *Service) FunctionARN(name string) string { return s.functionARN(name) }
 
-func (s *Server) functionARN(name string) string {
-	return "arn:aws:lambda:" + s.region + ":" + s.account + ":function:" + name
+func (s *Service) functionARN(name string) string {
+	return "arn:aws:lambda:" + s.opts.Region + ":" + s.opts.Account + ":function:" + name
 }
 
 // resolve finds a function by name, full ARN or partial ARN (ACCOUNT:function:NAME), with an
 // optional qualifier, of which only $LATEST exists here.
-func (s *Server) resolve(ref, qualifier string) (*function, error) {
+func (s *Service) resolve(ref, qualifier string) (*function, error) {
 	name := ref
 	if strings.HasPrefix(ref, "arn:") {
 		parts := strings.Split(ref, ":")
@@ -165,13 +165,13 @@ func (fn *function) asyncRetries() int {
 	return *fn.MaximumRetryAttempts
 }
 
-func (fn *function) env(s *Server) map[string]string {
+func (fn *function) env(s *Service) map[string]string {
 	env := map[string]string{
 		"AWS_LAMBDA_FUNCTION_NAME":        fn.Name,
 		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": fmt.Sprint(fn.MemoryMB),
-		"AWS_REGION":                      s.region,
-		"AWS_DEFAULT_REGION":              s.region,
+		"AWS_REGION":                      s.opts.Region,
+		"AWS_DEFAULT_REGION":              s.opts.Region,
 		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + fn.Name,
 	}
 	for k, v := range fn.Environment {

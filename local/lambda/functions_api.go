@@ -31,7 +31,7 @@ type FunctionEnvironment struct {
 }
 
 // Functions returns the configuration of every registered function, sorted by name.
-func (s *Server) Functions() []FunctionConfiguration {
+func (s *Service) Functions() []FunctionConfiguration {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]FunctionConfiguration, 0, len(s.funcs))
@@ -56,7 +56,7 @@ func (fn *function) configuration() FunctionConfiguration {
 const maxListItems = 50
 
 // listFunctions serves GET /2015-03-31/functions/ (ListFunctions).
-func (s *Server) listFunctions(w http.ResponseWriter, r *http.Request, reqID string) {
+func (s *Service) listFunctions(w http.ResponseWriter, r *http.Request, reqID string) {
 	all := s.Functions()
 	max := maxListItems
 	if v := r.URL.Query().Get("MaxItems"); v != "" {
@@ -87,7 +87,7 @@ func (s *Server) listFunctions(w http.ResponseWriter, r *http.Request, reqID str
 }
 
 // getFunction serves GET /2015-03-31/functions/{name} (GetFunction).
-func (s *Server) getFunction(w http.ResponseWriter, r *http.Request, reqID, name string) {
+func (s *Service) getFunction(w http.ResponseWriter, r *http.Request, reqID, name string) {
 	fn, err := s.resolve(name, r.URL.Query().Get("Qualifier"))
 	if err != nil {
 		writeServiceError(w, reqID, err)

@@ -14,17 +14,10 @@ const invokePrefix = "/2015-03-31/functions/"
 // (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html), and the read-only
 // GetFunction (GET /2015-03-31/functions/{FunctionName}) and ListFunctions
 // (GET /2015-03-31/functions/).
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.Error("lambda: panic serving request", "panic", v)
-			writeServiceError(w, reqID, errServiceUnavailable())
-		}
-	}()
 	path := r.URL.EscapedPath()
 	if path == strings.TrimSuffix(invokePrefix, "/") {
 		path = invokePrefix

@@ -46,12 +46,12 @@ type Result struct {
 // FunctionError set, not an error; errors are service errors (*Error). When ctx ends
 // before the function, the function's context is cancelled and Invoke returns an error
 // wrapping ctx.Err() (the HTTP API instead lets the invocation run on, as Lambda does).
-func (s *Server) Invoke(ctx context.Context, function string, payload []byte) (Result, error) {
+func (s *Service) Invoke(ctx context.Context, function string, payload []byte) (Result, error) {
 	return s.InvokeWith(ctx, InvokeInput{FunctionName: function, Payload: payload})
 }
 
 // InvokeWith runs an invocation described in full.
-func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error) {
+func (s *Service) InvokeWith(ctx context.Context, in InvokeInput) (Result, error) {
 	fn, err := s.resolve(in.FunctionName, in.Qualifier)
 	if err != nil {
 		return Result{}, err
@@ -83,7 +83,7 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 	if in.ClientContext != "" {
 		raw, err := base64.StdEncoding.DecodeString(in.ClientContext)
 		if err != nil || len(in.ClientContext) > maxClientContext || json.Unmarshal(raw, &cc) != nil {
-			return Result{}, &Error{Code: "InvalidRequestContentException", Status: 400,
+			return Result{}, &Error{Code: CodeInvalidRequestContent,
 				Message: "Client context must be a valid Base64-encoded JSON object."}
 		}
 	}
@@ -97,7 +97,7 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 		return Result{StatusCode: 202, RequestID: id}, nil
 	}
 	if !fn.tryAcquire() {
-		s.putServiceMetrics(ctx, serviceMetrics(fn.Name, s.now(), 0, false, true))
+		s.putServiceMetrics(ctx, serviceMetrics(fn.Name, s.opts.Clock.Now(), 0, false, true))
 		return Result{}, errThrottled()
 	}
 	defer fn.release()
@@ -113,7 +113,7 @@ func (s *Server) InvokeWith(ctx context.Context, in InvokeInput) (Result, error)
 
 // runAsync runs an Event invocation, retrying function errors after 1 and 2 minutes as
 // Lambda does. The retries keep the request ID, as Lambda's do.
-func (s *Server) runAsync(fn *function, payload []byte, id string, cc lambdacontext.ClientContext) {
+func (s *Service) runAsync(fn *function, payload []byte, id string, cc lambdacontext.ClientContext) {
 	defer s.async.Done()
 	for attempt := 0; ; attempt++ {
 		if !fn.acquire(s.ctx) {
@@ -173,7 +173,7 @@ type outcome struct {
 }
 
 // deadlineContext reports the invocation deadline without the standard library's own timer:
-// the Server's timer cancels it.
+// the Service's timer cancels it.
 type deadlineContext struct {
 	context.Context
 	deadline time.Time
@@ -183,11 +183,11 @@ func (d deadlineContext) Deadline() (time.Time, bool) { return d.deadline, true 
 
 // run invokes the handler once and records its log and metrics. When ctx ends before the
 // handler, the handler's context is cancelled and run returns ctx's error.
-func (s *Server) run(ctx context.Context, fn *function, payload []byte, id string, cc lambdacontext.ClientContext) (Result, []string, error) {
+func (s *Service) run(ctx context.Context, fn *function, payload []byte, id string, cc lambdacontext.ClientContext) (Result, []string, error) {
 	inst := s.takeInstance(fn)
 	defer fn.putInstance(inst)
-	start := s.now()
-	out := &capture{now: s.now}
+	start := s.opts.Clock.Now()
+	out := &capture{now: s.opts.Clock.Now}
 	out.line(fmt.Sprintf("START RequestId: %s Version: $LATEST", id))
 	rt := Runtime{Stdout: out, Env: fn.env(s), RequestID: id}
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -244,7 +244,7 @@ func (s *Server) run(ctx context.Context, fn *function, payload []byte, id strin
 		secs := fmt.Sprintf("%.2f", fn.Timeout.Seconds())
 		failure = &messages.InvokeResponse_Error{Type: "Sandbox.Timedout",
 			Message: "RequestId: " + id + " Error: Task timed out after " + secs + " seconds"}
-		out.line(fmt.Sprintf("%s %s Task timed out after %s seconds", s.now().UTC().Format("2006-01-02T15:04:05.000Z"), id, secs))
+		out.line(fmt.Sprintf("%s %s Task timed out after %s seconds", s.opts.Clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), id, secs))
 	}
 	if failure != nil {
 		body, _ := json.Marshal(failure)
@@ -255,7 +255,7 @@ func (s *Server) run(ctx context.Context, fn *function, payload []byte, id strin
 			out.line(string(body))
 		}
 	}
-	end := s.now()
+	end := s.opts.Clock.Now()
 	dur := end.Sub(start)
 	out.line("END RequestId: " + id)
 	// Lambda's REPORT line, tab-separated as Lambda writes it:
@@ -293,7 +293,7 @@ func errorTypeOf(e *messages.InvokeResponse_Error) string {
 }
 
 // record keeps the log and hands it and its metrics to the sinks.
-func (s *Server) record(ctx context.Context, fn *function, l InvocationLog) {
+func (s *Service) record(ctx context.Context, fn *function, l InvocationLog) {
 	s.mu.Lock()
 	r := s.logs[fn.Name]
 	if r == nil {
@@ -317,7 +317,7 @@ func (s *Server) record(ctx context.Context, fn *function, l InvocationLog) {
 			continue
 		}
 		if err != nil {
-			s.log.Warn("lambda: invalid EMF line", "function", fn.Name, "request", l.RequestID, "err", err)
+			s.opts.Logger.Warn("lambda: invalid EMF line", "function", fn.Name, "request", l.RequestID, "err", err)
 			continue
 		}
 		metrics = append(metrics, m...)
@@ -326,6 +326,6 @@ func (s *Server) record(ctx context.Context, fn *function, l InvocationLog) {
 		return
 	}
 	if err := s.metricSink.PutMetrics(ctx, metrics); err != nil {
-		s.log.Warn("lambda: metric sink", "function", fn.Name, "err", err)
+		s.opts.Logger.Warn("lambda: metric sink", "function", fn.Name, "err", err)
 	}
 }

@@ -109,7 +109,7 @@ type instance struct {
 
 // takeInstance returns an idle instance of fn, or a new one (a cold start; no Init Duration is
 // reported, since an in-process handler has no initialisation phase of its own).
-func (s *Server) takeInstance(fn *function) *instance {
+func (s *Service) takeInstance(fn *function) *instance {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
 	if n := len(fn.idle); n > 0 {
@@ -118,7 +118,7 @@ func (s *Server) takeInstance(fn *function) *instance {
 		return in
 	}
 	id := newRequestID()
-	return &instance{stream: s.now().UTC().Format("2006/01/02") + "/[$LATEST]" + strings.ReplaceAll(id, "-", "")}
+	return &instance{stream: s.opts.Clock.Now().UTC().Format("2006/01/02") + "/[$LATEST]" + strings.ReplaceAll(id, "-", "")}
 }
 
 // maxIdleInstances bounds the warm instances kept per function.

@@ -26,6 +26,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sluicehq/sluice/asl/interp"
 	"github.com/sluicehq/sluice/local/lambda"
 )
 
@@ -94,7 +95,7 @@ func (r *recordingSink) PutInvocationLog(_ context.Context, l lambda.InvocationL
 }
 
 type env struct {
-	srv    *lambda.Server
+	srv    *lambda.Service
 	client *sdk.Client
 	timer  *manualTimer
 	sink   *recordingSink
@@ -103,8 +104,12 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{timer: &manualTimer{created: make(chan chan time.Time, 1000)}, sink: &recordingSink{}}
-	e.srv = lambda.New(lambda.WithTimer(e.timer.new), lambda.WithMetricSink(e.sink), lambda.WithLogSink(e.sink),
-		lambda.WithClock(func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) }))
+	var err error
+	e.srv, err = lambda.New(lambda.WithTimer(e.timer.new), lambda.WithMetricSink(e.sink), lambda.WithLogSink(e.sink),
+		lambda.WithClock(interp.NewVirtualClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))))
+	if err != nil {
+		t.Fatal(err)
+	}
 	hs := httptest.NewServer(e.srv)
 	t.Cleanup(func() { hs.Close(); e.srv.Close() })
 	e.client = sdk.New(sdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
@@ -483,8 +488,11 @@ func TestGetAndListFunctions(t *testing.T) {
 
 func TestServiceMetrics(t *testing.T) {
 	sink := &recordingSink{}
-	srv := lambda.New(lambda.WithMetricSink(sink), lambda.WithServiceMetrics(true),
-		lambda.WithClock(func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) }))
+	srv, err := lambda.New(lambda.WithMetricSink(sink), lambda.WithServiceMetrics(true),
+		lambda.WithClock(interp.NewVirtualClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))))
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer srv.Close()
 	if err := srv.Register(lambda.Function{Name: "echo", Handler: awslambda.NewHandler(echo)}); err != nil {
 		t.Fatal(err)

@@ -28,11 +28,11 @@ func serviceMetrics(function string, at time.Time, duration time.Duration, faile
 }
 
 // putServiceMetrics hands service metrics to the sink when WithServiceMetrics is on.
-func (s *Server) putServiceMetrics(ctx context.Context, metrics []Metric) {
+func (s *Service) putServiceMetrics(ctx context.Context, metrics []Metric) {
 	if !s.serviceMetrics || s.metricSink == nil {
 		return
 	}
 	if err := s.metricSink.PutMetrics(context.WithoutCancel(ctx), metrics); err != nil {
-		s.log.Warn("lambda: metric sink", "namespace", ServiceNamespace, "err", err)
+		s.opts.Logger.Warn("lambda: metric sink", "namespace", ServiceNamespace, "err", err)
 	}
 }

@@ -44,7 +44,7 @@ func (e notRetryable) ErrorCode() string { return e.code }
 
 // lambdaInvoker lets the Step Functions engine invoke the local Lambda functions in process, through the
 // same code path as the Invoke API.
-type lambdaInvoker struct{ lambda *lambda.Server }
+type lambdaInvoker struct{ lambda *lambda.Service }
 
 var _ interp.LambdaInvoker = lambdaInvoker{}
 
@@ -54,7 +54,7 @@ func (l lambdaInvoker) InvokeLambda(ctx context.Context, req interp.LambdaReques
 	})
 	var lerr *lambda.Error
 	if errors.As(err, &lerr) {
-		return interp.LambdaResponse{}, &interp.LambdaServiceError{Code: lerr.Code, Message: lerr.Message, StatusCode: lerr.Status}
+		return interp.LambdaResponse{}, &interp.LambdaServiceError{Code: string(lerr.Code), Message: lerr.Message, StatusCode: lerr.Status()}
 	}
 	if err != nil {
 		return interp.LambdaResponse{}, err

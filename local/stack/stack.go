@@ -71,7 +71,7 @@ type Stack struct {
 
 	S3         *s3.Server
 	Events     *events.Service
-	Lambda     *lambda.Server
+	Lambda     *lambda.Service
 	CloudWatch *cloudwatch.Service
 	SFN        *localsfn.Service
 
@@ -149,8 +149,10 @@ func (st *Stack) open() error {
 	if st.CloudWatch, err = cloudwatch.New(cloudwatch.WithLogger(st.cfg.Logger)); err != nil {
 		return fmt.Errorf("open cloudwatch: %w", err)
 	}
-	st.Lambda = lambda.New(lambda.WithRegion(st.cfg.Region), lambda.WithAccount(st.cfg.Account),
-		lambda.WithMetricSink(metricSink{st.CloudWatch}), lambda.WithLogger(st.cfg.Logger))
+	if st.Lambda, err = lambda.New(lambda.WithRegion(st.cfg.Region), lambda.WithAccount(st.cfg.Account),
+		lambda.WithMetricSink(metricSink{st.CloudWatch}), lambda.WithLogger(st.cfg.Logger)); err != nil {
+		return fmt.Errorf("open lambda: %w", err)
+	}
 	if err := st.registerFunctions(); err != nil {
 		return err
 	}

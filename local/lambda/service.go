@@ -4,23 +4,23 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"log/slog"
+	"net/http"
 	"sync"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/service"
 )
 
-// Server hosts functions and serves the Invoke API.
-type Server struct {
-	now        func() time.Time
+// Service hosts functions and serves the Invoke API. It keeps functions and logs in memory.
+type Service struct {
+	opts       service.Options
 	timer      func(time.Duration) (<-chan time.Time, func() bool)
-	account    string
-	region     string
 	logSink    LogSink
 	metricSink MetricSink
 	// serviceMetrics: also emit AWS/Lambda metrics (WithServiceMetrics).
 	serviceMetrics bool
-	log            *slog.Logger
 	keepLogs       int
+	handler        http.Handler
 
 	mu    sync.RWMutex
 	funcs map[string]*function
@@ -31,27 +31,30 @@ type Server struct {
 	async  sync.WaitGroup
 }
 
-// New returns a Server with no functions.
-func New(opts ...Option) *Server {
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{now: time.Now, timer: defaultTimer, account: "000000000000", region: "us-east-1",
-		log: slog.New(slog.DiscardHandler), keepLogs: defaultKeptLogs,
+// New returns a Service with no functions.
+func New(opts ...Option) (*Service, error) {
+	ctx, cancel := context.WithCancel(context.Background()) // the life of the service: asynchronous invocations outlive their request
+	s := &Service{timer: defaultTimer, keepLogs: defaultKeptLogs,
 		funcs: map[string]*function{}, logs: map[string]*logRing{}, ctx: ctx, cancel: cancel}
 	for _, o := range opts {
 		o(s)
 	}
-	return s
+	s.opts = s.opts.Defaults()
+	s.handler = service.Recover("lambda", s.opts.Logger, func(w http.ResponseWriter, r *http.Request) {
+		writeServiceError(w, newRequestID(), errServiceUnavailable())
+	}, http.HandlerFunc(s.serve))
+	return s, nil
 }
 
 // Close cancels queued and running asynchronous invocations and waits for them to end.
-func (s *Server) Close() error {
+func (s *Service) Close() error {
 	s.cancel()
 	s.async.Wait()
 	return nil
 }
 
 // Logs returns the latest invocation logs of a function, oldest first.
-func (s *Server) Logs(function string) []InvocationLog {
+func (s *Service) Logs(function string) []InvocationLog {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r := s.logs[function]
@@ -64,7 +67,7 @@ func (s *Server) Logs(function string) []InvocationLog {
 // newRequestID returns a random (version 4) UUID, the shape of Lambda request IDs.
 func newRequestID() string {
 	b := make([]byte, 16)
-	_, _ = rand.Read(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never returns an error (Go 1.24+: it crashes the program instead)
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b)
