@@ -82,6 +82,9 @@ type node struct {
 
 	// Map
 	mapSpec *mapSpec
+
+	// js holds the fields of a JSONata state (nil for JSONPath).
+	js *jsonataSpec
 }
 
 type catchPolicy struct {
@@ -245,7 +248,9 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 	n.entered = EventType(string(n.typ) + "StateEntered")
 	n.exited = EventType(string(n.typ) + "StateExited")
 	if n.jsonata {
-		// JSONata evaluation is not implemented; the state fails when run.
+		if err := c.jsonataNode(n, s, machineLang); err != nil {
+			return nil, err
+		}
 		return n, nil
 	}
 	var err error
@@ -341,7 +346,7 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		set(&n.outputPath, "OutputPath", st.OutputPath)
 		tmpl(&n.assign, "Assign", assignValue(st.Assign))
 		if err == nil {
-			n.mapSpec, err = c.mapState(st, machineLang)
+			n.mapSpec, err = c.mapState(st, machineLang, false)
 		}
 	default:
 		return nil, c.errorf("unknown state type %T", s)

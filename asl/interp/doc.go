@@ -44,8 +44,26 @@
 //
 // A distributed Map runs its items in-process like an inline one, recording
 // the Map Run events instead of per-item events; ItemReader, ItemBatcher and
-// ResultWriter are not supported. States that use the JSONata query language
-// fail with States.Runtime: JSONata evaluation is a later addition.
+// ResultWriter are not supported.
+//
+// # JSONata
+//
+// States whose query language is JSONata (the machine's or their own) are
+// evaluated with package asl/jsonata: every string "{% ... %}" of Arguments,
+// Output, Assign, a Choice rule's Condition, Items, ItemSelector,
+// TimeoutSeconds, HeartbeatSeconds, Seconds, Timestamp, MaxConcurrency,
+// ToleratedFailureCount/Percentage and a Fail state's Error and Cause, at
+// any depth of objects and arrays, with $states (input, result,
+// errorOutput, context) and the workflow variables bound. Output defaults
+// to the task's result, a Catcher's error output, or the state's input;
+// Output and Assign see the variables as they were when the state was
+// entered. Step Functions' functions $partition, $range, $hash, $random
+// (optionally seeded), $uuid and $parse are added; $eval is refused. An
+// expression that fails, yields nothing, or yields the wrong type fails
+// the state with States.QueryEvaluationError and records an
+// EvaluationFailed event. JSONata numbers are doubles: results are written
+// as JavaScript writes them, and object keys in sorted order like every
+// other payload here.
 //
 // Two recorded AWS behaviours are followed where the documentation reads
 // otherwise: a Parallel state records no ParallelStateSucceeded event, and a

@@ -65,6 +65,10 @@ const (
 	LambdaFunctionSucceeded EventType = "LambdaFunctionSucceeded"
 	LambdaFunctionFailed    EventType = "LambdaFunctionFailed"
 	LambdaFunctionTimedOut  EventType = "LambdaFunctionTimedOut"
+
+	// EvaluationFailed records a JSONata expression that failed
+	// (States.QueryEvaluationError).
+	EvaluationFailed EventType = "EvaluationFailed"
 )
 
 // HistoryEvent is one event of an execution's history, shaped like the
@@ -106,6 +110,18 @@ type HistoryEvent struct {
 	MapIterationAbortedEventDetails   *MapIterationEventDetails    `json:"mapIterationAbortedEventDetails,omitempty"`
 	MapRunStartedEventDetails         *MapRunStartedEventDetails   `json:"mapRunStartedEventDetails,omitempty"`
 	MapRunFailedEventDetails          *FailureEventDetails         `json:"mapRunFailedEventDetails,omitempty"`
+
+	EvaluationFailedEventDetails *EvaluationFailedEventDetails `json:"evaluationFailedEventDetails,omitempty"`
+}
+
+// EvaluationFailedEventDetails describes a failed JSONata evaluation: the
+// error, its cause, the field (location) and the state.
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_EvaluationFailedEventDetails.html
+type EvaluationFailedEventDetails struct {
+	Error    string `json:"error"`
+	Cause    string `json:"cause,omitempty"`
+	Location string `json:"location,omitempty"`
+	State    string `json:"state"`
 }
 
 // DataDetails tells whether a payload was truncated in the history.

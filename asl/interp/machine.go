@@ -2,8 +2,10 @@ package interp
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/sluicehq/sluice/asl"
+	"github.com/sluicehq/sluice/asl/jsonata"
 )
 
 // Machine is a compiled state machine. Every path, template and intrinsic
@@ -17,6 +19,9 @@ type Machine struct {
 	// arnPrefix is "arn:aws:states:<region>:<account>"; defaultArn is the
 	// state machine ARN of executions started without one.
 	arnPrefix, defaultArn string
+
+	jfuncsOnce sync.Once
+	jfuncs     []jsonata.EvalOption // Step Functions' JSONata functions
 }
 
 // New compiles sm. sm should come from asl.Parse (or be valid by its rules);

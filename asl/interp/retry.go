@@ -56,7 +56,23 @@ func (th *thread) runWithRetry(n *node, input any) (any, string, map[string]any,
 	}
 	for attempt := 0; ; attempt++ {
 		th.retry = attempt
-		result, f := th.attempt(n, input)
+		var result any
+		var f *Failure
+		if n.js != nil {
+			result, f = th.attemptJSONata(n, input)
+		} else {
+			result, f = th.attempt(n, input)
+		}
+		if f == nil && n.js != nil {
+			out, assigned, f := th.succeedJSONata(n, input, result)
+			if f != nil {
+				if f.Error == "States.Runtime" || f == errStopped {
+					return nil, "", nil, f
+				}
+				return th.catch(n, input, f)
+			}
+			return out, n.next, assigned, nil
+		}
 		if f == nil {
 			assigned, f := th.evalAssign(n.assign, result, nil)
 			if f != nil {
@@ -119,11 +135,18 @@ func matchRetrier(rs []retryPolicy, name string) int {
 // {"Error", "Cause"} goes through the Catcher's ResultPath into the state's
 // input, and the state exits towards the Catcher's Next.
 func (th *thread) catch(n *node, input any, f *Failure) (any, string, map[string]any, *Failure) {
-	for _, c := range n.catch {
+	for i, c := range n.catch {
 		if !asl.ErrorMatches(c.errorEquals, f.Error) {
 			continue
 		}
 		errOut := map[string]any{"Error": f.Error, "Cause": f.Cause}
+		if n.js != nil {
+			out, assigned, jf := th.catchJSONata(n, i, input, errOut)
+			if jf != nil {
+				return nil, "", nil, jf
+			}
+			return out, c.next, assigned, nil
+		}
 		assigned, af := th.evalAssign(c.assign, errOut, nil)
 		if af != nil {
 			return nil, "", nil, af

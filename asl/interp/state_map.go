@@ -30,7 +30,9 @@ type mapSpec struct {
 	unsupported        string // why the state cannot run, "" when it can
 }
 
-func (c *compiler) mapState(st *asl.Map, lang asl.QueryLanguage) (*mapSpec, error) {
+// mapState compiles a Map state's processor and limits; for a JSONata
+// state (jsonata) the JSONPath fields are left to compileJSONata.
+func (c *compiler) mapState(st *asl.Map, lang asl.QueryLanguage, jsonata bool) (*mapSpec, error) {
 	ms := &mapSpec{toleratedCount: -1, toleratedPercent: -1}
 	var err error
 	c.loc = append(c.loc, "ItemProcessor")
@@ -50,6 +52,18 @@ func (c *compiler) mapState(st *asl.Map, lang asl.QueryLanguage) (*mapSpec, erro
 	c.loc = c.loc[:len(c.loc)-1]
 	if err != nil {
 		return nil, err
+	}
+	if jsonata {
+		if st.MaxConcurrency != nil {
+			ms.maxConcurrency = st.MaxConcurrency.Value
+		}
+		if st.ToleratedFailureCount != nil && st.ToleratedFailureCount.Expr == "" {
+			ms.toleratedCount = st.ToleratedFailureCount.Value
+		}
+		if st.ToleratedFailurePercentage != nil && st.ToleratedFailurePercentage.Expr == "" {
+			ms.toleratedPercent = st.ToleratedFailurePercentage.Value
+		}
+		return ms, nil
 	}
 	if st.ItemsPath != "" {
 		if ms.itemsPath, err = c.ioPath("ItemsPath", asl.PathOf(st.ItemsPath)); err != nil {
@@ -103,16 +117,6 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 		}
 		limit = v
 	}
-	// An inline Map runs at most 40 iterations at once, whatever its
-	// MaxConcurrency; a distributed Map at most 10,000 child executions.
-	// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
-	ceiling := inlineMaxConcurrency
-	if ms.distributed {
-		ceiling = distributedMaxConcurrency
-	}
-	if limit == 0 || limit > ceiling {
-		limit = ceiling
-	}
 	itemsV, f := th.evalPath(ms.itemsPath, eff)
 	if f != nil {
 		return nil, f
@@ -140,6 +144,30 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 		if tolPct < 0 || tolPct > 100 {
 			return nil, th.runtimeError("ToleratedFailurePercentage must be between 0 and 100.")
 		}
+	}
+	return th.runItems(n, eff, items, limit, tolCount, tolPct)
+}
+
+// mapItems starts a Map state's run over items (JSONata: the Started event
+// comes once every field is evaluated).
+func (th *thread) mapItems(n *node, eff any, items []any, limit, tolCount int, tolPct float64) (any, *Failure) {
+	th.emit(HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(items)}})
+	return th.runItems(n, eff, items, limit, tolCount, tolPct)
+}
+
+// runItems runs the iterations of a Map state whose Started event is
+// recorded.
+func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, tolPct float64) (any, *Failure) {
+	ms := n.mapSpec
+	// An inline Map runs at most 40 iterations at once, whatever its
+	// MaxConcurrency; a distributed Map at most 10,000 child executions.
+	// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+	ceiling := inlineMaxConcurrency
+	if ms.distributed {
+		ceiling = distributedMaxConcurrency
+	}
+	if limit == 0 || limit > ceiling {
+		limit = ceiling
 	}
 	// From here on a failure is the Map's own: it records MapStateFailed.
 	th.started = true
@@ -222,7 +250,19 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 	details := &MapIterationEventDetails{Name: n.name, Index: i}
 	c.emit(HistoryEvent{Type: MapIterationStarted, MapIterationStartedEventDetails: details})
 	input := items[i]
-	if ms.itemSelector != nil {
+	if n.js != nil && n.js.itemSelector != nil {
+		// $states.context.Map.Item is the item and its index; $states.input
+		// is the Map state's input.
+		c.state, c.enter, c.retry, c.enteredEventID = n, th.enter, th.retry, th.enteredEventID
+		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonInt(i), "Value": items[i]}}
+		var f *Failure
+		input, f = c.jenv(eff).eval(n.js.itemSelector)
+		c.state, c.mapCtx = nil, nil
+		if f != nil {
+			c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
+			return nil, f
+		}
+	} else if ms.itemSelector != nil {
 		// ItemSelector runs in the Map state's context, where $$.Map.Item
 		// is the item and its index.
 		c.state, c.enter, c.retry, c.enteredEventID = n, th.enter, th.retry, th.enteredEventID

@@ -150,6 +150,14 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 	if f != nil {
 		return nil, f
 	}
+	return th.invokeResource(n, params, tw, timeout, heartbeat)
+}
+
+// invokeResource records the scheduling events, invokes the resource with
+// params under its timeouts (seconds, 0 for none) and records the outcome.
+func (th *thread) invokeResource(n *node, params any, tw *taskWait, timeout, heartbeat int) (any, *Failure) {
+	t := n.task
+	var f *Failure
 	lambdaEvents := t.kind == taskLambdaARN
 	paramsText := th.text(params) // for the history and a Lambda function's payload
 	var start time.Time           // the Started event's time, from which the timeouts run

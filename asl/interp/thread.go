@@ -144,10 +144,34 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	details := &stateDetails{entered: StateEnteredEventDetails{Name: n.name, Input: inputText}}
 	th.emit(HistoryEvent{Type: n.entered, Timestamp: th.enter, StateEnteredEventDetails: &details.entered})
 	th.enteredEventID = th.prev
-	if n.jsonata {
-		return nil, "", "", th.runtimeError("JSONata evaluation is not supported by this interpreter")
-	}
 	var assigned map[string]any
+	switch {
+	case n.js != nil && n.typ == asl.TypeFail:
+		return nil, "", "", th.failJSONata(n, input)
+	case n.js != nil && (n.typ == asl.TypeTask || n.typ == asl.TypeParallel || n.typ == asl.TypeMap):
+		out, next, assigned, f = th.runWithRetry(n, input)
+	case n.js != nil:
+		out, next, assigned, f = th.runJSONata(n, input)
+	}
+	switch {
+	case n.js != nil:
+	default:
+		out, next, assigned, f = th.runJSONPath(n, input)
+		if n.typ == asl.TypeFail {
+			return nil, "", "", f
+		}
+	}
+	if f == errStopped {
+		th.aborted(n)
+	}
+	if f != nil {
+		return nil, "", "", f
+	}
+	return th.exitState(n, input, inputText, out, next, assigned, &details.exited)
+}
+
+// runJSONPath runs the work of a JSONPath state.
+func (th *thread) runJSONPath(n *node, input any) (out any, next string, assigned map[string]any, f *Failure) {
 	switch n.typ {
 	case asl.TypePass:
 		out, assigned, f = th.runPass(n, input)
@@ -165,15 +189,9 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 			out, f = th.outputPath(n, eff)
 		}
 	case asl.TypeFail:
-		return nil, "", "", th.runFail(n, input)
+		f = th.runFail(n, input)
 	}
-	if f == errStopped {
-		th.aborted(n)
-	}
-	if f != nil {
-		return nil, "", "", f
-	}
-	return th.exitState(n, input, inputText, out, next, assigned, &details.exited)
+	return out, next, assigned, f
 }
 
 // stateDetails holds the details of a state's entered and exited events.

@@ -31,3 +31,13 @@ func (s *varScope) assign(m map[string]any) {
 	}
 	s.vals = next
 }
+
+// each calls f for every visible variable, the innermost scope first (a
+// name may come again from an outer scope, where it is shadowed).
+func (s *varScope) each(f func(name string, v any)) {
+	for ; s != nil; s = s.parent {
+		for k, v := range s.vals {
+			f(k, v)
+		}
+	}
+}

@@ -2,7 +2,7 @@
 // local/stack and the real aws-sdk-go-v2 clients (and raw HTTP where a malformed request is the point):
 //
 //   - the Step Functions executions recorded against AWS (../shared/conformance/asl-cases.jsonl from the
-//     repository root) that need no other service and no JSONata or Distributed Map, through
+//     repository root) that need no other service and no Distributed Map, through
 //     CreateStateMachine, StartExecution, DescribeExecution and GetExecutionHistory on a virtual clock,
 //     compared as test/conformance compares them in process (its known-gaps.txt is read, not copied);
 //   - the EventBridge pattern cases recorded against AWS (event-pattern-cases.jsonl) through

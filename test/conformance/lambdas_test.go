@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"path"
@@ -46,7 +47,7 @@ func (l *caseLambdas) InvokeLambda(ctx context.Context, req interp.LambdaRequest
 	}
 	switch path.Base(handler) {
 	case "id_function.py":
-		return interp.LambdaResponse{Payload: req.Payload}, nil
+		return interp.LambdaResponse{Payload: pyDumps(req.Payload)}, nil
 	case "echo_function.py":
 		return interp.LambdaResponse{Payload: []byte(`{"Return": "HelloWorld"}`)}, nil
 	case "raise_exception.py":
@@ -66,4 +67,50 @@ func (l *caseLambdas) InvokeLambda(ctx context.Context, req interp.LambdaRequest
 		return interp.LambdaResponse{Payload: req.Payload}, nil
 	}
 	return interp.LambdaResponse{}, &interp.LambdaServiceError{Code: "ServiceException", StatusCode: 500, Message: "no handler " + handler}
+}
+
+// pyDumps re-renders a JSON payload as Python's json.dumps writes it (", "
+// and ": " separators), as the recorded Python handlers' responses were
+// written: the Content-Length AWS recorded counts those bytes. Key order
+// does not change the length.
+func pyDumps(payload []byte) []byte {
+	var v any
+	d := json.NewDecoder(bytes.NewReader(payload))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		return payload
+	}
+	var b bytes.Buffer
+	var write func(v any)
+	write = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			b.WriteByte('{')
+			first := true
+			for k, e := range x {
+				if !first {
+					b.WriteString(", ")
+				}
+				first = false
+				b.WriteString(quote(k))
+				b.WriteString(": ")
+				write(e)
+			}
+			b.WriteByte('}')
+		case []any:
+			b.WriteByte('[')
+			for i, e := range x {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				write(e)
+			}
+			b.WriteByte(']')
+		default:
+			enc, _ := json.Marshal(x)
+			b.Write(enc)
+		}
+	}
+	write(v)
+	return b.Bytes()
 }
