@@ -31,7 +31,9 @@
 //     X-Amz-Log-Result for LogType Tail (last 4 KB), kept in memory (Service.Logs) and passed to
 //     the LogSink with the time of each line and the log stream of the instance that ran it
 //     ("2026/03/01/[$LATEST]<32 hex digits>", as Lambda names them; an idle instance is reused,
-//     overlapping invocations get their own). The REPORT line is Lambda's, tab-separated, with
+//     overlapping invocations get their own) and group (LoggingConfig.LogGroup, else
+//     /aws/lambda/<name>). With LogFormat JSON, Lambda's own lines are platform.start and
+//     platform.report records instead of START/END/REPORT. The REPORT line is Lambda's, tab-separated, with
 //     Max Memory Used taken from the shared process's heap (an indication only) and no Init
 //     Duration. Lines in CloudWatch Embedded Metric Format are parsed (ParseEMF) and their
 //     metrics passed to the MetricSink.

@@ -28,6 +28,13 @@ type Function struct {
 	MemoryMB int
 	// Environment is the function's environment variables.
 	Environment map[string]string
+	// LogFormat is the format of Lambda's own log records (LoggingConfig.LogFormat): LogFormatText
+	// (the default) writes START, END and REPORT lines; LogFormatJSON writes platform.start and
+	// platform.report records. The function's own lines are passed on as written either way.
+	LogFormat string
+	// LogGroup is where the function's logs go (LoggingConfig.LogGroup); "/aws/lambda/<Name>" by
+	// default.
+	LogGroup string
 	// Concurrency caps concurrent invocations (reserved concurrency); 0 means no cap.
 	Concurrency int
 	// MaximumRetryAttempts is how often a failed asynchronous (Event) invocation is retried,
@@ -56,6 +63,19 @@ type runtimeKey struct{}
 func RuntimeFromContext(ctx context.Context) (Runtime, bool) {
 	rt, ok := ctx.Value(runtimeKey{}).(Runtime)
 	return rt, ok
+}
+
+// Log formats of Function.LogFormat.
+const (
+	LogFormatText = "Text"
+	LogFormatJSON = "JSON"
+)
+
+func (fn *function) logGroup() string {
+	if fn.LogGroup != "" {
+		return fn.LogGroup
+	}
+	return "/aws/lambda/" + fn.Name
 }
 
 // Limits from https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html.
@@ -99,6 +119,9 @@ func (s *Service) Register(f Function) error {
 	}
 	if f.MemoryMB == 0 {
 		f.MemoryMB = defaultMemoryMB
+	}
+	if f.LogFormat != "" && f.LogFormat != LogFormatText && f.LogFormat != LogFormatJSON {
+		return fmt.Errorf("register %q: LogFormat %q is neither Text nor JSON", f.Name, f.LogFormat)
 	}
 	if f.Concurrency < 0 {
 		return fmt.Errorf("register %q: negative concurrency", f.Name)
@@ -172,7 +195,7 @@ func (fn *function) env(s *Service) map[string]string {
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": fmt.Sprint(fn.MemoryMB),
 		"AWS_REGION":                      s.opts.Region,
 		"AWS_DEFAULT_REGION":              s.opts.Region,
-		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + fn.Name,
+		"AWS_LAMBDA_LOG_GROUP_NAME":       fn.logGroup(),
 	}
 	for k, v := range fn.Environment {
 		env[k] = v

@@ -188,7 +188,12 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 	defer fn.putInstance(inst)
 	start := s.opts.Clock.Now()
 	out := &capture{now: s.opts.Clock.Now}
-	out.line(fmt.Sprintf("START RequestId: %s Version: $LATEST", id))
+	jsonLogs := fn.LogFormat == LogFormatJSON
+	if jsonLogs {
+		out.line(platformRecord(start, "platform.start", map[string]any{"requestId": id, "functionArn": fn.arn, "version": "$LATEST"}))
+	} else {
+		out.line(fmt.Sprintf("START RequestId: %s Version: $LATEST", id))
+	}
 	rt := Runtime{Stdout: out, Env: fn.env(s), RequestID: id}
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
@@ -244,7 +249,9 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 		secs := fmt.Sprintf("%.2f", fn.Timeout.Seconds())
 		failure = &messages.InvokeResponse_Error{Type: "Sandbox.Timedout",
 			Message: "RequestId: " + id + " Error: Task timed out after " + secs + " seconds"}
-		out.line(fmt.Sprintf("%s %s Task timed out after %s seconds", s.opts.Clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), id, secs))
+		if !jsonLogs {
+			out.line(fmt.Sprintf("%s %s Task timed out after %s seconds", s.opts.Clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), id, secs))
+		}
 	}
 	if failure != nil {
 		body, _ := json.Marshal(failure)
@@ -257,17 +264,36 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 	}
 	end := s.opts.Clock.Now()
 	dur := end.Sub(start)
-	out.line("END RequestId: " + id)
-	// Lambda's REPORT line, tab-separated as Lambda writes it:
-	// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
-	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
-		id, float64(dur.Microseconds())/1000, (dur + time.Millisecond - 1).Milliseconds(), fn.MemoryMB, memoryUsedMB(fn.MemoryMB))
-	if timedOut {
-		report += "Status: timeout"
+	billed := (dur + time.Millisecond - 1).Milliseconds()
+	used := memoryUsedMB(fn.MemoryMB)
+	if jsonLogs {
+		// The JSON log format's system records: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html
+		status := "success"
+		rec := map[string]any{"requestId": id, "metrics": map[string]any{"durationMs": float64(dur.Microseconds()) / 1000,
+			"billedDurationMs": billed, "memorySizeMB": fn.MemoryMB, "maxMemoryUsedMB": used}}
+		if timedOut {
+			status = "timeout"
+		} else if failure != nil {
+			status = "error"
+		}
+		if failure != nil {
+			rec["errorType"] = failure.Type
+		}
+		rec["status"] = status
+		out.line(platformRecord(end, "platform.report", rec))
+	} else {
+		out.line("END RequestId: " + id)
+		// Lambda's REPORT line, tab-separated as Lambda writes it:
+		// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+		report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t",
+			id, float64(dur.Microseconds())/1000, billed, fn.MemoryMB, used)
+		if timedOut {
+			report += "Status: timeout"
+		}
+		out.line(report)
 	}
-	out.line(report)
 	lines, times := out.close()
-	s.record(ctx, fn, InvocationLog{Function: fn.Name, RequestID: id, LogStream: inst.stream, Start: start, Duration: dur,
+	s.record(ctx, fn, InvocationLog{Function: fn.Name, RequestID: id, LogGroup: fn.logGroup(), LogStream: inst.stream, Start: start, Duration: dur,
 		Lines: lines, Times: times, Error: errorTypeOf(failure)})
 	return res, lines, nil
 }
@@ -283,6 +309,16 @@ func memoryUsedMB(limit int) int {
 		mb = max(1, int(sample[0].Value.Uint64()>>20))
 	}
 	return min(mb, limit)
+}
+
+// platformRecord is one system log record of the JSON log format.
+func platformRecord(t time.Time, typ string, record map[string]any) string {
+	b, _ := json.Marshal(struct {
+		Time   string         `json:"time"`
+		Type   string         `json:"type"`
+		Record map[string]any `json:"record"`
+	}{t.UTC().Format("2006-01-02T15:04:05.000Z"), typ, record})
+	return string(b)
 }
 
 func errorTypeOf(e *messages.InvokeResponse_Error) string {

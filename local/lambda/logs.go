@@ -14,6 +14,8 @@ import (
 type InvocationLog struct {
 	Function  string
 	RequestID string
+	// LogGroup is the function's log group (Function.LogGroup).
+	LogGroup string
 	// LogStream is the CloudWatch Logs stream of the instance (execution environment) that ran
 	// the invocation, named as Lambda names them: "2026/03/01/[$LATEST]<32 hex digits>".
 	LogStream string

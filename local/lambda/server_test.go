@@ -548,3 +548,44 @@ func TestInvocationLogStreams(t *testing.T) {
 		t.Errorf("sequential invocations ran on %q and %q, want one warm instance", logs[0].LogStream, logs[1].LogStream)
 	}
 }
+
+// With the JSON log format Lambda's own records are platform.start and platform.report
+// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html); the
+// function's lines pass as written.
+func TestJSONLogFormat(t *testing.T) {
+	e := newEnv(t)
+	h := func(rt lambda.Runtime) awslambda.Handler {
+		return awslambda.NewHandler(func(ctx context.Context) (string, error) {
+			fmt.Fprintln(rt.Stdout, `{"level":"INFO","msg":"hi"}`)
+			return "", errors.New("boom")
+		})
+	}
+	if err := e.srv.Register(lambda.Function{Name: "structured", NewHandler: h, LogFormat: lambda.LogFormatJSON, LogGroup: "/custom/group"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Invoke(t.Context(), &sdk.InvokeInput{FunctionName: aws.String("structured")}); err != nil {
+		t.Fatal(err)
+	}
+	e.sink.mu.Lock()
+	l := e.sink.logs[len(e.sink.logs)-1]
+	e.sink.mu.Unlock()
+	if l.LogGroup != "/custom/group" {
+		t.Errorf("log group %q, want /custom/group", l.LogGroup)
+	}
+	type record struct {
+		Time   string         `json:"time"`
+		Type   string         `json:"type"`
+		Record map[string]any `json:"record"`
+	}
+	var first, last record
+	if err := json.Unmarshal([]byte(l.Lines[0]), &first); err != nil || first.Type != "platform.start" || first.Record["requestId"] != l.RequestID {
+		t.Errorf("first line %s is not platform.start (%v)", l.Lines[0], err)
+	}
+	if err := json.Unmarshal([]byte(l.Lines[len(l.Lines)-1]), &last); err != nil || last.Type != "platform.report" ||
+		last.Record["status"] != "error" || last.Record["metrics"].(map[string]any)["billedDurationMs"] == nil {
+		t.Errorf("last line %s is not a failed platform.report (%v)", l.Lines[len(l.Lines)-1], err)
+	}
+	if l.Lines[1] != `{"level":"INFO","msg":"hi"}` {
+		t.Errorf("the function's line became %q", l.Lines[1])
+	}
+}
