@@ -3,12 +3,15 @@ package stack
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/sluicehq/sluice/asl/interp"
 	"github.com/sluicehq/sluice/local/cloudwatch"
 	"github.com/sluicehq/sluice/local/events"
 	"github.com/sluicehq/sluice/local/lambda"
+	"github.com/sluicehq/sluice/local/logs"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 )
 
@@ -63,6 +66,50 @@ func (l lambdaInvoker) InvokeLambda(ctx context.Context, req interp.LambdaReques
 		StatusCode: res.StatusCode, Payload: res.Payload, FunctionError: res.FunctionError,
 		ExecutedVersion: res.ExecutedVersion, RequestID: res.RequestID,
 	}, nil
+}
+
+// functionLogSink writes each invocation's lines to its function's log group, in its instance's stream,
+// creating the group when the template declared none (Lambda does so on first write).
+type functionLogSink struct {
+	logs *logs.Service
+	log  *slog.Logger
+}
+
+var _ lambda.LogSink = functionLogSink{}
+
+func (f functionLogSink) PutInvocationLog(ctx context.Context, l lambda.InvocationLog) {
+	evs := make([]logs.Event, len(l.Lines))
+	for i, line := range l.Lines {
+		evs[i] = logs.Event{Timestamp: l.Start, Message: line}
+		if i < len(l.Times) {
+			evs[i].Timestamp = l.Times[i]
+		}
+	}
+	err := f.logs.Put(ctx, l.LogGroup, l.LogStream, evs)
+	if errors.Is(err, logs.CodeResourceNotFound) {
+		if err = f.logs.CreateLogGroup(ctx, l.LogGroup, 0, true); err == nil {
+			err = f.logs.Put(ctx, l.LogGroup, l.LogStream, evs)
+		}
+	}
+	if err != nil {
+		f.log.Warn("lambda log to cloudwatch logs", "function", l.Function, "request", l.RequestID, "err", err)
+	}
+}
+
+// executionLogSink writes the state machines' execution log records to their log group.
+type executionLogSink struct {
+	logs            *logs.Service
+	region, account string
+}
+
+var _ localsfn.LogSink = executionLogSink{}
+
+func (e executionLogSink) PutExecutionLog(ctx context.Context, rec localsfn.ExecutionLog) error {
+	name, ok := strings.CutPrefix(rec.LogGroupArn, "arn:aws:logs:"+e.region+":"+e.account+":log-group:")
+	if !ok {
+		return fmt.Errorf("log group %s is not in this stack's region and account", rec.LogGroupArn)
+	}
+	return e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), rec.LogStream, []logs.Event{{Timestamp: rec.Timestamp, Message: string(rec.Message)}})
 }
 
 // metricSink stores the metrics of the functions' Embedded Metric Format lines in CloudWatch.

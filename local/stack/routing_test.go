@@ -18,7 +18,7 @@ func TestUnknownTarget(t *testing.T) {
 	}{
 		{"AmazonSQS.SendMessage", "application/x-amz-json-1.0"},
 		{"DynamoDB_20120810.ListTables", "application/x-amz-json-1.0"},
-		{"Logs_20140328.CreateLogGroup", "application/x-amz-json-1.1"},
+		{"Logs_20140328.NoSuchOperation", "application/x-amz-json-1.1"},
 		{"NoDotAtAll", "application/x-amz-json-1.1"},
 		{"AWSStepFunctions.NoSuchOperation", "application/x-amz-json-1.0"},
 		{"AWSEvents.NoSuchOperation", "application/x-amz-json-1.1"},

@@ -27,6 +27,7 @@ import (
 	"github.com/sluicehq/sluice/local/events"
 	"github.com/sluicehq/sluice/local/guard"
 	"github.com/sluicehq/sluice/local/lambda"
+	"github.com/sluicehq/sluice/local/logs"
 	"github.com/sluicehq/sluice/local/s3"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 )
@@ -73,6 +74,7 @@ type Stack struct {
 	Events     *events.Service
 	Lambda     *lambda.Service
 	CloudWatch *cloudwatch.Service
+	Logs       *logs.Service
 	SFN        *localsfn.Service
 
 	guard  *guard.Guard
@@ -149,15 +151,21 @@ func (st *Stack) open() error {
 	if st.CloudWatch, err = cloudwatch.New(cloudwatch.WithLogger(st.cfg.Logger)); err != nil {
 		return fmt.Errorf("open cloudwatch: %w", err)
 	}
-	if st.Lambda, err = lambda.New(lambda.WithRegion(st.cfg.Region), lambda.WithAccount(st.cfg.Account),
-		lambda.WithMetricSink(metricSink{st.CloudWatch}), lambda.WithLogger(st.cfg.Logger)); err != nil {
+	if st.Logs, err = logs.New(logs.WithDataDir(st.dir("logs")), logs.WithClock(st.cfg.Clock), logs.WithRegion(st.cfg.Region),
+		logs.WithAccount(st.cfg.Account), logs.WithLogger(st.cfg.Logger)); err != nil {
+		return fmt.Errorf("open cloudwatch logs: %w", err)
+	}
+	if st.Lambda, err = lambda.New(lambda.WithRegion(st.cfg.Region), lambda.WithAccount(st.cfg.Account), lambda.WithClock(st.cfg.Clock),
+		lambda.WithMetricSink(metricSink{st.CloudWatch}), lambda.WithLogSink(functionLogSink{st.Logs, st.cfg.Logger}),
+		lambda.WithLogger(st.cfg.Logger)); err != nil {
 		return fmt.Errorf("open lambda: %w", err)
 	}
 	if err := st.registerFunctions(); err != nil {
 		return err
 	}
 	sfnOpts := []localsfn.Option{localsfn.WithDataDir(st.dir("sfn")), localsfn.WithRegion(st.cfg.Region, st.cfg.Account),
-		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda})}
+		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda}),
+		localsfn.WithLogSink(executionLogSink{st.Logs, st.cfg.Region, st.cfg.Account})}
 	if st.cfg.MockConfig != nil {
 		sfnOpts = append(sfnOpts, localsfn.WithMockConfig(st.cfg.MockConfig))
 	}
@@ -223,6 +231,9 @@ func (st *Stack) closeServices() error {
 	if st.Lambda != nil {
 		errs = append(errs, st.Lambda.Close())
 	}
+	if st.Logs != nil {
+		errs = append(errs, st.Logs.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -241,6 +252,8 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.SFN.ServeHTTP(w, r)
 	case strings.HasPrefix(target, "AWSEvents."):
 		st.Events.ServeHTTP(w, r)
+	case strings.HasPrefix(target, logs.TargetPrefix):
+		st.Logs.ServeHTTP(w, r)
 	case strings.HasPrefix(target, "GraniteServiceVersion20100801."),
 		strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/"):
 		st.CloudWatch.ServeHTTP(w, r)
@@ -276,8 +289,14 @@ func (st *Stack) registerFunctions() error {
 				}
 			}
 		}
+		logFormat, logGroup, err := st.functionLogging(id)
+		if err != nil {
+			return err
+		}
 		url := st.url
 		err = st.Lambda.Register(lambda.Function{
+			LogFormat:   logFormat,
+			LogGroup:    logGroup,
 			Name:        st.template.Name(id),
 			NewHandler:  func(rt lambda.Runtime) awslambda.Handler { return factory(rt, url) },
 			Timeout:     seconds(timeout, 3*time.Second),
@@ -298,6 +317,11 @@ func (st *Stack) Resources() Resources { return st.template.Resources() }
 // provision creates the template's resources through the services' APIs, as CloudFormation would.
 // Running it again on a restarted stack is a no-op or an update.
 func (st *Stack) provision(ctx context.Context) error {
+	for _, id := range st.template.ResourcesOfType("AWS::Logs::LogGroup") {
+		if err := st.provisionLogGroup(ctx, id); err != nil {
+			return err
+		}
+	}
 	for _, id := range st.template.ResourcesOfType("AWS::S3::Bucket") {
 		if err := st.provisionBucket(id); err != nil {
 			return err
@@ -393,14 +417,32 @@ func (st *Stack) provisionStateMachine(ctx context.Context, c *sfn.Client, id st
 	if typ == "EXPRESS" {
 		smType = sfntypes.StateMachineTypeExpress
 	}
+	logging, err := st.template.Property(id, "LoggingConfiguration")
+	if err != nil {
+		return err
+	}
+	var logCfg *sfntypes.LoggingConfiguration
+	if logging != nil {
+		// The template's keys are the API's with a capital letter; encoding/json matches them either way.
+		raw, err := json.Marshal(logging)
+		if err != nil {
+			return err
+		}
+		logCfg = &sfntypes.LoggingConfiguration{}
+		if err := json.Unmarshal(raw, logCfg); err != nil {
+			return fmt.Errorf("state machine %s LoggingConfiguration: %w", id, err)
+		}
+	}
 	name := st.template.Name(id)
 	_, err = c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
 		Name: aws.String(name), Definition: aws.String(text), RoleArn: aws.String(fmt.Sprint(role)), Type: smType,
+		LoggingConfiguration: logCfg,
 	})
 	var exists *sfntypes.StateMachineAlreadyExists
 	if errors.As(err, &exists) {
 		arn, _ := st.template.Arn(id)
-		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(text)})
+		_, err = c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(text),
+			LoggingConfiguration: logCfg})
 	}
 	if err != nil {
 		return fmt.Errorf("create state machine %s: %w", id, err)
@@ -453,4 +495,35 @@ func (st *Stack) provisionRule(ctx context.Context, c *eventbridge.Client, id st
 		return fmt.Errorf("put targets %s: %s", id, aws.ToString(out.FailedEntries[0].ErrorMessage))
 	}
 	return nil
+}
+
+// provisionLogGroup creates a log group with its retention, or sets the retention of the one a previous
+// start created. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html
+func (st *Stack) provisionLogGroup(ctx context.Context, id string) error {
+	retention, err := st.template.Property(id, "RetentionInDays")
+	if err != nil {
+		return err
+	}
+	days := int(seconds(retention, 0) / time.Second)
+	if err := st.Logs.CreateLogGroup(ctx, st.template.Name(id), days, true); err != nil {
+		return fmt.Errorf("create log group %s: %w", id, err)
+	}
+	return nil
+}
+
+// functionLogging reads a function's LoggingConfig: its log format and the log group it writes to.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-loggingconfig.html
+func (st *Stack) functionLogging(id string) (format, group string, err error) {
+	cfg, err := st.template.Property(id, "LoggingConfig")
+	if err != nil {
+		return "", "", err
+	}
+	m, _ := cfg.(map[string]any)
+	if f, ok := m["LogFormat"].(string); ok {
+		format = f
+	}
+	if g, ok := m["LogGroup"].(string); ok {
+		group = g
+	}
+	return format, group, nil
 }

@@ -56,6 +56,16 @@ func ParseTemplate(data []byte, stackName, region, account string, parameters ma
 	for id, r := range doc.Resources {
 		t.names[id] = physicalName(stackName, id, r.Type)
 	}
+	// A log group named in the template keeps its name (Ref and GetAtt Arn then give it), as in AWS.
+	for _, id := range t.ResourcesOfType("AWS::Logs::LogGroup") {
+		name, err := t.Property(id, "LogGroupName")
+		if err != nil {
+			return nil, err
+		}
+		if n, ok := name.(string); ok && n != "" {
+			t.names[id] = n
+		}
+	}
 	return t, nil
 }
 
