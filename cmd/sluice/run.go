@@ -22,6 +22,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/sluicehq/sluice/local/console"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 	"github.com/sluicehq/sluice/local/stack"
 )
@@ -75,6 +76,7 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 		defer st.Close()
 		url = st.URL()
 		fmt.Fprintf(std.Err, "sluice: embedded local AWS on %s (it stops when this run ends; `sluice up` keeps one running)\n", url)
+		fmt.Fprintf(std.Err, "sluice: console on %s while this run lasts\n", st.ConsoleURL())
 	}
 
 	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
@@ -82,7 +84,7 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired, ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired})
 	sfnc := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: creds,
 		APIOptions: []func(*middleware.Stack) error{localsfn.DisableHostPrefix}})
-	r := &runner{s3: s3c, sfn: sfnc, res: res, std: std}
+	r := &runner{s3: s3c, sfn: sfnc, res: res, std: std, url: url}
 
 	before, err := r.executionArns(ctx)
 	if err != nil {
@@ -178,6 +180,7 @@ type runner struct {
 	sfn *sfn.Client
 	res stack.Resources
 	std stdio
+	url string // the stack's endpoint, for the console links
 }
 
 // outcome is how one object's execution ended.
@@ -235,6 +238,7 @@ func (r *runner) follow(ctx context.Context, keys []string, before map[string]bo
 					if _, dup := done[o.key]; !dup {
 						done[o.key] = o
 						fmt.Fprintf(r.std.Err, "[%d/%d] %-45s %-9s %s\n", len(done), len(want), o.key, o.result, o.where)
+						fmt.Fprintf(r.std.Err, "      %s\n", console.ExecutionLink(r.url, arn))
 					}
 				}
 			}
@@ -376,6 +380,7 @@ and run through it from another terminal:
   go run ./cmd/sluice run --endpoint %[1]s
 `, url)
 	}
+	fmt.Fprintf(r.std.Out, "\nInspect in the console: %s%s\n", strings.TrimSuffix(url, "/"), console.DefaultPrefix)
 	fmt.Fprintf(r.std.Out, `
 Inspect with the AWS CLI (export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
 AWS_DEFAULT_REGION=us-east-1 first):

@@ -35,6 +35,7 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 	res := st.Resources()
 	fmt.Fprintf(std.Out, `sluice: local AWS listening on %[1]s (data in %[2]s)
 
+  console         %[5]s
   bucket          %[3]s
   state machine   %[4]s
 
@@ -50,7 +51,7 @@ Use it with the AWS CLI:
 
 or run files through it: go run ./cmd/sluice run --endpoint %[1]s FILE...
 Stop with Ctrl-C; executions in flight resume on the next start.
-`, st.URL(), *data, res.Bucket, res.StateMachineArn)
+`, st.URL(), *data, res.Bucket, res.StateMachineArn, st.ConsoleURL())
 	<-ctx.Done()
 	fmt.Fprintln(std.Err, "sluice: shutting down")
 	return st.Close()

@@ -24,6 +24,7 @@ import (
 
 	"github.com/sluicehq/sluice/asl/interp"
 	"github.com/sluicehq/sluice/local/cloudwatch"
+	"github.com/sluicehq/sluice/local/console"
 	"github.com/sluicehq/sluice/local/events"
 	"github.com/sluicehq/sluice/local/guard"
 	"github.com/sluicehq/sluice/local/lambda"
@@ -76,6 +77,8 @@ type Stack struct {
 	CloudWatch *cloudwatch.Service
 	Logs       *logs.Service
 	SFN        *localsfn.Service
+	// Console is the web console, served under /_console/.
+	Console *console.Console
 
 	guard  *guard.Guard
 	queue  *events.FileQueue
@@ -191,6 +194,7 @@ func (st *Stack) open() error {
 	if err != nil {
 		return fmt.Errorf("open s3: %w", err)
 	}
+	st.openConsole()
 	return nil
 }
 
@@ -244,6 +248,9 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
+	if target == "" && st.serveConsole(w, r) {
+		return
+	}
 	if target != "" {
 		setJSONRequestID(w)
 	}
