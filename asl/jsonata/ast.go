@@ -71,6 +71,7 @@ type node struct {
 	params []string
 	sig    *signature
 	thunk  bool // a tail call: evaluated lazily by the caller's trampoline
+	binds  bool // a block that binds variables in its own scope
 
 	terms []sortTerm
 }

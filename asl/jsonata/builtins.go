@@ -180,7 +180,7 @@ func init() {
 	def("clone", "<(oa)-:o>", func(ev *evaluator, c call, a []any) (any, error) { return deepClone(a[0]), nil })
 	def("now", "<s?s?:s>", fnNow)
 	def("millis", "<:n>", func(ev *evaluator, c call, a []any) (any, error) {
-		return float64(ev.start.UnixMilli()), nil
+		return float64(ev.now().UnixMilli()), nil
 	})
 }
 

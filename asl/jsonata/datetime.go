@@ -397,7 +397,7 @@ func pad2(n int) string {
 }
 
 func fnNow(ev *evaluator, c call, a []any) (any, error) {
-	ms := float64(ev.start.UnixMilli())
+	ms := float64(ev.now().UnixMilli())
 	args := []any{ms}
 	if p, ok := arg(a, 0).(string); ok {
 		args = append(args, p)
@@ -563,7 +563,7 @@ func parseWithPicture(s, picture string, ev *evaluator, c call) (any, error) {
 			return nil, newError("D3136", c.pos, "toMillis", nil)
 		}
 	}
-	now := ev.start.UTC()
+	now := ev.now().UTC()
 	get := func(k byte, def int) int {
 		if v, ok := vals[k]; ok {
 			return v

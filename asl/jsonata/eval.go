@@ -104,6 +104,15 @@ type evaluator struct {
 
 const checkEvery = 1024
 
+// now is the instant of this evaluation ($now, $millis): WithNow's, or
+// the time of the first call.
+func (ev *evaluator) now() time.Time {
+	if ev.start.IsZero() {
+		ev.start = time.Now()
+	}
+	return ev.start
+}
+
 func (ev *evaluator) enter(n *node) error {
 	ev.depth++
 	if ev.depth > ev.maxDepth {
@@ -221,7 +230,10 @@ func (ev *evaluator) evalNode(n *node, input any, env *scope) (any, error) {
 	case kObject:
 		return ev.groupBy(&group{pairs: n.pairs, pos: n.pos}, input, env)
 	case kBlock:
-		s := &scope{parent: env}
+		s := env
+		if n.binds {
+			s = &scope{parent: env}
+		}
 		var r any = Undefined
 		for _, e := range n.items {
 			var err error
@@ -419,6 +431,32 @@ func descendants(input any) any {
 // path evaluates a location path.
 func (ev *evaluator) path(n *node, input any, env *scope) (any, error) {
 	steps := n.items
+	if len(steps) == 1 && !n.keepSingle && n.group == nil && !steps[0].tuple && !steps[0].consArray && steps[0].kind != kSort {
+		// one step over one value: the step's value is the path's,
+		// unless it is a sequence to flatten
+		if _, isArr := asArray(input); !isArr || steps[0].kind == kVariable {
+			r, err := ev.eval(steps[0], input, env)
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range steps[0].stages {
+				if r, err = ev.filter(st.expr, r, env); err != nil {
+					return nil, err
+				}
+			}
+			switch x := r.(type) {
+			case *arr:
+				if !x.seq {
+					return x, nil
+				}
+				return flattenStep(r), nil
+			case *tupleSeq:
+				return flattenStep(r), nil
+			default:
+				return r, nil
+			}
+		}
+	}
 	var inSeq []any
 	if a, ok := asArray(input); ok && steps[0].kind != kVariable {
 		inSeq = a
@@ -545,18 +583,33 @@ func (ev *evaluator) step(n *node, input []any, env *scope, last bool) (any, err
 		count++
 	}
 	if count == 1 {
+		if last {
+			if a, ok := single.([]any); ok {
+				return a, nil
+			}
+			if a, ok := single.(*arr); ok && !a.seq {
+				return a, nil
+			}
+		}
 		results = []any{single}
 	}
-	if last && count == 1 {
-		if a, ok := single.([]any); ok {
-			return a, nil
-		}
-		if a, ok := single.(*arr); ok && !a.seq {
-			return a, nil
+	total := 0
+	for _, r := range results {
+		switch a := r.(type) {
+		case []any:
+			total += len(a)
+		case *arr:
+			if a.cons {
+				total++
+			} else {
+				total += len(a.items)
+			}
+		default:
+			total++
 		}
 	}
-	out := &arr{seq: true}
-	defer func() { ev.items += len(out.items) }()
+	ev.items += total
+	out := &arr{seq: true, items: make([]any, 0, total)}
 	for _, r := range results {
 		switch a := r.(type) {
 		case []any:
@@ -572,6 +625,15 @@ func (ev *evaluator) step(n *node, input []any, env *scope, last bool) (any, err
 		}
 	}
 	return out, nil
+}
+
+// flattenStep is what step makes of a single value r that is a sequence
+// or a tuple stream: a fresh sequence of its items, or of r itself.
+func flattenStep(r any) any {
+	if a, ok := r.(*arr); ok {
+		return &arr{seq: true, items: append([]any(nil), a.items...)}
+	}
+	return &arr{seq: true, items: []any{r}}
 }
 
 func tupleEnv(env *scope, t *tuple) *scope {
@@ -715,24 +777,20 @@ func (ev *evaluator) filter(pred *node, input any, env *scope) (any, error) {
 			items = []any{input}
 		}
 	}
-	out := &arr{seq: true}
 	n := len(items)
 	if pred.kind == kNumber {
+		// one item selected: the item itself (an array item is returned
+		// as the array, to be flattened by the step)
 		i := int(math.Floor(pred.num))
 		if i < 0 {
 			i += n
 		}
 		if i >= 0 && i < n {
-			if a, ok := items[i].([]any); ok {
-				return a, nil
-			}
-			if a, ok := items[i].(*arr); ok {
-				return a, nil
-			}
-			out.items = append(out.items, items[i])
+			return items[i], nil
 		}
-		return out, nil
+		return Undefined, nil
 	}
+	out := &arr{seq: true}
 	for i, it := range items {
 		r, err := ev.eval(pred, it, env)
 		if err != nil {

@@ -162,9 +162,6 @@ func (e *Expr) Eval(ctx context.Context, input any, opts ...EvalOption) (result 
 		ev.maxDepth = DefaultMaxDepth
 	}
 	ev.start = cfg.now
-	if ev.start.IsZero() {
-		ev.start = time.Now()
-	}
 	if cfg.timeout > 0 {
 		ev.deadline = time.Now().Add(cfg.timeout)
 		ev.hasDL = true
@@ -174,7 +171,7 @@ func (e *Expr) Eval(ctx context.Context, input any, opts ...EvalOption) (result 
 		ev.hasDL = true
 	}
 	input = normalize(input)
-	root := &scope{}
+	root := &scope{names: make([]string, 0, 1+len(cfg.bindings)), vals: make([]any, 0, 1+len(cfg.bindings))}
 	root.names = append(root.names, "$")
 	root.vals = append(root.vals, input)
 	for k, v := range cfg.bindings {

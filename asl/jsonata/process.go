@@ -362,6 +362,13 @@ func (p *parser) proc1(n *node) (*node, error) {
 			}
 			pushAncestry(n, n.items[i])
 		}
+		if n.kind == kBlock {
+			for _, it := range n.items {
+				if bindsHere(it) {
+					n.binds = true
+				}
+			}
+		}
 		return n, nil
 	case kObject:
 		for i, pr := range n.pairs {
@@ -445,4 +452,56 @@ func tailCalls(n *node) *node {
 		}
 	}
 	return n
+}
+
+// bindsHere reports whether evaluating n can bind a variable in the
+// enclosing block's scope: a := not inside a nested block or lambda.
+func bindsHere(n *node) bool {
+	if n == nil {
+		return false
+	}
+	switch n.kind {
+	case kBind:
+		return true
+	case kBlock, kLambda:
+		return false
+	}
+	for _, c := range []*node{n.lhs, n.rhs, n.els} {
+		if bindsHere(c) {
+			return true
+		}
+	}
+	for _, c := range n.items {
+		if bindsHere(c) {
+			return true
+		}
+	}
+	for _, pr := range n.pairs {
+		if bindsHere(pr.k) || bindsHere(pr.v) {
+			return true
+		}
+	}
+	for _, st := range n.stages {
+		if bindsHere(st.expr) {
+			return true
+		}
+	}
+	for _, st := range n.predicates {
+		if bindsHere(st.expr) {
+			return true
+		}
+	}
+	for _, t := range n.terms {
+		if bindsHere(t.expr) {
+			return true
+		}
+	}
+	if n.group != nil {
+		for _, pr := range n.group.pairs {
+			if bindsHere(pr.k) || bindsHere(pr.v) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -13,6 +13,8 @@ type signature struct {
 }
 
 type sigParam struct {
+	set     string // the type symbols it accepts
+	plus    bool
 	typ      byte   // b n s l a o f j x, or '(' for a choice
 	choice   string // the types of a choice
 	subtype  string // a<n>
@@ -95,6 +97,12 @@ func parseSignature(text string, pos int) (*signature, error) {
 		}
 		i++
 	}
+	for i := range sig.params {
+		p := &sig.params[i]
+		p.set = strings.Trim(strings.TrimRight(p.regex, "?+"), "[]")
+		p.plus = strings.Contains(p.regex, "+")
+		p.optional = p.optional || p.context || strings.HasSuffix(p.regex, "?")
+	}
 	var b strings.Builder
 	b.WriteString("^")
 	for _, p := range sig.params {
@@ -163,12 +171,17 @@ func (s *signature) validate(args []any, context any) ([]any, error) {
 	if a, ok := context.(*arr); ok && a.outer && len(a.items) > 0 {
 		context = a.items[0]
 	}
-	sym := make([]byte, len(args))
-	for i, a := range args {
-		sym[i] = typeSymbol(a)
+	var symBuf [8]byte
+	var countBuf [8]int
+	sym := symBuf[:0]
+	for _, a := range args {
+		sym = append(sym, typeSymbol(a))
 	}
-	m := s.re.FindStringSubmatch(string(sym))
-	if m == nil {
+	counts := countBuf[:0]
+	for range s.params {
+		counts = append(counts, 0)
+	}
+	if !s.match(sym, counts, 0, 0) {
 		// find the first argument that does not fit
 		pattern := "^"
 		good := 0
@@ -189,8 +202,8 @@ func (s *signature) validate(args []any, context any) ([]any, error) {
 	out := make([]any, 0, len(s.params))
 	ai := 0
 	for pi, p := range s.params {
-		match := m[pi+1]
-		if match == "" {
+		match := sym[ai : ai+counts[pi]]
+		if len(match) == 0 {
 			if p.context {
 				cs := string(typeSymbol(context))
 				if p.ctxRe.MatchString(cs) {
@@ -252,4 +265,29 @@ func (s *signature) validate(args []any, context any) ([]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// match assigns the argument type symbols sym[si:] to the parameters
+// params[pi:], greedily with backtracking as the signature's regular
+// expression would, recording how many each takes in counts.
+func (s *signature) match(sym []byte, counts []int, pi, si int) bool {
+	if pi == len(s.params) {
+		return si == len(sym)
+	}
+	p := &s.params[pi]
+	n := 0
+	for si+n < len(sym) && strings.IndexByte(p.set, sym[si+n]) >= 0 && (p.plus || n < 1) {
+		n++
+	}
+	for k := n; k >= 1; k-- {
+		counts[pi] = k
+		if s.match(sym, counts, pi+1, si+k) {
+			return true
+		}
+	}
+	if p.optional {
+		counts[pi] = 0
+		return s.match(sym, counts, pi+1, si)
+	}
+	return false
 }
