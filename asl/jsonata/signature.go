@@ -13,8 +13,8 @@ type signature struct {
 }
 
 type sigParam struct {
-	set     string // the type symbols it accepts
-	plus    bool
+	set      string // the type symbols it accepts
+	plus     bool
 	typ      byte   // b n s l a o f j x, or '(' for a choice
 	choice   string // the types of a choice
 	subtype  string // a<n>
