@@ -206,3 +206,49 @@ func BenchmarkPipelineParallel(b *testing.B) {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/execution")
 	}
 }
+
+func jsonataChain(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"QueryLanguage":"JSONata","StartAt":"S0","States":{`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"S%d":{"Type":"Pass","Output":"{%% $merge([$states.input, {'last': {'step': %d, 'id': $states.input.id, 'tags': $states.input.tags}}]) %%}"`, i, i)
+		if i == n-1 {
+			b.WriteString(`,"End":true}`)
+		} else {
+			fmt.Fprintf(&b, `,"Next":"S%d"}`, i+1)
+		}
+	}
+	b.WriteString("}}")
+	return b.String()
+}
+
+// BenchmarkJSONataPassChain runs the Pass chain of BenchmarkPassChain
+// written in JSONata (each state's Output merges the same "last" object into
+// its input) and reports its cost relative to the JSONPath chain, timed in
+// the same loop, interleaved.
+func BenchmarkJSONataPassChain(b *testing.B) {
+	jm := compile(b, jsonataChain(100), WithClock(SystemClock()))
+	pm := compile(b, passChain(100), WithClock(SystemClock()))
+	input := mustJSON(b, benchInput)
+	sink := &countingSink{}
+	if r := jm.Run(context.Background(), input, WithHistory(sink)); r.Status != StatusSucceeded {
+		b.Fatal(r.Status, r.Error, r.Cause)
+	}
+	allocs, _ := perRun(func() { jm.Run(context.Background(), input, WithHistory(sink)) })
+	var jsonata, jsonpath time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		jm.Run(context.Background(), input, WithHistory(sink))
+		t1 := time.Now()
+		pm.Run(context.Background(), input, WithHistory(sink))
+		jsonata += t1.Sub(t0)
+		jsonpath += time.Since(t1)
+	}
+	b.ReportMetric(float64(b.N)*100/jsonata.Seconds(), "transitions/s")
+	b.ReportMetric(float64(jsonata)/float64(jsonpath), "x-jsonpath")
+	b.ReportMetric(allocs/100, "allocs/transition")
+	b.ReportMetric(0, "ns/op")
+}

@@ -21,6 +21,12 @@ func FuzzExecute(f *testing.F) {
 			{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::test:x","TimeoutSeconds":1,
 				"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":2,"JitterStrategy":"FULL"}],"End":true}}}]}}}`, `[1]`},
 		{`{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"s.$":"States.Format('{}', $.x)","h.$":"States.ArrayPartition($.a, 2)"},"ResultPath":"$.o","End":true}}}`, `{"x":"y","a":[1,2,3]}`},
+		{`{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::test:x","Arguments":{"a":"{% $states.input.a %}"},
+			"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":1}],"Assign":{"r":"{% $states.result %}"},"Output":"{% $states.result.a %}","Next":"C"},
+			"C":{"Type":"Choice","Choices":[{"Condition":"{% $states.input > 1 %}","Next":"M"}],"Default":"F"},
+			"F":{"Type":"Fail","Error":"{% 'E' & $string($r) %}"},
+			"M":{"Type":"Map","Items":"{% $range(1, $states.input, 1) %}","ItemSelector":{"i":"{% $states.context.Map.Item.Index %}"},
+				"ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% $states.input.i + 1 %}","End":true}}},"End":true}}}`, `{"a":3}`},
 	}
 	for _, s := range seeds {
 		f.Add(s[0], s[1])
