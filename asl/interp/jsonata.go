@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/sluicehq/sluice/asl/jsonata"
-	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // The JSONata query language of Step Functions: any string of a JSONata
@@ -339,16 +338,13 @@ func toJ(v any) (any, bool) {
 }
 
 // fromJSONata converts a JSONata result to the interpreter's model:
-// numbers become json.Number written as JavaScript writes them, ordered
-// objects plain maps.
+// ordered objects become plain maps; numbers stay float64.
 func fromJSONata(v any) any {
 	switch x := v.(type) {
 	case float64:
-		b, err := jsonvalue.AppendFloat(nil, x, 64)
-		if err != nil {
-			return nil // JSONata never yields NaN or an infinity as a value
-		}
-		return json.Number(b)
+		// Kept as a double: the engine renders it as JavaScript writes it,
+		// and the next JSONata state reads it without converting.
+		return x
 	case *jsonata.Object:
 		out := make(map[string]any, x.Len())
 		for i, k := range x.Keys() {

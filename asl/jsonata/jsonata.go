@@ -90,33 +90,37 @@ func WithBindings(b map[string]any) EvalOption {
 // it (Undefined for no result). sig is the signature. An error fn returns ends the evaluation;
 // return an *Error to choose its code.
 func WithFunction(name string, sig string, fn func(ctx context.Context, args []any) (any, error)) EvalOption {
+	// The signature is parsed once, here, so an option built once and
+	// passed to many evaluations costs nothing per evaluation.
+	var parsed *signature
+	var perr error
+	if sig != "" {
+		s := sig
+		if len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>' {
+			s = s[1 : len(s)-1]
+		}
+		parsed, perr = parseSignature(s, 0)
+	}
+	b := &builtin{name: name, sig: parsed, fn: func(ev *evaluator, _ call, args []any) (any, error) {
+		host := make([]any, len(args))
+		for i, a := range args {
+			host[i] = export(a)
+		}
+		r, err := fn(ev.ctx, host)
+		if err != nil {
+			return nil, err
+		}
+		return normalize(r), nil
+	}}
 	return func(c *evalConfig) {
-		var parsed *signature
-		if sig != "" {
-			s := sig
-			if len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>' {
-				s = s[1 : len(s)-1]
-			}
-			var err error
-			if parsed, err = parseSignature(s, 0); err != nil {
-				c.err = err
-				return
-			}
+		if perr != nil {
+			c.err = perr
+			return
 		}
 		if c.funcs == nil {
 			c.funcs = map[string]*builtin{}
 		}
-		c.funcs[name] = &builtin{name: name, sig: parsed, fn: func(ev *evaluator, _ call, args []any) (any, error) {
-			host := make([]any, len(args))
-			for i, a := range args {
-				host[i] = export(a)
-			}
-			r, err := fn(ev.ctx, host)
-			if err != nil {
-				return nil, err
-			}
-			return normalize(r), nil
-		}}
+		c.funcs[name] = b
 	}
 }
 

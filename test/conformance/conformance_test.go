@@ -369,13 +369,15 @@ func (m *matcher) value(got, want any) bool {
 		}
 		return false
 	case json.Number:
-		g, ok := got.(json.Number)
-		if !ok {
-			return false
+		wf, err := w.Float64()
+		switch g := got.(type) {
+		case json.Number:
+			gf, err1 := g.Float64()
+			return err == nil && err1 == nil && gf == wf
+		case float64: // a number computed by JSONata
+			return err == nil && g == wf
 		}
-		gf, err1 := g.Float64()
-		wf, err2 := w.Float64()
-		return err1 == nil && err2 == nil && gf == wf
+		return false
 	case map[string]any:
 		g, ok := got.(map[string]any)
 		if !ok || len(g) != len(w) {
