@@ -836,6 +836,25 @@ func predicateSelects(r any, i, n int) bool {
 }
 
 func (ev *evaluator) array(n *node, input any, env *scope) (any, error) {
+	if len(n.items) == 1 && n.items[0].kind == kBinary && n.items[0].op == ".." {
+		// [a..b]: the range's fresh sequence becomes the array
+		v, err := ev.eval(n.items[0], input, env)
+		if err != nil {
+			return nil, err
+		}
+		var items []any
+		if a, ok := v.(*arr); ok {
+			items = a.items
+		} else if !IsUndefined(v) {
+			items = []any{v}
+		} else {
+			items = []any{}
+		}
+		if n.consArray {
+			return &arr{items: items, cons: true}, nil
+		}
+		return items, nil
+	}
 	items := make([]any, 0, len(n.items))
 	for _, it := range n.items {
 		v, err := ev.eval(it, input, env)

@@ -192,8 +192,14 @@ func (e *Expr) Eval(ctx context.Context, input any, opts ...EvalOption) (result 
 	return export(r), nil
 }
 
-// normalize converts input numbers to float64 (json.Number, Go integer
-// types) without copying values that need no change.
+// Normalize converts a value to Eval's number model: json.Number and Go
+// integer and float32 values become float64, in nested arrays and maps
+// too, copying only the containers that change. Eval does this itself for
+// its input and bindings on every call; a host that evaluates many
+// expressions over the same json.Number document can convert it once and
+// pass the result, which Eval then walks without copying.
+func Normalize(v any) any { return normalize(v) }
+
 func normalize(v any) any {
 	r, _ := norm(v)
 	return r

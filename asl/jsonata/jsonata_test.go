@@ -201,3 +201,23 @@ func TestObjectOrder(t *testing.T) {
 		t.Errorf("Get(g) = %v, %v", v, ok)
 	}
 }
+
+func TestNormalize(t *testing.T) {
+	in := map[string]any{"a": []any{json.Number("1.5"), "x"}, "b": map[string]any{"c": 2}}
+	got := Normalize(in).(map[string]any)
+	if v := got["a"].([]any)[0]; v != 1.5 {
+		t.Errorf("a[0]: got %#v, want 1.5", v)
+	}
+	if v := got["b"].(map[string]any)["c"]; v != 2.0 {
+		t.Errorf("b.c: got %#v, want 2.0", v)
+	}
+	if _, ok := in["a"].([]any)[0].(json.Number); !ok {
+		t.Error("the input was modified")
+	}
+	// a normalized value goes through unchanged
+	again := Normalize(got).(map[string]any)
+	again["marker"] = true
+	if _, ok := got["marker"]; !ok {
+		t.Error("Normalize copied a value that needed no change")
+	}
+}

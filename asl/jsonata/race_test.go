@@ -1,0 +1,5 @@
+//go:build race
+
+package jsonata
+
+const raceEnabled = true
