@@ -25,6 +25,8 @@ const (
 	CodeUnknownOperation            Code = "UnknownOperationException"
 	CodeRequestEntityTooLarge       Code = "RequestEntityTooLarge"
 	CodeInternalServiceFault        Code = "InternalServiceFault"
+	// CodeInvalidAction answers a query protocol request for an action the service does not have.
+	CodeInvalidAction Code = "InvalidAction"
 )
 
 func (c Code) Error() string { return string(c) }
@@ -46,6 +48,7 @@ var codes = map[Code]wire{
 	CodeUnknownOperation:            {"UnknownOperation", http.StatusNotFound},
 	CodeRequestEntityTooLarge:       {"RequestEntityTooLarge", http.StatusRequestEntityTooLarge},
 	CodeInternalServiceFault:        {"InternalServiceError", http.StatusInternalServerError},
+	CodeInvalidAction:               {"InvalidAction", http.StatusBadRequest},
 }
 
 // apiError is an error that crosses the wire: a code and the message AWS would send.

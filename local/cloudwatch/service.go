@@ -70,9 +70,16 @@ func protocolOf(r *http.Request) protocol {
 // ServeHTTP serves the RPC v2 CBOR protocol (POST {ServicePath}{Operation}, as
 // aws-sdk-go-v2 sends) and the AWS JSON 1.0 protocol (POST / with X-Amz-Target
 // GraniteServiceVersion20100801.{Operation}, as the AWS CLI sends).
+//
+// It also serves the query protocol (form-encoded Action and Version=2010-08-01, answered in XML), as
+// older SDKs and CLIs send it: see [QueryVersion].
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("X-Amz-Target") == "" && !strings.Contains(r.URL.Path, ServicePath) && IsQueryRequest(r) {
+		s.serveQuery(w, r)
+		return
+	}
 	proto := protocolOf(r)
 	var op string
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
