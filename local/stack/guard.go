@@ -39,7 +39,7 @@ func (st *Stack) admit(w http.ResponseWriter, r *http.Request) bool {
 // CloudWatch, the local API) rather than S3.
 func speaksJSON(r *http.Request) bool {
 	return r.Header.Get("X-Amz-Target") != "" ||
-		strings.HasPrefix(r.URL.Path, "/2015-03-31/functions/") ||
+		isLambdaPath(r.URL.Path) ||
 		strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/") ||
 		strings.HasPrefix(r.URL.Path, adminPrefix)
 }

@@ -264,8 +264,10 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(target, "GraniteServiceVersion20100801."),
 		strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/"):
 		st.CloudWatch.ServeHTTP(w, r)
-	case strings.HasPrefix(r.URL.Path, "/2015-03-31/functions/"):
+	case isLambdaPath(r.URL.Path):
 		st.Lambda.ServeHTTP(w, r)
+	case target == "" && cloudwatch.IsQueryRequest(r): // CloudWatch's query protocol (older SDKs)
+		st.CloudWatch.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, adminPrefix):
 		st.serveAdmin(w, r)
 	case target != "":
