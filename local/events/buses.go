@@ -1,13 +1,16 @@
 package events
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 type busOut struct {
 	Name string
 	Arn  string
 }
 
-func (s *Service) listEventBuses(body []byte) (any, *apiError) {
+func (s *Service) listEventBuses(ctx context.Context, body []byte) (any, *apiError) {
 	var in struct {
 		NamePrefix *string
 		NextToken  *string
@@ -29,7 +32,7 @@ func (s *Service) listEventBuses(body []byte) (any, *apiError) {
 	return out, nil
 }
 
-func (s *Service) describeEventBus(body []byte) (any, *apiError) {
+func (s *Service) describeEventBus(ctx context.Context, body []byte) (any, *apiError) {
 	var in struct{ Name *string }
 	if err := decode(body, &in); err != nil {
 		return nil, err

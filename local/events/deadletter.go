@@ -63,10 +63,8 @@ func (s *Service) Redrive(_ context.Context, ids ...string) (int, error) {
 				t.RetryPolicy = r.targets[i].RetryPolicy
 			}
 		}
-		var doc map[string]any
-		_ = json.Unmarshal(d.Event, &doc)
-		id, _ := doc["id"].(string)
-		ev := &routed{raw: d.Event, doc: doc, id: id, ingested: now}
+		ev := &routed{raw: d.Event, ingested: now}
+		ev.id, _ = ev.document()["id"].(string) // an event without an id keeps none, as on first delivery
 		p := &pending{id: s.nextPendingID(), ruleARN: d.Attributes["RULE_ARN"], ruleName: d.RuleName, t: t, ev: ev,
 			input: d.Input, due: now}
 		s.queue = append(s.queue, p)

@@ -58,5 +58,6 @@ func writeError(w http.ResponseWriter, err *apiError) {
 	if err.message != "" {
 		body["message"] = err.message
 	}
+	// The status is sent; an error writing the body means the client went away.
 	_ = json.NewEncoder(w).Encode(body)
 }

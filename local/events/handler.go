@@ -2,6 +2,7 @@ package events
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,8 +12,8 @@ import (
 
 var _ http.Handler = (*Service)(nil)
 
-// operation decodes a request body and answers with a response value.
-type operation func(s *Service, body []byte) (any, *apiError)
+// operation decodes a request body and answers with a response value; ctx is the request's.
+type operation func(s *Service, ctx context.Context, body []byte) (any, *apiError)
 
 var operations = map[string]operation{
 	"PutEvents":             (*Service).putEvents,
@@ -42,12 +43,9 @@ const TargetPrefix = "AWSEvents."
 
 // ServeHTTP answers the EventBridge JSON API (AWS JSON 1.1): a POST whose
 // X-Amz-Target header is "AWSEvents.<Operation>".
-func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	defer func() {
-		if v := recover(); v != nil {
-			writeError(w, fail(codeInternal, ""))
-		}
-	}()
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		writeError(w, fail(codeUnknownOperation, ""))
 		return
@@ -66,11 +64,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if int64(len(body)) > s.maxBody {
 		// Drain (within reason) before answering so the client reads the
 		// error instead of a connection reset.
-		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain))
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain)) // best effort: the answer is an error either way
 		writeError(w, fail(codeTooLarge, "Request size exceeds the limit"))
 		return
 	}
-	out, apiErr := op(s, body)
+	out, apiErr := op(s, r.Context(), body)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -79,7 +77,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if out == nil {
 		out = struct{}{}
 	}
-	_ = json.NewEncoder(w).Encode(out)
+	if err := json.NewEncoder(w).Encode(out); err != nil {
+		s.log.Debug("events: write response", "target", target, "err", err) // the client went away
+	}
 }
 
 // decode reads a request body into v. An empty body is an empty request; JSON

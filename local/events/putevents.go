@@ -43,7 +43,7 @@ type entryOut struct {
 	ErrorMessage string `json:",omitempty"`
 }
 
-func (s *Service) putEvents(body []byte) (any, *apiError) {
+func (s *Service) putEvents(ctx context.Context, body []byte) (any, *apiError) {
 	var in struct{ Entries []entryIn }
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (s *Service) putEvents(body []byte) (any, *apiError) {
 			sec, frac := int64(*e.Time), *e.Time-float64(int64(*e.Time))
 			when = time.Unix(sec, int64(frac*1e9))
 		}
-		id := s.publish(context.Background(), Entry{Source: *e.Source, DetailType: *e.DetailType,
+		id := s.publish(ctx, Entry{Source: *e.Source, DetailType: *e.DetailType,
 			Detail: json.RawMessage(*e.Detail), Resources: e.Resources, Time: when})
 		out.Entries[i] = entryOut{EventId: id}
 	}

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,7 +49,7 @@ type putRuleInput struct {
 	Tags               []struct{ Key, Value *string }
 }
 
-func (s *Service) putRule(body []byte) (any, *apiError) {
+func (s *Service) putRule(ctx context.Context, body []byte) (any, *apiError) {
 	var in putRuleInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -148,7 +149,7 @@ func (s *Service) ruleRequest(body []byte) (ruleNameInput, *apiError) {
 	return in, s.checkBus(in.EventBusName)
 }
 
-func (s *Service) describeRule(body []byte) (any, *apiError) {
+func (s *Service) describeRule(ctx context.Context, body []byte) (any, *apiError) {
 	in, err := s.ruleRequest(body)
 	if err != nil {
 		return nil, err
@@ -164,7 +165,7 @@ func (s *Service) describeRule(body []byte) (any, *apiError) {
 	return out, nil
 }
 
-func (s *Service) deleteRule(body []byte) (any, *apiError) {
+func (s *Service) deleteRule(ctx context.Context, body []byte) (any, *apiError) {
 	in, err := s.ruleRequest(body)
 	if err != nil {
 		return nil, err
@@ -183,9 +184,13 @@ func (s *Service) deleteRule(body []byte) (any, *apiError) {
 	return nil, nil
 }
 
-func (s *Service) enableRule(body []byte) (any, *apiError) { return s.setState(body, stateEnabled) }
+func (s *Service) enableRule(ctx context.Context, body []byte) (any, *apiError) {
+	return s.setState(body, stateEnabled)
+}
 
-func (s *Service) disableRule(body []byte) (any, *apiError) { return s.setState(body, stateDisabled) }
+func (s *Service) disableRule(ctx context.Context, body []byte) (any, *apiError) {
+	return s.setState(body, stateDisabled)
+}
 
 func (s *Service) setState(body []byte, state string) (any, *apiError) {
 	in, err := s.ruleRequest(body)
@@ -210,7 +215,7 @@ type listRulesInput struct {
 	Limit        *int64
 }
 
-func (s *Service) listRules(body []byte) (any, *apiError) {
+func (s *Service) listRules(ctx context.Context, body []byte) (any, *apiError) {
 	var in listRulesInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

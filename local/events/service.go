@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"log/slog"
 	"math/big"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/service"
 	"github.com/sluicehq/sluice/local/events/pattern"
 )
 
@@ -44,14 +47,8 @@ type Delivery struct {
 	Attempt int
 }
 
-// Clock tells the time; tests supply a fake one.
-type Clock interface {
-	Now() time.Time
-}
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
+// Clock is the clock type every local service takes (see WithClock).
+type Clock = service.Clock
 
 // Store persists the state that must survive a restart: rules, targets and
 // dead letters. Save receives a complete snapshot after every change.
@@ -63,18 +60,21 @@ type Store interface {
 // Option configures a Service.
 type Option func(*Service)
 
-// WithClock sets the clock (default: the system clock).
-func WithClock(c Clock) Option { return func(s *Service) { s.clock = c } }
+// WithClock sets the clock of event times and delivery schedules (the wall clock by default).
+func WithClock(c Clock) Option { return func(s *Service) { s.opts.Clock = c } }
 
 // WithDeliverer sets where targets' events go. Without one, every delivery
 // fails as not retryable and lands in the dead-letter list.
 func WithDeliverer(d Deliverer) Option { return func(s *Service) { s.deliverer = d } }
 
 // WithAccount sets the account id in ARNs and events (default 000000000000).
-func WithAccount(id string) Option { return func(s *Service) { s.account = id } }
+func WithAccount(id string) Option { return func(s *Service) { s.opts.Account = id } }
 
 // WithRegion sets the region in ARNs and events (default us-east-1).
-func WithRegion(r string) Option { return func(s *Service) { s.region = r } }
+func WithRegion(r string) Option { return func(s *Service) { s.opts.Region = r } }
+
+// WithLogger sets the logger of the service's own messages, panics included (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.opts.Logger = l } }
 
 // WithStore persists rules, targets and dead letters; New loads them.
 func WithStore(st Store) Option { return func(s *Service) { s.store = st } }
@@ -102,7 +102,10 @@ func WithIDs(f func() string) Option { return func(s *Service) { s.newID = f } }
 // Service is a local EventBridge with one event bus, "default". It is safe for
 // concurrent use; serve it with its http.Handler ([Service.ServeHTTP]).
 type Service struct {
-	clock       Clock
+	opts        service.Options // clock, region, account and logger, defaults applied by New
+	clock       Clock           // opts.Clock
+	log         *slog.Logger    // opts.Logger
+	handler     http.Handler
 	deliverer   Deliverer
 	store       Store
 	journal     Queue
@@ -131,9 +134,6 @@ type Service struct {
 // New returns a Service; with WithStore it loads the saved state.
 func New(opts ...Option) (*Service, error) {
 	s := &Service{
-		clock:       systemClock{},
-		account:     "000000000000",
-		region:      "us-east-1",
 		maxBody:     1 << 20,
 		backoffBase: time.Second,
 		backoffMax:  3 * time.Minute,
@@ -155,11 +155,16 @@ func New(opts ...Option) (*Service, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	s.opts = s.opts.Defaults()
+	s.clock, s.region, s.account, s.log = s.opts.Clock, s.opts.Region, s.opts.Account, s.opts.Logger
+	s.handler = service.Recover("events", s.log, func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, fail(codeInternal, ""))
+	}, http.HandlerFunc(s.serve))
 	s.slots = make(chan struct{}, s.concurrency)
 	// The epoch prefixes ids of queued deliveries and dead letters, so ids
 	// from before a restart never collide with new ones.
 	var salt [4]byte
-	_, _ = rand.Read(salt[:])
+	_, _ = rand.Read(salt[:]) // crypto/rand.Read never returns an error (Go 1.24+: it crashes the program instead)
 	s.epoch = strconv.FormatInt(s.clock.Now().UnixNano(), 36) + fmt.Sprintf("%x", salt)
 	if s.store != nil {
 		snap, err := s.store.Load()
@@ -189,7 +194,7 @@ func New(opts ...Option) (*Service, error) {
 
 func newUUID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])
+	_, _ = rand.Read(b[:]) // as above
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])

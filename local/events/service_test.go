@@ -40,6 +40,10 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// AfterFunc runs f after d of real time: the service's delivery loop waits on its own timer and
+// these tests drive delivery with DeliverDue and Advance.
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+
 var _ events.Clock = (*fakeClock)(nil)
 
 // recorder is a Deliverer that records deliveries and fails on demand.

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"context"
 	"encoding/json"
 	"maps"
 	"slices"
@@ -155,7 +156,7 @@ type failedEntry struct {
 	ErrorMessage string
 }
 
-func (s *Service) putTargets(body []byte) (any, *apiError) {
+func (s *Service) putTargets(ctx context.Context, body []byte) (any, *apiError) {
 	var in putTargetsInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -230,7 +231,7 @@ type listTargetsInput struct {
 	Limit        *int64
 }
 
-func (s *Service) listTargetsByRule(body []byte) (any, *apiError) {
+func (s *Service) listTargetsByRule(ctx context.Context, body []byte) (any, *apiError) {
 	var in listTargetsInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -282,7 +283,7 @@ type removeTargetsInput struct {
 	Force        *bool
 }
 
-func (s *Service) removeTargets(body []byte) (any, *apiError) {
+func (s *Service) removeTargets(ctx context.Context, body []byte) (any, *apiError) {
 	var in removeTargetsInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -318,7 +319,7 @@ func (s *Service) removeTargets(body []byte) (any, *apiError) {
 	}{FailedEntries: []failedEntry{}}, nil
 }
 
-func (s *Service) listRuleNamesByTarget(body []byte) (any, *apiError) {
+func (s *Service) listRuleNamesByTarget(ctx context.Context, body []byte) (any, *apiError) {
 	var in struct {
 		TargetArn    *string
 		EventBusName *string

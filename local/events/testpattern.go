@@ -1,6 +1,9 @@
 package events
 
-import "encoding/json"
+import (
+	"context"
+	"encoding/json"
+)
 
 // requiredEventFields must be present in a TestEventPattern event. The API
 // reference (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_TestEventPattern.html)
@@ -8,7 +11,7 @@ import "encoding/json"
 // conformance cases accept events without it, so it is not required here.
 var requiredEventFields = []string{"id", "account", "source", "time", "region", "detail-type"}
 
-func (s *Service) testEventPattern(body []byte) (any, *apiError) {
+func (s *Service) testEventPattern(ctx context.Context, body []byte) (any, *apiError) {
 	var in struct {
 		EventPattern *string
 		Event        *string

@@ -180,14 +180,16 @@ func (st *Stack) open() error {
 	st.Events, err = events.New(events.WithRegion(st.cfg.Region), events.WithAccount(st.cfg.Account),
 		events.WithStore(events.FileStore{Path: st.dir("events.json")}),
 		events.WithQueue(st.queue),
-		events.WithDeliverer(sfnDeliverer{st.SFN}))
+		events.WithDeliverer(sfnDeliverer{st.SFN}), events.WithLogger(st.cfg.Logger))
 	if err != nil {
 		return fmt.Errorf("open eventbridge: %w", err)
 	}
 	st.wg.Add(1)
 	go func() {
 		defer st.wg.Done()
-		_ = st.Events.Run(ctx)
+		if err := st.Events.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			st.cfg.Logger.Error("eventbridge delivery stopped", "err", err)
+		}
 	}()
 	st.S3, err = s3.New(st.dir("s3"), s3.WithRegion(st.cfg.Region), s3.WithAccount(st.cfg.Account),
 		s3.WithPublisher(eventPublisher{st.Events}), s3.WithLogger(st.cfg.Logger), s3.WithSync(false))
@@ -208,7 +210,9 @@ func (st *Stack) Close() error {
 	}
 	if st.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_ = st.server.Shutdown(ctx)
+		if err := st.server.Shutdown(ctx); err != nil {
+			st.cfg.Logger.Warn("shutdown: connections still open after 5 s", "err", err) // closed below with the services
+		}
 		cancel()
 	}
 	return errors.Join(sfnErr, st.closeServices())
