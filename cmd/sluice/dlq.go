@@ -76,7 +76,7 @@ func call(ctx context.Context, method, url string, body []byte, out any) error {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		var e struct{ Message string }
-		_ = json.NewDecoder(resp.Body).Decode(&e)
+		_ = json.NewDecoder(resp.Body).Decode(&e) // best effort: without a message the status still says what failed
 		return fmt.Errorf("%s %s: %s %s", method, url, resp.Status, e.Message)
 	}
 	return json.NewDecoder(resp.Body).Decode(out)

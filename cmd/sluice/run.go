@@ -277,7 +277,9 @@ func (r *runner) describe(ctx context.Context, arn string) (outcome, error) {
 			} `json:"object"`
 		} `json:"detail"`
 	}
-	_ = json.Unmarshal([]byte(aws.ToString(d.Input)), &in)
+	if err := json.Unmarshal([]byte(aws.ToString(d.Input)), &in); err != nil {
+		in.Detail.Object.Key = "(input is not an S3 event: " + err.Error() + ")"
+	}
 	o := outcome{key: in.Detail.Object.Key, execution: arn, status: string(d.Status)}
 	if d.Status != sfntypes.ExecutionStatusSucceeded {
 		o.result = strings.ToLower(string(d.Status))

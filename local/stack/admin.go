@@ -2,6 +2,8 @@ package stack
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -39,22 +41,28 @@ func (st *Stack) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		if list == nil {
 			list = []events.DeadLetter{}
 		}
-		_ = json.NewEncoder(w).Encode(DeadLetterList{DeadLetters: list})
+		st.writeAdmin(w, http.StatusOK, DeadLetterList{DeadLetters: list})
 	case path == "dead-letters/redrive" && r.Method == http.MethodPost:
 		var req RedriveRequest
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil && err.Error() != "EOF" {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil && !errors.Is(err, io.EOF) {
 			http.Error(w, `{"message":"the body must be {\"ids\": [...]}"}`, http.StatusBadRequest)
 			return
 		}
 		n, err := st.Events.Redrive(r.Context(), req.IDs...)
 		if err != nil {
-			w.WriteHeader(http.StatusNotFound)
-			_ = json.NewEncoder(w).Encode(map[string]string{"message": err.Error()})
+			st.writeAdmin(w, http.StatusNotFound, map[string]string{"message": err.Error()})
 			return
 		}
-		_ = json.NewEncoder(w).Encode(RedriveResult{Redriven: n})
+		st.writeAdmin(w, http.StatusOK, RedriveResult{Redriven: n})
 	default:
-		w.WriteHeader(http.StatusNotFound)
-		_ = json.NewEncoder(w).Encode(map[string]string{"message": "no such local API: " + r.Method + " " + r.URL.Path})
+		st.writeAdmin(w, http.StatusNotFound, map[string]string{"message": "no such local API: " + r.Method + " " + r.URL.Path})
+	}
+}
+
+// writeAdmin answers v as JSON with status; a failed write (the client went away) is logged.
+func (st *Stack) writeAdmin(w http.ResponseWriter, status int, v any) {
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		st.cfg.Logger.Debug("local API: write response", "err", err)
 	}
 }

@@ -358,7 +358,7 @@ func (st *Stack) provision(ctx context.Context) error {
 
 func (st *Stack) provisionBucket(id string) error {
 	name := st.template.Name(id)
-	if err := st.S3.CreateBucket(name); err != nil && !strings.Contains(err.Error(), "exist") {
+	if err := st.S3.CreateBucket(name); err != nil { // an existing bucket is not an error
 		return fmt.Errorf("create bucket %s: %w", id, err)
 	}
 	versioning, err := st.template.Property(id, "VersioningConfiguration")

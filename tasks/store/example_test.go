@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
@@ -23,7 +25,9 @@ func ExampleHandler_Handle() {
 	client := s3test.NewClient(srv.URL)
 	ctx := context.Background()
 	put := func(key, body string, meta map[string]string) string {
-		if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("pipeline")}); err != nil && !strings.Contains(err.Error(), "BucketAlready") {
+		var owned *types.BucketAlreadyOwnedByYou
+		var exists *types.BucketAlreadyExists
+		if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("pipeline")}); err != nil && !errors.As(err, &owned) && !errors.As(err, &exists) {
 			panic(err)
 		}
 		out, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("pipeline"), Key: aws.String(key), Body: strings.NewReader(body), Metadata: meta})
