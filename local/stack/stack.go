@@ -91,7 +91,11 @@ type Resources struct {
 	Bucket          string            // the pipeline bucket (the one with EventBridge notifications on)
 	StateMachineArn string            // the pipeline's state machine
 	Functions       map[string]string // logical id -> function name
-	Rules           []string          // rule names
+	// FunctionLogGroups maps each function's logical id to its CloudWatch Logs group.
+	FunctionLogGroups map[string]string
+	// StateMachineLogGroup is the log group of the state machine's execution events ("" when it logs none).
+	StateMachineLogGroup string
+	Rules                []string // rule names
 }
 
 // Start builds the stack from cfg and serves every service on l until Close.

@@ -368,9 +368,28 @@ func (t *Template) Resources() Resources {
 	}
 	for _, id := range t.ResourcesOfType("AWS::StepFunctions::StateMachine") {
 		r.StateMachineArn, _ = t.Arn(id)
+		if cfg, _ := t.Property(id, "LoggingConfiguration"); cfg != nil {
+			m, _ := cfg.(map[string]any)
+			dests, _ := m["Destinations"].([]any)
+			if len(dests) > 0 {
+				d, _ := dests[0].(map[string]any)
+				g, _ := d["CloudWatchLogsLogGroup"].(map[string]any)
+				arn, _ := g["LogGroupArn"].(string)
+				if i := strings.Index(arn, ":log-group:"); i >= 0 {
+					r.StateMachineLogGroup = strings.TrimSuffix(arn[i+len(":log-group:"):], ":*")
+				}
+			}
+		}
 	}
+	r.FunctionLogGroups = map[string]string{}
 	for _, id := range t.ResourcesOfType("AWS::Lambda::Function") {
 		r.Functions[id] = t.Name(id)
+		r.FunctionLogGroups[id] = "/aws/lambda/" + t.Name(id)
+		if cfg, _ := t.Property(id, "LoggingConfig"); cfg != nil {
+			if g, _ := cfg.(map[string]any)["LogGroup"].(string); g != "" {
+				r.FunctionLogGroups[id] = g
+			}
+		}
 	}
 	for _, id := range t.ResourcesOfType("AWS::Events::Rule") {
 		r.Rules = append(r.Rules, t.Name(id))

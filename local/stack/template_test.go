@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -119,4 +120,26 @@ func hasIntrinsic(v any) bool {
 		}
 	}
 	return false
+}
+
+// The pipeline template's log groups keep their LogGroupName, and Resources says where each function and
+// the state machine log.
+func TestTemplateLogGroups(t *testing.T) {
+	data, err := os.ReadFile("../../deploy/template.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := ParseTemplate(data, "sluice", "us-east-1", "000000000000", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := tpl.Resources()
+	want := map[string]string{"ValidateFunction": "/aws/lambda/sluice-validate", "ProcessFunction": "/aws/lambda/sluice-process",
+		"StoreFunction": "/aws/lambda/sluice-store"}
+	if diff := cmp.Diff(res.FunctionLogGroups, want); diff != "" {
+		t.Errorf("function log groups (-got +want):\n%s", diff)
+	}
+	if got := res.StateMachineLogGroup; got != "/aws/vendedlogs/states/sluice-pipeline" {
+		t.Errorf("state machine log group %q", got)
+	}
 }
