@@ -10,6 +10,9 @@
 //	sluice run [--endpoint URL] [FILE...]          run files (default: the sample dataset) through the
 //	                                               pipeline and print a summary
 //	sluice dlq [--endpoint URL] [--redrive [ID...]] list or redrive undeliverable events
+//	sluice logs [--endpoint URL] [-f] [KEY|EXECUTION-ARN|FUNCTION]
+//	                                               the log lines of an object, an execution or a function
+//	sluice show [--endpoint URL] KEY|EXECUTION-ARN  an object's or execution's story, state by state
 //
 // Each subcommand lives in its own file (gen.go, build.go, deploy.go) as a func(ctx, args, stdio) error;
 // main only parses the subcommand and picks the exit code.
@@ -48,6 +51,8 @@ func commands() []command {
 		{"up", "serve the embedded local AWS built from the template (--addr, --data)", runUp},
 		{"run", "upload files (default: the sample dataset) and follow their executions to a summary", runRun},
 		{"dlq", "list the events a running stack could not deliver, or --redrive them", runDLQ},
+		{"logs", "print (-f: follow) the log lines of an object's executions, an execution or a function", runLogs},
+		{"show", "tell an object's or an execution's story: each state, attempts, durations, errors, outputs", runShow},
 	}
 }
 

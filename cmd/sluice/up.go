@@ -24,7 +24,7 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 	fs.Var(&origins, "allow-origin", "an origin whose web pages may call the endpoint from a browser (repeat, or separate with commas), e.g. http://localhost:3000")
 	data := fs.String("data", ".sluice", "directory that keeps the services' data between runs")
 	template := fs.String("template", "deploy/template.json", "the generated CloudFormation template to build the stack from")
-	verbose := fs.Bool("v", false, "log the services' own messages")
+	verbose := fs.Bool("v", false, "also print the tasks' log lines as they arrive, and the services' own messages")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,9 +50,23 @@ Use it with the AWS CLI:
   aws s3 ls s3://%[3]s --recursive
 
 or run files through it: go run ./cmd/sluice run --endpoint %[1]s FILE...
-Stop with Ctrl-C; executions in flight resume on the next start.
-`, st.URL(), *data, res.Bucket, res.StateMachineArn, st.ConsoleURL())
+  aws logs tail %[6]s --follow     # AWS CLI v2; v1: aws logs filter-log-events --log-group-name ...
+
+See an object's story: go run ./cmd/sluice show --endpoint %[1]s incoming/<dataset>/<file>
+and its log lines:     go run ./cmd/sluice logs --endpoint %[1]s -f incoming/<dataset>/<file>
+Stop with Ctrl-C; executions in flight resume on the next start. Executions as they start and end:
+`, st.URL(), *data, res.Bucket, res.StateMachineArn, st.ConsoleURL(), res.FunctionLogGroups["ValidateFunction"])
+	// One line per execution start and end (and, with -v, the tasks' log lines), read from the stack's own
+	// CloudWatch Logs.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watchStack(watchCtx, st.URL(), res, *verbose, std)
+	}()
 	<-ctx.Done()
+	stopWatch()
+	<-watched
 	fmt.Fprintln(std.Err, "sluice: shutting down")
 	return st.Close()
 }

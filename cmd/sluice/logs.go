@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// runLogs prints log lines from the local CloudWatch Logs:
+//
+//	sluice logs [--endpoint URL] [--data .sluice] [-f] [KEY|EXECUTION-ARN|FUNCTION]
+//
+// For an object key or an execution, the lines its tasks logged across the three functions, in time
+// order, each with the state it came from; for a function (validate, ValidateFunction or its name), every
+// line of its log group; with nothing, every function's lines. -f keeps following new lines.
+func runLogs(ctx context.Context, args []string, std stdio) error {
+	fs := newFlagSet("logs", std)
+	endpoint := fs.String("endpoint", "", "a running stack (sluice up); empty opens the data directory")
+	data := fs.String("data", ".sluice", "data directory to open when no --endpoint is given")
+	template := fs.String("template", "deploy/template.json", "the generated CloudFormation template")
+	follow := fs.Bool("f", false, "follow: print new lines as they arrive, until interrupted")
+	since := fs.Duration("since", 0, "only lines newer than this (e.g. 10m); 0 means all")
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("%w: sluice logs [-f] [KEY|EXECUTION-ARN|FUNCTION]", errUsage)
+	}
+	c, done, err := connect(*endpoint, *data, *template, std)
+	if err != nil {
+		return err
+	}
+	defer done()
+	logs := newLogsClient(c.url)
+	start := int64(0)
+	if *since > 0 {
+		start = time.Now().Add(-*since).UnixMilli()
+	}
+
+	target := fs.Arg(0)
+	groups, label := c.functionGroups(target)
+	pattern := ""
+	if groups == nil {
+		// An object or an execution: the functions' lines that name its execution, labelled with the state.
+		execs, err := c.executionsOf(ctx, target)
+		if err != nil {
+			return err
+		}
+		var alts []string
+		steps := map[string][]*step{}
+		for _, d := range execs {
+			arn := aws.ToString(d.ExecutionArn)
+			alts = append(alts, "?"+strconv.Quote(arn))
+			events, err := c.history(ctx, arn)
+			if err != nil {
+				return err
+			}
+			steps[arn] = stepsOf(events)
+		}
+		pattern = strings.Join(alts, " ")
+		groups, _ = c.functionGroups("")
+		label = func(e logEvent) string {
+			fn := c.functionOfGroup(e.group)
+			for arn, ss := range steps {
+				if strings.Contains(e.message, arn) {
+					if s := stateAt(ss, fn, e.time()); s != "" {
+						return s
+					}
+				}
+			}
+			return fn
+		}
+	}
+	print := func(e logEvent) {
+		text, ok := renderLine(e.message)
+		if !ok {
+			return
+		}
+		fmt.Fprintf(std.Out, "%s  %-12s %s\n", e.time().Local().Format("15:04:05.000"), label(e), text)
+	}
+	if *follow {
+		return followLogs(ctx, logs, groups, pattern, start, 250*time.Millisecond, print)
+	}
+	evs, err := readLogs(ctx, logs, groups, pattern, start)
+	if err != nil {
+		return err
+	}
+	for _, e := range evs {
+		print(e)
+	}
+	if len(evs) == 0 {
+		fmt.Fprintln(std.Err, "sluice: no log lines")
+	}
+	return nil
+}
+
+// functionGroups resolves a function target (validate, ValidateFunction, or its name) to its log group, or
+// every function's group for "", with a labeller naming the function; nil when target is not a function.
+func (c *clients) functionGroups(target string) ([]string, func(logEvent) string) {
+	var ids []string
+	for id := range c.res.FunctionLogGroups {
+		name := c.res.Functions[id]
+		short := strings.ToLower(strings.TrimSuffix(id, "Function"))
+		if target == "" || target == id || target == name || strings.EqualFold(target, short) || target == c.res.FunctionLogGroups[id] {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	sort.Strings(ids)
+	groups := make([]string, len(ids))
+	for i, id := range ids {
+		groups[i] = c.res.FunctionLogGroups[id]
+	}
+	return groups, func(e logEvent) string { return c.functionOfGroup(e.group) }
+}
+
+// functionOfGroup names the function that logs to group.
+func (c *clients) functionOfGroup(group string) string {
+	for id, g := range c.res.FunctionLogGroups {
+		if g == group {
+			return c.res.Functions[id]
+		}
+	}
+	return group
+}
+
+// flagError turns a flag parsing error into a usage error (help stays help).
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errUsage, err)
+}

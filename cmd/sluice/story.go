@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go/middleware"
+
+	localsfn "github.com/sluicehq/sluice/local/sfn"
+	"github.com/sluicehq/sluice/local/stack"
+)
+
+// clients reach one stack: a running `sluice up` (--endpoint) or an embedded one opened on a data
+// directory for the length of the command.
+type clients struct {
+	url string
+	res stack.Resources
+	s3  *s3.Client
+	sfn *sfn.Client
+}
+
+// connect returns clients for endpoint, or starts an embedded stack on data (which must exist) and returns
+// clients for it with the function that stops it.
+func connect(endpoint, data, templatePath string, std stdio) (*clients, func(), error) {
+	tplData, err := os.ReadFile(templatePath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read template (run from the repository root, or pass --template): %w", err)
+	}
+	tpl, err := stack.ParseTemplate(tplData, "sluice", "us-east-1", "000000000000", nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	done := func() {}
+	url := endpoint
+	if url == "" {
+		if _, err := os.Stat(data); err != nil {
+			return nil, nil, fmt.Errorf("no data in %s (run `make run` first, or pass --endpoint of a running `sluice up`): %w", data, err)
+		}
+		st, err := startStack("127.0.0.1:0", data, templatePath, false, std, nil, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w (is `sluice up` using %s? then pass --endpoint http://127.0.0.1:4566)", err, data)
+		}
+		url, done = st.URL(), func() { st.Close() }
+	}
+	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
+	return &clients{
+		url: url, res: tpl.Resources(),
+		s3: s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), UsePathStyle: true, Credentials: creds,
+			RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired, ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired}),
+		sfn: sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: creds,
+			APIOptions: []func(*middleware.Stack) error{localsfn.DisableHostPrefix}}),
+	}, done, nil
+}
+
+// objectKeyOf reads the object key out of an execution's input (an S3 "Object Created" event).
+func objectKeyOf(input string) string {
+	var in struct {
+		Detail struct {
+			Object struct {
+				Key string `json:"key"`
+			} `json:"object"`
+		} `json:"detail"`
+	}
+	_ = json.Unmarshal([]byte(input), &in)
+	return in.Detail.Object.Key
+}
+
+// executionsOf resolves a command-line target to executions: an execution ARN is itself; an object key
+// is every execution started for it, oldest first.
+func (c *clients) executionsOf(ctx context.Context, target string) ([]*sfn.DescribeExecutionOutput, error) {
+	if strings.HasPrefix(target, "arn:aws:states:") {
+		d, err := c.sfn.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(target)})
+		if err != nil {
+			return nil, err
+		}
+		return []*sfn.DescribeExecutionOutput{d}, nil
+	}
+	var out []*sfn.DescribeExecutionOutput
+	p := sfn.NewListExecutionsPaginator(c.sfn, &sfn.ListExecutionsInput{StateMachineArn: aws.String(c.res.StateMachineArn), MaxResults: 1000})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range page.Executions {
+			d, err := c.sfn.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: x.ExecutionArn})
+			if err != nil {
+				return nil, err
+			}
+			if objectKeyOf(aws.ToString(d.Input)) == target {
+				out = append(out, d)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no execution for %q (give an object key like incoming/orders/x.csv or an execution ARN)", target)
+	}
+	sort.Slice(out, func(i, j int) bool { return aws.ToTime(out[i].StartDate).Before(aws.ToTime(out[j].StartDate)) })
+	return out, nil
+}
+
+// history returns an execution's whole history.
+func (c *clients) history(ctx context.Context, arn string) ([]sfntypes.HistoryEvent, error) {
+	var out []sfntypes.HistoryEvent
+	p := sfn.NewGetExecutionHistoryPaginator(c.sfn, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Events...)
+	}
+	return out, nil
+}
+
+// step is one state an execution entered, as `sluice show` tells it.
+type step struct {
+	name             string
+	entered, exited  time.Time
+	attempts         int
+	outcome, detail  string
+	outputs          []string
+	function         string // the Lambda function its task called
+	scheduled        []time.Time
+}
+
+// stepsOf folds a history into the states entered, with attempts, outcome and where output went.
+func stepsOf(events []sfntypes.HistoryEvent) []*step {
+	var steps []*step
+	var cur *step
+	input := ""
+	for _, ev := range events {
+		t := aws.ToTime(ev.Timestamp)
+		switch {
+		case ev.StateEnteredEventDetails != nil:
+			cur = &step{name: aws.ToString(ev.StateEnteredEventDetails.Name), entered: t, outcome: "running"}
+			input = aws.ToString(ev.StateEnteredEventDetails.Input)
+			steps = append(steps, cur)
+		case cur == nil:
+		case ev.TaskScheduledEventDetails != nil:
+			cur.attempts++
+			cur.scheduled = append(cur.scheduled, t)
+			var params struct{ FunctionName string }
+			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskScheduledEventDetails.Parameters)), &params)
+			cur.function = params.FunctionName[strings.LastIndex(params.FunctionName, ":")+1:]
+		case ev.TaskFailedEventDetails != nil:
+			cur.detail = aws.ToString(ev.TaskFailedEventDetails.Error) + ": " + firstLine(aws.ToString(ev.TaskFailedEventDetails.Cause))
+		case ev.StateExitedEventDetails != nil:
+			cur.exited, cur.outcome = t, "ok"
+			cur.outputs = newKeys(input, aws.ToString(ev.StateExitedEventDetails.Output))
+			if cur.attempts > 1 {
+				cur.outcome = fmt.Sprintf("ok after %d attempts", cur.attempts)
+			}
+		case ev.ExecutionFailedEventDetails != nil:
+			cur.exited, cur.outcome = t, "FAILED"
+			cur.detail = aws.ToString(ev.ExecutionFailedEventDetails.Error) + ": " + firstLine(aws.ToString(ev.ExecutionFailedEventDetails.Cause))
+		}
+		if ev.Type == sfntypes.HistoryEventTypeFailStateEntered && cur != nil {
+			cur.outcome = "failed"
+		}
+	}
+	return steps
+}
+
+// outputPrefixes are where the pipeline writes.
+var outputPrefixes = []string{"processed/", "manifests/", "quarantine/", "failed/", "staging/"}
+
+// newKeys returns the S3 keys under the pipeline's output prefixes that a state's output names and its
+// input did not.
+func newKeys(input, output string) []string {
+	var in, out any
+	_ = json.Unmarshal([]byte(input), &in)
+	_ = json.Unmarshal([]byte(output), &out)
+	had := map[string]bool{}
+	walkStrings(in, func(s string) { had[s] = true })
+	var keys []string
+	walkStrings(out, func(s string) {
+		for _, p := range outputPrefixes {
+			if strings.HasPrefix(s, p) && !had[s] {
+				had[s] = true
+				keys = append(keys, s)
+			}
+		}
+	})
+	return keys
+}
+
+func walkStrings(v any, fn func(string)) {
+	switch x := v.(type) {
+	case string:
+		fn(x)
+	case []any:
+		for _, e := range x {
+			walkStrings(e, fn)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			walkStrings(x[k], fn)
+		}
+	}
+}
+
+// stateAt names the state whose task was running function at t: the latest scheduling of that function at
+// or before t.
+func stateAt(steps []*step, function string, t time.Time) string {
+	name, best := "", time.Time{}
+	for _, s := range steps {
+		if s.function != function {
+			continue
+		}
+		for _, at := range s.scheduled {
+			if !at.After(t.Add(time.Millisecond)) && !at.Before(best) {
+				name, best = s.name, at
+			}
+		}
+	}
+	return name
+}
+
+// exists reports whether a key is in the bucket now.
+func (c *clients) exists(ctx context.Context, key string) bool {
+	_, err := c.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(c.res.Bucket), Key: aws.String(key)})
+	return err == nil
+}
+
+var errNoTarget = errors.New("no target")
