@@ -62,7 +62,7 @@ Stop with Ctrl-C; executions in flight resume on the next start. Executions as t
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		watchStack(watchCtx, st.URL(), res, *verbose, std)
+		watchStack(watchCtx, st.URL(), st.ConsoleURL(), res, *verbose, std)
 	}()
 	<-ctx.Done()
 	stopWatch()

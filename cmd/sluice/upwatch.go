@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,8 +19,8 @@ const executionEventsPattern = `{ $.type = "ExecutionStarted" || $.type = "Execu
 // watchStack prints, until ctx ends, one line per execution start and end (object key, outcome, duration,
 // execution name) from the state machine's log group and, with tasks, the functions' log lines as they
 // arrive. It reads them through the CloudWatch Logs API of the stack at url, as any client would.
-func watchStack(ctx context.Context, url string, res stack.Resources, tasks bool, std stdio) {
-	logs := newLogsClient(url)
+func watchStack(ctx context.Context, endpoint, consoleURL string, res stack.Resources, tasks bool, std stdio) {
+	logs := newLogsClient(endpoint)
 	now := time.Now().UnixMilli()
 	var mu sync.Mutex // one line at a time
 	var wg sync.WaitGroup
@@ -30,7 +31,7 @@ func watchStack(ctx context.Context, url string, res stack.Resources, tasks bool
 		go func() {
 			defer wg.Done()
 			_ = followLogs(ctx, logs, []string{res.StateMachineLogGroup}, executionEventsPattern, now, 200*time.Millisecond, func(e logEvent) {
-				line, ok := executionLine(e, starts, keys)
+				line, ok := executionLine(e, starts, keys, consoleURL)
 				if !ok {
 					return
 				}
@@ -61,7 +62,7 @@ func watchStack(ctx context.Context, url string, res stack.Resources, tasks bool
 }
 
 // executionLine renders a Step Functions log record of an execution's start or end.
-func executionLine(e logEvent, starts map[string]time.Time, keys map[string]string) (string, bool) {
+func executionLine(e logEvent, starts map[string]time.Time, keys map[string]string, consoleURL string) (string, bool) {
 	var rec struct {
 		Type         string `json:"type"`
 		ExecutionArn string `json:"execution_arn"`
@@ -103,6 +104,9 @@ func executionLine(e logEvent, starts map[string]time.Time, keys map[string]stri
 	}
 	if rec.Details.Error != "" {
 		detail = "  " + rec.Details.Error + ": " + firstLine(rec.Details.Cause)
+	}
+	if consoleURL != "" {
+		detail += "  " + consoleURL + "execution?arn=" + url.QueryEscape(rec.ExecutionArn)
 	}
 	return fmt.Sprintf("%s  %-9s %-45s %9s  %s%s", at.Local().Format("15:04:05.000"), outcome, key, took, name, detail), true
 }
