@@ -21,10 +21,10 @@
 //
 // Running executions update without a reload (server-sent events).
 //
-// The console reads only through public surfaces: the Step Functions and CloudWatch APIs (API, called in
-// process through the services' own HTTP handlers, so it shows exactly what the AWS CLI shows), S3 through
-// the SDK client, and small interfaces for the local-only parts (DeadLetters, TaskLogs). local/stack wires
-// them; the console imports no service.
+// The console reads only through public surfaces: the Step Functions, CloudWatch and CloudWatch Logs APIs
+// (API, called in process through the services' own HTTP handlers, so it shows exactly what the AWS CLI
+// shows; CloudWatchLogs finds a task's lines), S3 through the SDK client, and a small interface for the
+// local-only dead-letter list (DeadLetters). local/stack wires them; the console imports no service.
 //
 // Every value is escaped by html/template (an object key or an input holding "<script>" renders as
 // text), objects are never served with an active content type, and every action (start, stop, re-run,

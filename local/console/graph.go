@@ -18,7 +18,7 @@ import (
 const (
 	nodeH      = 38  // a simple state's height
 	layerGap   = 72  // vertical space between layers (room for an edge label)
-	nodeGap    = 36  // horizontal space between states of a layer
+	nodeGap    = 56  // horizontal space between states of a layer
 	boxPad     = 16  // padding inside a Parallel or Map box
 	boxHeader  = 30  // the title band of a Parallel or Map box
 	markerSize = 22  // the Start and End circles
@@ -60,7 +60,8 @@ type GraphEdge struct {
 	From, To string
 	Path     string // SVG path data
 	Kind     string // "next", "choice", "default", "catch", "start", "end"
-	Label    string
+	Label    string // drawn on the edge (Choice rules)
+	Title    string // the tooltip (Choice rules, a Catch's errors)
 	LabelX   float64
 	LabelY   float64
 	LabelW   float64
@@ -369,7 +370,9 @@ func layoutScope(sc scope, depth int) laid {
 		}
 		y += rowH + layerGap
 	}
-	out := laid{w: width + 40, h: y + markerSize - layerGap*0.4}
+	lastBottom := y - layerGap // the bottom of the last layer
+	endY := lastBottom + 40    // the End marker's centre
+	out := laid{w: width + 40, h: endY + markerSize/2 + 4}
 	// Room on the right for back edges.
 	offset := 0.0
 	if len(back) > 0 {
@@ -411,8 +414,7 @@ func layoutScope(sc scope, depth int) laid {
 		cx = (out.w - 30) / 2
 	}
 	start := GraphMarker{X: cx, Y: markerSize / 2, Start: true}
-	endY := y - layerGap + markerSize*0.3
-	end := GraphMarker{X: cx, Y: endY + markerSize/2}
+	end := GraphMarker{X: cx, Y: endY}
 	out.markers = append(out.markers, start, end)
 	if s := nodes[sc.startAt]; s != nil {
 		out.edges = append(out.edges, &GraphEdge{To: s.Name, Kind: "start",
@@ -443,14 +445,15 @@ func layoutScope(sc scope, depth int) laid {
 			sx := from.X + from.W*float64(i+1)/float64(len(fwd)+1)
 			sy := from.Y + from.H
 			tx, ty := to.X+to.W/2, to.Y
-			ge := &GraphEdge{From: e.from, To: e.to, Kind: e.kind, Label: e.label, Path: curve(sx, sy, tx, ty)}
+			ge := &GraphEdge{From: e.from, To: e.to, Kind: e.kind, Title: e.label, Path: curve(sx, sy, tx, ty)}
 			if e.label != "" && (e.kind == "choice" || e.kind == "default") {
-				// On the curve's midpoint; Catch edges carry their errors in a tooltip only, as the AWS
-				// console draws them, so that they do not clutter the graph.
-				ge.Label = shorten(e.label, 38)
+				// Three quarters down the curve, where the edges of one Choice have parted; Catch edges
+				// carry their errors in a tooltip only, as the AWS console draws them.
+				ge.Label = shorten(e.label, 34)
 				ge.LabelW = float64(len([]rune(ge.Label)))*6.1 + 10
-				ge.LabelX = (sx+tx)/2 - ge.LabelW/2
-				ge.LabelY = (sy+ty)/2 - 8
+				ge.LabelX = 0.15625*sx + 0.84375*tx - ge.LabelW/2
+				ge.LabelY = 0.015625*sy + 0.5625*(sy+ty)/2 + 0.421875*ty - 8
+				placeLabel(out.edges, ge)
 			}
 			out.edges = append(out.edges, ge)
 		}
@@ -462,17 +465,37 @@ func layoutScope(sc scope, depth int) laid {
 			rx := out.w - 12
 			sx, sy := from.X+from.W, from.Y+from.H/2
 			tx, ty := to.X+to.W, to.Y+to.H/2
-			ge := &GraphEdge{From: e.from, To: e.to, Kind: e.kind, Back: true,
+			ge := &GraphEdge{From: e.from, To: e.to, Kind: e.kind, Back: true, Title: e.label,
 				Path: fmt.Sprintf("M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f", sx, sy, rx, sy, rx, ty, tx, ty)}
 			if e.label != "" && (e.kind == "choice" || e.kind == "default") {
 				ge.Label = shorten(e.label, 38)
 				ge.LabelW = float64(len([]rune(ge.Label)))*6.1 + 10
 				ge.LabelX, ge.LabelY = rx-ge.LabelW/2, (sy+ty)/2
+				placeLabel(out.edges, ge)
 			}
 			out.edges = append(out.edges, ge)
 		}
 	}
 	return out
+}
+
+// placeLabel moves a label down until it overlaps no label placed before it.
+func placeLabel(placed []*GraphEdge, e *GraphEdge) {
+	for range 8 {
+		moved := false
+		for _, p := range placed {
+			if p.Label == "" || p == e {
+				continue
+			}
+			if e.LabelX < p.LabelX+p.LabelW && p.LabelX < e.LabelX+e.LabelW && e.LabelY < p.LabelY+18 && p.LabelY < e.LabelY+18 {
+				e.LabelY = p.LabelY + 19
+				moved = true
+			}
+		}
+		if !moved {
+			return
+		}
+	}
 }
 
 // curve is a vertical S-curve from (x1,y1) down to (x2,y2).

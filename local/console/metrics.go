@@ -23,7 +23,7 @@ const (
 )
 
 // metricsWindow is how far back the charts go.
-var metricsWindows = []string{"1h", "3h", "12h", "24h"}
+var metricsWindows = []string{"15m", "1h", "3h", "12h", "24h"}
 
 type dashboardBody struct {
 	Widgets []struct {
@@ -75,7 +75,7 @@ func (c *Console) metrics(w http.ResponseWriter, r *http.Request) {
 	d := metricsData{Windows: metricsWindows, Window: r.URL.Query().Get("window")}
 	window, err := time.ParseDuration(d.Window)
 	if err != nil || window <= 0 || window > 24*time.Hour {
-		d.Window, window = "3h", 3*time.Hour
+		d.Window, window = "1h", time.Hour
 	}
 	if c.dashboard == "" || c.cw == nil {
 		d.Note = "The template declares no dashboard, or no CloudWatch is configured."
@@ -214,7 +214,11 @@ func drawChart(ch *Chart, labels []string, res []metricResult, start, end time.T
 	}
 	for i := 0; i <= 3; i++ {
 		t := start.Add(time.Duration(float64(end.Sub(start)) * float64(i) / 3))
-		ch.XTicks = append(ch.XTicks, GraphLabel{X: x(t), Y: ch.H - 6, Text: t.Local().Format("15:04")})
+		tick := GraphLabel{X: x(t), Y: ch.H - 6, Text: t.Local().Format("15:04")}
+		if i == 3 {
+			tick.X -= 14 // inside the chart
+		}
+		ch.XTicks = append(ch.XTicks, tick)
 	}
 	for i, label := range labels {
 		s := Series{Label: label, Color: i % 8}

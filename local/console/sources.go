@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -28,6 +29,8 @@ type APIError struct {
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 
+func asAPIError(err error, target **APIError) bool { return errors.As(err, target) }
+
 // HandlerAPI is an API served by an http.Handler in process: the request goes through the service's own
 // HTTP handler, exactly as a request from the AWS CLI would, without a network round trip.
 func HandlerAPI(h http.Handler) API { return handlerAPI{h} }
@@ -46,7 +49,11 @@ func (a handlerAPI) Call(ctx context.Context, target string, in, out any) error 
 		return err
 	}
 	req.Header.Set("X-Amz-Target", target)
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	ct := "application/x-amz-json-1.0"
+	if strings.HasPrefix(target, "Logs_") {
+		ct = "application/x-amz-json-1.1"
+	}
+	req.Header.Set("Content-Type", ct)
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	a.h.ServeHTTP(rec, req)
 	if rec.status >= 300 {

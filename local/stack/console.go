@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/sluicehq/sluice/local/console"
 	"github.com/sluicehq/sluice/local/events"
-	"github.com/sluicehq/sluice/local/lambda"
 )
 
 // openConsole builds the web console over the services' public surfaces: the Step Functions and
@@ -31,7 +29,7 @@ func (st *Stack) openConsole() {
 		console.WithBucket(s3c, res.Bucket),
 		console.WithStateMachine(res.StateMachineArn),
 		console.WithDeadLetters(deadLetters{st.Events}),
-		console.WithTaskLogs(taskLogs{st.Lambda}),
+		console.WithTaskLogs(console.CloudWatchLogs(console.HandlerAPI(st.Logs), st.functionLogGroups())),
 		console.WithHealth(health{st}),
 		console.WithEndpoint(st.url, st.cfg.Region),
 		console.WithLogger(st.cfg.Logger),
@@ -91,21 +89,16 @@ func (d deadLetters) Redrive(ctx context.Context, ids ...string) (int, error) {
 	return d.events.Redrive(ctx, ids...)
 }
 
-// taskLogs reads the invocation logs the local Lambda captured.
-type taskLogs struct{ lambda *lambda.Service }
-
-var _ console.TaskLogs = taskLogs{}
-
-func (t taskLogs) Invocations(_ context.Context, function string, from, to time.Time) ([]console.Invocation, error) {
-	var out []console.Invocation
-	for _, l := range t.lambda.Logs(function) {
-		if l.Start.Before(from) || l.Start.After(to) {
-			continue
+// functionLogGroups maps each function's name to the log group its LoggingConfig names (the others log to
+// /aws/lambda/<name>).
+func (st *Stack) functionLogGroups() map[string]string {
+	groups := map[string]string{}
+	for _, id := range st.template.ResourcesOfType("AWS::Lambda::Function") {
+		if _, group, err := st.functionLogging(id); err == nil && group != "" {
+			groups[st.template.Name(id)] = group
 		}
-		out = append(out, console.Invocation{Function: l.Function, RequestID: l.RequestID, Start: l.Start,
-			Duration: l.Duration, Error: l.Error, Lines: l.Lines})
 	}
-	return out, nil
+	return groups
 }
 
 // health reports each service for the console's home page.

@@ -163,7 +163,8 @@ func (st *Stack) open() error {
 		return fmt.Errorf("open cloudwatch logs: %w", err)
 	}
 	if st.Lambda, err = lambda.New(lambda.WithRegion(st.cfg.Region), lambda.WithAccount(st.cfg.Account), lambda.WithClock(st.cfg.Clock),
-		lambda.WithMetricSink(metricSink{st.CloudWatch}), lambda.WithLogSink(functionLogSink{st.Logs, st.cfg.Logger}),
+		lambda.WithMetricSink(metricSink{st.CloudWatch}), lambda.WithServiceMetrics(true), // AWS/Lambda, for the dashboard
+		lambda.WithLogSink(functionLogSink{st.Logs, st.cfg.Logger}),
 		lambda.WithLogger(st.cfg.Logger)); err != nil {
 		return fmt.Errorf("open lambda: %w", err)
 	}
