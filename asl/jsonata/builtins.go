@@ -466,22 +466,29 @@ func abs(i int) int {
 	return i
 }
 
+// match is one match of a matcher: its match object and byte offsets.
+type match struct {
+	obj        *Object
+	start, end int
+}
+
 // matches runs a matcher (a regex or a function behaving like one) over
 // s, up to limit matches (negative: no limit).
-func (ev *evaluator) matches(c call, fname string, m any, s string, limit int) ([]*Object, error) {
-	var out []*Object
+func (ev *evaluator) matches(c call, fname string, m any, s string, limit int) ([]match, error) {
+	var out []match
 	if r, ok := m.(*regexFn); ok {
-		locs := r.lit.re.FindAllStringSubmatchIndex(s, -1)
+		locs := r.lit.re.FindAllStringSubmatchIndex(s, limit)
+		bpos, upos := 0, 0
 		for _, loc := range locs {
-			if limit >= 0 && len(out) >= limit {
-				break
-			}
 			if loc[0] == loc[1] {
 				return nil, newError("D1004", c.pos, fname, r.lit.source)
 			}
-			out = append(out, r.matchObject(s, loc).(*Object))
+			us := upos + utf16Len(s[bpos:loc[0]])
+			ue := us + utf16Len(s[loc[0]:loc[1]])
+			bpos, upos = loc[1], ue
+			out = append(out, match{obj: r.matchObject(s, loc, us, ue), start: loc[0], end: loc[1]})
 		}
-		return out, nil
+		return out, ev.charge(len(out), c.pos)
 	}
 	res, err := ev.apply(m, []any{s}, c.input, c.env, c.pos)
 	if err != nil {
@@ -494,12 +501,21 @@ func (ev *evaluator) matches(c call, fname string, m any, s string, limit int) (
 		}
 		mv, _ := o.Get("match")
 		sv, _ := o.Get("start")
-		_, okm := mv.(string)
-		_, oks := sv.(float64)
+		ms, okm := mv.(string)
+		st, oks := sv.(float64)
 		if !okm || !oks {
 			return nil, newError("T1010", c.pos, fname, nil)
 		}
-		out = append(out, o)
+		b := utf16ToByte(s, int(st))
+		e := min(b+len(ms), len(s))
+		if len(out) > 0 && b < out[len(out)-1].end {
+			// a matcher going backwards would never end
+			return nil, newError("T1010", c.pos, fname, nil)
+		}
+		out = append(out, match{obj: o, start: b, end: e})
+		if err := ev.charge(1, c.pos); err != nil {
+			return nil, err
+		}
 		next, _ := o.Get("next")
 		if !isFunction(next) {
 			break
@@ -538,11 +554,11 @@ func fnMatch(ev *evaluator, c call, a []any) (any, error) {
 	out := &arr{seq: true}
 	for _, m := range ms {
 		o := NewObject(3)
-		v, _ := m.Get("match")
+		v, _ := m.obj.Get("match")
 		o.Set("match", v)
-		v, _ = m.Get("start")
+		v, _ = m.obj.Get("start")
 		o.Set("index", v)
-		v, _ = m.Get("groups")
+		v, _ = m.obj.Get("groups")
 		o.Set("groups", v)
 		out.items = append(out.items, o)
 	}
@@ -620,19 +636,21 @@ func fnReplace(ev *evaluator, c call, a []any) (any, error) {
 		return nil, err
 	}
 	var b strings.Builder
+	charged := 0
 	pos := 0 // byte offset
 	for _, m := range ms {
-		st, _ := m.Get("start")
-		mt, _ := m.Get("match")
-		mstr, _ := mt.(string)
-		start := utf16ToByte(s, int(st.(float64)))
+		start := m.start
+		mstr := s[m.start:m.end]
+		if start < pos {
+			continue
+		}
 		b.WriteString(s[pos:start])
 		if rs, ok := repl.(string); ok {
-			g, _ := m.Get("groups")
+			g, _ := m.obj.Get("groups")
 			groups, _ := asArray(g)
 			b.WriteString(substitute(rs, mstr, groups))
 		} else {
-			r, err := ev.apply(repl, []any{m}, c.input, c.env, c.pos)
+			r, err := ev.apply(repl, []any{m.obj}, c.input, c.env, c.pos)
 			if err != nil {
 				return nil, err
 			}
@@ -642,7 +660,11 @@ func fnReplace(ev *evaluator, c call, a []any) (any, error) {
 			}
 			b.WriteString(str)
 		}
-		pos = start + len(mstr)
+		pos = m.end
+		if err := ev.chargeString(b.Len()-charged, c.pos); err != nil {
+			return nil, err
+		}
+		charged = b.Len()
 	}
 	b.WriteString(s[pos:])
 	return b.String(), nil
@@ -733,11 +755,11 @@ func fnSplit(ev *evaluator, c call, a []any) (any, error) {
 		}
 		pos := 0
 		for _, m := range ms {
-			st, _ := m.Get("start")
-			mt, _ := m.Get("match")
-			start := utf16ToByte(s, int(st.(float64)))
-			parts = append(parts, s[pos:start])
-			pos = start + len(mt.(string))
+			if m.start < pos {
+				continue
+			}
+			parts = append(parts, s[pos:m.start])
+			pos = m.end
 		}
 		parts = append(parts, s[pos:])
 	}

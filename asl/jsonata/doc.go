@@ -30,6 +30,10 @@
 // input are returned as given. DecodeJSON decodes a document into this
 // model with object key order kept.
 //
+// JSON has no infinite or NaN numbers: arithmetic may make one (1/0)
+// inside an expression, as in JavaScript, but a result that holds one
+// fails with D1001.
+//
 // Undefined, the result of selecting nothing, is distinct from null: Eval
 // returns the value Undefined (test with IsUndefined). Undefined never
 // appears inside arrays or objects. A function value (a lambda, a partial

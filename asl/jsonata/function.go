@@ -3,6 +3,7 @@ package jsonata
 import (
 	"regexp"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // lambda is a closure: a function definition with the context value and
@@ -95,30 +96,34 @@ func arity(f any) int {
 // matchAt runs the regular expression on s from the UTF-16 offset from
 // and returns JSONata's match object, or Undefined.
 func (r *regexFn) matchAt(s string, from int) any {
-	u := toUTF16(s)
-	if from > len(u) {
+	return r.matchFrom(s, utf16ToByte(s, from), from)
+}
+
+// matchFrom matches from byte offset b, which is UTF-16 offset u.
+func (r *regexFn) matchFrom(s string, b, u int) any {
+	if b > len(s) {
 		return Undefined
 	}
-	bytePos := utf16ToByte(s, from)
-	loc := r.lit.re.FindStringSubmatchIndex(s[bytePos:])
+	loc := r.lit.re.FindStringSubmatchIndex(s[b:])
 	if loc == nil {
 		return Undefined
 	}
 	for i := range loc {
 		if loc[i] >= 0 {
-			loc[i] += bytePos
+			loc[i] += b
 		}
 	}
-	return r.matchObject(s, loc)
+	us := u + utf16Len(s[b:loc[0]])
+	return r.matchObject(s, loc, us, us+utf16Len(s[loc[0]:loc[1]]))
 }
 
-func (r *regexFn) matchObject(s string, loc []int) any {
-	o := NewObject(4)
+// matchObject builds the match object of loc (byte offsets; us and ue are
+// the UTF-16 offsets of its start and end).
+func (r *regexFn) matchObject(s string, loc []int, us, ue int) *Object {
+	o := NewObject(5)
 	o.Set("match", s[loc[0]:loc[1]])
-	start := byteToUTF16(s, loc[0])
-	end := byteToUTF16(s, loc[1])
-	o.Set("start", float64(start))
-	o.Set("end", float64(end))
+	o.Set("start", float64(us))
+	o.Set("end", float64(ue))
 	groups := make([]any, 0, len(loc)/2-1)
 	for i := 2; i < len(loc); i += 2 {
 		if loc[i] < 0 {
@@ -128,18 +133,40 @@ func (r *regexFn) matchObject(s string, loc []int) any {
 		}
 	}
 	o.Set("groups", groups)
-	next := loc[1]
-	if loc[1] == loc[0] {
-		next = loc[1] + 1
-	}
-	nextU := byteToUTF16(s, min(next, len(s)))
-	if next > len(s) {
-		nextU = len(toUTF16(s)) + 1
-	}
 	o.Set("next", &builtin{name: "next", arity: 0, fn: func(ev *evaluator, c call, args []any) (any, error) {
-		return r.matchAt(s, nextU), nil
+		nb, nu := loc[1], ue
+		if loc[0] == loc[1] {
+			// an empty match: the next search starts one character on
+			if nb >= len(s) {
+				return Undefined, nil
+			}
+			_, size := utf8.DecodeRuneInString(s[nb:])
+			nu += utf16Len(s[nb : nb+size])
+			nb += size
+		}
+		return r.matchFrom(s, nb, nu), nil
 	}})
 	return o
+}
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			n = 0
+			for _, r := range s {
+				if r >= 0x10000 {
+					n += 2
+				} else {
+					n++
+				}
+			}
+			return n
+		}
+		n++
+	}
+	return n
 }
 
 func toUTF16(s string) []uint16 { return utf16.Encode([]rune(s)) }

@@ -189,7 +189,7 @@ func (e *Expr) Eval(ctx context.Context, input any, opts ...EvalOption) (result 
 	if err != nil {
 		return nil, err
 	}
-	return export(r), nil
+	return exportResult(r)
 }
 
 // Normalize converts a value to Eval's number model: json.Number and Go
@@ -288,53 +288,51 @@ func norm(v any) (any, bool) {
 // export turns evaluation values into the result model: sequences and
 // constructed arrays become []any, functions stay function values.
 func export(v any) any {
+	r, _ := exportValue(v)
+	return r
+}
+
+// exportResult is export for Eval's result, which must be JSON: an
+// infinite or NaN number (1/0) fails with D1001, as JSON cannot hold it.
+func exportResult(v any) (any, error) {
+	r, _ := exportValue(v)
+	if f, bad := nonFinite(r); bad {
+		return nil, newError("D1001", 0, "", f)
+	}
+	return r, nil
+}
+
+// exportValue converts v, reporting whether the value changed. Containers
+// are changed in place only where a member changes, which only happens
+// for containers the evaluation built.
+func exportValue(v any) (any, bool) {
 	switch x := v.(type) {
 	case *arr:
 		out := make([]any, len(x.items))
 		for i, it := range x.items {
-			out[i] = export(it)
+			out[i], _ = exportValue(it)
 		}
-		return out
+		return out, true
 	case *tupleSeq:
 		out := make([]any, len(x.items))
 		for i, t := range x.items {
-			out[i] = export(t.at)
+			out[i], _ = exportValue(t.at)
 		}
-		return out
+		return out, true
 	case *Object:
 		for i, it := range x.vals {
-			if needsExport(it) {
-				x.vals[i] = export(it)
+			if n, changed := exportValue(it); changed {
+				x.vals[i] = n
 			}
 		}
-		return x
+		return x, false
 	case []any:
 		for i, it := range x {
-			if needsExport(it) {
-				x[i] = export(it)
+			if n, changed := exportValue(it); changed {
+				x[i] = n
 			}
 		}
-		return x
+		return x, false
 	}
-	return v
-}
-
-func needsExport(v any) bool {
-	switch x := v.(type) {
-	case *arr, *tupleSeq:
-		return true
-	case *Object:
-		for _, it := range x.vals {
-			if needsExport(it) {
-				return true
-			}
-		}
-	case []any:
-		for _, it := range x {
-			if needsExport(it) {
-				return true
-			}
-		}
-	}
-	return false
+	return v, false
 }
