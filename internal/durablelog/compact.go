@@ -70,7 +70,12 @@ func (l *Log) Compact(ctx context.Context, snapshot func(emit func(rec []byte) e
 	if err := os.Rename(tmp, l.path); err != nil {
 		return abandon(err)
 	}
-	// The rename happened: the path names the new file, so the Log continues in it.
+	// The rename happened: the path names the new file, so the Log continues in it, through
+	// a handle opened by its name when possible (so that errors name the log, not the temp).
+	if named, err := os.OpenFile(l.path, os.O_RDWR, 0); err == nil {
+		f.Close()
+		f = l.wrap(named)
+	}
 	old := l.f
 	l.f, l.size = f, w.off
 	l.pending.finish(nil)

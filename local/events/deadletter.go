@@ -51,7 +51,7 @@ func (s *Service) Redrive(_ context.Context, ids ...string) (int, error) {
 	now := s.clock.Now()
 	n := 0
 	var added []*pending
-	keep := s.dead[:0]
+	keep := make([]DeadLetter, 0, len(s.dead))
 	for _, d := range s.dead {
 		if len(ids) > 0 && !slices.Contains(ids, d.ID) {
 			keep = append(keep, d)
@@ -71,10 +71,17 @@ func (s *Service) Redrive(_ context.Context, ids ...string) (int, error) {
 		added = append(added, p)
 		n++
 	}
-	clear(s.dead[len(keep):])
-	s.dead = keep
-	s.journalAdd(added)
-	s.saveLocked()
+	if err := s.journalAdd(added); err != nil {
+		s.storeErr = err
+		s.queue = s.queue[:len(s.queue)-len(added)]
+		return 0, fmt.Errorf("redrive: %w", err)
+	}
+	if apiErr := s.commitLocked(func() { s.dead = keep }); apiErr != nil {
+		// The deliveries are queued on disk: deliver them; the dead letters stay listed
+		// until a save succeeds, so a redelivery may be redriven twice.
+		s.signal()
+		return n, fmt.Errorf("redrive: %w", s.storeErr)
+	}
 	s.signal()
 	return n, nil
 }

@@ -20,10 +20,10 @@ type pending struct {
 }
 
 // route matches an event against the enabled rules and queues a delivery per
-// target of every rule that matches.
-func (s *Service) route(_ context.Context, ev *routed) {
+// target of every rule that matches. The deliveries are on disk (with a Queue)
+// before they are queued; an error means the event was not accepted.
+func (s *Service) route(_ context.Context, ev *routed) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.clock.Now()
 	var added []*pending
 	for _, r := range s.rules {
@@ -36,16 +36,26 @@ func (s *Service) route(_ context.Context, ev *routed) {
 		}
 		arn := s.ruleARN(r.Name)
 		for _, t := range r.targets {
-			p := &pending{id: s.nextPendingID(), ruleARN: arn, ruleName: r.Name, t: t, ev: ev,
-				input: targetInput(t, arn, r.Name, ev), due: now}
-			s.queue = append(s.queue, p)
-			added = append(added, p)
+			added = append(added, &pending{id: s.nextPendingID(), ruleARN: arn, ruleName: r.Name, t: t, ev: ev,
+				input: targetInput(t, arn, r.Name, ev), due: now})
 		}
 	}
-	if len(added) > 0 {
-		s.journalAdd(added)
-		s.signal()
+	s.mu.Unlock()
+	if len(added) == 0 {
+		return nil
 	}
+	// Outside the lock, so that concurrent events share the queue's fsyncs.
+	err := s.journalAdd(added)
+	s.mu.Lock()
+	if err != nil {
+		s.storeErr = err
+		s.mu.Unlock()
+		return err
+	}
+	s.queue = append(s.queue, added...)
+	s.mu.Unlock()
+	s.signal()
+	return nil
 }
 
 func (s *Service) signal() {
@@ -154,7 +164,11 @@ func (s *Service) attempt(ctx context.Context, p *pending) {
 		s.signal()
 		return
 	}
-	s.deadLetter(p, err, condition, now)
+	if s.deadLetter(p, err, condition, now) != nil {
+		// Not on disk as a dead letter: leave the delivery unfinished on disk, so that it is
+		// made again after a restart rather than lost.
+		return
+	}
 	s.journalDone(p)
 }
 
@@ -169,8 +183,9 @@ func (s *Service) backoff(attempt int) time.Duration {
 	return half + time.Duration(s.random(int64(half)+1))
 }
 
-// deadLetter records a delivery that will not be retried.
-func (s *Service) deadLetter(p *pending, err error, condition string, now time.Time) {
+// deadLetter records a delivery that will not be retried. It stays in the list even when
+// saving it fails (the error is logged and returned).
+func (s *Service) deadLetter(p *pending, err error, condition string, now time.Time) error {
 	code := "DELIVERY_FAILED"
 	var c interface{ ErrorCode() string }
 	if errors.As(err, &c) && c.ErrorCode() != "" {
@@ -194,7 +209,11 @@ func (s *Service) deadLetter(p *pending, err error, condition string, now time.T
 		RuleName: p.ruleName, TargetID: p.t.ID, TargetARN: p.t.Arn, RoleARN: p.t.RoleArn,
 		DeadLetterARN: p.t.DeadLetterArn, Attributes: attrs, Time: now.UTC(),
 	})
-	s.saveLocked()
+	if err := s.saveLocked(); err != nil {
+		s.log.Error("events: save dead letter failed; the delivery will be made again after a restart", "delivery", p.id, "err", err)
+		return err
+	}
+	return nil
 }
 
 // Run delivers queued events as they fall due until ctx is done, without

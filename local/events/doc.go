@@ -45,6 +45,19 @@
 // budget), so a restart, even after kill -9, loses no accepted event;
 // delivery is at-least-once. Without them nothing survives a restart.
 //
+// An API call answers success only once its change is saved: when the Store
+// fails, PutRule, DeleteRule, EnableRule, DisableRule, PutTargets and
+// RemoveTargets undo the change and answer InternalException (HTTP 500); when
+// the Queue cannot record an event's deliveries, PutEvents reports that entry
+// failed with InternalFailure (retryable, as AWS documents for
+// PutEventsResultEntry) and [Service.PublishEvent] and [Service.Publish]
+// return an error, so the caller keeps the event and offers it again. A
+// failure to record a finished delivery is logged ([WithLogger]) and kept for
+// [Service.StoreErr]; the delivery is made again after a restart. FileStore and
+// FileQueue keep their records in internal/durablelog: checksummed, a torn
+// tail cut at start-up, a corrupt record skipped and logged at Error level
+// with every later record kept.
+//
 // Not emulated: custom event buses, archives and replays, schedules (a rule
 // with a ScheduleExpression is stored but never fires), API destinations,
 // tags, resource policies, and targets other than through the Deliverer.

@@ -45,6 +45,19 @@ func (e *apiError) Error() string { return string(e.code) + ": " + e.message }
 
 func fail(code errorCode, message string) *apiError { return &apiError{code: code, message: message} }
 
+// errStorage answers a change that could not be made durable.
+func errStorage() *apiError {
+	return fail(codeInternal, "The change could not be saved. Please retry.")
+}
+
+// PutEvents reports an event it could not queue durably in its entry, with the retryable
+// code AWS documents for a failure on its side
+// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
+const (
+	entryInternalFailure        = "InternalFailure"
+	entryInternalFailureMessage = "The request processing has failed because of an unknown error, exception or failure."
+)
+
 // writeError renders err in AWS's JSON error shape. Errors that are not
 // API errors become InternalException without their Go text.
 func writeError(w http.ResponseWriter, err *apiError) {

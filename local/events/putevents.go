@@ -84,8 +84,13 @@ func (s *Service) putEvents(ctx context.Context, body []byte) (any, *apiError) {
 			sec, frac := int64(*e.Time), *e.Time-float64(int64(*e.Time))
 			when = time.Unix(sec, int64(frac*1e9))
 		}
-		id := s.publish(ctx, Entry{Source: *e.Source, DetailType: *e.DetailType,
+		id, err := s.publish(ctx, Entry{Source: *e.Source, DetailType: *e.DetailType,
 			Detail: json.RawMessage(*e.Detail), Resources: e.Resources, Time: when})
+		if err != nil {
+			out.Entries[i] = entryOut{ErrorCode: entryInternalFailure, ErrorMessage: entryInternalFailureMessage}
+			out.FailedEntryCount++
+			continue
+		}
 		out.Entries[i] = entryOut{EventId: id}
 	}
 	return out, nil
@@ -150,7 +155,11 @@ func (s *Service) Publish(ctx context.Context, e Entry) (string, error) {
 	if e.Time.IsZero() {
 		e.Time = s.clock.Now()
 	}
-	return s.publish(ctx, e), nil
+	id, err := s.publish(ctx, e)
+	if err != nil {
+		return "", fmt.Errorf("publish event: %w", err)
+	}
+	return id, nil
 }
 
 // PublishEvent routes a complete event (envelope and detail, as a service
@@ -161,14 +170,16 @@ func (s *Service) PublishEvent(ctx context.Context, event []byte) error {
 	}
 	ev := &routed{raw: bytes.Clone(event), ingested: s.clock.Now()}
 	ev.id, _ = ev.document()["id"].(string)
-	s.route(ctx, ev)
+	if err := s.route(ctx, ev); err != nil {
+		return fmt.Errorf("publish event: %w", err)
+	}
 	return nil
 }
 
 // publish builds the envelope EventBridge gives an event
 // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html)
-// and routes it.
-func (s *Service) publish(ctx context.Context, e Entry) string {
+// and routes it. An error means the event was not accepted.
+func (s *Service) publish(ctx context.Context, e Entry) (string, error) {
 	id := s.newID()
 	resources := e.Resources
 	if resources == nil {
@@ -185,8 +196,10 @@ func (s *Service) publish(ctx context.Context, e Entry) string {
 		Resources  []string        `json:"resources"`
 		Detail     json.RawMessage `json:"detail"`
 	}{"0", id, e.DetailType, e.Source, s.account, e.Time.UTC().Format("2006-01-02T15:04:05Z"), s.region, resources, compact(e.Detail)}
-	s.route(ctx, &routed{raw: marshal(env), id: id, ingested: s.clock.Now()})
-	return id
+	if err := s.route(ctx, &routed{raw: marshal(env), id: id, ingested: s.clock.Now()}); err != nil {
+		return "", err
+	}
+	return id, nil
 }
 
 func compact(b []byte) json.RawMessage {

@@ -1,15 +1,19 @@
 package events
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
+	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/durablelog"
 )
 
 // Queue persists deliveries that are queued and not yet finished (delivered
@@ -70,21 +74,25 @@ func fromRecord(q QueuedDelivery, now time.Time) (*pending, error) {
 	return &pending{id: q.ID, ruleARN: q.RuleARN, ruleName: q.RuleName, t: t, ev: ev, input: q.Input, due: now}, nil
 }
 
-// journalAdd records new pending deliveries; s.mu is held.
-func (s *Service) journalAdd(ps []*pending) {
+// journalAdd records new pending deliveries before they are queued: an error means they
+// are not on disk, and the caller must not queue them (and records it for StoreErr).
+func (s *Service) journalAdd(ps []*pending) error {
 	if s.journal == nil || len(ps) == 0 {
-		return
+		return nil
 	}
 	items := make([]QueuedDelivery, len(ps))
 	for i, p := range ps {
 		items[i] = p.record()
 	}
 	if err := s.journal.Add(items); err != nil {
-		s.storeErr = err
+		s.log.Error("events: queue deliveries failed; they are refused", "deliveries", len(ps), "err", err)
+		return err
 	}
+	return nil
 }
 
-// journalDone records a finished delivery.
+// journalDone records a finished delivery. A failure is logged and kept for StoreErr: the
+// delivery is made again after a restart (delivery is at-least-once).
 func (s *Service) journalDone(p *pending) {
 	if s.journal == nil {
 		return
@@ -93,6 +101,7 @@ func (s *Service) journalDone(p *pending) {
 		s.mu.Lock()
 		s.storeErr = err
 		s.mu.Unlock()
+		s.log.Error("events: record a finished delivery failed; it will be made again after a restart", "delivery", p.id, "err", err)
 	}
 }
 
@@ -103,22 +112,41 @@ func (s *Service) nextPendingID() string {
 	return s.epoch + "-" + strconv.FormatInt(s.pendingSeq, 10)
 }
 
-// FileQueue is a Queue kept in an append-only JSON-lines journal. Records
-// are written without fsync: they survive the process being killed, not the
-// machine losing power. The journal is compacted when it is loaded and when
-// finished records dominate it.
+// FileQueue is a Queue kept in a durable log (internal/durablelog): each Add and Done is one
+// checksummed record, written (and fsynced, when made with sync; otherwise it survives the
+// process being killed, not a power loss) before the call returns, all of a call's items
+// or none. Opening the log cuts a torn tail and skips, and logs at Error level, a corrupt
+// record, keeping every later one. The log is compacted when it is loaded and when finished
+// records dominate it.
 type FileQueue struct {
 	path string
+	sync bool
+	log  *slog.Logger
+
+	rw sync.RWMutex // Add and Done hold it shared, compaction exclusively
 
 	mu      sync.Mutex
-	f       *os.File
-	open    map[string][]byte // id -> its "add" line, for compaction
-	written int               // lines in the file
+	dl      *durablelog.Log
+	open    map[string]openItem // id -> its "add" record
+	seq     int64
+	written int // records in the log
+	closed  bool
 }
 
-// NewFileQueue returns a FileQueue journaling to path.
-func NewFileQueue(path string) *FileQueue {
-	return &FileQueue{path: path, open: map[string][]byte{}}
+// openItem is an unfinished delivery's record and its place in the queue.
+type openItem struct {
+	seq int64
+	rec []byte
+}
+
+// NewFileQueue returns a FileQueue keeping its log at path; with sync, records are fsynced
+// (concurrent calls share an fsync). log receives what opening the log recovers (nil:
+// slog.Default()).
+func NewFileQueue(path string, sync bool, log *slog.Logger) *FileQueue {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &FileQueue{path: path, sync: sync, log: log, open: map[string]openItem{}}
 }
 
 var _ Queue = (*FileQueue)(nil)
@@ -128,139 +156,188 @@ type journalLine struct {
 	Done string          `json:",omitempty"`
 }
 
-// Load replays the journal and rewrites it with only the unfinished
-// deliveries.
+func (q *FileQueue) openLocked() error {
+	if q.closed {
+		return durablelog.ErrClosed
+	}
+	if q.dl != nil {
+		return nil
+	}
+	policy := durablelog.SyncNone
+	if q.sync {
+		policy = durablelog.SyncGroup
+	}
+	dl, err := durablelog.Open(q.path, durablelog.Options{Sync: policy, Logger: q.log})
+	if err != nil {
+		return fmt.Errorf("open delivery queue: %w", err)
+	}
+	q.dl = dl
+	return nil
+}
+
+// Load replays the log and rewrites it with only the unfinished deliveries.
 func (q *FileQueue) Load() ([]QueuedDelivery, error) {
+	q.rw.Lock()
+	defer q.rw.Unlock()
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	f, err := os.Open(q.path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("open delivery journal: %w", err)
+	if err := q.openLocked(); err != nil {
+		return nil, err
 	}
 	var order []string
 	items := map[string]QueuedDelivery{}
-	if f != nil {
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 64<<20)
-		for sc.Scan() {
-			var l journalLine
-			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-				break // a torn last line from a crash: the rest is lost
-			}
-			switch {
-			case l.Add != nil:
-				if _, dup := items[l.Add.ID]; !dup {
-					order = append(order, l.Add.ID)
-				}
-				items[l.Add.ID] = *l.Add
-			case l.Done != "":
-				delete(items, l.Done)
-			}
+	err := q.dl.Replay(func(rec []byte) error {
+		var l journalLine
+		if err := json.Unmarshal(rec, &l); err != nil {
+			q.log.Error("events: queued delivery record skipped: it does not decode", "err", err)
+			return nil
 		}
-		f.Close()
+		switch {
+		case l.Add != nil:
+			if _, dup := items[l.Add.ID]; !dup {
+				order = append(order, l.Add.ID)
+			}
+			items[l.Add.ID] = *l.Add
+		case l.Done != "":
+			delete(items, l.Done)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read delivery queue: %w", err)
 	}
 	var out []QueuedDelivery
+	q.open = map[string]openItem{}
 	for _, id := range order {
-		if it, ok := items[id]; ok {
-			out = append(out, it)
+		it, ok := items[id]
+		if !ok {
+			continue
 		}
-	}
-	q.open = map[string][]byte{}
-	for _, it := range out {
-		line, err := json.Marshal(journalLine{Add: &it})
+		rec, err := json.Marshal(journalLine{Add: &it})
 		if err != nil {
-			return nil, fmt.Errorf("encode delivery journal: %w", err)
+			return nil, fmt.Errorf("encode delivery queue: %w", err)
 		}
-		q.open[it.ID] = line
+		q.seq++
+		q.open[id] = openItem{q.seq, rec}
+		out = append(out, it)
 	}
-	if err := q.rewriteLocked(); err != nil {
+	if err := q.compactLocked(); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// Add appends the deliveries.
+// Add appends the deliveries as one record batch and returns once they are durable.
 func (q *FileQueue) Add(items []QueuedDelivery) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	var buf bytes.Buffer
+	recs := make([][]byte, len(items))
 	for i := range items {
-		line, err := json.Marshal(journalLine{Add: &items[i]})
+		rec, err := json.Marshal(journalLine{Add: &items[i]})
 		if err != nil {
-			return fmt.Errorf("encode delivery journal: %w", err)
+			return fmt.Errorf("encode delivery queue: %w", err)
 		}
-		q.open[items[i].ID] = line
-		buf.Write(line)
-		buf.WriteByte('\n')
+		recs[i] = rec
 	}
-	return q.appendLocked(buf.Bytes(), len(items))
-}
-
-// Done appends completion records, compacting when most lines are finished.
-func (q *FileQueue) Done(ids []string) error {
+	q.rw.RLock()
+	defer q.rw.RUnlock()
 	q.mu.Lock()
-	defer q.mu.Unlock()
-	var buf bytes.Buffer
-	for _, id := range ids {
-		delete(q.open, id)
-		line, _ := json.Marshal(journalLine{Done: id})
-		buf.Write(line)
-		buf.WriteByte('\n')
-	}
-	if err := q.appendLocked(buf.Bytes(), len(ids)); err != nil {
+	if err := q.openLocked(); err != nil {
+		q.mu.Unlock()
 		return err
 	}
-	if q.written > 4096 && q.written > 4*len(q.open) {
-		return q.rewriteLocked()
+	for i := range items {
+		q.seq++
+		q.open[items[i].ID] = openItem{q.seq, recs[i]}
 	}
-	return nil
-}
-
-func (q *FileQueue) appendLocked(b []byte, lines int) error {
-	if q.f == nil {
-		f, err := os.OpenFile(q.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			return fmt.Errorf("open delivery journal: %w", err)
+	dl := q.dl
+	q.mu.Unlock()
+	err := dl.Append(context.Background(), recs...)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if err != nil {
+		for i := range items {
+			delete(q.open, items[i].ID)
 		}
-		q.f = f
+		return fmt.Errorf("append delivery queue: %w", err)
 	}
-	if _, err := q.f.Write(b); err != nil {
-		return fmt.Errorf("append delivery journal: %w", err)
-	}
-	q.written += lines
+	q.written += len(recs)
 	return nil
 }
 
-// rewriteLocked replaces the journal with the open deliveries only.
-func (q *FileQueue) rewriteLocked() error {
-	if q.f != nil {
-		q.f.Close()
-		q.f = nil
+// Done appends completion records, compacting when most records are finished.
+func (q *FileQueue) Done(ids []string) error {
+	recs := make([][]byte, len(ids))
+	for i, id := range ids {
+		rec, err := json.Marshal(journalLine{Done: id})
+		if err != nil {
+			return fmt.Errorf("encode delivery queue: %w", err)
+		}
+		recs[i] = rec
 	}
-	var buf bytes.Buffer
-	for _, line := range q.open {
-		buf.Write(line)
-		buf.WriteByte('\n')
+	q.rw.RLock()
+	q.mu.Lock()
+	if err := q.openLocked(); err != nil {
+		q.mu.Unlock()
+		q.rw.RUnlock()
+		return err
 	}
-	tmp := q.path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("compact delivery journal: %w", err)
+	// Gone from memory at once: a compaction drops the delivery even if this record fails.
+	for _, id := range ids {
+		delete(q.open, id)
 	}
-	if err := os.Rename(tmp, q.path); err != nil {
-		return fmt.Errorf("compact delivery journal: %w", err)
+	dl := q.dl
+	q.mu.Unlock()
+	err := dl.Append(context.Background(), recs...)
+	q.mu.Lock()
+	if err == nil {
+		q.written += len(recs)
+	}
+	overgrown := q.written > 4096 && q.written > 4*len(q.open)
+	q.mu.Unlock()
+	q.rw.RUnlock()
+	if err != nil {
+		return fmt.Errorf("append delivery queue: %w", err)
+	}
+	if overgrown {
+		q.rw.Lock()
+		defer q.rw.Unlock()
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		if q.closed {
+			return nil
+		}
+		return q.compactLocked()
+	}
+	return nil
+}
+
+// compactLocked rewrites the log with the open deliveries only, in queue order; q.rw is held
+// exclusively, so no Add or Done is between registering and appending.
+func (q *FileQueue) compactLocked() error {
+	open := slices.SortedFunc(maps.Values(q.open), func(a, b openItem) int { return cmp.Compare(a.seq, b.seq) })
+	err := q.dl.Compact(context.Background(), func(emit func([]byte) error) error {
+		for _, it := range open {
+			if err := emit(it.rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("compact delivery queue: %w", err)
 	}
 	q.written = len(q.open)
 	return nil
 }
 
-// Close closes the journal file.
+// Close closes the log.
 func (q *FileQueue) Close() error {
+	q.rw.Lock()
+	defer q.rw.Unlock()
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.f == nil {
+	q.closed = true
+	if q.dl == nil {
 		return nil
 	}
-	err := q.f.Close()
-	q.f = nil
-	return err
+	return q.dl.Close()
 }

@@ -85,23 +85,26 @@ func (s *Service) putRule(ctx context.Context, body []byte) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.rules[*in.Name]
-	if !ok {
-		r = &rule{Name: *in.Name, State: stateEnabled}
-		s.rules[r.Name] = r
+	if err := s.commitLocked(func() {
+		r, ok := s.rules[*in.Name]
+		if !ok {
+			r = &rule{Name: *in.Name, State: stateEnabled}
+			s.rules[r.Name] = r
+		}
+		// PutRule replaces the rule's settings; members left out are cleared,
+		// except that State defaults to ENABLED.
+		r.EventPattern, r.pattern = deref(in.EventPattern), p
+		r.ScheduleExpression = deref(in.ScheduleExpression)
+		r.Description = deref(in.Description)
+		r.RoleArn = deref(in.RoleArn)
+		r.State = stateEnabled
+		if in.State != nil {
+			r.State = *in.State
+		}
+	}); err != nil {
+		return nil, err
 	}
-	// PutRule replaces the rule's settings; members left out are cleared,
-	// except that State defaults to ENABLED.
-	r.EventPattern, r.pattern = deref(in.EventPattern), p
-	r.ScheduleExpression = deref(in.ScheduleExpression)
-	r.Description = deref(in.Description)
-	r.RoleArn = deref(in.RoleArn)
-	r.State = stateEnabled
-	if in.State != nil {
-		r.State = *in.State
-	}
-	s.saveLocked()
-	return map[string]string{"RuleArn": s.ruleARN(r.Name)}, nil
+	return map[string]string{"RuleArn": s.ruleARN(*in.Name)}, nil
 }
 
 // ruleOut is a rule as DescribeRule and ListRules show it.
@@ -179,9 +182,7 @@ func (s *Service) deleteRule(ctx context.Context, body []byte) (any, *apiError) 
 	if len(r.targets) > 0 {
 		return nil, fail(codeValidation, "Rule can't be deleted since it has targets.")
 	}
-	delete(s.rules, r.Name)
-	s.saveLocked()
-	return nil, nil
+	return nil, s.commitLocked(func() { delete(s.rules, r.Name) })
 }
 
 func (s *Service) enableRule(ctx context.Context, body []byte) (any, *apiError) {
@@ -203,9 +204,7 @@ func (s *Service) setState(body []byte, state string) (any, *apiError) {
 	if !ok {
 		return nil, ruleNotFound(*in.Name)
 	}
-	r.State = state
-	s.saveLocked()
-	return nil, nil
+	return nil, s.commitLocked(func() { r.State = state })
 }
 
 type listRulesInput struct {

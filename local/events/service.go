@@ -73,7 +73,8 @@ func WithAccount(id string) Option { return func(s *Service) { s.opts.Account = 
 // WithRegion sets the region in ARNs and events (default us-east-1).
 func WithRegion(r string) Option { return func(s *Service) { s.opts.Region = r } }
 
-// WithLogger sets the logger of the service's own messages, panics included (default: discard).
+// WithLogger sets the logger of the service's own messages, panics and failures to save
+// state or queue deliveries included (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.opts.Logger = l } }
 
 // WithStore persists rules, targets and dead letters; New loads them.

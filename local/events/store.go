@@ -1,13 +1,15 @@
 package events
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
+	"sync"
+
+	"github.com/sluicehq/sluice/internal/durablelog"
 )
 
 // Snapshot is the state a Store keeps: the rules with their targets, and the
@@ -29,12 +31,10 @@ type SavedRule struct {
 	Targets            []json.RawMessage
 }
 
-// saveLocked hands the store a snapshot; s.mu is held. A failing store does
-// not fail the API call (the change is live in memory); the error is kept for
-// StoreErr.
-func (s *Service) saveLocked() {
+// saveLocked hands the store a snapshot of the state; s.mu is held.
+func (s *Service) saveLocked() error {
 	if s.store == nil {
-		return
+		return nil
 	}
 	snap := &Snapshot{DeadLetters: slices.Clone(s.dead)}
 	for _, name := range slices.Sorted(maps.Keys(s.rules)) {
@@ -46,10 +46,51 @@ func (s *Service) saveLocked() {
 		}
 		snap.Rules = append(snap.Rules, sr)
 	}
-	s.storeErr = s.store.Save(snap)
+	if err := s.store.Save(snap); err != nil {
+		s.storeErr = err
+		return err
+	}
+	return nil
 }
 
-// StoreErr returns the error of the last save, if it failed.
+// savedState is the part of the state a Store keeps, copied so that a change can be undone.
+type savedState struct {
+	rules map[string]*rule
+	dead  []DeadLetter
+}
+
+// stateLocked copies the rules (with their target lists) and the dead letters; s.mu is held.
+func (s *Service) stateLocked() savedState {
+	st := savedState{rules: make(map[string]*rule, len(s.rules)), dead: slices.Clone(s.dead)}
+	for name, r := range s.rules {
+		c := *r
+		c.targets = slices.Clone(r.targets)
+		st.rules[name] = &c
+	}
+	return st
+}
+
+// commitLocked applies change to the state and saves it: the call succeeds only once the
+// change is durable. When the save fails the change is undone, the failure is logged, and
+// the API answers InternalException (500), the error EventBridge documents for a failure on
+// its side (https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html).
+// s.mu is held.
+func (s *Service) commitLocked(change func()) *apiError {
+	if s.store == nil {
+		change()
+		return nil
+	}
+	before := s.stateLocked()
+	change()
+	if err := s.saveLocked(); err != nil {
+		s.rules, s.dead = before.rules, before.dead
+		s.log.Error("events: save state failed; the change is undone", "err", err)
+		return errStorage()
+	}
+	return nil
+}
+
+// StoreErr returns the error of the last failed write to the Store or the Queue, if any.
 func (s *Service) StoreErr() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -92,54 +133,110 @@ func (s *Service) restore(snap *Snapshot) error {
 	return nil
 }
 
-// FileStore keeps the snapshot in one JSON file, replaced atomically on
-// every save.
+// FileStore keeps the snapshots in a durable log (internal/durablelog): each Save appends
+// the whole snapshot as one checksummed record and returns once it is durable (fsynced, unless
+// the store was made without sync: then it survives the process being killed, not a power
+// loss). Load returns the latest intact snapshot: a save cut short by a crash is cut off, and
+// a corrupt one is skipped and logged at Error level, so a damaged record loses only the
+// change it saved. The log is rewritten to the latest snapshot once it holds four times as
+// much.
 type FileStore struct {
-	Path string
+	path string
+	sync bool
+	log  *slog.Logger
+
+	mu     sync.Mutex
+	dl     *durablelog.Log
+	last   int64 // size of the latest snapshot record
+	closed bool
 }
 
-var _ Store = FileStore{}
+var _ Store = (*FileStore)(nil)
 
-// Load reads the file; a missing file is an empty state.
-func (f FileStore) Load() (*Snapshot, error) {
-	b, err := os.ReadFile(f.Path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+// NewFileStore returns a FileStore keeping its log at path; with sync, every Save is fsynced.
+// log receives what opening the log recovers (nil: slog.Default()).
+func NewFileStore(path string, sync bool, log *slog.Logger) *FileStore {
+	if log == nil {
+		log = slog.Default()
 	}
+	return &FileStore{path: path, sync: sync, log: log}
+}
+
+func (f *FileStore) openLocked() error {
+	if f.closed {
+		return durablelog.ErrClosed
+	}
+	if f.dl != nil {
+		return nil
+	}
+	policy := durablelog.SyncNone
+	if f.sync {
+		policy = durablelog.SyncEach
+	}
+	dl, err := durablelog.Open(f.path, durablelog.Options{Sync: policy, Logger: f.log})
 	if err != nil {
+		return fmt.Errorf("open events state: %w", err)
+	}
+	f.dl = dl
+	return nil
+}
+
+// Load returns the latest intact snapshot; an empty log is an empty state.
+func (f *FileStore) Load() (*Snapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.openLocked(); err != nil {
+		return nil, err
+	}
+	var latest []byte
+	if err := f.dl.Replay(func(rec []byte) error {
+		latest = rec
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("read events state: %w", err)
 	}
-	var snap Snapshot
-	if err := json.Unmarshal(b, &snap); err != nil {
-		return nil, fmt.Errorf("decode events state %s: %w", f.Path, err)
+	if latest == nil {
+		return nil, nil
 	}
+	var snap Snapshot
+	if err := json.Unmarshal(latest, &snap); err != nil {
+		return nil, fmt.Errorf("decode events state %s: %w", f.path, err)
+	}
+	f.last = int64(len(latest))
 	return &snap, nil
 }
 
-// Save writes the snapshot to a temporary file and renames it into place.
-func (f FileStore) Save(snap *Snapshot) error {
+// Save appends the snapshot and returns once it is durable.
+func (f *FileStore) Save(snap *Snapshot) error {
 	b, err := json.Marshal(snap) // compact: raw events and inputs keep their bytes
 	if err != nil {
 		return fmt.Errorf("encode events state: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.Path), filepath.Base(f.Path)+".tmp*")
-	if err != nil {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.openLocked(); err != nil {
+		return err
+	}
+	if err := f.dl.Append(context.Background(), b); err != nil {
 		return fmt.Errorf("save events state: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save events state: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save events state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save events state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), f.Path); err != nil {
-		return fmt.Errorf("save events state: %w", err)
+	f.last = int64(len(b))
+	if f.dl.Size() > 4*f.last+1<<20 {
+		if err := f.dl.Compact(context.Background(), func(emit func([]byte) error) error { return emit(b) }); err != nil {
+			// The snapshot is saved; the log stays long until a later compaction succeeds.
+			f.log.Warn("events: compact state log", "err", err)
+		}
 	}
 	return nil
+}
+
+// Close closes the log.
+func (f *FileStore) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	if f.dl == nil {
+		return nil
+	}
+	return f.dl.Close()
 }

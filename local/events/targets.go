@@ -208,16 +208,19 @@ func (s *Service) putTargets(ctx context.Context, body []byte) (any, *apiError) 
 	if len(ids) > maxTargetsPerRule {
 		return nil, fail(codeLimitExceeded, "The requested resource exceeds the maximum number allowed.")
 	}
-	for _, t := range built {
-		i := slices.IndexFunc(r.targets, func(x *target) bool { return x.ID == t.ID })
-		if i >= 0 {
-			r.targets[i] = t
-		} else {
-			r.targets = append(r.targets, t)
+	if err := s.commitLocked(func() {
+		for _, t := range built {
+			i := slices.IndexFunc(r.targets, func(x *target) bool { return x.ID == t.ID })
+			if i >= 0 {
+				r.targets[i] = t
+			} else {
+				r.targets = append(r.targets, t)
+			}
 		}
+		slices.SortFunc(r.targets, func(a, b *target) int { return strings.Compare(a.ID, b.ID) })
+	}); err != nil {
+		return nil, err
 	}
-	slices.SortFunc(r.targets, func(a, b *target) int { return strings.Compare(a.ID, b.ID) })
-	s.saveLocked()
 	return struct {
 		FailedEntryCount int
 		FailedEntries    []failedEntry
@@ -311,8 +314,11 @@ func (s *Service) removeTargets(ctx context.Context, body []byte) (any, *apiErro
 	if !ok {
 		return nil, ruleNotFound(*in.Rule)
 	}
-	r.targets = slices.DeleteFunc(r.targets, func(t *target) bool { return slices.Contains(in.Ids, t.ID) })
-	s.saveLocked()
+	if err := s.commitLocked(func() {
+		r.targets = slices.DeleteFunc(r.targets, func(t *target) bool { return slices.Contains(in.Ids, t.ID) })
+	}); err != nil {
+		return nil, err
+	}
 	return struct {
 		FailedEntryCount int
 		FailedEntries    []failedEntry

@@ -53,7 +53,7 @@ func TestCorruptJournalLosesOnlyThatRecord(t *testing.T) {
 	}
 	e.close()
 
-	path := filepath.Join(dir, "journal.log")
+	path := filepath.Join(dir, "metadata.log")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

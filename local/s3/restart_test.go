@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -90,7 +91,7 @@ func TestTornJournalTail(t *testing.T) {
 	e.bucket(t, "torn", false, false)
 	e.put(t, "torn", "kept", "1")
 	e.close()
-	path := filepath.Join(dir, "journal.log")
+	path := filepath.Join(dir, "metadata.log")
 	before, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +202,7 @@ func TestOnlineJournalCompaction(t *testing.T) {
 	if err := e.srv.WaitForEvents(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	st, err := os.Stat(filepath.Join(dir, "journal.log"))
+	st, err := os.Stat(filepath.Join(dir, "metadata.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,5 +220,17 @@ func TestOnlineJournalCompaction(t *testing.T) {
 	e2.put(t, "onl", "after", "x")
 	if got := e2.pub.next(t).Detail.Object.Key; got != "after" {
 		t.Errorf("first event after restart is for %q, want after (no redelivery)", got)
+	}
+}
+
+// A data directory of an earlier version (its journal in another format) is refused, not
+// read as corrupt and emptied.
+func TestLegacyJournalRefused(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "journal.log"), []byte("0badc0de {\"t\":\"bucket\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3.New(dir); !errors.Is(err, s3.ErrOldDataFormat) {
+		t.Errorf("New over a legacy journal = %v, want a refusal naming the earlier version", err)
 	}
 }

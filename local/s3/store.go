@@ -122,7 +122,13 @@ func (b *bucketState) sortedKeys() []string {
 	return keys
 }
 
-// store is the on-disk state: dir/journal.log holds all metadata (see journal); object data
+// The journal's file, and the file of earlier versions' journal (another format).
+const (
+	journalFile   = "metadata.log"
+	legacyJournal = "journal.log"
+)
+
+// store is the on-disk state: dir/metadata.log holds all metadata (see journal); object data
 // lives in dir/buckets/<name>/blobs/<id> and multipart parts in
 // dir/buckets/<name>/uploads/<upload id>/.
 type store struct {
@@ -141,6 +147,10 @@ type store struct {
 
 var errBucketExists = errors.New("bucket exists")
 
+// ErrOldDataFormat is returned by New for a data directory written by an earlier version
+// of this server, whose journal format this one does not read.
+var ErrOldDataFormat = errors.New("data written by an earlier version, in a format this one does not read")
+
 // openStore replays the journal, removes what no committed entry references (temp files,
 // orphan blobs and parts), rewrites the journal compacted, and returns the events still to
 // publish in commit order. When the journal had corrupt records, blobs no record references
@@ -154,7 +164,10 @@ func openStore(dir string, sync bool, ids *idSource, compactGarbage, journalLimi
 	if err := removeTemps(dir); err != nil {
 		return nil, nil, err
 	}
-	j, err := openJournal(filepath.Join(dir, "journal.log"), sync, lg)
+	if _, err := os.Stat(filepath.Join(dir, legacyJournal)); err == nil {
+		return nil, nil, fmt.Errorf("%s holds %s: %w; move the directory away to start afresh", dir, legacyJournal, ErrOldDataFormat)
+	}
+	j, err := openJournal(filepath.Join(dir, journalFile), sync, lg)
 	if err != nil {
 		return nil, nil, err
 	}

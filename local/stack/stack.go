@@ -80,10 +80,11 @@ type Stack struct {
 	// Console is the web console, served under /_console/.
 	Console *console.Console
 
-	guard  *guard.Guard
-	queue  *events.FileQueue
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	guard      *guard.Guard
+	queue      *events.FileQueue
+	eventState *events.FileStore
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 // Resources names what the stack created from the template.
@@ -151,6 +152,11 @@ func (st *Stack) open() error {
 	if err := os.MkdirAll(st.cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
+	for _, old := range []string{"events.json", "events.queue"} {
+		if _, err := os.Stat(st.dir(old)); err == nil {
+			return fmt.Errorf("%s holds %s, written by an earlier version in a format this one does not read: move the directory away to start afresh", st.cfg.DataDir, old)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	st.cancel = cancel
 
@@ -181,9 +187,12 @@ func (st *Stack) open() error {
 	if err != nil {
 		return fmt.Errorf("open step functions: %w", err)
 	}
-	st.queue = events.NewFileQueue(st.dir("events.queue"))
+	// Like S3 and Step Functions, EventBridge writes before it acknowledges and does not fsync: the
+	// stack survives its process being killed, not a power loss.
+	st.eventState = events.NewFileStore(st.dir("events-state.log"), false, st.cfg.Logger)
+	st.queue = events.NewFileQueue(st.dir("events-queue.log"), false, st.cfg.Logger)
 	st.Events, err = events.New(events.WithRegion(st.cfg.Region), events.WithAccount(st.cfg.Account),
-		events.WithStore(events.FileStore{Path: st.dir("events.json")}),
+		events.WithStore(st.eventState),
 		events.WithQueue(st.queue),
 		events.WithDeliverer(sfnDeliverer{st.SFN}), events.WithLogger(st.cfg.Logger))
 	if err != nil {
@@ -240,6 +249,9 @@ func (st *Stack) closeServices() error {
 	}
 	if st.queue != nil {
 		errs = append(errs, st.queue.Close())
+	}
+	if st.eventState != nil {
+		errs = append(errs, st.eventState.Close())
 	}
 	if st.Lambda != nil {
 		errs = append(errs, st.Lambda.Close())

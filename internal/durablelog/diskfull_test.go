@@ -9,28 +9,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// mountTmpfs mounts a tmpfs of size bytes on a fresh directory, or skips the test when this
-// process may not mount (not root, or no mount namespace rights).
-func mountTmpfs(t *testing.T, size int) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d", size)); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v): needs root", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
+	"github.com/sluicehq/sluice/internal/tmpfs"
+)
 
 // TestRealDiskFull writes to a real, tiny tmpfs until it is full, frees space, writes more,
 // and reopens: every acknowledged record is there, in order, and nothing else.
 func TestRealDiskFull(t *testing.T) {
-	dir := mountTmpfs(t, 256<<10)
+	dir := tmpfs.Mount(t, 256<<10)
 	// A filler to delete later, so the disk can be freed.
 	filler := filepath.Join(dir, "filler")
 	if err := os.WriteFile(filler, make([]byte, 128<<10), 0o644); err != nil {

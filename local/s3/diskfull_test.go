@@ -5,29 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/sluicehq/sluice/internal/tmpfs"
 	"github.com/sluicehq/sluice/local/s3"
 )
-
-// mountTmpfs mounts a tmpfs of size bytes on a fresh directory, or skips: mounting needs root.
-func mountTmpfs(t *testing.T, size int) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d", size)); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v): needs root", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
 
 // TestDiskFullKeepsAcknowledged reruns the measured failure on a real, tiny file system: PUT
 // objects (small ones into the data segment, large ones into files of their own) until the
@@ -35,7 +20,7 @@ func mountTmpfs(t *testing.T, size int) string {
 // bytes; every PUT that failed answered a server error (500 or 503, which clients retry),
 // never a 400.
 func TestDiskFullKeepsAcknowledged(t *testing.T) {
-	mnt := mountTmpfs(t, 16<<20)
+	mnt := tmpfs.Mount(t, 16<<20)
 	filler := filepath.Join(mnt, "filler")
 	if err := os.WriteFile(filler, make([]byte, 2<<20), 0o644); err != nil {
 		t.Fatal(err)
@@ -71,16 +56,7 @@ func TestDiskFullKeepsAcknowledged(t *testing.T) {
 	}
 	// Another file fills the disk to the last page, as another program would: what is left
 	// is the room in the last pages of the store's own files.
-	hog, err := os.Create(filepath.Join(mnt, "hog"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := hog.Write(make([]byte, 4096)); err != nil {
-			break
-		}
-	}
-	hog.Close()
+	free := tmpfs.Fill(t, mnt)
 	for _, size := range []int{big, 40 << 10} {
 		if put(size) != nil {
 			failures++
@@ -96,10 +72,9 @@ func TestDiskFullKeepsAcknowledged(t *testing.T) {
 		t.Fatalf("the disk never filled (%d failures)", failures)
 	}
 	full := len(acked)
-	for _, f := range []string{filler, hog.Name()} {
-		if err := os.Remove(f); err != nil {
-			t.Fatal(err)
-		}
+	free()
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
 	}
 	for _, size := range []int{60, 40 << 10, big, 60} {
 		if err := put(size); err != nil {
@@ -114,6 +89,6 @@ func TestDiskFullKeepsAcknowledged(t *testing.T) {
 			t.Errorf("after restart, %s has %d bytes, want the %d acknowledged", key, len(got), len(want))
 		}
 	}
-	t.Logf("%d PUTs acknowledged before the disk filled, %d failed, %d after freeing space; all %d present after restart",
+	t.Logf("%d PUTs acknowledged before space was freed (%d failed on the full disk), %d after; all %d present after restart",
 		full, failures, len(acked)-full, len(acked))
 }
