@@ -14,9 +14,9 @@ import (
 	"github.com/johannesboyne/gofakes3"
 )
 
-// backend adapts the Server's store to gofakes3's Backend, VersionedBackend and
+// backend adapts the Service's store to gofakes3's Backend, VersionedBackend and
 // MultipartBackend interfaces, for the operations gofakes3 serves.
-type backend struct{ s *Server }
+type backend struct{ s *Service }
 
 var (
 	_ gofakes3.Backend          = backend{}
@@ -190,7 +190,7 @@ func (b backend) DeleteMultiVersions(bucket string, objects ...gofakes3.ObjectID
 	return out, nil
 }
 
-// PutObject serves gofakes3's POST (browser form) upload; PUT is served by the Server.
+// PutObject serves gofakes3's POST (browser form) upload; PUT is served by the Service.
 func (b backend) PutObject(bucket, key string, meta map[string]string, input io.Reader, size int64, c *gofakes3.PutConditions) (gofakes3.PutObjectResult, error) {
 	var cond *writeConditions
 	if c != nil {
@@ -466,7 +466,7 @@ func userMetaSize(meta map[string]string) int {
 
 // putBlob stores body (in the bucket segment when it is small, else in a blob file),
 // verifies its digests and commits it.
-func (s *Server) putBlob(bucket, key string, meta map[string]string, body io.Reader, size int64, want *digests, cond *writeConditions, reason string, o origin) (version, error) {
+func (s *Service) putBlob(bucket, key string, meta map[string]string, body io.Reader, size int64, want *digests, cond *writeConditions, reason string, o origin) (version, error) {
 	h := md5.New()
 	var cs *checksummer
 	if want != nil {
@@ -544,7 +544,7 @@ func (s *Server) putBlob(bucket, key string, meta map[string]string, body io.Rea
 
 // copyVersion copies a source version's data into a new version of the destination; check,
 // when set, vets the source first.
-func (s *Server) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta map[string]string, cond *writeConditions, check func(version) error, o origin) (version, version, error) {
+func (s *Service) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta map[string]string, cond *writeConditions, check func(version) error, o origin) (version, version, error) {
 	src, f, err := s.store.lookup(srcBucket, srcKey, srcVersion, true)
 	if err != nil {
 		return version{}, version{}, err
@@ -578,6 +578,6 @@ func (s *Server) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey st
 	return src, v, nil
 }
 
-func (s *Server) internalOrigin() origin {
+func (s *Service) internalOrigin() origin {
 	return origin{RequestID: s.ids.requestID(), Requester: s.account}
 }

@@ -61,7 +61,7 @@ func BenchmarkPutObject(b *testing.B) {
 }
 
 func benchServer(b *testing.B, sync bool, opts ...s3.Option) http.Handler {
-	srv, err := s3.New(b.TempDir(), append([]s3.Option{s3.WithSync(sync)}, opts...)...)
+	srv, err := s3.New(append([]s3.Option{s3.WithDataDir(b.TempDir()), s3.WithSync(sync)}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

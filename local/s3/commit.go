@@ -45,7 +45,7 @@ func (c *writeConditions) check(rec *keyRecord) error {
 // commitPut makes nv (whose blob is already in place) the current version of key, with an
 // "Object Created" event when the bucket sends events to EventBridge. Version ID, sequencer
 // and LastModified are assigned here.
-func (s *Server) commitPut(bucket, key string, nv version, cond *writeConditions, reason string, o origin) (version, error) {
+func (s *Service) commitPut(bucket, key string, nv version, cond *writeConditions, reason string, o origin) (version, error) {
 	defer s.compactJournal()
 	w, err := s.store.lockKey(bucket, key)
 	if err != nil {
@@ -103,7 +103,7 @@ type deleteResult struct {
 // deleteObject deletes key (or one version of it) following S3's versioning rules
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html) and
 // records an "Object Deleted" event when something changed.
-func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteResult, error) {
+func (s *Service) deleteObject(bucket, key, versionID string, o origin) (deleteResult, error) {
 	defer s.compactJournal()
 	w, err := s.store.lockKey(bucket, key)
 	if err != nil {
@@ -195,7 +195,7 @@ func (s *Server) deleteObject(bucket, key, versionID string, o origin) (deleteRe
 
 // ackEvent forgets a published event: it leaves the in-memory record at once and the disk
 // record at the key's next write; meanwhile the ack log keeps it from being published again.
-func (s *Server) ackEvent(p pendingRef) error {
+func (s *Service) ackEvent(p pendingRef) error {
 	if w, err := s.store.lockKey(p.bucket, p.key); err == nil {
 		if rec := w.rec; rec != nil {
 			kept := make([]pendingEvent, 0, len(rec.Pending))
@@ -213,10 +213,10 @@ func (s *Server) ackEvent(p pendingRef) error {
 	return s.store.logAck(p.id)
 }
 
-func (s *Server) now() time.Time { return s.clock() }
+func (s *Service) now() time.Time { return s.clock() }
 
 // compactJournal rewrites an overgrown journal; a failure is logged and retried later.
-func (s *Server) compactJournal() {
+func (s *Service) compactJournal() {
 	if err := s.store.maybeCompact(); err != nil {
 		s.log.Error("s3: compact journal", "err", err)
 	}

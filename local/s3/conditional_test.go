@@ -70,7 +70,7 @@ func TestConditionalGet(t *testing.T) {
 	e.bucket(t, "cnd", false, false)
 	ctx := context.Background()
 	etag := aws.ToString(e.put(t, "cnd", "k", "body").ETag)
-	lm := e.clock.now()
+	lm := e.clock.Now()
 	before, after := lm.Add(-time.Hour), lm.Add(time.Hour)
 
 	tests := []struct {

@@ -33,7 +33,7 @@ func TestCrashChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestKill9")
 	}
-	srv, err := s3.New(dir, s3.WithPublisher(blockingPublisher{}))
+	srv, err := s3.New(s3.WithDataDir(dir), s3.WithPublisher(blockingPublisher{}))
 	if err != nil {
 		t.Fatal(err)
 	}

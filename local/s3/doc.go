@@ -12,7 +12,7 @@
 //     compacted at start-up and, past WithJournalLimit, while the server runs. Object
 //     data is written before the entry that references it: objects up to 1 MiB are appended
 //     to a per-bucket data segment, larger ones go to a temp file renamed into place. So a
-//     crash (kill -9 included) never leaves a half-written object, and a new Server over the
+//     crash (kill -9 included) never leaves a half-written object, and a new Service over the
 //     same directory sees every acknowledged write; unreferenced data is collected at
 //     start-up. With WithSync(true) (the default) data and journal are fsynced before a write
 //     is acknowledged (concurrent writers share fsyncs), which extends this to power loss.
@@ -37,7 +37,7 @@
 //     If-Modified-Since and If-Unmodified-Since with RFC 7232 precedence.
 //   - Events: for buckets whose notification configuration enables EventBridge
 //     (PutBucketNotificationConfiguration with EventBridgeConfiguration, or
-//     Server.SetEventBridge), PutObject, POST Object, CopyObject and CompleteMultipartUpload
+//     Service.SetEventBridge), PutObject, POST Object, CopyObject and CompleteMultipartUpload
 //     emit "Object Created", and DeleteObject/DeleteObjects emit "Object Deleted", in the
 //     envelope and detail shape documented at
 //     https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html.

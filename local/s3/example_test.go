@@ -32,7 +32,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "s3example")
 	defer os.RemoveAll(dir)
 	pub := printPublisher{done: make(chan struct{})}
-	srv, err := s3.New(dir, s3.WithPublisher(pub))
+	srv, err := s3.New(s3.WithDataDir(dir), s3.WithPublisher(pub))
 	if err != nil {
 		panic(err)
 	}

@@ -34,7 +34,7 @@ func (rq *request) serveFake() {
 
 // fakeErrorWriter passes successful responses through and holds back an error response (status 400
 // and above) so that serveFake can render it again. gofakes3 numbers requests itself: the request id
-// the Server gave is put back on every response.
+// the Service gave is put back on every response.
 type fakeErrorWriter struct {
 	http.ResponseWriter
 	id     string

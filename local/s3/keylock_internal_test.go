@@ -12,7 +12,7 @@ import (
 // with If-None-Match or on the current ETag with If-Match.
 func TestCommitPutLinearisable(t *testing.T) {
 	const writers, rounds = 8, 30
-	srv, err := New(t.TempDir(), WithSync(false))
+	srv, err := New(WithDataDir(t.TempDir()), WithSync(false))
 	if err != nil {
 		t.Fatal(err)
 	}

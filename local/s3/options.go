@@ -3,19 +3,18 @@ package s3
 import (
 	"log/slog"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/service"
 )
 
-// Option configures a Server.
+// Option configures a Service.
 type Option func(*config)
 
 type config struct {
+	opts      service.Options
 	publisher Publisher
-	clock     func() time.Time
-	account   string
-	region    string
 	sync      bool
 	backoff   func(attempt int) time.Duration
-	log       *slog.Logger
 
 	compactGarbage int64
 	journalLimit   int64
@@ -28,16 +27,24 @@ const defaultJournalLimit = 64 << 20
 // discarded once committed, as AWS's default bus does when no rule matches.
 func WithPublisher(p Publisher) Option { return func(c *config) { c.publisher = p } }
 
-// WithClock sets the clock used for Last-Modified, event times and sequencers.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+// Clock is the clock type every local service takes (see WithClock).
+type Clock = service.Clock
+
+// WithDataDir sets the directory that holds the buckets, their objects and the journal. It is
+// required: New fails without one.
+func WithDataDir(dir string) Option { return func(c *config) { c.opts.DataDir = dir } }
+
+// WithClock sets the clock used for Last-Modified, event times and sequencers (the wall clock by
+// default).
+func WithClock(clock Clock) Option { return func(c *config) { c.opts.Clock = clock } }
 
 // WithAccount sets the 12-digit account ID events carry as account and requester
 // (default 000000000000).
-func WithAccount(id string) Option { return func(c *config) { c.account = id } }
+func WithAccount(id string) Option { return func(c *config) { c.opts.Account = id } }
 
 // WithRegion sets the region of the buckets: in events, GetBucketLocation and HeadBucket
 // (default us-east-1).
-func WithRegion(r string) Option { return func(c *config) { c.region = r } }
+func WithRegion(r string) Option { return func(c *config) { c.opts.Region = r } }
 
 // WithSync controls fsync of files and directories on every write (default true). Without
 // it, writes still go through temp file and rename, so a process crash never leaves a
@@ -49,7 +56,7 @@ func WithSync(on bool) Option { return func(c *config) { c.sync = on } }
 func WithBackoff(f func(attempt int) time.Duration) Option { return func(c *config) { c.backoff = f } }
 
 // WithLogger sets the logger for delivery retries and internal errors (default: discard).
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.opts.Logger = l } }
 
 // WithCompaction sets how much garbage (space of overwritten or deleted objects of up to
 // 1 MiB) a bucket's data segment must hold, beyond holding more garbage than live data, for

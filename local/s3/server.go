@@ -14,48 +14,60 @@ import (
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
+	"github.com/sluicehq/sluice/internal/service"
 )
 
-// Server is the local S3. It is an http.Handler for path-style requests
+// Service is the local S3. It is an http.Handler for path-style requests
 // (http://host/bucket/key). Close it to stop event delivery.
-type Server struct {
+type Service struct {
 	store   *store
 	ids     *idSource
 	events  *eventFactory
 	outbox  *outbox
 	fake    http.Handler
-	clock   func() time.Time
-	account string
-	region  string
-	log     *slog.Logger
+	clock   func() time.Time // opts.Clock.Now
+	account string           // opts.Account
+	region  string           // opts.Region
+	log     *slog.Logger     // opts.Logger
+	handler http.Handler
 
 	closeOnce sync.Once
 }
 
-var _ http.Handler = (*Server)(nil)
+var _ http.Handler = (*Service)(nil)
 
-// New opens (or creates) the data directory dir and starts event delivery, publishing any
-// events left undelivered by a previous run first.
-func New(dir string, opts ...Option) (*Server, error) {
-	c := config{clock: time.Now, account: "000000000000", region: "us-east-1", sync: true,
-		backoff: defaultBackoff, log: slog.New(slog.DiscardHandler), compactGarbage: defaultCompactGarbage,
+// ErrNoDataDir is New's error without WithDataDir: S3 keeps its objects on disk.
+var ErrNoDataDir = errors.New("s3: no data directory (WithDataDir)")
+
+// New opens (or creates) the data directory and starts event delivery, publishing any events
+// left undelivered by a previous run first.
+func New(opts ...Option) (*Service, error) {
+	c := config{sync: true, backoff: defaultBackoff, compactGarbage: defaultCompactGarbage,
 		journalLimit: defaultJournalLimit}
 	for _, o := range opts {
 		o(&c)
 	}
-	ids := &idSource{now: c.clock}
-	st, pending, err := openStore(dir, c.sync, ids, c.compactGarbage, c.journalLimit, c.log)
+	c.opts = c.opts.Defaults()
+	if c.opts.DataDir == "" {
+		return nil, ErrNoDataDir
+	}
+	clock, log := c.opts.Clock.Now, c.opts.Logger
+	ids := &idSource{now: clock}
+	st, pending, err := openStore(c.opts.DataDir, c.sync, ids, c.compactGarbage, c.journalLimit, log)
 	if err != nil {
 		return nil, fmt.Errorf("open s3 store: %w", err)
 	}
-	s := &Server{store: st, ids: ids, clock: c.clock, account: c.account, region: c.region, log: c.log,
-		events: &eventFactory{account: c.account, region: c.region, now: c.clock, ids: ids}}
-	s.outbox = newOutbox(c.publisher, c.backoff, s.ackEvent, c.log)
+	s := &Service{store: st, ids: ids, clock: clock, account: c.opts.Account, region: c.opts.Region, log: log,
+		events: &eventFactory{account: c.opts.Account, region: c.opts.Region, now: clock, ids: ids}}
+	s.handler = service.Recover("s3", log, func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, w.Header().Get("x-amz-request-id"), errInternal())
+	}, http.HandlerFunc(s.serve))
+	s.outbox = newOutbox(c.publisher, c.backoff, s.ackEvent, log)
 	for _, p := range pending {
 		s.outbox.push(p)
 	}
 	s.fake = gofakes3.New(backend{s},
-		gofakes3.WithTimeSource(clockSource{c.clock}),
+		gofakes3.WithTimeSource(clockSource{clock}),
 		gofakes3.WithTimeSkewLimit(0),
 		gofakes3.WithMetadataSizeLimit(0),
 		gofakes3.WithIntegrityCheck(true),
@@ -65,8 +77,8 @@ func New(dir string, opts ...Option) (*Server, error) {
 }
 
 // Close stops event delivery and closes the store. Undelivered events stay on disk for the
-// next Server.
-func (s *Server) Close() error {
+// next Service.
+func (s *Service) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		s.outbox.close()
@@ -76,7 +88,7 @@ func (s *Server) Close() error {
 }
 
 // CreateBucket creates a bucket (an existing bucket is not an error).
-func (s *Server) CreateBucket(name string) error {
+func (s *Service) CreateBucket(name string) error {
 	if err := gofakes3.ValidateBucketName(name); err != nil {
 		return fmt.Errorf("create bucket %q: %w", name, err)
 	}
@@ -87,7 +99,7 @@ func (s *Server) CreateBucket(name string) error {
 }
 
 // SetVersioning enables or suspends versioning on a bucket.
-func (s *Server) SetVersioning(bucket string, enabled bool) error {
+func (s *Service) SetVersioning(bucket string, enabled bool) error {
 	status := versioningSuspended
 	if enabled {
 		status = versioningEnabled
@@ -100,7 +112,7 @@ func (s *Server) SetVersioning(bucket string, enabled bool) error {
 
 // SetEventBridge turns EventBridge notifications of a bucket on or off, as
 // NotificationConfiguration.EventBridgeConfiguration does.
-func (s *Server) SetEventBridge(bucket string, enabled bool) error {
+func (s *Service) SetEventBridge(bucket string, enabled bool) error {
 	if err := s.store.updateConfig(bucket, func(c *bucketConfig) { c.EventBridge = enabled }); err != nil {
 		return fmt.Errorf("set eventbridge on %q: %w", bucket, err)
 	}
@@ -108,11 +120,11 @@ func (s *Server) SetEventBridge(bucket string, enabled bool) error {
 }
 
 // PendingEvents returns the number of committed events not yet published.
-func (s *Server) PendingEvents() int { return s.outbox.len() }
+func (s *Service) PendingEvents() int { return s.outbox.len() }
 
 // WaitForEvents returns once every event committed so far has been published, or with
 // ctx's error.
-func (s *Server) WaitForEvents(ctx context.Context) error {
+func (s *Service) WaitForEvents(ctx context.Context) error {
 	select {
 	case <-s.outbox.idle():
 		return nil
@@ -131,19 +143,12 @@ var unsupportedSubresources = []string{"acl", "policy", "policyStatus", "lifecyc
 
 // ServeHTTP routes a request: the operations that need events, conditions, checksums or
 // aws-chunked decoding are served here, the rest by gofakes3 over the same store.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	reqID := s.ids.requestID()
 	w.Header().Set("x-amz-request-id", reqID)
 	w.Header().Set("Server", "AmazonS3")
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.Error("s3: panic serving request", "panic", v, "path", r.URL.Path)
-			writeError(w, r, reqID, errInternal())
-		}
-	}()
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(path, "/")
 	q := r.URL.Query()
@@ -222,16 +227,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Refuse answers a request the endpoint will not serve as S3 answers one it does not authorize: 403
 // AccessDenied, with message saying why, a request id and the resource.
-func (s *Server) Refuse(w http.ResponseWriter, r *http.Request, message string) {
+func (s *Service) Refuse(w http.ResponseWriter, r *http.Request, message string) {
 	reqID := s.ids.requestID()
 	w.Header().Set("x-amz-request-id", reqID)
 	w.Header().Set("Server", "AmazonS3")
 	writeError(w, r, reqID, errAccessDenied(message))
 }
 
-// request is one request being served by the Server.
+// request is one request being served by the Service.
 type request struct {
-	s      *Server
+	s      *Service
 	w      http.ResponseWriter
 	r      *http.Request
 	id     string

@@ -66,11 +66,18 @@ type fixedClock struct {
 	t  time.Time
 }
 
-func (c *fixedClock) now() time.Time {
+func (c *fixedClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
+
+// AfterFunc runs f after d of real time: the service takes no timer from its clock.
+func (c *fixedClock) AfterFunc(d time.Duration, f func()) func() bool {
+	return time.AfterFunc(d, f).Stop
+}
+
+var _ s3.Clock = (*fixedClock)(nil)
 
 func (c *fixedClock) advance(d time.Duration) {
 	c.mu.Lock()
@@ -79,7 +86,7 @@ func (c *fixedClock) advance(d time.Duration) {
 }
 
 type env struct {
-	srv    *s3.Server
+	srv    *s3.Service
 	http   *httptest.Server
 	client *awss3.Client
 	pub    *chanPublisher
@@ -90,10 +97,10 @@ type env struct {
 func newEnv(t *testing.T, dir string, opts ...s3.Option) *env {
 	t.Helper()
 	e := &env{pub: newChanPublisher(), clock: &fixedClock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}, dir: dir}
-	all := append([]s3.Option{s3.WithPublisher(e.pub), s3.WithClock(e.clock.now), s3.WithSync(false),
+	all := append([]s3.Option{s3.WithPublisher(e.pub), s3.WithClock(e.clock), s3.WithSync(false),
 		s3.WithAccount("123456789012"), s3.WithRegion("eu-west-1"),
 		s3.WithBackoff(func(int) time.Duration { return 0 })}, opts...)
-	srv, err := s3.New(dir, all...)
+	srv, err := s3.New(append(all, s3.WithDataDir(dir))...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -200,4 +207,10 @@ func TestPutGetRoundTrip(t *testing.T) {
 func crc32b64(s string) string {
 	sum := crc32.ChecksumIEEE([]byte(s))
 	return base64.StdEncoding.EncodeToString([]byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
+}
+
+func TestNewNeedsDataDir(t *testing.T) {
+	if srv, err := s3.New(); !errors.Is(err, s3.ErrNoDataDir) {
+		t.Errorf("New() = %v, %v, want ErrNoDataDir", srv, err)
+	}
 }

@@ -42,7 +42,7 @@ func (u *upload) sortedParts() []partInfo {
 	return out
 }
 
-func (s *Server) createUpload(bucket, key string, meta map[string]string) (string, error) {
+func (s *Service) createUpload(bucket, key string, meta map[string]string) (string, error) {
 	b, err := s.store.lockBucket(bucket)
 	if err != nil {
 		return "", err
@@ -60,7 +60,7 @@ func (s *Server) createUpload(bucket, key string, meta map[string]string) (strin
 	return u.ID, nil
 }
 
-func (s *Server) findUpload(bucket, key, id string) (*bucketState, *upload, error) {
+func (s *Service) findUpload(bucket, key, id string) (*bucketState, *upload, error) {
 	b, err := s.store.bucket(bucket)
 	if err != nil {
 		return nil, nil, err
@@ -75,7 +75,7 @@ func (s *Server) findUpload(bucket, key, id string) (*bucketState, *upload, erro
 }
 
 // uploadPart stores one part; the data is streamed to disk before any lock is taken.
-func (s *Server) uploadPart(bucket, key, id string, number int, size int64, body io.Reader) (string, error) {
+func (s *Service) uploadPart(bucket, key, id string, number int, size int64, body io.Reader) (string, error) {
 	_, u, err := s.findUpload(bucket, key, id)
 	if err != nil {
 		return "", err
@@ -121,7 +121,7 @@ func (s *Server) uploadPart(bucket, key, id string, number int, size int64, body
 	return p.ETag, nil
 }
 
-func (s *Server) abortUpload(bucket, key, id string) error {
+func (s *Service) abortUpload(bucket, key, id string) error {
 	b, err := s.store.lockBucket(bucket)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ type completedPart struct {
 const minPartSize = 5 << 20
 
 // completeUpload assembles the listed parts into a new object version.
-func (s *Server) completeUpload(bucket, key, id string, parts []completedPart, cond *writeConditions, o origin) (version, error) {
+func (s *Service) completeUpload(bucket, key, id string, parts []completedPart, cond *writeConditions, o origin) (version, error) {
 	_, u, err := s.findUpload(bucket, key, id)
 	if err != nil {
 		return version{}, err

@@ -71,7 +71,7 @@ type Stack struct {
 	server   *http.Server
 	template *Template
 
-	S3         *s3.Server
+	S3         *s3.Service
 	Events     *events.Service
 	Lambda     *lambda.Service
 	CloudWatch *cloudwatch.Service
@@ -205,7 +205,7 @@ func (st *Stack) open() error {
 			st.cfg.Logger.Error("eventbridge delivery stopped", "err", err)
 		}
 	}()
-	st.S3, err = s3.New(st.dir("s3"), s3.WithRegion(st.cfg.Region), s3.WithAccount(st.cfg.Account),
+	st.S3, err = s3.New(s3.WithDataDir(st.dir("s3")), s3.WithRegion(st.cfg.Region), s3.WithAccount(st.cfg.Account),
 		s3.WithPublisher(eventPublisher{st.Events}), s3.WithLogger(st.cfg.Logger), s3.WithSync(false))
 	if err != nil {
 		return fmt.Errorf("open s3: %w", err)
