@@ -126,13 +126,13 @@ func (c *clients) history(ctx context.Context, arn string) ([]sfntypes.HistoryEv
 
 // step is one state an execution entered, as `sluice show` tells it.
 type step struct {
-	name             string
-	entered, exited  time.Time
-	attempts         int
-	outcome, detail  string
-	outputs          []string
-	function         string // the Lambda function its task called
-	scheduled        []time.Time
+	name            string
+	entered, exited time.Time
+	attempts        int
+	outcome, detail string
+	outputs         []string
+	function        string // the Lambda function its task called
+	scheduled       []time.Time
 }
 
 // stepsOf folds a history into the states entered, with attempts, outcome and where output went.

@@ -42,7 +42,9 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 // AfterFunc runs f after d of real time: the service's delivery loop waits on its own timer and
 // these tests drive delivery with DeliverDue and Advance.
-func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool {
+	return time.AfterFunc(d, f).Stop
+}
 
 var _ events.Clock = (*fakeClock)(nil)
 
