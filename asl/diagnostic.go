@@ -30,6 +30,9 @@ const (
 	CodeInvalidLabelName        Code = "INVALID_LABEL_NAME"
 	CodeMissingTransitionTarget Code = "MISSING_TRANSITION_TARGET"
 	CodeTooDeeplyNested         Code = "TOO_DEEPLY_NESTED"
+	// CodeInvalidJSONataExpression: a "{% ... %}" expression that does not
+	// parse.
+	CodeInvalidJSONataExpression Code = "INVALID_JSONATA_EXPRESSION"
 )
 
 // Warning codes.

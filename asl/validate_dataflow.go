@@ -4,8 +4,11 @@ package asl
 // expressions and variable assignments.
 
 import (
+	"errors"
 	"slices"
 	"strings"
+
+	"github.com/sluicehq/sluice/asl/jsonata"
 
 	"github.com/sluicehq/sluice/asl/jsonpath"
 )
@@ -185,20 +188,40 @@ func sortedKeys(m map[string]any) []string {
 // jsonataValue checks that every string in a JSONata field that opens an
 // expression with "{%" closes it with "%}".
 // https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
-func (v *validator) jsonataValue(loc string, val any) {
+func (v *validator) jsonataValue(loc string, val any) { v.jsonataWalk(loc, loc, val) }
+
+// jsonataWalk checks val at path at inside the field at loc: a delimiter
+// problem is reported at the field, an expression that does not parse at
+// its own path.
+func (v *validator) jsonataWalk(loc, at string, val any) {
 	switch t := val.(type) {
 	case string:
 		if strings.HasPrefix(t, "{%") && !isJSONataExpr(t) {
 			v.schema(loc, "The JSONata expression '"+t+"' must end with '%}'")
+		} else if isJSONataExpr(t) {
+			v.jsonataSyntax(at, t)
 		}
 	case map[string]any:
 		for _, k := range sortedKeys(t) {
-			v.jsonataValue(loc, t[k])
+			v.jsonataWalk(loc, at+"/"+k, t[k])
 		}
 	case []any:
-		for _, e := range t {
-			v.jsonataValue(loc, e)
+		for i, e := range t {
+			v.jsonataWalk(loc, index(at, i), e)
 		}
+	}
+}
+
+// jsonataSyntax reports an expression "{% ... %}" that does not parse, as
+// AWS does: INVALID_JSONATA_EXPRESSION with the parser's message (without
+// its code) at the expression's location, "/States/S/Output/v".
+func (v *validator) jsonataSyntax(loc, s string) {
+	_, err := jsonata.Compile(s[2 : len(s)-2])
+	var je *jsonata.Error
+	if errors.As(err, &je) {
+		v.errorf(CodeInvalidJSONataExpression, loc, je.Message)
+	} else if err != nil {
+		v.errorf(CodeInvalidJSONataExpression, loc, err.Error())
 	}
 }
 
@@ -212,7 +235,9 @@ func isJSONataExpr(s string) bool {
 func (v *validator) jsonataString(loc, field, s string) {
 	if !isJSONataExpr(s) {
 		v.schema(loc, "The value for the field '"+field+"' must be a JSONata expression enclosed in {% %}")
+		return
 	}
+	v.jsonataSyntax(loc, s)
 }
 
 // assign checks an Assign object: variable names, and in JSONPath mode the

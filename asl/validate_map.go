@@ -21,9 +21,10 @@ func (v *validator) mapState(s *Map, loc string, ql QueryLanguage) {
 			v.otherLanguage(loc, "ItemsPath")
 		}
 		v.jsonataValue(loc+"/ItemSelector", s.ItemSelector)
-		v.jsonataValue(loc+"/Items", s.Items)
 		if str, ok := s.Items.(string); ok {
 			v.jsonataString(loc+"/Items", "Items", str)
+		} else {
+			v.jsonataValue(loc+"/Items", s.Items)
 		}
 	} else {
 		if s.Items != nil {

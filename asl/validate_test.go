@@ -392,6 +392,22 @@ func TestValidate(t *testing.T) {
 			want: []asl.Diagnostic{schema("/States/A/QueryLanguage", "A state cannot use JSONPath when the state machine's QueryLanguage is JSONata")},
 		},
 		{
+			// The message and location format as AWS answers for a[1,2)
+			// (INVALID_JSONATA_EXPRESSION: Expected "]", got "," at
+			// /States/E/Output/v, as public reports of AWS's answer give it).
+			name: "JSONata expressions that do not parse",
+			def: `{"QueryLanguage":"JSONata","StartAt":"A","States":{` +
+				`"A":{"Type":"Pass","Output":{"v":"{% a[1,2) %}","l":[1,"{% 1 + %}"]},"Next":"B"},` +
+				`"B":{"Type":"Choice","Choices":[{"Condition":"{% $x = %}","Next":"Z"}],"Default":"Z"},` +
+				`"Z":{"Type":"Map","Items":"{% [1, %}","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
+			want: []asl.Diagnostic{
+				diag(asl.CodeInvalidJSONataExpression, "/States/A/Output/l[1]", "Unexpected end of expression"),
+				diag(asl.CodeInvalidJSONataExpression, "/States/A/Output/v", `Expected "]", got ","`),
+				diag(asl.CodeInvalidJSONataExpression, "/States/B/Choices[0]/Condition", "Unexpected end of expression"),
+				diag(asl.CodeInvalidJSONataExpression, "/States/Z/Items", "Unexpected end of expression"),
+			},
+		},
+		{
 			name: "JSONata shapes",
 			def: `{"QueryLanguage":"JSONata","StartAt":"A","States":{` +
 				`"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":"$.x","TimeoutSeconds":"{% $t %}","Output":{"a":"{% 1"},"Next":"B"},` +

@@ -100,9 +100,10 @@ func (c *compiler) jsonataNode(n *node, s asl.State, machineLang asl.QueryLangua
 			}
 			c.loc = append(c.loc, "Choices", fmt.Sprint(i))
 			jr := jchoice{next: r.Next}
-			val(&jr.cond, "Condition", r.Condition)
-			val(&jr.assign, "Assign", assignValue(r.Assign))
-			val(&jr.output, "Output", r.Output)
+			at := fmt.Sprintf("Choices[%d]/", i)
+			val(&jr.cond, at+"Condition", r.Condition)
+			val(&jr.assign, at+"Assign", assignValue(r.Assign))
+			val(&jr.output, at+"Output", r.Output)
 			if err == nil && jr.cond == nil {
 				err = c.errorf("a JSONata Choice rule needs a Condition")
 			}
@@ -175,8 +176,9 @@ func (c *compiler) jsonataNode(n *node, s asl.State, machineLang asl.QueryLangua
 	for i, k := range catchers {
 		c.loc = append(c.loc, "Catch", fmt.Sprint(i))
 		var jc jcatch
-		val(&jc.assign, "Assign", assignValue(k.Assign))
-		val(&jc.output, "Output", k.Output)
+		at := fmt.Sprintf("Catch[%d]/", i)
+		val(&jc.assign, at+"Assign", assignValue(k.Assign))
+		val(&jc.output, at+"Output", k.Output)
 		c.loc = c.loc[:len(c.loc)-2]
 		if err != nil {
 			return err

@@ -96,7 +96,7 @@ func (c *compiler) jvalue(field string, v any) (*jtemplate, error) {
 		t := &jtemplate{field: field, kind: jArray, arr: make([]*jtemplate, 0, len(x))}
 		dynamic := false
 		for i, e := range x {
-			m, err := c.jvalue(field+"/"+strconv.Itoa(i), e)
+			m, err := c.jvalue(field+"["+strconv.Itoa(i)+"]", e)
 			if err != nil {
 				return nil, err
 			}
@@ -215,7 +215,8 @@ func (js *jstates) evalExpr(t *jtemplate) (any, *Failure) {
 func jsonataMessage(err error) string {
 	var je *jsonata.Error
 	if errors.As(err, &je) {
-		return je.Error()
+		// AWS writes the code and jsonata-js's message, without a position.
+		return je.Code + ": " + je.Message
 	}
 	return err.Error()
 }

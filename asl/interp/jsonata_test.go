@@ -104,11 +104,17 @@ func TestJSONataEvaluationErrors(t *testing.T) {
 		{"undefined in Output", `{"S":{"Type":"Pass","Output":{"r":"{% $nope %}"},"End":true}}`, `{}`,
 			`^An error occurred while executing the state 'S' \(entered at the event id #2\)\. The JSONata expression '\$nope' specified for the field 'Output/r' returned nothing \(undefined\)\.$`,
 			"ExecutionStarted PassStateEntered(S) EvaluationFailed ExecutionFailed"},
+		{"undefined inside an array names the index", `{"S":{"Type":"Pass","Output":{"l":[1,"{% $nope %}"]},"End":true}}`, `{}`,
+			`specified for the field 'Output/l\[1\]' returned nothing \(undefined\)\.$`,
+			"ExecutionStarted PassStateEntered(S) EvaluationFailed ExecutionFailed"},
+		{"a Catcher's field names its index", `{"S":{"Type":"Task","Resource":"arn:aws:states:::test:x","Arguments":{"fail":"Boom"},"Catch":[{"ErrorEquals":["Other"],"Next":"E"},{"ErrorEquals":["Boom"],"Output":"{% $nope %}","Next":"E"}],"End":true},"E":{"Type":"Succeed"}}`, `{}`,
+			`specified for the field 'Catch\[1\]/Output' returned nothing \(undefined\)\.$`,
+			"ExecutionStarted TaskStateEntered(S) TaskScheduled TaskStarted TaskFailed EvaluationFailed ExecutionFailed"},
 		{"type error", `{"S":{"Type":"Pass","Output":"{% 'a' + 1 %}","End":true}}`, `{}`,
-			`The JSONata expression ''a' \+ 1' specified for the field 'Output' threw an error during evaluation\. T2001`,
+			`The JSONata expression ''a' \+ 1' specified for the field 'Output' threw an error during evaluation\. T2001: The left side of the "\+" operator must evaluate to a number$`,
 			"ExecutionStarted PassStateEntered(S) EvaluationFailed ExecutionFailed"},
 		{"Condition not boolean", `{"S":{"Type":"Choice","Choices":[{"Condition":"{% 1 %}","Next":"E"}]},"E":{"Type":"Succeed"}}`, `{}`,
-			`field 'Condition' returned an unexpected result type\. Expected 'boolean', but was 'number' for value: 1$`,
+			`field 'Choices\[0\]/Condition' returned an unexpected result type\. Expected 'boolean', but was 'number' for value: 1$`,
 			"ExecutionStarted ChoiceStateEntered(S) EvaluationFailed ExecutionFailed"},
 		{"Items not an array", `{"S":{"Type":"Map","Items":"{% 'x' %}","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}`, `{}`,
 			`field 'Items' returned an unexpected result type\. Expected 'array', but was 'string' for value: "x"$`,
@@ -216,16 +222,14 @@ func TestJSONataRandomFunctions(t *testing.T) {
 	}
 }
 
-// A JSONata expression that does not parse is reported when the machine is
-// compiled, with the state and field.
+// A JSONata expression that does not parse is refused with the definition,
+// as CreateStateMachine refuses it: INVALID_JSONATA_EXPRESSION with the
+// parser's message at the expression's path.
 func TestJSONataCompileError(t *testing.T) {
-	sm, err := asl.Parse([]byte(`{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{"Type":"Pass","Output":{"a":"{% 1 + %}"},"End":true}}}`))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	_, err = New(sm)
-	if err == nil || !strings.Contains(err.Error(), "/States/S") || !strings.Contains(err.Error(), "Output/a") {
-		t.Fatalf("New: %v, want an error naming /States/S and Output/a", err)
+	_, err := asl.Parse([]byte(`{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{"Type":"Pass","Output":{"a":"{% 1 + %}"},"End":true}}}`))
+	want := "Invalid State Machine Definition: 'INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/S/Output/a'"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Parse: %v, want %s", err, want)
 	}
 }
 

@@ -83,8 +83,8 @@ func (js *jstates) condition(t *jtemplate) (bool, *Failure) {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		return false, js.th.queryError("Condition", "The JSONata expression '%s' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s",
-			t.src, jsonTypeName(v), render(v))
+		return false, js.th.queryError(t.field, "The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s",
+			t.src, t.field, jsonTypeName(v), render(v))
 	}
 	return b, nil
 }

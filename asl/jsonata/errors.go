@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -159,19 +160,37 @@ func fillMessage(code, token string, value any, extra map[string]string) string 
 	if !ok {
 		return "error " + code
 	}
-	msg = strings.ReplaceAll(msg, "{{token}}", token)
+	// As jsonata-js fills its templates: {{field}} is the field as
+	// JSON.stringify writes it (strings in double quotes), which is also the
+	// text Step Functions reports in its causes ("T0412: Argument 1 of
+	// function \"sum\" must be an array of \"numbers\"").
+	msg = strings.ReplaceAll(msg, "{{token}}", quoteJSON(token))
 	if strings.Contains(msg, "{{value}}") {
 		s := ""
 		switch v := value.(type) {
 		case string:
-			s = v
+			s = quoteJSON(v)
 		default:
 			s = stringify(v, false)
 		}
 		msg = strings.ReplaceAll(msg, "{{value}}", s)
 	}
 	for k, v := range extra {
+		if k == "type" {
+			v = quoteJSON(v)
+		}
 		msg = strings.ReplaceAll(msg, "{{"+k+"}}", v)
 	}
 	return msg
+}
+
+// quoteJSON writes s as JSON.stringify does (no HTML escaping).
+func quoteJSON(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return s
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

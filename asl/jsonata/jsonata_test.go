@@ -221,3 +221,32 @@ func TestNormalize(t *testing.T) {
 		t.Error("Normalize copied a value that needed no change")
 	}
 }
+
+// Error messages fill their templates as jsonata-js does, with tokens and
+// values as JSON.stringify writes them; Step Functions' causes carry this
+// text after the code.
+func TestErrorMessageText(t *testing.T) {
+	tests := []struct{ expr, want string }{
+		{`a[1,2)`, `Expected "]", got ","`},
+		{`1 +`, `Unexpected end of expression`},
+		{`$sum(["a"])`, `Argument 1 of function "sum" must be an array of "numbers"`},
+		{`"<a>" + 1`, `The left side of the "+" operator must evaluate to a number`},
+	}
+	for _, tc := range tests {
+		_, err := Compile(tc.expr)
+		if err == nil {
+			var e *Expr
+			e, err = Compile(tc.expr)
+			if err == nil {
+				_, err = e.Eval(context.Background(), nil)
+			}
+		}
+		var je *Error
+		if !errors.As(err, &je) {
+			t.Fatalf("%s: error %v, want an *Error", tc.expr, err)
+		}
+		if je.Message != tc.want {
+			t.Errorf("%s: message %q, want %q", tc.expr, je.Message, tc.want)
+		}
+	}
+}
