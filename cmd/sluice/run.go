@@ -25,6 +25,9 @@ import (
 	"github.com/sluicehq/sluice/local/console"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 	"github.com/sluicehq/sluice/local/stack"
+	"github.com/sluicehq/sluice/statemachine"
+	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/store"
 )
 
 // runRun uploads files to the pipeline bucket and follows their executions to the end:
@@ -100,7 +103,7 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 			return fmt.Errorf("upload %s: %w", u.key, err)
 		}
 		fmt.Fprintf(std.Err, "uploaded s3://%s/%s (%d bytes)\n", res.Bucket, u.key, len(body))
-		if strings.HasPrefix(u.key, "incoming/") {
+		if strings.HasPrefix(u.key, tasks.PrefixIncoming) {
 			watched = append(watched, u.key)
 		}
 	}
@@ -138,7 +141,7 @@ func planUploads(files []string, dataset, schema string) ([]fileUpload, error) {
 				return err
 			}
 			rel := filepath.ToSlash(strings.TrimPrefix(path, "sample"+string(filepath.Separator)))
-			if d.IsDir() || !(strings.HasPrefix(rel, "schemas/") || strings.HasPrefix(rel, "incoming/")) {
+			if d.IsDir() || !(strings.HasPrefix(rel, tasks.PrefixSchemas) || strings.HasPrefix(rel, tasks.PrefixIncoming)) {
 				return nil
 			}
 			ups = append(ups, fileUpload{path, rel})
@@ -149,7 +152,7 @@ func planUploads(files []string, dataset, schema string) ([]fileUpload, error) {
 		}
 		// Schemas first, so that no object is validated before its schema is there.
 		sort.SliceStable(ups, func(i, j int) bool {
-			return strings.HasPrefix(ups[i].key, "schemas/") && !strings.HasPrefix(ups[j].key, "schemas/")
+			return strings.HasPrefix(ups[i].key, tasks.PrefixSchemas) && !strings.HasPrefix(ups[j].key, tasks.PrefixSchemas)
 		})
 		return ups, nil
 	}
@@ -159,7 +162,7 @@ func planUploads(files []string, dataset, schema string) ([]fileUpload, error) {
 		if ds == "" {
 			parts := strings.Split(filepath.ToSlash(f), "/")
 			for i := 0; i+2 < len(parts); i++ {
-				if parts[i] == "incoming" {
+				if parts[i]+"/" == tasks.PrefixIncoming {
 					ds = parts[i+1]
 				}
 			}
@@ -168,9 +171,9 @@ func planUploads(files []string, dataset, schema string) ([]fileUpload, error) {
 			return nil, fmt.Errorf("%w: no dataset for %s: pass --dataset", errUsage, f)
 		}
 		if schema != "" && len(ups) == 0 {
-			ups = append(ups, fileUpload{schema, "schemas/" + ds + ".json"})
+			ups = append(ups, fileUpload{schema, tasks.PrefixSchemas + ds + ".json"})
 		}
-		ups = append(ups, fileUpload{f, "incoming/" + ds + "/" + filepath.Base(f)})
+		ups = append(ups, fileUpload{f, tasks.PrefixIncoming + ds + "/" + filepath.Base(f)})
 	}
 	return ups, nil
 }
@@ -270,13 +273,7 @@ func (r *runner) describe(ctx context.Context, arn string) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	var in struct {
-		Detail struct {
-			Object struct {
-				Key string `json:"key"`
-			} `json:"object"`
-		} `json:"detail"`
-	}
+	var in statemachine.Input
 	if err := json.Unmarshal([]byte(aws.ToString(d.Input)), &in); err != nil {
 		in.Detail.Object.Key = "(input is not an S3 event: " + err.Error() + ")"
 	}
@@ -284,39 +281,27 @@ func (r *runner) describe(ctx context.Context, arn string) (outcome, error) {
 	if d.Status != sfntypes.ExecutionStatusSucceeded {
 		o.result = strings.ToLower(string(d.Status))
 		o.where = aws.ToString(d.Error) + ": " + firstLine(aws.ToString(d.Cause))
-		if rec := r.failureRecord(ctx, arn); rec != "" {
+		if rec := r.failureRecord(ctx, o.key, arn); rec != "" {
 			o.where = rec + "  (" + o.where + ")"
 		}
 		return o, nil
 	}
-	var out struct {
-		Stored *struct {
-			Output struct{ Outcome, Key, Manifest string } `json:"output"`
-		} `json:"stored"`
-		Quarantined *struct {
-			Output struct{ Key string } `json:"output"`
-		} `json:"quarantined"`
-		Validation struct {
-			Report struct {
-				Rows     int64 `json:"rows"`
-				Problems []struct {
-					Line    int64  `json:"line"`
-					Message string `json:"message"`
-				} `json:"problems"`
-			} `json:"report"`
-		} `json:"validation"`
-	}
+	var out statemachine.Output
 	if err := json.Unmarshal([]byte(aws.ToString(d.Output)), &out); err != nil {
 		return o, fmt.Errorf("execution %s output: %w", arn, err)
+	}
+	var report tasks.Report
+	if out.Validation != nil {
+		report = out.Validation.Report
 	}
 	switch {
 	case out.Stored != nil:
 		o.result = out.Stored.Output.Outcome
-		o.where = fmt.Sprintf("%s (%d rows; manifest %s)", out.Stored.Output.Key, out.Validation.Report.Rows, out.Stored.Output.Manifest)
+		o.where = fmt.Sprintf("%s (%d rows; manifest %s)", out.Stored.Output.Key, report.Rows, out.Stored.Output.Manifest)
 	case out.Quarantined != nil:
-		o.result = "rejected"
-		o.where = out.Quarantined.Output.Key + " (report: " + out.Quarantined.Output.Key + ".report.json"
-		if p := out.Validation.Report.Problems; len(p) > 0 && p[0].Line > 0 {
+		o.result = resultRejected
+		o.where = out.Quarantined.Output.Key + " (report: " + store.ReportKey(out.Quarantined.Output.Key)
+		if p := report.Problems; len(p) > 0 && p[0].Line > 0 {
 			o.where += fmt.Sprintf("; line %d: %s", p[0].Line, p[0].Message)
 		} else if len(p) > 0 {
 			o.where += "; " + p[0].Message
@@ -328,22 +313,17 @@ func (r *runner) describe(ctx context.Context, arn string) (outcome, error) {
 	return o, nil
 }
 
-// failureRecord finds the failed/ record of an execution: failed/<dataset>/<name>.<execution-name>.json.
-func (r *runner) failureRecord(ctx context.Context, arn string) string {
-	name := arn[strings.LastIndex(arn, ":")+1:]
-	p := s3.NewListObjectsV2Paginator(r.s3, &s3.ListObjectsV2Input{Bucket: aws.String(r.res.Bucket), Prefix: aws.String("failed/")})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return ""
-		}
-		for _, obj := range page.Contents {
-			if k := aws.ToString(obj.Key); strings.HasSuffix(k, "."+name+".json") {
-				return k
-			}
-		}
+// resultRejected is how the summary names an object the pipeline quarantined.
+const resultRejected = "rejected"
+
+// failureRecord returns the key of the failure record the execution left for the object, or "" when there
+// is none.
+func (r *runner) failureRecord(ctx context.Context, sourceKey, arn string) string {
+	key := store.FailureRecordKey(sourceKey, arn)
+	if _, err := r.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(r.res.Bucket), Key: aws.String(key)}); err != nil {
+		return ""
 	}
-	return ""
+	return key
 }
 
 func firstLine(s string) string {
@@ -366,7 +346,9 @@ func (r *runner) summary(outcomes []outcome, url string, embedded bool) {
 	}
 	w.Flush()
 	var parts []string
-	for _, k := range []string{"stored", "duplicate", "rejected", "failed", "aborted", "timed_out", "succeeded"} {
+	ended := func(s sfntypes.ExecutionStatus) string { return strings.ToLower(string(s)) }
+	for _, k := range []string{store.OutcomeStored, store.OutcomeDuplicate, resultRejected, ended(sfntypes.ExecutionStatusFailed),
+		ended(sfntypes.ExecutionStatusAborted), ended(sfntypes.ExecutionStatusTimedOut), "succeeded"} {
 		if counts[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 		}

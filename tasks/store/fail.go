@@ -27,8 +27,7 @@ func (h *Handler) fail(ctx context.Context, in tasks.StoreInput) (tasks.StoreOut
 	if in.Failure == nil {
 		return out, &tasks.InvalidInvocationError{Reason: "fail needs the caught failure"}
 	}
-	dataset, name := rejectedSource(in.Object.Key)
-	out.Key = failedKey(dataset, name, in.Execution)
+	out.Key = FailureRecordKey(in.Object.Key, in.Execution)
 	body, err := encodeJSON(FailureRecord{
 		Error:     in.Failure.Error,
 		Cause:     in.Failure.Cause,

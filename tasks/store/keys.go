@@ -62,11 +62,16 @@ func manifestKey(dataset, name, etag string) string {
 // quarantineKeys are the quarantined copy of a rejected object and its report.
 func quarantineKeys(dataset, name string) (object, report string) {
 	object = tasks.PrefixQuarantine + dataset + "/" + name
-	return object, object + ".report.json"
+	return object, ReportKey(object)
 }
 
-// failedKey names a failure record: failed/<dataset>/<name>.<execution-name>.json.
-func failedKey(dataset, name, execution string) string {
+// ReportKey is where the report of a quarantined object is: beside it, as <object>.report.json.
+func ReportKey(quarantined string) string { return quarantined + ".report.json" }
+
+// FailureRecordKey is where the failure record of an execution about the object sourceKey is:
+// failed/<dataset>/<name>.<execution-name>.json, dataset and name as rejectedSource gives them.
+func FailureRecordKey(sourceKey, execution string) string {
+	dataset, name := rejectedSource(sourceKey)
 	return tasks.PrefixFailed + dataset + "/" + name + "." + tasks.ExecutionName(execution) + ".json"
 }
 
