@@ -230,7 +230,7 @@ func TestLegacyJournalRefused(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "journal.log"), []byte("0badc0de {\"t\":\"bucket\"}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s3.New(dir); !errors.Is(err, s3.ErrOldDataFormat) {
+	if _, err := s3.New(s3.WithDataDir(dir)); !errors.Is(err, s3.ErrOldDataFormat) {
 		t.Errorf("New over a legacy journal = %v, want a refusal naming the earlier version", err)
 	}
 }
