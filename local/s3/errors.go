@@ -12,111 +12,159 @@ import (
 	"github.com/sluicehq/sluice/internal/durablelog"
 )
 
-// apiError is an S3 error code that crosses the wire: the code, its HTTP status and a
-// message. See https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html.
+// Code is an S3 error code, as an error document's <Code> carries it. A Code is itself an error;
+// the errors the service answers with wrap one (errors.Is finds it).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
+type Code string
+
+func (c Code) Error() string { return string(c) }
+
+// statuses is the one table mapping the codes this package answers with to their HTTP status, from
+// S3's list of error codes.
+var statuses = map[Code]int{
+	"AccessDenied":               http.StatusForbidden,
+	"BadDigest":                  http.StatusBadRequest,
+	"BucketNotEmpty":             http.StatusConflict,
+	"ConditionalRequestConflict": http.StatusConflict,
+	"EntityTooLarge":             http.StatusBadRequest,
+	"EntityTooSmall":             http.StatusBadRequest,
+	"IncompleteBody":             http.StatusBadRequest,
+	"InternalError":              http.StatusInternalServerError,
+	"InvalidArgument":            http.StatusBadRequest,
+	"InvalidDigest":              http.StatusBadRequest,
+	"InvalidPart":                http.StatusBadRequest,
+	"InvalidPartOrder":           http.StatusBadRequest,
+	"InvalidRange":               http.StatusRequestedRangeNotSatisfiable,
+	"InvalidRequest":             http.StatusBadRequest,
+	"KeyTooLongError":            http.StatusBadRequest,
+	"MalformedPOSTRequest":       http.StatusBadRequest,
+	"MalformedXML":               http.StatusBadRequest,
+	"MetadataTooLarge":           http.StatusBadRequest,
+	"MethodNotAllowed":           http.StatusMethodNotAllowed,
+	"MissingContentLength":       http.StatusLengthRequired,
+	"NoSuchBucket":               http.StatusNotFound,
+	"NoSuchKey":                  http.StatusNotFound,
+	"NoSuchUpload":               http.StatusNotFound,
+	"NoSuchVersion":              http.StatusNotFound,
+	"NotImplemented":             http.StatusNotImplemented,
+	"NotModified":                http.StatusNotModified,
+	"PreconditionFailed":         http.StatusPreconditionFailed,
+	"ServiceUnavailable":         http.StatusServiceUnavailable,
+}
+
+// status is the code's HTTP status: from statuses, or for a code only gofakes3 answers with (the
+// operations it serves), from gofakes3's own table of S3's codes.
+func (c Code) status() int {
+	if st, ok := statuses[c]; ok {
+		return st
+	}
+	return gofakes3.ErrorCode(c).Status()
+}
+
+// apiError is an S3 error that crosses the wire: its code and a message.
 type apiError struct {
-	Code    string
-	Status  int
+	Code    Code
 	Message string
 }
 
-func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+func (e *apiError) Error() string { return string(e.Code) + ": " + e.Message }
+func (e *apiError) Unwrap() error { return e.Code }
 
 func errNoSuchBucket() error {
-	return &apiError{"NoSuchBucket", http.StatusNotFound, "The specified bucket does not exist"}
+	return &apiError{"NoSuchBucket", "The specified bucket does not exist"}
 }
 
 func errNoSuchKey() error {
-	return &apiError{"NoSuchKey", http.StatusNotFound, "The specified key does not exist."}
+	return &apiError{"NoSuchKey", "The specified key does not exist."}
 }
 
 func errNoSuchVersion() error {
-	return &apiError{"NoSuchVersion", http.StatusNotFound, "The specified version does not exist."}
+	return &apiError{"NoSuchVersion", "The specified version does not exist."}
 }
 
 func errNoSuchUpload() error {
-	return &apiError{"NoSuchUpload", http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}
+	return &apiError{"NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}
 }
 
 func errPreconditionFailed() error {
-	return &apiError{"PreconditionFailed", http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"}
+	return &apiError{"PreconditionFailed", "At least one of the pre-conditions you specified did not hold"}
 }
 
 func errConditionalConflict() error {
-	return &apiError{"ConditionalRequestConflict", http.StatusConflict, "A conflicting conditional operation is currently in progress against this resource. Please try again."}
+	return &apiError{"ConditionalRequestConflict", "A conflicting conditional operation is currently in progress against this resource. Please try again."}
 }
 
 func errNotModified() error {
-	return &apiError{"NotModified", http.StatusNotModified, "Not Modified"}
+	return &apiError{"NotModified", "Not Modified"}
 }
 
 func errInvalidArgument(msg string) error {
-	return &apiError{"InvalidArgument", http.StatusBadRequest, msg}
+	return &apiError{"InvalidArgument", msg}
 }
 
 func errInvalidRequest(msg string) error {
-	return &apiError{"InvalidRequest", http.StatusBadRequest, msg}
+	return &apiError{"InvalidRequest", msg}
 }
 
 func errInvalidRange() error {
-	return &apiError{"InvalidRange", http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"}
+	return &apiError{"InvalidRange", "The requested range is not satisfiable"}
 }
 
 func errMalformedXML() error {
-	return &apiError{"MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"}
+	return &apiError{"MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"}
 }
 
 func errBadDigest(msg string) error {
-	return &apiError{"BadDigest", http.StatusBadRequest, msg}
+	return &apiError{"BadDigest", msg}
 }
 
 func errInvalidDigest() error {
-	return &apiError{"InvalidDigest", http.StatusBadRequest, "The Content-MD5 you specified was invalid."}
+	return &apiError{"InvalidDigest", "The Content-MD5 you specified was invalid."}
 }
 
 func errIncompleteBody() error {
-	return &apiError{"IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header."}
+	return &apiError{"IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header."}
 }
 
 func errMissingContentLength() error {
-	return &apiError{"MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header."}
+	return &apiError{"MissingContentLength", "You must provide the Content-Length HTTP header."}
 }
 
 func errKeyTooLong() error {
-	return &apiError{"KeyTooLongError", http.StatusBadRequest, "Your key is too long"}
+	return &apiError{"KeyTooLongError", "Your key is too long"}
 }
 
 func errEntityTooSmall() error {
-	return &apiError{"EntityTooSmall", http.StatusBadRequest, "Your proposed upload is smaller than the minimum allowed object size."}
+	return &apiError{"EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size."}
 }
 
 func errEntityTooLarge() error {
-	return &apiError{"EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed object size."}
+	return &apiError{"EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size."}
 }
 
 func errInvalidPart(msg string) error {
-	return &apiError{"InvalidPart", http.StatusBadRequest, msg}
+	return &apiError{"InvalidPart", msg}
 }
 
 func errInvalidPartOrder() error {
-	return &apiError{"InvalidPartOrder", http.StatusBadRequest, "The list of parts was not in ascending order. Parts must be ordered by part number."}
+	return &apiError{"InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number."}
 }
 
 func errMetadataTooLarge() error {
-	return &apiError{"MetadataTooLarge", http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."}
+	return &apiError{"MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size."}
 }
 
 func errNotImplemented() error {
-	return &apiError{"NotImplemented", http.StatusNotImplemented, "A header or query you provided implies functionality that is not implemented."}
+	return &apiError{"NotImplemented", "A header or query you provided implies functionality that is not implemented."}
 }
 
 // errAccessDenied is S3's refusal of a request it does not authorize.
 func errAccessDenied(msg string) error {
-	return &apiError{"AccessDenied", http.StatusForbidden, msg}
+	return &apiError{"AccessDenied", msg}
 }
 
 func errInternal() error {
-	return &apiError{"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."}
+	return &apiError{"InternalError", "We encountered an internal error. Please try again."}
 }
 
 // toAPIError maps any error to the wire error; unknown errors become InternalError without
@@ -137,7 +185,7 @@ func toAPIError(err error) *apiError {
 		if code == gofakes3.ErrInternal {
 			return errInternal().(*apiError)
 		}
-		return &apiError{string(code), code.Status(), msg}
+		return &apiError{Code(code), msg}
 	}
 	if unavailable(err) {
 		return errServiceUnavailable().(*apiError)
@@ -157,22 +205,24 @@ type errorBody struct {
 // status an XML <Error> document.
 func writeError(w http.ResponseWriter, r *http.Request, requestID string, err error) {
 	ae := toAPIError(err)
-	if ae.Status == http.StatusNotModified {
-		w.WriteHeader(ae.Status)
+	status := ae.Code.status()
+	if status == http.StatusNotModified {
+		w.WriteHeader(status)
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml")
-	w.WriteHeader(ae.Status)
+	w.WriteHeader(status)
 	if r.Method == http.MethodHead {
 		return
 	}
-	body := errorBody{Code: ae.Code, Message: ae.Message, Resource: r.URL.Path, RequestID: requestID}
+	body := errorBody{Code: string(ae.Code), Message: ae.Message, Resource: r.URL.Path, RequestID: requestID}
+	// The status is sent; an error writing the body means the client went away.
 	_, _ = w.Write([]byte(xml.Header))
 	_ = xml.NewEncoder(w).Encode(body)
 }
 
 func errServiceUnavailable() error {
-	return &apiError{"ServiceUnavailable", http.StatusServiceUnavailable, "Service is unable to handle request."}
+	return &apiError{"ServiceUnavailable", "Service is unable to handle request."}
 }
 
 // storageError is a failure of this server's disk while it stored a request's data: a server

@@ -29,7 +29,7 @@ func (rq *request) serveFake() {
 		_, _ = rq.w.Write(fw.body.Bytes())
 		return
 	}
-	writeError(rq.w, rq.r, rq.id, &apiError{Code: doc.Code, Status: fw.status, Message: doc.Message})
+	writeError(rq.w, rq.r, rq.id, &apiError{Code: Code(doc.Code), Message: doc.Message})
 }
 
 // fakeErrorWriter passes successful responses through and holds back an error response (status 400

@@ -57,6 +57,6 @@ func (rq *request) notification() {
 		}
 		rq.w.WriteHeader(http.StatusOK)
 	default:
-		rq.fail(&apiError{"MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."})
+		rq.fail(&apiError{"MethodNotAllowed", "The specified method is not allowed against this resource."})
 	}
 }

@@ -82,7 +82,7 @@ func (rq *request) deleteObjects() {
 		res, err := rq.s.deleteObject(rq.bucket, o.Key, o.VersionID, rq.origin)
 		if err != nil {
 			ae := toAPIError(err)
-			out.Errors = append(out.Errors, deleteErrorEntry{Key: o.Key, VersionID: o.VersionID, Code: ae.Code, Message: ae.Message})
+			out.Errors = append(out.Errors, deleteErrorEntry{Key: o.Key, VersionID: o.VersionID, Code: string(ae.Code), Message: ae.Message})
 			continue
 		}
 		if in.Quiet {

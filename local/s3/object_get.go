@@ -75,7 +75,7 @@ func (rq *request) getObject() {
 			h.Set("x-amz-version-id", v.ID)
 		}
 		if versionID != "" {
-			rq.fail(&apiError{"MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."})
+			rq.fail(&apiError{"MethodNotAllowed", "The specified method is not allowed against this resource."})
 			return
 		}
 		rq.fail(errNoSuchKey())

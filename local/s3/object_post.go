@@ -18,7 +18,7 @@ func (rq *request) postObject() {
 		return
 	}
 	if err := rq.r.ParseMultipartForm(maxPostMemory); err != nil {
-		rq.fail(&apiError{"MalformedPOSTRequest", http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."})
+		rq.fail(&apiError{"MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data."})
 		return
 	}
 	defer rq.r.MultipartForm.RemoveAll()
@@ -26,7 +26,7 @@ func (rq *request) postObject() {
 	files := form.File["file"]
 	keys := form.Value["key"]
 	if len(files) != 1 || len(keys) != 1 || keys[0] == "" {
-		rq.fail(&apiError{"InvalidArgument", http.StatusBadRequest, "POST requires exactly one file and one key field."})
+		rq.fail(&apiError{"InvalidArgument", "POST requires exactly one file and one key field."})
 		return
 	}
 	fh := files[0]

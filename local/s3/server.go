@@ -220,7 +220,7 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 		case http.MethodDelete:
 			rq.deleteObject()
 		default:
-			rq.fail(&apiError{"MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."})
+			rq.fail(&apiError{"MethodNotAllowed", "The specified method is not allowed against this resource."})
 		}
 	}
 }
@@ -247,7 +247,7 @@ type request struct {
 }
 
 func (rq *request) fail(err error) {
-	if ae := toAPIError(err); ae.Code == "InternalError" || ae.Code == "ServiceUnavailable" {
+	if ae := toAPIError(err); ae.Code.status() >= 500 {
 		rq.s.log.Error("s3: server error", "path", rq.r.URL.Path, "code", ae.Code, "err", err)
 	}
 	writeError(rq.w, rq.r, rq.id, err)

@@ -545,7 +545,7 @@ func (s *store) deleteBucket(name string, force bool) error {
 	if !force {
 		for _, rec := range b.keys {
 			if len(rec.Versions) > 0 {
-				return &apiError{"BucketNotEmpty", 409, "The bucket you tried to delete is not empty"}
+				return &apiError{"BucketNotEmpty", "The bucket you tried to delete is not empty"}
 			}
 		}
 	}
