@@ -11,7 +11,7 @@ ARTIFACT_BUCKET ?=
 # The offline template and ASL validators are part of the tests: make them mandatory here.
 export SLUICE_REQUIRE_NODE_TOOLS ?= 1
 
-.PHONY: all test gen gen-check build deploy bench lint fuzz run node-deps
+.PHONY: all test gen gen-check build deploy bench lint fuzz run up node-deps
 
 all: test
 
@@ -58,9 +58,15 @@ fuzz:
 		done; \
 	done
 
-## run: the main job: start the embedded local AWS, run the sample dataset through the pipeline, summarise
+## run: the main job: start the embedded local AWS, run the sample dataset through the pipeline, summarise;
+## the data stays in .sluice (a next run adds to it) for `make up` to serve
 run:
-	$(GO) run ./cmd/sluice run
+	$(GO) run ./cmd/sluice run --data .sluice
+
+## up: build bin/sluice and serve the embedded local AWS on the data in .sluice (http://127.0.0.1:4566)
+up:
+	$(GO) build -o bin/sluice ./cmd/sluice
+	bin/sluice up
 
 ## node-deps: the offline validators (asl-validator, aws-cdk-lib's cloudformation-validate, cdk-nag)
 node-deps: test/validators/node_modules/.package-lock.json

@@ -32,9 +32,11 @@ import (
 
 // runRun uploads files to the pipeline bucket and follows their executions to the end:
 //
-//	sluice run [--endpoint URL] [--data DIR] [--dataset NAME] [--schema FILE] [FILE...]
+//	sluice run [--endpoint URL] [--data DIR] [--strict] [--dataset NAME] [--schema FILE] [FILE...]
 //
-// Without --endpoint it starts an embedded stack for the run; without files it uploads the sample dataset.
+// Without --endpoint it starts an embedded stack for the run (on --data, kept, or a temporary directory);
+// without files it uploads the sample dataset. While an object takes long, a progress line says which
+// state it is in. --strict makes a rejected object fail the run as a failed one does.
 func runRun(ctx context.Context, args []string, std stdio) error {
 	fset := newFlagSet("run", std)
 	endpoint := fset.String("endpoint", "", "a running stack (sluice up); empty starts an embedded one for this run")
@@ -43,6 +45,7 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 	schema := fset.String("schema", "", "schema file to upload as schemas/<dataset>.json first")
 	template := fset.String("template", "deploy/template.json", "the generated CloudFormation template")
 	timeout := fset.Duration("timeout", 5*time.Minute, "how long to wait for the executions")
+	strict := fset.Bool("strict", false, "exit non-zero when any object is rejected, not only when an execution fails")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -110,18 +113,28 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 	waitCtx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	outcomes, err := r.follow(waitCtx, watched, before)
-	r.summary(outcomes, url, *endpoint == "")
+	kept := ""
+	if *endpoint == "" {
+		kept = *data
+	}
+	r.summary(outcomes, url, *endpoint == "", kept)
 	if err != nil {
 		return err
 	}
-	failed := 0
+	failed, rejected := 0, 0
 	for _, o := range outcomes {
-		if o.status == "FAILED" {
+		switch {
+		case o.status != "SUCCEEDED":
 			failed++
+		case o.result == "rejected":
+			rejected++
 		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d executions failed", failed, len(outcomes))
+	}
+	if *strict && rejected > 0 {
+		return fmt.Errorf("%d of %d objects rejected (--strict)", rejected, len(outcomes))
 	}
 	return nil
 }
@@ -215,6 +228,7 @@ func (r *runner) follow(ctx context.Context, keys []string, before map[string]bo
 	}
 	done := map[string]outcome{}
 	keyOf := map[string]string{} // execution -> key, for the new executions
+	prog := &progress{keyOf: map[string]string{}, started: map[string]time.Time{}, last: time.Now()}
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for len(done) < len(want) {
@@ -226,9 +240,14 @@ func (r *runner) follow(ctx context.Context, keys []string, before map[string]bo
 			}
 			for _, x := range page.Executions {
 				arn := aws.ToString(x.ExecutionArn)
-				if before[arn] || x.Status == sfntypes.ExecutionStatusRunning {
+				if before[arn] {
 					continue
 				}
+				if x.Status == sfntypes.ExecutionStatusRunning {
+					prog.running(arn, aws.ToTime(x.StartDate))
+					continue
+				}
+				prog.ended(arn)
 				if _, ok := keyOf[arn]; ok {
 					continue
 				}
@@ -249,6 +268,7 @@ func (r *runner) follow(ctx context.Context, keys []string, before map[string]bo
 		if len(done) == len(want) {
 			break
 		}
+		r.report(ctx, prog, want)
 		select {
 		case <-ctx.Done():
 			return sortOutcomes(done), fmt.Errorf("%d of %d objects still running: %w", len(want)-len(done), len(want), ctx.Err())
@@ -256,6 +276,69 @@ func (r *runner) follow(ctx context.Context, keys []string, before map[string]bo
 		}
 	}
 	return sortOutcomes(done), nil
+}
+
+// progress tracks the executions still running, for the progress lines of long objects.
+type progress struct {
+	keyOf   map[string]string // running execution -> object key
+	started map[string]time.Time
+	last    time.Time // when progress lines were last printed
+}
+
+func (p *progress) running(arn string, start time.Time) {
+	if _, ok := p.started[arn]; !ok {
+		p.started[arn] = start
+	}
+}
+
+func (p *progress) ended(arn string) {
+	delete(p.started, arn)
+	delete(p.keyOf, arn)
+}
+
+// progressEvery is how often a long-running object's progress line is printed.
+const progressEvery = 2 * time.Second
+
+// report prints, every progressEvery, a line per watched object whose execution has run longer than that:
+// the state it is in and for how long it has run.
+func (r *runner) report(ctx context.Context, p *progress, want map[string]bool) {
+	if time.Since(p.last) < progressEvery {
+		return
+	}
+	p.last = time.Now()
+	arns := make([]string, 0, len(p.started))
+	for arn, start := range p.started {
+		if time.Since(start) >= progressEvery {
+			arns = append(arns, arn)
+		}
+	}
+	sort.Strings(arns)
+	for _, arn := range arns {
+		key, ok := p.keyOf[arn]
+		if !ok {
+			d, err := r.sfn.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+			if err != nil {
+				continue
+			}
+			key = objectKeyOf(aws.ToString(d.Input))
+			p.keyOf[arn] = key
+		}
+		if !want[key] {
+			continue
+		}
+		state := "starting"
+		h, err := r.sfn.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), ReverseOrder: true, MaxResults: 20})
+		if err == nil {
+			for _, ev := range h.Events {
+				if ev.StateEnteredEventDetails != nil {
+					state = aws.ToString(ev.StateEnteredEventDetails.Name)
+					break
+				}
+			}
+		}
+		fmt.Fprintf(r.std.Err, "  ... %-45s %-12s running %s  %s\n", key, state,
+			time.Since(p.started[arn]).Round(100*time.Millisecond), arn[strings.LastIndex(arn, ":")+1:])
+	}
 }
 
 func sortOutcomes(m map[string]outcome) []outcome {
@@ -336,13 +419,17 @@ func firstLine(s string) string {
 	return s
 }
 
-func (r *runner) summary(outcomes []outcome, url string, embedded bool) {
+func (r *runner) summary(outcomes []outcome, url string, embedded bool, kept string) {
 	w := tabwriter.NewWriter(r.std.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "\nOBJECT\tOUTCOME\tWHERE\n")
+	fmt.Fprintf(w, "\nOBJECT\tOUTCOME\tEXECUTION\tWHERE\n")
 	counts := map[string]int{}
+	var bad []outcome
 	for _, o := range outcomes {
 		counts[o.result]++
-		fmt.Fprintf(w, "%s\t%s\t%s\n", o.key, o.result, o.where)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", o.key, o.result, o.execution[strings.LastIndex(o.execution, ":")+1:], o.where)
+		if o.status != "SUCCEEDED" || o.result == "rejected" {
+			bad = append(bad, o)
+		}
 	}
 	w.Flush()
 	var parts []string
@@ -357,12 +444,36 @@ func (r *runner) summary(outcomes []outcome, url string, embedded bool) {
 	if embedded {
 		// The embedded stack ends with this run: point at the one `sluice up` serves.
 		url = "http://127.0.0.1:4566"
-		fmt.Fprintf(r.std.Out, `
-The embedded stack stopped with this run. To keep one for inspection, start it with
+		if kept != "" {
+			fmt.Fprintf(r.std.Out, `
+Everything this run did is kept in %[2]s/ (a next run adds to it). Serve it with
+  make up          # or: go run ./cmd/sluice up --data %[2]s   (serves %[1]s)
+then inspect it with the AWS CLI, the console and the logs below.
+`, url, kept)
+		} else {
+			fmt.Fprintf(r.std.Out, `
+The embedded stack stopped with this run and its data is gone. To keep one for inspection, start it with
   go run ./cmd/sluice up                      # serves %[1]s, data in .sluice/
 and run through it from another terminal:
   go run ./cmd/sluice run --endpoint %[1]s
 `, url)
+		}
+	}
+	if len(bad) > 0 && embedded && kept == "" {
+		fmt.Fprintf(r.std.Out, "\nRun with --data .sluice to keep the data, then `sluice show KEY` and `sluice logs KEY` tell each object's story.\n")
+	} else if len(bad) > 0 {
+		fmt.Fprintf(r.std.Out, "\nWhat happened to the objects that did not get stored:\n")
+		flag := ""
+		if !embedded {
+			flag = "--endpoint " + url + " "
+		} else if kept != "" && kept != ".sluice" {
+			flag = "--data " + kept + " "
+		}
+		w := tabwriter.NewWriter(r.std.Out, 0, 4, 2, ' ', 0)
+		for _, o := range bad {
+			fmt.Fprintf(w, "  go run ./cmd/sluice show %s%s\t# %s; its log lines: sluice logs %s%s\n", flag, o.key, o.result, flag, o.key)
+		}
+		w.Flush()
 	}
 	fmt.Fprintf(r.std.Out, "\nInspect in the console: %s%s\n", strings.TrimSuffix(url, "/"), console.DefaultPrefix)
 	fmt.Fprintf(r.std.Out, `
@@ -372,7 +483,11 @@ AWS_DEFAULT_REGION=us-east-1 first):
   aws --endpoint-url %[1]s stepfunctions get-execution-history --execution-arn <executionArn>
   aws --endpoint-url %[1]s s3 ls s3://%[3]s --recursive
 `, url, r.res.StateMachineArn, r.res.Bucket)
-	if len(outcomes) > 0 && !embedded {
-		fmt.Fprintf(r.std.Out, "  aws --endpoint-url %s stepfunctions describe-execution --execution-arn %s\n", url, outcomes[0].execution)
+	fmt.Fprintf(r.std.Out, "  aws --endpoint-url %s logs filter-log-events --log-group-name %s --filter-pattern '\"<object key>\"'\n",
+		url, r.res.FunctionLogGroups["ValidateFunction"])
+	for _, o := range bad {
+		if o.status != "SUCCEEDED" {
+			fmt.Fprintf(r.std.Out, "  aws --endpoint-url %s stepfunctions describe-execution --execution-arn %s\n", url, o.execution)
+		}
 	}
 }

@@ -44,7 +44,11 @@ func runShow(ctx context.Context, args []string, std stdio) error {
 		if !stop.IsZero() {
 			took = stop.Sub(start).Round(time.Millisecond).String()
 		}
-		fmt.Fprintf(std.Out, "%s  %s  %s  %s\n  %s\n", objectKeyOf(aws.ToString(d.Input)), d.Status,
+		status := string(d.Status)
+		if d.Status == "SUCCEEDED" {
+			status = outcomeOf(aws.ToString(d.Output))
+		}
+		fmt.Fprintf(std.Out, "%s  %s  %s  %s\n  %s\n", objectKeyOf(aws.ToString(d.Input)), status,
 			start.Local().Format("2006-01-02 15:04:05"), took, arn)
 		events, err := c.history(ctx, arn)
 		if err != nil {
