@@ -155,7 +155,7 @@ func stepsOf(events []sfntypes.HistoryEvent) []*step {
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskScheduledEventDetails.Parameters)), &params)
 			cur.function = params.FunctionName[strings.LastIndex(params.FunctionName, ":")+1:]
 		case ev.TaskFailedEventDetails != nil:
-			cur.detail = aws.ToString(ev.TaskFailedEventDetails.Error) + ": " + firstLine(aws.ToString(ev.TaskFailedEventDetails.Cause))
+			cur.detail = aws.ToString(ev.TaskFailedEventDetails.Error) + ": " + causeText(aws.ToString(ev.TaskFailedEventDetails.Cause))
 		case ev.StateExitedEventDetails != nil:
 			cur.exited, cur.outcome = t, "ok"
 			cur.outputs = newKeys(input, aws.ToString(ev.StateExitedEventDetails.Output))
@@ -164,7 +164,7 @@ func stepsOf(events []sfntypes.HistoryEvent) []*step {
 			}
 		case ev.ExecutionFailedEventDetails != nil:
 			cur.exited, cur.outcome = t, "FAILED"
-			cur.detail = aws.ToString(ev.ExecutionFailedEventDetails.Error) + ": " + firstLine(aws.ToString(ev.ExecutionFailedEventDetails.Cause))
+			cur.detail = aws.ToString(ev.ExecutionFailedEventDetails.Error) + ": " + causeText(aws.ToString(ev.ExecutionFailedEventDetails.Cause))
 		}
 		if ev.Type == sfntypes.HistoryEventTypeFailStateEntered && cur != nil {
 			cur.outcome = "failed"
@@ -240,3 +240,14 @@ func (c *clients) exists(ctx context.Context, key string) bool {
 }
 
 var errNoTarget = errors.New("no target")
+
+// causeText is a cause for a terminal: a Lambda function error's message rather than its JSON document.
+func causeText(cause string) string {
+	var doc struct {
+		ErrorMessage string `json:"errorMessage"`
+	}
+	if json.Unmarshal([]byte(cause), &doc) == nil && doc.ErrorMessage != "" {
+		cause = doc.ErrorMessage
+	}
+	return firstLine(cause)
+}
