@@ -86,5 +86,5 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Type", "application/json")
 	}
 	w.WriteHeader(res.StatusCode)
-	_, _ = w.Write(res.Payload)
+	_, _ = w.Write(res.Payload) // the status is sent: a failed write means the client went away
 }

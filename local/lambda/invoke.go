@@ -254,7 +254,7 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 		}
 	}
 	if failure != nil {
-		body, _ := json.Marshal(failure)
+		body, _ := json.Marshal(failure) // a struct of strings: marshalling cannot fail
 		res.Payload = body
 		res.FunctionError = "Unhandled"
 		if !timedOut {
@@ -313,7 +313,7 @@ func memoryUsedMB(limit int) int {
 
 // platformRecord is one system log record of the JSON log format.
 func platformRecord(t time.Time, typ string, record map[string]any) string {
-	b, _ := json.Marshal(struct {
+	b, _ := json.Marshal(struct { // strings and the JSON values of record: marshalling cannot fail
 		Time   string         `json:"time"`
 		Type   string         `json:"type"`
 		Record map[string]any `json:"record"`

@@ -26,7 +26,7 @@ func (rq *request) serveFake() {
 	if err := xml.Unmarshal(fw.body.Bytes(), &doc); err != nil || doc.Code == "" {
 		// No body (HEAD) or not an error document: keep the status, add nothing.
 		rq.w.WriteHeader(fw.status)
-		_, _ = rq.w.Write(fw.body.Bytes())
+		_, _ = rq.w.Write(fw.body.Bytes()) // the status is sent: a failed write means the client went away
 		return
 	}
 	writeError(rq.w, rq.r, rq.id, &apiError{Code: Code(doc.Code), Message: doc.Message})

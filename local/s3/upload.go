@@ -200,7 +200,7 @@ func (s *Service) completeUpload(bucket, key, id string, parts []completedPart, 
 			return version{}, fmt.Errorf("assemble parts: %w", err)
 		}
 		size += n
-		raw, _ := hex.DecodeString(p.ETag)
+		raw, _ := hex.DecodeString(p.ETag) // a part's ETag is the hex MD5 this package computed
 		sums.Write(raw)
 	}
 	if err := bw.finish(); err != nil {
