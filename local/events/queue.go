@@ -119,18 +119,13 @@ func (s *Service) nextPendingID() string {
 // record, keeping every later one. The log is compacted when it is loaded and when finished
 // records dominate it.
 type FileQueue struct {
-	path string
-	sync bool
-	log  *slog.Logger
-
 	rw sync.RWMutex // Add and Done hold it shared, compaction exclusively
 
 	mu      sync.Mutex
-	dl      *durablelog.Log
+	lg      lazyLog
 	open    map[string]openItem // id -> its "add" record
 	seq     int64
 	written int // records in the log
-	closed  bool
 }
 
 // openItem is an unfinished delivery's record and its place in the queue.
@@ -143,10 +138,11 @@ type openItem struct {
 // (concurrent calls share an fsync). log receives what opening the log recovers (nil:
 // slog.Default()).
 func NewFileQueue(path string, sync bool, log *slog.Logger) *FileQueue {
-	if log == nil {
-		log = slog.Default()
+	policy := durablelog.SyncNone
+	if sync {
+		policy = durablelog.SyncGroup
 	}
-	return &FileQueue{path: path, sync: sync, log: log, open: map[string]openItem{}}
+	return &FileQueue{lg: newLazyLog(path, policy, log), open: map[string]openItem{}}
 }
 
 var _ Queue = (*FileQueue)(nil)
@@ -156,40 +152,22 @@ type journalLine struct {
 	Done string          `json:",omitempty"`
 }
 
-func (q *FileQueue) openLocked() error {
-	if q.closed {
-		return durablelog.ErrClosed
-	}
-	if q.dl != nil {
-		return nil
-	}
-	policy := durablelog.SyncNone
-	if q.sync {
-		policy = durablelog.SyncGroup
-	}
-	dl, err := durablelog.Open(q.path, durablelog.Options{Sync: policy, Logger: q.log})
-	if err != nil {
-		return fmt.Errorf("open delivery queue: %w", err)
-	}
-	q.dl = dl
-	return nil
-}
-
 // Load replays the log and rewrites it with only the unfinished deliveries.
 func (q *FileQueue) Load() ([]QueuedDelivery, error) {
 	q.rw.Lock()
 	defer q.rw.Unlock()
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err := q.openLocked(); err != nil {
+	dl, err := q.lg.get()
+	if err != nil {
 		return nil, err
 	}
 	var order []string
 	items := map[string]QueuedDelivery{}
-	err := q.dl.Replay(func(rec []byte) error {
+	err = dl.Replay(func(rec []byte) error {
 		var l journalLine
 		if err := json.Unmarshal(rec, &l); err != nil {
-			q.log.Error("events: queued delivery record skipped: it does not decode", "err", err)
+			q.lg.log.Error("events: queued delivery record skipped: it does not decode", "err", err)
 			return nil
 		}
 		switch {
@@ -240,7 +218,8 @@ func (q *FileQueue) Add(items []QueuedDelivery) error {
 	q.rw.RLock()
 	defer q.rw.RUnlock()
 	q.mu.Lock()
-	if err := q.openLocked(); err != nil {
+	dl, err := q.lg.get()
+	if err != nil {
 		q.mu.Unlock()
 		return err
 	}
@@ -248,9 +227,8 @@ func (q *FileQueue) Add(items []QueuedDelivery) error {
 		q.seq++
 		q.open[items[i].ID] = openItem{q.seq, recs[i]}
 	}
-	dl := q.dl
 	q.mu.Unlock()
-	err := dl.Append(context.Background(), recs...)
+	err = dl.Append(context.Background(), recs...)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if err != nil {
@@ -275,7 +253,8 @@ func (q *FileQueue) Done(ids []string) error {
 	}
 	q.rw.RLock()
 	q.mu.Lock()
-	if err := q.openLocked(); err != nil {
+	dl, err := q.lg.get()
+	if err != nil {
 		q.mu.Unlock()
 		q.rw.RUnlock()
 		return err
@@ -284,9 +263,8 @@ func (q *FileQueue) Done(ids []string) error {
 	for _, id := range ids {
 		delete(q.open, id)
 	}
-	dl := q.dl
 	q.mu.Unlock()
-	err := dl.Append(context.Background(), recs...)
+	err = dl.Append(context.Background(), recs...)
 	q.mu.Lock()
 	if err == nil {
 		q.written += len(recs)
@@ -302,7 +280,7 @@ func (q *FileQueue) Done(ids []string) error {
 		defer q.rw.Unlock()
 		q.mu.Lock()
 		defer q.mu.Unlock()
-		if q.closed {
+		if q.lg.closed {
 			return nil
 		}
 		return q.compactLocked()
@@ -314,7 +292,7 @@ func (q *FileQueue) Done(ids []string) error {
 // exclusively, so no Add or Done is between registering and appending.
 func (q *FileQueue) compactLocked() error {
 	open := slices.SortedFunc(maps.Values(q.open), func(a, b openItem) int { return cmp.Compare(a.seq, b.seq) })
-	err := q.dl.Compact(context.Background(), func(emit func([]byte) error) error {
+	err := q.lg.dl.Compact(context.Background(), func(emit func([]byte) error) error {
 		for _, it := range open {
 			if err := emit(it.rec); err != nil {
 				return err
@@ -335,9 +313,5 @@ func (q *FileQueue) Close() error {
 	defer q.rw.Unlock()
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.closed = true
-	if q.dl == nil {
-		return nil
-	}
-	return q.dl.Close()
+	return q.lg.close()
 }

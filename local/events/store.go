@@ -141,14 +141,9 @@ func (s *Service) restore(snap *Snapshot) error {
 // change it saved. The log is rewritten to the latest snapshot once it holds four times as
 // much.
 type FileStore struct {
-	path string
-	sync bool
-	log  *slog.Logger
-
-	mu     sync.Mutex
-	dl     *durablelog.Log
-	last   int64 // size of the latest snapshot record
-	closed bool
+	mu   sync.Mutex
+	lg   lazyLog
+	last int64 // size of the latest snapshot record
 }
 
 var _ Store = (*FileStore)(nil)
@@ -156,40 +151,23 @@ var _ Store = (*FileStore)(nil)
 // NewFileStore returns a FileStore keeping its log at path; with sync, every Save is fsynced.
 // log receives what opening the log recovers (nil: slog.Default()).
 func NewFileStore(path string, sync bool, log *slog.Logger) *FileStore {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &FileStore{path: path, sync: sync, log: log}
-}
-
-func (f *FileStore) openLocked() error {
-	if f.closed {
-		return durablelog.ErrClosed
-	}
-	if f.dl != nil {
-		return nil
-	}
 	policy := durablelog.SyncNone
-	if f.sync {
+	if sync {
 		policy = durablelog.SyncEach
 	}
-	dl, err := durablelog.Open(f.path, durablelog.Options{Sync: policy, Logger: f.log})
-	if err != nil {
-		return fmt.Errorf("open events state: %w", err)
-	}
-	f.dl = dl
-	return nil
+	return &FileStore{lg: newLazyLog(path, policy, log)}
 }
 
 // Load returns the latest intact snapshot; an empty log is an empty state.
 func (f *FileStore) Load() (*Snapshot, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.openLocked(); err != nil {
+	dl, err := f.lg.get()
+	if err != nil {
 		return nil, err
 	}
 	var latest []byte
-	if err := f.dl.Replay(func(rec []byte) error {
+	if err := dl.Replay(func(rec []byte) error {
 		latest = rec
 		return nil
 	}); err != nil {
@@ -200,7 +178,7 @@ func (f *FileStore) Load() (*Snapshot, error) {
 	}
 	var snap Snapshot
 	if err := json.Unmarshal(latest, &snap); err != nil {
-		return nil, fmt.Errorf("decode events state %s: %w", f.path, err)
+		return nil, fmt.Errorf("decode events state %s: %w", f.lg.path, err)
 	}
 	f.last = int64(len(latest))
 	return &snap, nil
@@ -214,17 +192,18 @@ func (f *FileStore) Save(snap *Snapshot) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.openLocked(); err != nil {
+	dl, err := f.lg.get()
+	if err != nil {
 		return err
 	}
-	if err := f.dl.Append(context.Background(), b); err != nil {
+	if err := dl.Append(context.Background(), b); err != nil {
 		return fmt.Errorf("save events state: %w", err)
 	}
 	f.last = int64(len(b))
-	if f.dl.Size() > 4*f.last+1<<20 {
-		if err := f.dl.Compact(context.Background(), func(emit func([]byte) error) error { return emit(b) }); err != nil {
+	if dl.Size() > 4*f.last+1<<20 {
+		if err := dl.Compact(context.Background(), func(emit func([]byte) error) error { return emit(b) }); err != nil {
 			// The snapshot is saved; the log stays long until a later compaction succeeds.
-			f.log.Warn("events: compact state log", "err", err)
+			f.lg.log.Warn("events: compact state log", "err", err)
 		}
 	}
 	return nil
@@ -234,9 +213,5 @@ func (f *FileStore) Save(snap *Snapshot) error {
 func (f *FileStore) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.closed = true
-	if f.dl == nil {
-		return nil
-	}
-	return f.dl.Close()
+	return f.lg.close()
 }
