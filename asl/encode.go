@@ -124,12 +124,37 @@ func (o *object) marshaler(k string, m json.Marshaler) {
 	o.raw(k, b)
 }
 
+// nested adds a value that holds states, written straight into o's buffer.
+func (o *object) nested(k string, a appender) {
+	o.key(k)
+	o.appendNested(a)
+}
+
+func (o *object) appendNested(a appender) {
+	b, err := a.appendJSON(o.buf)
+	if err != nil {
+		if o.err == nil {
+			o.err = err
+		}
+		return
+	}
+	o.buf = b
+}
+
+// appender is implemented by the values that hold states (machines, branches, item processors, and the
+// Parallel and Map states): each writes itself at the end of its caller's buffer, so that encoding a
+// machine nested d deep copies each byte once rather than once per level.
+type appender interface {
+	appendJSON(dst []byte) ([]byte, error)
+}
+
+// bytes ends the object and returns the buffer it was written to the end of.
 func (o *object) bytes() ([]byte, error) {
 	if o.err != nil {
 		return nil, o.err
 	}
 	if o.n == 0 {
-		return []byte("{}"), nil
+		return append(o.buf, "{}"...), nil
 	}
 	return append(o.buf, '}'), nil
 }
@@ -143,32 +168,26 @@ func (sm StateMachine) MarshalJSON() ([]byte, error) {
 	o.str("StartAt", sm.StartAt)
 	o.intPtr("TimeoutSeconds", sm.TimeoutSeconds)
 	o.str("Version", sm.Version)
-	o.key("States")
-	states, err := marshalStates(sm.StartAt, sm.States)
-	if err != nil {
-		return nil, err
-	}
-	o.buf = append(o.buf, states...)
+	o.nested("States", states{sm.StartAt, sm.States})
 	return o.bytes()
 }
 
 // MarshalJSON writes the branch as ASL JSON.
-func (b Branch) MarshalJSON() ([]byte, error) {
-	var o object
+func (b Branch) MarshalJSON() ([]byte, error) { return b.appendJSON(nil) }
+
+func (b Branch) appendJSON(dst []byte) ([]byte, error) {
+	o := object{buf: dst}
 	o.str("Comment", b.Comment)
 	o.str("StartAt", b.StartAt)
-	o.key("States")
-	states, err := marshalStates(b.StartAt, b.States)
-	if err != nil {
-		return nil, err
-	}
-	o.buf = append(o.buf, states...)
+	o.nested("States", states{b.StartAt, b.States})
 	return o.bytes()
 }
 
 // MarshalJSON writes the item processor as ASL JSON.
-func (p ItemProcessor) MarshalJSON() ([]byte, error) {
-	var o object
+func (p ItemProcessor) MarshalJSON() ([]byte, error) { return p.appendJSON(nil) }
+
+func (p ItemProcessor) appendJSON(dst []byte) ([]byte, error) {
+	o := object{buf: dst}
 	o.str("Comment", p.Comment)
 	if c := p.ProcessorConfig; c != nil {
 		var pc object
@@ -178,29 +197,27 @@ func (p ItemProcessor) MarshalJSON() ([]byte, error) {
 		o.raw("ProcessorConfig", b)
 	}
 	o.str("StartAt", p.StartAt)
-	o.key("States")
-	states, err := marshalStates(p.StartAt, p.States)
-	if err != nil {
-		return nil, err
-	}
-	o.buf = append(o.buf, states...)
+	o.nested("States", states{p.StartAt, p.States})
 	return o.bytes()
 }
 
-// marshalStates writes a States object in flow order.
-func marshalStates(startAt string, states map[string]State) ([]byte, error) {
-	var o object
-	for _, name := range FlowOrder(startAt, states) {
-		s := states[name]
-		if s == nil {
+// states writes a States object in flow order.
+type states struct {
+	startAt string
+	m       map[string]State
+}
+
+func (ss states) appendJSON(dst []byte) ([]byte, error) {
+	o := object{buf: dst}
+	for _, name := range FlowOrder(ss.startAt, ss.m) {
+		switch s := ss.m[name].(type) {
+		case nil:
 			o.raw(name, []byte("null"))
-			continue
+		case appender:
+			o.nested(name, s)
+		case json.Marshaler: // every State implements json.Marshaler
+			o.marshaler(name, s)
 		}
-		m, ok := s.(json.Marshaler)
-		if !ok {
-			continue // every State implements json.Marshaler
-		}
-		o.marshaler(name, m)
 	}
 	return o.bytes()
 }
@@ -432,14 +449,24 @@ func (s *Fail) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON writes the state as ASL JSON.
-func (s *Parallel) MarshalJSON() ([]byte, error) {
-	var o object
+func (s *Parallel) MarshalJSON() ([]byte, error) { return s.appendJSON(nil) }
+
+func (s *Parallel) appendJSON(dst []byte) ([]byte, error) {
+	o := object{buf: dst}
 	o.common(TypeParallel, s.Comment, s.QueryLanguage)
 	o.path("InputPath", s.InputPath)
 	o.value("Parameters", s.Parameters)
 	o.value("Arguments", s.Arguments)
 	if s.Branches != nil {
-		o.value("Branches", s.Branches)
+		o.key("Branches")
+		o.buf = append(o.buf, '[')
+		for i := range s.Branches {
+			if i > 0 {
+				o.buf = append(o.buf, ',')
+			}
+			o.appendNested(s.Branches[i])
+		}
+		o.buf = append(o.buf, ']')
 	}
 	o.value("ResultSelector", s.ResultSelector)
 	o.path("ResultPath", s.ResultPath)
@@ -452,8 +479,10 @@ func (s *Parallel) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON writes the state as ASL JSON.
-func (s *Map) MarshalJSON() ([]byte, error) {
-	var o object
+func (s *Map) MarshalJSON() ([]byte, error) { return s.appendJSON(nil) }
+
+func (s *Map) appendJSON(dst []byte) ([]byte, error) {
+	o := object{buf: dst}
 	o.common(TypeMap, s.Comment, s.QueryLanguage)
 	o.path("InputPath", s.InputPath)
 	o.str("ItemsPath", s.ItemsPath)
@@ -474,10 +503,10 @@ func (s *Map) MarshalJSON() ([]byte, error) {
 	o.str("ToleratedFailureCountPath", s.ToleratedFailureCountPath)
 	o.str("Label", s.Label)
 	if s.ItemProcessor != nil {
-		o.marshaler("ItemProcessor", s.ItemProcessor)
+		o.nested("ItemProcessor", *s.ItemProcessor)
 	}
 	if s.Iterator != nil {
-		o.marshaler("Iterator", s.Iterator)
+		o.nested("Iterator", *s.Iterator)
 	}
 	if s.ResultWriter != nil {
 		o.marshaler("ResultWriter", s.ResultWriter)

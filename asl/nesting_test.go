@@ -104,6 +104,37 @@ func TestParseLinear(t *testing.T) {
 	}
 }
 
+// TestValidateMethodLinear counts the work of StateMachine.Validate (encoding a machine built in Go,
+// then Parse) as bytes allocated per state: each nested branch and item processor is written into its
+// parent's buffer, not encoded alone and copied up at every level.
+func TestValidateMethodLinear(t *testing.T) {
+	const shallow, deep = 100, 1600
+	perState := func(depth int) float64 {
+		sm, err := asl.Parse(nested(depth, `{"Type":"Pass","End":true}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		least := -1.0
+		for range 3 {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			if err := sm.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&after)
+			if n := float64(after.TotalAlloc - before.TotalAlloc); least < 0 || n < least {
+				least = n
+			}
+		}
+		return least / float64(depth)
+	}
+	s, d := perState(shallow), perState(deep)
+	if ratio := d / s; ratio > 1.5 {
+		t.Errorf("Validate allocates %.0f B/state at depth %d, %.0f B/state at depth %d: ratio %.2f, want about 1",
+			d, deep, s, shallow, ratio)
+	}
+}
+
 // BenchmarkParseNested parses machines 100, 200, 400 and 800 states deep in
 // every iteration and reports the time per state at each depth and the
 // ratio of the deepest to the shallowest, about 1 while Parse is linear
