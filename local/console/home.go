@@ -9,8 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// countLimit bounds what the home page counts (executions of a machine, objects under a prefix).
-const countLimit = 100_000
+// countLimit bounds what the home page counts (executions of a machine, objects under a prefix): past
+// it the page says "10000+" rather than reading a long list on every visit.
+const countLimit = 10_000
 
 type machineSummary struct {
 	Arn, Name, Type string

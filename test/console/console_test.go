@@ -176,6 +176,7 @@ func TestConsole(t *testing.T) {
 	t.Run("StoredOutput", e.testStoredOutput)
 	t.Run("LiveExecution", e.testLive)
 	t.Run("CrossOriginCannotAct", e.testCrossOrigin)
+	t.Run("StartWithEditedInput", e.testStart)
 	t.Run("MetricsAndDeadLetters", e.testMetrics)
 }
 
@@ -684,4 +685,34 @@ func (e *env) testMetrics(t *testing.T) {
 	e.shot(t, "metrics")
 	e.do(t, chromedp.Navigate(e.page("/_console/dead-letters")), visible(`table.dead`))
 	e.shot(t, "dead-letters")
+}
+
+func (e *env) testStart(t *testing.T) {
+	arn := e.executionFor(t, "incoming/orders/bad-header.csv")
+	before := len(e.executions(t))
+	e.do(t, chromedp.Navigate(e.page("/_console/start?from="+url.QueryEscape(arn))), visible(`#input`))
+	if input := eval[string](t, e, `document.getElementById("input").value`); !strings.Contains(input, "bad-header.csv") {
+		t.Fatalf("the editor does not hold the execution's input: %q", input)
+	}
+	// Invalid JSON is refused in the page, before anything is sent.
+	e.do(t, chromedp.SetValue(chromedp.ID("input"), `{"detail": `))
+	eval[bool](t, e, `document.getElementById("input").dispatchEvent(new Event("input", {bubbles: true}))`)
+	if msg := e.text(t, `#input-error`); !strings.Contains(msg, "not valid JSON") {
+		t.Errorf("invalid input shows %q", msg)
+	}
+	e.shot(t, "start")
+	e.do(t, chromedp.Click(chromedp.CSS(`#startform button.primary`)), chromedp.Sleep(300*time.Millisecond))
+	if after := len(e.executions(t)); after != before {
+		t.Fatalf("invalid input started %d executions", after-before)
+	}
+	// A valid one starts an execution and shows it.
+	input := `{"detail":{"bucket":{"name":"` + e.bucket + `"},"object":{"key":"incoming/orders/bad-header.csv"}}}`
+	e.do(t, chromedp.SetValue(chromedp.ID("input"), input), chromedp.Click(chromedp.CSS(`#startform button.primary`)), visible(`#graph`))
+	if after := len(e.executions(t)); after != before+1 {
+		t.Errorf("start started %d executions, want 1", after-before)
+	}
+	if url := get(t, e, chromedp.Location()); !strings.Contains(url, "/_console/execution?arn=") {
+		t.Errorf("after start the browser is at %s", url)
+	}
+	e.waitEnded(t, before+1)
 }
