@@ -1129,6 +1129,10 @@ func fnSpread(ev *evaluator, c call, a []any) (any, error) {
 		return a[0], nil
 	}
 	rec(a[0])
+	if _, isArr := asArray(a[0]); isArr && len(out) > 0 {
+		// jsonata-js appends the items' spreads: a plain array
+		return out, nil
+	}
 	return &arr{items: out, seq: true}, nil
 }
 
@@ -1229,7 +1233,7 @@ func fnDistinct(ev *evaluator, c call, a []any) (any, error) {
 	if len(items) <= 1 {
 		return a[0], nil
 	}
-	out := &arr{seq: true}
+	out := &arr{seq: isSequence(a[0])}
 	for _, it := range items {
 		dup := false
 		for _, o := range out.items {
@@ -1241,6 +1245,9 @@ func fnDistinct(ev *evaluator, c call, a []any) (any, error) {
 		if !dup {
 			out.items = append(out.items, it)
 		}
+	}
+	if !out.seq {
+		return out.items, nil
 	}
 	return out, nil
 }

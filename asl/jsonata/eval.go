@@ -771,11 +771,10 @@ func (ev *evaluator) filter(pred *node, input any, env *scope) (any, error) {
 	}
 	items, ok := asArray(input)
 	if !ok {
-		if IsUndefined(input) {
-			items = nil
-		} else {
-			items = []any{input}
-		}
+		// an undefined input is a sequence of one undefined item, as in
+		// jsonata-js: the predicate is still evaluated (and its errors
+		// raised), and an item it selects stays undefined
+		items = []any{input}
 	}
 	n := len(items)
 	if pred.kind == kNumber {

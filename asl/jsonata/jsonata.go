@@ -292,13 +292,14 @@ func export(v any) any {
 	return r
 }
 
-// exportResult is export for Eval's result, which must be JSON: an
-// infinite or NaN number (1/0) fails with D1001, as JSON cannot hold it.
+// exportResult is export for Eval's result, which is JSON as
+// JSON.stringify makes it of a jsonata-js result: an infinite or NaN
+// number (1/0) is null, and so is an undefined item of an array.
 func exportResult(v any) (any, error) {
-	r, _ := exportValue(v)
-	if f, bad := nonFinite(r); bad {
-		return nil, newError("D1001", 0, "", f)
+	if IsUndefined(v) {
+		return v, nil
 	}
+	r, _ := exportValue(v)
 	return r, nil
 }
 
@@ -307,6 +308,13 @@ func exportResult(v any) (any, error) {
 // for containers the evaluation built.
 func exportValue(v any) (any, bool) {
 	switch x := v.(type) {
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil, true
+		}
+		return v, false
+	case undefinedType:
+		return nil, true
 	case *arr:
 		out := make([]any, len(x.items))
 		for i, it := range x.items {

@@ -108,7 +108,9 @@ func (p *parser) expression(rbp int) (*node, error) {
 		return nil, &Error{Code: "U1001", Position: p.tok.pos, Message: "Expression nested too deeply"}
 	}
 	t := p.tok
-	if err := p.advance(""); err != nil {
+	// the token after an operand position is lexed as an operator, as in
+	// jsonata-js: a '/' there divides, even after '(', '[' or '-'
+	if err := p.read(false); err != nil {
 		return nil, err
 	}
 	left, err := p.nud(t)
@@ -279,6 +281,11 @@ func (p *parser) led(t token, left *node) (*node, error) {
 	bp := operators[t.str]
 	switch t.str {
 	case ".", "+", "-", "*", "/", "%", "=", "<", ">", "!=", "<=", ">=", "&", "and", "or", "in", "??", "?:", "~>":
+		if t.str == "??" || t.str == "?:" {
+			// as in jsonata-js, these are conditions: everything to
+			// their right is the alternative
+			bp = 0
+		}
 		r, err := p.expression(bp)
 		if err != nil {
 			return nil, err
@@ -398,8 +405,16 @@ func (p *parser) led(t token, left *node) (*node, error) {
 				step = step.lhs
 			}
 			step.keepArray = true
+			// jsonata-js lexes the token after the ']' of '[]' as an
+			// operand: a '/' there starts a regular expression
 			if err := p.advance("]"); err != nil {
 				return nil, err
+			}
+			if p.tok.kind == tokOperator && p.tok.str == "/" {
+				p.lex.pos = p.tok.pos - 1
+				if err := p.read(true); err != nil {
+					return nil, err
+				}
 			}
 			return left, nil
 		}
