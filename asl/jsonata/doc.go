@@ -31,12 +31,14 @@
 // model with object key order kept.
 //
 // JSON has no infinite or NaN numbers: arithmetic may make one (1/0)
-// inside an expression, as in JavaScript, but a result that holds one
-// fails with D1001.
+// inside an expression, as in JavaScript; in the result it is null, as
+// JSON.stringify writes a jsonata-js result. Likewise an undefined item of
+// an array (which a predicate on a missing field can select, as in
+// jsonata-js) is null in the result.
 //
 // Undefined, the result of selecting nothing, is distinct from null: Eval
 // returns the value Undefined (test with IsUndefined). Undefined never
-// appears inside arrays or objects. A function value (a lambda, a partial
+// appears inside the arrays or objects of a result. A function value (a lambda, a partial
 // application, a built-in) may be returned as a result; it is opaque and
 // encodes to JSON as "" like JSONata's $string.
 //
