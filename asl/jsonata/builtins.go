@@ -3,6 +3,7 @@ package jsonata
 import (
 	"encoding/base64"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"net/url"
 	"regexp"
@@ -68,7 +69,7 @@ func init() {
 			return Undefined, nil
 		}
 		e, _ := a[1].(float64)
-		r := math.Pow(b, e)
+		r := pow(b, e)
 		if math.IsInf(r, 0) || math.IsNaN(r) {
 			return nil, errorWith("D3061", c.pos, "power", b, map[string]string{"exp": formatNumber(e)})
 		}
@@ -358,46 +359,39 @@ func fnSubstring(ev *evaluator, c call, a []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
-	r := runes(s)
-	n := len(r)
-	startF, ok := a[1].(float64)
+	start, ok := a[1].(float64)
 	if !ok {
 		return Undefined, nil
 	}
-	start := int(math.Trunc(startF))
+	r := runes(s)
+	n := float64(len(r))
 	if n+start < 0 {
 		start = 0
 	}
-	norm := func(i int) int {
-		if i < 0 {
-			i += n
-			if i < 0 {
-				i = 0
-			}
+	// JavaScript's Array.prototype.slice: offsets truncated toward zero,
+	// negative ones counted from the end, both clamped to the string
+	clamp := func(f float64) int {
+		f = math.Trunc(f)
+		if f < 0 {
+			f = max(n+f, 0)
 		}
-		if i > n {
-			i = n
-		}
-		return i
+		return int(min(f, n))
 	}
 	if l, ok := arg(a, 2).(float64); ok {
 		if l <= 0 {
 			return "", nil
 		}
-		var end int
+		end := n + start + l
 		if start >= 0 {
-			end = start + int(math.Trunc(l))
-		} else {
-			end = n + start + int(math.Trunc(l))
+			end = start + l
 		}
-		st := norm(start)
-		end = norm(end)
-		if end <= st {
+		st, en := clamp(start), clamp(end)
+		if en <= st {
 			return "", nil
 		}
-		return string(r[st:end]), nil
+		return string(r[st:en]), nil
 	}
-	return string(r[norm(start):]), nil
+	return string(r[clamp(start):]), nil
 }
 
 func fnSubstringBefore(ev *evaluator, c call, a []any) (any, error) {
@@ -1345,4 +1339,32 @@ func nonFinite(v any) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// pow is x**y. Integer and half-integer powers are computed to ample
+// precision and rounded once (Go's math.Pow is often an ulp off:
+// (1/3)**3); other powers are math.Pow's. JavaScript engines' pow is
+// not correctly rounded either, so the last digit can still differ from
+// jsonata-js's.
+func pow(x, y float64) float64 {
+	half := y-math.Trunc(y) == 0.5 || y-math.Trunc(y) == -0.5
+	if (y != math.Trunc(y) && !(half && x > 0)) || math.Abs(y) > 64 || x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return math.Pow(x, y)
+	}
+	n := int(math.Abs(math.Trunc(y)))
+	prec := uint(53*max(n, 1) + 64)
+	b := new(big.Float).SetPrec(prec).SetFloat64(x)
+	r := new(big.Float).SetPrec(prec).SetInt64(1)
+	for i := 0; i < n; i++ {
+		r.Mul(r, b)
+	}
+	if half {
+		// x**(n+1/2) = x**n * sqrt(x), the root to ample precision
+		r.Mul(r, new(big.Float).SetPrec(prec).Sqrt(b))
+	}
+	if y < 0 {
+		r = new(big.Float).SetPrec(53).Quo(new(big.Float).SetInt64(1), r)
+	}
+	f, _ := r.Float64()
+	return f
 }

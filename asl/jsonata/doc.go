@@ -69,9 +69,26 @@
 //
 // # Differences from jsonata-js
 //
+// The package passes the whole JSONata test suite (the suite test lists
+// any case it does not pass, with the reason, in
+// testdata/suite-known-failures.txt; the list is empty). Besides, it was
+// run against jsonata-js 2.2.2 on thousands of generated expressions;
+// what still differs is JavaScript-specific:
+//
+//   - Strings are UTF-8: $split(s, "") and $substring split by Unicode
+//     characters, where jsonata-js's $split splits surrogate pairs apart.
+//   - $power rounds integer and half-integer powers correctly; JavaScript
+//     engines' pow can differ in the last digit.
+//   - $formatNumber writes numbers from 1e21 with all their digits, which
+//     jsonata-js garbles ("1e,+21.00"); $formatBase writes the exact digits
+//     in every radix.
+//   - $replace with a string pattern and a function replacement calls the
+//     function, where jsonata-js inserts the function's source text.
+//   - When several parts of an expression fail, jsonata-js reports the one
+//     its asynchronous evaluation reaches first; this package evaluates in
+//     order and reports the first in the expression.
+//
 // $now() and $millis() return the same instant throughout one evaluation
 // (WithNow fixes it). Host functions are added per evaluation with
-// WithFunction. The suite test lists every case of the JSONata test
-// suite this package does not pass, with the reason
-// (testdata/suite-known-failures.txt).
+// WithFunction.
 package jsonata

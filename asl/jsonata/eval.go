@@ -1030,5 +1030,7 @@ func appendValues(a, b any) any {
 	} else {
 		items = append(items, b)
 	}
-	return &arr{items: items, seq: true}
+	// a plain array, as JavaScript's concat makes: not a sequence, so a
+	// single item stays an array
+	return items
 }

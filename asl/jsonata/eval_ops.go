@@ -328,12 +328,24 @@ func objectGet(v any, k string) (any, bool) {
 	return nil, false
 }
 
+// sortedKeys orders a map's keys as a JavaScript object made from it in
+// sorted order would have them: array indexes first, numerically.
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool {
+		a, ai := arrayIndex(keys[i])
+		b, bi := arrayIndex(keys[j])
+		if ai != bi {
+			return ai
+		}
+		if ai {
+			return a < b
+		}
+		return keys[i] < keys[j]
+	})
 	return keys
 }
 

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -20,10 +21,18 @@ func fnFormatBase(ev *evaluator, c call, a []any) (any, error) {
 	if radix < 2 || radix > 36 {
 		return nil, newError("D3100", c.pos, "formatBase", radix)
 	}
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return formatNumber(v), nil
+	}
 	neg := v < 0
-	s := strconv.FormatUint(uint64(math.Abs(v)), int(radix))
-	if math.Abs(v) >= 1<<63 {
-		s = formatNumber(math.Abs(v))
+	var s string
+	if math.Abs(v) < 1<<63 {
+		s = strconv.FormatUint(uint64(math.Abs(v)), int(radix))
+	} else {
+		// every digit of the double's exact value, as JavaScript's
+		// toString(radix) writes it
+		n, _ := new(big.Float).SetFloat64(math.Abs(v)).Int(nil)
+		s = n.Text(int(radix))
 	}
 	if neg {
 		s = "-" + s
@@ -154,6 +163,12 @@ func fnFormatInteger(ev *evaluator, c call, a []any) (any, error) {
 	if !ok {
 		return Undefined, nil
 	}
+	if p, _ := a[1].(string); (strings.HasPrefix(p, "I") || strings.HasPrefix(p, "i")) && math.Abs(v) >= 1e4 {
+		// thousands are repeated Ms: bound the string first
+		if err := ev.chargeString(int(min(math.Abs(v)/1000, 1e12)), c.pos); err != nil {
+			return nil, err
+		}
+	}
 	picture, ok := a[1].(string)
 	if !ok {
 		return Undefined, nil
@@ -173,12 +188,6 @@ func formatIntegerWith(v float64, p *integerPicture) string {
 	case 'A', 'a':
 		s = toLetters(v, p.kind == 'A')
 	case 'I', 'i':
-		if v >= 1e6 {
-			// thousands are written as repeated M: beyond this the
-			// numeral is only a very long string
-			s = formatNumber(v)
-			break
-		}
 		s = toRoman(v)
 		if p.kind == 'i' {
 			s = strings.ToLower(s)

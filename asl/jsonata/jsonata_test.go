@@ -250,3 +250,30 @@ func TestErrorMessageText(t *testing.T) {
 		}
 	}
 }
+
+func TestObjectIndexKeysFirst(t *testing.T) {
+	// a JavaScript object lists array-index keys first, in numeric order,
+	// and jsonata-js's results are JavaScript objects
+	doc, err := DecodeJSON([]byte(`{"b":1,"10":2,"a":3,"2":4,"02":5,"4294967295":6,"0":7}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"0":7,"2":4,"10":2,"b":1,"a":3,"02":5,"4294967295":6}`
+	if string(b) != want {
+		t.Errorf("got %s, want %s", b, want)
+	}
+	got, err := evalString(t, `Account.Order.Product{$string(Quantity): SKU}`, map[string]any{"Account": map[string]any{"Order": []any{
+		map[string]any{"Product": []any{map[string]any{"Quantity": 2, "SKU": "a"}, map[string]any{"Quantity": 1, "SKU": "b"}}},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = json.Marshal(got)
+	if string(b) != `{"1":"b","2":"a"}` {
+		t.Errorf("group keys: got %s", b)
+	}
+}

@@ -83,7 +83,7 @@ func toObject(m map[string]any) *Object {
 func deepClone(v any) any {
 	switch x := v.(type) {
 	case *Object:
-		o := &Object{keys: append([]string(nil), x.keys...), vals: make([]any, len(x.vals))}
+		o := &Object{keys: append([]string(nil), x.keys...), vals: make([]any, len(x.vals)), nIdx: x.nIdx}
 		for i, it := range x.vals {
 			o.vals[i] = deepClone(it)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 )
 
@@ -22,14 +23,35 @@ func IsUndefined(v any) bool {
 	return ok
 }
 
-// Object is a JSON object that keeps its keys in insertion order, as
-// JSONata requires. Eval produces *Object for every object it constructs,
-// and accepts *Object and map[string]any as input (a map's keys are taken
-// in sorted order). The zero value is an empty object ready to use.
+// Object is a JSON object that keeps its keys in the order of a
+// JavaScript object, as jsonata-js's results have them: keys that are
+// array indexes ("0", "7", "42") first in ascending numeric order, then
+// the other keys in insertion order. Eval produces *Object for every
+// object it constructs, and accepts *Object and map[string]any as input
+// (a map's keys are taken in sorted order). The zero value is an empty
+// object ready to use.
 type Object struct {
 	keys  []string
 	vals  []any
+	nIdx  int            // how many keys, at the front, are array indexes
 	index map[string]int // built once the object has more than indexFrom keys
+}
+
+// arrayIndex reports whether k is a canonical array index (0 to 2^32-2)
+// and its value.
+func arrayIndex(k string) (uint64, bool) {
+	if k == "" || len(k) > 10 || (len(k) > 1 && k[0] == '0') {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, n < 1<<32-1
 }
 
 const indexFrom = 12
@@ -78,6 +100,24 @@ func (o *Object) Set(key string, v any) {
 			}
 		}
 	}
+	if n, ok := arrayIndex(key); ok {
+		// among the leading index keys, in numeric order
+		at := sort.Search(o.nIdx, func(i int) bool {
+			m, _ := arrayIndex(o.keys[i])
+			return m > n
+		})
+		o.keys = slices.Insert(o.keys, at, key)
+		o.vals = slices.Insert(o.vals, at, v)
+		o.nIdx++
+		if o.index != nil {
+			for j := at; j < len(o.keys); j++ {
+				o.index[o.keys[j]] = j
+			}
+		} else if len(o.keys) > indexFrom {
+			o.buildIndex()
+		}
+		return
+	}
 	o.keys = append(o.keys, key)
 	o.vals = append(o.vals, v)
 	if o.index != nil {
@@ -87,6 +127,13 @@ func (o *Object) Set(key string, v any) {
 		for i, k := range o.keys {
 			o.index[k] = i
 		}
+	}
+}
+
+func (o *Object) buildIndex() {
+	o.index = make(map[string]int, len(o.keys)*2)
+	for i, k := range o.keys {
+		o.index[k] = i
 	}
 }
 
@@ -102,6 +149,9 @@ func (o *Object) Delete(key string) {
 	}
 	if i < 0 {
 		return
+	}
+	if i < o.nIdx {
+		o.nIdx--
 	}
 	o.keys = slices.Delete(o.keys, i, i+1)
 	o.vals = slices.Delete(o.vals, i, i+1)
@@ -141,7 +191,7 @@ func (o *Object) UnmarshalJSON(data []byte) error {
 
 // clone returns a shallow copy.
 func (o *Object) clone() *Object {
-	c := &Object{keys: slices.Clone(o.keys), vals: slices.Clone(o.vals)}
+	c := &Object{keys: slices.Clone(o.keys), vals: slices.Clone(o.vals), nIdx: o.nIdx}
 	if o.index != nil {
 		c.index = make(map[string]int, len(o.index))
 		for k, v := range o.index {
