@@ -286,8 +286,13 @@ func norm(v any) (any, bool) {
 }
 
 // export turns evaluation values into the result model: sequences and
-// constructed arrays become []any, functions stay function values.
+// constructed arrays become []any, functions stay function values, an
+// undefined value stays Undefined (an argument a host function was not
+// given) but is null inside arrays.
 func export(v any) any {
+	if IsUndefined(v) {
+		return v
+	}
 	r, _ := exportValue(v)
 	return r
 }

@@ -277,3 +277,25 @@ func TestObjectIndexKeysFirst(t *testing.T) {
 		t.Errorf("group keys: got %s", b)
 	}
 }
+
+// A host function sees an argument it was not given as Undefined, and an
+// undefined item inside an array as null.
+func TestHostFunctionArguments(t *testing.T) {
+	var got []any
+	f := WithFunction("probe", "<n?a?:n>", func(_ context.Context, args []any) (any, error) {
+		got = args
+		return 1.0, nil
+	})
+	if _, err := evalString(t, `$probe()`, nil, f); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !IsUndefined(got[0]) || !IsUndefined(got[1]) {
+		t.Errorf("$probe(): got %#v, want two Undefined", got)
+	}
+	if _, err := evalString(t, `$probe(1, [2, 3])`, nil, f); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != 1.0 {
+		t.Errorf("$probe(1, [2, 3]): got %#v", got)
+	}
+}
