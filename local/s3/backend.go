@@ -571,7 +571,7 @@ func (s *Service) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey s
 			want.checksums[k] = v
 		}
 	}
-	v, err := s.putBlob(dstBucket, dstKey, meta, f.reader(), src.Size, want, cond, ReasonCopyObject, o)
+	v, err := s.putBlob(dstBucket, dstKey, meta, diskReader{f.reader()}, src.Size, want, cond, ReasonCopyObject, o)
 	if err != nil {
 		return version{}, version{}, err
 	}

@@ -18,10 +18,10 @@
 //     is acknowledged (concurrent writers share fsyncs), which extends this to power loss.
 //     Space of overwritten or deleted small objects is reclaimed at start-up, when a segment
 //     holds more garbage than live data (WithCompaction).
-//   - Disk errors: a write is answered 200 only once durable. A full disk answers 503
-//     ServiceUnavailable, any other disk error 500 InternalError (both retried by the SDKs),
-//     never a 4xx; after a failed journal write the journal refuses writes (503) until one
-//     succeeds again, and it never writes after a partial entry, so freeing space is all it
+//   - Disk errors: a write is answered 200 only once durable. A full disk, or a journal that
+//     failed a write (it then refuses writes until one succeeds again), answers 503
+//     ServiceUnavailable; any other disk error 500 InternalError (both retried by the SDKs);
+//     never a 4xx. The journal never writes after a partial entry, so freeing space is all it
 //     takes to carry on, and a restart keeps every acknowledged write.
 //   - Versioning: PutBucketVersioning Enabled/Suspended, version IDs, delete markers,
 //     ListObjectVersions, GetObject/HeadObject/DeleteObject with versionId.

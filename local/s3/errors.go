@@ -244,6 +244,18 @@ func (d diskWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// diskReader marks the errors of reads from this server's own storage (a copy's source, a
+// parsed form's file), which are server errors too.
+type diskReader struct{ r io.Reader }
+
+func (d diskReader) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = &storageError{err}
+	}
+	return n, err
+}
+
 // bodyError maps the error of copying a request body to disk: the disk's own errors stay
 // server errors (see toAPIError); a body that broke off is IncompleteBody.
 func bodyError(err error) error {
