@@ -7,8 +7,12 @@
 // CreateLogStream, DeleteLogStream, DescribeLogStreams, PutLogEvents (with AWS's batch limits and its
 // rejectedLogEventsInfo for events too new, too old or past retention), GetLogEvents (forward and
 // backward tokens, startFromHead), FilterLogEvents (stream names or prefix, time range, filter patterns of
-// package filter, paging), and StartLiveTail (see livetail.go). FilterLogEvents polled with a moving
-// startTime is what `aws logs tail --follow` (AWS CLI v2) does; it works against this service.
+// package filter, paging), and StartLiveTail: an event stream (initial-response, sessionStart, then a
+// sessionUpdate every second with the new matching events, at most 500, "sampled" beyond; a
+// SessionTimeoutException after 3 hours). The SDKs send StartLiveTail to "stream-" + the endpoint's host:
+// use DisableHostPrefix with the Go SDK and AWS_DISABLE_HOST_PREFIX_INJECTION=true with the AWS CLI.
+// FilterLogEvents polled with a moving startTime is what `aws logs tail --follow` (AWS CLI v2) does; it
+// works against this service too.
 // Errors carry AWS's codes and messages (ResourceNotFoundException "The specified log group does not
 // exist.", InvalidParameterException, ...), all with status 400.
 //
