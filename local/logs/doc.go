@@ -8,7 +8,8 @@
 // rejectedLogEventsInfo for events too new, too old or past retention), GetLogEvents (forward and
 // backward tokens, startFromHead), FilterLogEvents (stream names or prefix, time range, filter patterns of
 // package filter, paging), and StartLiveTail: an event stream (initial-response, sessionStart, then a
-// sessionUpdate every second with the new matching events, at most 500, "sampled" beyond; a
+// sessionUpdate with the new matching events as they arrive and at least every second, at most 500,
+// "sampled" beyond; a
 // SessionTimeoutException after 3 hours). The SDKs send StartLiveTail to "stream-" + the endpoint's host:
 // use DisableHostPrefix with the Go SDK and AWS_DISABLE_HOST_PREFIX_INJECTION=true with the AWS CLI.
 // FilterLogEvents polled with a moving startTime is what `aws logs tail --follow` (AWS CLI v2) does; it

@@ -24,6 +24,7 @@ const (
 	maxLiveTailSession = 3 * time.Hour
 	maxLiveTailEvents  = 500
 	liveTailInterval   = time.Second
+	liveTailGather     = 100 * time.Millisecond
 )
 
 // DisableHostPrefix is an AWS SDK for Go v2 API option for clients of a local endpoint: the SDK sends
@@ -46,8 +47,9 @@ type liveTailEvent struct {
 }
 
 // startLiveTail serves StartLiveTail: an event stream (application/vnd.amazon.eventstream) that opens with
-// the initial-response and a sessionStart event, then sends a sessionUpdate every second with the events
-// ingested since the previous one that match the session's streams and filter pattern, until the client
+// the initial-response and a sessionStart event, then sends a sessionUpdate with the events ingested since
+// the previous one that match the session's streams and filter pattern, as they arrive (gathered for 100 ms)
+// and at least every second (empty, as a heartbeat), until the client
 // goes away or the session reaches 3 hours (SessionTimeoutException).
 func (s *Service) startLiveTail(w http.ResponseWriter, r *http.Request) {
 	var in struct {
@@ -143,12 +145,17 @@ func (s *Service) startLiveTail(w http.ResponseWriter, r *http.Request) {
 	defer deadline.Stop()
 	tick := time.NewTicker(liveTailInterval)
 	defer tick.Stop()
+	changed := s.Changed()
 	for {
 		select {
 		case <-r.Context().Done():
 			return
 		case <-s.stop:
 			return
+		case <-changed:
+			// New events: send them after a short pause that gathers a burst into one update, rather than
+			// at the next second, so a follower sees a line well within a second.
+			time.Sleep(liveTailGather)
 		case <-deadline.C:
 			var msg eventstream.Message
 			msg.Headers.Set(":message-type", eventstream.StringValue("exception"))
@@ -160,6 +167,7 @@ func (s *Service) startLiveTail(w http.ResponseWriter, r *http.Request) {
 		case <-tick.C:
 		}
 		var results []liveTailEvent
+		changed = s.Changed()
 		s.mu.RLock()
 		now := s.seq
 		for name, id := range names {

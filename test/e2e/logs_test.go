@@ -1,13 +1,16 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,6 +152,83 @@ func TestLogs(t *testing.T) {
 		return len(evs) > 0
 	})
 	t.Logf("a new upload's validate line was readable %v after its PutObject", seenAfter.Round(time.Millisecond))
+
+	// The AWS CLI's live tail (StartLiveTail, an event stream) shows the next upload's lines as they come.
+	tail := liveTail(t, e, "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/sluice-validate")
+	const next = "incoming/orders/2024-03-03.json"
+	start = time.Now()
+	e.putSample(t, "sample/"+next)
+	select {
+	case <-tail.seen(next):
+		t.Logf("aws logs start-live-tail printed the new upload's line %v after its PutObject", time.Since(start).Round(time.Millisecond))
+	case <-time.After(settleTimeout):
+		t.Fatalf("aws logs start-live-tail printed no line of %s:\n%s", next, tail.output())
+	}
+}
+
+// cliTail is a running `aws logs start-live-tail`.
+type cliTail struct {
+	mu    sync.Mutex
+	lines []string
+	subs  map[string]chan struct{}
+}
+
+// liveTail starts `aws logs start-live-tail` on a log group (skipping when the CLI is absent); it is
+// stopped when the test ends.
+func liveTail(t *testing.T, e *env, groupArn string) *cliTail {
+	t.Helper()
+	awsCLI(t, e) // skips when the CLI is missing
+	bin, _ := exec.LookPath("aws")
+	cmd := exec.Command(bin, "logs", "start-live-tail", "--log-group-identifiers", groupArn)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_ENDPOINT_URL="+e.url, "AWS_PAGER=", "AWS_DISABLE_HOST_PREFIX_INJECTION=true")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	tl := &cliTail{subs: map[string]chan struct{}{}}
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			tl.mu.Lock()
+			tl.lines = append(tl.lines, sc.Text())
+			for k, ch := range tl.subs {
+				if strings.Contains(sc.Text(), k) {
+					close(ch)
+					delete(tl.subs, k)
+				}
+			}
+			tl.mu.Unlock()
+		}
+	}()
+	time.Sleep(2 * time.Second) // the session starts (the CLI takes a moment to launch)
+	return tl
+}
+
+// seen returns a channel closed once a line containing s is printed.
+func (tl *cliTail) seen(s string) <-chan struct{} {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	ch := make(chan struct{})
+	for _, l := range tl.lines {
+		if strings.Contains(l, s) {
+			close(ch)
+			return ch
+		}
+	}
+	tl.subs[s] = ch
+	return ch
+}
+
+func (tl *cliTail) output() string {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	return strings.Join(tl.lines, "\n")
 }
 
 func strPtr(s string) *string { return &s }
