@@ -85,6 +85,9 @@ type Execution struct {
 	ctxOnce         sync.Once
 	ctxExecution    map[string]any
 	ctxStateMachine map[string]any
+	// ctxOverride replaces members of the context object (TestState's
+	// context).
+	ctxOverride map[string]any
 
 	mu         sync.Mutex
 	nextID     int64

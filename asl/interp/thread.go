@@ -94,6 +94,9 @@ func (th *thread) contextObject() any {
 	if th.mapCtx != nil {
 		c["Map"] = th.mapCtx
 	}
+	for k, v := range th.e.ctxOverride {
+		c[k] = v
+	}
 	return c
 }
 
