@@ -436,7 +436,7 @@ func (d *decoder) decodeState(v any, loc string) State {
 	case TypeMap:
 		s = f.mapState()
 	default:
-		d.schema(f.at("Type"), "The value for the field 'Type' must be one of [Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map]")
+		d.schema(f.at("Type"), "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]")
 		return nil
 	}
 	f.done()

@@ -79,7 +79,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "invalid Type",
 			def:  machine(`"A":{"Type":"Sleep","End":true}`),
-			want: []asl.Diagnostic{schema("/States/A/Type", "The value for the field 'Type' must be one of [Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map]")},
+			want: []asl.Diagnostic{schema("/States/A/Type", "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]")},
 		},
 		{
 			// Recorded by AWS for Parallel, Map and Pass (see package doc).

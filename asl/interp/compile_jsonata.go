@@ -205,5 +205,18 @@ func jsonataMentionsContext(s asl.State) bool {
 		own = &c
 	}
 	b, err := json.Marshal(own)
-	return err != nil || bytes.Contains(b, []byte("context"))
+	if err != nil || bytes.Contains(b, []byte("context")) {
+		return true
+	}
+	// $states as a whole holds the context too.
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte("$states"))
+		if j < 0 {
+			return false
+		}
+		i += j + len("$states")
+		if i >= len(b) || b[i] != '.' {
+			return true
+		}
+	}
 }

@@ -88,6 +88,8 @@ type Execution struct {
 	// ctxOverride replaces members of the context object (TestState's
 	// context).
 	ctxOverride map[string]any
+	// stateNameOverride is $$.State.Name for every state (TestState's).
+	stateNameOverride string
 
 	mu         sync.Mutex
 	nextID     int64

@@ -28,7 +28,9 @@ func TestPassDataFlow(t *testing.T) {
 		{"OutputPath null gives empty object", `{"Type":"Pass","OutputPath":null,"End":true}`, `{"a":1}`, `{}`},
 		{"Parameters template", `{"Type":"Pass","Parameters":{"k":"v","p.$":"$.a","n":{"q.$":"$.b[1]"}},"End":true}`, `{"a":"x","b":[0,9]}`, `{"k":"v","n":{"q":9},"p":"x"}`},
 		{"Parameters after InputPath, ResultPath into raw input", `{"Type":"Pass","InputPath":"$.a","Parameters":{"v.$":"$.b"},"ResultPath":"$.out","End":true}`, `{"a":{"b":3}}`, `{"a":{"b":3},"out":{"v":3}}`},
-		{"context object", `{"Type":"Pass","Parameters":{"n.$":"$$.State.Name","r.$":"$$.State.RetryCount","e.$":"$$.Execution.Name"},"End":true}`, `{}`, `{"e":"execution","n":"S","r":0}`},
+		// A Pass state's $$.State has no RetryCount: only Task, Parallel and
+		// Map states retry (recorded on AWS).
+		{"context object", `{"Type":"Pass","Parameters":{"n.$":"$$.State.Name","s.$":"$$.State","e.$":"$$.Execution.Name"},"End":true}`, `{}`, `{"e":"execution","n":"S","s":{"EnteredTime":"2025-01-01T00:00:00.000Z","Name":"S"}}`},
 		{"intrinsic", `{"Type":"Pass","Parameters":{"s.$":"States.Format('{}-{}', $.a, $.b)"},"End":true}`, `{"a":"x","b":2}`, `{"s":"x-2"}`},
 	}
 	for _, tc := range tests {

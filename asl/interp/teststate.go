@@ -158,7 +158,8 @@ func (m *Machine) TestState(ctx context.Context, req TestStateRequest) (*TestSta
 	if err := checkTestRequest(n, req); err != nil {
 		return nil, err
 	}
-	opts := []ExecOption{WithRoleArn(req.RoleArn)}
+	opts := []ExecOption{WithRoleArn(req.RoleArn), WithExecutionName(newUUID()),
+		WithStateMachineArn(m.arnPrefix + ":stateMachine:TestStateMachine-" + newUUID())}
 	if req.ExecutionArn != "" {
 		opts = append(opts, WithExecutionArn(req.ExecutionArn), WithExecutionName(req.ExecutionArn[lastColon(req.ExecutionArn)+1:]))
 	}
@@ -167,7 +168,26 @@ func (m *Machine) TestState(ctx context.Context, req TestStateRequest) (*TestSta
 	}
 	e := m.newExecution(ctx, req.Input, opts)
 	defer e.root.cancel()
-	e.ctxOverride = req.Context
+	// TestState runs as an express execution: its context names it so, and
+	// has no RedriveCount; RoleArn is null when the request gives none
+	// (recorded).
+	var role any
+	if req.RoleArn != "" {
+		role = req.RoleArn
+	}
+	e.ctxOverride = map[string]any{"Execution": map[string]any{
+		"Id":        m.arnPrefix + ":express:" + e.smName() + ":" + e.cfg.name,
+		"Input":     req.Input,
+		"Name":      e.cfg.name,
+		"RoleArn":   role,
+		"StartTime": formatTime(e.start),
+	}}
+	for k, v := range req.Context {
+		e.ctxOverride[k] = v
+	}
+	// The state under test is "StateName" in its context, whatever its
+	// name in the definition (recorded).
+	e.stateNameOverride = "StateName"
 	th := e.newThread(nil)
 	th.mute = true
 	if len(req.Variables) > 0 {
@@ -473,6 +493,18 @@ func (t *tester) mapWork(eff any, env *jstates) (any, *Failure) {
 				return nil, f
 			}
 		}
+		if js.toleratedP != nil {
+			v, f := env.eval(js.toleratedP)
+			if f != nil {
+				return nil, f
+			}
+			r, ok := numberRat(v)
+			if !ok {
+				return nil, th.queryError("ToleratedFailurePercentage", "The JSONata expression '%s' specified for the field 'ToleratedFailurePercentage' returned an unexpected result type. Expected 'number', but was '%s' for value: %s",
+					js.toleratedP.src, jsonTypeName(v), render(v))
+			}
+			tolPct, _ = r.Float64()
+		}
 	}
 	t.insp.MaxConcurrency = &limit
 	if tolCount >= 0 {
@@ -487,12 +519,26 @@ func (t *tester) mapWork(eff any, env *jstates) (any, *Failure) {
 		}
 		return th.runMap(n, eff)
 	}
+	if env == nil && ms.itemsPath.kind == ioExpr {
+		// The items are still resolved: a mock does not make a bad
+		// ItemsPath good.
+		v, f := th.evalPath(ms.itemsPath, eff)
+		if f != nil {
+			return nil, f
+		}
+		if _, ok := v.([]any); !ok {
+			return nil, &Failure{Error: "States.Runtime", Cause: fmt.Sprintf("Reference path %q must point to array.", ms.itemsPath.expr)}
+		}
+	}
 	result, f := t.mocked()
 	if f != nil {
 		return nil, f
 	}
 	items, _ := result.([]any)
-	if nfail := t.req.MapIterationFailureCount; nfail > 0 {
+	// Iteration failures count only against a tolerance the state sets
+	// (recorded: without one, a mocked Map with failed iterations
+	// succeeds).
+	if nfail := t.req.MapIterationFailureCount; nfail > 0 && (tolCount >= 0 || tolPct >= 0) {
 		exceeded := true
 		switch {
 		case tolCount >= 0 && nfail <= tolCount:
@@ -585,7 +631,8 @@ func ParseTestDefinition(def []byte) (*asl.StateMachine, string, error) {
 		sm, err := asl.Parse(def)
 		return sm, "", err
 	}
-	const name = "TestState"
+	// AWS names the state it tests alone "StateName" ($states.context.State.Name, recorded).
+	const name = "StateName"
 	states := map[string]any{name: obj}
 	for _, target := range stateTargets(obj) {
 		if target != name {

@@ -77,10 +77,18 @@ func (th *thread) scope(input any) *jsonpath.Scope {
 // contextObject builds $$ for the running state.
 // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
 func (th *thread) contextObject() any {
-	st := map[string]any{"RetryCount": jsonInt(th.retry)}
+	st := map[string]any{}
 	if th.state != nil {
 		st["Name"] = th.state.name
+		if th.e.stateNameOverride != "" {
+			st["Name"] = th.e.stateNameOverride
+		}
 		st["EnteredTime"] = formatTime(th.enter)
+	}
+	// Only the states that can retry have a RetryCount (recorded: a Pass
+	// state's $states.context.State has none).
+	if th.state == nil || th.state.typ == asl.TypeTask || th.state.typ == asl.TypeParallel || th.state.typ == asl.TypeMap {
+		st["RetryCount"] = jsonInt(th.retry)
 	}
 	execution, stateMachine := th.e.contextObjects()
 	c := map[string]any{

@@ -28,6 +28,22 @@ func (s *Service) compile(definition string) (*interp.Machine, error) {
 	if err != nil {
 		return nil, invalidDefinition(err)
 	}
+	if m, err = s.compileMachine(sm); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if prev := s.compiled[definition]; prev != nil {
+		m = prev
+	} else {
+		s.compiled[definition] = m
+	}
+	s.mu.Unlock()
+	return m, nil
+}
+
+// compileMachine compiles a parsed definition with the service's
+// integrations (Lambda, other tasks, mock files).
+func (s *Service) compileMachine(sm *asl.StateMachine) (*interp.Machine, error) {
 	opts := []interp.Option{interp.WithClock(s.clock), interp.WithRegion(s.region, s.account), interp.WithTaskTokens(s.tokens)}
 	if s.lambda != nil {
 		opts = append(opts, interp.WithLambdaInvoker(s.lambda))
@@ -38,17 +54,10 @@ func (s *Service) compile(definition string) (*interp.Machine, error) {
 	if s.mocks != nil {
 		opts = append(opts, interp.WithTaskInterceptor(interp.TaskInterceptorFunc(s.interceptTask)))
 	}
-	m, err = interp.New(sm, opts...)
+	m, err := interp.New(sm, opts...)
 	if err != nil {
 		return nil, apiErrorf(CodeInvalidDefinition, "Invalid State Machine Definition: '%v'", err)
 	}
-	s.mu.Lock()
-	if prev := s.compiled[definition]; prev != nil {
-		m = prev
-	} else {
-		s.compiled[definition] = m
-	}
-	s.mu.Unlock()
 	return m, nil
 }
 

@@ -137,6 +137,7 @@ var operations = map[string]handlerFunc{
 	"ValidateStateMachineDefinition":   (*Service).validateStateMachineDefinition,
 	"StartExecution":                   (*Service).startExecution,
 	"StartSyncExecution":               (*Service).startSyncExecution,
+	"TestState":                        (*Service).testState,
 	"StopExecution":                    (*Service).stopExecution,
 	"DescribeExecution":                (*Service).describeExecution,
 	"ListExecutions":                   (*Service).listExecutions,
