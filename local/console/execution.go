@@ -63,6 +63,7 @@ type VisitDetail struct {
 	Error      string
 	Cause      string
 	Attempts   []AttemptDetail
+	Steps      []FlowStep
 }
 
 // AttemptDetail is one try of a task.
@@ -285,6 +286,7 @@ func (c *Console) stateDetails(ctx context.Context, sm *asl.StateMachine, raw ma
 		if v.Failure != nil {
 			vd.Error, vd.Cause = v.Failure.Details.Error, indentJSON(v.Failure.Details.Cause)
 		}
+		vd.Steps = flowSteps(raw[v.State], v)
 		for _, a := range v.Attempts {
 			ad := AttemptDetail{N: a.N, Scheduled: a.Scheduled.Timestamp, Delay: a.Delay, Error: a.Error, Cause: indentJSON(a.Cause),
 				RequestID: a.RequestID}

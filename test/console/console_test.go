@@ -30,6 +30,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluicehq/sluice/local/lambda"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
@@ -427,10 +428,23 @@ func (e *env) testRejected(t *testing.T) {
 	// Clicking Validate shows its output with the report.
 	e.do(t, chromedp.Click(chromedp.CSS(`#graph .node[data-state="Validate"]`)), visible(`.state-detail[data-state="Validate"]`))
 	detail := e.text(t, `.state-detail[data-state="Validate"]`)
-	for _, w := range []string{"State input", "Task result", "State output", `"valid": false`, "ORD-10030"} {
+	for _, w := range []string{"State input", "Task result", "After ResultSelector", "After ResultPath", "State output", `"valid": false`, "ORD-10030"} {
 		if !strings.Contains(detail, w) {
 			t.Errorf("Validate's details lack %q", w)
 		}
+	}
+	// Validate has no OutputPath: the output worked out after ResultPath is the recorded state output.
+	steps := eval[map[string]string](t, e, `Object.fromEntries(Array.from(document.querySelectorAll(
+		'.state-detail[data-state="Validate"] li[data-step]')).map(li => [li.dataset.step, (li.querySelector("pre") || {}).textContent || ""]))`)
+	var afterResultPath, output any
+	if err := json.Unmarshal([]byte(steps["After ResultPath"]), &afterResultPath); err != nil {
+		t.Fatalf("After ResultPath: %v: %q", err, steps["After ResultPath"])
+	}
+	if err := json.Unmarshal([]byte(steps["State output (after OutputPath)"]), &output); err != nil {
+		t.Fatalf("State output: %v", err)
+	}
+	if diff := cmp.Diff(afterResultPath, output); diff != "" {
+		t.Errorf("worked-out ResultPath step differs from the recorded output (-got +want):\n%s", diff)
 	}
 	e.shot(t, "execution-rejected")
 	// The report, from the execution's outputs.
