@@ -16,6 +16,7 @@ import (
 	awslambda "github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/internal/service"
 	"github.com/sluicehq/sluice/local/cloudwatch"
 	"github.com/sluicehq/sluice/local/console"
 	"github.com/sluicehq/sluice/local/events"
@@ -98,10 +99,10 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 		cfg.StackName = "sluice"
 	}
 	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
+		cfg.Region = service.DefaultRegion
 	}
 	if cfg.Account == "" {
-		cfg.Account = "000000000000"
+		cfg.Account = service.DefaultAccount
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
