@@ -196,6 +196,10 @@ func (s *Scanner) Key(dst []byte) (text []byte, view bool, err error) {
 	if text, view, err = s.String(dst); err != nil {
 		return nil, false, err
 	}
+	if s.pos < len(s.data) && s.data[s.pos] == ':' { // compact JSON
+		s.pos++
+		return text, view, nil
+	}
 	s.space()
 	if s.pos >= len(s.data) || s.data[s.pos] != ':' {
 		return nil, false, s.failAt("after object key")
@@ -232,6 +236,19 @@ func (s *Scanner) String(dst []byte) (text []byte, view bool, err error) {
 	d := s.data
 	start := s.pos + 1
 	i := start
+	for i < len(d) && class[d[i]] == plainASCII {
+		i++
+	}
+	if i < len(d) && d[i] == '"' { // the common case, small enough to inline: plain ASCII
+		s.pos = i + 1
+		return d[start:i:i], true, nil
+	}
+	return s.stringFrom(dst, start, i)
+}
+
+// stringFrom is String past the plain ASCII prefix d[start:i].
+func (s *Scanner) stringFrom(dst []byte, start, i int) ([]byte, bool, error) {
+	d := s.data
 	ascii := true
 	for {
 		for i < len(d) && class[d[i]] == plainASCII {
@@ -253,7 +270,7 @@ func (s *Scanner) String(dst []byte) (text []byte, view bool, err error) {
 		return d[start:i:i], true, nil
 	}
 	s.pos = start
-	dst, err = s.decodeString(dst)
+	dst, err := s.decodeString(dst)
 	return dst, false, err
 }
 

@@ -98,9 +98,11 @@ func (s *scanner) value(st step, has bool) error {
 		if err != nil {
 			return err
 		}
-		text := string(b)
+		var text string
 		if view { // the event's own bytes, valid for the whole match
 			text = unsafe.String(unsafe.SliceData(b), len(b))
+		} else {
+			text = string(b)
 		}
 		s.add(st.leaf, leaf{kind: kindString, text: text})
 		return nil
