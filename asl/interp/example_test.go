@@ -80,3 +80,27 @@ func ExampleTaskTokens() {
 	fmt.Println(r.Status, r.Output)
 	// Output: SUCCEEDED map[approved:true]
 }
+
+// TestState runs one state once, as the TestState API does: here a Task
+// with a mocked error that its Retrier handles.
+func ExampleMachine_TestState() {
+	sm, name, err := interp.ParseTestDefinition([]byte(`{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"Parameters":{"FunctionName":"f"},"Retry":[{"ErrorEquals":["Throttled"],"IntervalSeconds":2,"MaxAttempts":3}],"End":true}`))
+	if err != nil {
+		panic(err)
+	}
+	m, err := interp.New(sm)
+	if err != nil {
+		panic(err)
+	}
+	res, err := m.TestState(context.Background(), interp.TestStateRequest{
+		StateName: name, Input: map[string]any{}, Level: interp.InspectionDebug,
+		Mock:              &interp.TestMock{Error: &interp.Failure{Error: "Throttled", Cause: "slow down"}},
+		RetrierRetryCount: 1,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Status, res.Error, *res.Inspection.ErrorDetails.RetryBackoffIntervalSeconds)
+	// Output: RETRIABLE Throttled 4
+}

@@ -5,8 +5,9 @@
 // It serves state machines (Create, Describe, Update, Delete, List, ValidateStateMachineDefinition),
 // executions (StartExecution with AWS's name-idempotency rules, StartSyncExecution for EXPRESS machines,
 // StopExecution, DescribeExecution, ListExecutions, GetExecutionHistory with paging and reverse order,
-// DescribeStateMachineForExecution), task tokens (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) and
-// tags. Requests are validated at the model level and errors are answered with AWS's codes and shapes.
+// DescribeStateMachineForExecution), task tokens (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat),
+// tags, and TestState (one state run once over the engine, mocks checked against the integration's
+// response shape, see mockshape.go). Requests are validated at the model level and errors are answered with AWS's codes and shapes.
 //
 // # Logging
 //
