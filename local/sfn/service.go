@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/internal/service"
 )
 
 // maxRequestBytes bounds a request body: a definition may be up to 1,048,576 characters and an input
@@ -48,14 +49,18 @@ type Service struct {
 // An Option configures a Service.
 type Option func(*Service)
 
-// WithRegion sets the region and account of the ARNs the service makes (us-east-1 and 000000000000 by
-// default).
-func WithRegion(region, account string) Option {
-	return func(s *Service) { s.region, s.account = region, account }
-}
+// WithRegion sets the region of the ARNs the service makes (us-east-1 by default).
+func WithRegion(region string) Option { return func(s *Service) { s.region = region } }
+
+// WithAccount sets the account of the ARNs the service makes (000000000000 by default).
+func WithAccount(id string) Option { return func(s *Service) { s.account = id } }
+
+// Clock is the clock type every local service takes; the engine's clocks (interp.SystemClock,
+// interp.NewVirtualClock) are Clocks.
+type Clock = service.Clock
 
 // WithClock sets the engine's clock (the wall clock by default).
-func WithClock(c interp.Clock) Option { return func(s *Service) { s.clock = c } }
+func WithClock(c Clock) Option { return func(s *Service) { s.clock = c } }
 
 // WithLambdaInvoker sets how Lambda tasks are invoked (the local Lambda service, through local/stack).
 func WithLambdaInvoker(l interp.LambdaInvoker) Option { return func(s *Service) { s.lambda = l } }
@@ -74,7 +79,7 @@ func WithDataDir(dir string) Option { return func(s *Service) { s.dataDir = dir 
 // were running.
 func New(opts ...Option) (*Service, error) {
 	s := &Service{
-		region: "us-east-1", account: "000000000000",
+		region: service.DefaultRegion, account: service.DefaultAccount,
 		clock:      interp.SystemClock(),
 		tokens:     interp.NewTaskTokens(),
 		machines:   map[string]*machine{},

@@ -171,7 +171,7 @@ func (st *Stack) open() error {
 	if err := st.registerFunctions(); err != nil {
 		return err
 	}
-	sfnOpts := []localsfn.Option{localsfn.WithDataDir(st.dir("sfn")), localsfn.WithRegion(st.cfg.Region, st.cfg.Account),
+	sfnOpts := []localsfn.Option{localsfn.WithDataDir(st.dir("sfn")), localsfn.WithRegion(st.cfg.Region), localsfn.WithAccount(st.cfg.Account),
 		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda}),
 		localsfn.WithLogSink(executionLogSink{st.Logs, st.cfg.Region, st.cfg.Account})}
 	if st.cfg.MockConfig != nil {
