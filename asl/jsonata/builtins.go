@@ -80,13 +80,14 @@ func init() {
 		if IsUndefined(a[0]) {
 			return Undefined, nil
 		}
-		return truthy(a[0]), nil
+		return boolOf(a[0], c.pos)
 	})
 	def("not", "<x-:b>", func(ev *evaluator, c call, a []any) (any, error) {
 		if IsUndefined(a[0]) {
 			return Undefined, nil
 		}
-		return !truthy(a[0]), nil
+		b, err := boolOf(a[0], c.pos)
+		return !b, err
 	})
 	def("map", "<af>", fnMap)
 	def("zip", "<a+>", fnZip)
@@ -1123,7 +1124,7 @@ func fnSpread(ev *evaluator, c call, a []any) (any, error) {
 		return a[0], nil
 	}
 	rec(a[0])
-	if _, isArr := asArray(a[0]); isArr && len(out) > 0 {
+	if items, isArr := asArray(a[0]); isArr && len(items) > 0 {
 		// jsonata-js appends the items' spreads: a plain array
 		return out, nil
 	}

@@ -85,8 +85,13 @@
 //   - $replace with a string pattern and a function replacement calls the
 //     function, where jsonata-js inserts the function's source text.
 //   - When several parts of an expression fail, jsonata-js reports the one
-//     its asynchronous evaluation reaches first; this package evaluates in
-//     order and reports the first in the expression.
+//     its asynchronous evaluation reaches first (array items are evaluated
+//     concurrently); this package evaluates in order and reports the first
+//     in the expression.
+//   - A partially applied built-in ($join(?, "-")) checks its arguments
+//     against its signature; jsonata-js calls it unchecked, where it
+//     fails with a JavaScript TypeError or converts them ($join of
+//     numbers).
 //
 // $now() and $millis() return the same instant throughout one evaluation
 // (WithNow fixes it). Host functions are added per evaluation with

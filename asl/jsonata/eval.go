@@ -247,7 +247,11 @@ func (ev *evaluator) evalNode(n *node, input any, env *scope) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if truthy(c) {
+		b, err := boolOf(c, n.pos)
+		if err != nil {
+			return nil, err
+		}
+		if b {
 			return ev.eval(n.rhs, input, env)
 		}
 		if n.els != nil {
@@ -763,6 +767,9 @@ func (ev *evaluator) filter(pred *node, input any, env *scope) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f, bad := infinite(r); bad {
+				return nil, newError("D1001", pred.pos, "", f)
+			}
 			if predicateSelects(r, i, n) {
 				out.items = append(out.items, t)
 			}
@@ -794,6 +801,9 @@ func (ev *evaluator) filter(pred *node, input any, env *scope) (any, error) {
 		r, err := ev.eval(pred, it, env)
 		if err != nil {
 			return nil, err
+		}
+		if f, bad := infinite(r); bad {
+			return nil, newError("D1001", pred.pos, "", f)
 		}
 		if predicateSelects(r, i, n) {
 			out.items = append(out.items, it)

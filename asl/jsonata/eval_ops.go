@@ -13,7 +13,10 @@ func (ev *evaluator) binary(n *node, input any, env *scope) (any, error) {
 	}
 	switch n.op {
 	case "and", "or":
-		lb := truthy(l)
+		lb, err := boolOf(l, n.pos)
+		if err != nil {
+			return nil, err
+		}
 		if n.op == "and" && !lb {
 			return false, nil
 		}
@@ -24,14 +27,18 @@ func (ev *evaluator) binary(n *node, input any, env *scope) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return truthy(r), nil
+		return boolOf(r, n.pos)
 	case "??":
 		if !IsUndefined(l) {
 			return l, nil
 		}
 		return ev.eval(n.rhs, input, env)
 	case "?:":
-		if truthy(l) {
+		b, err := boolOf(l, n.pos)
+		if err != nil {
+			return nil, err
+		}
+		if b {
 			return l, nil
 		}
 		return ev.eval(n.rhs, input, env)
@@ -349,13 +356,39 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
+// boolOf is truthy for the places jsonata-js casts with its numeric check:
+// an infinite number there is D1001.
+func boolOf(v any, pos int) (bool, error) {
+	if f, bad := infinite(v); bad {
+		return false, newError("D1001", pos, "", f)
+	}
+	return truthy(v), nil
+}
+
+// infinite finds an infinite number where $boolean would look at it: the
+// value itself or, recursively, an array's items.
+func infinite(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, math.IsInf(x, 0)
+	case []any, *arr:
+		items, _ := asArray(x)
+		for _, it := range items {
+			if f, bad := infinite(it); bad {
+				return f, true
+			}
+		}
+	}
+	return 0, false
+}
+
 // truthy is $boolean's cast, with undefined false.
 func truthy(v any) bool {
 	switch x := v.(type) {
 	case bool:
 		return x
 	case float64:
-		return x != 0
+		return x != 0 && !math.IsNaN(x)
 	case string:
 		return x != ""
 	case nil, undefinedType:

@@ -410,11 +410,8 @@ func (p *parser) led(t token, left *node) (*node, error) {
 			if err := p.advance("]"); err != nil {
 				return nil, err
 			}
-			if p.tok.kind == tokOperator && p.tok.str == "/" {
-				p.lex.pos = p.tok.pos - 1
-				if err := p.read(true); err != nil {
-					return nil, err
-				}
+			if err := p.relexRegex(); err != nil {
+				return nil, err
 			}
 			return left, nil
 		}
@@ -464,6 +461,9 @@ func (p *parser) led(t token, left *node) (*node, error) {
 		if err := p.advance(")"); err != nil {
 			return nil, err
 		}
+		if err := p.relexRegex(); err != nil {
+			return nil, err
+		}
 		return n, nil
 	case "@", "#":
 		r, err := p.expression(bp)
@@ -480,4 +480,15 @@ func (p *parser) led(t token, left *node) (*node, error) {
 		return &node{kind: k, lhs: left, op: r.op, pos: t.pos}, nil
 	}
 	return nil, newError("S0204", t.pos, t.str, nil)
+}
+
+// relexRegex reads a '/' just lexed as an operator again as the start of
+// a regular expression: jsonata-js lexes the token after the ']' of '[]'
+// and after the ')' of an order-by in operand position.
+func (p *parser) relexRegex() error {
+	if p.tok.kind == tokOperator && p.tok.str == "/" {
+		p.lex.pos = p.tok.pos - 1
+		return p.read(true)
+	}
+	return nil
 }
