@@ -284,6 +284,24 @@ func TestStories(t *testing.T) {
 		{failed, []string{"FAILED", "ObjectNotFoundError", "Process", "RecordFailure", "failed/orders/"},
 			[]string{"Validate", "Process", "RecordFailure"}},
 	}
+	// sluice run --strict: a rejected object fails the run; without --strict it does not.
+	run := func(strict bool) (string, error) {
+		args := []string{"run", "--endpoint", e.url, "--dataset", "orders"}
+		if strict {
+			args = append(args, "--strict")
+		}
+		cmd := exec.Command(bin, append(args, "sample/incoming/orders/bad-header.csv")...)
+		cmd.Dir = repoRoot
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run(false); err != nil || !strings.Contains(out, "rejected") || !strings.Contains(out, "sluice show --endpoint "+e.url+" incoming/orders/bad-header.csv") {
+		t.Errorf("sluice run of a rejected object: %v\n%s", err, out)
+	}
+	if out, err := run(true); err == nil || !strings.Contains(out, "rejected (--strict)") {
+		t.Errorf("sluice run --strict of a rejected object: exit %v\n%s", err, out)
+	}
+
 	for _, tt := range tests {
 		show := sluice("show", "--endpoint", e.url, tt.key)
 		for _, want := range tt.show {
