@@ -33,6 +33,9 @@ const (
 	// CodeInvalidJSONataExpression: a "{% ... %}" expression that does not
 	// parse.
 	CodeInvalidJSONataExpression Code = "INVALID_JSONATA_EXPRESSION"
+	// CodeUnsupportedJSONataExpression: an expression that reads its
+	// (absent) input at the top level.
+	CodeUnsupportedJSONataExpression Code = "UNSUPPORTED_JSONATA_EXPRESSION"
 )
 
 // Warning codes.

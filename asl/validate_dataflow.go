@@ -215,13 +215,22 @@ func (v *validator) jsonataWalk(loc, at string, val any) {
 // jsonataSyntax reports an expression "{% ... %}" that does not parse, as
 // AWS does: INVALID_JSONATA_EXPRESSION with the parser's message (without
 // its code) at the expression's location, "/States/S/Output/v".
+//
+// An expression that reads a field of its input at the top level ("phone"
+// rather than "$states.input.phone") is refused too, since Step Functions
+// gives JSONata no input: UNSUPPORTED_JSONATA_EXPRESSION naming the field.
 func (v *validator) jsonataSyntax(loc, s string) {
-	_, err := jsonata.Compile(s[2 : len(s)-2])
+	e, err := jsonata.Compile(s[2 : len(s)-2])
 	var je *jsonata.Error
-	if errors.As(err, &je) {
+	switch {
+	case errors.As(err, &je):
 		v.errorf(CodeInvalidJSONataExpression, loc, je.Message)
-	} else if err != nil {
+	case err != nil:
 		v.errorf(CodeInvalidJSONataExpression, loc, err.Error())
+	default:
+		if fields := e.TopLevelFields(); len(fields) > 0 {
+			v.errorf(CodeUnsupportedJSONataExpression, loc, "Reference to '"+fields[0]+"' at the top level is not supported.")
+		}
 	}
 }
 

@@ -408,6 +408,17 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			// AWS's answer for a bare field as public reports of it give it:
+			// UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the top
+			// level is not supported. at /States/E/Output/v
+			name: "JSONata expression reading its input at the top level",
+			def: `{"QueryLanguage":"JSONata","StartAt":"E","States":{` +
+				`"E":{"Type":"Pass","Output":{"v":"{% phone %}","ok":"{% $states.input.phone %}"},"End":true}}}`,
+			want: []asl.Diagnostic{
+				diag(asl.CodeUnsupportedJSONataExpression, "/States/E/Output/v", "Reference to 'phone' at the top level is not supported."),
+			},
+		},
+		{
 			name: "JSONata shapes",
 			def: `{"QueryLanguage":"JSONata","StartAt":"A","States":{` +
 				`"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":"$.x","TimeoutSeconds":"{% $t %}","Output":{"a":"{% 1"},"Next":"B"},` +

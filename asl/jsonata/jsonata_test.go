@@ -299,3 +299,33 @@ func TestHostFunctionArguments(t *testing.T) {
 		t.Errorf("$probe(1, [2, 3]): got %#v", got)
 	}
 }
+
+// TopLevelFields finds what an expression reads from its (absent) input.
+func TestTopLevelFields(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{`phone`, []string{"phone"}},
+		{`phone[0].number`, []string{"phone"}},
+		{`{'a': phone, 'b': email & name}`, []string{"phone", "email", "name"}},
+		{`$states.input.phone`, nil},
+		{`$states.input[price > 10].name`, nil},
+		{`$sum(Account.Order)`, []string{"Account"}},
+		{`$map([1,2], function($v) { $v * rate })`, nil},
+		{`($x := 1; $x + y)`, []string{"y"}},
+		{`a ? b : c`, []string{"a", "b", "c"}},
+		{`-n`, []string{"n"}},
+		{`1 + 2`, nil},
+	}
+	for _, tc := range tests {
+		e, err := Compile(tc.expr)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.expr, err)
+		}
+		got := e.TopLevelFields()
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s: TopLevelFields() = %q, want %q", tc.expr, got, tc.want)
+		}
+	}
+}
