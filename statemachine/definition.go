@@ -63,14 +63,17 @@ type Options struct {
 	TimeoutSeconds int
 }
 
-// RetryableErrors are the error names every task retries: the Lambda service errors and throttling that
-// AWS recommends retrying for the lambda:invoke integration
-// (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html) and the tasks'
+// RetryableErrors are the error names every task retries: all four Lambda service errors AWS recommends
+// retrying for the lambda:invoke integration (ClientExecutionTimeoutException, ServiceException,
+// AWSLambdaException, SdkClientException:
+// https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), throttling
+// (TooManyRequestsException, which the same page names as the error at the invocation limit) and the tasks'
 // own retryable error. ObjectNotFoundError, ObjectChangedError, InvalidInvocationError,
 // InvalidObjectError and SchemaError are deliberately absent: a retry would fail the same way (a broken
 // schema fails fast, as the configuration error it is).
 func RetryableErrors() []string {
 	return []string{
+		"Lambda.ClientExecutionTimeoutException",
 		"Lambda.ServiceException",
 		"Lambda.AWSLambdaException",
 		"Lambda.SdkClientException",

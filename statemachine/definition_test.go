@@ -130,6 +130,7 @@ func TestErrorPolicy(t *testing.T) {
 		retried   bool
 		caughtAll bool
 	}{
+		{"Lambda.ClientExecutionTimeoutException", true, true},
 		{"Lambda.ServiceException", true, true},
 		{"Lambda.AWSLambdaException", true, true},
 		{"Lambda.SdkClientException", true, true},
