@@ -17,7 +17,7 @@ type Option func(*Service)
 func WithClock(c Clock) Option { return func(s *Service) { s.opts.Clock = c } }
 
 // WithTimer sets how deadlines are waited for: it returns a channel that fires after d and a
-// stop function (default time.NewTimer). Tests use it to fire timeouts without waiting.
+// stop function (default: the clock's AfterFunc). Tests use it to fire timeouts at will.
 func WithTimer(f func(d time.Duration) (<-chan time.Time, func() bool)) Option {
 	return func(s *Service) { s.timer = f }
 }
@@ -40,9 +40,11 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.opts.Logger
 // WithLogRetention sets how many invocation logs Service.Logs keeps per function (default 100).
 func WithLogRetention(n int) Option { return func(s *Service) { s.keepLogs = n } }
 
-func defaultTimer(d time.Duration) (<-chan time.Time, func() bool) {
-	t := time.NewTimer(d)
-	return t.C, t.Stop
+// clockTimer waits for deadlines on the service's clock.
+func (s *Service) clockTimer(d time.Duration) (<-chan time.Time, func() bool) {
+	c := make(chan time.Time, 1)
+	stop := s.opts.Clock.AfterFunc(d, func() { c <- s.opts.Clock.Now() })
+	return c, stop
 }
 
 // WithServiceMetrics makes the Service also hand the MetricSink the metrics Lambda publishes

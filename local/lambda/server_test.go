@@ -488,8 +488,12 @@ func TestGetAndListFunctions(t *testing.T) {
 
 func TestServiceMetrics(t *testing.T) {
 	sink := &recordingSink{}
-	srv, err := lambda.New(lambda.WithMetricSink(sink), lambda.WithServiceMetrics(true),
-		lambda.WithClock(interp.NewVirtualClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))))
+	// Time stands still while the test holds the virtual clock: the invocation takes 0 ms and its
+	// timeout (on the same clock) never fires.
+	clock := interp.NewVirtualClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
+	clock.Hold()
+	defer clock.Release()
+	srv, err := lambda.New(lambda.WithMetricSink(sink), lambda.WithServiceMetrics(true), lambda.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -587,5 +591,30 @@ func TestJSONLogFormat(t *testing.T) {
 	}
 	if l.Lines[1] != `{"level":"INFO","msg":"hi"}` {
 		t.Errorf("the function's line became %q", l.Lines[1])
+	}
+}
+
+// TestTimeoutOnClock checks that an invocation's deadline is kept on the service's clock: on a virtual
+// clock nobody holds, a handler that blocks is timed out at once, at its timeout in virtual time.
+func TestTimeoutOnClock(t *testing.T) {
+	start := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	srv, err := lambda.New(lambda.WithClock(interp.NewVirtualClock(start)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	block := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	if err := srv.Register(lambda.Function{Name: "slow", Timeout: 5 * time.Second, Handler: awslambda.NewHandler(block)}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := srv.Invoke(t.Context(), "slow", []byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FunctionError != "Unhandled" || !strings.Contains(string(res.Payload), "Task timed out after 5.00 seconds") {
+		t.Errorf("Invoke = %q %s, want a timeout after 5 s", res.FunctionError, res.Payload)
+	}
+	if logs := srv.Logs("slow"); len(logs) != 1 || logs[0].Duration != 5*time.Second {
+		t.Errorf("invocation logs %+v, want one of 5 s on the virtual clock", logs)
 	}
 }

@@ -34,12 +34,15 @@ type Service struct {
 // New returns a Service with no functions.
 func New(opts ...Option) (*Service, error) {
 	ctx, cancel := context.WithCancel(context.Background()) // the life of the service: asynchronous invocations outlive their request
-	s := &Service{timer: defaultTimer, keepLogs: defaultKeptLogs,
+	s := &Service{keepLogs: defaultKeptLogs,
 		funcs: map[string]*function{}, logs: map[string]*logRing{}, ctx: ctx, cancel: cancel}
 	for _, o := range opts {
 		o(s)
 	}
 	s.opts = s.opts.Defaults()
+	if s.timer == nil {
+		s.timer = s.clockTimer
+	}
 	s.handler = service.Recover("lambda", s.opts.Logger, func(w http.ResponseWriter, r *http.Request) {
 		writeServiceError(w, newRequestID(), errServiceUnavailable())
 	}, http.HandlerFunc(s.serve))
