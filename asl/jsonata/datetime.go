@@ -114,19 +114,22 @@ func parseDatePicture(picture string, pos int) ([]dateMarker, error) {
 			if n, err := strconv.Atoi(lo); err == nil {
 				m.minW = n
 			}
+			// one number is the minimum width; a maximum needs "-"
 			if n, err := strconv.Atoi(hi); err == nil {
 				m.maxW = n
 				m.explicitMax = true
-			} else if !strings.Contains(width, "-") {
-				m.maxW = m.minW
 			}
 		}
-		if (m.pres == "N" || m.pres == "n" || m.pres == "Nn") && !strings.ContainsRune("MFdxPCEZz", rune(m.component)) {
-			if m.component != 'd' || true {
-				if !strings.ContainsRune("MFxPCE", rune(m.component)) {
-					return nil, newError("D3133", pos, "", string(m.component))
+		if m.component == 'Z' || m.component == 'z' {
+			// a time zone takes only digits (with a separator)
+			for _, r := range m.pres {
+				if unicode.IsLetter(r) {
+					return nil, newError("D3134", pos, "", nil)
 				}
 			}
+		}
+		if (m.pres == "N" || m.pres == "n" || m.pres == "Nn") && !strings.ContainsRune("MFxPCE", rune(m.component)) {
+			return nil, newError("D3133", pos, "", string(m.component))
 		}
 		out = append(out, m)
 	}
@@ -246,6 +249,10 @@ func formatComponent(t time.Time, m dateMarker, offset int, pos int) (string, er
 		v = t.Second()
 	case 'f':
 		ms := t.Nanosecond() / 1e6
+		if pic, err := parseIntegerPicture(presentationPicture(m.pres, m), "fromMillis", pos); err == nil && pic.kind != '0' {
+			// words, numerals, letters: the milliseconds as an integer
+			return formatIntegerWith(float64(ms), pic), nil
+		}
 		digits := fmt3(ms)
 		p := m.pres
 		minD := 0
@@ -275,6 +282,10 @@ func formatComponent(t time.Time, m dateMarker, offset int, pos int) (string, er
 		}
 		for len(digits) > minD && strings.HasSuffix(digits, "0") {
 			digits = digits[:len(digits)-1]
+		}
+		if m.ordinal {
+			n, _ := strconv.Atoi(digits)
+			digits += ordinalSuffix(float64(n))
 		}
 		return digits, nil
 	case 'Z', 'z':
@@ -306,30 +317,44 @@ func formatComponent(t time.Time, m dateMarker, offset int, pos int) (string, er
 	if m.component == 'P' {
 		return name, nil
 	}
-	pres := m.pres
-	mand := 0
-	for _, r := range pres {
-		if unicode.IsDigit(r) {
-			mand++
-		}
-	}
-	if m.component == 'Y' && m.maxW == 2 && (mand <= 2 || m.explicitMax) {
-		v %= 100
-	}
-	pic, err := parseIntegerPicture(presentationPicture(pres, m), "fromMillis", pos)
+	pic, err := parseIntegerPicture(presentationPicture(m.pres, m), "fromMillis", pos)
 	if err != nil {
 		return "", err
 	}
-	s := formatIntegerWith(float64(v), pic)
-	if pic.kind == '0' && m.minW > 0 {
-		for len([]rune(s)) < m.minW {
-			s = string(pic.zero) + s
+	if m.component == 'Y' && m.maxW > 0 && pic.kind != '0' && m.maxW < 19 {
+		// a maximum width keeps the year's last digits whatever the
+		// presentation
+		v %= int(math.Pow10(m.maxW))
+	}
+	if pic.kind == '0' {
+		if m.component == 'Y' {
+			// a year keeps its last n digits: n is the maximum width,
+			// else the larger of the minimum width and the picture's
+			// digits (mandatory and optional), when that is 2 or more
+			n := m.maxW
+			if n <= 0 {
+				n = max(m.minW, pic.digits)
+				if n < 2 {
+					n = 0
+				}
+			}
+			if n > 0 && n < 19 {
+				v %= int(math.Pow10(n))
+				if pic.mand > n && m.maxW > 0 {
+					p := *pic
+					p.mand = n
+					pic = &p
+				}
+			}
+		}
+		if m.minW > pic.mand {
+			// the minimum width pads
+			p := *pic
+			p.mand = m.minW
+			pic = &p
 		}
 	}
-	if m.component == 'Y' && m.maxW > 0 && (mand <= m.maxW || m.explicitMax) && pic.kind == '0' && len(s) > m.maxW {
-		s = s[len(s)-m.maxW:]
-	}
-	return s, nil
+	return formatIntegerWith(float64(v), pic), nil
 }
 
 // presentationPicture turns a date component presentation into a
@@ -369,7 +394,7 @@ func formatOffset(m dateMarker, offset int) string {
 	for _, r := range pres {
 		if unicode.IsDigit(r) {
 			digits++
-		} else if sep == "" {
+		} else if r != '#' && sep == "" {
 			sep = string(r)
 		}
 	}
@@ -385,6 +410,8 @@ func formatOffset(m dateMarker, offset int) string {
 		return s
 	case sep != "":
 		return prefix + sign + pad2(h) + sep + pad2(mi)
+	case digits == 3:
+		return prefix + sign + strconv.Itoa(h) + pad2(mi)
 	}
 	return prefix + sign + pad2(h) + pad2(mi)
 }

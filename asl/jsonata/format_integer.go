@@ -46,6 +46,7 @@ type integerPicture struct {
 	ordinal  bool
 	zero     rune // the digit family's zero
 	mand     int  // mandatory digits
+	digits   int  // mandatory and optional digits
 	groups   []groupSep
 	regular  int
 	hasDigit bool
@@ -100,12 +101,14 @@ func parseIntegerPicture(picture string, fname string, pos int) (*integerPicture
 			}
 			p.zero = z
 			p.mand++
+			p.digits++
 			digits++
 			p.hasDigit = true
 			continue
 		}
 		if r == '#' {
 			digits++
+			p.digits++
 			continue
 		}
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
