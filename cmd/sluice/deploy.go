@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -123,15 +125,33 @@ func deployCommand(o deployOptions, artifacts map[string]Artifact) []string {
 	}, params...)
 }
 
-// upload puts one zip into the artifact bucket unless its content-hashed key is already there.
+// unknownObject reports whether a HeadObject error leaves the object's existence unknown or denied, so
+// that the zip should be uploaded: 404 when the object is missing, and 403 when the deployer may not list
+// the bucket, because S3 then answers a missing key with 403 rather than 404
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html, "Permissions"). A HEAD response
+// has no body, so the status is all there is. Any other error stops the deploy.
+func unknownObject(err error) bool {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		switch re.HTTPStatusCode() {
+		case http.StatusNotFound, http.StatusForbidden:
+			return true
+		}
+	}
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "NotFound"
+}
+
+// upload puts one zip into the artifact bucket unless its content-hashed key is already there. It
+// checks with HeadObject, which needs only s3:GetObject; when that is denied too it uploads anyway (the
+// key is content-hashed, so an upload over an existing key writes the same bytes).
 func upload(ctx context.Context, client *s3.Client, o deployOptions, a Artifact, std stdio) error {
 	_, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(o.artifactBucket), Key: aws.String(a.Key)})
 	if err == nil {
 		fmt.Fprintf(std.Err, "s3://%s/%s already uploaded\n", o.artifactBucket, a.Key)
 		return nil
 	}
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "NotFound" {
+	if !unknownObject(err) {
 		return fmt.Errorf("check s3://%s/%s: %w", o.artifactBucket, a.Key, err)
 	}
 	f, err := os.Open(filepath.Join(o.dist, a.File))
