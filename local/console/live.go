@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -14,6 +15,10 @@ const liveLimit = 10 * time.Minute
 // length of its history changes, and a last one when it ends. The page then redraws itself.
 func (c *Console) live(w http.ResponseWriter, r *http.Request) {
 	arn := r.URL.Query().Get("arn")
+	if arn == "" {
+		c.liveList(w, r)
+		return
+	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
@@ -25,6 +30,8 @@ func (c *Console) live(w http.ResponseWriter, r *http.Request) {
 	tick := time.NewTicker(c.poll)
 	defer tick.Stop()
 	deadline := time.After(liveLimit)
+	fmt.Fprintf(w, ": watching %s\n\n", arn)
+	flusher.Flush()
 	lastStatus, lastID := "", int64(-1)
 	if v := r.URL.Query().Get("events"); v != "" {
 		_, _ = fmt.Sscan(v, &lastID)
@@ -62,6 +69,54 @@ func (c *Console) live(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 			return
 		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// liveList streams a "change" event each time a state machine's list of executions changes: one starts,
+// or a running one ends. It compares the newest page and the running ones between polls.
+func (c *Console) liveList(w http.ResponseWriter, r *http.Request) {
+	machine := r.URL.Query().Get("sm")
+	flusher, ok := w.(http.Flusher)
+	if !ok || machine == "" {
+		http.Error(w, "streaming needs a state machine (sm)", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	ctx := r.Context()
+	tick := time.NewTicker(c.poll * 2)
+	defer tick.Stop()
+	deadline := time.After(liveLimit)
+	fmt.Fprintf(w, ": watching %s\n\n", machine)
+	flusher.Flush()
+	last := ""
+	for {
+		newest, _, err := c.listPage(ctx, machine, "", "", 20)
+		if err != nil {
+			fmt.Fprintf(w, "event: gone\ndata: {}\n\n")
+			flusher.Flush()
+			return
+		}
+		running, _, err := c.listPage(ctx, machine, "RUNNING", "", 100)
+		if err != nil {
+			return
+		}
+		var sig strings.Builder
+		for _, it := range append(newest, running...) {
+			sig.WriteString(it.ExecutionArn + "=" + it.Status + ";")
+		}
+		if last != "" && sig.String() != last {
+			fmt.Fprintf(w, "event: change\ndata: {}\n\n")
+			flusher.Flush()
+		}
+		last = sig.String()
 		select {
 		case <-ctx.Done():
 			return

@@ -627,6 +627,27 @@ func (e *env) testStoredOutput(t *testing.T) {
 func (e *env) testLive(t *testing.T) {
 	e.put(t, holdKey, []byte("order_id,customer_id\n"))
 	arn := e.executionFor(t, holdKey)
+	// A second tab shows the executions list while the first shows the execution.
+	listTab, closeTab := chromedp.NewContext(e.browser)
+	defer closeTab()
+	if err := chromedp.Do(listTab); err != nil { // the tab lives as long as the context of its first run
+		t.Fatal(err)
+	}
+	row := `tr.exec[data-arn="` + arn + `"]`
+	inList := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(listTab, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inList(chromedp.Navigate(e.page("/_console/executions")), visible(row+` .s-running`),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.marker = "same list"`))
+			return err
+		}))
+
 	e.do(t, chromedp.Navigate(e.execPage(arn)), visible(`#graph`))
 	eval[string](t, e, `window.marker = "same page"`)
 	status := eval[map[string]string](t, e, nodeStatusJS)
@@ -642,6 +663,14 @@ func (e *env) testLive(t *testing.T) {
 	}
 	if n := eval[string](t, e, `document.body.dataset.redraws || ""`); n == "" {
 		t.Error("the page did not redraw itself")
+	}
+	// So does the list's row.
+	inList(visible(row + ` .s-succeeded`))
+	ctx, cancel := context.WithTimeout(listTab, 10*time.Second)
+	defer cancel()
+	marker, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.marker`))
+	if err != nil || marker != "same list" {
+		t.Errorf("the list was reloaded (marker %q, %v)", marker, err)
 	}
 }
 

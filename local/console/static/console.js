@@ -80,15 +80,16 @@
     });
   }
 
-  // Live updates: the server says when the execution changed; the page redraws the execution from a
-  // fresh copy of itself, keeping the selected state, the open events and the filters.
-  function redraw() {
+  // Live updates: the server says when what a region shows changed (an execution's history, or the
+  // list of executions); the page redraws that region from a fresh copy of itself, keeping the selected
+  // state, the open events and the filters.
+  function redraw(id) {
     return fetch(location.pathname + location.search, { cache: "no-store", credentials: "same-origin" })
       .then((r) => r.text())
       .then((html) => {
         const doc = new DOMParser().parseFromString(html, "text/html");
-        const fresh = doc.getElementById("exec");
-        const cur = document.getElementById("exec");
+        const fresh = doc.getElementById(id);
+        const cur = document.getElementById(id);
         if (!fresh || !cur) return;
         const open = new Set(Array.from(cur.querySelectorAll("#events tr.ev.open")).map((r) => r.dataset.id));
         const type = (document.getElementById("evtype") || {}).value, text = (document.getElementById("evsearch") || {}).value;
@@ -102,14 +103,15 @@
       });
   }
   function follow() {
-    const ex = document.getElementById("exec");
-    if (!ex || ex.dataset.running !== "true" || !window.EventSource) return;
-    const es = new EventSource(prefix + "live?arn=" + encodeURIComponent(ex.dataset.arn) + "&events=" + ex.dataset.events);
+    const region = document.querySelector("[data-live]");
+    if (!region || !region.id || !window.EventSource) return;
+    const id = region.id;
+    const es = new EventSource(region.dataset.live);
     let busy = false, again = false;
     const update = () => {
       if (busy) { again = true; return; }
       busy = true;
-      redraw().finally(() => { busy = false; if (again) { again = false; update(); } });
+      redraw(id).finally(() => { busy = false; if (again) { again = false; update(); } });
     };
     es.addEventListener("change", update);
     es.addEventListener("end", () => { es.close(); update(); });
