@@ -53,6 +53,7 @@ type FlowField struct{ Name, Value string }
 // VisitDetail is one entry into the state.
 type VisitDetail struct {
 	N          int
+	Iteration  int // the Map iteration's index, or -1
 	Status     string
 	Entered    time.Time
 	Duration   time.Duration
@@ -278,7 +279,7 @@ func (c *Console) stateDetails(ctx context.Context, sm *asl.StateMachine, raw ma
 		if sd == nil {
 			continue
 		}
-		vd := VisitDetail{N: len(sd.Visits) + 1, Status: v.Status, Entered: v.Entered.Timestamp, Duration: v.Duration(now),
+		vd := VisitDetail{N: len(sd.Visits) + 1, Iteration: v.Iteration, Status: v.Status, Entered: v.Entered.Timestamp, Duration: v.Duration(now),
 			Input: indentJSON(v.Entered.Details.Input)}
 		if v.Exited != nil {
 			vd.Output = indentJSON(v.Exited.Details.Output)

@@ -60,7 +60,10 @@ func timeline(visits []*Visit, start, end, now time.Time) Timeline {
 	for i, v := range visits {
 		count[v.State]++
 		label := v.State
-		if count[v.State] > 1 {
+		switch {
+		case v.Iteration >= 0:
+			label = fmt.Sprintf("%s [%d]", v.State, v.Iteration)
+		case count[v.State] > 1:
 			label = fmt.Sprintf("%s #%d", v.State, count[v.State])
 		}
 		stop := v.End()

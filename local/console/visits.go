@@ -27,6 +27,8 @@ type Visit struct {
 	Events   []*Event
 	Attempts []*Attempt
 	Failure  *Event // the error that left the state (caught) or ended it (failed)
+	// Iteration is the Map iteration (its index) the entry belongs to, or -1.
+	Iteration int
 	Status   string
 	Retried  bool
 	parent   *Visit
@@ -79,6 +81,7 @@ func (v *Visit) End() time.Time {
 // visit. executionStatus is DescribeExecution's status.
 func analyse(events []*Event, executionStatus string) []*Visit {
 	owner := map[int64]*Visit{}
+	byID := map[int64]*Event{}
 	var visits []*Visit
 	enclosing := func(v *Visit) *Visit { // the innermost open Parallel or Map visit at or above v
 		for ; v != nil; v = v.parent {
@@ -89,16 +92,21 @@ func analyse(events []*Event, executionStatus string) []*Visit {
 		return nil
 	}
 	for _, ev := range events {
+		byID[ev.ID] = ev
 		prev := owner[ev.PreviousEventID]
 		switch {
 		case strings.HasSuffix(ev.Type, "StateEntered"):
-			v := &Visit{N: len(visits) + 1, State: ev.Details.Name, Type: strings.TrimSuffix(ev.Type, "StateEntered"), Entered: ev}
+			v := &Visit{N: len(visits) + 1, State: ev.Details.Name, Type: strings.TrimSuffix(ev.Type, "StateEntered"), Entered: ev, Iteration: -1}
 			if prev != nil {
 				switch {
 				case prev.started != nil && prev.Exited == nil && !prev.finished:
 					v.parent = prev // the first state of a branch or iteration
+					if p := byID[ev.PreviousEventID]; p != nil && p.Type == "MapIterationStarted" && p.Details.Index != nil {
+						v.Iteration = *p.Details.Index
+					}
 				default:
 					v.parent = prev.parent
+					v.Iteration = prev.Iteration
 					if prev.next == nil {
 						prev.next = v
 					}

@@ -50,6 +50,7 @@ func failed(e string) map[string]any {
 
 type visitSummary struct {
 	State, Status string
+	Iteration     int
 	Attempts      int
 	Errors        []string
 	Delays        []time.Duration
@@ -58,7 +59,7 @@ type visitSummary struct {
 func summarise(vs []*Visit) []visitSummary {
 	var out []visitSummary
 	for _, v := range vs {
-		s := visitSummary{State: v.State, Status: v.Status, Attempts: len(v.Attempts)}
+		s := visitSummary{State: v.State, Status: v.Status, Iteration: v.Iteration, Attempts: len(v.Attempts)}
 		for _, a := range v.Attempts {
 			s.Errors = append(s.Errors, a.Error)
 			s.Delays = append(s.Delays, a.Delay)
@@ -92,8 +93,8 @@ func TestAnalyse(t *testing.T) {
 			{"ExecutionFailed", 10, map[string]any{"error": "ObjectChangedError"}, 506},
 		},
 		want: []visitSummary{
-			{State: "Process", Status: StatusCaught, Attempts: 2, Errors: []string{"TransientError", "ObjectChangedError"}, Delays: []time.Duration{0, 500 * time.Millisecond}},
-			{State: "Failed", Status: StatusFailed},
+			{State: "Process", Status: StatusCaught, Iteration: -1, Attempts: 2, Errors: []string{"TransientError", "ObjectChangedError"}, Delays: []time.Duration{0, 500 * time.Millisecond}},
+			{State: "Failed", Status: StatusFailed, Iteration: -1},
 		},
 	}, {
 		name:   "running task",
@@ -104,7 +105,7 @@ func TestAnalyse(t *testing.T) {
 			{"TaskScheduled", 2, sched, 1},
 			{"TaskStarted", 3, nil, 2},
 		},
-		want: []visitSummary{{State: "Validate", Status: StatusInProgress, Attempts: 1, Errors: []string{""}, Delays: []time.Duration{0}}},
+		want: []visitSummary{{State: "Validate", Status: StatusInProgress, Iteration: -1, Attempts: 1, Errors: []string{""}, Delays: []time.Duration{0}}},
 	}, {
 		name:   "a branch fails its Parallel state",
 		status: "FAILED",
@@ -121,9 +122,9 @@ func TestAnalyse(t *testing.T) {
 			{"ExecutionFailed", 9, map[string]any{"error": "Boom"}, 5},
 		},
 		want: []visitSummary{
-			{State: "FanOut", Status: StatusFailed},
-			{State: "Left", Status: StatusSucceeded},
-			{State: "Right", Status: StatusFailed, Attempts: 1, Errors: []string{"Boom"}, Delays: []time.Duration{0}},
+			{State: "FanOut", Status: StatusFailed, Iteration: -1},
+			{State: "Left", Status: StatusSucceeded, Iteration: -1},
+			{State: "Right", Status: StatusFailed, Iteration: -1, Attempts: 1, Errors: []string{"Boom"}, Delays: []time.Duration{0}},
 		},
 	}, {
 		name:   "stopped while waiting",
@@ -133,7 +134,34 @@ func TestAnalyse(t *testing.T) {
 			{"WaitStateEntered", 1, named("Pause"), 1},
 			{"ExecutionAborted", 2, nil, 9},
 		},
-		want: []visitSummary{{State: "Pause", Status: StatusCancelled}},
+		want: []visitSummary{{State: "Pause", Status: StatusCancelled, Iteration: -1}},
+	}, {
+		name:   "Map iterations",
+		status: "SUCCEEDED",
+		events: []step{
+			{"ExecutionStarted", 0, nil, 0},
+			{"MapStateEntered", 1, named("Each"), 1},
+			{"MapStateStarted", 2, map[string]any{"length": 2}, 1},
+			{"MapIterationStarted", 3, map[string]any{"name": "Each", "index": 0}, 2},
+			{"MapIterationStarted", 3, map[string]any{"name": "Each", "index": 1}, 2},
+			{"PassStateEntered", 4, named("Work"), 3},
+			{"PassStateEntered", 5, named("Work"), 3},
+			{"PassStateExited", 6, map[string]any{"name": "Work", "output": "{}"}, 4},
+			{"PassStateExited", 7, map[string]any{"name": "Work", "output": "{}"}, 4},
+			{"PassStateEntered", 8, named("Tidy"), 5},
+			{"PassStateExited", 10, map[string]any{"name": "Tidy", "output": "{}"}, 5},
+			{"MapIterationSucceeded", 11, map[string]any{"name": "Each", "index": 0}, 6},
+			{"MapIterationSucceeded", 9, map[string]any{"name": "Each", "index": 1}, 6},
+			{"MapStateSucceeded", 13, nil, 7},
+			{"MapStateExited", 14, map[string]any{"name": "Each", "output": "[]"}, 7},
+			{"ExecutionSucceeded", 15, nil, 8},
+		},
+		want: []visitSummary{
+			{State: "Each", Status: StatusSucceeded, Iteration: -1},
+			{State: "Work", Status: StatusSucceeded, Iteration: 0},
+			{State: "Work", Status: StatusSucceeded, Iteration: 1},
+			{State: "Tidy", Status: StatusSucceeded, Iteration: 0},
+		},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
