@@ -136,7 +136,7 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 	if err != nil {
 		return nil, err
 	}
-	if testCase != "" && (s.mocks == nil || !s.mocks.hasCase(rec.Name, testCase)) {
+	if testCase != "" && (s.mocks == nil || !s.mocks.HasCase(rec.Name, testCase)) {
 		return nil, apiErrorf(CodeValidation, "Test case '%s' is not defined for state machine '%s' in the mock configuration", testCase, rec.Name)
 	}
 	express := rec.Type == "EXPRESS"
@@ -209,7 +209,7 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 	if e.rec.TestCase != "" && s.mocks != nil {
 		machineName := e.rec.MachineArn[strings.LastIndex(e.rec.MachineArn, ":")+1:]
 		s.mu.Lock()
-		s.mockRuns[e.rec.Arn] = s.mocks.newRun(machineName, e.rec.TestCase)
+		s.mockRuns[e.rec.Arn] = newMockRun(s.mocks, machineName, e.rec.TestCase)
 		s.mu.Unlock()
 	}
 	s.mu.RLock()

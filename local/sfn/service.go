@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/asl/interp/mockconfig"
 	"github.com/sluicehq/sluice/internal/service"
 )
 
@@ -43,7 +44,7 @@ type Service struct {
 	executions map[string]*execution
 	byMachine  map[string][]*execution
 	compiled   map[string]*interp.Machine // by definition text
-	mockRuns   map[string]*caseRun        // by execution ARN, for executions of a mocked test case
+	mockRuns   map[string]*mockconfig.Run // by execution ARN, for executions of a mocked test case
 }
 
 // An Option configures a Service.
@@ -86,7 +87,7 @@ func New(opts ...Option) (*Service, error) {
 		executions: map[string]*execution{},
 		byMachine:  map[string][]*execution{},
 		compiled:   map[string]*interp.Machine{},
-		mockRuns:   map[string]*caseRun{},
+		mockRuns:   map[string]*mockconfig.Run{},
 	}
 	for _, o := range opts {
 		o(s)

@@ -1,16 +1,16 @@
-package sfn
+package mockconfig
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestMockConfigRules(t *testing.T) {
-	cfg, err := ParseMockConfig([]byte(`{
+func TestRules(t *testing.T) {
+	f, err := Parse([]byte(`{
 	 "StateMachines": {"M": {"TestCases": {"Retry": {"Call": "FlakyThenOK", "Other": "Once"}}}},
 	 "MockedResponses": {
 	  "FlakyThenOK": {"0": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "down"}},
@@ -20,37 +20,48 @@ func TestMockConfigRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.hasCase("M", "Retry") || cfg.hasCase("M", "Nope") || cfg.hasCase("X", "Retry") {
-		t.Fatal("hasCase answers wrongly")
+	if !f.HasCase("M", "Retry") || f.HasCase("M", "Nope") || f.HasCase("X", "Retry") {
+		t.Fatal("HasCase answers wrongly")
 	}
-	run := cfg.newRun("M", "Retry")
+	c, ok := f.Case("M", "Retry")
+	if !ok {
+		t.Fatal("no case M/Retry")
+	}
+	run := c.NewRun()
 	var got []string
 	for range 5 {
-		o := run.next("Call")
+		o := run.Next("Call")
 		switch {
-		case o.fail != nil:
-			got = append(got, o.fail.Error)
+		case o.Fail != nil:
+			got = append(got, o.Fail.Error)
 		default:
-			got = append(got, string(o.ret))
+			b, _ := json.Marshal(o.Value)
+			got = append(got, string(b))
 		}
 	}
-	want := []string{"Lambda.ServiceException", "TransientError", "TransientError", `{"StatusCode": 200, "Payload": {"ok": true}}`, "States.Runtime"}
+	want := []string{"Lambda.ServiceException", "TransientError", "TransientError", `{"Payload":{"ok":true},"StatusCode":200}`, "States.Runtime"}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("responses by invocation (-got +want):\n%s", diff)
 	}
-	if o := run.next("Other"); string(o.ret) != "42" {
+	if o := run.Next("Other"); o.Value != json.Number("42") {
 		t.Errorf("second state has its own counter: got %+v", o)
 	}
-	if o := run.next("Unmocked"); o.mocked {
+	if o := run.Next("Unmocked"); o.Mocked {
 		t.Errorf("a state the case does not name must call the real integration: got %+v", o)
 	}
 	// Counters belong to one execution.
-	if o := cfg.newRun("M", "Retry").next("Call"); o.fail == nil || o.fail.Error != "Lambda.ServiceException" {
+	if o := c.NewRun().Next("Call"); o.Fail == nil || o.Fail.Error != "Lambda.ServiceException" {
 		t.Errorf("new execution starts at invocation 0: got %+v", o)
+	}
+	if diff := cmp.Diff(f.Machines(), []string{"M"}); diff != "" {
+		t.Errorf("machines (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(f.Cases("M"), []string{"Retry"}); diff != "" {
+		t.Errorf("cases (-got +want):\n%s", diff)
 	}
 }
 
-func TestMockConfigErrors(t *testing.T) {
+func TestErrors(t *testing.T) {
 	bad := map[string]string{
 		"unknown response": `{"StateMachines": {"M": {"TestCases": {"C": {"S": "Missing"}}}}, "MockedResponses": {}}`,
 		"both":             `{"StateMachines": {}, "MockedResponses": {"R": {"0": {"Return": 1, "Throw": {"Error": "E", "Cause": "c"}}}}}`,
@@ -58,49 +69,50 @@ func TestMockConfigErrors(t *testing.T) {
 		"overlap":          `{"StateMachines": {}, "MockedResponses": {"R": {"0-2": {"Return": 1}, "2": {"Return": 2}}}}`,
 		"descending range": `{"StateMachines": {}, "MockedResponses": {"R": {"3-1": {"Return": 1}}}}`,
 		"not an index":     `{"StateMachines": {}, "MockedResponses": {"R": {"first": {"Return": 1}}}}`,
+		"null response":    `{"StateMachines": {}, "MockedResponses": {"R": null}}`,
 		"unknown field":    `{"StateMachines": {}, "MockedResponses": {}, "Extra": 1}`,
 		"malformed":        `{"StateMachines": `,
 	}
 	for name, src := range bad {
 		t.Run(name, func(t *testing.T) {
-			if _, err := ParseMockConfig([]byte(src)); err == nil {
+			if _, err := Parse([]byte(src)); err == nil {
 				t.Errorf("want an error for %s", src)
 			}
 		})
 	}
 }
 
-// TestGeneratedMockConfigParses reads the project's generated mock file.
-func TestGeneratedMockConfigParses(t *testing.T) {
-	path := filepath.Join("..", "..", "test", "sfnlocal", "MockConfigFile.json")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("no generated mock config")
-	}
-	cfg, err := LoadMockConfig(path)
+// TestGeneratedFileParses reads the project's generated mock file.
+func TestGeneratedFileParses(t *testing.T) {
+	f, err := Load(filepath.Join("..", "..", "..", "test", "sfnlocal", "MockConfigFile.json"))
 	if err != nil {
+		if os.IsNotExist(err) {
+			t.Skip("no generated mock config")
+		}
 		t.Fatal(err)
 	}
-	for name, cases := range cfg.machines {
-		if len(cases) == 0 || strings.TrimSpace(name) == "" {
-			t.Errorf("machine %q has no test cases", name)
+	for _, m := range f.Machines() {
+		if len(f.Cases(m)) == 0 {
+			t.Errorf("machine %q has no test cases", m)
 		}
 	}
 }
 
-func FuzzParseMockConfig(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"StateMachines": {"M": {"TestCases": {"C": {"S": "R"}}}}, "MockedResponses": {"R": {"0-1": {"Return": {}}}}}`))
 	f.Add([]byte(`{"MockedResponses": {"R": {"0": {"Throw": {"Error": "E", "Cause": "c"}}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, err := ParseMockConfig(data)
+		file, err := Parse(data)
 		if err != nil {
 			return
 		}
-		for m, cases := range cfg.machines {
-			for c, states := range cases {
-				run := cfg.newRun(m, c)
-				for s := range states {
-					if o := run.next(s); !o.mocked {
-						t.Fatalf("state %q of case %q is named but not mocked", s, c)
+		for _, m := range file.Machines() {
+			for _, name := range file.Cases(m) {
+				c, _ := file.Case(m, name)
+				run := c.NewRun()
+				for s := range c {
+					if o := run.Next(s); !o.Mocked {
+						t.Fatalf("state %q of case %q is named but not mocked", s, name)
 					}
 				}
 			}
