@@ -52,8 +52,8 @@ type Config struct {
 	DefaultLogLevel string
 
 	// MockStateMachineName is the state machine name the Step Functions Local mock configuration is keyed
-	// by: a local test creates the machine under this name and starts executions on
-	// <stateMachineArn>#<TestCase>.
+	// by: the machine of the stack `sluice up` serves (LocalStateMachineName) by default, so executions
+	// started on <stateMachineArn>#<TestCase> against it find their test case.
 	MockStateMachineName string
 }
 
@@ -146,7 +146,7 @@ func DefaultConfig() Config {
 		},
 
 		DefaultLogLevel:      "INFO",
-		MockStateMachineName: "Pipeline",
+		MockStateMachineName: LocalStateMachineName,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path"
 
 	"github.com/sluicehq/sluice/statemachine"
 	"github.com/sluicehq/sluice/tasks"
@@ -44,11 +45,15 @@ type lambdaInvokeResult struct {
 	Payload    any `json:"Payload"`
 }
 
-// MockExpectations is what test/sfnlocal/cases.json holds: the execution input every case starts with
-// and the outcome each case of the mock configuration must have.
+// MockExpectations is what test/sfnlocal/cases.json holds: a case file of `sluice test` (package statetest)
+// naming the mock configuration file, the execution input every case starts with and the outcome each case
+// of the mock configuration must have.
 type MockExpectations struct {
-	// StateMachineName is the name the machine must be created under (the mock file is keyed by it).
+	Comment string `json:"comment"`
+	// StateMachineName is the name the machine runs under (the mock file is keyed by it): the stack's.
 	StateMachineName string `json:"stateMachineName"`
+	// MockConfigFile is the Step Functions Local mock file, relative to cases.json.
+	MockConfigFile string `json:"mockConfigFile"`
 	// Input is the execution input: an EventBridge S3 "Object Created" event.
 	Input map[string]any `json:"input"`
 	// Cases are the test cases, in the order they are described.
@@ -57,19 +62,24 @@ type MockExpectations struct {
 
 // MockCase is the expected outcome of one test case, started as <stateMachineArn>#<Name>.
 type MockCase struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
+	Name        string     `json:"name"`
+	Description string     `json:"description"`
+	Expect      MockExpect `json:"expect"`
+}
+
+// MockExpect is what a case's execution must show.
+type MockExpect struct {
 	// Status is the execution's final status: SUCCEEDED or FAILED.
 	Status string `json:"status"`
-	// States are the states entered, in order (StateEntered events).
-	States []string `json:"states"`
-	// Invocations counts, per task state, the times the integration was invoked, retries included.
-	Invocations map[string]int `json:"invocations"`
 	// Output is the execution's output when it succeeded.
 	Output map[string]any `json:"output,omitempty"`
 	// Error and Cause are the execution's error and cause when it failed.
 	Error string `json:"error,omitempty"`
 	Cause string `json:"cause,omitempty"`
+	// Path is the states entered, in order (StateEntered events).
+	Path []string `json:"path"`
+	// Invocations counts, per task state, the times the integration was invoked, retries included.
+	Invocations map[string]int `json:"invocations"`
 }
 
 // Mocked response names.
@@ -84,6 +94,9 @@ const (
 	mockStoreQuarantined      = "StoreQuarantined"
 	mockStoreFailureRecorded  = "StoreFailureRecorded"
 	mockStoreFailureRecorded2 = "StoreTransientFailureRecorded"
+	mockProcessTransient      = "ProcessAlwaysTransient"
+	mockStoreTransient        = "StoreAlwaysTransient"
+	mockStoreTransientOnce    = "StoreTransientThenFailureRecorded"
 )
 
 // mockScenario is the sample object every case is about.
@@ -182,7 +195,9 @@ func lambdaErrorCause(errorType, message string) string {
 
 // MockConfig returns the Step Functions Local mock configuration and the expected outcome of each case.
 // Cases: the happy path, a rejected object, a transient failure retried to success, a non-retryable
-// failure caught and recorded, and a transient failure that exhausts its retries and is recorded.
+// failure caught and recorded, and transient failures that exhaust the retries of each task state
+// (Validate, Process, Store, Quarantine and RecordFailure): together they enter every state and take
+// every transition of the machine, which `sluice test` checks.
 func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 	if err := c.Validate(); err != nil {
 		return MockConfigFile{}, MockExpectations{}, err
@@ -215,6 +230,12 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 		mockStoreQuarantined:      ok(s.quarantined()),
 		mockStoreFailureRecorded:  ok(s.recorded()),
 		mockStoreFailureRecorded2: ok(s.recorded()),
+		mockProcessTransient:      {fmt.Sprintf("0-%d", attempts-1): {Throw: &transient}},
+		mockStoreTransient:        {fmt.Sprintf("0-%d", attempts-1): {Throw: &transient}},
+		mockStoreTransientOnce: {
+			"0": {Throw: &transient},
+			"1": {Return: lambdaInvokeResult{StatusCode: 200, Payload: s.recorded()}},
+		},
 	}
 
 	const (
@@ -241,16 +262,21 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 		mocks map[string]string
 		want  MockCase
 	}
+	succeeded := func(path []string, invocations map[string]int, output map[string]any) MockExpect {
+		return MockExpect{Status: "SUCCEEDED", Path: path, Invocations: invocations, Output: output}
+	}
+	failed := func(path []string, invocations map[string]int, f MockThrow) MockExpect {
+		return MockExpect{Status: "FAILED", Path: path, Invocations: invocations, Error: f.Error, Cause: f.Cause}
+	}
+	sf := statemachine.StateFailed
 	cases := []testCase{
 		{
 			mocks: map[string]string{sv: mockValidateValid, sp: mockProcessSucceeded, ss: mockStoreCommitted},
 			want: MockCase{
 				Name:        "HappyPath",
 				Description: "A valid object is validated, processed and stored.",
-				Status:      "SUCCEEDED",
-				States:      []string{sv, sc, sp, ss, statemachine.StateStored},
-				Invocations: map[string]int{sv: 1, sp: 1, ss: 1},
-				Output:      storedOutput,
+				Expect: succeeded([]string{sv, sc, sp, ss, statemachine.StateStored},
+					map[string]int{sv: 1, sp: 1, ss: 1}, storedOutput),
 			},
 		},
 		{
@@ -258,13 +284,11 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 			want: MockCase{
 				Name:        "RejectedObject",
 				Description: "An invalid object is quarantined with its report and the execution ends in Rejected.",
-				Status:      "SUCCEEDED",
-				States:      []string{sv, sc, sq, statemachine.StateRejected},
-				Invocations: map[string]int{sv: 1, sq: 1},
-				Output: with(map[string]any{
-					"validation":  map[string]any{"report": s.invalidReport()},
-					"quarantined": map[string]any{"output": s.quarantined()},
-				}),
+				Expect: succeeded([]string{sv, sc, sq, statemachine.StateRejected},
+					map[string]int{sv: 1, sq: 1}, with(map[string]any{
+						"validation":  map[string]any{"report": s.invalidReport()},
+						"quarantined": map[string]any{"output": s.quarantined()},
+					})),
 			},
 		},
 		{
@@ -272,10 +296,8 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 			want: MockCase{
 				Name:        "TransientErrorRetried",
 				Description: "Process fails once with TransientError, is retried, and the object is stored.",
-				Status:      "SUCCEEDED",
-				States:      []string{sv, sc, sp, ss, statemachine.StateStored},
-				Invocations: map[string]int{sv: 1, sp: 2, ss: 1},
-				Output:      storedOutput,
+				Expect: succeeded([]string{sv, sc, sp, ss, statemachine.StateStored},
+					map[string]int{sv: 1, sp: 2, ss: 1}, storedOutput),
 			},
 		},
 		{
@@ -283,11 +305,7 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 			want: MockCase{
 				Name:        "ObjectChangedRecorded",
 				Description: "Process fails with ObjectChangedError, which is not retried: the failure is caught, recorded, and the execution fails with it.",
-				Status:      "FAILED",
-				States:      []string{sv, sc, sp, sr, statemachine.StateFailed},
-				Invocations: map[string]int{sv: 1, sp: 1, sr: 1},
-				Error:       changed.Error,
-				Cause:       changed.Cause,
+				Expect:      failed([]string{sv, sc, sp, sr, sf}, map[string]int{sv: 1, sp: 1, sr: 1}, changed),
 			},
 		},
 		{
@@ -295,11 +313,31 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 			want: MockCase{
 				Name:        "RetriesExhaustedRecorded",
 				Description: "Validate keeps failing with TransientError until its retries run out; the failure is caught, recorded, and the execution fails with it.",
-				Status:      "FAILED",
-				States:      []string{sv, sr, statemachine.StateFailed},
-				Invocations: map[string]int{sv: attempts, sr: 1},
-				Error:       transient.Error,
-				Cause:       transient.Cause,
+				Expect:      failed([]string{sv, sr, sf}, map[string]int{sv: attempts, sr: 1}, transient),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateValid, sp: mockProcessTransient, sr: mockStoreFailureRecorded2},
+			want: MockCase{
+				Name:        "ProcessRetriesExhaustedRecorded",
+				Description: "Process keeps failing with TransientError until its retries run out; the failure is caught, recorded, and the execution fails with it.",
+				Expect:      failed([]string{sv, sc, sp, sr, sf}, map[string]int{sv: 1, sp: attempts, sr: 1}, transient),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateValid, sp: mockProcessSucceeded, ss: mockStoreTransient, sr: mockStoreTransientOnce},
+			want: MockCase{
+				Name:        "StoreRetriesExhaustedRecorded",
+				Description: "Store keeps failing with TransientError until its retries run out; the failure is caught and recorded after one retry of RecordFailure, and the execution fails with it.",
+				Expect:      failed([]string{sv, sc, sp, ss, sr, sf}, map[string]int{sv: 1, sp: 1, ss: attempts, sr: 2}, transient),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateInvalid, sq: mockStoreTransient, sr: mockStoreTransient},
+			want: MockCase{
+				Name:        "QuarantineAndRecordFailureExhausted",
+				Description: "Quarantine keeps failing with TransientError until its retries run out; so does recording the failure, whose own Catch ends the execution in Failed with Quarantine's error.",
+				Expect:      failed([]string{sv, sc, sq, sr, sf}, map[string]int{sv: 1, sq: attempts, sr: attempts}, transient),
 			},
 		},
 	}
@@ -308,7 +346,12 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 		StateMachines:   map[string]MockStateMachine{c.MockStateMachineName: {TestCases: map[string]map[string]string{}}},
 		MockedResponses: responses,
 	}
-	want := MockExpectations{StateMachineName: c.MockStateMachineName, Input: input}
+	want := MockExpectations{
+		Comment:          "The pipeline's test cases: `sluice test` runs them in process (and with --endpoint against a stack serving MockConfigFile.json); generated by `sluice gen`.",
+		StateMachineName: c.MockStateMachineName,
+		MockConfigFile:   path.Base(PathMockConfig),
+		Input:            input,
+	}
 	for _, tc := range cases {
 		file.StateMachines[c.MockStateMachineName].TestCases[tc.want.Name] = tc.mocks
 		want.Cases = append(want.Cases, tc.want)

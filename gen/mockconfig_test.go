@@ -151,19 +151,19 @@ func TestMockExpectations(t *testing.T) {
 			if !ok {
 				t.Fatal("no such test case in the mock file")
 			}
-			if mc.States[0] != definition.StartAt {
-				t.Errorf("first state %q, want %q", mc.States[0], definition.StartAt)
+			if mc.Expect.Path[0] != definition.StartAt {
+				t.Errorf("first state %q, want %q", mc.Expect.Path[0], definition.StartAt)
 			}
-			for i := 1; i < len(mc.States); i++ {
-				if !canReach(definition.States[mc.States[i-1]], mc.States[i]) {
-					t.Errorf("%s cannot go to %s", mc.States[i-1], mc.States[i])
+			for i := 1; i < len(mc.Expect.Path); i++ {
+				if !canReach(definition.States[mc.Expect.Path[i-1]], mc.Expect.Path[i]) {
+					t.Errorf("%s cannot go to %s", mc.Expect.Path[i-1], mc.Expect.Path[i])
 				}
 			}
-			end := definition.States[mc.States[len(mc.States)-1]].Type()
-			if wantEnd := map[string]asl.StateType{"SUCCEEDED": asl.TypeSucceed, "FAILED": asl.TypeFail}[mc.Status]; end != wantEnd {
-				t.Errorf("ends in a %s state with status %s", end, mc.Status)
+			end := definition.States[mc.Expect.Path[len(mc.Expect.Path)-1]].Type()
+			if wantEnd := map[string]asl.StateType{"SUCCEEDED": asl.TypeSucceed, "FAILED": asl.TypeFail}[mc.Expect.Status]; end != wantEnd {
+				t.Errorf("ends in a %s state with status %s", end, mc.Expect.Status)
 			}
-			for state, n := range mc.Invocations {
+			for state, n := range mc.Expect.Invocations {
 				if _, ok := mocks[state]; !ok {
 					t.Errorf("%s is invoked %d times but not mocked", state, n)
 				}
@@ -171,12 +171,13 @@ func TestMockExpectations(t *testing.T) {
 					t.Errorf("%s invoked %d times, more than the Retry policy allows", state, n)
 				}
 			}
-			if (mc.Status == "FAILED") != (mc.Error != "") || (mc.Status == "SUCCEEDED") != (mc.Output != nil) {
-				t.Errorf("status %s with error %q and output %v", mc.Status, mc.Error, mc.Output != nil)
+			if (mc.Expect.Status == "FAILED") != (mc.Expect.Error != "") || (mc.Expect.Status == "SUCCEEDED") != (mc.Expect.Output != nil) {
+				t.Errorf("status %s with error %q and output %v", mc.Expect.Status, mc.Expect.Error, mc.Expect.Output != nil)
 			}
 		})
 	}
-	wantNames := []string{"HappyPath", "RejectedObject", "TransientErrorRetried", "ObjectChangedRecorded", "RetriesExhaustedRecorded"}
+	wantNames := []string{"HappyPath", "RejectedObject", "TransientErrorRetried", "ObjectChangedRecorded", "RetriesExhaustedRecorded",
+		"ProcessRetriesExhaustedRecorded", "StoreRetriesExhaustedRecorded", "QuarantineAndRecordFailureExhausted"}
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Errorf("cases (-want +got):\n%s", diff)
 	}

@@ -81,3 +81,8 @@ func (c Config) Functions() []FunctionSpec {
 		spec("store", "Store", statemachine.SubstStoreFunctionArn, c.StoreTask),
 	}
 }
+
+// LocalStateMachineName is the name of the state machine of the stack `sluice up` creates from the
+// template: CloudFormation names a resource without an explicit name <stack>-<logical id>, and the local
+// stack is named "sluice".
+const LocalStateMachineName = "sluice-" + LogicalStateMachine

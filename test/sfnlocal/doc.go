@@ -3,17 +3,22 @@
 //
 //   - MockConfigFile.json is in Step Functions Local's exact format
 //     (https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html): the machine,
-//     keyed by the name gen.Config.MockStateMachineName ("Pipeline"), with one test case per scenario
-//     mapping task states to mocked responses; lambda:invoke mocks return the integration's
+//     keyed by the name gen.Config.MockStateMachineName ("sluice-StateMachine", the local stack's
+//     machine), with one test case per scenario mapping task states to mocked responses; lambda:invoke mocks return the integration's
 //     {StatusCode, Payload} wrapper or throw the error a task would raise.
 //   - cases.json (gen.MockExpectations) gives the execution input (an S3 "Object Created" event) and, per
 //     test case, the expected status, the states entered in order, the invocations per task state (retries
 //     included), and the output or the error and cause.
 //
+// cases.json is also a case file of `sluice test` (package statetest), which runs it in process with full
+// state and transition coverage of the machine (TestPipelineCases).
+//
 // A test creates the state machine from statemachine/pipeline.asl.json under that name (with the
 // ${...FunctionArn} substitutions replaced by any Lambda ARNs: mocked states never call them), then starts
 // each case as <stateMachineArn>#<case> with SFN_MOCK_CONFIG pointing at MockConfigFile.json, and compares
 // the execution with cases.json. The cases: HappyPath, RejectedObject, TransientErrorRetried (one retry),
-// ObjectChangedRecorded (not retried, caught, recorded) and RetriesExhaustedRecorded (every retry fails;
-// against a real Step Functions Local this waits out the back-off, up to about a minute).
+// ObjectChangedRecorded (not retried, caught, recorded), and RetriesExhaustedRecorded,
+// ProcessRetriesExhaustedRecorded, StoreRetriesExhaustedRecorded and QuarantineAndRecordFailureExhausted
+// (every retry of a task fails; against a real Step Functions Local each waits out the back-off, up to
+// about a minute, or two for the last).
 package sfnlocal

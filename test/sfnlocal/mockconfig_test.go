@@ -26,13 +26,15 @@ type expectations struct {
 	StateMachineName string          `json:"stateMachineName"`
 	Input            json.RawMessage `json:"input"`
 	Cases            []struct {
-		Name        string          `json:"name"`
-		Status      string          `json:"status"`
-		States      []string        `json:"states"`
-		Invocations map[string]int  `json:"invocations"`
-		Output      json.RawMessage `json:"output"`
-		Error       string          `json:"error"`
-		Cause       string          `json:"cause"`
+		Name   string `json:"name"`
+		Expect struct {
+			Status      string          `json:"status"`
+			Path        []string        `json:"path"`
+			Invocations map[string]int  `json:"invocations"`
+			Output      json.RawMessage `json:"output"`
+			Error       string          `json:"error"`
+			Cause       string          `json:"cause"`
+		} `json:"expect"`
 	} `json:"cases"`
 }
 
@@ -80,10 +82,11 @@ func TestMockConfigCases(t *testing.T) {
 	if len(exp.Cases) < 4 {
 		t.Fatalf("cases.json has %d cases, want the four the pipeline issue names", len(exp.Cases))
 	}
-	for _, tc := range exp.Cases {
-		t.Run(tc.Name, func(t *testing.T) {
+	for _, ec := range exp.Cases {
+		tc := ec.Expect
+		t.Run(ec.Name, func(t *testing.T) {
 			run, err := c.StartExecution(ctx, &sfn.StartExecutionInput{
-				StateMachineArn: aws.String(*created.StateMachineArn + "#" + tc.Name), Input: aws.String(string(exp.Input)),
+				StateMachineArn: aws.String(*created.StateMachineArn + "#" + ec.Name), Input: aws.String(string(exp.Input)),
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -100,7 +103,7 @@ func TestMockConfigCases(t *testing.T) {
 				t.Errorf("error: got %q / %q, want %q / %q", aws.ToString(d.Error), aws.ToString(d.Cause), tc.Error, tc.Cause)
 			}
 			states, invocations := walkHistory(t, c, *run.ExecutionArn)
-			if diff := cmp.Diff(states, tc.States); diff != "" {
+			if diff := cmp.Diff(states, tc.Path); diff != "" {
 				t.Errorf("states entered (-got +want):\n%s", diff)
 			}
 			if diff := cmp.Diff(invocations, tc.Invocations); diff != "" {
