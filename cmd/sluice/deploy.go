@@ -39,7 +39,7 @@ func runDeploy(ctx context.Context, args []string, std stdio) error {
 	fs.StringVar(&o.stack, "stack", "", "CloudFormation stack name (required)")
 	fs.StringVar(&o.region, "region", "", "AWS region (required)")
 	fs.StringVar(&o.artifactBucket, "artifact-bucket", "", "existing S3 bucket, in --region, for the zips and the template (required)")
-	fs.StringVar(&o.dist, "dist", "dist", "directory `sluice build` wrote")
+	fs.StringVar(&o.dist, "dist", "dist", "directory the zips of sluice build are in")
 	fs.StringVar(&o.template, "template", gen.PathTemplate, "CloudFormation template")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be uploaded and run, and do nothing")
 	if err := parseFlags(fs, args); err != nil {

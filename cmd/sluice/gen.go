@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sluicehq/sluice/deploy"
 	"github.com/sluicehq/sluice/gen"
 )
 
@@ -35,6 +36,13 @@ func runGen(_ context.Context, args []string, std stdio) error {
 		stale, err := staleFiles(*dir, files)
 		if err != nil {
 			return err
+		}
+		// The template is also compiled into this binary (package deploy) as the default of up and run:
+		// it must be what the generator writes too, or an installed binary serves a stale stack.
+		for _, f := range files {
+			if f.Path == gen.PathTemplate && !bytes.Equal(f.Data, deploy.Template) {
+				stale = append(stale, gen.PathTemplate+" (the copy built into this binary: rebuild it)")
+			}
 		}
 		if len(stale) > 0 {
 			for _, p := range stale {

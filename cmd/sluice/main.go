@@ -9,10 +9,13 @@
 //	                                               serve the embedded local AWS until interrupted
 //	sluice run [--endpoint URL] [FILE...]          run files (default: the sample dataset) through the
 //	                                               pipeline and print a summary
-//	sluice dlq [--endpoint URL] [--redrive [ID...]] list or redrive undeliverable events
 //	sluice logs [--endpoint URL] [-f] [KEY|EXECUTION-ARN|FUNCTION]
 //	                                               the log lines of an object, an execution or a function
 //	sluice show [--endpoint URL] KEY|EXECUTION-ARN  an object's or execution's story, state by state
+//	sluice dlq [--endpoint URL] [--json] [--redrive [ID...]]
+//	                                               list or redrive undeliverable events
+//	sluice schema check FILE...                    check dataset schema files, every problem located
+//	sluice version                                 module version and VCS revision of the binary
 //
 // Each subcommand lives in its own file (gen.go, build.go, deploy.go) as a func(ctx, args, stdio) error;
 // main only parses the subcommand and picks the exit code.
@@ -50,9 +53,11 @@ func commands() []command {
 		{"deploy", "upload the zips and deploy the stack (--stack, --region, --artifact-bucket)", runDeploy},
 		{"up", "serve the embedded local AWS built from the template (--addr, --data)", runUp},
 		{"run", "upload files (default: the sample dataset) and follow their executions to a summary", runRun},
-		{"dlq", "list the events a running stack could not deliver, or --redrive them", runDLQ},
 		{"logs", "print (-f: follow) the log lines of an object's executions, an execution or a function", runLogs},
 		{"show", "tell an object's or an execution's story: each state, attempts, durations, errors, outputs", runShow},
+		{"dlq", "list the events a running stack could not deliver (key, reason, age; --json), or --redrive them", runDLQ},
+		{"schema", "check dataset schema files: sluice schema check FILE... (every problem, with line and column)", runSchema},
+		{"version", "print the module version and the VCS revision this binary was built from", runVersion},
 	}
 }
 

@@ -35,7 +35,8 @@ import (
 //	sluice run [--endpoint URL] [--data DIR] [--strict] [--dataset NAME] [--schema FILE] [FILE...]
 //
 // Without --endpoint it starts an embedded stack for the run (on --data, kept, or a temporary directory);
-// without files it uploads the sample dataset. While an object takes long, a progress line says which
+// without files it uploads the sample dataset
+// (the one built into the binary, or --sample DIR). A --schema file is checked before anything is uploaded. While an object takes long, a progress line says which
 // state it is in. --strict makes a rejected object fail the run as a failed one does.
 func runRun(ctx context.Context, args []string, std stdio) error {
 	fset := newFlagSet("run", std)
@@ -43,23 +44,41 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 	data := fset.String("data", "", "data directory of the embedded stack (default: a temporary one)")
 	dataset := fset.String("dataset", "", "dataset of the files (default: taken from a path like incoming/<dataset>/file)")
 	schema := fset.String("schema", "", "schema file to upload as schemas/<dataset>.json first")
-	template := fset.String("template", "deploy/template.json", "the generated CloudFormation template")
+	template := fset.String("template", "", "a generated CloudFormation template file (default: the one built into this binary)")
+	sampleDir := fset.String("sample", "", "a directory with schemas/ and incoming/ to run when no FILE is given (default: the sample built into this binary)")
 	timeout := fset.Duration("timeout", 5*time.Minute, "how long to wait for the executions")
 	strict := fset.Bool("strict", false, "exit non-zero when any object is rejected, not only when an execution fails")
+	fset.Usage = func() {
+		fmt.Fprint(fset.Output(), `usage: sluice run [flags] [FILE...]
+
+Uploads FILEs to incoming/<dataset>/ in the pipeline bucket (the dataset comes from --dataset, or from a
+path like incoming/<dataset>/file), with --schema first as schemas/<dataset>.json, and follows each
+object's execution to its outcome. Without FILEs it runs the sample dataset. Without --endpoint it starts
+an embedded stack for the run. --strict fails the run on a rejection too.
+
+flags:
+`)
+		fset.PrintDefaults()
+	}
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
-	uploads, err := planUploads(fset.Args(), *dataset, *schema)
+	uploads, err := planUploads(fset.Args(), *dataset, *schema, sampleFS(*sampleDir))
 	if err != nil {
 		return err
 	}
+	if *schema != "" {
+		if err := checkSchemaFile(*schema, uploads[0].key, std); err != nil {
+			return fmt.Errorf("%w; nothing was uploaded", err)
+		}
+	}
 
-	tplData, err := os.ReadFile(*template)
+	tplData, err := templateBytes(*template)
 	if err != nil {
-		return fmt.Errorf("read template (run from the repository root, or pass --template): %w", err)
+		return err
 	}
 	tpl, err := stack.ParseTemplate(tplData, "sluice", "us-east-1", "000000000000", nil)
 	if err != nil {
@@ -98,7 +117,7 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 	}
 	var watched []string
 	for _, u := range uploads {
-		body, err := os.ReadFile(u.path)
+		body, err := fs.ReadFile(u.fsys, u.path)
 		if err != nil {
 			return err
 		}
@@ -131,7 +150,7 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d executions failed", failed, len(outcomes))
+		return fmt.Errorf("%d of %s failed", failed, plural(len(outcomes), "execution"))
 	}
 	if *strict && rejected > 0 {
 		return fmt.Errorf("%d of %d objects rejected (--strict)", rejected, len(outcomes))
@@ -139,36 +158,37 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 	return nil
 }
 
-type fileUpload struct{ path, key string }
+// fileUpload is one file to upload: path in fsys, to key.
+type fileUpload struct {
+	fsys      fs.FS
+	path, key string
+}
 
-// planUploads says what goes where: the sample dataset by default, or the given files under
-// incoming/<dataset>/.
-func planUploads(files []string, dataset, schema string) ([]fileUpload, error) {
+// planUploads says what goes where: the sample dataset in samples by default, or the given files under
+// incoming/<dataset>/, with the schema first as schemas/<dataset>.json.
+func planUploads(files []string, dataset, schema string, samples fs.FS) ([]fileUpload, error) {
 	if len(files) == 0 {
 		if schema != "" || dataset != "" {
 			return nil, fmt.Errorf("%w: --schema and --dataset go with files", errUsage)
 		}
 		var ups []fileUpload
-		err := filepath.WalkDir("sample", func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel := filepath.ToSlash(strings.TrimPrefix(path, "sample"+string(filepath.Separator)))
-			if d.IsDir() || !(strings.HasPrefix(rel, tasks.PrefixSchemas) || strings.HasPrefix(rel, tasks.PrefixIncoming)) {
+		for _, dir := range []string{strings.TrimSuffix(tasks.PrefixSchemas, "/"), strings.TrimSuffix(tasks.PrefixIncoming, "/")} { // schemas first: no object is validated before its schema is there
+			err := fs.WalkDir(samples, dir, func(path string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if !d.IsDir() {
+					ups = append(ups, fileUpload{samples, path, path})
+				}
 				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("read the sample dataset: %w", err)
 			}
-			ups = append(ups, fileUpload{path, rel})
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("read the sample dataset (run from the repository root): %w", err)
 		}
-		// Schemas first, so that no object is validated before its schema is there.
-		sort.SliceStable(ups, func(i, j int) bool {
-			return strings.HasPrefix(ups[i].key, tasks.PrefixSchemas) && !strings.HasPrefix(ups[j].key, tasks.PrefixSchemas)
-		})
 		return ups, nil
 	}
+	open := func(path string) (fs.FS, string) { return os.DirFS(filepath.Dir(path)), filepath.Base(path) }
 	var ups []fileUpload
 	for _, f := range files {
 		ds := dataset
@@ -184,9 +204,11 @@ func planUploads(files []string, dataset, schema string) ([]fileUpload, error) {
 			return nil, fmt.Errorf("%w: no dataset for %s: pass --dataset", errUsage, f)
 		}
 		if schema != "" && len(ups) == 0 {
-			ups = append(ups, fileUpload{schema, tasks.PrefixSchemas + ds + ".json"})
+			fsys, p := open(schema)
+			ups = append(ups, fileUpload{fsys, p, tasks.PrefixSchemas + ds + ".json"})
 		}
-		ups = append(ups, fileUpload{f, tasks.PrefixIncoming + ds + "/" + filepath.Base(f)})
+		fsys, p := open(f)
+		ups = append(ups, fileUpload{fsys, p, tasks.PrefixIncoming + ds + "/" + filepath.Base(f)})
 	}
 	return ups, nil
 }
@@ -363,6 +385,9 @@ func (r *runner) describe(ctx context.Context, arn string) (outcome, error) {
 	o := outcome{key: in.Detail.Object.Key, execution: arn, status: string(d.Status)}
 	if d.Status != sfntypes.ExecutionStatusSucceeded {
 		o.result = strings.ToLower(string(d.Status))
+		if aws.ToString(d.Error) == tasks.ErrorNameSchema {
+			o.result = store.OutcomeMisconfigured // the dataset's schema object is broken: fix it and upload again
+		}
 		o.where = aws.ToString(d.Error) + ": " + firstLine(aws.ToString(d.Cause))
 		if rec := r.failureRecord(ctx, o.key, arn); rec != "" {
 			o.where = rec + "  (" + o.where + ")"
@@ -434,28 +459,28 @@ func (r *runner) summary(outcomes []outcome, url string, embedded bool, kept str
 	w.Flush()
 	var parts []string
 	ended := func(s sfntypes.ExecutionStatus) string { return strings.ToLower(string(s)) }
-	for _, k := range []string{store.OutcomeStored, store.OutcomeDuplicate, resultRejected, ended(sfntypes.ExecutionStatusFailed),
+	for _, k := range []string{store.OutcomeStored, store.OutcomeDuplicate, resultRejected, store.OutcomeMisconfigured, ended(sfntypes.ExecutionStatusFailed),
 		ended(sfntypes.ExecutionStatusAborted), ended(sfntypes.ExecutionStatusTimedOut), "succeeded"} {
 		if counts[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 		}
 	}
-	fmt.Fprintf(r.std.Out, "\n%d objects: %s\n", len(outcomes), strings.Join(parts, ", "))
+	fmt.Fprintf(r.std.Out, "\n%s: %s\n", plural(len(outcomes), "object"), strings.Join(parts, ", "))
 	if embedded {
 		// The embedded stack ends with this run: point at the one `sluice up` serves.
 		url = "http://127.0.0.1:4566"
 		if kept != "" {
 			fmt.Fprintf(r.std.Out, `
 Everything this run did is kept in %[2]s/ (a next run adds to it). Serve it with
-  make up          # or: go run ./cmd/sluice up --data %[2]s   (serves %[1]s)
+  make up          # or: sluice up --data %[2]s   (serves %[1]s)
 then inspect it with the AWS CLI, the console and the logs below.
 `, url, kept)
 		} else {
 			fmt.Fprintf(r.std.Out, `
 The embedded stack stopped with this run and its data is gone. To keep one for inspection, start it with
-  go run ./cmd/sluice up                      # serves %[1]s, data in .sluice/
+  sluice up                      # serves %[1]s, data in .sluice/
 and run through it from another terminal:
-  go run ./cmd/sluice run --endpoint %[1]s
+  sluice run --endpoint %[1]s
 `, url)
 		}
 	}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"strings"
+	"syscall"
 
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 	"github.com/sluicehq/sluice/local/stack"
@@ -14,7 +16,7 @@ import (
 
 // runUp serves the embedded local AWS until interrupted:
 //
-//	sluice up [--addr 127.0.0.1:4566] [--data .sluice] [--template deploy/template.json]
+//	sluice up [--addr 127.0.0.1:4566] [--data .sluice] [--template FILE]
 //	          [--allow-host NAME]... [--allow-origin URL]...
 func runUp(ctx context.Context, args []string, std stdio) error {
 	fs := newFlagSet("up", std)
@@ -23,7 +25,7 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 	fs.Var(&hosts, "allow-host", "a host name, besides IP addresses and localhost, that clients may reach the endpoint by (repeat, or separate with commas), e.g. host.docker.internal")
 	fs.Var(&origins, "allow-origin", "an origin whose web pages may call the endpoint from a browser (repeat, or separate with commas), e.g. http://localhost:3000")
 	data := fs.String("data", ".sluice", "directory that keeps the services' data between runs")
-	template := fs.String("template", "deploy/template.json", "the generated CloudFormation template to build the stack from")
+	template := fs.String("template", "", "a generated CloudFormation template file to build the stack from (default: the one built into this binary)")
 	verbose := fs.Bool("v", false, "also print the tasks' log lines as they arrive, and the services' own messages")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -33,7 +35,7 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 		return err
 	}
 	res := st.Resources()
-	fmt.Fprintf(std.Out, `sluice: local AWS listening on %[1]s (data in %[2]s)
+	fmt.Fprintf(std.Out, `sluice: local AWS listening on %[1]s (data in %[2]s, pid %[7]d)
 
   console         %[5]s
   bucket          %[3]s
@@ -44,18 +46,19 @@ Use it with the AWS CLI:
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
   export AWS_ENDPOINT_URL=%[1]s   # or pass --endpoint-url %[1]s to each command
   export AWS_DISABLE_HOST_PREFIX_INJECTION=true   # for start-sync-execution (else it calls sync-<host>)
-  aws s3 cp sample/schemas/orders.json s3://%[3]s/schemas/orders.json
-  aws s3 cp sample/incoming/orders/2024-03-01.csv s3://%[3]s/incoming/orders/2024-03-01.csv
+  aws s3 cp orders.json s3://%[3]s/schemas/orders.json      # a schema: sluice schema check orders.json
+  aws s3 cp 2024-03-01.csv s3://%[3]s/incoming/orders/2024-03-01.csv
   aws stepfunctions list-executions --state-machine-arn %[4]s
   aws s3 ls s3://%[3]s --recursive
-
-or run files through it: go run ./cmd/sluice run --endpoint %[1]s FILE...
   aws logs tail %[6]s --follow     # AWS CLI v2; v1: aws logs filter-log-events --log-group-name ...
 
-See an object's story: go run ./cmd/sluice show --endpoint %[1]s incoming/<dataset>/<file>
-and its log lines:     go run ./cmd/sluice logs --endpoint %[1]s -f incoming/<dataset>/<file>
+or run the sample dataset (or your files) through it: sluice run --endpoint %[1]s [FILE...]
+Scripts can wait for it with: curl -fs %[1]s/_sluice/health
+
+See an object's story: sluice show --endpoint %[1]s incoming/<dataset>/<file>
+and its log lines:     sluice logs --endpoint %[1]s -f incoming/<dataset>/<file>
 Stop with Ctrl-C; executions in flight resume on the next start. Executions as they start and end:
-`, st.URL(), *data, res.Bucket, res.StateMachineArn, st.ConsoleURL(), res.FunctionLogGroups["ValidateFunction"])
+`, st.URL(), *data, res.Bucket, res.StateMachineArn, st.ConsoleURL(), res.FunctionLogGroups["ValidateFunction"], os.Getpid())
 	// One line per execution start and end (and, with -v, the tasks' log lines), read from the stack's own
 	// CloudWatch Logs.
 	watchCtx, stopWatch := context.WithCancel(ctx)
@@ -74,11 +77,14 @@ Stop with Ctrl-C; executions in flight resume on the next start. Executions as t
 // startStack binds addr and starts the stack from the template file; hosts and origins are the names
 // and origins allowed past the guard besides loopback (stack.Config.AllowHosts, AllowOrigins).
 func startStack(addr, data, templatePath string, verbose bool, std stdio, hosts, origins []string) (*stack.Stack, error) {
-	tpl, err := os.ReadFile(templatePath)
+	tpl, err := templateBytes(templatePath)
 	if err != nil {
-		return nil, fmt.Errorf("read template (run from the repository root, or pass --template): %w", err)
+		return nil, err
 	}
 	l, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("listen on %s: the address is already in use (another sluice up?): stop that one, or pass --addr with another port, e.g. --addr 127.0.0.1:4567", addr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
