@@ -36,6 +36,10 @@ func (st *Stack) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, adminPrefix)
 	w.Header().Set("Content-Type", "application/json")
 	switch {
+	case path == "health" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		h, status := st.health(r.Context())
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(h)
 	case path == "dead-letters" && r.Method == http.MethodGet:
 		list := st.Events.DeadLetters()
 		if list == nil {

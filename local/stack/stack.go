@@ -75,6 +75,7 @@ type Stack struct {
 	Console *console.Console
 
 	guard      *guard.Guard
+	lock       *dirLock // the data directory, held from open to closeServices
 	queue      *events.FileQueue
 	eventState *events.FileStore
 	cancel     context.CancelFunc
@@ -146,6 +147,11 @@ func (st *Stack) open() error {
 	if err := os.MkdirAll(st.cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
+	var err error
+	// One stack per data directory: a second one fails here, naming the holder (*DataDirInUseError).
+	if st.lock, err = lockDataDir(st.cfg.DataDir, st.url); err != nil {
+		return err
+	}
 	for _, old := range []string{"events.json", "events.queue"} {
 		if _, err := os.Stat(st.dir(old)); err == nil {
 			return fmt.Errorf("%s holds %s, written by an earlier version in a format this one does not read: move the directory away to start afresh", st.cfg.DataDir, old)
@@ -154,7 +160,6 @@ func (st *Stack) open() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	st.cancel = cancel
 
-	var err error
 	if st.CloudWatch, err = cloudwatch.New(cloudwatch.WithLogger(st.cfg.Logger)); err != nil {
 		return fmt.Errorf("open cloudwatch: %w", err)
 	}
@@ -253,6 +258,9 @@ func (st *Stack) closeServices() error {
 	if st.Logs != nil {
 		errs = append(errs, st.Logs.Close())
 	}
+	// Last: the directory is given up only once every service has stopped writing to it.
+	errs = append(errs, st.lock.release())
+	st.lock = nil
 	return errors.Join(errs...)
 }
 
