@@ -35,9 +35,9 @@ import (
 //	sluice run [--endpoint URL] [--data DIR] [--strict] [--dataset NAME] [--schema FILE] [FILE...]
 //
 // Without --endpoint it starts an embedded stack for the run (on --data, kept, or a temporary directory);
-// without files it uploads the sample dataset
-// (the one built into the binary, or --sample DIR). A --schema file is checked before anything is uploaded. While an object takes long, a progress line says which
-// state it is in. --strict makes a rejected object fail the run as a failed one does.
+// without files it uploads the sample dataset (the one built into the binary, or --sample DIR). A
+// --schema file is checked before anything is uploaded. While an object takes long, a progress line says
+// which state it is in. --strict makes a rejected object fail the run as a failed one does.
 func runRun(ctx context.Context, args []string, std stdio) error {
 	fset := newFlagSet("run", std)
 	endpoint := fset.String("endpoint", "", "a running stack (sluice up); empty starts an embedded one for this run")
@@ -496,7 +496,7 @@ and run through it from another terminal:
 		}
 		w := tabwriter.NewWriter(r.std.Out, 0, 4, 2, ' ', 0)
 		for _, o := range bad {
-			fmt.Fprintf(w, "  go run ./cmd/sluice show %s%s\t# %s; its log lines: sluice logs %s%s\n", flag, o.key, o.result, flag, o.key)
+			fmt.Fprintf(w, "  sluice show %s%s\t# %s; its log lines: sluice logs %s%s\n", flag, o.key, o.result, flag, o.key)
 		}
 		w.Flush()
 	}
