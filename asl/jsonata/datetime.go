@@ -481,13 +481,16 @@ func parseWithPicture(s, picture string, ev *evaluator, c call) (any, error) {
 	var re strings.Builder
 	re.WriteString("^")
 	var comps []dateMarker
-	for _, m := range markers {
+	for i, m := range markers {
 		if m.component == 0 {
 			re.WriteString(regexp.QuoteMeta(m.literal))
 			continue
 		}
 		comps = append(comps, m)
-		re.WriteString("(" + componentPattern(m) + ")")
+		// digits take their picture's fixed width only when the next
+		// component follows with no literal between
+		adjacent := i+1 < len(markers) && markers[i+1].component != 0
+		re.WriteString("(" + componentPattern(m, adjacent) + ")")
 	}
 	re.WriteString("$")
 	if len(comps) == 0 {
@@ -526,8 +529,18 @@ func parseWithPicture(s, picture string, ev *evaluator, c call) (any, error) {
 			continue
 		}
 		if m.pres == "N" || m.pres == "n" || m.pres == "Nn" {
+			// the name as the picture writes it: its case, its width
 			for k, nm := range monthNames {
-				if strings.EqualFold(nm, text) || (len(text) >= 3 && strings.HasPrefix(strings.ToLower(nm), strings.ToLower(text))) {
+				if m.maxW > 0 && len(nm) > m.maxW {
+					nm = nm[:m.maxW]
+				}
+				switch m.pres {
+				case "N":
+					nm = strings.ToUpper(nm)
+				case "n":
+					nm = strings.ToLower(nm)
+				}
+				if nm == text {
 					vals[m.component] = k + 1
 				}
 			}
@@ -604,6 +617,11 @@ func parseWithPicture(s, picture string, ev *evaluator, c call) (any, error) {
 			defD = now.YearDay()
 		}
 	}
+	if y, ok := vals['Y']; ok && y >= 0 && y <= 99 {
+		// jsonata-js builds the instant with Date.UTC, which reads years
+		// 0 to 99 as 1900 to 1999
+		vals['Y'] = y + 1900
+	}
 	var t time.Time
 	if hasD {
 		t = time.Date(get('Y', defY), 1, 1, get('H', 0), get('m', 0), get('s', 0), get('f', 0)*1e6, time.UTC).AddDate(0, 0, get('d', defD)-1)
@@ -636,12 +654,37 @@ func parseOffsetText(s string) int {
 	return sign * (h*60 + mi)
 }
 
-func componentPattern(m dateMarker) string {
+func componentPattern(m dateMarker, adjacent bool) string {
 	switch m.component {
 	case 'P':
 		return `[aApP][mM]`
 	case 'Z', 'z':
-		return `GMT[+-]\d{1,2}(?::?\d{2})?|[+-]\d{1,2}(?::?\d{2})?|Z`
+		digits, sep := 0, ""
+		for _, r := range m.pres {
+			if unicode.IsDigit(r) {
+				digits++
+			} else if r != '#' && sep == "" {
+				sep = string(r)
+			}
+		}
+		var p string
+		switch {
+		case sep != "":
+			p = `[+-]\d{2}` + regexp.QuoteMeta(sep) + `\d{2}`
+		case digits <= 2:
+			p = `[+-]\d{1,2}(?::\d{2})?`
+		case digits == 3:
+			p = `[+-]\d{3}`
+		default:
+			p = `[+-]\d{4}`
+		}
+		if m.component == 'z' {
+			p = `GMT` + p
+		}
+		if m.tradition {
+			p += `|Z`
+		}
+		return p
 	}
 	switch m.pres {
 	case "N", "n", "Nn":
@@ -660,9 +703,11 @@ func componentPattern(m dateMarker) string {
 		}
 	}
 	p := `\d+`
-	if digits > 1 || (m.component == 'f') {
-		if m.component != 'f' {
+	if adjacent && m.component != 'f' {
+		if digits > 1 {
 			p = `\d{` + strconv.Itoa(digits) + `}`
+		} else if m.maxW > 0 {
+			p = `\d{1,` + strconv.Itoa(m.maxW) + `}`
 		}
 	}
 	if m.ordinal {
