@@ -48,10 +48,15 @@ func connect(endpoint, data, templatePath string, std stdio) (*clients, func(), 
 			return nil, nil, fmt.Errorf("no data in %s (run `make run` first, or pass --endpoint of a running `sluice up`): %w", data, err)
 		}
 		st, err := startStack("127.0.0.1:0", data, templatePath, false, std, nil, nil)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w (is `sluice up` using %s? then pass --endpoint http://127.0.0.1:4566)", err, data)
+		if holder := runningEndpoint(err); holder != "" {
+			// A running `sluice up` has the directory: read through it.
+			url = holder
+			fmt.Fprintf(std.Err, "sluice: %s is served by a running sluice: reading it on %s\n", data, url)
+		} else if err != nil {
+			return nil, nil, err
+		} else {
+			url, done = st.URL(), func() { st.Close() }
 		}
-		url, done = st.URL(), func() { st.Close() }
 	}
 	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
 	return &clients{
@@ -239,7 +244,15 @@ func (c *clients) exists(ctx context.Context, key string) bool {
 	return err == nil
 }
 
-var errNoTarget = errors.New("no target")
+// runningEndpoint is the endpoint of the stack that holds a data directory, when err says another one
+// does and it serves on this machine.
+func runningEndpoint(err error) string {
+	var inUse *stack.DataDirInUseError
+	if !errors.As(err, &inUse) {
+		return ""
+	}
+	return inUse.Holder.Endpoint
+}
 
 // causeText is a cause for a terminal: a Lambda function error's message rather than its JSON document.
 func causeText(cause string) string {
