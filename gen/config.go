@@ -61,6 +61,14 @@ type Config struct {
 type Function struct {
 	MemoryMB       int
 	TimeoutSeconds int
+	// ReservedConcurrency is the function's ReservedConcurrentExecutions: at most this many instances
+	// run at once, and as many are set aside for it from the account's quota, so a burst of objects can
+	// neither starve the account's other functions nor be starved by them. A throttled invocation is
+	// Lambda.TooManyRequestsException, which every task retries with back-off. 0 leaves the property out
+	// (the function draws from the unreserved pool). Lambda keeps at least 100 of the account's
+	// concurrency unreserved, so the three together must fit the account's quota minus 100
+	// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+	ReservedConcurrency int
 }
 
 // EventRetry is an EventBridge target's RetryPolicy
@@ -108,9 +116,12 @@ func DefaultConfig() Config {
 		Description: "sluice: S3 -> EventBridge -> Step Functions -> Go Lambda data-ingestion pipeline",
 		// Validate and process stream objects with a fixed buffer budget, so memory buys CPU (Lambda
 		// allocates CPU in proportion to memory), not room for data.
-		ValidateTask: Function{MemoryMB: 512, TimeoutSeconds: 300},
-		ProcessTask:  Function{MemoryMB: 1024, TimeoutSeconds: 900},
-		StoreTask:    Function{MemoryMB: 256, TimeoutSeconds: 120},
+		// Reserved concurrency: every object passes through each function once, so one cap bounds the
+		// pipeline's parallelism; 10 each (30 of the default 1,000 quota) keeps a burst from taking the
+		// account's concurrency, while Step Functions retries the throttled invocations.
+		ValidateTask: Function{MemoryMB: 512, TimeoutSeconds: 300, ReservedConcurrency: 10},
+		ProcessTask:  Function{MemoryMB: 1024, TimeoutSeconds: 900, ReservedConcurrency: 10},
+		StoreTask:    Function{MemoryMB: 256, TimeoutSeconds: 120, ReservedConcurrency: 10},
 
 		LogRetentionDays:       30,
 		AccessLogRetentionDays: 90,
@@ -178,6 +189,11 @@ func (c Config) Validate() error {
 		}
 		if f.fn.TimeoutSeconds < 1 || f.fn.TimeoutSeconds > 900 {
 			return bad("%s timeout %d s outside 1..900", f.name, f.fn.TimeoutSeconds)
+		}
+		// ReservedConcurrentExecutions 0 would throttle every invocation; the config's 0 means "not set".
+		// https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html
+		if f.fn.ReservedConcurrency < 0 {
+			return bad("%s reserved concurrency %d is negative", f.name, f.fn.ReservedConcurrency)
 		}
 		if f.fn.TimeoutSeconds+c.TaskTimeoutMarginSeconds > c.ExecutionTimeoutSeconds {
 			return bad("%s task timeout exceeds the execution timeout", f.name)

@@ -22,6 +22,7 @@ func TestConfigValidateRejects(t *testing.T) {
 		{"memory above Lambda's maximum", func(c *gen.Config) { c.ProcessTask.MemoryMB = 10241 }},
 		{"timeout above 15 minutes", func(c *gen.Config) { c.StoreTask.TimeoutSeconds = 901 }},
 		{"zero timeout", func(c *gen.Config) { c.StoreTask.TimeoutSeconds = 0 }},
+		{"negative reserved concurrency", func(c *gen.Config) { c.ProcessTask.ReservedConcurrency = -1 }},
 		{"task timeout beyond the execution's", func(c *gen.Config) { c.ExecutionTimeoutSeconds = 100 }},
 		{"execution timeout shorter than every retry", func(c *gen.Config) { c.ExecutionTimeoutSeconds = c.WorstCaseSeconds() - 1 }},
 		{"retention CloudWatch Logs does not offer", func(c *gen.Config) { c.LogRetentionDays = 31 }},

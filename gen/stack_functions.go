@@ -47,7 +47,7 @@ func BucketAccess() map[string]Access {
 func addFunctions(t *cloudformation.Template, c Config) {
 	access := BucketAccess()
 	for _, f := range c.Functions() {
-		t.Resources[f.LogicalID] = &lambda.Function{
+		fn := &lambda.Function{
 			Description:   new("sluice " + f.Name + " task"),
 			Runtime:       new("provided.al2023"),
 			Handler:       new("bootstrap"),
@@ -71,6 +71,10 @@ func addFunctions(t *cloudformation.Template, c Config) {
 				LogGroup:  cloudformation.RefPtr(f.LogGroupID),
 			},
 		}
+		if n := f.Config.ReservedConcurrency; n > 0 {
+			fn.ReservedConcurrentExecutions = new(n)
+		}
+		t.Resources[f.LogicalID] = fn
 		t.Resources[f.LogGroupID] = &logs.LogGroup{
 			LogGroupName:                         cloudformation.SubPtr("/aws/lambda/${AWS::StackName}-" + f.Name),
 			RetentionInDays:                      new(c.LogRetentionDays),

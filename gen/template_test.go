@@ -358,6 +358,7 @@ func TestFunctions(t *testing.T) {
 				"Runtime": p["Runtime"], "Handler": p["Handler"], "Architectures": p["Architectures"],
 				"MemorySize": p["MemorySize"], "Timeout": p["Timeout"], "TracingConfig": p["TracingConfig"],
 				"LoggingConfig": p["LoggingConfig"], "Code": p["Code"], "Role": p["Role"],
+				"ReservedConcurrentExecutions": p["ReservedConcurrentExecutions"],
 			}
 			want := map[string]any{
 				"Runtime": "provided.al2023", "Handler": "bootstrap", "Architectures": []any{"arm64"},
@@ -369,7 +370,8 @@ func TestFunctions(t *testing.T) {
 					"S3Bucket": map[string]any{"Ref": "ArtifactBucket"},
 					"S3Key":    map[string]any{"Ref": f.CodeKeyParam},
 				},
-				"Role": map[string]any{"Fn::GetAtt": []any{f.RoleID, "Arn"}},
+				"Role":                         map[string]any{"Fn::GetAtt": []any{f.RoleID, "Arn"}},
+				"ReservedConcurrentExecutions": json.Number(fmt.Sprint(f.Config.ReservedConcurrency)),
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("function (-want +got):\n%s", diff)
