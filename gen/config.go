@@ -48,8 +48,20 @@ type Config struct {
 	// Alarms holds the alarm thresholds.
 	Alarms Alarms
 
-	// DefaultLogLevel is the default of the LogLevel parameter (the functions' LOG_LEVEL).
+	// DefaultLogLevel is the default of the LogLevel parameter (the functions' LOG_LEVEL): the functions
+	// filter their own lines by it.
 	DefaultLogLevel string
+	// ApplicationLogLevel is Lambda's filter on the functions' own lines (LoggingConfig
+	// ApplicationLogLevel). Lambda files a JSON line without a "level" key as INFO, and the EMF metric
+	// lines carry none
+	// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html), so a
+	// filter above INFO would drop the metrics: it must be TRACE, DEBUG or INFO. With JSON log format and
+	// no ApplicationLogLevel Lambda filters at INFO, which would drop DEBUG lines even with LogLevel=DEBUG;
+	// the default, DEBUG, lets LogLevel alone decide what the functions log.
+	ApplicationLogLevel string
+	// SystemLogLevel is Lambda's filter on its own platform records (LoggingConfig SystemLogLevel):
+	// DEBUG, INFO or WARN. platform.report, with each invocation's duration and memory, is INFO.
+	SystemLogLevel string
 
 	// MockStateMachineName is the state machine name the Step Functions Local mock configuration is keyed
 	// by: the machine of the stack `sluice up` serves (LocalStateMachineName) by default, so executions
@@ -157,6 +169,8 @@ func DefaultConfig() Config {
 		},
 
 		DefaultLogLevel:      "INFO",
+		ApplicationLogLevel:  "DEBUG",
+		SystemLogLevel:       "INFO",
 		MockStateMachineName: LocalStateMachineName,
 	}
 }
@@ -236,6 +250,19 @@ func (c Config) Validate() error {
 	case "DEBUG", "INFO", "WARN", "ERROR":
 	default:
 		return bad("default log level %q not one of DEBUG, INFO, WARN, ERROR", c.DefaultLogLevel)
+	}
+	// LoggingConfig's values: https://docs.aws.amazon.com/lambda/latest/api/API_LoggingConfig.html
+	switch c.ApplicationLogLevel {
+	case "TRACE", "DEBUG", "INFO":
+	case "WARN", "ERROR", "FATAL":
+		return bad("application log level %s would drop the EMF metric lines, which Lambda files as INFO", c.ApplicationLogLevel)
+	default:
+		return bad("application log level %q not one of TRACE, DEBUG, INFO", c.ApplicationLogLevel)
+	}
+	switch c.SystemLogLevel {
+	case "DEBUG", "INFO", "WARN":
+	default:
+		return bad("system log level %q not one of DEBUG, INFO, WARN", c.SystemLogLevel)
 	}
 	if c.MockStateMachineName == "" {
 		return bad("mock state machine name is empty")

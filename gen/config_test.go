@@ -34,6 +34,9 @@ func TestConfigValidateRejects(t *testing.T) {
 		{"event age below 60 s", func(c *gen.Config) { c.EventRetry.MaximumEventAgeInSeconds = 59 }},
 		{"DLQ retention above 14 days", func(c *gen.Config) { c.DeadLetterRetentionSeconds = 1209601 }},
 		{"unknown log level", func(c *gen.Config) { c.DefaultLogLevel = "TRACE" }},
+		{"Lambda log filter that drops EMF lines", func(c *gen.Config) { c.ApplicationLogLevel = "WARN" }},
+		{"unknown Lambda log filter", func(c *gen.Config) { c.ApplicationLogLevel = "debug" }},
+		{"system log level Lambda does not offer", func(c *gen.Config) { c.SystemLogLevel = "ERROR" }},
 		{"no mock machine name", func(c *gen.Config) { c.MockStateMachineName = "" }},
 		{"alarm period zero", func(c *gen.Config) { c.Alarms.PeriodSeconds = 0 }},
 	}

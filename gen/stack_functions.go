@@ -66,9 +66,13 @@ func addFunctions(t *cloudformation.Template, c Config) {
 			// JSON logs in the function's own log group (with its retention) rather than the default
 			// /aws/lambda/<name>, which Lambda would create without one.
 			// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
+			// The log levels are set explicitly: with JSON format and none, Lambda filters the
+			// function's lines at INFO (see Config.ApplicationLogLevel).
 			LoggingConfig: &lambda.Function_LoggingConfig{
-				LogFormat: new("JSON"),
-				LogGroup:  cloudformation.RefPtr(f.LogGroupID),
+				LogFormat:           new("JSON"),
+				LogGroup:            cloudformation.RefPtr(f.LogGroupID),
+				ApplicationLogLevel: new(c.ApplicationLogLevel),
+				SystemLogLevel:      new(c.SystemLogLevel),
 			},
 		}
 		if n := f.Config.ReservedConcurrency; n > 0 {

@@ -365,7 +365,8 @@ func TestFunctions(t *testing.T) {
 				"MemorySize":    json.Number(fmt.Sprint(f.Config.MemoryMB)),
 				"Timeout":       json.Number(fmt.Sprint(f.Config.TimeoutSeconds)),
 				"TracingConfig": map[string]any{"Mode": "Active"},
-				"LoggingConfig": map[string]any{"LogFormat": "JSON", "LogGroup": map[string]any{"Ref": f.LogGroupID}},
+				"LoggingConfig": map[string]any{"LogFormat": "JSON", "LogGroup": map[string]any{"Ref": f.LogGroupID},
+					"ApplicationLogLevel": c.ApplicationLogLevel, "SystemLogLevel": c.SystemLogLevel},
 				"Code": map[string]any{
 					"S3Bucket": map[string]any{"Ref": "ArtifactBucket"},
 					"S3Key":    map[string]any{"Ref": f.CodeKeyParam},

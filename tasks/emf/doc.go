@@ -11,5 +11,8 @@
 //
 // The logger writes one JSON object per line with log/slog, with the keys Lambda's JSON log format reads
 // for log-level filtering: "level" and an RFC 3339 "timestamp"
-// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
+// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html). EMF lines
+// carry no "level": Lambda files such a line as INFO, and it is never filtered by the functions' own
+// LOG_LEVEL, so the template keeps Lambda's ApplicationLogLevel at INFO or below (gen.Config) for the
+// metrics to reach CloudWatch whatever LogLevel is.
 package emf
