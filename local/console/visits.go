@@ -29,12 +29,12 @@ type Visit struct {
 	Failure  *Event // the error that left the state (caught) or ended it (failed)
 	// Iteration is the Map iteration (its index) the entry belongs to, or -1.
 	Iteration int
-	Status   string
-	Retried  bool
-	parent   *Visit
-	next     *Visit // the state entered after this one in the same thread
-	started  *Event // ParallelStateStarted or MapStateStarted
-	finished bool   // ParallelState/MapState Succeeded or Failed seen
+	Status    string
+	Retried   bool
+	parent    *Visit
+	next      *Visit // the state entered after this one in the same thread
+	started   *Event // ParallelStateStarted or MapStateStarted
+	finished  bool   // ParallelState/MapState Succeeded or Failed seen
 }
 
 // Attempt is one try of a task: the scheduled event with its parameters, and how it ended.
