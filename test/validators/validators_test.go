@@ -217,3 +217,55 @@ func TestValidators(t *testing.T) {
 		}
 	})
 }
+
+// TestSchemaFormatJSONSchema checks the generated JSON Schema of the dataset schema format with Ajv
+// (draft 2020-12, strict mode): it compiles, the sample schema is valid against it, and documents with an
+// unknown member, a type that does not exist or a missing member are not, as Parse also refuses them.
+func TestSchemaFormatJSONSchema(t *testing.T) {
+	node := tools(t)
+	dir := t.TempDir()
+	files, err := gen.Files(gen.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	format := filepath.Join(dir, "format.json")
+	for _, f := range files {
+		if f.Path == gen.PathSchemaFormat {
+			if err := os.WriteFile(format, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	docs := map[string]string{
+		"unknown-member.json": `{"name":"x","columns":[{"name":"a","type":"string","nulable":true}]}`,
+		"unknown-type.json":   `{"name":"x","columns":[{"name":"a","type":"strin"}]}`,
+		"no-columns.json":     `{"name":"x"}`,
+		"decimal.json":        `{"$schema":"x","name":"x","columns":[{"name":"a","type":"decimal","precision":12,"scale":2,"min":"0.01"}]}`,
+	}
+	args := []string{filepath.Join("jsonschema.js"), format, filepath.Join("..", "..", "sample", "schemas", "orders.json")}
+	for name, body := range docs {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, p)
+	}
+	out, code := runNode(t, node, args...)
+	if code != 0 {
+		t.Fatalf("jsonschema.js exit %d:\n%s", code, out)
+	}
+	var got map[string][]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	for doc, errs := range got {
+		name := filepath.Base(doc)
+		wantValid := name == "orders.json" || name == "decimal.json"
+		if wantValid != (len(errs) == 0) {
+			t.Errorf("%s: errors %q, want valid=%v", name, errs, wantValid)
+		}
+	}
+	if len(got) != len(docs)+1 {
+		t.Errorf("got results for %d documents, want %d", len(got), len(docs)+1)
+	}
+}
