@@ -284,7 +284,7 @@ func jsonLinesTable(d *objectData, body []byte) {
 		if json.Unmarshal(line, &m) != nil {
 			m = map[string]json.RawMessage{"(line)": json.RawMessage(strings.TrimSpace(string(mustJSON(string(line)))))}
 		}
-		for k := range m {
+		for _, k := range keyOrder(line, m) {
 			if _, ok := cols[k]; !ok {
 				cols[k] = len(cols)
 				d.Columns = append(d.Columns, k)
@@ -301,6 +301,28 @@ func jsonLinesTable(d *objectData, body []byte) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
+}
+
+// keyOrder lists an object's keys in the order the line has them (a map's order is random).
+func keyOrder(line []byte, m map[string]json.RawMessage) []string {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	var keys []string
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return sortedKeys(m)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return sortedKeys(m)
+		}
+		k, _ := tok.(string)
+		keys = append(keys, k)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return sortedKeys(m)
+		}
+	}
+	return keys
 }
 
 func csvTable(d *objectData, body []byte) {
