@@ -317,3 +317,51 @@ func TestStories(t *testing.T) {
 		}
 	}
 }
+
+// syncBuffer is an io.Writer safe to read while a command writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRunProgress holds an object's Process task: `sluice run` prints a progress line naming the state the
+// object is in while it waits, then the object's outcome once it is let go.
+func TestRunProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds cmd/sluice")
+	}
+	t.Parallel()
+	const key = "incoming/orders/2024-03-02.jsonl"
+	bin := buildSluice(t)
+	p := newFaultProxy(t)
+	held := p.holdNext(http.MethodGet, key)
+	e := startStack(t, "", "", withEndpoint("ProcessFunction", p, 0))
+	e.putSchema(t)
+	var out syncBuffer
+	cmd := exec.Command(bin, "run", "--endpoint", e.url, "--dataset", "orders", "sample/"+key)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = repoRoot, &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-held.held
+	waitFor(t, "a progress line", func() bool { return strings.Contains(out.String(), "Process") && strings.Contains(out.String(), "running") })
+	held.releaseHeld()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("sluice run: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "stored") {
+		t.Errorf("sluice run output lacks the outcome:\n%s", out.String())
+	}
+}
