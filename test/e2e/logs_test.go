@@ -356,7 +356,9 @@ func TestRunProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-held.held
-	waitFor(t, "a progress line", func() bool { return strings.Contains(out.String(), "Process") && strings.Contains(out.String(), "running") })
+	waitFor(t, "a progress line", func() bool {
+		return strings.Contains(out.String(), "Process") && strings.Contains(out.String(), "running")
+	})
 	held.releaseHeld()
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("sluice run: %v\n%s", err, out.String())
