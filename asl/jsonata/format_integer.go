@@ -184,8 +184,9 @@ func fnFormatInteger(ev *evaluator, c call, a []any) (any, error) {
 }
 
 func formatIntegerWith(v float64, p *integerPicture) string {
+	v = math.Floor(v)
 	neg := v < 0
-	v = math.Floor(math.Abs(v))
+	v = math.Abs(v)
 	var s string
 	switch p.kind {
 	case 'A', 'a':
@@ -206,7 +207,12 @@ func formatIntegerWith(v float64, p *integerPicture) string {
 	default:
 		s = formatDigits(v, p)
 		if p.ordinal {
-			s += ordinalSuffix(v)
+			// from the digits as written (JavaScript's, for large values)
+			n, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', -1, 64), 64)
+			if d := strconv.FormatFloat(v, 'f', -1, 64); len(d) > 2 {
+				n, _ = strconv.ParseFloat(d[len(d)-2:], 64)
+			}
+			s += ordinalSuffix(n)
 		}
 	}
 	if neg {
@@ -216,7 +222,8 @@ func formatIntegerWith(v float64, p *integerPicture) string {
 }
 
 func formatDigits(v float64, p *integerPicture) string {
-	ds := strconv.FormatFloat(v, 'f', 0, 64)
+	// the digits JavaScript writes: the shortest that read back as v
+	ds := strconv.FormatFloat(v, 'f', -1, 64)
 	for len(ds) < p.mand {
 		ds = "0" + ds
 	}
@@ -250,8 +257,8 @@ func formatDigits(v float64, p *integerPicture) string {
 }
 
 func ordinalSuffix(v float64) string {
-	n := int64(v)
-	if n%100 >= 11 && n%100 <= 13 {
+	n := int64(math.Mod(v, 100))
+	if n >= 11 && n <= 13 {
 		return "th"
 	}
 	switch n % 10 {
@@ -270,12 +277,13 @@ func toLetters(v float64, upper bool) string {
 	if upper {
 		base = 'A'
 	}
-	n := int64(v)
+	// in doubles, as JavaScript computes it
+	n := v
 	var out []rune
 	for n > 0 {
 		n--
-		out = append([]rune{base + rune(n%26)}, out...)
-		n /= 26
+		out = append([]rune{base + rune(math.Mod(n, 26))}, out...)
+		n = math.Floor(n / 26)
 	}
 	return string(out)
 }

@@ -123,7 +123,12 @@ func fnFormatNumber(ev *evaluator, c call, a []any) (any, error) {
 		}
 	}
 	x = roundHalfEven(x, pic.maxFrac)
-	digits := strconv.FormatFloat(x, 'f', -1, 64)
+	// as toFixed writes them: the double's exact digits (from 1e21,
+	// where toFixed turns to exponent form, the shortest digits)
+	digits := strconv.FormatFloat(x, 'f', pic.maxFrac, 64)
+	if x >= 1e21 {
+		digits = strconv.FormatFloat(x, 'f', -1, 64)
+	}
 	intPart, fracPart, _ := strings.Cut(digits, ".")
 	if intPart == "0" {
 		intPart = ""
