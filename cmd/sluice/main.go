@@ -16,6 +16,8 @@
 //	                                               list or redrive undeliverable events
 //	sluice schema check FILE...                    check dataset schema files, every problem located
 //	sluice version                                 module version and VCS revision of the binary
+//	sluice test [--definition FILE] [--cases FILE] [--min-coverage N] [--html FILE] [--endpoint URL]
+//	                                               run state machine test cases, report diffs and coverage
 //
 // Each subcommand lives in its own file (gen.go, build.go, deploy.go) as a func(ctx, args, stdio) error;
 // main only parses the subcommand and picks the exit code.
@@ -58,6 +60,7 @@ func commands() []command {
 		{"dlq", "list the events a running stack could not deliver (key, reason, age; --json), or --redrive them", runDLQ},
 		{"schema", "check dataset schema files: sluice schema check FILE... (every problem, with line and column)", runSchema},
 		{"version", "print the module version and the VCS revision this binary was built from", runVersion},
+		{"test", "run a case file against the state machine (in process, or --endpoint) with a coverage report", runTest},
 	}
 }
 
