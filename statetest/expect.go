@@ -65,7 +65,7 @@ func check(e Expect, got Outcome, obs observed) []Mismatch {
 	for _, n := range names {
 		se := e.States[n]
 		text, ok := obs.outputs[n]
-		var g any = missing{}
+		var g any = absent{}
 		if ok {
 			g = jsonValue(text)
 		}
@@ -80,13 +80,13 @@ func check(e Expect, got Outcome, obs observed) []Mismatch {
 	return out
 }
 
-// missing stands for a value that is not there (an output of a state never exited), so a diff shows it.
-type missing struct{}
+// absent stands for a value that is not there (an output of a state never exited), so a diff shows it.
+type absent struct{}
 
 // jsonValue decodes JSON text for comparison (numbers as float64); text that is not JSON stays a string.
 func jsonValue(text string) any {
 	if text == "" {
-		return missing{}
+		return absent{}
 	}
 	var v any
 	if err := json.Unmarshal([]byte(text), &v); err != nil {

@@ -83,6 +83,7 @@ type observed struct {
 type visit struct {
 	state    string
 	isTask   bool
+	branches bool   // a Parallel or Map state
 	failed   bool   // the last attempt failed
 	err      string // its error ("" when the history names none)
 	attempts int
@@ -121,7 +122,8 @@ func walk(events []Event, cov *Coverage, testCase string) observed {
 				cov.mark(testCase, ev.State, KindState, 0)
 				waiting = resolve(cov, testCase, waiting, ev.State)
 			}
-			v := &visit{state: ev.State, isTask: strings.HasPrefix(ev.Type, "Task")}
+			v := &visit{state: ev.State, isTask: strings.HasPrefix(ev.Type, "Task"),
+				branches: strings.HasPrefix(ev.Type, "Parallel") || strings.HasPrefix(ev.Type, "Map")}
 			open = append(open, v)
 			if v.isTask {
 				task = v
@@ -150,8 +152,24 @@ func walk(events []Event, cov *Coverage, testCase string) observed {
 				}
 			}
 		case isStateFailure(ev.Type):
-			if n := len(open); n > 0 {
-				open[n-1].failed, open[n-1].err = true, ""
+			// The latest open Parallel or Map state failed; the states still open inside it failed or
+			// were aborted with it.
+			for i := len(open) - 1; i >= 0; i-- {
+				if !open[i].branches {
+					continue
+				}
+				for _, inner := range open[i+1:] {
+					exhaust(inner)
+					if inner == task {
+						task = nil
+					}
+				}
+				open = open[:i+1]
+				open[i].failed, open[i].err = true, ""
+				break
+			}
+			if task == nil {
+				task = lastTask(open)
 			}
 		case isExited(ev.Type):
 			o.outputs[ev.State] = ev.Output
@@ -164,12 +182,7 @@ func walk(events []Event, cov *Coverage, testCase string) observed {
 				}
 			}
 			if v == task {
-				task = nil
-				for i := len(open) - 1; i >= 0 && task == nil; i-- {
-					if open[i].isTask {
-						task = open[i]
-					}
-				}
+				task = lastTask(open)
 			}
 			if v == nil || cov == nil {
 				continue
@@ -199,6 +212,16 @@ func walk(events []Event, cov *Coverage, testCase string) observed {
 		exhaust(v)
 	}
 	return o
+}
+
+// lastTask is the most recently entered open Task state, nil for none.
+func lastTask(open []*visit) *visit {
+	for i := len(open) - 1; i >= 0; i-- {
+		if open[i].isTask {
+			return open[i]
+		}
+	}
+	return nil
 }
 
 // resolve settles the latest pending transition that can lead to entered.
