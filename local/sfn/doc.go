@@ -19,14 +19,33 @@
 //
 // # Durability
 //
-// With a data directory (WithDataDir) every accepted change is appended to a journal before the API
-// answers: state machines, execution starts, history events, the engine's snapshots between top-level
-// states, and execution ends. The journal is written with plain write(2) calls, so a process that is killed
-// (kill -9 included) loses nothing it has answered for; a power loss may lose the last writes (no fsync).
-// When the service opens an existing directory it replays the journal, compacts it, and resumes every
-// execution that was running: from its last snapshot when it has one, from its start otherwise. Work
-// between the last snapshot and the crash runs again, so tasks must be idempotent (at-least-once, as on
-// AWS, where a task may also run more than once).
+// With a data directory (WithDataDir) the service keeps its state in two stores, both on
+// internal/durablelog (checksummed records, appended all or nothing):
+//
+//   - the journal (sfn.log) holds what is live: state machines, and for each running standard execution
+//     its start and, in one record each, the engine's snapshots between top-level states with the history
+//     events before them. It is compacted when it has doubled (and at open), and compaction rewrites only
+//     the live state;
+//   - the history store (history/) holds finished executions: each one's input, output and history as a
+//     gzip blob appended to a segment file, and a small entry in an index log. Only the entries live in
+//     memory; DescribeExecution, GetExecutionHistory and DescribeStateMachineForExecution of a finished
+//     execution read its blob back. Segments are removed whole once every execution in them has been
+//     closed longer than the retention period (WithRetention, 90 days by default as on AWS).
+//
+// An API call that changes state (CreateStateMachine, UpdateStateMachine, DeleteStateMachine, tags,
+// StartExecution) answers success only once its record is durable: synced (grouped across concurrent
+// calls) by default, written to the file with WithSync(false). When the write fails (a full disk) the
+// call answers InternalFailure (HTTP 500) and changes nothing; the log refuses writes until one succeeds
+// again. A snapshot or an end that cannot be written is logged: the execution carries on, an ended one
+// stays in memory and is saved with the next, and a restart resumes it from its last durable snapshot.
+//
+// When the service opens an existing directory it replays both stores, keeps every valid record after a
+// damaged one (a torn last record is cut off: it was never acknowledged), reports damage at Error level
+// and through Loss, compacts the journal, and resumes every execution that was running: from its last
+// snapshot when it has one, from its start otherwise. Work after the last snapshot runs again, so tasks
+// must be idempotent (at-least-once, as on AWS, where a task may also run more than once). An execution
+// whose start record was damaged is gone; local/stack re-drives the pipeline objects left without an
+// outcome. A journal of an earlier version (sfn.journal, JSON lines) is imported once and set aside.
 //
 // Not emulated: versions and aliases, Distributed Map runs, redrive, activities, EXPRESS execution
 // history (as on AWS, EXPRESS executions have none in the API), IAM (roleArn is recorded, never checked).

@@ -12,7 +12,8 @@ import (
 	"github.com/sluicehq/sluice/asl/interp"
 )
 
-// execution is one execution the service holds.
+// execution is a standard execution that has not reached the history store yet (running, or ended and
+// being saved), or an express one.
 type execution struct {
 	rec     executionRecord
 	express bool
@@ -23,21 +24,10 @@ type execution struct {
 	status    interp.Status
 	end       endRecord
 	events    []interp.HistoryEvent
-	journaled int // events[:journaled] are in the journal
+	journaled int              // events[:journaled] are in the journal, with snap
+	snap      *interp.Snapshot // the last snapshot in the journal
 	run       *interp.Execution
 	logging   *executionLogging // nil when the state machine logs nothing
-}
-
-// unjournaled returns the journal records of the events not yet journaled, and marks them journaled.
-func (e *execution) unjournaled() []*record {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	recs := make([]*record, 0, len(e.events)-e.journaled+1)
-	for i := e.journaled; i < len(e.events); i++ {
-		recs = append(recs, &record{Kind: "ev", Arn: e.rec.Arn, Event: &e.events[i]})
-	}
-	e.journaled = len(e.events)
-	return recs
 }
 
 func (e *execution) snapshotStatus() (interp.Status, endRecord) {
@@ -46,9 +36,9 @@ func (e *execution) snapshotStatus() (interp.Status, endRecord) {
 	return e.status, e.end
 }
 
-// historySink records an execution's events on the execution. They reach the journal in one write with
-// the next snapshot or the end record: recovery resumes from the last snapshot and drops the events after
-// it anyway, so journaling them one by one would buy nothing.
+// historySink records an execution's events on the execution. They reach the journal with the next
+// snapshot, in one record, and the history store with the end: recovery resumes from the last snapshot and
+// drops the events after it anyway, so journaling them one by one would buy nothing.
 type historySink struct {
 	s *Service
 	e *execution
@@ -62,6 +52,92 @@ func (h historySink) Record(ev interp.HistoryEvent) {
 	h.e.events = append(h.e.events, ev)
 	h.e.mu.Unlock()
 	h.s.logEvent(h.e, ev)
+}
+
+// checkpoint journals a snapshot with the events recorded since the previous one. A failed append is
+// logged: the execution goes on, and the next snapshot carries these events too.
+func (s *Service) checkpoint(e *execution, snap interp.Snapshot) {
+	release := s.holdJournal()
+	defer release()
+	e.mu.Lock()
+	events := append([]interp.HistoryEvent(nil), e.events[e.journaled:]...)
+	n := len(e.events)
+	e.mu.Unlock()
+	if err := s.journal.appendLocked(s.ctx, &record{Kind: kindSnapshot, Arn: e.rec.Arn, Events: events, Snapshot: &snap}); err != nil {
+		if s.ctx.Err() == nil {
+			s.logger.Error("step functions: snapshot not journaled; after a restart the execution resumes from an earlier one", "execution", e.rec.Arn, "err", err)
+		}
+		return
+	}
+	e.mu.Lock()
+	e.journaled, e.snap = n, &snap
+	e.mu.Unlock()
+	s.compactInBackground()
+}
+
+// finish moves an ended standard execution to the history store and out of memory. When the store refuses
+// it (a full disk), the execution stays in memory, describable, and is retried with the next one to end;
+// were the process to stop first, it resumes from its last snapshot on restart.
+func (s *Service) finish(e *execution) {
+	if s.history == nil {
+		return
+	}
+	s.mu.Lock()
+	pending := append(s.unsaved, e)
+	s.unsaved = nil
+	s.mu.Unlock()
+	var failed []*execution
+	for i, p := range pending {
+		p.mu.Lock()
+		blob := &historyBlob{Execution: p.rec, End: p.end, Events: p.events}
+		p.mu.Unlock()
+		if err := s.history.put(context.Background(), blob); err != nil {
+			s.logger.Error("step functions: finished execution not saved; kept in memory and retried", "execution", p.rec.Arn, "err", err)
+			failed = append(failed, pending[i:]...)
+			break
+		}
+		s.forget(p)
+		p.mu.Lock()
+		p.events = nil
+		p.mu.Unlock()
+	}
+	if len(failed) > 0 {
+		s.mu.Lock()
+		s.unsaved = append(s.unsaved, failed...)
+		s.mu.Unlock()
+	}
+	s.expireInBackground()
+}
+
+// forget removes an execution from the in-memory maps (it is in the history store now).
+func (s *Service) forget(e *execution) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.executions[e.rec.Arn] == e {
+		delete(s.executions, e.rec.Arn)
+	}
+	list := s.byMachine[e.rec.MachineArn]
+	for i := range list {
+		if list[i] == e {
+			list = append(list[:i:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(s.byMachine, e.rec.MachineArn)
+	} else {
+		s.byMachine[e.rec.MachineArn] = list
+	}
+}
+
+// splitExecutionArn returns the state machine ARN and the name of a standard execution ARN.
+func (s *Service) splitExecutionArn(arn string) (machineArn, name string, ok bool) {
+	res, names, ok := arnParts(arn)
+	if !ok || res != "execution" || len(names) != 2 {
+		return "", "", false
+	}
+	i := strings.Index(arn, ":execution:")
+	return arn[:i] + ":stateMachine:" + names[0], names[1], true
 }
 
 func decodeInput(text string) (any, error) {
@@ -161,13 +237,21 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		ended:   make(chan struct{}),
 	}
 
+	release := s.holdJournal()
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		release()
 		return nil, apiErrorf(CodeInternalFailure, "the service is shutting down")
+	}
+	if _, done := s.history.lookup(machineArn, name); done && !express {
+		s.mu.Unlock()
+		release()
+		return nil, apiErrorf(CodeExecutionAlreadyExists, "Execution Already Exists: '%s'", arn)
 	}
 	if old := s.executions[arn]; old != nil {
 		s.mu.Unlock()
+		release()
 		// Same name, same input, still open: the original execution is the answer. Otherwise the name is
 		// taken. https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
 		status, _ := old.snapshotStatus()
@@ -177,26 +261,20 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		return nil, apiErrorf(CodeExecutionAlreadyExists, "Execution Already Exists: '%s'", arn)
 	}
 	if !express {
-		// Reserve the name, then journal outside the lock: the start is durable before the API answers.
+		// Reserve the name, then journal outside the lock (compaction is held off meanwhile): the start is
+		// durable before the API answers.
 		s.executions[arn] = e
 		s.byMachine[machineArn] = append(s.byMachine[machineArn], e)
 	}
 	s.mu.Unlock()
 	if !express {
-		if err := s.persist(&record{Kind: "ex", Execution: &e.rec}); err != nil {
-			s.mu.Lock()
-			delete(s.executions, arn)
-			list := s.byMachine[machineArn]
-			for i := range list {
-				if list[i] == e {
-					s.byMachine[machineArn] = append(list[:i:i], list[i+1:]...)
-					break
-				}
-			}
-			s.mu.Unlock()
+		if err := s.persist(&record{Kind: kindExecution, Execution: &e.rec}); err != nil {
+			s.forget(e)
+			release()
 			return nil, err
 		}
 	}
+	release()
 
 	s.launch(compiled, e, func(ctx context.Context, opts []interp.ExecOption) *interp.Execution {
 		return compiled.Start(ctx, value, opts...)
@@ -227,7 +305,7 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 	if !e.express && s.journal != nil {
 		opts = append(opts, interp.WithCheckpoint(func(snap interp.Snapshot) {
 			if s.ctx.Err() == nil {
-				_ = s.persist(append(e.unjournaled(), &record{Kind: "snap", Arn: e.rec.Arn, Snapshot: &snap})...)
+				s.checkpoint(e, snap)
 			}
 		}))
 	}
@@ -251,12 +329,12 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 			}
 			end.Output = string(out)
 		}
-		if !e.express {
-			_ = s.persist(append(e.unjournaled(), &record{Kind: "end", Arn: e.rec.Arn, End: &end})...)
-		}
 		e.mu.Lock()
 		e.status, e.end = res.Status, end
 		e.mu.Unlock()
+		if !e.express {
+			s.finish(e)
+		}
 		s.mu.Lock()
 		delete(s.mockRuns, e.rec.Arn)
 		s.mu.Unlock()
@@ -310,18 +388,57 @@ func (s *Service) startSyncExecution(body []byte) (any, error) {
 	return out, nil
 }
 
-// lookupExecution finds a (standard) execution by ARN.
-func (s *Service) lookupExecution(arn string) (*execution, error) {
+// execView is what the API reads of a standard execution, in memory or from the history store.
+type execView struct {
+	live   *execution // nil once the execution is in the history store
+	rec    executionRecord
+	status interp.Status
+	end    endRecord
+	events []interp.HistoryEvent // with full only
+}
+
+// view finds a standard execution by ARN. full loads everything of a stored execution (input, output,
+// definition, history events); without it a stored execution's view has its identity, status and dates.
+func (s *Service) view(arn string, full bool) (execView, error) {
 	if err := checkExecutionArn(arn); err != nil {
-		return nil, err
+		return execView{}, err
 	}
 	s.mu.RLock()
 	e := s.executions[arn]
 	s.mu.RUnlock()
-	if e == nil {
-		return nil, apiErrorf(CodeExecutionDoesNotExist, "Execution Does Not Exist: '%s'", arn)
+	if e != nil {
+		v := execView{live: e, rec: e.rec}
+		e.mu.Lock()
+		v.status, v.end = e.status, e.end
+		if full {
+			v.events = append([]interp.HistoryEvent(nil), e.events...)
+		}
+		e.mu.Unlock()
+		return v, nil
 	}
-	return e, nil
+	machineArn, name, ok := s.splitExecutionArn(arn)
+	var f finished
+	if ok {
+		f, ok = s.history.lookup(machineArn, name)
+	}
+	if !ok {
+		return execView{}, apiErrorf(CodeExecutionDoesNotExist, "Execution Does Not Exist: '%s'", arn)
+	}
+	v := execView{
+		rec:    executionRecord{Arn: arn, Name: name, MachineArn: machineArn, Start: time.UnixMilli(f.start).UTC()},
+		status: interp.Status(statuses[f.status]),
+		end:    endRecord{Status: statuses[f.status], Stop: time.UnixMilli(f.stop).UTC()},
+	}
+	if !full {
+		return v, nil
+	}
+	b, err := s.history.load(f)
+	if err != nil {
+		s.logger.Error("step functions: closed execution unreadable", "execution", arn, "err", err)
+		return execView{}, err
+	}
+	v.rec, v.end, v.events = b.Execution, b.End, b.Events
+	return v, nil
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html
@@ -336,41 +453,57 @@ func (s *Service) stopExecution(body []byte) (any, error) {
 	if len(in.Cause) > 32768 {
 		return nil, validationErrorf("Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768")
 	}
-	e, err := s.lookupExecution(in.ExecutionArn)
+	v, err := s.view(in.ExecutionArn, false)
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	run, status := e.run, e.status
-	e.mu.Unlock()
-	if status == interp.StatusRunning && run != nil {
-		run.Stop(in.Error, in.Cause)
-		<-run.Done()
-		res := run.Result()
-		return struct {
-			StopDate epoch `json:"stopDate"`
-		}{epoch(res.StopDate)}, nil
+	if v.live != nil {
+		v.live.mu.Lock()
+		run := v.live.run
+		v.live.mu.Unlock()
+		if v.status == interp.StatusRunning && run != nil {
+			run.Stop(in.Error, in.Cause)
+			<-run.Done()
+			res := run.Result()
+			return struct {
+				StopDate epoch `json:"stopDate"`
+			}{epoch(res.StopDate)}, nil
+		}
 	}
-	_, end := e.snapshotStatus()
 	return struct {
 		StopDate epoch `json:"stopDate"`
-	}{epoch(end.Stop)}, nil
+	}{epoch(v.end.Stop)}, nil
 }
 
 // Wait blocks until the execution has ended (or ctx is done) and returns its status, for in-process hosts
 // such as the local stack and tests.
 func (s *Service) Wait(ctx context.Context, arn string) (string, error) {
-	e, err := s.lookupExecution(arn)
+	v, err := s.view(arn, false)
 	if err != nil {
 		return "", err
 	}
+	if v.live == nil {
+		return string(v.status), nil
+	}
 	select {
-	case <-e.ended:
-		status, _ := e.snapshotStatus()
+	case <-v.live.ended:
+		status, _ := v.live.snapshotStatus()
 		return string(status), nil
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// Running returns the inputs of the standard executions that are running (or ended and not yet saved),
+// by ARN: local/stack uses it to tell which objects the pipeline is working on.
+func (s *Service) Running() map[string]string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string]string, len(s.executions))
+	for arn, e := range s.executions {
+		out[arn] = e.rec.Input
+	}
+	return out
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
@@ -379,14 +512,14 @@ func (s *Service) describeExecution(body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	e, err := s.lookupExecution(in.ExecutionArn)
+	v, err := s.view(in.ExecutionArn, true)
 	if err != nil {
 		return nil, err
 	}
-	status, end := e.snapshotStatus()
+	status, end := v.status, v.end
 	out := describeExecutionOutput{
-		ExecutionArn: e.rec.Arn, StateMachineArn: e.rec.MachineArn, Name: e.rec.Name, Status: string(status),
-		StartDate: epoch(e.rec.Start), Input: e.rec.Input, InputDetails: dataDetails{Included: true},
+		ExecutionArn: v.rec.Arn, StateMachineArn: v.rec.MachineArn, Name: v.rec.Name, Status: string(status),
+		StartDate: epoch(v.rec.Start), Input: v.rec.Input, InputDetails: dataDetails{Included: true},
 		RedriveStatus: "NOT_REDRIVABLE",
 	}
 	if status != interp.StatusRunning {
@@ -417,14 +550,14 @@ func (s *Service) listExecutions(body []byte) (any, error) {
 	}
 	s.mu.RLock()
 	_, known := s.machines[in.StateMachineArn]
-	all := append([]*execution(nil), s.byMachine[in.StateMachineArn]...)
+	live := append([]*execution(nil), s.byMachine[in.StateMachineArn]...)
 	s.mu.RUnlock()
-	if !known && len(all) == 0 {
+	closed := s.history.ofMachine(in.StateMachineArn)
+	if !known && len(live) == 0 && len(closed) == 0 {
 		return nil, apiErrorf(CodeStateMachineDoesNotExist, "State Machine Does Not Exist: '%s'", in.StateMachineArn)
 	}
-	items := make([]executionListItem, 0, len(all))
-	for i := len(all) - 1; i >= 0; i-- {
-		e := all[i]
+	items := make([]executionListItem, 0, len(live))
+	for _, e := range live {
 		status, end := e.snapshotStatus()
 		if in.StatusFilter != "" && string(status) != in.StatusFilter {
 			continue
@@ -438,14 +571,47 @@ func (s *Service) listExecutions(body []byte) (any, error) {
 	sort.SliceStable(items, func(i, j int) bool {
 		return time.Time(items[i].StartDate).After(time.Time(items[j].StartDate))
 	})
-	page, next, err := paginate(len(items), in.MaxResults, in.NextToken)
+	// Closed executions are rendered for the page only: they may be many.
+	if in.StatusFilter != "" {
+		kept := closed[:0]
+		for _, f := range closed {
+			if statuses[f.status] == in.StatusFilter {
+				kept = append(kept, f)
+			}
+		}
+		closed = kept
+	}
+	sortNewestFirst(closed)
+	total := len(items) + len(closed)
+	page, next, err := paginate(total, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
+	}
+	out := make([]executionListItem, 0, page.to-page.from)
+	machineName := in.StateMachineArn[strings.LastIndex(in.StateMachineArn, ":")+1:]
+	// Merge the two newest-first lists up to the page's end.
+	i, j := 0, 0
+	for k := 0; k < page.to; k++ {
+		if j >= len(closed) || i < len(items) && time.Time(items[i].StartDate).UnixMilli() >= closed[j].start {
+			if k >= page.from {
+				out = append(out, items[i])
+			}
+			i++
+			continue
+		}
+		f := closed[j]
+		j++
+		if k >= page.from {
+			out = append(out, executionListItem{
+				ExecutionArn: s.executionArn(machineName, f.name), StateMachineArn: in.StateMachineArn, Name: f.name,
+				Status: statuses[f.status], StartDate: epoch(time.UnixMilli(f.start).UTC()), StopDate: epochPtr(time.UnixMilli(f.stop).UTC()),
+			})
+		}
 	}
 	return struct {
 		Executions []executionListItem `json:"executions"`
 		NextToken  string              `json:"nextToken,omitempty"`
-	}{items[page.from:page.to], next}, nil
+	}{out, next}, nil
 }
 
 // wireEvent is a history event as the API renders it: the timestamp in epoch seconds.
@@ -460,14 +626,13 @@ func (s *Service) getExecutionHistory(body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	e, err := s.lookupExecution(in.ExecutionArn)
+	v, err := s.view(in.ExecutionArn, true)
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	events := append([]interp.HistoryEvent(nil), e.events...)
-	e.mu.Unlock()
+	events := v.events
 	if in.ReverseOrder {
+		events = append([]interp.HistoryEvent(nil), events...) // a stored execution's events are shared
 		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
 			events[i], events[j] = events[j], events[i]
 		}
@@ -520,14 +685,14 @@ func (s *Service) describeStateMachineForExecution(body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	e, err := s.lookupExecution(in.ExecutionArn)
+	v, err := s.view(in.ExecutionArn, true)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
-	m := s.machines[e.rec.MachineArn]
+	m := s.machines[v.rec.MachineArn]
 	s.mu.RUnlock()
-	rec := machineRecord{Arn: e.rec.MachineArn, Definition: e.rec.Definition, RoleArn: e.rec.RoleArn, Revision: e.rec.Revision}
+	rec := machineRecord{Arn: v.rec.MachineArn, Definition: v.rec.Definition, RoleArn: v.rec.RoleArn, Revision: v.rec.Revision}
 	if m != nil {
 		rec.Name, rec.Logging, rec.Tracing, rec.Created = m.rec.Name, m.rec.Logging, m.rec.Tracing, m.rec.Updated
 		if rec.Created.IsZero() {

@@ -1,39 +1,59 @@
 package sfn
 
 import (
-	"bufio"
-	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sluicehq/sluice/asl/interp"
 )
 
-// A journal is the service's durable log: one JSON record a line, appended with a single write(2) each, so
-// a killed process loses nothing it wrote. Replay ignores a torn last line.
-type journal struct {
-	mu   sync.Mutex
-	path string
-	f    *os.File
-	buf  bytes.Buffer
+// recordLog is the durable log the service keeps its state in (internal/durablelog): checksummed records,
+// appended all or nothing and durable when Append returns, replayed in order with corrupt records skipped,
+// and compacted into a snapshot of the live state.
+type recordLog interface {
+	Replay(fn func(rec []byte) error) error
+	Append(ctx context.Context, recs ...[]byte) error
+	Compact(ctx context.Context, snapshot func(emit func([]byte) error) error) error
+	Size() int64
+	Close() error
 }
 
-// record is one journal line. Kind says which fields are set.
+// The journal holds what is live: state machines, and for each running standard execution its start, and
+// its history events with the engine's snapshots. Finished executions leave it for the history store
+// (history.go), so compaction rewrites only the live state, however long the history grows.
+//
+// record is one journal record. Kind says which fields are set.
 type record struct {
-	Kind string `json:"k"` // "sm", "smdel", "ex", "ev", "snap", "end", "tags"
+	Kind string `json:"k"` // kindMachine, kindMachineDeleted, kindExecution, kindSnapshot
 
-	Machine   *machineRecord       `json:"sm,omitempty"`
-	Execution *executionRecord     `json:"ex,omitempty"`
-	Arn       string               `json:"arn,omitempty"`
-	Event     *interp.HistoryEvent `json:"ev,omitempty"`
-	Snapshot  *interp.Snapshot     `json:"snap,omitempty"`
-	End       *endRecord           `json:"end,omitempty"`
-	Tags      map[string]string    `json:"tags,omitempty"`
+	Machine   *machineRecord   `json:"sm,omitempty"`
+	Execution *executionRecord `json:"ex,omitempty"`
+	Arn       string           `json:"arn,omitempty"`
+	// Events are the history events recorded since the previous snapshot record of the execution: a
+	// snapshot and the events before it are one record, so a record lost to corruption never leaves a
+	// snapshot without the history that led to it.
+	Events   []interp.HistoryEvent `json:"evs,omitempty"`
+	Snapshot *interp.Snapshot      `json:"snap,omitempty"`
+
+	// Records of the journal format before the durable log (a JSON line each): one history event, and an
+	// execution's end. Read once, when an old data directory is opened; never written.
+	Event *interp.HistoryEvent `json:"ev,omitempty"`
+	End   *endRecord           `json:"end,omitempty"`
 }
+
+// Record kinds.
+const (
+	kindMachine        = "sm"
+	kindMachineDeleted = "smdel"
+	kindExecution      = "ex"
+	kindSnapshot       = "snap"
+	kindLegacyEvent    = "ev"
+	kindLegacyEnd      = "end"
+)
 
 type machineRecord struct {
 	Arn        string            `json:"arn"`
@@ -69,96 +89,98 @@ type endRecord struct {
 	Stop   time.Time `json:"stop"`
 }
 
-const journalName = "sfn.journal"
+const (
+	journalName = "sfn.log"
+	// legacyJournalName is the journal of earlier versions (JSON lines, no checksums), imported once.
+	legacyJournalName = "sfn.journal"
 
-// openJournal opens (creating) the journal in dir and returns the records it holds.
-func openJournal(dir string) (*journal, []record, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, nil, fmt.Errorf("create data dir: %w", err)
-	}
-	path := filepath.Join(dir, journalName)
-	var recs []record
-	if data, err := os.ReadFile(path); err == nil {
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-		for sc.Scan() {
-			var r record
-			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-				break // a torn last line: everything before it is intact
-			}
-			recs = append(recs, r)
-		}
-	} else if !os.IsNotExist(err) {
-		return nil, nil, fmt.Errorf("read journal: %w", err)
-	}
-	return &journal{path: path}, recs, nil
+	// minCompactBytes is the journal size below which it is never compacted; above it, the journal is
+	// compacted once it has grown to twice its size after the previous compaction.
+	minCompactBytes = 4 << 20
+)
+
+// journal is the service's use of its log: encoding, and compaction when the log has doubled. Appends
+// hold mu for reading, compaction for writing, so a snapshot of the live state sees every append either
+// completely (the record and the in-memory change that follows it) or not at all.
+type journal struct {
+	log recordLog
+
+	mu         sync.RWMutex
+	compactAt  atomic.Int64
+	compacting sync.Mutex
 }
 
-// rewrite replaces the journal with recs (compaction), atomically, and opens it for appending.
-func (j *journal) rewrite(recs []record) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	tmp := j.path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("compact journal: %w", err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	enc := json.NewEncoder(w)
-	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
-			f.Close()
-			return fmt.Errorf("compact journal: %w", err)
+func newJournal(log recordLog) *journal {
+	j := &journal{log: log}
+	j.setCompactAt(log.Size())
+	return j
+}
+
+func (j *journal) setCompactAt(size int64) {
+	j.compactAt.Store(max(minCompactBytes, 2*size))
+}
+
+// encode renders records for the log.
+func encode(recs ...*record) ([][]byte, error) {
+	out := make([][]byte, len(recs))
+	for i, r := range recs {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return nil, fmt.Errorf("encode journal record: %w", err)
 		}
+		out[i] = b
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("compact journal: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("compact journal: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("compact journal: %w", err)
-	}
-	if err := os.Rename(tmp, j.path); err != nil {
-		return fmt.Errorf("compact journal: %w", err)
-	}
-	j.f, err = os.OpenFile(j.path, os.O_WRONLY|os.O_APPEND, 0o644)
+	return out, nil
+}
+
+// appendLocked appends records; the caller holds j.mu for reading.
+func (j *journal) appendLocked(ctx context.Context, recs ...*record) error {
+	data, err := encode(recs...)
 	if err != nil {
-		return fmt.Errorf("open journal: %w", err)
+		return err
+	}
+	if err := j.log.Append(ctx, data...); err != nil {
+		return fmt.Errorf("append journal: %w", err)
 	}
 	return nil
 }
 
-// append writes the records, one line each, with one write call.
-func (j *journal) append(recs ...*record) error {
+// due reports whether the journal has grown enough to compact. It takes no lock: appenders call it.
+func (j *journal) due() bool {
+	return j.log.Size() >= j.compactAt.Load()
+}
+
+// compact rewrites the journal as the records live() returns, with appends held off meanwhile.
+func (j *journal) compact(ctx context.Context, live func() ([]*record, error)) error {
+	j.compacting.Lock()
+	defer j.compacting.Unlock()
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.f == nil {
-		return fmt.Errorf("journal closed")
-	}
-	j.buf.Reset()
-	enc := json.NewEncoder(&j.buf)
-	for _, r := range recs {
-		if err := enc.Encode(r); err != nil {
-			return fmt.Errorf("encode journal record: %w", err)
+	err := j.log.Compact(ctx, func(emit func([]byte) error) error {
+		recs, err := live()
+		if err != nil {
+			return err
 		}
+		for _, r := range recs {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return fmt.Errorf("encode journal record: %w", err)
+			}
+			if err := emit(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("compact journal: %w", err)
 	}
-	if _, err := j.f.Write(j.buf.Bytes()); err != nil {
-		return fmt.Errorf("append journal: %w", err)
-	}
+	j.setCompactAt(j.log.Size())
 	return nil
 }
 
 func (j *journal) close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.f == nil {
-		return nil
-	}
-	err := j.f.Close()
-	j.f = nil
-	return err
+	return j.log.Close()
 }

@@ -104,6 +104,7 @@ func (s *Service) createStateMachine(body []byte) (any, error) {
 		return nil, err
 	}
 	arn := s.machineArn(in.Name)
+	defer s.holdJournal()()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -121,7 +122,7 @@ func (s *Service) createStateMachine(body []byte) (any, error) {
 		Created: s.clock.Now().UTC(), Revision: newID(),
 		Logging: in.LoggingConfiguration, Tracing: in.TracingConfiguration, Tags: tagMap(in.Tags),
 	}
-	if err := s.persist(&record{Kind: "sm", Machine: &rec}); err != nil {
+	if err := s.persist(&record{Kind: kindMachine, Machine: &rec}); err != nil {
 		return nil, err
 	}
 	s.machines[arn] = &machine{rec: rec}
@@ -208,6 +209,7 @@ func (s *Service) updateStateMachine(body []byte) (any, error) {
 			return nil, err
 		}
 	}
+	defer s.holdJournal()()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, err := s.lookupMachine(in.StateMachineArn)
@@ -232,7 +234,7 @@ func (s *Service) updateStateMachine(body []byte) (any, error) {
 	}
 	rec.Updated = s.clock.Now().UTC()
 	rec.Revision = newID()
-	if err := s.persist(&record{Kind: "sm", Machine: &rec}); err != nil {
+	if err := s.persist(&record{Kind: kindMachine, Machine: &rec}); err != nil {
 		return nil, err
 	}
 	m.rec = rec
@@ -250,12 +252,13 @@ func (s *Service) deleteStateMachine(body []byte) (any, error) {
 	if err := checkMachineArn(in.StateMachineArn); err != nil {
 		return nil, err
 	}
+	defer s.holdJournal()()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.machines[in.StateMachineArn] == nil {
 		return struct{}{}, nil // AWS answers success for a machine that does not exist
 	}
-	if err := s.persist(&record{Kind: "smdel", Arn: in.StateMachineArn}); err != nil {
+	if err := s.persist(&record{Kind: kindMachineDeleted, Arn: in.StateMachineArn}); err != nil {
 		return nil, err
 	}
 	delete(s.machines, in.StateMachineArn)

@@ -8,12 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/sluicehq/sluice/asl/interp"
 	"github.com/sluicehq/sluice/asl/interp/mockconfig"
+	"github.com/sluicehq/sluice/internal/durablelog"
 	"github.com/sluicehq/sluice/internal/service"
 )
 
@@ -30,9 +34,19 @@ type Service struct {
 	tasks           interp.TaskInvoker
 	tokens          *interp.TaskTokens
 	dataDir         string
-	journal         *journal
+	journal         *journal      // live state: machines, running executions (nil without a data dir)
+	history         *historyStore // finished executions
+	sync            bool          // sync the journal and history before answering
+	retention       time.Duration // how long closed executions are kept
+	logger          *slog.Logger
+	loss            Loss
 	mocks           *MockConfig
 	logSink         LogSink
+
+	wrapFile func(durablelog.File) durablelog.File // tests: fault injection under the logs
+
+	compacting atomic.Bool
+	lastExpire atomic.Int64 // Unix nanoseconds of the last retention pass
 
 	ctx    context.Context // cancelled by Close: running executions stop without being recorded as ended
 	cancel context.CancelFunc
@@ -41,8 +55,9 @@ type Service struct {
 	mu         sync.RWMutex
 	closed     bool
 	machines   map[string]*machine
-	executions map[string]*execution
-	byMachine  map[string][]*execution
+	executions map[string]*execution      // standard executions not yet in the history store, by ARN
+	byMachine  map[string][]*execution    // the same, by state machine ARN
+	unsaved    []*execution               // ended executions the history store refused, to retry
 	compiled   map[string]*interp.Machine // by definition text
 	mockRuns   map[string]*mockconfig.Run // by execution ARN, for executions of a mocked test case
 }
@@ -73,8 +88,21 @@ func WithTaskInvoker(t interp.TaskInvoker) Option { return func(s *Service) { s.
 // "<stateMachineArn>#<test case>" answers the case's mocked states from cfg (see MockConfig).
 func WithMockConfig(cfg *MockConfig) Option { return func(s *Service) { s.mocks = cfg } }
 
-// WithDataDir makes the service durable: its journal lives in dir (see the package doc).
+// WithDataDir makes the service durable: its journal and history live in dir (see the package doc).
 func WithDataDir(dir string) Option { return func(s *Service) { s.dataDir = dir } }
+
+// WithSync says whether the data directory is synced (fsync, grouped across concurrent requests) before a
+// change is acknowledged, so that it survives a power loss (on by default). Off, a change is written
+// before it is acknowledged and survives the process being killed, not the machine going down.
+func WithSync(on bool) Option { return func(s *Service) { s.sync = on } }
+
+// WithRetention sets how long closed executions are kept (90 days by default, as on AWS:
+// https://docs.aws.amazon.com/step-functions/latest/dg/limits-overview.html).
+func WithRetention(d time.Duration) Option { return func(s *Service) { s.retention = d } }
+
+// WithLogger sets the logger of the service's own messages (discarded by default). Lost records found when
+// the data directory is opened are logged at Error.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
 
 // New creates the service. With a data directory it replays the journal and resumes the executions that
 // were running.
@@ -88,6 +116,9 @@ func New(opts ...Option) (*Service, error) {
 		byMachine:  map[string][]*execution{},
 		compiled:   map[string]*interp.Machine{},
 		mockRuns:   map[string]*mockconfig.Run{},
+		sync:       true,
+		retention:  90 * 24 * time.Hour,
+		logger:     slog.New(slog.DiscardHandler),
 	}
 	for _, o := range opts {
 		o(s)
@@ -96,10 +127,28 @@ func New(opts ...Option) (*Service, error) {
 	if s.dataDir != "" {
 		if err := s.recover(); err != nil {
 			s.cancel()
-			return nil, err
+			s.wg.Wait()
+			return nil, errors.Join(err, s.closeStores())
 		}
+		return s, nil
+	}
+	var err error
+	if s.history, err = openHistory("", nil, false, s.logger); err != nil {
+		s.cancel()
+		return nil, err
 	}
 	return s, nil
+}
+
+func (s *Service) closeStores() error {
+	var errs []error
+	if s.journal != nil {
+		errs = append(errs, s.journal.close())
+	}
+	if s.history != nil {
+		errs = append(errs, s.history.close())
+	}
+	return errors.Join(errs...)
 }
 
 // Close stops the service: running executions are interrupted without being recorded as ended, so a
@@ -114,21 +163,39 @@ func (s *Service) Close() error {
 	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
-	if s.journal != nil {
-		return s.journal.close()
-	}
-	return nil
+	return s.closeStores()
 }
 
 // TaskTokens is the registry that completes ".waitForTaskToken" tasks (SendTaskSuccess and friends).
 func (s *Service) TaskTokens() *interp.TaskTokens { return s.tokens }
 
-// persist appends records to the journal, in one write, when the service is durable.
+// errNotSaved answers a request whose change could not be made durable (a full disk, say): nothing was
+// changed, and the client may retry. InternalFailure is Step Functions' 500 error:
+// https://docs.aws.amazon.com/step-functions/latest/apireference/CommonErrors.html
+var errNotSaved = apiErrorf(CodeInternalFailure, "The change could not be saved; nothing was changed. Try again.")
+
+// holdJournal lets the caller append: it holds off compaction until the returned function is called, so
+// the caller can append and then update the state a compaction reads. Take it before s.mu.
+func (s *Service) holdJournal() func() {
+	if s.journal == nil {
+		return func() {}
+	}
+	s.journal.mu.RLock()
+	return s.journal.mu.RUnlock
+}
+
+// persist appends records to the journal, durably, when the service has a data directory; the caller
+// holds holdJournal. An error is errNotSaved: the records are not in the journal.
 func (s *Service) persist(recs ...*record) error {
 	if s.journal == nil {
 		return nil
 	}
-	return s.journal.append(recs...)
+	if err := s.journal.appendLocked(s.ctx, recs...); err != nil {
+		s.logger.Error("step functions: journal append failed; the request is refused", "err", err)
+		return errNotSaved
+	}
+	s.compactInBackground()
+	return nil
 }
 
 type handlerFunc func(s *Service, body []byte) (any, error)

@@ -46,6 +46,7 @@ func (s *Service) changeTags(body []byte, change func(map[string]string, tagReso
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	defer s.holdJournal()()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, err := s.machineForTags(in.ResourceArn)
@@ -66,7 +67,7 @@ func (s *Service) changeTags(body []byte, change func(map[string]string, tagReso
 func (s *Service) setTags(m *machine, tags map[string]string) error {
 	rec := m.rec
 	rec.Tags = tags
-	if err := s.persist(&record{Kind: "sm", Machine: &rec}); err != nil {
+	if err := s.persist(&record{Kind: kindMachine, Machine: &rec}); err != nil {
 		return err
 	}
 	m.rec = rec

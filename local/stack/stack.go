@@ -176,9 +176,12 @@ func (st *Stack) open() error {
 	if err := st.registerFunctions(); err != nil {
 		return err
 	}
+	// Like S3 (WithSync(false) below), Step Functions writes before it acknowledges and does not fsync:
+	// the stack survives its process being killed, not a power loss.
 	sfnOpts := []localsfn.Option{localsfn.WithDataDir(st.dir("sfn")), localsfn.WithRegion(st.cfg.Region), localsfn.WithAccount(st.cfg.Account),
 		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda}),
-		localsfn.WithLogSink(executionLogSink{st.Logs, st.cfg.Region, st.cfg.Account})}
+		localsfn.WithLogSink(executionLogSink{st.Logs, st.cfg.Region, st.cfg.Account}),
+		localsfn.WithSync(false), localsfn.WithLogger(st.cfg.Logger)}
 	if st.cfg.MockConfig != nil {
 		sfnOpts = append(sfnOpts, localsfn.WithMockConfig(st.cfg.MockConfig))
 	}
