@@ -59,6 +59,7 @@ See an object's story: sluice show --endpoint %[1]s incoming/<dataset>/<file>
 and its log lines:     sluice logs --endpoint %[1]s -f incoming/<dataset>/<file>
 Stop with Ctrl-C; executions in flight resume on the next start. Executions as they start and end:
 `, st.URL(), *data, res.Bucket, res.StateMachineArn, st.ConsoleURL(), res.FunctionLogGroups["ValidateFunction"], os.Getpid())
+	reportRecovery(ctx, st, *data, std)
 	// One line per execution start and end (and, with -v, the tasks' log lines), read from the stack's own
 	// CloudWatch Logs.
 	watchCtx, stopWatch := context.WithCancel(ctx)
@@ -122,4 +123,27 @@ func (l *listFlag) Set(v string) error {
 		}
 	}
 	return nil
+}
+
+// reportRecovery tells the operator what the stack found damaged in the data directory, and then what the
+// re-drive of the objects left without an outcome did.
+func reportRecovery(ctx context.Context, st *stack.Stack, data string, std stdio) {
+	rec := st.Recovery()
+	if !rec.Redrive {
+		return
+	}
+	if l := rec.StepFunctions; l.Lost() {
+		fmt.Fprintf(std.Err, "sluice: WARNING: Step Functions data in %s was damaged: %d corrupt ranges (%d bytes) skipped, %d snapshots set aside, %d records of executions whose start was lost. Executions may be gone.\n",
+			data, l.Corrupt, l.Bytes, l.Snapshots, l.Orphans)
+	}
+	fmt.Fprintln(std.Err, "sluice: re-driving the objects under incoming/ that have no outcome and no running execution")
+	go func() {
+		res, err := st.WaitObjectRecovery(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			fmt.Fprintf(std.Err, "sluice: re-drive incomplete (it runs again at the next start): %v\n", err)
+		case err == nil:
+			fmt.Fprintf(std.Err, "sluice: re-drive done: %d of %d objects had no outcome and were sent through the pipeline again\n", len(res.Redriven), res.Checked)
+		}
+	}()
 }

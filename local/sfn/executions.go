@@ -313,9 +313,9 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 	e.mu.Lock()
 	e.run = run
 	e.mu.Unlock()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	// Started after Close has begun, the execution is interrupted at once (its context is s.ctx) and
+	// resumes at the next start: nothing records its end.
+	s.background(func() {
 		<-run.Done()
 		if s.ctx.Err() != nil {
 			return // interrupted by Close: not an end, the execution resumes on restart
@@ -339,7 +339,7 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 		delete(s.mockRuns, e.rec.Arn)
 		s.mu.Unlock()
 		close(e.ended)
-	}()
+	})
 }
 
 func jsonEqual(a, b string) bool {
@@ -492,6 +492,12 @@ func (s *Service) Wait(ctx context.Context, arn string) (string, error) {
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// Exists reports whether a standard execution with this ARN exists (running or closed).
+func (s *Service) Exists(arn string) bool {
+	_, err := s.view(arn, false)
+	return err == nil
 }
 
 // Running returns the inputs of the standard executions that are running (or ended and not yet saved),

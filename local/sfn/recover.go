@@ -321,14 +321,29 @@ func (s *Service) compactInBackground() {
 	if s.journal == nil || !s.journal.due() || !s.compacting.CompareAndSwap(false, true) {
 		return
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	if !s.background(func() {
 		defer s.compacting.Store(false)
 		if err := s.journal.compact(context.Background(), s.liveRecords); err != nil {
 			s.logger.Error("step functions: compact journal", "err", err)
 		}
+	}) {
+		s.compacting.Store(false)
+	}
+}
+
+// background runs f on a goroutine Close waits for, unless Close has begun.
+func (s *Service) background(f func()) bool {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.bgClosed {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f()
 	}()
+	return true
 }
 
 // expireInBackground removes closed executions past the retention period, at most once an hour.
@@ -341,13 +356,11 @@ func (s *Service) expireInBackground() {
 	if now.UnixNano()-last < int64(time.Hour) || !s.lastExpire.CompareAndSwap(last, now.UnixNano()) {
 		return
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	s.background(func() {
 		if _, err := s.history.expire(context.Background(), now.Add(-s.retention)); err != nil {
 			s.logger.Error("step functions: expire closed executions", "err", err)
 		}
-	}()
+	})
 }
 
 func (s *Service) resume(e *execution, snap *interp.Snapshot) error {

@@ -45,6 +45,8 @@ type Service struct {
 
 	wrapFile func(durablelog.File) durablelog.File // tests: fault injection under the logs
 
+	bgMu       sync.Mutex // guards bgClosed and the start of background work (s.wg.Add)
+	bgClosed   bool
 	compacting atomic.Bool
 	lastExpire atomic.Int64 // Unix nanoseconds of the last retention pass
 
@@ -161,6 +163,9 @@ func (s *Service) Close() error {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	s.bgMu.Lock()
+	s.bgClosed = true
+	s.bgMu.Unlock()
 	s.cancel()
 	s.wg.Wait()
 	return s.closeStores()

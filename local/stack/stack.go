@@ -78,8 +78,14 @@ type Stack struct {
 	lock       *dirLock // the data directory, held from open to closeServices
 	queue      *events.FileQueue
 	eventState *events.FileStore
+	ctx        context.Context // cancelled by Close
 	cancel     context.CancelFunc
 	wg         sync.WaitGroup
+
+	recovery       Recovery
+	redriveDone    chan struct{}
+	objectRecovery ObjectRecovery
+	redriveErr     error
 }
 
 // Resources names what the stack created from the template.
@@ -115,6 +121,7 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	started := time.Now()
 	st := &Stack{cfg: cfg, template: tpl, url: "http://" + l.Addr().String(),
 		guard: guard.New(guard.AllowHosts(cfg.AllowHosts...), guard.AllowOrigins(cfg.AllowOrigins...))}
 	if err := st.open(); err != nil {
@@ -128,6 +135,10 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 		}
 	}()
 	if err := st.provision(context.Background()); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := st.startRedrive(st.ctx, started); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -158,7 +169,7 @@ func (st *Stack) open() error {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	st.cancel = cancel
+	st.ctx, st.cancel = ctx, cancel
 
 	if st.CloudWatch, err = cloudwatch.New(cloudwatch.WithLogger(st.cfg.Logger)); err != nil {
 		return fmt.Errorf("open cloudwatch: %w", err)
