@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +18,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/sluicehq/sluice/tasks"
 )
 
 const (
@@ -101,6 +105,8 @@ type objectData struct {
 	Note        string
 	Meta        []FlowField // a report's or record's other fields
 	Execution   string      // the execution that wrote the object, when it says
+	Metadata    []FlowField // the object's user metadata (x-amz-meta-*)
+	Source      string      // the object it was made from (tasks.MetaSourceKey), when it says
 }
 
 // reportView is a validation report (tasks.Report) as the page shows it.
@@ -145,7 +151,10 @@ func (c *Console) objectPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := objectData{Key: key, Crumbs: crumbs(key), Size: aws.ToInt64(out.ContentLength), Modified: aws.ToTime(out.LastModified),
-		ETag: aws.ToString(out.ETag), ContentType: aws.ToString(out.ContentType)}
+		ETag: aws.ToString(out.ETag), ContentType: aws.ToString(out.ContentType), Source: out.Metadata[tasks.MetaSourceKey]}
+	for _, k := range slices.Sorted(maps.Keys(out.Metadata)) {
+		d.Metadata = append(d.Metadata, FlowField{k, out.Metadata[k]})
+	}
 	c.preview(&d, body)
 	c.render(w, r, "object", page{Title: key, Nav: "objects", Data: d})
 }

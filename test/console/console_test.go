@@ -619,6 +619,9 @@ func (e *env) testStoredOutput(t *testing.T) {
 	if !slices.Contains(cols, "order_id") {
 		t.Errorf("processed output columns %v lack order_id", cols)
 	}
+	if src := e.text(t, `.summary`); !strings.Contains(src, "Made from") || !strings.Contains(src, "incoming/orders/2024-03-01.csv") {
+		t.Errorf("the processed object does not link its source: %q", src)
+	}
 	e.shot(t, "object-output")
 	e.do(t, chromedp.Navigate(e.page("/_console/objects?prefix=quarantine/orders/")), visible(`table.objects`))
 	e.shot(t, "objects")
