@@ -53,8 +53,12 @@ func runLogs(ctx context.Context, args []string, std stdio) error {
 		if err != nil {
 			return err
 		}
-		var alts []string
+		// Lines naming the execution (the tasks log it), and the lines of the invocations the history names
+		// by request id (Lambda's own start and report records among them), while the pattern stays within
+		// FilterLogEvents' 1,024 characters.
+		var alts, requests []string
 		steps := map[string][]*step{}
+		stateOf := map[string]string{} // request id -> state
 		for _, d := range execs {
 			arn := aws.ToString(d.ExecutionArn)
 			alts = append(alts, "?"+strconv.Quote(arn))
@@ -63,10 +67,24 @@ func runLogs(ctx context.Context, args []string, std stdio) error {
 				return err
 			}
 			steps[arn] = stepsOf(events)
+			for _, st := range steps[arn] {
+				for _, id := range st.requests {
+					stateOf[id] = st.name
+					requests = append(requests, "?"+strconv.Quote(id))
+				}
+			}
 		}
 		pattern = strings.Join(alts, " ")
+		if all := strings.Join(append(alts, requests...), " "); len(all) <= 1024 {
+			pattern = all
+		}
 		groups, _ = c.functionGroups("")
 		label = func(e logEvent) string {
+			for id, state := range stateOf {
+				if strings.Contains(e.message, id) {
+					return state
+				}
+			}
 			fn := c.functionOfGroup(e.group)
 			for arn, ss := range steps {
 				if strings.Contains(e.message, arn) {

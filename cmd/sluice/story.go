@@ -138,6 +138,7 @@ type step struct {
 	outputs         []string
 	function        string // the Lambda function its task called
 	scheduled       []time.Time
+	requests        []string // the Lambda request ids of its successful invocations
 }
 
 // stepsOf folds a history into the states entered, with attempts, outcome and where output went.
@@ -159,6 +160,14 @@ func stepsOf(events []sfntypes.HistoryEvent) []*step {
 			var params struct{ FunctionName string }
 			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskScheduledEventDetails.Parameters)), &params)
 			cur.function = params.FunctionName[strings.LastIndex(params.FunctionName, ":")+1:]
+		case ev.TaskSucceededEventDetails != nil:
+			var out struct {
+				SdkResponseMetadata struct{ RequestId string }
+			}
+			_ = json.Unmarshal([]byte(aws.ToString(ev.TaskSucceededEventDetails.Output)), &out)
+			if id := out.SdkResponseMetadata.RequestId; id != "" {
+				cur.requests = append(cur.requests, id)
+			}
 		case ev.TaskFailedEventDetails != nil:
 			cur.detail = aws.ToString(ev.TaskFailedEventDetails.Error) + ": " + causeText(aws.ToString(ev.TaskFailedEventDetails.Cause))
 		case ev.StateExitedEventDetails != nil:
