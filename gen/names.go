@@ -25,6 +25,9 @@ const (
 	LogicalDashboard        = "Dashboard"
 )
 
+// MappingPartitions is the template's Mappings entry keyed by partition (the console's host).
+const MappingPartitions = "Partitions"
+
 // Parameter names.
 const (
 	ParamArtifactBucket = "ArtifactBucket"

@@ -5,13 +5,16 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+
+	"github.com/sluicehq/sluice/statemachine"
 )
 
 // addStateMachine adds the STANDARD state machine with its definition as a JSON object (Definition, not
-// DefinitionString) and the functions' ARNs as DefinitionSubstitutions, its log group and its role.
+// DefinitionString) and the functions' and the Lambda integration's ARNs as DefinitionSubstitutions, its log group and its role.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html
 func addStateMachine(t *cloudformation.Template, c Config) {
-	substitutions := map[string]any{}
+	// The integration's ARN too, in the stack's partition, so the stack deploys in every partition.
+	substitutions := map[string]any{statemachine.SubstLambdaInvoke: arn("states:::lambda:invoke")}
 	var functionArns []string
 	for _, f := range c.Functions() {
 		substitutions[f.Substitution] = cloudformation.GetAtt(f.LogicalID, "Arn")
@@ -19,7 +22,7 @@ func addStateMachine(t *cloudformation.Template, c Config) {
 	}
 	t.Resources[LogicalStateMachine] = &stepfunctions.StateMachine{
 		StateMachineType:        new("STANDARD"),
-		Definition:              StateMachine(c),
+		Definition:              templateDefinition(c),
 		DefinitionSubstitutions: substitutions,
 		RoleArn:                 cloudformation.GetAtt(LogicalStateMachineRole, "Arn"),
 		LoggingConfiguration: &stepfunctions.StateMachine_LoggingConfiguration{

@@ -17,7 +17,17 @@ func (c Config) StateMachineOptions() statemachine.Options {
 	}
 }
 
-// StateMachine returns the pipeline's state machine definition for the configuration.
+// templateDefinition is the definition as the template holds it: every task's Resource is the
+// ${LambdaInvokeResource} placeholder, which the template's DefinitionSubstitutions maps to the Lambda
+// integration's ARN in the stack's partition.
+func templateDefinition(c Config) *asl.StateMachine {
+	o := c.StateMachineOptions()
+	o.Resource = "${" + statemachine.SubstLambdaInvoke + "}"
+	return statemachine.Definition(o)
+}
+
+// StateMachine returns the pipeline's state machine definition for the configuration, in the aws
+// partition (statemachine/pipeline.asl.json; the template's copy leaves the partition to the stack).
 func StateMachine(c Config) *asl.StateMachine {
 	return statemachine.Definition(c.StateMachineOptions())
 }

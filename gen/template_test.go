@@ -134,13 +134,30 @@ func TestTemplateReferencesResolve(t *testing.T) {
 			}
 		case m["Fn::Sub"] != nil:
 			s, ok := m["Fn::Sub"].(string)
+			var vars map[string]any
 			if !ok {
-				problems = append(problems, fmt.Sprintf("%s: Fn::Sub with variables is not used by the generator", path))
-				return
+				// [text, {name: value}]: a name of the map needs nothing else to resolve it (its value is
+				// walked on its own).
+				a, _ := m["Fn::Sub"].([]any)
+				if len(a) != 2 {
+					problems = append(problems, fmt.Sprintf("%s: Fn::Sub takes a string or [string, map]", path))
+					return
+				}
+				s, _ = a[0].(string)
+				vars, _ = a[1].(map[string]any)
 			}
 			for _, v := range subVariable.FindAllStringSubmatch(s, -1) {
 				refs++
-				check(path, "Fn::Sub variable", v[1])
+				if _, ok := vars[v[1]]; !ok {
+					check(path, "Fn::Sub variable", v[1])
+				}
+			}
+		case m["Fn::FindInMap"] != nil:
+			refs++
+			args, _ := m["Fn::FindInMap"].([]any)
+			mappings, _ := doc["Mappings"].(map[string]any)
+			if len(args) != 3 || mappings[fmt.Sprint(args[0])] == nil {
+				problems = append(problems, fmt.Sprintf("%s: Fn::FindInMap %v names no mapping", path, args))
 			}
 		}
 	})
@@ -212,14 +229,15 @@ func TestDefinitionSubstitutions(t *testing.T) {
 		got[k] = v
 	}
 	want := map[string]any{
-		"ValidateFunctionArn": map[string]any{"Fn::GetAtt": []any{"ValidateFunction", "Arn"}},
-		"ProcessFunctionArn":  map[string]any{"Fn::GetAtt": []any{"ProcessFunction", "Arn"}},
-		"StoreFunctionArn":    map[string]any{"Fn::GetAtt": []any{"StoreFunction", "Arn"}},
+		"ValidateFunctionArn":  map[string]any{"Fn::GetAtt": []any{"ValidateFunction", "Arn"}},
+		"ProcessFunctionArn":   map[string]any{"Fn::GetAtt": []any{"ProcessFunction", "Arn"}},
+		"StoreFunctionArn":     map[string]any{"Fn::GetAtt": []any{"StoreFunction", "Arn"}},
+		"LambdaInvokeResource": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:states:::lambda:invoke"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DefinitionSubstitutions (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"ProcessFunctionArn", "StoreFunctionArn", "ValidateFunctionArn"}, used); diff != "" {
+	if diff := cmp.Diff([]string{"LambdaInvokeResource", "ProcessFunctionArn", "StoreFunctionArn", "ValidateFunctionArn"}, used); diff != "" {
 		t.Errorf("placeholders used in Definition (-want +got):\n%s", diff)
 	}
 	if _, ok := sm["Definition"].(map[string]any); !ok {
@@ -244,7 +262,20 @@ func render(v any) string {
 			return a[0].(string) + "." + a[1].(string)
 		}
 		if s, ok := v["Fn::Sub"]; ok {
-			return s.(string)
+			if text, ok := s.(string); ok {
+				return text
+			}
+			// [text, {name: value}]: the text with each ${name} replaced by the rendered value.
+			a := s.([]any)
+			text := a[0].(string)
+			for name, value := range a[1].(map[string]any) {
+				text = strings.ReplaceAll(text, "${"+name+"}", "{"+render(value)+"}")
+			}
+			return text
+		}
+		if f, ok := v["Fn::FindInMap"]; ok {
+			a := f.([]any)
+			return "FindInMap:" + render(a[0]) + "/" + render(a[1]) + "/" + render(a[2])
 		}
 	}
 	b, _ := json.Marshal(v)
@@ -507,13 +538,25 @@ func TestOutputs(t *testing.T) {
 	want := map[string]string{
 		"BucketName":           "Ref:Bucket",
 		"StateMachineArn":      "Ref:StateMachine",
-		"ExecutionsConsoleUrl": "https://${AWS::Region}.console.aws.amazon.com/states/home?region=${AWS::Region}#/statemachines/view/${StateMachine}",
+		"ExecutionsConsoleUrl": "https://{FindInMap:Partitions/Ref:AWS::Partition/Console}/states/home?region=${AWS::Region}#/statemachines/view/${StateMachine}",
 		"DeadLetterQueueUrl":   "Ref:DeadLetterQueue",
 		"DeadLetterQueueArn":   "DeadLetterQueue.Arn",
-		"DashboardUrl":         "https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}",
+		"DashboardUrl":         "https://{FindInMap:Partitions/Ref:AWS::Partition/Console}/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}",
 		"AlarmTopicArn":        "Ref:AlarmTopic",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("outputs (-want +got):\n%s", diff)
+	}
+	// Every partition the mapping names has a console host; the commercial one is the one AWS documents
+	// (https://docs.aws.amazon.com/general/latest/gr/mgmt-console.html).
+	partitions := templateDoc(t)["Mappings"].(map[string]any)["Partitions"].(map[string]any)
+	for _, p := range []string{"aws", "aws-cn", "aws-us-gov"} {
+		m, _ := partitions[p].(map[string]any)
+		if host, _ := m["Console"].(string); host == "" || strings.Contains(host, "/") {
+			t.Errorf("Mappings.Partitions.%s.Console = %v, want a host name", p, m["Console"])
+		}
+	}
+	if got := partitions["aws"].(map[string]any)["Console"]; got != "console.aws.amazon.com" {
+		t.Errorf("aws console host = %v, want console.aws.amazon.com", got)
 	}
 }

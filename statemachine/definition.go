@@ -1,6 +1,8 @@
 package statemachine
 
 import (
+	"cmp"
+
 	"github.com/sluicehq/sluice/asl"
 	"github.com/sluicehq/sluice/tasks"
 )
@@ -24,11 +26,18 @@ const (
 	SubstValidateFunctionArn = "ValidateFunctionArn"
 	SubstProcessFunctionArn  = "ProcessFunctionArn"
 	SubstStoreFunctionArn    = "StoreFunctionArn"
+	// SubstLambdaInvoke stands for the optimized Lambda integration's ARN in a definition deployed by
+	// CloudFormation (Options.Resource): the ARN names the partition it runs in (LambdaInvoke in the aws
+	// partition, arn:aws-cn:states:::lambda:invoke in China), so the template supplies it. The whole
+	// Resource is the placeholder, the one form of a substituted Resource that offline ASL validators
+	// accept.
+	SubstLambdaInvoke = "LambdaInvokeResource"
 )
 
-// LambdaInvoke is the optimized Lambda integration's resource
-// (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html). It returns the wrapper
-// {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode}.
+// LambdaInvoke is the optimized Lambda integration's resource in the aws partition
+// (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html), every task's default
+// Resource. It returns the wrapper {ExecutedVersion, Payload, SdkHttpMetadata,
+// SdkResponseMetadata, StatusCode}.
 const LambdaInvoke = "arn:aws:states:::lambda:invoke"
 
 // Where each task's result lands in the state: always beside the execution input, never replacing it.
@@ -61,6 +70,9 @@ type Options struct {
 	Retry Retry
 	// TimeoutSeconds bounds the whole execution; 0 leaves it absent.
 	TimeoutSeconds int
+	// Resource is every task's Resource: LambdaInvoke when empty. A CloudFormation template passes
+	// "${" + SubstLambdaInvoke + "}" and maps the key to the ARN in its partition.
+	Resource string
 }
 
 // RetryableErrors are the error names every task retries: all four Lambda service errors AWS recommends
@@ -203,7 +215,7 @@ func (o Options) task(s taskSpec) *asl.Task {
 	}
 	return &asl.Task{
 		Comment:  s.comment,
-		Resource: LambdaInvoke,
+		Resource: cmp.Or(o.Resource, LambdaInvoke),
 		Parameters: map[string]any{
 			"FunctionName": "${" + s.function + "}",
 			"Payload":      payload,

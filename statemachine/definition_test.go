@@ -250,3 +250,19 @@ func TestPayloads(t *testing.T) {
 		})
 	}
 }
+
+// TestDefinitionResource checks Options.Resource replaces every task's Resource (the template's partition
+// placeholder) and nothing else.
+func TestDefinitionResource(t *testing.T) {
+	o := testOptions()
+	o.Resource = "${" + statemachine.SubstLambdaInvoke + "}"
+	def := encode(t, statemachine.Definition(o))
+	want := bytes.ReplaceAll(encode(t, statemachine.Definition(testOptions())),
+		[]byte(`"`+statemachine.LambdaInvoke+`"`), []byte(`"${LambdaInvokeResource}"`))
+	if !bytes.Equal(def, want) {
+		t.Errorf("definition with Options.Resource:\n%s\nwant:\n%s", def, want)
+	}
+	if n := bytes.Count(def, []byte(`"Resource": "${LambdaInvokeResource}"`)) + bytes.Count(def, []byte(`"Resource":"${LambdaInvokeResource}"`)); n != 5 {
+		t.Errorf("%d tasks use the placeholder, want 5", n)
+	}
+}

@@ -16,7 +16,7 @@
 //	RecordFailure lambda:invoke store (action "fail", failure from $.failure); $.recorded.output
 //	Failed       Fail, with the error and cause of $.failure
 //
-// Every task invokes its function through the optimized integration arn:aws:states:::lambda:invoke with
+// Every task invokes its function through the optimized integration arn:<partition>:states:::lambda:invoke with
 // a small payload ([tasks.Invocation] plus references), keeps only the function's Payload
 // (ResultSelector), has a TimeoutSeconds, retries Lambda's service errors, throttling and
 // tasks.TransientError with capped exponential back-off and full jitter, and catches States.ALL into
@@ -25,5 +25,8 @@
 // reports the original failure.
 //
 // Function names are DefinitionSubstitutions placeholders (${ValidateFunctionArn}, ...) that
-// CloudFormation replaces on deployment; the local runtime replaces them with its own ARNs.
+// CloudFormation replaces on deployment; the local runtime replaces them with its own ARNs. The tasks'
+// Resource is arn:aws:states:::lambda:invoke by default (pipeline.asl.json); the CloudFormation template's
+// copy has the placeholder ${LambdaInvokeResource} instead (Options.Resource), mapped to the ARN in the
+// stack's partition, so the stack deploys in aws, aws-cn and aws-us-gov alike.
 package statemachine

@@ -12,15 +12,21 @@ import (
 
 // Template is a parsed CloudFormation template with its parameters resolved, ready to be read for the
 // resources the local stack creates. It understands the intrinsic functions a template for this
-// architecture uses: Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split and the pseudo
-// parameters. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
+// architecture uses: Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap (with the
+// Mappings) and the pseudo parameters; the partition is "aws". https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
 type Template struct {
 	resources map[string]resource
+	mappings  map[string]map[string]map[string]any
+	outputs   map[string]output
 	params    map[string]string
 	names     map[string]string // logical id -> local physical name
 	region    string
 	account   string
 	stack     string
+}
+
+type output struct {
+	Value any `json:"Value"`
 }
 
 type resource struct {
@@ -35,7 +41,9 @@ func ParseTemplate(data []byte, stackName, region, account string, parameters ma
 		Parameters map[string]struct {
 			Default any `json:"Default"`
 		} `json:"Parameters"`
-		Resources map[string]resource `json:"Resources"`
+		Resources map[string]resource                  `json:"Resources"`
+		Mappings  map[string]map[string]map[string]any `json:"Mappings"`
+		Outputs   map[string]output                    `json:"Outputs"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("parse template: %w", err)
@@ -43,7 +51,7 @@ func ParseTemplate(data []byte, stackName, region, account string, parameters ma
 	if len(doc.Resources) == 0 {
 		return nil, fmt.Errorf("parse template: no Resources")
 	}
-	t := &Template{resources: doc.Resources, params: map[string]string{}, names: map[string]string{},
+	t := &Template{resources: doc.Resources, mappings: doc.Mappings, params: map[string]string{}, names: map[string]string{},
 		region: region, account: account, stack: stackName}
 	for name, p := range doc.Parameters {
 		if p.Default != nil {
@@ -53,6 +61,7 @@ func ParseTemplate(data []byte, stackName, region, account string, parameters ma
 	for k, v := range parameters {
 		t.params[k] = v
 	}
+	t.outputs = doc.Outputs
 	for id, r := range doc.Resources {
 		t.names[id] = physicalName(stackName, id, r.Type)
 	}
@@ -109,6 +118,20 @@ func (t *Template) Property(id, name string) (any, error) {
 		return nil, fmt.Errorf("%s.%s: %w", id, name, err)
 	}
 	return out, nil
+}
+
+// Output returns an output's value with every intrinsic function resolved ("" and false when the
+// template has no such output).
+func (t *Template) Output(name string) (string, bool, error) {
+	o, ok := t.outputs[name]
+	if !ok {
+		return "", false, nil
+	}
+	v, err := t.resolve(o.Value)
+	if err != nil {
+		return "", true, fmt.Errorf("output %s: %w", name, err)
+	}
+	return fmt.Sprint(v), true, nil
 }
 
 // Arn returns the ARN the local services give a resource.
@@ -287,6 +310,30 @@ func (t *Template) intrinsic(fn string, arg any) (any, error) {
 			return s
 		})
 		return strings.ReplaceAll(out, "${!", "${"), subErr
+	case "Fn::FindInMap":
+		// [MapName, TopLevelKey, SecondLevelKey], each possibly an intrinsic itself.
+		// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-findinmap.html
+		a, ok := arg.([]any)
+		if !ok || len(a) != 3 {
+			return nil, fmt.Errorf("Fn::FindInMap takes [map, top-level key, second-level key]")
+		}
+		keys := make([]string, 3)
+		for i, e := range a {
+			r, err := t.resolve(e)
+			if err != nil {
+				return nil, err
+			}
+			s, ok := r.(string)
+			if !ok {
+				return nil, fmt.Errorf("Fn::FindInMap key %v is not a string", r)
+			}
+			keys[i] = s
+		}
+		v, ok := t.mappings[keys[0]][keys[1]][keys[2]]
+		if !ok {
+			return nil, fmt.Errorf("Fn::FindInMap: mapping %s has no %s.%s", keys[0], keys[1], keys[2])
+		}
+		return v, nil
 	case "Fn::Join":
 		a, ok := arg.([]any)
 		if !ok || len(a) != 2 {

@@ -8,6 +8,7 @@ import (
 )
 
 const sampleTemplate = `{
+ "Mappings": {"Partitions": {"aws": {"Host": "console.aws.amazon.com"}}},
  "Parameters": {"Level": {"Type": "String", "Default": "INFO"}, "Key": {"Type": "String"}},
  "Resources": {
   "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
@@ -20,7 +21,8 @@ const sampleTemplate = `{
     "SubMap": {"Fn::Sub": ["${X}-${Bucket}", {"X": {"Ref": "AWS::AccountId"}}]},
     "Join": {"Fn::Join": [":", ["a", {"Ref": "Machine"}]]},
     "Select": {"Fn::Select": [1, {"Fn::Split": [",", "x,y,z"]}]},
-    "Queue": {"Ref": "Q"}}},
+    "Queue": {"Ref": "Q"},
+    "Map": {"Fn::FindInMap": ["Partitions", {"Ref": "AWS::Partition"}, "Host"]}}},
   "Q": {"Type": "AWS::SQS::Queue", "Properties": {}}
  }}`
 
@@ -40,6 +42,7 @@ func TestTemplateIntrinsics(t *testing.T) {
 		{"Machine", "Join", "a:arn:aws:states:eu-west-1:123456789012:stateMachine:demo-Machine"},
 		{"Machine", "Select", "y"},
 		{"Machine", "Queue", "http://sqs.eu-west-1.localhost/123456789012/demo-Q"},
+		{"Machine", "Map", "console.aws.amazon.com"},
 		{"Machine", "Absent", nil},
 	}
 	for _, tt := range tests {
@@ -64,6 +67,8 @@ func TestTemplateErrors(t *testing.T) {
 		`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::GetAtt": ["A", "Weird"]}}}}}`,
 		`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::Select": [5, ["a"]]}}}}}`,
 		`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::ImportValue": "x"}}}}}`,
+		`{"Mappings": {"M": {"a": {"b": "c"}}}, "Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::FindInMap": ["M", "a", "z"]}}}}}`,
+		`{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::FindInMap": ["M", "a"]}}}}}`,
 	}
 	for _, src := range bad {
 		tpl, err := ParseTemplate([]byte(src), "s", "us-east-1", "000000000000", nil)
@@ -141,5 +146,39 @@ func TestTemplateLogGroups(t *testing.T) {
 	}
 	if got := res.StateMachineLogGroup; got != "/aws/vendedlogs/states/sluice-pipeline" {
 		t.Errorf("state machine log group %q", got)
+	}
+}
+
+// TestPipelineTemplatePartition resolves the generated template's partition-dependent values locally:
+// the state machine's integration ARN through DefinitionSubstitutions and the console URLs through the
+// partition mapping (Fn::FindInMap on AWS::Partition), "aws" here.
+func TestPipelineTemplatePartition(t *testing.T) {
+	data, err := os.ReadFile("../../deploy/template.json")
+	if err != nil {
+		t.Skip("no generated template")
+	}
+	tpl, err := ParseTemplate(data, "sluice", "eu-west-1", "123456789012", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, err := tpl.Property("StateMachine", "DefinitionSubstitutions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := subs.(map[string]any)["LambdaInvokeResource"], "arn:aws:states:::lambda:invoke"; got != want {
+		t.Errorf("DefinitionSubstitutions.LambdaInvokeResource = %v, want %s", got, want)
+	}
+	tests := []struct{ output, want string }{
+		{"ExecutionsConsoleUrl", "https://console.aws.amazon.com/states/home?region=eu-west-1#/statemachines/view/arn:aws:states:eu-west-1:123456789012:stateMachine:sluice-StateMachine"},
+		{"DashboardUrl", "https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=sluice-Dashboard"},
+	}
+	for _, tt := range tests {
+		got, ok, err := tpl.Output(tt.output)
+		if err != nil || !ok {
+			t.Fatalf("Output(%s) = %q, %v, %v", tt.output, got, ok, err)
+		}
+		if got != tt.want {
+			t.Errorf("Output(%s) = %q, want %q", tt.output, got, tt.want)
+		}
 	}
 }
