@@ -77,6 +77,7 @@ func writeError(w http.ResponseWriter, err error) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	w.Header().Set("X-Amzn-ErrorType", string(ae.code))
 	w.WriteHeader(ae.code.status())
+	// The status is sent; an error writing the body means the client went away.
 	_ = json.NewEncoder(w).Encode(map[string]string{
 		"__type":  "com.amazonaws.swf.service.v2.model#" + string(ae.code),
 		"message": ae.message,

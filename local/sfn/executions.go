@@ -156,7 +156,7 @@ func decodeInput(text string) (any, error) {
 var errTrailing = apiErrorf(CodeInvalidExecutionInput, "trailing data after the JSON value")
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
-func (s *Service) startExecution(body []byte) (any, error) {
+func (s *Service) startExecution(ctx context.Context, body []byte) (any, error) {
 	var in startExecutionInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -350,13 +350,13 @@ func jsonEqual(a, b string) bool {
 	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
 		return false
 	}
-	xb, _ := json.Marshal(x)
+	xb, _ := json.Marshal(x) // values just decoded from JSON: marshalling cannot fail
 	yb, _ := json.Marshal(y)
 	return bytes.Equal(xb, yb)
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html
-func (s *Service) startSyncExecution(body []byte) (any, error) {
+func (s *Service) startSyncExecution(ctx context.Context, body []byte) (any, error) {
 	var in startExecutionInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -368,7 +368,7 @@ func (s *Service) startSyncExecution(body []byte) (any, error) {
 	e.mu.Lock()
 	run := e.run
 	e.mu.Unlock()
-	res, err := run.Wait(context.Background())
+	res, err := run.Wait(ctx) // a client that stops waiting stops the wait, not the execution
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +442,7 @@ func (s *Service) view(arn string, full bool) (execView, error) {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html
-func (s *Service) stopExecution(body []byte) (any, error) {
+func (s *Service) stopExecution(ctx context.Context, body []byte) (any, error) {
 	var in stopExecutionInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -513,7 +513,7 @@ func (s *Service) Running() map[string]string {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
-func (s *Service) describeExecution(body []byte) (any, error) {
+func (s *Service) describeExecution(ctx context.Context, body []byte) (any, error) {
 	var in arnInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -541,7 +541,7 @@ func (s *Service) describeExecution(body []byte) (any, error) {
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
 // Executions are listed newest first.
-func (s *Service) listExecutions(body []byte) (any, error) {
+func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) {
 	var in listInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -627,7 +627,7 @@ type wireEvent struct {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
-func (s *Service) getExecutionHistory(body []byte) (any, error) {
+func (s *Service) getExecutionHistory(ctx context.Context, body []byte) (any, error) {
 	var in historyInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -686,7 +686,7 @@ func withoutData(ev interp.HistoryEvent) interp.HistoryEvent {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeStateMachineForExecution.html
-func (s *Service) describeStateMachineForExecution(body []byte) (any, error) {
+func (s *Service) describeStateMachineForExecution(ctx context.Context, body []byte) (any, error) {
 	var in arnInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

@@ -122,7 +122,7 @@ func (l *executionLogging) record(executionArn string, ev interp.HistoryEvent) [
 					delete(m, k)
 				}
 			}
-			details, _ = json.Marshal(m)
+			details, _ = json.Marshal(m) // raw JSON just decoded: marshalling cannot fail
 		}
 	}
 	out, err := json.Marshal(struct {
@@ -151,6 +151,8 @@ func (s *Service) logEvent(e *execution, ev interp.HistoryEvent) {
 	if msg == nil {
 		return
 	}
-	_ = s.logSink.PutExecutionLog(context.WithoutCancel(s.ctx), ExecutionLog{LogGroupArn: l.groupArn,
-		LogStream: l.logStream(e.rec.Start), Timestamp: ev.Timestamp, Message: msg})
+	if err := s.logSink.PutExecutionLog(context.WithoutCancel(s.ctx), ExecutionLog{LogGroupArn: l.groupArn,
+		LogStream: l.logStream(e.rec.Start), Timestamp: ev.Timestamp, Message: msg}); err != nil {
+		s.logger.Warn("step functions: execution log not delivered", "execution", e.rec.Arn, "group", l.groupArn, "err", err)
+	}
 }

@@ -1,6 +1,7 @@
 package sfn
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"sort"
@@ -70,7 +71,7 @@ func invalidDefinition(err error) error {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html
-func (s *Service) createStateMachine(body []byte) (any, error) {
+func (s *Service) createStateMachine(ctx context.Context, body []byte) (any, error) {
 	var in createStateMachineInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -174,7 +175,7 @@ func orDefault(raw json.RawMessage, def string) json.RawMessage {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeStateMachine.html
-func (s *Service) describeStateMachine(body []byte) (any, error) {
+func (s *Service) describeStateMachine(ctx context.Context, body []byte) (any, error) {
 	var in arnInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -193,7 +194,7 @@ func (s *Service) describeStateMachine(body []byte) (any, error) {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateStateMachine.html
-func (s *Service) updateStateMachine(body []byte) (any, error) {
+func (s *Service) updateStateMachine(ctx context.Context, body []byte) (any, error) {
 	var in updateStateMachineInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -244,7 +245,7 @@ func (s *Service) updateStateMachine(body []byte) (any, error) {
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html
 // Deleting is asynchronous on AWS; here the machine is removed at once, and its executions stay
 // describable.
-func (s *Service) deleteStateMachine(body []byte) (any, error) {
+func (s *Service) deleteStateMachine(ctx context.Context, body []byte) (any, error) {
 	var in arnInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -266,7 +267,7 @@ func (s *Service) deleteStateMachine(body []byte) (any, error) {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListStateMachines.html
-func (s *Service) listStateMachines(body []byte) (any, error) {
+func (s *Service) listStateMachines(ctx context.Context, body []byte) (any, error) {
 	var in listInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -315,7 +316,7 @@ func paginate(n, maxResults int, token string) (window, string, error) {
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinition.html
-func (s *Service) validateStateMachineDefinition(body []byte) (any, error) {
+func (s *Service) validateStateMachineDefinition(ctx context.Context, body []byte) (any, error) {
 	var in validateInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ type Service struct {
 	sync            bool          // sync the journal and history before answering
 	retention       time.Duration // how long closed executions are kept
 	logger          *slog.Logger
+	handler         http.Handler // serve, behind service.Recover
 	loss            Loss
 	mocks           *MockConfig
 	logSink         LogSink
@@ -125,7 +126,10 @@ func New(opts ...Option) (*Service, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.handler = service.Recover("step functions", s.logger, func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, apiErrorf(CodeInternalFailure, "An internal error occurred."))
+	}, http.HandlerFunc(s.serve))
+	s.ctx, s.cancel = context.WithCancel(context.Background()) // the life of the service: executions outlive requests
 	if s.dataDir != "" {
 		if err := s.recover(); err != nil {
 			s.cancel()
@@ -203,7 +207,8 @@ func (s *Service) persist(recs ...*record) error {
 	return nil
 }
 
-type handlerFunc func(s *Service, body []byte) (any, error)
+// handlerFunc answers one operation; ctx is the request's.
+type handlerFunc func(s *Service, ctx context.Context, body []byte) (any, error)
 
 // operations maps X-Amz-Target operation names to handlers.
 var operations = map[string]handlerFunc{
@@ -230,7 +235,9 @@ var operations = map[string]handlerFunc{
 }
 
 // ServeHTTP answers one AWS JSON 1.0 request.
-func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		writeError(w, apiErrorf(CodeUnknownOperation, "Only POST requests are supported"))
 		return
@@ -254,7 +261,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(body) == 0 {
 		body = []byte("{}")
 	}
-	out, err := h(s, body)
+	out, err := h(s, r.Context(), body)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -279,7 +286,7 @@ func decode(body []byte, v any) error {
 
 func newID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error (Go 1.24+: it crashes the program instead)
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b[:])

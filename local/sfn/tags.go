@@ -1,6 +1,9 @@
 package sfn
 
-import "sort"
+import (
+	"context"
+	"sort"
+)
 
 // Tags of state machines: https://docs.aws.amazon.com/step-functions/latest/apireference/API_TagResource.html
 
@@ -19,7 +22,7 @@ func (s *Service) machineForTags(arn string) (*machine, error) {
 	return m, nil
 }
 
-func (s *Service) tagResource(body []byte) (any, error) {
+func (s *Service) tagResource(ctx context.Context, body []byte) (any, error) {
 	return s.changeTags(body, func(tags map[string]string, in tagResourceInput) error {
 		for _, t := range in.Tags {
 			tags[t.Key] = t.Value
@@ -31,7 +34,7 @@ func (s *Service) tagResource(body []byte) (any, error) {
 	})
 }
 
-func (s *Service) untagResource(body []byte) (any, error) {
+func (s *Service) untagResource(ctx context.Context, body []byte) (any, error) {
 	return s.changeTags(body, func(tags map[string]string, in tagResourceInput) error {
 		for _, k := range in.TagKeys {
 			delete(tags, k)
@@ -74,7 +77,7 @@ func (s *Service) setTags(m *machine, tags map[string]string) error {
 	return nil
 }
 
-func (s *Service) listTagsForResource(body []byte) (any, error) {
+func (s *Service) listTagsForResource(ctx context.Context, body []byte) (any, error) {
 	var in tagResourceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

@@ -73,12 +73,12 @@ type inspectionErrors struct {
 	RetryBackoffIntervalSeconds *int `json:"retryBackoffIntervalSeconds,omitempty"`
 }
 
-func (s *Service) testState(body []byte) (any, error) {
+func (s *Service) testState(ctx context.Context, body []byte) (any, error) {
 	var in testStateInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	return s.runTestState(context.Background(), in)
+	return s.runTestState(ctx, in)
 }
 
 // runTestState validates a TestState request as AWS does and runs it.

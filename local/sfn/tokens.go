@@ -1,6 +1,7 @@
 package sfn
 
 import (
+	"context"
 	"errors"
 
 	"github.com/sluicehq/sluice/asl/interp"
@@ -29,7 +30,7 @@ func tokenError(err error) error {
 	return err
 }
 
-func (s *Service) sendTaskSuccess(body []byte) (any, error) {
+func (s *Service) sendTaskSuccess(ctx context.Context, body []byte) (any, error) {
 	var in taskTokenInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func (s *Service) sendTaskSuccess(body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (s *Service) sendTaskFailure(body []byte) (any, error) {
+func (s *Service) sendTaskFailure(ctx context.Context, body []byte) (any, error) {
 	var in taskTokenInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (s *Service) sendTaskFailure(body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (s *Service) sendTaskHeartbeat(body []byte) (any, error) {
+func (s *Service) sendTaskHeartbeat(ctx context.Context, body []byte) (any, error) {
 	var in taskTokenInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
