@@ -129,7 +129,7 @@ flags:
 		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(res.Bucket), Key: aws.String(u.key), Body: bytes.NewReader(body)}); err != nil {
 			return fmt.Errorf("upload %s: %w", u.key, err)
 		}
-		fmt.Fprintf(std.Err, "uploaded s3://%s/%s (%d bytes)\n", res.Bucket, u.key, len(body))
+		fmt.Fprintf(std.Err, "uploaded s3://%s/%s (%s)\n", res.Bucket, u.key, plural(len(body), "byte"))
 		if strings.HasPrefix(u.key, tasks.PrefixIncoming) {
 			watched = append(watched, u.key)
 		}
@@ -158,7 +158,7 @@ flags:
 		return fmt.Errorf("%d of %s failed", failed, plural(len(outcomes), "execution"))
 	}
 	if *strict && rejected > 0 {
-		return fmt.Errorf("%d of %d objects rejected (--strict)", rejected, len(outcomes))
+		return fmt.Errorf("%d of %s rejected (--strict)", rejected, plural(len(outcomes), "object"))
 	}
 	return nil
 }
@@ -298,7 +298,7 @@ func (r *runner) follow(ctx context.Context, keys []string, before map[string]bo
 		r.report(ctx, prog, want)
 		select {
 		case <-ctx.Done():
-			return sortOutcomes(done), fmt.Errorf("%d of %d objects still running: %w", len(want)-len(done), len(want), ctx.Err())
+			return sortOutcomes(done), fmt.Errorf("%d of %s still running: %w", len(want)-len(done), plural(len(want), "object"), ctx.Err())
 		case <-tick.C:
 		}
 	}

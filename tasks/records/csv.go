@@ -70,7 +70,7 @@ func (r *Reader) nextCSV() error {
 	if len(fields) != len(r.csv.colOf) {
 		r.rec.Values = nil
 		r.rec.Problems = append(r.rec.Problems, tasks.Problem{Line: line, Code: CodeColumns,
-			Message: fmt.Sprintf("the row has %d fields, the header %d", len(fields), len(r.csv.colOf))})
+			Message: fmt.Sprintf("the row has %s, the header %d", fields1(len(fields)), len(r.csv.colOf))})
 		return nil
 	}
 	r.rec.Values = r.values
@@ -86,4 +86,12 @@ func (r *Reader) csvError(err error) error {
 		return &Error{Line: se.line, Code: CodeSyntax, Msg: fmt.Sprintf("malformed CSV at character %d: %v", se.column, se.err)}
 	}
 	return err
+}
+
+// fields1 is "1 field" or "N fields".
+func fields1(n int) string {
+	if n == 1 {
+		return "1 field"
+	}
+	return fmt.Sprintf("%d fields", n)
 }

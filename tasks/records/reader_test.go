@@ -285,3 +285,13 @@ func TestDetect(t *testing.T) {
 		})
 	}
 }
+
+// A row with one field says "1 field", not "1 fields".
+func TestFieldCountMessage(t *testing.T) {
+	if got, want := fields1(1), "1 field"; got != want {
+		t.Errorf("fields1(1) = %q, want %q", got, want)
+	}
+	if got, want := fields1(3), "3 fields"; got != want {
+		t.Errorf("fields1(3) = %q, want %q", got, want)
+	}
+}
