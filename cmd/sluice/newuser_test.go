@@ -21,6 +21,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sluicehq/sluice/deploy"
+	"github.com/sluicehq/sluice/gen"
 	"github.com/sluicehq/sluice/local/events"
 )
 
@@ -289,5 +291,19 @@ func TestRunFromAnywhere(t *testing.T) {
 	}
 	if strings.Contains(out, ".jsonl.jsonl") {
 		t.Errorf("a doubled extension in:\n%s", out)
+	}
+}
+
+// TestEmbeddedTemplateIsGenerated: the template built into the binary (the default of up and run) is
+// what the generator writes, as gen --check also checks.
+func TestEmbeddedTemplateIsGenerated(t *testing.T) {
+	files, err := gen.Files(gen.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Path == gen.PathTemplate && !bytes.Equal(f.Data, deploy.Template) {
+			t.Error("deploy.Template differs from the generated template: run make gen")
+		}
 	}
 }
