@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -151,7 +152,10 @@ func (c *Console) objectPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := objectData{Key: key, Crumbs: crumbs(key), Size: aws.ToInt64(out.ContentLength), Modified: aws.ToTime(out.LastModified),
-		ETag: aws.ToString(out.ETag), ContentType: aws.ToString(out.ContentType), Source: out.Metadata[tasks.MetaSourceKey]}
+		ETag: aws.ToString(out.ETag), ContentType: aws.ToString(out.ContentType)}
+	if src, err := url.QueryUnescape(out.Metadata[tasks.MetaSourceKey]); err == nil {
+		d.Source = src // query-escaped by the process task
+	}
 	for _, k := range slices.Sorted(maps.Keys(out.Metadata)) {
 		d.Metadata = append(d.Metadata, FlowField{k, out.Metadata[k]})
 	}
