@@ -153,16 +153,25 @@ func TestLogs(t *testing.T) {
 	})
 	t.Logf("a new upload's validate line was readable %v after its PutObject", seenAfter.Round(time.Millisecond))
 
-	// The AWS CLI's live tail (StartLiveTail, an event stream) shows the next upload's lines as they come.
+	// The AWS CLI's live tail (StartLiveTail, an event stream) shows new uploads' lines as they come. The CLI
+	// prints nothing when its session starts, so uploads go on (each under a new key) until one is shown.
 	tail := liveTail(t, e, "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/sluice-validate")
-	const next = "incoming/orders/2024-03-03.json"
-	start = time.Now()
-	e.putSample(t, "sample/"+next)
-	select {
-	case <-tail.seen(next):
-		t.Logf("aws logs start-live-tail printed the new upload's line %v after its PutObject", time.Since(start).Round(time.Millisecond))
-	case <-time.After(settleTimeout):
-		t.Fatalf("aws logs start-live-tail printed no line of %s:\n%s", next, tail.output())
+	body := repoFile(t, "sample/incoming/orders/2024-03-03.json")
+	deadline := time.Now().Add(settleTimeout)
+	for n := 1; ; n++ {
+		next := fmt.Sprintf("incoming/orders/live-%d.json", n)
+		start := time.Now()
+		e.put(t, next, body)
+		select {
+		case <-tail.seen(next):
+			t.Logf("aws logs start-live-tail printed upload %d's line %v after its PutObject", n, time.Since(start).Round(time.Millisecond))
+		case <-time.After(3 * time.Second):
+			if time.Now().After(deadline) {
+				t.Fatalf("aws logs start-live-tail printed no line of the uploads:\n%s", tail.output())
+			}
+			continue
+		}
+		break
 	}
 }
 
@@ -206,7 +215,6 @@ func liveTail(t *testing.T, e *env, groupArn string) *cliTail {
 			tl.mu.Unlock()
 		}
 	}()
-	time.Sleep(2 * time.Second) // the session starts (the CLI takes a moment to launch)
 	return tl
 }
 
