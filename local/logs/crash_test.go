@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,6 +80,7 @@ func TestKill9(t *testing.T) {
 	}
 	const writers = 4
 	acked := make([][]string, writers)
+	var acks atomic.Int64
 	var wg sync.WaitGroup
 	for w := range writers {
 		stream := fmt.Sprintf("s%d", w)
@@ -96,10 +98,14 @@ func TestKill9(t *testing.T) {
 					return // the process died
 				}
 				acked[w] = append(acked[w], msg)
+				acks.Add(1)
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Kill once some writes were acknowledged (and more are in flight).
+	for deadline := time.Now().Add(30 * time.Second); acks.Load() < 200 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
