@@ -306,7 +306,7 @@ func (s *Service) liveRecords() ([]*record, error) {
 	for _, e := range execs {
 		recs = append(recs, &record{Kind: kindExecution, Execution: &e.rec})
 		e.mu.Lock()
-		if e.snap != nil {
+		if e.snap != nil && e.journaled <= len(e.events) {
 			events := append([]interp.HistoryEvent(nil), e.events[:e.journaled]...)
 			snap := *e.snap
 			recs = append(recs, &record{Kind: kindSnapshot, Arn: e.rec.Arn, Events: events, Snapshot: &snap})
