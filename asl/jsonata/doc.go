@@ -24,11 +24,14 @@
 //
 // Every number Eval returns is a float64: JSONata numbers are IEEE-754
 // doubles, and input json.Number values are converted on entry (without
-// copying input that holds none). Every object Eval constructs is an
-// *Object, which keeps keys in insertion order as JSONata requires and
-// encodes to JSON in that order (MarshalJSON); objects selected from the
-// input are returned as given. DecodeJSON decodes a document into this
-// model with object key order kept.
+// copying input that holds none; Normalize converts a document once for
+// many evaluations). Every object Eval constructs is an *Object, which
+// keeps its keys in the order of a JavaScript object, as jsonata-js's
+// results have them (array-index keys such as "2" first, in numeric order,
+// then the others in insertion order), and encodes to JSON in that order
+// (MarshalJSON); objects selected from the input are returned as given.
+// DecodeJSON decodes a document into this model with that key order, as
+// JSON.parse does.
 //
 // JSON has no infinite or NaN numbers: arithmetic may make one (1/0)
 // inside an expression, as in JavaScript; in the result it is null, as
@@ -38,9 +41,10 @@
 //
 // Undefined, the result of selecting nothing, is distinct from null: Eval
 // returns the value Undefined (test with IsUndefined). Undefined never
-// appears inside the arrays or objects of a result. A function value (a lambda, a partial
-// application, a built-in) may be returned as a result; it is opaque and
-// encodes to JSON as "" like JSONata's $string.
+// appears inside the arrays or objects of a result. A function value (a
+// lambda, a partial application, a built-in, a regex) may be returned as a
+// result or inside one; it is opaque (JSON.stringify would drop it, and
+// $string writes it as "").
 //
 // # Errors
 //
@@ -51,12 +55,17 @@
 // # Limits
 //
 // Untrusted expressions cannot take the process down: evaluation depth is
-// bounded (WithMaxDepth, DefaultMaxDepth; tail calls do not count, they
-// run in a loop), as are the number of steps (WithMaxSteps) and the time
-// (WithTimeout and the context's deadline); reaching any of them fails with
-// U1001, as jsonata-js's guards do. A cancelled context ends evaluation
-// with U1003. The range operator is limited to 10^7 items (D2014) and
-// strings built by & , $join and $pad to 256 MiB (U1004).
+// bounded (WithMaxDepth, DefaultMaxDepth, in jsonata-js's units: one per
+// nested evaluation; tail calls do not count, they run in a loop), as are
+// the number of steps (WithMaxSteps) and the time (WithTimeout and the
+// context's deadline); reaching any of them fails with U1001, as the
+// jsonata-js test runner's guards do. A cancelled context ends evaluation
+// with U1003. What one evaluation allocates is bounded (WithMaxItems:
+// items of the sequences, arrays and strings it builds) with U1004; the
+// range operator is limited to 10^7 items (D2014) as in jsonata-js.
+// Expressions nest at most 1,000 deep (U1001 at Compile), so parsing and
+// evaluating never exhaust the Go stack. Should the evaluator itself fail
+// (a bug), Eval returns CodeInternal instead of panicking.
 //
 // # Regular expressions
 //
@@ -79,9 +88,11 @@
 //     characters, where jsonata-js's $split splits surrogate pairs apart.
 //   - $power rounds integer and half-integer powers correctly; JavaScript
 //     engines' pow can differ in the last digit.
-//   - $formatNumber writes numbers from 1e21 with all their digits, which
-//     jsonata-js garbles ("1e,+21.00"); $formatBase writes the exact digits
-//     in every radix.
+//   - $formatNumber and $formatInteger write numbers from 1e21 with all
+//     their digits, which jsonata-js garbles ("1e,+21.00"); $formatBase
+//     writes the exact digits in every radix; roman numerals of numbers in
+//     the millions and beyond are long strings of M (within WithMaxItems),
+//     where jsonata-js overflows its stack.
 //   - $replace with a string pattern and a function replacement calls the
 //     function, where jsonata-js inserts the function's source text.
 //   - When several parts of an expression fail, jsonata-js reports the one
