@@ -248,46 +248,8 @@ func formatComponent(t time.Time, m dateMarker, offset int, pos int) (string, er
 	case 's':
 		v = t.Second()
 	case 'f':
-		ms := t.Nanosecond() / 1e6
-		if pic, err := parseIntegerPicture(presentationPicture(m.pres, m), "fromMillis", pos); err == nil && pic.kind != '0' {
-			// words, numerals, letters: the milliseconds as an integer
-			return formatIntegerWith(float64(ms), pic), nil
-		}
-		digits := fmt3(ms)
-		p := m.pres
-		minD := 0
-		maxD := 0
-		for _, r := range p {
-			if unicode.IsDigit(r) {
-				minD++
-				maxD++
-			} else if r == '#' {
-				maxD++
-			}
-		}
-		if m.minW > minD {
-			minD = m.minW
-		}
-		if m.maxW > 0 {
-			maxD = m.maxW
-		}
-		if maxD < minD {
-			maxD = minD
-		}
-		for len(digits) < maxD {
-			digits += "0"
-		}
-		if len(digits) > maxD {
-			digits = digits[:maxD]
-		}
-		for len(digits) > minD && strings.HasSuffix(digits, "0") {
-			digits = digits[:len(digits)-1]
-		}
-		if m.ordinal {
-			n, _ := strconv.Atoi(digits)
-			digits += ordinalSuffix(float64(n))
-		}
-		return digits, nil
+		// milliseconds, formatted as an integer as jsonata-js does
+		v = t.Nanosecond() / 1e6
 	case 'Z', 'z':
 		digits := 0
 		for _, r := range m.pres {
@@ -340,7 +302,8 @@ func formatComponent(t time.Time, m dateMarker, offset int, pos int) (string, er
 			}
 			if n > 0 && n < 19 {
 				v %= int(math.Pow10(n))
-				if pic.mand > n && m.maxW > 0 {
+				if m.maxW > 0 && pic.mand != n {
+					// a maximum width is also the year's digits
 					p := *pic
 					p.mand = n
 					pic = &p

@@ -31,7 +31,7 @@ var exprs = []struct {
 
 // datasetsFile finds the suite's datasets: $SLUICE_SHARED, or ../shared
 // beside the repository root.
-func datasetsFile(b *testing.B) string {
+func datasetsFile(_ testing.TB) string {
 	if s := os.Getenv("SLUICE_SHARED"); s != "" {
 		return filepath.Join(s, "conformance", "jsonata", "datasets.json")
 	}
