@@ -74,12 +74,30 @@ type ProcessInput struct {
 
 // ProcessOutput is the process task's result: where the staged output is and what it holds.
 type ProcessOutput struct {
-	Staging ObjectRef     `json:"staging"`
-	Rows    int64         `json:"rows"`
-	Bytes   int64         `json:"bytes"`  // compressed bytes written
-	SHA256  string        `json:"sha256"` // hex digest of the staged object's bytes
-	Columns []ColumnStats `json:"columns"`
+	Staging ObjectRef `json:"staging"`
+	Rows    int64     `json:"rows"`
+	Bytes   int64     `json:"bytes"`  // compressed bytes written
+	SHA256  string    `json:"sha256"` // hex digest of the staged object's bytes
+	// Columns holds the statistics of the first columns in schema order, as many as fit in
+	// MaxColumnStatsBytes; ColumnsOmitted counts the rest, whose statistics are not reported.
+	Columns        []ColumnStats `json:"columns"`
+	ColumnsOmitted int           `json:"columnsOmitted,omitempty"`
 }
+
+// Bounds on what the process task returns, so that its result stays far below Step Functions' 256 KiB
+// limit on a state's input and output, which the pipeline's state holds together with the event and the
+// validation report. Past that limit the execution fails with States.DataLimitExceeded, which the
+// pipeline's Catch on States.ALL cannot be relied on to catch, leaving no failure record
+// (https://docs.aws.amazon.com/step-functions/latest/dg/limits-overview.html,
+// https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+const (
+	// MaxStatStringBytes bounds a string column's Min and Max: longer values are reported by their
+	// first MaxStatStringBytes bytes (cut at a UTF-8 character boundary) with MinTruncated or
+	// MaxTruncated set.
+	MaxStatStringBytes = 64
+	// MaxColumnStatsBytes bounds the JSON encoding of ProcessOutput.Columns.
+	MaxColumnStatsBytes = 64 << 10
+)
 
 // ColumnStats summarises one output column. Min and Max are the JSON values of the column's type, exactly
 // as the output writes them (strings for string/date/timestamp, numbers for integer/number/decimal,
@@ -91,6 +109,10 @@ type ColumnStats struct {
 	Nulls int64           `json:"nulls"`
 	Min   json.RawMessage `json:"min,omitempty"`
 	Max   json.RawMessage `json:"max,omitempty"`
+	// MinTruncated and MaxTruncated say that Min or Max is the first MaxStatStringBytes bytes of a
+	// longer string: the prefix of the true least or greatest value.
+	MinTruncated bool `json:"minTruncated,omitempty"`
+	MaxTruncated bool `json:"maxTruncated,omitempty"`
 }
 
 // StoreAction says what the store task does.

@@ -3,7 +3,14 @@
 // the named error types that drive the state machine's Retry and Catch.
 //
 // The payloads are small by design (references to objects, counts and short reports, never data), so an
-// execution stays far below Step Functions' 256 KiB payload limit.
+// execution stays far below Step Functions' 256 KiB payload limit. Where a result grows with the data it
+// is bounded: a report carries at most [MaxReportedProblems] problems, and the process task's per-column
+// statistics are cut to size rather than moved to S3 (they stay readable in the execution's history and
+// need no extra object, read or cleanup): a string's min and max are at most [MaxStatStringBytes] bytes,
+// flagged when cut, and the columns, in schema order, stop at [MaxColumnStatsBytes] of JSON, with
+// [ProcessOutput].ColumnsOmitted counting the rest. A 1,024-column schema with 1 MiB values ends stored
+// (test/e2e TestWideSchemaLongValues); unbounded, it failed with States.DataLimitExceeded, which leaves
+// no failure record.
 //
 // Every task receives the same [Invocation]: the bucket and the "detail.object" of the EventBridge "Object
 // Created" event that started the execution, and the execution's ARN. The state machine builds it with

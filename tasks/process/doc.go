@@ -14,7 +14,9 @@
 //
 // The result ([tasks.ProcessOutput]) names the staged object (key, ETag, version), counts its rows and
 // compressed bytes, gives the SHA-256 of those bytes, and per column the number of non-null values
-// (count), of nulls, and the least and greatest value.
+// (count), of nulls, and the least and greatest value, bounded as the tasks package documents (strings cut
+// to [tasks.MaxStatStringBytes], exactly the prefix of the true least and greatest; columns up to
+// [tasks.MaxColumnStatsBytes] of JSON).
 //
 // Memory is bounded whatever the object size: records are read one at a time, lines are gathered in
 // 64 KiB batches that a second goroutine compresses (at most five batches exist, so encoding and

@@ -237,6 +237,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 	for i, c := range sch.Columns {
 		out.Columns[i] = enc.stats[i].result(c.Name)
 	}
+	out.Columns, out.ColumnsOmitted = boundColumns(out.Columns, tasks.MaxColumnStatsBytes)
 	return out, source.n, nil
 }
 

@@ -1,7 +1,9 @@
 package process
 
 import (
+	"encoding/json"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/schema"
@@ -10,9 +12,16 @@ import (
 // columnStats accumulates the statistics of one output column: how many values are not null (count) and
 // null (nulls), and the least and greatest value in the column's own order (schema.Compare: numbers by
 // value, dates and timestamps in time order, strings by bytes, false before true).
+//
+// A string is kept as its first tasks.MaxStatStringBytes bytes, so memory stays bounded whatever the
+// values, and the result is exact for what it reports: a fixed-length byte prefix preserves byte order
+// (a < b implies a[:n] <= b[:n]), and when two kept prefixes are equal a whole string is less than a cut
+// one, since it is a proper prefix of the cut one's value. So the kept least and greatest are the
+// prefixes of the true ones; the result then ends them at a character boundary.
 type columnStats struct {
-	count, nulls int64
-	min, max     schema.Value
+	count, nulls   int64
+	min, max       schema.Value
+	minCut, maxCut bool
 }
 
 func (s *columnStats) add(v schema.Value) {
@@ -21,14 +30,42 @@ func (s *columnStats) add(v schema.Value) {
 		return
 	}
 	s.count++
+	cut := false
+	if v.Kind == schema.KindString && len(v.Str) > tasks.MaxStatStringBytes {
+		v.Str, cut = v.Str[:tasks.MaxStatStringBytes], true
+	}
 	switch {
 	case s.count == 1:
 		s.min, s.max = own(v), own(v)
-	case schema.Compare(v, s.min) < 0:
-		s.min = own(v)
-	case schema.Compare(v, s.max) > 0:
-		s.max = own(v)
+		s.minCut, s.maxCut = cut, cut
+	case compareCut(v, cut, s.min, s.minCut) < 0:
+		s.min, s.minCut = own(v), cut
+	case compareCut(v, cut, s.max, s.maxCut) > 0:
+		s.max, s.maxCut = own(v), cut
 	}
+}
+
+// compareCut orders kept values: by schema.Compare, then an equal prefix of a longer string after the
+// whole string.
+func compareCut(a schema.Value, aCut bool, b schema.Value, bCut bool) int {
+	if c := schema.Compare(a, b); c != 0 {
+		return c
+	}
+	switch {
+	case aCut == bCut:
+		return 0
+	case aCut:
+		return 1
+	}
+	return -1
+}
+
+// wholeRunes drops an incomplete character from the end of a byte prefix of a valid UTF-8 string.
+func wholeRunes(s string) string {
+	for i := 0; i < utf8.UTFMax && len(s) > 0 && !utf8.ValidString(s); i++ {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // own returns v with a string of its own, so that a kept minimum or maximum never pins a reader's buffer.
@@ -42,7 +79,36 @@ func own(v schema.Value) schema.Value {
 func (s *columnStats) result(name string) tasks.ColumnStats {
 	out := tasks.ColumnStats{Name: name, Count: s.count, Nulls: s.nulls}
 	if s.count > 0 {
-		out.Min, out.Max = s.min.AppendJSON(nil), s.max.AppendJSON(nil)
+		lo, hi := s.min, s.max
+		if s.minCut {
+			lo.Str = wholeRunes(s.min.Str)
+		}
+		if s.maxCut {
+			hi.Str = wholeRunes(s.max.Str)
+		}
+		out.Min, out.Max = lo.AppendJSON(nil), hi.AppendJSON(nil)
+		out.MinTruncated, out.MaxTruncated = s.minCut, s.maxCut
 	}
 	return out
+}
+
+// boundColumns keeps the first columns whose JSON encoding (with the separating commas and the array's
+// brackets) fits in budget bytes, and returns how many it left out.
+func boundColumns(cols []tasks.ColumnStats, budget int) ([]tasks.ColumnStats, int) {
+	used := len("[]")
+	for i, c := range cols {
+		b, err := json.Marshal(c)
+		if err != nil {
+			return cols[:i], len(cols) - i
+		}
+		n := len(b)
+		if i > 0 {
+			n++ // the comma
+		}
+		if used+n > budget {
+			return cols[:i], len(cols) - i
+		}
+		used += n
+	}
+	return cols, 0
 }

@@ -42,6 +42,9 @@ type Output struct {
 	Bytes   int64               `json:"bytes"`
 	SHA256  string              `json:"sha256"`
 	Columns []tasks.ColumnStats `json:"columns"`
+	// ColumnsOmitted counts the columns past tasks.MaxColumnStatsBytes, whose statistics the process
+	// task did not report.
+	ColumnsOmitted int `json:"columnsOmitted,omitempty"`
 	// Superseded is true when the processed key already held the output of a later version of the same
 	// source key, so this version's output was not copied there: Key names the place, which serves the
 	// later version; ETag and VersionID are empty.

@@ -1,0 +1,119 @@
+package process
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sluicehq/sluice/tasks"
+	"github.com/sluicehq/sluice/tasks/schema"
+)
+
+// wantStats works out what the statistics of a string column must be from the whole values: the prefix
+// of the true least and greatest value, flagged when cut.
+func wantStats(values []string) tasks.ColumnStats {
+	out := tasks.ColumnStats{Name: "c", Count: int64(len(values))}
+	if len(values) == 0 {
+		return out
+	}
+	lo, hi := slices.Min(values), slices.Max(values)
+	var p string
+	p, out.MinTruncated = prefix(lo, tasks.MaxStatStringBytes)
+	out.Min = schema.Value{Kind: schema.KindString, Str: p}.AppendJSON(nil)
+	p, out.MaxTruncated = prefix(hi, tasks.MaxStatStringBytes)
+	out.Max = schema.Value{Kind: schema.KindString, Str: p}.AppendJSON(nil)
+	return out
+}
+
+func statsOf(values []string) tasks.ColumnStats {
+	var s columnStats
+	for _, v := range values {
+		s.add(schema.Value{Kind: schema.KindString, Str: v})
+	}
+	return s.result("c")
+}
+
+func TestStringStatsAreBounded(t *testing.T) {
+	long := strings.Repeat("a", 1<<20)
+	tests := []struct {
+		name   string
+		values []string
+	}{
+		{"short", []string{"b", "a", "c"}},
+		{"one long value", []string{long}},
+		{"long and its prefix", []string{long, long[:tasks.MaxStatStringBytes]}},
+		{"prefix then long", []string{long[:tasks.MaxStatStringBytes], long, "b"}},
+		{"equal prefixes, different tails", []string{long + "z", long + "b", long}},
+		{"cut inside a character", []string{strings.Repeat("a", tasks.MaxStatStringBytes-1) + "é" + long}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := statsOf(tt.values)
+			if diff := cmp.Diff(got, wantStats(tt.values)); diff != "" {
+				t.Errorf("stats (-got +want):\n%s", diff)
+			}
+			if len(got.Min) > tasks.MaxStatStringBytes*6+2 || len(got.Max) > tasks.MaxStatStringBytes*6+2 {
+				t.Errorf("min/max of %d and %d bytes, want at most the escaped bound", len(got.Min), len(got.Max))
+			}
+		})
+	}
+}
+
+// FuzzStringStats checks the kept prefixes give exactly the prefixes of the true least and greatest
+// value, whatever the values and their order.
+func FuzzStringStats(f *testing.F) {
+	f.Add("a\x00b\x00c")
+	f.Add(strings.Repeat("x", 100) + "\x00" + strings.Repeat("x", 64) + "\x00" + strings.Repeat("x", 63) + "é")
+	f.Add(strings.Repeat("é", 40) + "\x00" + strings.Repeat("é", 33))
+	f.Fuzz(func(t *testing.T, joined string) {
+		if !utf8.ValidString(joined) {
+			return
+		}
+		values := strings.Split(joined, "\x00")
+		if diff := cmp.Diff(statsOf(values), wantStats(values)); diff != "" {
+			t.Errorf("stats of %q (-got +want):\n%s", values, diff)
+		}
+	})
+}
+
+func TestBoundColumns(t *testing.T) {
+	cols := make([]tasks.ColumnStats, 1024)
+	for i := range cols {
+		cols[i] = statsOf([]string{strings.Repeat("v", 1<<10), strings.Repeat("w", 1<<10)})
+		cols[i].Name = strings.Repeat("n", 128)
+	}
+	kept, omitted := boundColumns(cols, tasks.MaxColumnStatsBytes)
+	if omitted == 0 || len(kept)+omitted != len(cols) {
+		t.Fatalf("kept %d, omitted %d of %d, want some omitted and the rest kept", len(kept), omitted, len(cols))
+	}
+	b, _ := json.Marshal(kept)
+	if len(b) > tasks.MaxColumnStatsBytes {
+		t.Errorf("kept columns encode to %d bytes, over the %d budget", len(b), tasks.MaxColumnStatsBytes)
+	}
+	// One more column would not have fitted.
+	more, _ := json.Marshal(cols[:len(kept)+1])
+	if len(more) <= tasks.MaxColumnStatsBytes {
+		t.Errorf("%d columns encode to %d bytes, within the budget, yet were cut", len(kept)+1, len(more))
+	}
+	small := cols[:3]
+	if got, n := boundColumns(small, tasks.MaxColumnStatsBytes); n != 0 || len(got) != 3 {
+		t.Errorf("3 small columns: kept %d, omitted %d, want all kept", len(got), n)
+	}
+}
+
+// prefix is the reference: it returns the longest prefix of s of at most n bytes that ends at a character boundary, and
+// whether it is shorter than s.
+func prefix(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i], true
+}
