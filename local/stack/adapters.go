@@ -131,6 +131,11 @@ func (m metricSink) PutMetrics(ctx context.Context, metrics []lambda.Metric) err
 		} else {
 			datum.Values = mt.Values
 		}
+		if mt.Namespace == lambda.ServiceNamespace {
+			// Lambda's own metrics (AWS/Lambda), which PutMetricData would refuse for a reserved namespace.
+			errs = append(errs, m.cw.PutServiceMetrics(mt.Namespace, datum))
+			continue
+		}
 		errs = append(errs, m.cw.Put(mt.Namespace, datum))
 	}
 	return errors.Join(errs...)

@@ -25,6 +25,8 @@ import (
 	awslambda "github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -178,7 +180,8 @@ func TestConsole(t *testing.T) {
 	t.Run("LiveExecution", e.testLive)
 	t.Run("CrossOriginCannotAct", e.testCrossOrigin)
 	t.Run("StartWithEditedInput", e.testStart)
-	t.Run("MetricsAndDeadLetters", e.testMetrics)
+	t.Run("Metrics", e.testMetrics)
+	t.Run("DeadLetters", e.testDeadLetters)
 }
 
 func startEnv(t *testing.T) *env {
@@ -728,9 +731,65 @@ func (e *env) testMetrics(t *testing.T) {
 			t.Errorf("metrics page lacks the %q widget (has %v)", w, titles)
 		}
 	}
+	// The functions' invocations and the objects' outcomes have data locally.
+	legends := e.text(t, `.charts`)
+	for _, w := range []string{"Invocations sluice-ValidateFunction sum", "ObjectsRejected validate sum"} {
+		if !strings.Contains(legends, w) {
+			t.Errorf("metrics page has no data for %q: %s", w, legends)
+		}
+	}
 	e.shot(t, "metrics")
-	e.do(t, chromedp.Navigate(e.page("/_console/dead-letters")), visible(`table.dead`))
+}
+
+// testDeadLetters makes EventBridge give up on an event (its rule's target is a state machine that does
+// not exist), then redrives it from the page.
+func (e *env) testDeadLetters(t *testing.T) {
+	ctx := t.Context()
+	eb := eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.url),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("console-test"), EventPattern: aws.String(`{"source":["console.test"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("console-test"), Targets: []ebtypes.Target{{
+		Id: aws.String("gone"), Arn: aws.String("arn:aws:states:us-east-1:000000000000:stateMachine:gone"),
+		RoleArn: aws.String("arn:aws:iam::000000000000:role/r")}}}); err != nil {
+		t.Fatal(err)
+	}
+	const key = "incoming/orders/undeliverable.csv"
+	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
+		Source: aws.String("console.test"), DetailType: aws.String("Object Created"),
+		Detail: aws.String(`{"bucket":{"name":"` + e.bucket + `"},"object":{"key":"` + key + `"}}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	rows := func() []string {
+		return eval[[]string](t, e, `Array.from(document.querySelectorAll("table.dead td.key")).map(td => td.textContent.trim())`)
+	}
+	waitRow := func() {
+		t.Helper()
+		deadline := time.Now().Add(settle)
+		for {
+			e.do(t, chromedp.Navigate(e.page("/_console/dead-letters")), visible(`table.dead`))
+			if slices.Contains(rows(), key) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no dead letter for %s", key)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	waitRow()
+	if errs := e.text(t, `table.dead td.err`); !strings.Contains(errs, "RESOURCE_NOT_FOUND") {
+		t.Errorf("the dead letter's error: %q", errs)
+	}
 	e.shot(t, "dead-letters")
+	first := eval[string](t, e, `document.querySelector('table.dead input[name="id"]').value`)
+	e.do(t, chromedp.Click(chromedp.CSS(`table.dead button`)), visible(`p.notice`))
+	// Delivered again, it fails again: a new dead letter for the same object.
+	waitRow()
+	if again := eval[string](t, e, `document.querySelector('table.dead input[name="id"]').value`); again == first {
+		t.Errorf("the redriven event is still dead letter %s", first)
+	}
 }
 
 func (e *env) testStart(t *testing.T) {
