@@ -50,7 +50,8 @@ Use it with the AWS CLI:
   aws s3 cp 2024-03-01.csv s3://%[3]s/incoming/orders/2024-03-01.csv
   aws stepfunctions list-executions --state-machine-arn %[4]s
   aws s3 ls s3://%[3]s --recursive
-  aws logs tail %[6]s --follow     # AWS CLI v2; v1: aws logs filter-log-events --log-group-name ...
+  aws logs tail %[6]s --follow     # AWS CLI v2
+  aws logs start-live-tail --log-group-identifiers arn:aws:logs:us-east-1:000000000000:log-group:%[6]s   # v1 and v2
 
 or run the sample dataset (or your files) through it: sluice run --endpoint %[1]s [FILE...]
 Scripts can wait for it with: curl -fs %[1]s/_sluice/health
