@@ -1,6 +1,9 @@
 package schema
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // BenchmarkCheck checks the values of a typical row (one of each type and constraint) per iteration.
 func BenchmarkCheck(b *testing.B) {
@@ -26,4 +29,36 @@ func BenchmarkCheck(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkDecimal coerces the same texts as decimal(12,2) and as number (the float64 baseline), in the
+// same loop, and reports the decimal's cost as a ratio of the number's (x-number) with both per value.
+func BenchmarkDecimal(b *testing.B) {
+	s, err := Parse([]byte(`{"name":"bench","columns":[{"name":"n","type":"number","min":0},
+		{"name":"d","type":"decimal","precision":12,"scale":2,"min":0}]}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	values := []Raw{text("0123.45"), text("7.5"), text("1234567890.12"), {Kind: RawNumber, Text: "39.9"}, text("12")}
+	var numberTime, decimalTime time.Duration
+	for b.Loop() {
+		start := time.Now()
+		for _, v := range values {
+			if _, err := s.Columns[0].Coerce(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		mid := time.Now()
+		for _, v := range values {
+			if _, err := s.Columns[1].Coerce(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		numberTime += mid.Sub(start)
+		decimalTime += time.Since(mid)
+	}
+	n := float64(b.N * len(values))
+	b.ReportMetric(float64(numberTime.Nanoseconds())/n, "ns/number")
+	b.ReportMetric(float64(decimalTime.Nanoseconds())/n, "ns/decimal")
+	b.ReportMetric(float64(decimalTime)/float64(numberTime), "x-number")
 }
