@@ -14,6 +14,13 @@ type Access struct {
 	Read   []string // s3:GetObject, s3:GetObjectVersion
 	Write  []string // s3:PutObject, s3:AbortMultipartUpload
 	Delete []string // s3:DeleteObject, s3:DeleteObjectVersion
+	// ReadTags and WriteTags are the prefixes whose objects' tags a CopyObject reads (the source) and
+	// writes (the destination): CopyObject copies the source's tags by default (tagging directive COPY),
+	// which needs s3:GetObjectTagging and s3:GetObjectVersionTagging on the source and
+	// s3:PutObjectTagging on the destination when the source has tags
+	// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html, "Permissions").
+	ReadTags  []string // s3:GetObjectTagging, s3:GetObjectVersionTagging
+	WriteTags []string // s3:PutObjectTagging
 }
 
 // BucketAccess returns each function's least-privilege access to the pipeline bucket, by function name.
@@ -24,7 +31,10 @@ type Access struct {
 //     duplicate execution) and the metadata of processed/ objects (to never replace a later source
 //     version's output), writes processed/, manifests/, quarantine/ and failed/, and deletes the staged
 //     output: the exact version first in a versioned bucket, which needs s3:DeleteObjectVersion
-//     (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html#API_DeleteObject_Permissions).
+//     (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html#API_DeleteObject_Permissions);
+//     the quarantine copy keeps a tagged upload's tags (the uploader's classification, and any lifecycle
+//     or access rule keyed on them, follow the object), so store reads the tags under incoming/ and
+//     writes them under quarantine/. Staged outputs carry no tags, so committing them needs neither.
 func BucketAccess() map[string]Access {
 	return map[string]Access{
 		"validate": {
@@ -35,9 +45,11 @@ func BucketAccess() map[string]Access {
 			Write: []string{tasks.PrefixStaging},
 		},
 		"store": {
-			Read:   []string{tasks.PrefixIncoming, tasks.PrefixStaging, tasks.PrefixManifests, tasks.PrefixProcessed},
-			Write:  []string{tasks.PrefixProcessed, tasks.PrefixManifests, tasks.PrefixQuarantine, tasks.PrefixFailed},
-			Delete: []string{tasks.PrefixStaging},
+			Read:      []string{tasks.PrefixIncoming, tasks.PrefixStaging, tasks.PrefixManifests, tasks.PrefixProcessed},
+			Write:     []string{tasks.PrefixProcessed, tasks.PrefixManifests, tasks.PrefixQuarantine, tasks.PrefixFailed},
+			Delete:    []string{tasks.PrefixStaging},
+			ReadTags:  []string{tasks.PrefixIncoming},
+			WriteTags: []string{tasks.PrefixQuarantine},
 		},
 	}
 }
@@ -121,6 +133,16 @@ func functionPolicy(f FunctionSpec, a Access) policyDocument {
 	if len(a.Write) > 0 {
 		s := allow([]string{"s3:AbortMultipartUpload", "s3:PutObject"}, objects(a.Write)...)
 		s.Sid = "WriteObjects"
+		statements = append(statements, s)
+	}
+	if len(a.ReadTags) > 0 {
+		s := allow([]string{"s3:GetObjectTagging", "s3:GetObjectVersionTagging"}, objects(a.ReadTags)...)
+		s.Sid = "ReadTagsToCopy"
+		statements = append(statements, s)
+	}
+	if len(a.WriteTags) > 0 {
+		s := allow([]string{"s3:PutObjectTagging"}, objects(a.WriteTags)...)
+		s.Sid = "WriteCopiedTags"
 		statements = append(statements, s)
 	}
 	if len(a.Delete) > 0 {

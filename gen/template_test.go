@@ -347,6 +347,8 @@ func TestLeastPrivilege(t *testing.T) {
 			read + "incoming/*", read + "manifests/*", read + "processed/*", read + "staging/*",
 			write + "failed/*", write + "manifests/*", write + "processed/*", write + "quarantine/*",
 			del + "staging/*",
+			"s3:GetObjectTagging,s3:GetObjectVersionTagging -> arn:${AWS::Partition}:s3:::${Bucket}/incoming/*",
+			"s3:PutObjectTagging -> arn:${AWS::Partition}:s3:::${Bucket}/quarantine/*",
 			list, xray,
 		}},
 		{"StateMachineRole", []string{
