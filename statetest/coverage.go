@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sluicehq/sluice/asl"
+	"github.com/sluicehq/sluice/asl/interp"
 )
 
 // Kind is what a coverage item is: a state, or one of its transitions.
@@ -64,8 +65,10 @@ func (it Item) Label() string {
 type Coverage struct {
 	Items []Item `json:"items"`
 
-	states map[string]asl.State
-	index  map[itemKey]int
+	states   map[string]asl.State
+	index    map[itemKey]int
+	language asl.QueryLanguage          // the machine's
+	probes   map[string]*interp.Machine // by Choice state, for choiceTaken
 }
 
 type itemKey struct {
@@ -76,7 +79,8 @@ type itemKey struct {
 
 // NewCoverage lists the states and transitions of sm, none covered yet.
 func NewCoverage(sm *asl.StateMachine) *Coverage {
-	c := &Coverage{states: map[string]asl.State{}, index: map[itemKey]int{}}
+	c := &Coverage{states: map[string]asl.State{}, index: map[itemKey]int{}, language: sm.QueryLanguage,
+		probes: map[string]*interp.Machine{}}
 	c.addScope(sm.StartAt, sm.States)
 	return c
 }

@@ -14,8 +14,10 @@
 // Default, each Catcher, each Retrier retried and exhausted), inside Parallel branches and Map item
 // processors too, marked covered with the cases that covered it; as text or an HTML page.
 //
-// What the history cannot tell: when several Choice rules (or a rule and the Default) lead to the same
-// state, the first of them is counted; when Parallel branches or Map iterations run concurrently, task
-// events are attributed to the most recently entered open Task state; a Parallel or Map state's own
-// retries are not counted (its failure event names no error).
+// When several Choice rules (or a rule and the Default) lead to the same state, the history does not say
+// which was taken: the Choice state is run again on its recorded input through the engine's TestState with
+// each rule leading to a state of its own; when that cannot answer (rules that read workflow variables,
+// which the history does not record), the first of them is counted. When Parallel branches or Map
+// iterations run concurrently, task events are attributed to the most recently entered open Task state; a
+// Parallel or Map state's own retries are not counted (its failure event names no error).
 package statetest

@@ -123,7 +123,7 @@ func EventsFromAPI(h []sfntypes.HistoryEvent) []Event {
 		e := Event{Type: string(ev.Type)}
 		switch {
 		case ev.StateEnteredEventDetails != nil:
-			e.State = aws.ToString(ev.StateEnteredEventDetails.Name)
+			e.State, e.Input = aws.ToString(ev.StateEnteredEventDetails.Name), aws.ToString(ev.StateEnteredEventDetails.Input)
 		case ev.StateExitedEventDetails != nil:
 			e.State, e.Output = aws.ToString(ev.StateExitedEventDetails.Name), aws.ToString(ev.StateExitedEventDetails.Output)
 		case ev.TaskFailedEventDetails != nil:

@@ -2,6 +2,7 @@ package statetest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -159,4 +160,37 @@ func hasDiffLine(text, sign, substr string) bool {
 		}
 	}
 	return false
+}
+
+// When several rules and the Default lead to the same state, the engine tells which one each input took.
+func TestCoverageOfRulesToTheSameState(t *testing.T) {
+	dir := t.TempDir()
+	def := `{"StartAt": "Pick", "States": {
+	  "Pick": {"Type": "Choice", "Choices": [
+	    {"Variable": "$.n", "NumericEquals": 1, "Next": "Done"},
+	    {"Variable": "$.n", "NumericEquals": 2, "Next": "Done"}], "Default": "Done"},
+	  "Done": {"Type": "Succeed"}}}`
+	cases := `{"cases": [
+	  {"name": "Two", "input": {"n": 2}, "expect": {"path": ["Pick", "Done"]}},
+	  {"name": "Three", "input": {"n": 3}, "expect": {"path": ["Pick", "Done"]}}]}`
+	for name, text := range map[string]string{"m.asl.json": def, "cases.json": cases} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := Run(t, filepath.Join(dir, "m.asl.json"), filepath.Join(dir, "cases.json"))
+	got := map[string][]string{}
+	for _, it := range r.Coverage.Items {
+		got[it.Label()] = it.Cases
+	}
+	want := map[string][]string{
+		"Pick":                         {"Three", "Two"},
+		"Pick -> Done (Choice rule 0)": nil,
+		"Pick -> Done (Choice rule 1)": {"Two"},
+		"Pick -> Done (Default)":       {"Three"},
+		"Done":                         {"Three", "Two"},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("coverage (-got +want):\n%s", diff)
+	}
 }

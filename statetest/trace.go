@@ -14,6 +14,8 @@ type Event struct {
 	Type string
 	// State is the state's name, for StateEntered and StateExited events.
 	State string
+	// Input is the state's input (StateEntered) as JSON text.
+	Input string
 	// Output is the state's output (StateExited) as JSON text.
 	Output string
 	// Error is the error of a failure event (TaskFailed, LambdaFunctionFailed, ... TimedOut).
@@ -27,7 +29,7 @@ func EventsFromEngine(h []interp.HistoryEvent) []Event {
 		e := Event{Type: string(ev.Type)}
 		switch {
 		case ev.StateEnteredEventDetails != nil:
-			e.State = ev.StateEnteredEventDetails.Name
+			e.State, e.Input = ev.StateEnteredEventDetails.Name, ev.StateEnteredEventDetails.Input
 		case ev.StateExitedEventDetails != nil:
 			e.State, e.Output = ev.StateExitedEventDetails.Name, ev.StateExitedEventDetails.Output
 		case ev.TaskFailedEventDetails != nil:
@@ -82,6 +84,7 @@ type observed struct {
 // visit is one entry into a state, until it exits.
 type visit struct {
 	state    string
+	input    string // the state's input text
 	isTask   bool
 	branches bool   // a Parallel or Map state
 	failed   bool   // the last attempt failed
@@ -93,6 +96,7 @@ type visit struct {
 // the history does not name.
 type pending struct {
 	state  string
+	input  string // a Choice state's input
 	failed bool
 }
 
@@ -122,7 +126,7 @@ func walk(events []Event, cov *Coverage, testCase string) observed {
 				cov.mark(testCase, ev.State, KindState, 0)
 				waiting = resolve(cov, testCase, waiting, ev.State)
 			}
-			v := &visit{state: ev.State, isTask: strings.HasPrefix(ev.Type, "Task"),
+			v := &visit{state: ev.State, input: ev.Input, isTask: strings.HasPrefix(ev.Type, "Task"),
 				branches: strings.HasPrefix(ev.Type, "Parallel") || strings.HasPrefix(ev.Type, "Map")}
 			open = append(open, v)
 			if v.isTask {
@@ -198,7 +202,7 @@ func walk(events []Event, cov *Coverage, testCase string) observed {
 				waiting = append(waiting, pending{state: v.state, failed: true})
 			default:
 				if _, ok := s.(*asl.Choice); ok {
-					waiting = append(waiting, pending{state: v.state})
+					waiting = append(waiting, pending{state: v.state, input: v.input})
 				} else if next, end := s.Transition(); end {
 					cov.mark(testCase, v.state, KindEnd, 0)
 				} else if next != "" {
@@ -239,18 +243,31 @@ func resolve(cov *Coverage, testCase string, waiting []pending, entered string) 
 			continue
 		}
 		ch := s.(*asl.Choice)
-		// The first rule leading to the state entered: when several rules (or a rule and the Default)
-		// lead to the same state the history cannot tell them apart, and the earliest is counted.
+		var rules []int // the rules leading to the state entered; -1 is the Default
 		for k, r := range ch.Choices {
 			if r.Next == entered {
-				cov.mark(testCase, p.state, KindChoice, k)
-				return append(waiting[:i], waiting[i+1:]...)
+				rules = append(rules, k)
 			}
 		}
 		if ch.Default == entered {
-			cov.mark(testCase, p.state, KindDefault, 0)
-			return append(waiting[:i], waiting[i+1:]...)
+			rules = append(rules, -1)
 		}
+		if len(rules) == 0 {
+			continue
+		}
+		k := rules[0]
+		if len(rules) > 1 {
+			// Several rules lead there: ask the engine which one this input takes.
+			if got, ok := cov.choiceTaken(p.state, p.input); ok {
+				k = got
+			}
+		}
+		if k < 0 {
+			cov.mark(testCase, p.state, KindDefault, 0)
+		} else {
+			cov.mark(testCase, p.state, KindChoice, k)
+		}
+		return append(waiting[:i], waiting[i+1:]...)
 	}
 	return waiting
 }
