@@ -24,7 +24,7 @@ func runLogs(ctx context.Context, args []string, std stdio) error {
 	fs := newFlagSet("logs", std)
 	endpoint := fs.String("endpoint", "", "a running stack (sluice up); empty opens the data directory")
 	data := fs.String("data", ".sluice", "data directory to open when no --endpoint is given")
-	template := fs.String("template", "deploy/template.json", "the generated CloudFormation template")
+	template := fs.String("template", "", "a generated CloudFormation template file (default: the one built into this binary)")
 	follow := fs.Bool("f", false, "follow: print new lines as they arrive, until interrupted")
 	since := fs.Duration("since", 0, "only lines newer than this (e.g. 10m); 0 means all")
 	if err := fs.Parse(args); err != nil {

@@ -271,15 +271,20 @@ func TestUpFromAnywhere(t *testing.T) {
 }
 
 // TestRunFromAnywhere: `sluice run` with no files, from a directory that is not the repository, runs
-// the sample dataset built into the binary through a stack built from the template built into it.
+// the sample dataset built into the binary through a stack built from the template built into it, and
+// `sluice show` reads what it kept.
 func TestRunFromAnywhere(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole sample dataset")
 	}
 	t.Chdir(t.TempDir())
-	out, errOut, err := runCLI(t, "run")
+	out, errOut, err := runCLI(t, "run", "--data", "kept")
 	if err != nil {
 		t.Fatalf("sluice run: %v\n%s", err, errOut)
+	}
+	// show reads the kept data with the built-in template too.
+	if story, errOut, err := runCLI(t, "show", "--data", "kept", "incoming/orders/bad-values.csv"); err != nil || !strings.Contains(story, "rejected") {
+		t.Errorf("sluice show from another directory: %v\n%s%s", err, story, errOut)
 	}
 	if !strings.Contains(out, "9 objects: 4 stored, 5 rejected") {
 		t.Errorf("summary:\n%s", out)

@@ -20,7 +20,7 @@ func runShow(ctx context.Context, args []string, std stdio) error {
 	fs := newFlagSet("show", std)
 	endpoint := fs.String("endpoint", "", "a running stack (sluice up); empty opens the data directory")
 	data := fs.String("data", ".sluice", "data directory to open when no --endpoint is given")
-	template := fs.String("template", "deploy/template.json", "the generated CloudFormation template")
+	template := fs.String("template", "", "a generated CloudFormation template file (default: the one built into this binary)")
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
 	}

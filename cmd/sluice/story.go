@@ -33,9 +33,9 @@ type clients struct {
 // connect returns clients for endpoint, or starts an embedded stack on data (which must exist) and returns
 // clients for it with the function that stops it.
 func connect(endpoint, data, templatePath string, std stdio) (*clients, func(), error) {
-	tplData, err := os.ReadFile(templatePath)
+	tplData, err := templateBytes(templatePath)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read template (run from the repository root, or pass --template): %w", err)
+		return nil, nil, err
 	}
 	tpl, err := stack.ParseTemplate(tplData, "sluice", "us-east-1", "000000000000", nil)
 	if err != nil {
