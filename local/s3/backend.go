@@ -561,6 +561,9 @@ func (s *Service) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey s
 			return version{}, version{}, err
 		}
 	}
+	if src.Size > MaxCopySourceBytes {
+		return version{}, version{}, errCopySourceTooLarge()
+	}
 	if meta == nil {
 		meta = src.Meta
 	}

@@ -50,6 +50,10 @@
 //     only after a successful Publish. Delivery is therefore at-least-once across crashes and
 //     restarts (an event published just before a crash may be published again), never lost,
 //     and a publisher that fails forever stalls delivery rather than dropping events.
+//   - Copies: CopyObject (metadata directive, x-amz-copy-source-if-* conditions) and UploadPartCopy
+//     (x-amz-copy-source-range "bytes=first-last", the same conditions; the part is stored as an
+//     UploadPart part), each refusing a source (or range) over 5 GiB as S3 does (400 InvalidRequest),
+//     so larger objects are copied part by part.
 //   - Wire details handled in front of gofakes3: aws-chunked request bodies (signed and
 //     unsigned, with trailing checksums) from aws-sdk-go-v2, x-amz-checksum-* validation and
 //     echo, multipart ETags ("md5-N") on GetObject/HeadObject/ListObjects, ranged GET.

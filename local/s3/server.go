@@ -194,7 +194,7 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 			rq.completeMultipart()
 		case http.MethodPut:
 			if r.Header.Get("X-Amz-Copy-Source") != "" {
-				rq.fail(errNotImplemented()) // UploadPartCopy
+				rq.uploadPartCopy()
 				return
 			}
 			if err := rq.decodeChunkedForFake(); err != nil {
