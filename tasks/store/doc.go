@@ -26,9 +26,12 @@
 // process task records in the staged object's metadata ([tasks.MetaSourceLastModified]): the same object version
 // always lands in the same partition, whenever and however often it is processed.
 //
-// Copies are single CopyObject requests, which S3 limits to objects of 5 GB
-// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html): a larger staged output or
-// rejected object is not supported (a dataset's maxBytes limit keeps sources below it).
+// Copies are single CopyObject requests up to CopyObject's limit of 5 GiB
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html) and multipart copies above it
+// (UploadPartCopy parts of 512 MiB, more when 10,000 would not do; [WithMultipartCopy] lowers the
+// threshold for tests): each part is held to the source's ETag, the destination's conditions go on
+// CompleteMultipartUpload, the source's metadata is kept, and a failed copy is aborted. A multipart copy
+// does not carry the source's tags over, as CopyObject does by default.
 //
 // Fail records a failure with the outcome "recorded", or "misconfigured" when the caught error is a
 // tasks.SchemaError (the dataset's schema is broken), each with its own metric (ObjectsFailed,

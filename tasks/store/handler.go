@@ -20,6 +20,11 @@ type S3 interface {
 	CopyObject(ctx context.Context, in *s3.CopyObjectInput, opts ...func(*s3.Options)) (*s3.CopyObjectOutput, error)
 	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
 	DeleteObject(ctx context.Context, in *s3.DeleteObjectInput, opts ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
+	// The multipart copy of an object over CopyObject's 5 GiB limit (copy.go).
+	CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error)
+	UploadPartCopy(ctx context.Context, in *s3.UploadPartCopyInput, opts ...func(*s3.Options)) (*s3.UploadPartCopyOutput, error)
+	CompleteMultipartUpload(ctx context.Context, in *s3.CompleteMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CompleteMultipartUploadOutput, error)
+	AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipartUploadInput, opts ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error)
 }
 
 var _ S3 = (*s3.Client)(nil)
@@ -42,6 +47,8 @@ type Handler struct {
 	now     func() time.Time
 	logger  *slog.Logger
 	metrics *emf.Emitter
+	// copyThreshold and copyPartSize: see WithMultipartCopy.
+	copyThreshold, copyPartSize int64
 }
 
 // Stage is the value of the Stage dimension of the store task's metrics.
@@ -72,7 +79,8 @@ func WithMetrics(e *emf.Emitter) Option { return func(h *Handler) { h.metrics = 
 
 // New returns a store Handler that works through client.
 func New(client S3, opts ...Option) *Handler {
-	h := &Handler{s3: client, now: time.Now, logger: slog.New(slog.DiscardHandler), metrics: emf.New(io.Discard, Stage)}
+	h := &Handler{s3: client, now: time.Now, logger: slog.New(slog.DiscardHandler), metrics: emf.New(io.Discard, Stage),
+		copyThreshold: maxSingleCopyBytes, copyPartSize: defaultCopyPartBytes}
 	for _, o := range opts {
 		o(h)
 	}

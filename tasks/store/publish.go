@@ -60,13 +60,10 @@ func (h *Handler) publish(ctx context.Context, staged, dst tasks.ObjectRef, sequ
 		default:
 			cp.IfMatch = aws.String(tasks.QuoteETag(existing.etag))
 		}
-		out, err := h.s3.CopyObject(ctx, cp)
+		etag, version, err := h.copyObject(ctx, staged, cp)
 		if err == nil {
 			res := dst
-			res.VersionID = aws.ToString(out.VersionId)
-			if out.CopyObjectResult != nil {
-				res.ETag = strings.Trim(aws.ToString(out.CopyObjectResult.ETag), `"`)
-			}
+			res.VersionID, res.ETag = version, etag
 			return res, false, nil
 		}
 		cerr := tasks.ClassifyObject(op, staged, err)

@@ -34,7 +34,7 @@ func (h *Handler) quarantine(ctx context.Context, in tasks.StoreInput) (tasks.St
 	src := in.Source()
 	objectKey, reportKey := quarantineKeys(dataset, name)
 	out.Key = objectKey
-	_, err := h.s3.CopyObject(ctx, &s3.CopyObjectInput{
+	_, _, err := h.copyObject(ctx, src, &s3.CopyObjectInput{
 		Bucket:            aws.String(in.Bucket),
 		Key:               aws.String(objectKey),
 		CopySource:        aws.String(copySource(src)),
