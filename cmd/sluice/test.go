@@ -35,6 +35,9 @@ func runTest(ctx context.Context, args []string, std stdio) error {
 		return fmt.Errorf("%w: --min-coverage %v is not a percentage", errUsage, *minCoverage)
 	}
 	suite, err := statetest.Load(*definition, *cases)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%w (run from the repository root, or pass --definition and --cases)", err)
+	}
 	if err != nil {
 		return err
 	}

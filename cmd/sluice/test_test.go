@@ -135,9 +135,17 @@ func TestTestRemovedCaseDropsCoverage(t *testing.T) {
 		}
 		return kept
 	})
-	stdout, stderr, err := runCLI(t, "test", "--definition", pipelineDefinition, "--cases", path)
+	html := filepath.Join(t.TempDir(), "coverage.html")
+	stdout, stderr, err := runCLI(t, "test", "--definition", pipelineDefinition, "--cases", path, "--html", html)
 	if err != nil {
 		t.Fatalf("without --min-coverage: %v\n%s%s", err, stdout, stderr)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(page), `class="missed"`); n != 5 {
+		t.Errorf("HTML page marks %d rows missed, want 5:\n%s", n, page)
 	}
 	for _, want := range []string{"[ ] RecordFailure -> Failed (Catch 0)", "[ ] Quarantine: Retry 0 exhausted", "coverage: 83.9% (states 9/9, transitions 17/22)"} {
 		if !strings.Contains(stdout, want) {
