@@ -893,16 +893,27 @@ func typeName(v any) any {
 	return Undefined
 }
 
-// hofArgs trims (value, index, array) to the function's arity.
-func hofArgs(f any, vals ...any) []any {
-	n := arity(f)
-	if n < 1 {
-		n = 1
+// hofArgs trims (value, index, array) to the function's arity; the index
+// is made a number only when the function takes it.
+func hofArgs(f any, v any, i int, a any) []any {
+	switch n := arity(f); {
+	case n <= 1:
+		return []any{v}
+	case n == 2:
+		return []any{v, float64(i)}
 	}
-	if n > len(vals) {
-		n = len(vals)
+	return []any{v, float64(i), a}
+}
+
+// hofKeyArgs trims (value, key, object) to the function's arity.
+func hofKeyArgs(f any, v any, k string, o any) []any {
+	switch n := arity(f); {
+	case n <= 1:
+		return []any{v}
+	case n == 2:
+		return []any{v, k}
 	}
-	return vals[:n]
+	return []any{v, k, o}
 }
 
 func fnMap(ev *evaluator, c call, a []any) (any, error) {
@@ -913,7 +924,7 @@ func fnMap(ev *evaluator, c call, a []any) (any, error) {
 	out := &arr{seq: true}
 	arrv := a[0]
 	for i, it := range items {
-		r, err := ev.apply(a[1], hofArgs(a[1], it, float64(i), arrv), c.input, c.env, c.pos)
+		r, err := ev.apply(a[1], hofArgs(a[1], it, i, arrv), c.input, c.env, c.pos)
 		if err != nil {
 			return nil, err
 		}
@@ -931,7 +942,7 @@ func fnFilter(ev *evaluator, c call, a []any) (any, error) {
 	}
 	out := &arr{seq: true}
 	for i, it := range items {
-		r, err := ev.apply(a[1], hofArgs(a[1], it, float64(i), a[0]), c.input, c.env, c.pos)
+		r, err := ev.apply(a[1], hofArgs(a[1], it, i, a[0]), c.input, c.env, c.pos)
 		if err != nil {
 			return nil, err
 		}
@@ -952,7 +963,7 @@ func fnSingle(ev *evaluator, c call, a []any) (any, error) {
 	for i, it := range items {
 		keep := true
 		if f := arg(a, 1); isFunction(f) {
-			r, err := ev.apply(f, hofArgs(f, it, float64(i), a[0]), c.input, c.env, c.pos)
+			r, err := ev.apply(f, hofArgs(f, it, i, a[0]), c.input, c.env, c.pos)
 			if err != nil {
 				return nil, err
 			}
@@ -1035,7 +1046,7 @@ func fnSift(ev *evaluator, c call, a []any) (any, error) {
 	out := NewObject(0)
 	fn := a[1]
 	err := forEachKey(a[0], func(k string, v any) error {
-		r, err := ev.apply(fn, hofArgs(fn, v, k, a[0]), c.input, c.env, c.pos)
+		r, err := ev.apply(fn, hofKeyArgs(fn, v, k, a[0]), c.input, c.env, c.pos)
 		if err != nil {
 			return err
 		}
@@ -1060,7 +1071,7 @@ func fnEach(ev *evaluator, c call, a []any) (any, error) {
 	out := &arr{seq: true}
 	fn := a[1]
 	err := forEachKey(a[0], func(k string, v any) error {
-		r, err := ev.apply(fn, hofArgs(fn, v, k, a[0]), c.input, c.env, c.pos)
+		r, err := ev.apply(fn, hofKeyArgs(fn, v, k, a[0]), c.input, c.env, c.pos)
 		if err != nil {
 			return err
 		}

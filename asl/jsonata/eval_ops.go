@@ -574,8 +574,10 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, env *scope, pos
 				return nil, err
 			}
 		}
-		s := &scope{parent: f.env, names: f.node.params, vals: make([]any, len(f.node.params))}
-		s.names = append([]string(nil), f.node.params...)
+		// the parameter names are shared with the expression: capped, so
+		// that a binding in the body appends to a copy
+		params := f.node.params
+		s := &scope{parent: f.env, names: params[:len(params):len(params)], vals: make([]any, len(params))}
 		for i := range s.vals {
 			if i < len(args) {
 				s.vals[i] = args[i]
