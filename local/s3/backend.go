@@ -200,12 +200,12 @@ func (b backend) PutObject(bucket, key string, meta map[string]string, input io.
 		}
 		cond.HasIfNoneMatch = c.IfNoneMatch != nil
 	}
-	v, err := b.s.putBlob(bucket, key, storedMeta(meta), input, size, nil, cond, ReasonPostObject, b.s.internalOrigin())
+	v, err := b.s.putBlob(bucket, key, storedMeta(meta), "", input, size, nil, cond, ReasonPostObject, b.s.internalOrigin())
 	return gofakes3.PutObjectResult{VersionID: gofakes3.VersionID(v.ID)}, fakeErr(err)
 }
 
 func (b backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta map[string]string) (gofakes3.CopyObjectResult, error) {
-	_, v, err := b.s.copyVersion(srcBucket, srcKey, "", dstBucket, dstKey, storedMeta(meta), nil, nil, b.s.internalOrigin())
+	_, v, err := b.s.copyVersion(srcBucket, srcKey, "", dstBucket, dstKey, storedMeta(meta), nil, nil, nil, b.s.internalOrigin())
 	if err != nil {
 		return gofakes3.CopyObjectResult{}, fakeErr(err)
 	}
@@ -466,7 +466,7 @@ func userMetaSize(meta map[string]string) int {
 
 // putBlob stores body (in the bucket segment when it is small, else in a blob file),
 // verifies its digests and commits it.
-func (s *Service) putBlob(bucket, key string, meta map[string]string, body io.Reader, size int64, want *digests, cond *writeConditions, reason string, o origin) (version, error) {
+func (s *Service) putBlob(bucket, key string, meta map[string]string, tags string, body io.Reader, size int64, want *digests, cond *writeConditions, reason string, o origin) (version, error) {
 	h := md5.New()
 	var cs *checksummer
 	if want != nil {
@@ -486,6 +486,7 @@ func (s *Service) putBlob(bucket, key string, meta map[string]string, body io.Re
 		}
 		nv.ETag = hex.EncodeToString(h.Sum(nil))
 		nv.Meta = meta
+		nv.Tags = tags
 		return nv, nil
 	}
 	if size >= 0 && size <= inlineMax {
@@ -544,7 +545,7 @@ func (s *Service) putBlob(bucket, key string, meta map[string]string, body io.Re
 
 // copyVersion copies a source version's data into a new version of the destination; check,
 // when set, vets the source first.
-func (s *Service) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta map[string]string, cond *writeConditions, check func(version) error, o origin) (version, version, error) {
+func (s *Service) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta map[string]string, tags *string, cond *writeConditions, check func(version) error, o origin) (version, version, error) {
 	src, f, err := s.store.lookup(srcBucket, srcKey, srcVersion, true)
 	if err != nil {
 		return version{}, version{}, err
@@ -574,7 +575,12 @@ func (s *Service) copyVersion(srcBucket, srcKey, srcVersion, dstBucket, dstKey s
 			want.checksums[k] = v
 		}
 	}
-	v, err := s.putBlob(dstBucket, dstKey, meta, diskReader{f.reader()}, src.Size, want, cond, ReasonCopyObject, o)
+	// Tagging directive COPY (tags nil) keeps the source's tags, as S3 does by default.
+	dstTags := src.Tags
+	if tags != nil {
+		dstTags = *tags
+	}
+	v, err := s.putBlob(dstBucket, dstKey, meta, dstTags, diskReader{f.reader()}, src.Size, want, cond, ReasonCopyObject, o)
 	if err != nil {
 		return version{}, version{}, err
 	}

@@ -50,7 +50,12 @@
 //     only after a successful Publish. Delivery is therefore at-least-once across crashes and
 //     restarts (an event published just before a crash may be published again), never lost,
 //     and a publisher that fails forever stalls delivery rather than dropping events.
-//   - Copies: CopyObject (metadata directive, x-amz-copy-source-if-* conditions) and UploadPartCopy
+//   - Object tags: PutObject's x-amz-tagging (S3's limits: 10 tags, keys of 128 and values of 256
+//     characters, 400 InvalidTag), kept with the version, counted in x-amz-tagging-count and read with
+//     GetObjectTagging; CopyObject's tagging directive COPY (the default) copies them, REPLACE takes
+//     x-amz-tagging. PutObjectTagging, DeleteObjectTagging, tags on multipart uploads and bucket tagging
+//     are not emulated (501 NotImplemented, or the tags are dropped).
+//   - Copies: CopyObject (metadata and tagging directives, x-amz-copy-source-if-* conditions) and UploadPartCopy
 //     (x-amz-copy-source-range "bytes=first-last", the same conditions; the part is stored as an
 //     UploadPart part), each refusing a source (or range) over 5 GiB as S3 does (400 InvalidRequest),
 //     so larger objects are copied part by part.
@@ -63,5 +68,6 @@
 // versioning configuration) is gofakes3 over this package's backend.
 //
 // Not emulated: authentication (signatures are not checked), ACLs, bucket policies, object
-// lock, lifecycle rules, replication, SSE, tagging, virtual-host addressing.
+// lock, lifecycle rules, replication, SSE, tag writes after the fact (see above), virtual-host
+// addressing.
 package s3

@@ -36,6 +36,7 @@ var statuses = map[Code]int{
 	"InvalidPartOrder":           http.StatusBadRequest,
 	"InvalidRange":               http.StatusRequestedRangeNotSatisfiable,
 	"InvalidRequest":             http.StatusBadRequest,
+	"InvalidTag":                 http.StatusBadRequest,
 	"KeyTooLongError":            http.StatusBadRequest,
 	"MalformedPOSTRequest":       http.StatusBadRequest,
 	"MalformedXML":               http.StatusBadRequest,

@@ -104,7 +104,22 @@ func (rq *request) copyObject() {
 			meta = map[string]string{}
 		}
 	}
-	src, v, err := rq.s.copyVersion(srcBucket, srcKey, srcVersion, rq.bucket, rq.key, meta, cond,
+	// x-amz-tagging-directive: COPY (the default) keeps the source's tags, REPLACE takes x-amz-tagging.
+	var tags *string
+	switch h.Get("X-Amz-Tagging-Directive") {
+	case "", "COPY":
+	case "REPLACE":
+		t, err := parseTagging(h.Get("X-Amz-Tagging"))
+		if err != nil {
+			rq.fail(err)
+			return
+		}
+		tags = &t
+	default:
+		rq.fail(errInvalidArgument("Unknown tagging directive."))
+		return
+	}
+	src, v, err := rq.s.copyVersion(srcBucket, srcKey, srcVersion, rq.bucket, rq.key, meta, tags, cond,
 		func(src version) error { return copySourceConditionsHold(h, src.ETag, src.LastModified) }, rq.origin)
 	if err != nil {
 		rq.fail(err)

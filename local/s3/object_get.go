@@ -98,6 +98,9 @@ func (rq *request) getObject() {
 	for k, val := range v.Meta {
 		h.Set(k, val)
 	}
+	if v.Tags != "" {
+		h.Set("x-amz-tagging-count", strconv.Itoa(tagCount(v.Tags)))
+	}
 	for param, header := range responseOverrides {
 		if val := rq.q.Get(param); val != "" {
 			h.Set(header, val)

@@ -52,7 +52,7 @@ func (rq *request) postObject() {
 		return
 	}
 	defer f.(multipart.File).Close()
-	v, err := rq.s.putBlob(rq.bucket, key, stored, diskReader{f}, fh.Size, nil, nil, ReasonPostObject, rq.origin)
+	v, err := rq.s.putBlob(rq.bucket, key, stored, "", diskReader{f}, fh.Size, nil, nil, ReasonPostObject, rq.origin)
 	if err != nil {
 		rq.fail(err)
 		return

@@ -124,7 +124,12 @@ func (rq *request) putObject() {
 		rq.fail(errEntityTooLarge())
 		return
 	}
-	v, err := rq.s.putBlob(rq.bucket, rq.key, meta, body, size, want, cond, ReasonPutObject, rq.origin)
+	tags, err := parseTagging(rq.r.Header.Get("X-Amz-Tagging"))
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	v, err := rq.s.putBlob(rq.bucket, rq.key, meta, tags, body, size, want, cond, ReasonPutObject, rq.origin)
 	if err != nil {
 		rq.fail(err)
 		return

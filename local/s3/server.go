@@ -139,7 +139,7 @@ func (s *Service) WaitForEvents(ctx context.Context) error {
 var unsupportedSubresources = []string{"acl", "policy", "policyStatus", "lifecycle", "encryption", "cors",
 	"website", "logging", "replication", "publicAccessBlock", "ownershipControls", "object-lock",
 	"accelerate", "requestPayment", "analytics", "metrics", "inventory", "intelligent-tiering",
-	"tagging", "retention", "legal-hold", "attributes", "torrent", "restore", "select", "session"}
+	"retention", "legal-hold", "attributes", "torrent", "restore", "select", "session"}
 
 // ServeHTTP routes a request: the operations that need events, conditions, checksums or
 // aws-chunked decoding are served here, the rest by gofakes3 over the same store.
@@ -166,6 +166,8 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if key == "" {
 		switch {
+		case has(q, "tagging"):
+			rq.fail(errNotImplemented()) // bucket tagging is not emulated
 		case has(q, "notification"):
 			rq.notification()
 		case r.Method == http.MethodPost && has(q, "delete"):
@@ -185,6 +187,15 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(key) > 1024 {
 		rq.fail(errKeyTooLong())
+		return
+	}
+	if _, ok := q["tagging"]; ok {
+		// GetObjectTagging is served; PutObjectTagging and DeleteObjectTagging are not emulated.
+		if r.Method == http.MethodGet {
+			rq.getObjectTagging()
+		} else {
+			rq.fail(errNotImplemented())
+		}
 		return
 	}
 	switch {

@@ -32,6 +32,7 @@ type version struct {
 	Parts        int               `json:"parts,omitempty"`
 	Meta         map[string]string `json:"meta,omitempty"`      // canonical header name -> value
 	Checksums    map[string]string `json:"checksums,omitempty"` // algorithm (CRC32, ...) -> base64
+	Tags         string            `json:"tags,omitempty"`      // the tag set as sorted URL query parameters
 	LastModified time.Time         `json:"lastModified"`
 	Sequencer    string            `json:"sequencer"`
 }
