@@ -33,7 +33,9 @@
 //     ("2026/03/01/[$LATEST]<32 hex digits>", as Lambda names them; an idle instance is reused,
 //     overlapping invocations get their own) and group (LoggingConfig.LogGroup, else
 //     /aws/lambda/<name>). With LogFormat JSON, Lambda's own lines are platform.start and
-//     platform.report records instead of START/END/REPORT. The REPORT line is Lambda's, tab-separated, with
+//     platform.report records instead of START/END/REPORT, and ApplicationLogLevel and SystemLogLevel
+//     filter lines as Lambda does (a function line's level is its JSON "level", INFO when it has none
+//     or is not JSON; Lambda's records are INFO), ApplicationLogLevel being AWS_LAMBDA_LOG_LEVEL too. The REPORT line is Lambda's, tab-separated, with
 //     Max Memory Used taken from the shared process's heap (an indication only) and no Init
 //     Duration. Lines in CloudWatch Embedded Metric Format are parsed (ParseEMF) and their
 //     metrics passed to the MetricSink.

@@ -35,6 +35,11 @@ type Function struct {
 	// LogGroup is where the function's logs go (LoggingConfig.LogGroup); "/aws/lambda/<Name>" by
 	// default.
 	LogGroup string
+	// ApplicationLogLevel and SystemLogLevel filter the function's own lines and Lambda's records, as
+	// LoggingConfig does (JSON log format only; "" keeps everything): a function line's level is its
+	// JSON "level", INFO when it has none (as the level-less EMF lines) or is not JSON; Lambda's
+	// platform records are INFO. ApplicationLogLevel is also the function's AWS_LAMBDA_LOG_LEVEL.
+	ApplicationLogLevel, SystemLogLevel string
 	// Concurrency caps concurrent invocations (reserved concurrency); 0 means no cap.
 	Concurrency int
 	// MaximumRetryAttempts is how often a failed asynchronous (Event) invocation is retried,
@@ -123,6 +128,9 @@ func (s *Service) Register(f Function) error {
 	if f.LogFormat != "" && f.LogFormat != LogFormatText && f.LogFormat != LogFormatJSON {
 		return fmt.Errorf("register %q: LogFormat %q is neither Text nor JSON", f.Name, f.LogFormat)
 	}
+	if err := checkLogLevels(f); err != nil {
+		return err
+	}
 	if f.Concurrency < 0 {
 		return fmt.Errorf("register %q: negative concurrency", f.Name)
 	}
@@ -196,6 +204,12 @@ func (fn *function) env(s *Service) map[string]string {
 		"AWS_REGION":                      s.opts.Region,
 		"AWS_DEFAULT_REGION":              s.opts.Region,
 		"AWS_LAMBDA_LOG_GROUP_NAME":       fn.logGroup(),
+	}
+	if fn.LogFormat == LogFormatJSON {
+		env["AWS_LAMBDA_LOG_FORMAT"] = LogFormatJSON
+		if fn.ApplicationLogLevel != "" {
+			env["AWS_LAMBDA_LOG_LEVEL"] = fn.ApplicationLogLevel
+		}
 	}
 	for k, v := range fn.Environment {
 		env[k] = v

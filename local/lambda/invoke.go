@@ -187,7 +187,7 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 	inst := s.takeInstance(fn)
 	defer fn.putInstance(inst)
 	start := s.opts.Clock.Now()
-	out := &capture{now: s.opts.Clock.Now}
+	out := &capture{now: s.opts.Clock.Now, appMin: minLevel(fn.ApplicationLogLevel), sysMin: minLevel(fn.SystemLogLevel)}
 	jsonLogs := fn.LogFormat == LogFormatJSON
 	if jsonLogs {
 		out.line(platformRecord(start, "platform.start", map[string]any{"requestId": id, "functionArn": fn.arn, "version": "$LATEST"}))

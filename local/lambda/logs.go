@@ -40,6 +40,9 @@ const maxCapturedBytes = 1 << 20
 // timed-out handler may go on writing).
 type capture struct {
 	now     func() time.Time
+	// appMin and sysMin are the least levels kept of the function's lines and of Lambda's own
+	// records (0 keeps all): LoggingConfig's ApplicationLogLevel and SystemLogLevel.
+	appMin, sysMin int
 	mu      sync.Mutex
 	closed  bool
 	partial []byte
@@ -61,11 +64,11 @@ func (c *capture) Write(p []byte) (int, error) {
 		if i < 0 {
 			break
 		}
-		c.add(string(bytes.TrimRight(c.partial[:i], "\r")))
+		c.addApp(string(bytes.TrimRight(c.partial[:i], "\r")))
 		c.partial = c.partial[i+1:]
 	}
 	if len(c.partial) > maxCapturedBytes {
-		c.add(string(c.partial))
+		c.addApp(string(c.partial))
 		c.partial = nil
 	}
 	return len(p), nil
@@ -82,11 +85,21 @@ func (c *capture) add(line string) {
 	c.times = append(c.times, c.now())
 }
 
-// line appends a platform line (START, END, REPORT, runtime messages).
+// addApp appends a line of the function's output unless the application log level filters it out;
+// caller holds mu.
+func (c *capture) addApp(line string) {
+	if c.appMin > 0 && lineLevel(line) < c.appMin {
+		return
+	}
+	c.add(line)
+}
+
+// line appends a platform line (START, END, REPORT, runtime messages), all INFO, unless the system
+// log level filters them out.
 func (c *capture) line(s string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.closed {
+	if !c.closed && (c.sysMin == 0 || levelInfo >= c.sysMin) {
 		c.add(s)
 	}
 }
@@ -96,7 +109,7 @@ func (c *capture) close() ([]string, []time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closed && len(c.partial) > 0 {
-		c.add(string(c.partial))
+		c.addApp(string(c.partial))
 		c.partial = nil
 	}
 	c.closed = true

@@ -94,8 +94,8 @@ func (d deadLetters) Redrive(ctx context.Context, ids ...string) (int, error) {
 func (st *Stack) functionLogGroups() map[string]string {
 	groups := map[string]string{}
 	for _, id := range st.template.ResourcesOfType("AWS::Lambda::Function") {
-		if _, group, err := st.functionLogging(id); err == nil && group != "" {
-			groups[st.template.Name(id)] = group
+		if logging, err := st.functionLogging(id); err == nil && logging["LogGroup"] != "" {
+			groups[st.template.Name(id)] = logging["LogGroup"]
 		}
 	}
 	return groups

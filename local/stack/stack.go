@@ -335,20 +335,22 @@ func (st *Stack) registerFunctions() error {
 				}
 			}
 		}
-		logFormat, logGroup, err := st.functionLogging(id)
+		logging, err := st.functionLogging(id)
 		if err != nil {
 			return err
 		}
 		url := st.url
 		err = st.Lambda.Register(lambda.Function{
-			LogFormat:   logFormat,
-			LogGroup:    logGroup,
-			Name:        st.template.Name(id),
-			NewHandler:  func(rt lambda.Runtime) awslambda.Handler { return factory(rt, url) },
-			Timeout:     seconds(timeout, 3*time.Second),
-			MemoryMB:    int(seconds(memory, 128*time.Second) / time.Second),
-			Environment: env,
-			Concurrency: int(seconds(reserved, 0) / time.Second),
+			LogFormat:           logging["LogFormat"],
+			LogGroup:            logging["LogGroup"],
+			ApplicationLogLevel: logging["ApplicationLogLevel"],
+			SystemLogLevel:      logging["SystemLogLevel"],
+			Name:                st.template.Name(id),
+			NewHandler:          func(rt lambda.Runtime) awslambda.Handler { return factory(rt, url) },
+			Timeout:             seconds(timeout, 3*time.Second),
+			MemoryMB:            int(seconds(memory, 128*time.Second) / time.Second),
+			Environment:         env,
+			Concurrency:         int(seconds(reserved, 0) / time.Second),
 		})
 		if err != nil {
 			return fmt.Errorf("register %s: %w", id, err)
@@ -360,19 +362,20 @@ func (st *Stack) registerFunctions() error {
 // Resources reports what the template created.
 func (st *Stack) Resources() Resources { return st.template.Resources() }
 
-// functionLogging reads a function's LoggingConfig: its log format and the log group it writes to.
+// functionLogging reads a function's LoggingConfig: LogFormat, LogGroup, ApplicationLogLevel and
+// SystemLogLevel, each "" when absent.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-loggingconfig.html
-func (st *Stack) functionLogging(id string) (format, group string, err error) {
+func (st *Stack) functionLogging(id string) (map[string]string, error) {
 	cfg, err := st.template.Property(id, "LoggingConfig")
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	m, _ := cfg.(map[string]any)
-	if f, ok := m["LogFormat"].(string); ok {
-		format = f
+	out := map[string]string{}
+	for _, k := range []string{"LogFormat", "LogGroup", "ApplicationLogLevel", "SystemLogLevel"} {
+		if s, ok := m[k].(string); ok {
+			out[k] = s
+		}
 	}
-	if g, ok := m["LogGroup"].(string); ok {
-		group = g
-	}
-	return format, group, nil
+	return out, nil
 }
