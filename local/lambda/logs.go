@@ -39,17 +39,17 @@ const maxCapturedBytes = 1 << 20
 // capture collects an invocation's output as lines. After close, writes are discarded (a
 // timed-out handler may go on writing).
 type capture struct {
-	now     func() time.Time
+	now func() time.Time
 	// appMin and sysMin are the least levels kept of the function's lines and of Lambda's own
 	// records (0 keeps all): LoggingConfig's ApplicationLogLevel and SystemLogLevel.
 	appMin, sysMin int
-	mu      sync.Mutex
-	closed  bool
-	partial []byte
-	lines   []string
-	times   []time.Time
-	kept    int
-	dropped int
+	mu             sync.Mutex
+	closed         bool
+	partial        []byte
+	lines          []string
+	times          []time.Time
+	kept           int
+	dropped        int
 }
 
 func (c *capture) Write(p []byte) (int, error) {
