@@ -39,6 +39,9 @@ type Config struct {
 	// TaskRetry is the Retry policy every task state applies to Lambda service errors, throttling and
 	// TransientError.
 	TaskRetry statemachine.Retry
+	// ThrottleRetry is the Retry policy for Lambda.TooManyRequestsException (a function at its reserved
+	// concurrency): longer than TaskRetry, since a throttled invocation did not run.
+	ThrottleRetry statemachine.Retry
 
 	// EventRetry is the EventBridge target's retry policy.
 	EventRetry EventRetry
@@ -119,7 +122,9 @@ func (c Config) WorstCaseSeconds() int {
 		attempts := c.TaskRetry.MaxAttempts + 1
 		return attempts*(f.TimeoutSeconds+c.TaskTimeoutMarginSeconds) + c.TaskRetry.MaxAttempts*c.TaskRetry.MaxDelaySeconds
 	}
-	return task(c.ValidateTask) + task(c.ProcessTask) + task(c.StoreTask) + task(c.StoreTask)
+	// A throttled invocation does not run: it adds only its back-off.
+	throttled := c.ThrottleRetry.MaxAttempts * c.ThrottleRetry.MaxDelaySeconds
+	return task(c.ValidateTask) + task(c.ProcessTask) + task(c.StoreTask) + task(c.StoreTask) + 4*throttled
 }
 
 // DefaultConfig returns the configuration the committed artifacts are generated from.
@@ -141,15 +146,23 @@ func DefaultConfig() Config {
 		IncompleteUploadDays:   1,
 		StagingExpirationDays:  7,
 
-		// At least WorstCaseSeconds (about 3.3 hours with these settings), so the execution timeout never
+		// At least WorstCaseSeconds (about 4 hours with these settings), so the execution timeout never
 		// cuts a run of retries short: a failure is always caught and recorded under failed/.
-		ExecutionTimeoutSeconds:  4 * 3600,
+		ExecutionTimeoutSeconds:  5 * 3600,
 		TaskTimeoutMarginSeconds: 30,
 		TaskRetry: statemachine.Retry{
 			IntervalSeconds: 1,
 			MaxAttempts:     6,
 			BackoffRate:     2,
 			MaxDelaySeconds: 30,
+		},
+		// Throttling (the reserved concurrency reached) gets a window of several minutes: a burst of
+		// objects queues for the functions' instances rather than failing.
+		ThrottleRetry: statemachine.Retry{
+			IntervalSeconds: 2,
+			MaxAttempts:     12,
+			BackoffRate:     2,
+			MaxDelaySeconds: 60,
 		},
 
 		EventRetry:                 EventRetry{MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400},
@@ -235,6 +248,9 @@ func (c Config) Validate() error {
 	}
 	if r := c.TaskRetry; r.IntervalSeconds < 1 || r.MaxAttempts < 0 || r.BackoffRate < 1 || r.MaxDelaySeconds < r.IntervalSeconds {
 		return bad("task retry %+v: want IntervalSeconds >= 1, MaxAttempts >= 0, BackoffRate >= 1, MaxDelaySeconds >= IntervalSeconds", r)
+	}
+	if r := c.ThrottleRetry; r.MaxAttempts != 0 && (r.IntervalSeconds < 1 || r.MaxAttempts < 0 || r.BackoffRate < 1 || r.MaxDelaySeconds < r.IntervalSeconds) {
+		return bad("throttle retry %+v: want IntervalSeconds >= 1, MaxAttempts >= 0, BackoffRate >= 1, MaxDelaySeconds >= IntervalSeconds", r)
 	}
 	if w := c.WorstCaseSeconds(); c.ExecutionTimeoutSeconds < w {
 		return bad("execution timeout %d s is shorter than the longest path with every retry, %d s: a timed-out execution would leave no failure record", c.ExecutionTimeoutSeconds, w)

@@ -77,10 +77,11 @@ func TestConfigDrivesOutput(t *testing.T) {
 }
 
 // TestWorstCase pins the bound the execution timeout must cover: 7 attempts of each task at its timeout
-// plus 30 s margin, with 6 capped back-offs of 30 s between them.
+// plus 30 s margin, with 6 capped back-offs of 30 s between them, and 12 throttled attempts of each task
+// with capped back-offs of 60 s.
 func TestWorstCase(t *testing.T) {
 	c := gen.DefaultConfig()
-	want := (7*330 + 180) + (7*930 + 180) + (7*150 + 180) + (7*150 + 180)
+	want := (7*330 + 180) + (7*930 + 180) + (7*150 + 180) + (7*150 + 180) + 4*12*60
 	if got := c.WorstCaseSeconds(); got != want {
 		t.Errorf("WorstCaseSeconds: got %d, want %d", got, want)
 	}

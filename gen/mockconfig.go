@@ -97,6 +97,15 @@ const (
 	mockProcessTransient      = "ProcessAlwaysTransient"
 	mockStoreTransient        = "StoreAlwaysTransient"
 	mockStoreTransientOnce    = "StoreTransientThenFailureRecorded"
+
+	mockValidateThrottledOnce   = "ValidateThrottledThenValid"
+	mockProcessThrottledOnce    = "ProcessThrottledThenSucceeded"
+	mockStoreThrottledOnce      = "StoreThrottledThenCommitted"
+	mockQuarantineThrottledOnce = "StoreThrottledThenQuarantined"
+	mockRecordThrottledOnce     = "StoreThrottledThenFailureRecorded"
+	mockValidateThrottled       = "ValidateAlwaysThrottled"
+	mockProcessThrottled        = "ProcessAlwaysThrottled"
+	mockStoreThrottled          = "StoreAlwaysThrottled"
 )
 
 // mockScenario is the sample object every case is about.
@@ -214,8 +223,19 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 		Error: tasks.ErrorNameObjectChanged,
 		Cause: lambdaErrorCause(tasks.ErrorNameObjectChanged, "object changed since the event: s3://"+s.bucket+"/"+s.key+" no longer has ETag "+s.etag),
 	}
+	// Lambda refusing an invocation at the function's reserved concurrency
+	// (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors).
+	throttled := MockThrow{
+		Error: statemachine.ErrorThrottled,
+		Cause: "Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException)",
+	}
 	// One invocation plus MaxAttempts retries, all failing.
 	attempts := 1 + c.TaskRetry.MaxAttempts
+	throttledAttempts := 1 + c.ThrottleRetry.MaxAttempts
+	once := func(then any) map[string]MockedResponse {
+		return map[string]MockedResponse{"0": {Throw: &throttled}, "1": {Return: lambdaInvokeResult{StatusCode: 200, Payload: then}}}
+	}
+	always := map[string]MockedResponse{fmt.Sprintf("0-%d", throttledAttempts-1): {Throw: &throttled}}
 	responses := map[string]map[string]MockedResponse{
 		mockValidateValid:     ok(s.validReport()),
 		mockValidateInvalid:   ok(s.invalidReport()),
@@ -236,6 +256,14 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 			"0": {Throw: &transient},
 			"1": {Return: lambdaInvokeResult{StatusCode: 200, Payload: s.recorded()}},
 		},
+		mockValidateThrottledOnce:   once(s.validReport()),
+		mockProcessThrottledOnce:    once(s.processOutput()),
+		mockStoreThrottledOnce:      once(s.stored()),
+		mockQuarantineThrottledOnce: once(s.quarantined()),
+		mockRecordThrottledOnce:     once(s.recorded()),
+		mockValidateThrottled:       always,
+		mockProcessThrottled:        always,
+		mockStoreThrottled:          always,
 	}
 
 	const (
@@ -338,6 +366,59 @@ func MockConfig(c Config) (MockConfigFile, MockExpectations, error) {
 				Name:        "QuarantineAndRecordFailureExhausted",
 				Description: "Quarantine keeps failing with TransientError until its retries run out; so does recording the failure, whose own Catch ends the execution in Failed with Quarantine's error.",
 				Expect:      failed([]string{sv, sc, sq, sr, sf}, map[string]int{sv: 1, sq: attempts, sr: attempts}, transient),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateThrottledOnce, sp: mockProcessThrottledOnce, ss: mockStoreThrottledOnce},
+			want: MockCase{
+				Name:        "ThrottledRetried",
+				Description: "Each task is throttled once (its function at its reserved concurrency), retried by the throttling Retrier, and the object is stored.",
+				Expect: succeeded([]string{sv, sc, sp, ss, statemachine.StateStored},
+					map[string]int{sv: 2, sp: 2, ss: 2}, storedOutput),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateInvalid, sq: mockQuarantineThrottledOnce},
+			want: MockCase{
+				Name:        "QuarantineThrottledRetried",
+				Description: "Quarantine is throttled once, retried, and the execution ends in Rejected.",
+				Expect: succeeded([]string{sv, sc, sq, statemachine.StateRejected},
+					map[string]int{sv: 1, sq: 2}, with(map[string]any{
+						"validation":  map[string]any{"report": s.invalidReport()},
+						"quarantined": map[string]any{"output": s.quarantined()},
+					})),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateThrottled, sr: mockRecordThrottledOnce},
+			want: MockCase{
+				Name:        "ThrottlingExhaustedRecorded",
+				Description: "Validate stays throttled until the throttling Retrier gives up; the failure is recorded after one throttled attempt of RecordFailure, and the execution fails with it.",
+				Expect:      failed([]string{sv, sr, sf}, map[string]int{sv: throttledAttempts, sr: 2}, throttled),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateValid, sp: mockProcessThrottled, sr: mockStoreFailureRecorded},
+			want: MockCase{
+				Name:        "ProcessThrottlingExhaustedRecorded",
+				Description: "Process stays throttled until the throttling Retrier gives up; the failure is caught, recorded, and the execution fails with it.",
+				Expect:      failed([]string{sv, sc, sp, sr, sf}, map[string]int{sv: 1, sp: throttledAttempts, sr: 1}, throttled),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateValid, sp: mockProcessSucceeded, ss: mockStoreThrottled, sr: mockStoreFailureRecorded},
+			want: MockCase{
+				Name:        "StoreThrottlingExhaustedRecorded",
+				Description: "Store stays throttled until the throttling Retrier gives up; the failure is caught, recorded, and the execution fails with it.",
+				Expect:      failed([]string{sv, sc, sp, ss, sr, sf}, map[string]int{sv: 1, sp: 1, ss: throttledAttempts, sr: 1}, throttled),
+			},
+		},
+		{
+			mocks: map[string]string{sv: mockValidateInvalid, sq: mockStoreThrottled, sr: mockStoreThrottled},
+			want: MockCase{
+				Name:        "QuarantineAndRecordFailureThrottled",
+				Description: "Quarantine and then RecordFailure stay throttled until their throttling Retriers give up; the execution ends in Failed with Quarantine's error.",
+				Expect:      failed([]string{sv, sc, sq, sr, sf}, map[string]int{sv: 1, sq: throttledAttempts, sr: throttledAttempts}, throttled),
 			},
 		},
 	}

@@ -167,7 +167,7 @@ func TestMockExpectations(t *testing.T) {
 				if _, ok := mocks[state]; !ok {
 					t.Errorf("%s is invoked %d times but not mocked", state, n)
 				}
-				if n > 1+c.TaskRetry.MaxAttempts {
+				if n > 1+max(c.TaskRetry.MaxAttempts, c.ThrottleRetry.MaxAttempts) {
 					t.Errorf("%s invoked %d times, more than the Retry policy allows", state, n)
 				}
 			}
@@ -177,7 +177,9 @@ func TestMockExpectations(t *testing.T) {
 		})
 	}
 	wantNames := []string{"HappyPath", "RejectedObject", "TransientErrorRetried", "ObjectChangedRecorded", "RetriesExhaustedRecorded",
-		"ProcessRetriesExhaustedRecorded", "StoreRetriesExhaustedRecorded", "QuarantineAndRecordFailureExhausted"}
+		"ProcessRetriesExhaustedRecorded", "StoreRetriesExhaustedRecorded", "QuarantineAndRecordFailureExhausted",
+		"ThrottledRetried", "QuarantineThrottledRetried", "ThrottlingExhaustedRecorded", "ProcessThrottlingExhaustedRecorded",
+		"StoreThrottlingExhaustedRecorded", "QuarantineAndRecordFailureThrottled"}
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Errorf("cases (-want +got):\n%s", diff)
 	}

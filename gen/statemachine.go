@@ -13,6 +13,7 @@ func (c Config) StateMachineOptions() statemachine.Options {
 		ProcessTimeoutSeconds:  c.ProcessTask.TimeoutSeconds + c.TaskTimeoutMarginSeconds,
 		StoreTimeoutSeconds:    c.StoreTask.TimeoutSeconds + c.TaskTimeoutMarginSeconds,
 		Retry:                  c.TaskRetry,
+		ThrottleRetry:          c.ThrottleRetry,
 		TimeoutSeconds:         c.ExecutionTimeoutSeconds,
 	}
 }

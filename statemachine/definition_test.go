@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sluicehq/sluice/asl"
 	"github.com/sluicehq/sluice/statemachine"
@@ -26,6 +27,7 @@ func testOptions() statemachine.Options {
 		ProcessTimeoutSeconds:  930,
 		StoreTimeoutSeconds:    150,
 		Retry:                  statemachine.Retry{IntervalSeconds: 1, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 30},
+		ThrottleRetry:          statemachine.Retry{IntervalSeconds: 2, MaxAttempts: 12, BackoffRate: 2, MaxDelaySeconds: 60},
 		TimeoutSeconds:         3600,
 	}
 }
@@ -103,16 +105,23 @@ func TestEveryTaskRetriesCatchesAndTimesOut(t *testing.T) {
 			if task.TimeoutSeconds == nil || task.TimeoutSeconds.Value <= 0 {
 				t.Errorf("TimeoutSeconds = %v, want a positive timeout", task.TimeoutSeconds)
 			}
-			if len(task.Retry) != 1 {
-				t.Fatalf("Retry has %d retriers, want 1", len(task.Retry))
+			if len(task.Retry) != 2 {
+				t.Fatalf("Retry has %d retriers, want 2 (throttling, then the rest)", len(task.Retry))
 			}
-			r := task.Retry[0]
-			if diff := cmp.Diff(statemachine.RetryableErrors(), r.ErrorEquals); diff != "" {
-				t.Errorf("Retry ErrorEquals (-want +got):\n%s", diff)
+			var all []string
+			for i, want := range []statemachine.Retry{o.ThrottleRetry, o.Retry} {
+				r := task.Retry[i]
+				all = append(all, r.ErrorEquals...)
+				if r.JitterStrategy != asl.JitterFull || r.MaxDelaySeconds == nil || *r.MaxDelaySeconds != want.MaxDelaySeconds ||
+					r.MaxAttempts == nil || *r.MaxAttempts != want.MaxAttempts || r.BackoffRate == nil || *r.BackoffRate != want.BackoffRate {
+					t.Errorf("Retry[%d] = %+v, want full jitter, capped back-off and the options' attempts %+v", i, r, want)
+				}
 			}
-			if r.JitterStrategy != asl.JitterFull || r.MaxDelaySeconds == nil || *r.MaxDelaySeconds != o.Retry.MaxDelaySeconds ||
-				r.MaxAttempts == nil || *r.MaxAttempts != o.Retry.MaxAttempts || r.BackoffRate == nil || *r.BackoffRate != o.Retry.BackoffRate {
-				t.Errorf("Retry = %+v, want full jitter, capped back-off and the options' attempts", r)
+			if diff := cmp.Diff(all, statemachine.RetryableErrors(), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+				t.Errorf("Retry ErrorEquals (-got +want):\n%s", diff)
+			}
+			if got := task.Retry[0].ErrorEquals; !slices.Equal(got, []string{statemachine.ErrorThrottled}) {
+				t.Errorf("Retry[0] ErrorEquals = %v, want throttling alone", got)
 			}
 			if len(task.Catch) != 1 || !slices.Equal(task.Catch[0].ErrorEquals, []string{asl.ErrAll}) {
 				t.Errorf("Catch = %+v, want one States.ALL catcher", task.Catch)
@@ -151,7 +160,11 @@ func TestErrorPolicy(t *testing.T) {
 	for name, task := range tasksOf(m) {
 		for _, tt := range tests {
 			t.Run(name+"/"+tt.err, func(t *testing.T) {
-				if got := asl.ErrorMatches(task.Retry[0].ErrorEquals, tt.err); got != tt.retried {
+				retried := false
+				for _, r := range task.Retry {
+					retried = retried || asl.ErrorMatches(r.ErrorEquals, tt.err)
+				}
+				if got := retried; got != tt.retried {
 					t.Errorf("retried = %v, want %v", got, tt.retried)
 				}
 				if got := asl.ErrorMatches(task.Catch[0].ErrorEquals, tt.err); got != tt.caughtAll {
