@@ -256,7 +256,7 @@ func (o Options) task(s taskSpec) *asl.Task {
 		ResultSelector: map[string]any{s.result + ".$": "$.Payload"},
 		ResultPath:     asl.PathOf(s.at),
 		TimeoutSeconds: asl.Int(s.timeout),
-		Retry: o.retriers(),
+		Retry:          o.retriers(),
 		Catch: []asl.Catcher{{
 			ErrorEquals: []string{asl.ErrAll},
 			ResultPath:  asl.PathOf(catchInto),
