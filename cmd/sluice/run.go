@@ -287,7 +287,7 @@ func (r *runner) follow(ctx context.Context, keys []string, before map[string]bo
 					if _, dup := done[o.key]; !dup {
 						done[o.key] = o
 						fmt.Fprintf(r.std.Err, "[%d/%d] %-45s %-9s %s\n", len(done), len(want), o.key, o.result, o.where)
-						fmt.Fprintf(r.std.Err, "      %s\n", console.ExecutionLink(r.url, arn))
+						fmt.Fprintf(r.std.Err, "      %s\n", executionLink(r.url, arn))
 					}
 				}
 			}
@@ -520,4 +520,13 @@ AWS_DEFAULT_REGION=us-east-1 first):
 			fmt.Fprintf(r.std.Out, "  aws --endpoint-url %s stepfunctions describe-execution --execution-arn %s\n", url, o.execution)
 		}
 	}
+}
+
+// executionLink is where to look at an execution: its page in the AWS Step Functions console when it ran in
+// AWS, the local console's otherwise.
+func executionLink(endpoint, arn string) string {
+	if u := tasks.ExecutionConsoleURL(arn); u != "" {
+		return u
+	}
+	return console.ExecutionLink(endpoint, arn)
 }

@@ -10,11 +10,13 @@ import (
 // FailureRecord is what a failed execution leaves under failed/: the error a Catch clause caught, its cause
 // and where it happened.
 type FailureRecord struct {
-	Error     string          `json:"error"`
-	Cause     string          `json:"cause"`
-	Execution string          `json:"execution"`
-	Source    tasks.ObjectRef `json:"source"`
-	Time      time.Time       `json:"time"`
+	Error     string `json:"error"`
+	Cause     string `json:"cause"`
+	Execution string `json:"execution"`
+	// ExecutionConsoleURL is the execution's page in the AWS Step Functions console, when it ran in AWS.
+	ExecutionConsoleURL string          `json:"executionConsoleUrl,omitempty"`
+	Source              tasks.ObjectRef `json:"source"`
+	Time                time.Time       `json:"time"`
 }
 
 // fail writes the failure record. It asks less of its input than the other actions, since it runs after
@@ -29,11 +31,12 @@ func (h *Handler) fail(ctx context.Context, in tasks.StoreInput) (tasks.StoreOut
 	}
 	out.Key = FailureRecordKey(in.Object.Key, in.Execution)
 	body, err := encodeJSON(FailureRecord{
-		Error:     in.Failure.Error,
-		Cause:     in.Failure.Cause,
-		Execution: in.Execution,
-		Source:    in.Source(),
-		Time:      h.now().UTC(),
+		Error:               in.Failure.Error,
+		Cause:               in.Failure.Cause,
+		Execution:           in.Execution,
+		ExecutionConsoleURL: tasks.ExecutionConsoleURL(in.Execution),
+		Source:              in.Source(),
+		Time:                h.now().UTC(),
 	})
 	if err != nil {
 		return out, err

@@ -64,7 +64,12 @@ func TestFail(t *testing.T) {
 			}
 			wantRecord := store.FailureRecord{
 				Error: failure.Error, Cause: failure.Cause, Execution: tt.exec,
-				Source: tasks.ObjectRef{Bucket: bucket, Key: tt.key, ETag: "e1"}, Time: clock,
+				// An execution in AWS gets its console page; a local or made-up one none.
+				ExecutionConsoleURL: tasks.ExecutionConsoleURL(tt.exec),
+				Source:              tasks.ObjectRef{Bucket: bucket, Key: tt.key, ETag: "e1"}, Time: clock,
+			}
+			if strings.HasPrefix(tt.exec, "arn:aws:states:") && !strings.Contains(wantRecord.ExecutionConsoleURL, "console.aws.amazon.com") {
+				t.Errorf("an AWS execution's record has no console link: %q", wantRecord.ExecutionConsoleURL)
 			}
 			if diff := cmp.Diff(decode[store.FailureRecord](t, raw), wantRecord); diff != "" {
 				t.Errorf("record (-got +want):\n%s", diff)
