@@ -3,6 +3,7 @@ package jsonata
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"math"
 	"slices"
 	"sort"
@@ -211,8 +212,13 @@ func DecodeJSON(data []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err == nil {
-		return nil, &json.SyntaxError{Offset: dec.InputOffset()}
+	// Only the end of the input may follow the value: another value or an
+	// invalid byte is an error (found by FuzzDecodeJSON).
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = &json.SyntaxError{Offset: dec.InputOffset()}
+		}
+		return nil, err
 	}
 	return v, nil
 }
