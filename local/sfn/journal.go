@@ -95,8 +95,12 @@ const (
 	legacyJournalName = "sfn.journal"
 
 	// minCompactBytes is the journal size below which it is never compacted; above it, the journal is
-	// compacted once it has grown to twice its size after the previous compaction.
-	minCompactBytes = 4 << 20
+	// compacted once it has grown to twice its size after the previous compaction. Compaction holds off
+	// every append while it writes and syncs the live state, and the executions it held up then call their
+	// tasks all at once: at 4 MiB, a crash-restart burst of 300 pipeline executions under load exhausted the
+	// Lambda throttling retries of some. A restart replays at most twice this (finished executions' records
+	// are skipped undecoded).
+	minCompactBytes = 64 << 20
 )
 
 // journal is the service's use of its log: encoding, and compaction when the log has doubled. Appends
