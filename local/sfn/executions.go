@@ -3,8 +3,10 @@ package sfn
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -562,7 +564,16 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 	if !known && len(live) == 0 && len(closed) == 0 {
 		return nil, apiErrorf(CodeStateMachineDoesNotExist, "State Machine Does Not Exist: '%s'", in.StateMachineArn)
 	}
-	items := make([]executionListItem, 0, len(live))
+	// One list of live and closed executions, newest first, ties broken by name: a total order that does
+	// not change when an execution moves from live to closed, so the next token (the last item's start and
+	// name) resumes exactly after the last item returned whatever starts or ends in between.
+	type entry struct {
+		start int64 // milliseconds
+		name  string
+		live  *executionListItem
+		f     finished
+	}
+	list := make([]entry, 0, len(live)+len(closed))
 	for _, e := range live {
 		status, end := e.snapshotStatus()
 		if in.StatusFilter != "" && string(status) != in.StatusFilter {
@@ -572,52 +583,76 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 		if status != interp.StatusRunning {
 			it.StopDate = epochPtr(end.Stop)
 		}
-		items = append(items, it)
+		list = append(list, entry{start: e.rec.Start.UnixMilli(), name: e.rec.Name, live: &it})
 	}
-	sort.SliceStable(items, func(i, j int) bool {
-		return time.Time(items[i].StartDate).After(time.Time(items[j].StartDate))
-	})
-	// Closed executions are rendered for the page only: they may be many.
-	if in.StatusFilter != "" {
-		kept := closed[:0]
-		for _, f := range closed {
-			if statuses[f.status] == in.StatusFilter {
-				kept = append(kept, f)
-			}
-		}
-		closed = kept
-	}
-	sortNewestFirst(closed)
-	total := len(items) + len(closed)
-	page, next, err := paginate(total, in.MaxResults, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]executionListItem, 0, page.to-page.from)
-	machineName := in.StateMachineArn[strings.LastIndex(in.StateMachineArn, ":")+1:]
-	// Merge the two newest-first lists up to the page's end.
-	i, j := 0, 0
-	for k := 0; k < page.to; k++ {
-		if j >= len(closed) || i < len(items) && time.Time(items[i].StartDate).UnixMilli() >= closed[j].start {
-			if k >= page.from {
-				out = append(out, items[i])
-			}
-			i++
+	for _, f := range closed {
+		if in.StatusFilter != "" && statuses[f.status] != in.StatusFilter {
 			continue
 		}
-		f := closed[j]
-		j++
-		if k >= page.from {
-			out = append(out, executionListItem{
-				ExecutionArn: s.executionArn(machineName, f.name), StateMachineArn: in.StateMachineArn, Name: f.name,
-				Status: statuses[f.status], StartDate: epoch(time.UnixMilli(f.start).UTC()), StopDate: epochPtr(time.UnixMilli(f.stop).UTC()),
-			})
+		list = append(list, entry{start: f.start, name: f.name, f: f})
+	}
+	// before reports whether a comes before b, newest first.
+	before := func(aStart int64, aName string, bStart int64, bName string) bool {
+		if aStart != bStart {
+			return aStart > bStart
 		}
+		return aName > bName
+	}
+	sort.Slice(list, func(i, j int) bool { return before(list[i].start, list[i].name, list[j].start, list[j].name) })
+	limit := in.MaxResults
+	if limit < 0 || limit > 1000 {
+		return nil, validationErrorf("Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", limit)
+	}
+	if limit == 0 {
+		limit = 100
+	}
+	from := 0
+	if in.NextToken != "" {
+		tStart, tName, ok := parseListToken(in.NextToken)
+		if !ok {
+			return nil, apiErrorf(CodeInvalidToken, "Invalid Token: '%s'", in.NextToken)
+		}
+		from = sort.Search(len(list), func(i int) bool { return before(tStart, tName, list[i].start, list[i].name) })
+	}
+	to := min(from+limit, len(list))
+	machineName := in.StateMachineArn[strings.LastIndex(in.StateMachineArn, ":")+1:]
+	out := make([]executionListItem, 0, to-from)
+	for _, e := range list[from:to] {
+		if e.live != nil {
+			out = append(out, *e.live)
+			continue
+		}
+		f := e.f
+		out = append(out, executionListItem{
+			ExecutionArn: s.executionArn(machineName, f.name), StateMachineArn: in.StateMachineArn, Name: f.name,
+			Status: statuses[f.status], StartDate: epoch(time.UnixMilli(f.start).UTC()), StopDate: epochPtr(time.UnixMilli(f.stop).UTC()),
+		})
+	}
+	next := ""
+	if to < len(list) {
+		last := list[to-1]
+		next = listToken(last.start, last.name)
 	}
 	return struct {
 		Executions []executionListItem `json:"executions"`
 		NextToken  string              `json:"nextToken,omitempty"`
 	}{out, next}, nil
+}
+
+// listToken is ListExecutions' next token: the last listed execution's start (ms) and name, opaque to
+// clients.
+func listToken(start int64, name string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(start, 10) + ":" + name))
+}
+
+func parseListToken(tok string) (int64, string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, "", false
+	}
+	ms, name, ok := strings.Cut(string(b), ":")
+	start, err := strconv.ParseInt(ms, 10, 64)
+	return start, name, ok && err == nil
 }
 
 // wireEvent is a history event as the API renders it: the timestamp in epoch seconds.

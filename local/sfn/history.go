@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -580,7 +579,3 @@ func (c *blobCache) clear() {
 	c.mu.Unlock()
 }
 
-// sortNewestFirst orders finished entries by start date, newest first.
-func sortNewestFirst(fs []finished) {
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].start > fs[j].start })
-}
