@@ -578,4 +578,3 @@ func (c *blobCache) clear() {
 	c.items = nil
 	c.mu.Unlock()
 }
-
