@@ -500,8 +500,9 @@ and run through it from another terminal:
 			flag = "--data " + kept + " "
 		}
 		w := tabwriter.NewWriter(r.std.Out, 0, 4, 2, ' ', 0)
+		self := selfCommand()
 		for _, o := range bad {
-			fmt.Fprintf(w, "  sluice show %s%s\t# %s; its log lines: sluice logs %s%s\n", flag, o.key, o.result, flag, o.key)
+			fmt.Fprintf(w, "  %s show %s%s\t# %s; its log lines: %s logs %s%s\n", self, flag, o.key, o.result, self, flag, o.key)
 		}
 		w.Flush()
 	}

@@ -96,7 +96,7 @@ func runShow(ctx context.Context, args []string, std stdio) error {
 	if n == 0 {
 		fmt.Fprintln(std.Out, "  (none)")
 	}
-	fmt.Fprintf(std.Out, "\nlogs: sluice logs %s%s\n", endpointFlag(*endpoint), fs.Arg(0))
+	fmt.Fprintf(std.Out, "\nlogs: %s logs %s%s\n", selfCommand(), endpointFlag(*endpoint), fs.Arg(0))
 	return nil
 }
 
