@@ -15,6 +15,8 @@ import (
 
 	"github.com/sluicehq/sluice/asl/jsonata"
 	"github.com/sluicehq/sluice/internal/jsonvalue"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // The functions Step Functions adds to JSONata, and the one it takes away
@@ -152,19 +154,7 @@ func jUUID(random func() float64) string {
 	for i := 0; i < 16; i += 4 {
 		binary.BigEndian.PutUint32(u[i:], uint32(random()*(1<<32)))
 	}
-	u[6] = u[6]&0x0f | 0x40 // version 4
-	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
-	var b [36]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], u[10:])
-	return string(b[:])
+	return uuid.From(u)
 }
 
 // $parse(text): the JSON value a string holds.

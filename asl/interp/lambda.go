@@ -3,11 +3,11 @@ package interp
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // callLambdaARN invokes a Lambda function through its bare ARN: the payload
@@ -173,13 +173,7 @@ func decodePayload(b []byte) any {
 	return v
 }
 
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
+func newUUID() string { return uuid.New() }
 
 // httpTimeFormat is the HTTP Date header format.
 const httpTimeFormat = "Mon, 02 Jan 2006 15:04:05 GMT"

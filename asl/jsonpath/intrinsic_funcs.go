@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/sluicehq/sluice/internal/jsonvalue"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // function describes one intrinsic: its argument count and implementation.
@@ -484,17 +486,5 @@ func fnUUID(_ *call, _ []any, s *Scope) (any, error) {
 	var u [16]byte
 	binary.BigEndian.PutUint64(u[:8], src.Uint64())
 	binary.BigEndian.PutUint64(u[8:], src.Uint64())
-	u[6] = u[6]&0x0f | 0x40 // version 4
-	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
-	var b [36]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], u[10:])
-	return string(b[:]), nil
+	return uuid.From(u), nil
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/sluicehq/sluice/internal/service"
 	"github.com/sluicehq/sluice/local/events/pattern"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // Deliverer delivers one event to one target: for a Step Functions target,
@@ -193,13 +195,7 @@ func New(opts ...Option) (*Service, error) {
 	return s, nil
 }
 
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // as above
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func newUUID() string { return uuid.New() }
 
 // busARN is the default bus's ARN.
 func (s *Service) busARN() string {

@@ -2,13 +2,13 @@ package lambda
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/sluicehq/sluice/internal/service"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // Service hosts functions and serves the Invoke API. It keeps functions and logs in memory.
@@ -68,11 +68,4 @@ func (s *Service) Logs(function string) []InvocationLog {
 }
 
 // newRequestID returns a random (version 4) UUID, the shape of Lambda request IDs.
-func newRequestID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // crypto/rand.Read never returns an error (Go 1.24+: it crashes the program instead)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
+func newRequestID() string { return uuid.New() }

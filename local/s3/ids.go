@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // idSource makes the identifiers S3 hands out: sequencers (monotonic, so events for one key
@@ -69,10 +71,4 @@ func (i *idSource) blobID() string { return hex.EncodeToString(randomBytes(16)) 
 func (i *idSource) requestID() string { return strings.ToUpper(hex.EncodeToString(randomBytes(8))) }
 
 // uuid returns a random (version 4) UUID.
-func (i *idSource) uuid() string {
-	b := randomBytes(16)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
+func (i *idSource) uuid() string { return uuid.From([16]byte(randomBytes(16))) }

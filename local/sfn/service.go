@@ -2,11 +2,8 @@ package sfn
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +16,8 @@ import (
 	"github.com/sluicehq/sluice/asl/interp/mockconfig"
 	"github.com/sluicehq/sluice/internal/durablelog"
 	"github.com/sluicehq/sluice/internal/service"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // maxRequestBytes bounds a request body: a definition may be up to 1,048,576 characters and an input
@@ -284,11 +283,4 @@ func decode(body []byte, v any) error {
 	return nil
 }
 
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error (Go 1.24+: it crashes the program instead)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
-}
+func newID() string { return uuid.New() }

@@ -1,14 +1,14 @@
 package stack
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/sluicehq/sluice/local/guard"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // admit lets a request through the guard (see package guard for the threat model), or answers the
@@ -47,12 +47,7 @@ func speaksJSON(r *http.Request) bool {
 // setJSONRequestID gives a JSON protocol answer its x-amzn-RequestId, as AWS gives every answer; a
 // service that names its own request id replaces it.
 func setJSONRequestID(w http.ResponseWriter) {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	w.Header().Set("X-Amzn-RequestId", h[0:8]+"-"+h[8:12]+"-"+h[12:16]+"-"+h[16:20]+"-"+h[20:32])
+	w.Header().Set("X-Amzn-RequestId", uuid.New())
 }
 
 // writeUnknownOperation answers a request whose X-Amz-Target names no service of the stack as the AWS
