@@ -19,6 +19,9 @@ type config struct {
 	account      string
 	historyLimit int
 	payloadLimit int
+	itemReader   ItemReader
+	resultWriter ResultWriter
+	mapRuns      MapRunHost
 }
 
 // Limits of Step Functions the interpreter enforces.
