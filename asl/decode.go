@@ -796,6 +796,7 @@ func (d *decoder) decodeItemReader(v any, loc string) *ItemReader {
 				CSVHeaders:        cf.strings("CSVHeaders"),
 				CSVDelimiter:      cf.text("CSVDelimiter"),
 				ManifestType:      cf.text("ManifestType"),
+				Transformation:    cf.text("Transformation"),
 				MaxItems:          cf.intExpr("MaxItems"),
 				MaxItemsPath:      cf.text("MaxItemsPath"),
 			}

@@ -534,6 +534,7 @@ func (r *ItemReader) MarshalJSON() ([]byte, error) {
 		}
 		co.str("CSVDelimiter", c.CSVDelimiter)
 		co.str("ManifestType", c.ManifestType)
+		co.str("Transformation", c.Transformation)
 		co.intExpr("MaxItems", c.MaxItems)
 		co.str("MaxItemsPath", c.MaxItemsPath)
 		b, err := co.bytes()

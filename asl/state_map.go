@@ -65,8 +65,10 @@ type ReaderConfig struct {
 	CSVHeaders        []string
 	CSVDelimiter      string
 	ManifestType      string
-	MaxItems          *IntExpr
-	MaxItemsPath      string
+	// Transformation is NONE or LOAD_AND_FLATTEN (listObjectsV2: read each listed object's items).
+	Transformation string
+	MaxItems       *IntExpr
+	MaxItemsPath   string
 }
 
 // ItemBatcher groups a distributed Map's items into batches.

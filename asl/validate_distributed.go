@@ -79,6 +79,8 @@ func (v *validator) itemReader(r *ItemReader, loc string, ql QueryLanguage) {
 	v.enum(cl+"/InputType", "InputType", c.InputType, "CSV", "JSON", "JSONL", "MANIFEST", "PARQUET")
 	v.enum(cl+"/CSVHeaderLocation", "CSVHeaderLocation", c.CSVHeaderLocation, "FIRST_ROW", "GIVEN")
 	v.enum(cl+"/CSVDelimiter", "CSVDelimiter", c.CSVDelimiter, "COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")
+	v.enum(cl+"/ManifestType", "ManifestType", c.ManifestType, "S3_INVENTORY", "ATHENA_DATA")
+	v.enum(cl+"/Transformation", "Transformation", c.Transformation, "NONE", "LOAD_AND_FLATTEN")
 	v.exclusive(cl, "MaxItems", "MaxItemsPath", c.MaxItems != nil, c.MaxItemsPath != "")
 	v.intExpr(cl+"/MaxItems", "MaxItems", c.MaxItems, ql, 1, 100000000)
 	v.refPath(cl+"/MaxItemsPath", "MaxItemsPath", c.MaxItemsPath, ql)
