@@ -20,13 +20,6 @@
 //	outs, err := s.Outputs(done)               // Key, Value, Description, ExportName
 //	params := s.Parameters()                   // for DescribeStacks: NoEcho values as "****"
 //
-// A change set compares what is deployed with a new binding:
-//
-//	changes, err := newStack.Diff(deployed, done) // []ResourceChange, as DescribeChangeSet shows them
-//
-// where deployed maps each logical id to its Deployed record (type, resolved properties and the
-// properties as the old template wrote them).
-//
 // # Errors
 //
 // Template and parameter errors are *Error, whose Message is AWS's text; a service answers them as
