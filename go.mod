@@ -20,6 +20,7 @@ require (
 	github.com/chromedp/chromedp v0.24.0
 	github.com/google/go-cmp v0.7.0
 	github.com/johannesboyne/gofakes3 v1.2.0
+	github.com/klauspost/compress v1.20.5
 	gopkg.in/yaml.v3 v3.0.1
 )
 

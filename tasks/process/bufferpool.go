@@ -1,7 +1,7 @@
 package process
 
 // BufferPool holds the gzip writers and batch buffers that finished invocations leave, for the next
-// invocations of every Handler given it with WithBufferPool. A gzip writer costs about 800 KiB to make,
+// invocations of every Handler given it with WithBufferPool. A gzip writer costs about 750 KiB to make,
 // more than the whole output of a small object, so a host that builds a Handler per invocation (as the
 // local Lambda service does) shares one BufferPool between them. Its content is kept in a sync.Pool: the
 // garbage collector may release it at any time, so it never holds memory that is needed elsewhere.

@@ -3,8 +3,12 @@ package process
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"os/exec"
+	"strconv"
 	"testing"
 )
 
@@ -166,6 +170,73 @@ func TestCompressorPoolReuse(t *testing.T) {
 			}
 			if !s.abort && !bytes.Equal(out.Bytes(), fresh.Bytes()) {
 				t.Errorf("output: got %d bytes, want the %d bytes of a fresh compressor", out.Len(), fresh.Len())
+			}
+		})
+	}
+}
+
+// The output is one standard gzip member (RFC 1952), whatever the level: the standard library's reader
+// and the gzip command (zcat) read back exactly the bytes sent, and it is a single member with the
+// uncompressed size in its trailer, as readers that do not follow concatenated members (some Hadoop
+// codecs) expect. The input is JSON Lines like the task's, several batches and larger than the 32 KiB
+// window, so that back-references cross batches and the stream has several deflate blocks.
+func TestCompressorOutputReadByEveryGzipReader(t *testing.T) {
+	var input []byte
+	for i := range 20000 {
+		input = fmt.Appendf(input, `{"order_id":"ORD-%08d","line":%d,"sku":"SKU-%04d","paid":%t,"note":"n%x"}`+"\n", i, i%999+1, i*7919%10000, i%3 == 0, i*i)
+	}
+	gz, gzErr := exec.LookPath("gzip")
+	for _, level := range []int{gzip.HuffmanOnly, gzip.NoCompression, gzip.BestSpeed, gzip.DefaultCompression, gzip.BestCompression} {
+		t.Run(strconv.Itoa(level), func(t *testing.T) {
+			var out bytes.Buffer
+			c, err := newCompressor(&out, level, compressDepth, batchBytes, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rest := input; len(rest) > 0; {
+				b, err := c.Buffer()
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := min(len(rest), batchBytes)
+				c.Send(append(b, rest[:n]...))
+				rest = rest[n:]
+			}
+			if err := c.Close(); err != nil {
+				t.Fatal(err)
+			}
+			src := bytes.NewReader(out.Bytes()) // an io.ByteReader: the gzip reader reads no further than it needs
+			zr, err := gzip.NewReader(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zr.Multistream(false) // one member holds everything
+			got, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatalf("compress/gzip: %v", err)
+			}
+			if !bytes.Equal(got, input) {
+				t.Errorf("compress/gzip read %d bytes, want the %d sent", len(got), len(input))
+			}
+			if src.Len() > 0 {
+				t.Errorf("%d bytes follow the first gzip member", src.Len())
+			}
+			if size := binary.LittleEndian.Uint32(out.Bytes()[out.Len()-4:]); size != uint32(len(input)) {
+				t.Errorf("ISIZE in the trailer: got %d, want %d", size, len(input))
+			}
+			if gzErr != nil {
+				t.Skipf("gzip command: %v", gzErr)
+			}
+			cmd := exec.CommandContext(t.Context(), gz, "-d", "-c")
+			cmd.Stdin = bytes.NewReader(out.Bytes())
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			got, err = cmd.Output()
+			if err != nil {
+				t.Fatalf("gzip -d: %v: %s", err, stderr.Bytes())
+			}
+			if !bytes.Equal(got, input) {
+				t.Errorf("gzip -d read %d bytes, want the %d sent", len(got), len(input))
 			}
 		})
 	}

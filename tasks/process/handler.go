@@ -1,7 +1,6 @@
 package process
 
 import (
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/emf"
