@@ -11,7 +11,7 @@ ARTIFACT_BUCKET ?=
 # The offline template and ASL validators are part of the tests: make them mandatory here.
 export SLUICE_REQUIRE_NODE_TOOLS ?= 1
 
-.PHONY: all test gen gen-check build deploy bench lint fuzz run up node-deps
+.PHONY: all test gen gen-check build deploy bench peer-deps lint fuzz run up node-deps
 
 all: test
 
@@ -37,9 +37,16 @@ deploy: build
 		{ echo "usage: make deploy STACK=name REGION=region ARTIFACT_BUCKET=bucket"; exit 2; }
 	$(GO) run ./cmd/sluice deploy --stack "$(STACK)" --region "$(REGION)" --artifact-bucket "$(ARTIFACT_BUCKET)"
 
-## bench: every benchmark once (BENCHTIME=1x); ratios against in-run baselines are reported as metrics
-bench:
+## bench: every benchmark once (BENCHTIME=1x); ratios against in-run baselines are reported as metrics,
+## the engine's against its peer (aws-local-stepfunctions, installed when npm is present) in test/peerbench
+bench: peer-deps
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## peer-deps: the engine's peer for test/peerbench, when npm is present (without it the peer is skipped)
+peer-deps:
+	@if ! command -v npm >/dev/null 2>&1; then echo "npm not found: test/peerbench runs without its peer"; \
+	elif [ ! test/peerbench/node_modules/.package-lock.json -nt test/peerbench/package-lock.json ]; then \
+		npm ci --prefix test/peerbench --no-audit --no-fund; fi
 
 ## lint: gofmt, go vet (the real-AWS tests too, behind the aws tag), go mod tidy
 lint:
