@@ -98,6 +98,18 @@ type Execution struct {
 	stopReason *Failure // set by Stop, the machine timeout or the history limit
 	stopStatus Status
 	result     Result
+
+	// Redrive (redrive.go). at and atInput are the running top-level state
+	// and its input, atVars the variables when the execution ended;
+	// written by the top-level thread only.
+	at           string
+	atInput      any
+	atVars       map[string]any
+	redriveCount int
+	redriveDate  time.Time
+	memoMu       sync.Mutex
+	memo         map[string]any // outputs of children that succeeded in running Parallel and Map states
+	reuse        map[string]any // outputs of children that succeeded before a redrive, not yet reused
 }
 
 // errStopped marks a thread unwound by Stop, the execution timeout or the
@@ -187,7 +199,10 @@ func (e *Execution) contextObjects() (execution, stateMachine map[string]any) {
 			"Name":         e.cfg.name,
 			"RoleArn":      e.cfg.roleArn,
 			"StartTime":    formatTime(e.start),
-			"RedriveCount": jsonInt(0),
+			"RedriveCount": jsonInt(e.redriveCount),
+		}
+		if e.redriveCount > 0 {
+			e.ctxExecution["RedriveTime"] = formatTime(e.redriveDate)
 		}
 		e.ctxStateMachine = map[string]any{"Id": e.cfg.stateMachineArn, "Name": e.smName()}
 	})
@@ -254,6 +269,7 @@ func (e *Execution) stopped() (*Failure, Status) {
 // finish records the terminal event and publishes the result.
 func (e *Execution) finish(th *thread, out any, f *Failure) {
 	r := Result{StartDate: e.start}
+	e.atVars = th.vars.vals
 	if reason, status := e.stopped(); reason != nil && (f != nil || e.ctx.Err() != nil) {
 		f = nil
 		r.Status, r.Error, r.Cause = status, reason.Error, reason.Cause

@@ -82,11 +82,12 @@ type HistoryEvent struct {
 	Timestamp       time.Time `json:"timestamp"`
 	Type            EventType `json:"type"`
 
-	ExecutionStartedEventDetails   *ExecutionStartedEventDetails `json:"executionStartedEventDetails,omitempty"`
-	ExecutionSucceededEventDetails *OutputEventDetails           `json:"executionSucceededEventDetails,omitempty"`
-	ExecutionFailedEventDetails    *FailureEventDetails          `json:"executionFailedEventDetails,omitempty"`
-	ExecutionAbortedEventDetails   *FailureEventDetails          `json:"executionAbortedEventDetails,omitempty"`
-	ExecutionTimedOutEventDetails  *FailureEventDetails          `json:"executionTimedOutEventDetails,omitempty"`
+	ExecutionStartedEventDetails   *ExecutionStartedEventDetails  `json:"executionStartedEventDetails,omitempty"`
+	ExecutionSucceededEventDetails *OutputEventDetails            `json:"executionSucceededEventDetails,omitempty"`
+	ExecutionFailedEventDetails    *FailureEventDetails           `json:"executionFailedEventDetails,omitempty"`
+	ExecutionAbortedEventDetails   *FailureEventDetails           `json:"executionAbortedEventDetails,omitempty"`
+	ExecutionTimedOutEventDetails  *FailureEventDetails           `json:"executionTimedOutEventDetails,omitempty"`
+	ExecutionRedrivenEventDetails  *ExecutionRedrivenEventDetails `json:"executionRedrivenEventDetails,omitempty"`
 
 	StateEnteredEventDetails *StateEnteredEventDetails `json:"stateEnteredEventDetails,omitempty"`
 	StateExitedEventDetails  *StateExitedEventDetails  `json:"stateExitedEventDetails,omitempty"`

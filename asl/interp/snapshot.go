@@ -31,6 +31,18 @@ type Snapshot struct {
 	Variables       map[string]any `json:"variables,omitempty"`
 	LastEventID     int64          `json:"lastEventId"`
 	Events          int            `json:"events"`
+
+	// RedriveCount and RedriveDate tell how many times the execution has
+	// been redriven and when last ($$.Execution.RedriveCount).
+	RedriveCount int       `json:"redriveCount,omitempty"`
+	RedriveDate  time.Time `json:"redriveDate,omitzero"`
+	// RedrivePending is set by Redrive: Resume records the
+	// ExecutionRedriven event first.
+	RedrivePending bool `json:"redrivePending,omitempty"`
+	// Completed holds the outputs of the branches and iterations of State
+	// (a Parallel or Map state, nested ones included) that succeeded before
+	// a redrive: they are not run again.
+	Completed map[string]any `json:"completed,omitempty"`
 }
 
 func (th *thread) snapshot(state string, input any) Snapshot {
@@ -43,6 +55,8 @@ func (th *thread) snapshot(state string, input any) Snapshot {
 		RoleArn: e.cfg.roleArn, Input: e.input, StartDate: e.start,
 		State: state, StateInput: input, Variables: th.vars.vals,
 		LastEventID: last, Events: events,
+		RedriveCount: e.redriveCount, RedriveDate: e.redriveDate,
+		Completed: e.pendingReuse(),
 	}
 }
 
@@ -62,8 +76,18 @@ func (m *Machine) Resume(ctx context.Context, snap Snapshot, opts ...ExecOption)
 	e := m.newExecution(ctx, snap.Input, opts)
 	e.start = snap.StartDate // before contextObjects reads it
 	e.nextID, e.events = snap.LastEventID, snap.Events
+	e.redriveCount, e.redriveDate = snap.RedriveCount, snap.RedriveDate
+	if len(snap.Completed) > 0 {
+		e.reuse = make(map[string]any, len(snap.Completed))
+		for k, v := range snap.Completed {
+			e.reuse[k] = v
+		}
+	}
 	th := e.newThread(nil)
 	th.prev = snap.LastEventID
+	if snap.RedrivePending {
+		th.prev = e.emitRedriven(th.prev)
+	}
 	if len(snap.Variables) > 0 {
 		th.vars.assign(snap.Variables)
 	}

@@ -194,9 +194,11 @@ func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, t
 		}})
 	}
 	started := th.prev
-	results, _, first := th.fanout(len(items), limit, func(sc *cancelScope, i int) (any, *Failure) {
+	job, done := th.completed(n, func(sc *cancelScope, i int) (any, *Failure) {
 		return th.iteration(sc, n, eff, items, i, started)
-	}, exceeded)
+	})
+	results, _, first := th.fanout(len(items), limit, job, exceeded)
+	done(first == nil && th.ctx.Err() == nil)
 	if th.ctx.Err() != nil {
 		return nil, errStopped
 	}
@@ -244,7 +246,7 @@ func (th *thread) intField(field string, p *jsonpath.Path, input any) (int, *Fai
 // iteration runs the item processor for item i on its own thread.
 func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i int, started int64) (any, *Failure) {
 	ms := n.mapSpec
-	c := th.child(sc)
+	c := th.branch(sc, n, i)
 	c.prev = started
 	c.mute = ms.distributed
 	details := &MapIterationEventDetails{Name: n.name, Index: i}

@@ -15,11 +15,13 @@ func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
 	th.emit(HistoryEvent{Type: ParallelStateStarted})
 	th.started = true
 	started := th.prev
-	results, _, first := th.fanout(len(n.branches), 0, func(sc *cancelScope, i int) (any, *Failure) {
-		c := th.child(sc)
+	job, done := th.completed(n, func(sc *cancelScope, i int) (any, *Failure) {
+		c := th.branch(sc, n, i)
 		c.prev = started
 		return c.runProgram(n.branches[i], input, false)
-	}, func(int) bool { return true })
+	})
+	results, _, first := th.fanout(len(n.branches), 0, job, func(int) bool { return true })
+	done(first == nil && th.ctx.Err() == nil)
 	if th.ctx.Err() != nil {
 		return nil, errStopped
 	}

@@ -32,9 +32,10 @@ type thread struct {
 	hint           spliceHint     // how the last ResultPath made its output
 	memoVal        map[string]any // the last object rendered (see text)
 	memoText       string
-	enteredEventID int64 // id of the running state's entered event
-	mute           bool  // records no events (a distributed Map's child execution)
-	started        bool  // the running Map or Parallel state recorded its Started event
+	enteredEventID int64  // id of the running state's entered event
+	mute           bool   // records no events (a distributed Map's child execution)
+	started        bool   // the running Map or Parallel state recorded its Started event
+	path           string // names this branch or iteration among the execution's (redrive.go)
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
@@ -122,6 +123,9 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 			return nil, errStopped
 		}
 		n := p.states[name]
+		if top {
+			th.e.at, th.e.atInput = name, input
+		}
 		if top && th.e.cfg.checkpoint != nil {
 			th.e.cfg.checkpoint(th.snapshot(name, input))
 			th.exited = time.Time{} // the host's checkpoint took time
