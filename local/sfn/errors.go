@@ -29,6 +29,7 @@ const (
 	CodeTaskTimedOut                 Code = "TaskTimedOut"
 	CodeExecutionAlreadyExists       Code = "ExecutionAlreadyExists"
 	CodeExecutionDoesNotExist        Code = "ExecutionDoesNotExist"
+	CodeExecutionNotRedrivable       Code = "ExecutionNotRedrivable"
 	CodeStateMachineAlreadyExists    Code = "StateMachineAlreadyExists"
 	CodeStateMachineDoesNotExist     Code = "StateMachineDoesNotExist"
 	CodeStateMachineDeleting         Code = "StateMachineDeleting"

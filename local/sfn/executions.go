@@ -28,6 +28,7 @@ type execution struct {
 	events    []interp.HistoryEvent
 	journaled int              // events[:journaled] are in the journal, with snap
 	snap      *interp.Snapshot // the last snapshot in the journal
+	point     *interp.Snapshot // where a redrive continues from, once ended (redrive.go)
 	run       *interp.Execution
 	logging   *executionLogging // nil when the state machine logs nothing
 }
@@ -91,7 +92,7 @@ func (s *Service) finish(e *execution) {
 	var failed []*execution
 	for i, p := range pending {
 		p.mu.Lock()
-		blob := &historyBlob{Execution: p.rec, End: p.end, Events: p.events}
+		blob := &historyBlob{Execution: p.rec, End: p.end, Events: p.events, Redrive: p.point}
 		p.mu.Unlock()
 		if err := s.history.put(context.Background(), blob); err != nil {
 			s.logger.Error("step functions: finished execution not saved; kept in memory and retried", "execution", p.rec.Arn, "err", err)
@@ -331,8 +332,9 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 			}
 			end.Output = string(out)
 		}
+		point := run.RedrivePoint()
 		e.mu.Lock()
-		e.status, e.end = res.Status, end
+		e.status, e.end, e.point = res.Status, end, point
 		e.mu.Unlock()
 		if !e.express {
 			s.finish(e)
@@ -397,6 +399,7 @@ type execView struct {
 	status interp.Status
 	end    endRecord
 	events []interp.HistoryEvent // with full only
+	point  *interp.Snapshot      // with full only: where a redrive continues from
 }
 
 // view finds a standard execution by ARN. full loads everything of a stored execution (input, output,
@@ -414,6 +417,7 @@ func (s *Service) view(arn string, full bool) (execView, error) {
 		v.status, v.end = e.status, e.end
 		if full {
 			v.events = append([]interp.HistoryEvent(nil), e.events...)
+			v.point = e.point
 		}
 		e.mu.Unlock()
 		return v, nil
@@ -439,7 +443,7 @@ func (s *Service) view(arn string, full bool) (execView, error) {
 		s.logger.Error("step functions: closed execution unreadable", "execution", arn, "err", err)
 		return execView{}, err
 	}
-	v.rec, v.end, v.events = b.Execution, b.End, b.Events
+	v.rec, v.end, v.events, v.point = b.Execution, b.End, b.Events, b.Redrive
 	return v, nil
 }
 
@@ -528,8 +532,12 @@ func (s *Service) describeExecution(ctx context.Context, body []byte) (any, erro
 	out := describeExecutionOutput{
 		ExecutionArn: v.rec.Arn, StateMachineArn: v.rec.MachineArn, Name: v.rec.Name, Status: string(status),
 		StartDate: epoch(v.rec.Start), Input: v.rec.Input, InputDetails: dataDetails{Included: true},
-		RedriveStatus: "NOT_REDRIVABLE",
+		RedriveCount: v.rec.RedriveCount,
 	}
+	if v.rec.RedriveCount > 0 {
+		out.RedriveDate = epochPtr(v.rec.RedriveDate)
+	}
+	out.RedriveStatus, out.RedriveStatusReason = s.redriveStatus(v, s.clock.Now())
 	if status != interp.StatusRunning {
 		out.StopDate = epochPtr(end.Stop)
 		out.Error, out.Cause = end.Error, end.Cause
@@ -553,6 +561,11 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 	default:
 		return nil, validationErrorf("Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, FAILED, RUNNING, ABORTED]", in.StatusFilter)
 	}
+	switch in.RedriveFilter {
+	case "", "REDRIVEN", "NOT_REDRIVEN":
+	default:
+		return nil, validationErrorf("Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
+	}
 	if err := checkMachineArn(in.StateMachineArn); err != nil {
 		return nil, err
 	}
@@ -574,19 +587,25 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 		f     finished
 	}
 	list := make([]entry, 0, len(live)+len(closed))
+	liveNames := make(map[string]bool, len(live))
 	for _, e := range live {
+		liveNames[e.rec.Name] = true // a redriven execution is in the history store too
 		status, end := e.snapshotStatus()
-		if in.StatusFilter != "" && string(status) != in.StatusFilter {
+		if in.StatusFilter != "" && string(status) != in.StatusFilter || !redriveFilter(in.RedriveFilter, e.rec.RedriveCount) {
 			continue
 		}
-		it := executionListItem{ExecutionArn: e.rec.Arn, StateMachineArn: e.rec.MachineArn, Name: e.rec.Name, Status: string(status), StartDate: epoch(e.rec.Start)}
+		it := executionListItem{ExecutionArn: e.rec.Arn, StateMachineArn: e.rec.MachineArn, Name: e.rec.Name, Status: string(status), StartDate: epoch(e.rec.Start),
+			RedriveCount: e.rec.RedriveCount}
 		if status != interp.StatusRunning {
 			it.StopDate = epochPtr(end.Stop)
+		}
+		if e.rec.RedriveCount > 0 {
+			it.RedriveDate = epochPtr(e.rec.RedriveDate)
 		}
 		list = append(list, entry{start: e.rec.Start.UnixMilli(), name: e.rec.Name, live: &it})
 	}
 	for _, f := range closed {
-		if in.StatusFilter != "" && statuses[f.status] != in.StatusFilter {
+		if in.StatusFilter != "" && statuses[f.status] != in.StatusFilter || !redriveFilter(in.RedriveFilter, int(f.redrives)) || liveNames[f.name] {
 			continue
 		}
 		list = append(list, entry{start: f.start, name: f.name, f: f})
@@ -623,10 +642,15 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 			continue
 		}
 		f := e.f
-		out = append(out, executionListItem{
+		it := executionListItem{
 			ExecutionArn: s.executionArn(machineName, f.name), StateMachineArn: in.StateMachineArn, Name: f.name,
 			Status: statuses[f.status], StartDate: epoch(time.UnixMilli(f.start).UTC()), StopDate: epochPtr(time.UnixMilli(f.stop).UTC()),
-		})
+			RedriveCount: int(f.redrives),
+		}
+		if f.redrives > 0 {
+			it.RedriveDate = epochPtr(time.UnixMilli(f.redriveDate).UTC())
+		}
+		out = append(out, it)
 	}
 	next := ""
 	if to < len(list) {

@@ -61,6 +61,8 @@ type finished struct {
 	seg         uint32
 	off         int64
 	size        uint32
+	redrives    int32 // times redriven
+	redriveDate int64 // Unix milliseconds of the last redrive
 }
 
 type finKey struct {
@@ -82,14 +84,16 @@ func statusCode(s string) uint8 {
 
 // indexEntry is the index log's record of a finished execution.
 type indexEntry struct {
-	Machine string `json:"m"`
-	Name    string `json:"n"`
-	Status  string `json:"s"`
-	Start   int64  `json:"a"`
-	Stop    int64  `json:"b"`
-	Seg     uint32 `json:"g"`
-	Off     int64  `json:"o"`
-	Size    uint32 `json:"l"`
+	Machine     string `json:"m"`
+	Name        string `json:"n"`
+	Status      string `json:"s"`
+	Start       int64  `json:"a"`
+	Stop        int64  `json:"b"`
+	Seg         uint32 `json:"g"`
+	Off         int64  `json:"o"`
+	Size        uint32 `json:"l"`
+	Redrives    int32  `json:"r,omitempty"`
+	RedriveDate int64  `json:"rd,omitempty"`
 }
 
 // historyBlob is everything kept of a finished execution.
@@ -97,6 +101,9 @@ type historyBlob struct {
 	Execution executionRecord       `json:"ex"`
 	End       endRecord             `json:"end"`
 	Events    []interp.HistoryEvent `json:"evs"`
+	// Redrive is where a redrive continues the execution from (nil: succeeded, or ended before redrive
+	// points were kept).
+	Redrive *interp.Snapshot `json:"redrive,omitempty"`
 }
 
 type segment struct {
@@ -193,7 +200,8 @@ func (h *historyStore) add(e indexEntry) {
 		h.machines = append(h.machines, e.Machine)
 		h.machineIDs[e.Machine] = mid
 	}
-	f := finished{name: e.Name, machine: mid, status: statusCode(e.Status), start: e.Start, stop: e.Stop, seg: e.Seg, off: e.Off, size: e.Size}
+	f := finished{name: e.Name, machine: mid, status: statusCode(e.Status), start: e.Start, stop: e.Stop, seg: e.Seg, off: e.Off, size: e.Size,
+		redrives: e.Redrives, redriveDate: e.RedriveDate}
 	key := finKey{mid, e.Name}
 	if i, ok := h.byKey[key]; ok {
 		h.entries[i] = f
@@ -276,6 +284,10 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	e := indexEntry{
 		Machine: b.Execution.MachineArn, Name: b.Execution.Name, Status: b.End.Status,
 		Start: b.Execution.Start.UnixMilli(), Stop: b.End.Stop.UnixMilli(), Seg: seg, Off: off, Size: uint32(buf.Len()),
+		Redrives: int32(b.Execution.RedriveCount),
+	}
+	if b.Execution.RedriveCount > 0 {
+		e.RedriveDate = b.Execution.RedriveDate.UnixMilli()
 	}
 	h.imu.RLock()
 	defer h.imu.RUnlock()
@@ -469,7 +481,8 @@ func (h *historyStore) expire(ctx context.Context, cutoff time.Time) (int, error
 			continue
 		}
 		keep = append(keep, indexEntry{Machine: h.machines[f.machine], Name: f.name, Status: statuses[f.status],
-			Start: f.start, Stop: f.stop, Seg: f.seg, Off: f.off, Size: f.size})
+			Start: f.start, Stop: f.stop, Seg: f.seg, Off: f.off, Size: f.size,
+			Redrives: f.redrives, RedriveDate: f.redriveDate})
 	}
 	h.mu.RUnlock()
 	if h.index != nil {

@@ -51,8 +51,11 @@ const (
 	kindMachineDeleted = "smdel"
 	kindExecution      = "ex"
 	kindSnapshot       = "snap"
-	kindLegacyEvent    = "ev"
-	kindLegacyEnd      = "end"
+	// kindRedrive is a redrive: the execution record (redrive count and date), its whole history so far
+	// and the snapshot it continues from (redrive.go).
+	kindRedrive     = "redrive"
+	kindLegacyEvent = "ev"
+	kindLegacyEnd   = "end"
 )
 
 type machineRecord struct {
@@ -79,6 +82,10 @@ type executionRecord struct {
 	Input      string    `json:"input"`
 	Start      time.Time `json:"start"`
 	TestCase   string    `json:"testCase,omitempty"`
+
+	RedriveCount  int            `json:"redriveCount,omitempty"`
+	RedriveDate   time.Time      `json:"redriveDate,omitzero"`
+	RedriveTokens []redriveToken `json:"redriveTokens,omitempty"`
 }
 
 type endRecord struct {

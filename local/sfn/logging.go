@@ -95,7 +95,7 @@ func (l *executionLogging) logStream(start time.Time) string {
 }
 
 // record renders one history event as Step Functions' log record.
-func (l *executionLogging) record(executionArn string, ev interp.HistoryEvent) []byte {
+func (l *executionLogging) record(executionArn string, redriveCount int, ev interp.HistoryEvent) []byte {
 	if !l.includeData {
 		ev = withoutData(ev)
 	}
@@ -134,7 +134,7 @@ func (l *executionLogging) record(executionArn string, ev interp.HistoryEvent) [
 		ExecutionArn    string          `json:"execution_arn"`
 		RedriveCount    string          `json:"redrive_count"`
 	}{strconv.FormatInt(ev.ID, 10), string(ev.Type), details, strconv.FormatInt(ev.PreviousEventID, 10),
-		strconv.FormatInt(ev.Timestamp.UnixMilli(), 10), executionArn, "0"})
+		strconv.FormatInt(ev.Timestamp.UnixMilli(), 10), executionArn, strconv.Itoa(redriveCount)})
 	if err != nil {
 		return nil
 	}
@@ -147,7 +147,7 @@ func (s *Service) logEvent(e *execution, ev interp.HistoryEvent) {
 	if l == nil || s.logSink == nil || !logged(l.level, ev.Type) {
 		return
 	}
-	msg := l.record(e.rec.Arn, ev)
+	msg := l.record(e.rec.Arn, e.rec.RedriveCount, ev)
 	if msg == nil {
 		return
 	}

@@ -164,6 +164,21 @@ func (s *Service) apply(r *record, rp *replay) {
 		s.executions[e.rec.Arn] = e
 		s.byMachine[e.rec.MachineArn] = append(s.byMachine[e.rec.MachineArn], e)
 		rp.order = append(rp.order, e)
+	case kindRedrive:
+		if r.Execution == nil || r.Snapshot == nil {
+			return
+		}
+		if f, done := s.history.lookup(r.Execution.MachineArn, r.Execution.Name); done && int(f.redrives) >= r.Execution.RedriveCount {
+			return // this redrive has ended
+		}
+		if old := s.executions[r.Execution.Arn]; old != nil {
+			return
+		}
+		snap := *r.Snapshot
+		e := &execution{rec: *r.Execution, status: interp.StatusRunning, ended: make(chan struct{}), events: r.Events, snap: &snap}
+		s.executions[e.rec.Arn] = e
+		s.byMachine[e.rec.MachineArn] = append(s.byMachine[e.rec.MachineArn], e)
+		rp.order = append(rp.order, e)
 	case kindSnapshot, kindLegacyEvent:
 		e := s.executions[r.Arn]
 		if e == nil {
@@ -304,6 +319,17 @@ func (s *Service) liveRecords() ([]*record, error) {
 	s.mu.RUnlock()
 	sort.Slice(execs, func(i, j int) bool { return execs[i].rec.Start.Before(execs[j].rec.Start) })
 	for _, e := range execs {
+		if e.rec.RedriveCount > 0 {
+			// A redriven execution: its history and snapshot so far in one record, as a redrive writes it.
+			e.mu.Lock()
+			if e.snap != nil && e.journaled <= len(e.events) {
+				events := append([]interp.HistoryEvent(nil), e.events[:e.journaled]...)
+				snap := *e.snap
+				recs = append(recs, &record{Kind: kindRedrive, Execution: &e.rec, Events: events, Snapshot: &snap})
+			}
+			e.mu.Unlock()
+			continue
+		}
 		recs = append(recs, &record{Kind: kindExecution, Execution: &e.rec})
 		e.mu.Lock()
 		if e.snap != nil && e.journaled <= len(e.events) {

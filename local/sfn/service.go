@@ -221,6 +221,7 @@ var operations = map[string]handlerFunc{
 	"StartSyncExecution":               (*Service).startSyncExecution,
 	"TestState":                        (*Service).testState,
 	"StopExecution":                    (*Service).stopExecution,
+	"RedriveExecution":                 (*Service).redriveExecution,
 	"DescribeExecution":                (*Service).describeExecution,
 	"ListExecutions":                   (*Service).listExecutions,
 	"GetExecutionHistory":              (*Service).getExecutionHistory,

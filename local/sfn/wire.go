@@ -97,6 +97,7 @@ type updateStateMachineOutput struct {
 type listInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
 	StatusFilter    string `json:"statusFilter"`
+	RedriveFilter   string `json:"redriveFilter"`
 	MaxResults      int    `json:"maxResults"`
 	NextToken       string `json:"nextToken"`
 }
@@ -139,20 +140,22 @@ type dataDetails struct {
 }
 
 type describeExecutionOutput struct {
-	ExecutionArn    string       `json:"executionArn"`
-	StateMachineArn string       `json:"stateMachineArn"`
-	Name            string       `json:"name"`
-	Status          string       `json:"status"`
-	StartDate       epoch        `json:"startDate"`
-	StopDate        *epoch       `json:"stopDate,omitempty"`
-	Input           string       `json:"input"`
-	InputDetails    dataDetails  `json:"inputDetails"`
-	Output          *string      `json:"output,omitempty"`
-	OutputDetails   *dataDetails `json:"outputDetails,omitempty"`
-	Error           string       `json:"error,omitempty"`
-	Cause           string       `json:"cause,omitempty"`
-	RedriveCount    int          `json:"redriveCount"`
-	RedriveStatus   string       `json:"redriveStatus,omitempty"`
+	ExecutionArn        string       `json:"executionArn"`
+	StateMachineArn     string       `json:"stateMachineArn"`
+	Name                string       `json:"name"`
+	Status              string       `json:"status"`
+	StartDate           epoch        `json:"startDate"`
+	StopDate            *epoch       `json:"stopDate,omitempty"`
+	Input               string       `json:"input"`
+	InputDetails        dataDetails  `json:"inputDetails"`
+	Output              *string      `json:"output,omitempty"`
+	OutputDetails       *dataDetails `json:"outputDetails,omitempty"`
+	Error               string       `json:"error,omitempty"`
+	Cause               string       `json:"cause,omitempty"`
+	RedriveCount        int          `json:"redriveCount"`
+	RedriveDate         *epoch       `json:"redriveDate,omitempty"`
+	RedriveStatus       string       `json:"redriveStatus,omitempty"`
+	RedriveStatusReason string       `json:"redriveStatusReason,omitempty"`
 }
 
 type syncExecutionOutput struct {
@@ -177,6 +180,8 @@ type executionListItem struct {
 	Status          string `json:"status"`
 	StartDate       epoch  `json:"startDate"`
 	StopDate        *epoch `json:"stopDate,omitempty"`
+	RedriveCount    int    `json:"redriveCount"`
+	RedriveDate     *epoch `json:"redriveDate,omitempty"`
 }
 
 type historyInput struct {
