@@ -20,6 +20,17 @@
 //	outs, err := s.Outputs(done)               // Key, Value, Description, ExportName
 //	params := s.Parameters()                   // for DescribeStacks: NoEcho values as "****"
 //
+// A change set binds the new template and compares it with the deployed stack (its stored template
+// and parameter values bound again; nil when creating), resolving with what is provisioned:
+//
+//	changes, err := next.Diff(deployed, done)  // []ResourceChange, as DescribeChangeSet shows them
+//
+// Each change is Add, Modify or Remove; a Modify carries Replacement (True, False, Conditional),
+// Scope and Details (Target Attribute/Name/RequiresRecreation, Evaluation, ChangeSource,
+// CausingEntity, Before/AfterValue). RequiresRecreation comes from the CloudFormation Template
+// Reference's "Update requires" for the types the generated template uses (RequiresRecreation,
+// KnownType); any other type's property changes are Conditionally.
+//
 // # Errors
 //
 // Template and parameter errors are *Error, whose Message is AWS's text; a service answers them as
