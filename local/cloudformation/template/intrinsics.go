@@ -164,7 +164,9 @@ func (e *evaluator) ref(arg any) (any, error) {
 
 func (e *evaluator) resourceRef(id string) (string, error) {
 	if !e.s.Active(id) {
-		return "", templateErrorf("Ref to resource %s, whose Condition is false", id)
+		// A resource whose Condition is false is not in the stack: referring to it outside the Fn::If
+		// that guards it is an unresolved dependency, as in AWS.
+		return "", unresolved([]string{id})
 	}
 	if e.lookup != nil {
 		if v, ok := e.lookup.Ref(id); ok {
@@ -226,7 +228,7 @@ func (e *evaluator) attribute(id, attr string) (any, error) {
 		return nil, templateErrorf("instance of Fn::GetAtt references undefined resource %s", id)
 	}
 	if !e.s.Active(id) {
-		return nil, templateErrorf("Fn::GetAtt of resource %s, whose Condition is false", id)
+		return nil, templateErrorf("instance of Fn::GetAtt references undefined resource %s", id)
 	}
 	if e.lookup != nil {
 		if v, ok := e.lookup.GetAtt(id, attr); ok {

@@ -187,6 +187,14 @@ func TestConditions(t *testing.T) {
 			if diff := cmp.Diff(s.Resources(), wantResources); diff != "" {
 				t.Errorf("Resources (-got +want):\n%s", diff)
 			}
+			// Outside an Fn::If, a resource whose Condition is false is not there to refer to.
+			if tt.env == "prod" {
+				_, err := s.Resolve(map[string]any{"Ref": "DevQueue"}, provisioned)
+				want := "Template format error: Unresolved resource dependencies [DevQueue] in the Resources block of the template"
+				if err == nil || err.Error() != want {
+					t.Errorf("Ref to a resource whose Condition is false: got %v, want %q", err, want)
+				}
+			}
 			p := template.Provisioned{"DevQueue": {Ref: "https://sqs/q"}}
 			for k, v := range provisioned {
 				p[k] = v
