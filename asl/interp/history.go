@@ -66,6 +66,13 @@ const (
 	LambdaFunctionFailed    EventType = "LambdaFunctionFailed"
 	LambdaFunctionTimedOut  EventType = "LambdaFunctionTimedOut"
 
+	ActivityScheduled      EventType = "ActivityScheduled"
+	ActivityScheduleFailed EventType = "ActivityScheduleFailed"
+	ActivityStarted        EventType = "ActivityStarted"
+	ActivitySucceeded      EventType = "ActivitySucceeded"
+	ActivityFailed         EventType = "ActivityFailed"
+	ActivityTimedOut       EventType = "ActivityTimedOut"
+
 	// EvaluationFailed records a JSONata expression that failed
 	// (States.QueryEvaluationError).
 	EvaluationFailed EventType = "EvaluationFailed"
@@ -103,6 +110,13 @@ type HistoryEvent struct {
 	LambdaFunctionSucceededEventDetails *OutputEventDetails                  `json:"lambdaFunctionSucceededEventDetails,omitempty"`
 	LambdaFunctionFailedEventDetails    *FailureEventDetails                 `json:"lambdaFunctionFailedEventDetails,omitempty"`
 	LambdaFunctionTimedOutEventDetails  *FailureEventDetails                 `json:"lambdaFunctionTimedOutEventDetails,omitempty"`
+
+	ActivityScheduledEventDetails      *ActivityScheduledEventDetails `json:"activityScheduledEventDetails,omitempty"`
+	ActivityScheduleFailedEventDetails *FailureEventDetails           `json:"activityScheduleFailedEventDetails,omitempty"`
+	ActivityStartedEventDetails        *ActivityStartedEventDetails   `json:"activityStartedEventDetails,omitempty"`
+	ActivitySucceededEventDetails      *OutputEventDetails            `json:"activitySucceededEventDetails,omitempty"`
+	ActivityFailedEventDetails         *FailureEventDetails           `json:"activityFailedEventDetails,omitempty"`
+	ActivityTimedOutEventDetails       *FailureEventDetails           `json:"activityTimedOutEventDetails,omitempty"`
 
 	MapStateStartedEventDetails       *MapStateStartedEventDetails `json:"mapStateStartedEventDetails,omitempty"`
 	MapIterationStartedEventDetails   *MapIterationEventDetails    `json:"mapIterationStartedEventDetails,omitempty"`
@@ -207,6 +221,21 @@ type LambdaFunctionScheduledEventDetails struct {
 	Input            string      `json:"input"`
 	InputDetails     DataDetails `json:"inputDetails"`
 	TimeoutInSeconds int64       `json:"timeoutInSeconds,omitempty"`
+}
+
+// ActivityScheduledEventDetails describes an activity task handed to the activity's workers.
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_ActivityScheduledEventDetails.html
+type ActivityScheduledEventDetails struct {
+	Resource           string      `json:"resource"`
+	Input              string      `json:"input"`
+	InputDetails       DataDetails `json:"inputDetails"`
+	TimeoutInSeconds   int64       `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds int64       `json:"heartbeatInSeconds,omitempty"`
+}
+
+// ActivityStartedEventDetails names the worker that took an activity task.
+type ActivityStartedEventDetails struct {
+	WorkerName string `json:"workerName,omitempty"`
 }
 
 // MapStateStartedEventDetails gives the number of items of a Map state.

@@ -15,6 +15,7 @@ const (
 	taskGeneric      taskKind = iota // through the TaskInvoker
 	taskLambdaARN                    // a bare Lambda function ARN
 	taskLambdaInvoke                 // arn:aws:states:::lambda:invoke
+	taskActivity                     // an activity ARN (activity.go)
 )
 
 // taskSpec is a compiled Task state's resource and timing.
@@ -35,6 +36,8 @@ func (c *compiler) task(st *asl.Task) (*taskSpec, error) {
 	switch {
 	case strings.HasPrefix(st.Resource, "arn:aws:lambda:") || strings.Contains(st.Resource, ":lambda:") && strings.Contains(st.Resource, ":function:"):
 		t.kind = taskLambdaARN
+	case IsActivityArn(st.Resource):
+		t.kind, t.resourceType, t.resourceName = taskActivity, "activity", st.Resource
 	case strings.HasPrefix(st.Resource, "arn:") && strings.Contains(st.Resource, ":states:::"):
 		rest := st.Resource[strings.Index(st.Resource, ":states:::")+len(":states:::"):]
 		t.resourceType, t.resourceName, _ = strings.Cut(rest, ":")
@@ -157,6 +160,9 @@ func (th *thread) invokeTask(n *node, eff any, tw *taskWait) (any, *Failure) {
 // params under its timeouts (seconds, 0 for none) and records the outcome.
 func (th *thread) invokeResource(n *node, params any, tw *taskWait, timeout, heartbeat int) (any, *Failure) {
 	t := n.task
+	if t.kind == taskActivity {
+		return th.invokeActivity(n, params, timeout, heartbeat)
+	}
 	var f *Failure
 	lambdaEvents := t.kind == taskLambdaARN
 	paramsText := th.text(params) // for the history and a Lambda function's payload

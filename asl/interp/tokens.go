@@ -103,6 +103,8 @@ type taskWait struct {
 	done   bool
 	result any
 	fail   *Failure
+	// startedBy is the worker name of an activity task taken by a worker (activity.go).
+	startedBy *string
 }
 
 func (tw *taskWait) complete(result any, f *Failure) {

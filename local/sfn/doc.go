@@ -7,7 +7,32 @@
 // StopExecution, DescribeExecution, ListExecutions, GetExecutionHistory with paging and reverse order,
 // DescribeStateMachineForExecution), task tokens (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat),
 // tags, and TestState (one state run once over the engine, mocks checked against the integration's
-// response shape, see mockshape.go). Requests are validated at the model level and errors are answered with AWS's codes and shapes.
+// response shape, see mockshape.go), versions and aliases, and activities. Requests are validated at the
+// model level and errors are answered with AWS's codes and shapes.
+//
+// # Versions and aliases
+//
+// PublishStateMachineVersion (and publish with versionDescription on CreateStateMachine and
+// UpdateStateMachine) makes an immutable, numbered copy of a state machine's current revision: publishing
+// a revision that already has a version answers that version, a revisionId that is not the current one is
+// a ConflictException, and a state machine has at most 1,000 versions (ServiceQuotaExceededException).
+// Numbers are never reused. An alias routes StartExecution to one version, or between two by weight (a
+// random draw per start; WithRoutingSeed makes it deterministic). StartExecution and StartSyncExecution
+// take a version or alias ARN; the execution records both (DescribeExecution's stateMachineVersionArn and
+// stateMachineAliasArn) and runs the version it started on to its end, through updates, deletions and
+// restarts. A version an alias routes to cannot be deleted; deleting a state machine deletes its versions
+// and aliases. See versions.go.
+//
+// # Activities
+//
+// CreateActivity, DescribeActivity, DeleteActivity, ListActivities and GetActivityTask, with the Task
+// state whose Resource is an activity ARN: the task waits for a worker's poll (a 60-second long poll, as
+// on AWS; WithActivityPollTimeout shortens it), records ActivityScheduled, ActivityStarted with the
+// worker's name and ActivitySucceeded, ActivityFailed, ActivityTimedOut or ActivityScheduleFailed, and is
+// completed through SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat under its TimeoutSeconds
+// (counted from the scheduling) and HeartbeatSeconds (from the start and each heartbeat). Activities are
+// durable; a task pending when the service stops is scheduled again, with a new token, when its execution
+// resumes, and the old token answers TaskTimedOut. See activities.go.
 //
 // # Logging
 //
@@ -47,6 +72,10 @@
 // whose start record was damaged is gone; local/stack re-drives the pipeline objects left without an
 // outcome. A journal of an earlier version (sfn.journal, JSON lines) is imported once and set aside.
 //
-// Not emulated: versions and aliases, Distributed Map runs, redrive, activities, EXPRESS execution
-// history (as on AWS, EXPRESS executions have none in the API), IAM (roleArn is recorded, never checked).
+// Not emulated: Distributed Map runs, redrive, EXPRESS execution history (as on AWS, EXPRESS executions
+// have none in the API), IAM (roleArn is recorded, never checked). Of versions and aliases: ListExecutions
+// takes only an unqualified state machine ARN (not a version or alias ARN), lists the version and alias
+// of running executions only, and DescribeStateMachineForExecution answers the unqualified state
+// machine. Of activities: tags (TagResource on an activity ARN) and encryption (the configuration is
+// recorded, data is not encrypted).
 package sfn

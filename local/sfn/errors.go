@@ -37,15 +37,26 @@ const (
 	CodeResourceNotFound             Code = "ResourceNotFound"
 	CodeTooManyTags                  Code = "TooManyTags"
 	CodeInvalidLoggingConfiguration  Code = "InvalidLoggingConfiguration"
+	CodeConflict                     Code = "ConflictException"
+	CodeServiceQuotaExceeded         Code = "ServiceQuotaExceededException"
+	CodeActivityDoesNotExist         Code = "ActivityDoesNotExist"
+	CodeActivityAlreadyExists        Code = "ActivityAlreadyExists"
+	CodeActivityLimitExceeded        Code = "ActivityLimitExceeded"
 )
 
 func (c Code) Error() string { return string(c) }
 
 // status is the one place that maps a code to an HTTP status: every modeled Step Functions error is a
-// client error (400); only an internal failure is a 500.
+// client error (400) but ConflictException (409) and ServiceQuotaExceededException (402), as the API
+// reference gives them; an internal failure is a 500.
 func (c Code) status() int {
-	if c == CodeInternalFailure {
+	switch c {
+	case CodeInternalFailure:
 		return http.StatusInternalServerError
+	case CodeConflict:
+		return http.StatusConflict
+	case CodeServiceQuotaExceeded:
+		return http.StatusPaymentRequired
 	}
 	return http.StatusBadRequest
 }

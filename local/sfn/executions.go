@@ -183,9 +183,12 @@ func (s *Service) Start(ctx context.Context, machineArn, name, input string) (st
 }
 
 func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
-	machineArn, testCase, _ := strings.Cut(in.StateMachineArn, "#")
-	if err := checkMachineArn(machineArn); err != nil {
-		return nil, err
+	startArn, testCase, _ := strings.Cut(in.StateMachineArn, "#")
+	if startArn == "" {
+		return nil, validationErrorf("Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null")
+	}
+	if _, ok := parseQualifiedArn(startArn); !ok {
+		return nil, invalidArn(startArn)
 	}
 	input := "{}"
 	if in.Input != nil {
@@ -206,15 +209,12 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 	}
 
 	s.mu.RLock()
-	m, err := s.lookupMachine(machineArn)
-	var rec machineRecord
-	if err == nil {
-		rec = m.rec
-	}
+	tg, err := s.resolveTarget(startArn) // the machine, a version, or the version an alias picks
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
+	rec, machineArn := tg.rec, tg.rec.Arn
 	if testCase != "" && (s.mocks == nil || !s.mocks.HasCase(rec.Name, testCase)) {
 		return nil, apiErrorf(CodeValidation, "Test case '%s' is not defined for state machine '%s' in the mock configuration", testCase, rec.Name)
 	}
@@ -234,6 +234,7 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		rec: executionRecord{
 			Arn: arn, Name: name, MachineArn: machineArn, Definition: rec.Definition, RoleArn: rec.RoleArn,
 			Revision: rec.Revision, Input: input, Start: s.clock.Now().UTC(), TestCase: testCase,
+			VersionArn: tg.versionArn, AliasArn: tg.aliasArn,
 		},
 		express: express,
 		status:  interp.StatusRunning,
@@ -532,7 +533,8 @@ func (s *Service) describeExecution(ctx context.Context, body []byte) (any, erro
 	out := describeExecutionOutput{
 		ExecutionArn: v.rec.Arn, StateMachineArn: v.rec.MachineArn, Name: v.rec.Name, Status: string(status),
 		StartDate: epoch(v.rec.Start), Input: v.rec.Input, InputDetails: dataDetails{Included: true},
-		RedriveCount: v.rec.RedriveCount,
+		RedriveCount:           v.rec.RedriveCount,
+		StateMachineVersionArn: v.rec.VersionArn, StateMachineAliasArn: v.rec.AliasArn,
 	}
 	if v.rec.RedriveCount > 0 {
 		out.RedriveDate = epochPtr(v.rec.RedriveDate)
@@ -595,7 +597,8 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 			continue
 		}
 		it := executionListItem{ExecutionArn: e.rec.Arn, StateMachineArn: e.rec.MachineArn, Name: e.rec.Name, Status: string(status), StartDate: epoch(e.rec.Start),
-			RedriveCount: e.rec.RedriveCount}
+			RedriveCount:           e.rec.RedriveCount,
+			StateMachineVersionArn: e.rec.VersionArn, StateMachineAliasArn: e.rec.AliasArn}
 		if status != interp.StatusRunning {
 			it.StopDate = epochPtr(end.Stop)
 		}
@@ -740,6 +743,16 @@ func withoutData(ev interp.HistoryEvent) interp.HistoryEvent {
 		c := *d
 		c.Output = ""
 		ev.StateExitedEventDetails = &c
+	}
+	if d := ev.ActivityScheduledEventDetails; d != nil {
+		c := *d
+		c.Input = ""
+		ev.ActivityScheduledEventDetails = &c
+	}
+	if d := ev.ActivitySucceededEventDetails; d != nil {
+		c := *d
+		c.Output = ""
+		ev.ActivitySucceededEventDetails = &c
 	}
 	return ev
 }

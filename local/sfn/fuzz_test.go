@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 )
@@ -17,7 +18,10 @@ func FuzzServeHTTP(f *testing.F) {
 		"ListStateMachines", "ValidateStateMachineDefinition", "StartExecution", "StopExecution",
 		"DescribeExecution", "ListExecutions", "GetExecutionHistory", "DescribeStateMachineForExecution",
 		"SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat", "TagResource", "UntagResource",
-		"ListTagsForResource", "Nope"}
+		"ListTagsForResource", "PublishStateMachineVersion", "ListStateMachineVersions", "DeleteStateMachineVersion",
+		"CreateStateMachineAlias", "DescribeStateMachineAlias", "UpdateStateMachineAlias", "DeleteStateMachineAlias",
+		"ListStateMachineAliases", "CreateActivity", "DescribeActivity", "DeleteActivity", "ListActivities",
+		"GetActivityTask", "Nope"}
 	f.Add(uint8(0), `{"name":"m","roleArn":"arn:aws:iam::000000000000:role/r","definition":"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}"}`)
 	f.Add(uint8(6), `{"stateMachineArn":"arn:aws:states:us-east-1:000000000000:stateMachine:m","input":"{}"}`)
 	f.Add(uint8(10), `{"executionArn":"arn:aws:states:us-east-1:000000000000:execution:m:x","maxResults":-1}`)
@@ -25,7 +29,11 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add(uint8(12), `{"taskToken":"","output":"{"}`)
 	f.Add(uint8(5), `{"definition":"{\"StartAt\":1}"}`)
 	f.Add(uint8(1), `[`)
-	svc, err := localsfn.New()
+	f.Add(uint8(22), `{"name":"a","routingConfiguration":[{"stateMachineVersionArn":"arn:aws:states:us-east-1:000000000000:stateMachine:m:1","weight":100}]}`)
+	f.Add(uint8(18), `{"stateMachineArn":"arn:aws:states:us-east-1:000000000000:stateMachine:m","revisionId":"INITIAL"}`)
+	f.Add(uint8(27), `{"name":"act"}`)
+	f.Add(uint8(31), `{"activityArn":"arn:aws:states:us-east-1:000000000000:activity:act","workerName":""}`)
+	svc, err := localsfn.New(localsfn.WithActivityPollTimeout(time.Millisecond)) // no long polls
 	if err != nil {
 		f.Fatal(err)
 	}

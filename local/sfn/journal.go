@@ -38,6 +38,9 @@ type record struct {
 	// snapshot without the history that led to it.
 	Events   []interp.HistoryEvent `json:"evs,omitempty"`
 	Snapshot *interp.Snapshot      `json:"snap,omitempty"`
+	Version  *versionRecord        `json:"smv,omitempty"`
+	Alias    *aliasRecord          `json:"sma,omitempty"`
+	Activity *activityRecord       `json:"act,omitempty"`
 
 	// Records of the journal format before the durable log (a JSON line each): one history event, and an
 	// execution's end. Read once, when an old data directory is opened; never written.
@@ -53,9 +56,15 @@ const (
 	kindSnapshot       = "snap"
 	// kindRedrive is a redrive: the execution record (redrive count and date), its whole history so far
 	// and the snapshot it continues from (redrive.go).
-	kindRedrive     = "redrive"
-	kindLegacyEvent = "ev"
-	kindLegacyEnd   = "end"
+	kindRedrive        = "redrive"
+	kindLegacyEvent    = "ev"
+	kindLegacyEnd      = "end"
+	kindVersion        = "smv"    // a published version (versions.go)
+	kindVersionDeleted = "smvdel" // Arn: the version's
+	kindAlias          = "sma"    // an alias, created or updated
+	kindAliasDeleted   = "smadel" // Arn: the alias's
+	kindActivity       = "act"    // an activity (activities.go)
+	kindActivityDel    = "actdel" // Arn: the activity's
 )
 
 type machineRecord struct {
@@ -70,6 +79,8 @@ type machineRecord struct {
 	Logging    json.RawMessage   `json:"logging,omitempty"`
 	Tracing    json.RawMessage   `json:"tracing,omitempty"`
 	Tags       map[string]string `json:"tags,omitempty"`
+	// LastVersion is the number of the last version published, so that numbers are never reused.
+	LastVersion int `json:"lastVersion,omitempty"`
 }
 
 type executionRecord struct {
@@ -86,6 +97,11 @@ type executionRecord struct {
 	RedriveCount  int            `json:"redriveCount,omitempty"`
 	RedriveDate   time.Time      `json:"redriveDate,omitzero"`
 	RedriveTokens []redriveToken `json:"redriveTokens,omitempty"`
+
+	// VersionArn and AliasArn say what the execution was started on (versions.go): the version it runs,
+	// and the alias that chose it.
+	VersionArn string `json:"versionArn,omitempty"`
+	AliasArn   string `json:"aliasArn,omitempty"`
 }
 
 type endRecord struct {

@@ -15,6 +15,8 @@ import (
 type machine struct {
 	rec      machineRecord
 	deleting bool
+	versions map[int]*versionRecord // by number (versions.go)
+	aliases  map[string]*aliasRecord
 }
 
 // compile returns the engine's machine for a definition, compiling it once per definition text.
@@ -49,9 +51,7 @@ func (s *Service) compileMachine(sm *asl.StateMachine) (*interp.Machine, error) 
 	if s.lambda != nil {
 		opts = append(opts, interp.WithLambdaInvoker(s.lambda))
 	}
-	if s.tasks != nil {
-		opts = append(opts, interp.WithTaskInvoker(s.tasks))
-	}
+	opts = append(opts, interp.WithTaskInvoker(activityInvoker{s, s.tasks})) // activities, then the host's
 	if s.mocks != nil {
 		opts = append(opts, interp.WithTaskInterceptor(interp.TaskInterceptorFunc(s.interceptTask)))
 	}
@@ -101,6 +101,10 @@ func (s *Service) createStateMachine(ctx context.Context, body []byte) (any, err
 	if len(in.Tags) > 50 {
 		return nil, apiErrorf(CodeTooManyTags, "Too many tags: %d (at most 50)", len(in.Tags))
 	}
+	versionDescription, err := checkPublish(in.Publish, in.VersionDescription)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.compile(in.Definition); err != nil {
 		return nil, err
 	}
@@ -114,7 +118,15 @@ func (s *Service) createStateMachine(ctx context.Context, body []byte) (any, err
 	if old := s.machines[arn]; old != nil {
 		// Creating the same machine again is idempotent; a different one under the same name is not.
 		if old.rec.Definition == in.Definition && old.rec.RoleArn == in.RoleArn && old.rec.Type == in.Type && !old.deleting {
-			return createStateMachineOutput{StateMachineArn: arn, CreationDate: epoch(old.rec.Created)}, nil
+			out := createStateMachineOutput{StateMachineArn: arn, CreationDate: epoch(old.rec.Created)}
+			if in.Publish {
+				v := old.versionOfRevision(old.rec.Revision)
+				if v == nil {
+					return nil, apiErrorf(CodeStateMachineAlreadyExists, "State Machine Already Exists: '%s'", arn)
+				}
+				out.StateMachineVersionArn = v.arn()
+			}
+			return out, nil
 		}
 		return nil, apiErrorf(CodeStateMachineAlreadyExists, "State Machine Already Exists: '%s'", arn)
 	}
@@ -123,11 +135,25 @@ func (s *Service) createStateMachine(ctx context.Context, body []byte) (any, err
 		Created: s.clock.Now().UTC(), Revision: newID(),
 		Logging: in.LoggingConfiguration, Tracing: in.TracingConfiguration, Tags: tagMap(in.Tags),
 	}
-	if err := s.persist(&record{Kind: kindMachine, Machine: &rec}); err != nil {
+	m := &machine{rec: rec}
+	recs := []*record{{Kind: kindMachine, Machine: &m.rec}}
+	var v *versionRecord
+	if in.Publish { // the machine and its first version are one change
+		if v, err = s.newVersion(m, &m.rec, versionDescription); err != nil {
+			return nil, err
+		}
+		recs = append(recs, &record{Kind: kindVersion, Version: v})
+	}
+	if err := s.persist(recs...); err != nil {
 		return nil, err
 	}
-	s.machines[arn] = &machine{rec: rec}
-	return createStateMachineOutput{StateMachineArn: arn, CreationDate: epoch(rec.Created)}, nil
+	out := createStateMachineOutput{StateMachineArn: arn, CreationDate: epoch(rec.Created)}
+	if v != nil {
+		m.addVersion(v)
+		out.StateMachineVersionArn = v.arn()
+	}
+	s.machines[arn] = m
+	return out, nil
 }
 
 func isIAMArn(arn string) bool {
@@ -182,6 +208,9 @@ func (s *Service) describeStateMachine(ctx context.Context, body []byte) (any, e
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if out, ok, err := s.describeVersion(in.StateMachineArn); ok {
+		return out, err
+	}
 	m, err := s.lookupMachine(in.StateMachineArn)
 	if err != nil {
 		return nil, err
@@ -204,6 +233,10 @@ func (s *Service) updateStateMachine(ctx context.Context, body []byte) (any, err
 	}
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return nil, apiErrorf(CodeValidation, "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
+	}
+	versionDescription, err := checkPublish(in.Publish, in.VersionDescription)
+	if err != nil {
+		return nil, err
 	}
 	if in.Definition != nil {
 		if _, err := s.compile(*in.Definition); err != nil {
@@ -235,11 +268,24 @@ func (s *Service) updateStateMachine(ctx context.Context, body []byte) (any, err
 	}
 	rec.Updated = s.clock.Now().UTC()
 	rec.Revision = newID()
-	if err := s.persist(&record{Kind: kindMachine, Machine: &rec}); err != nil {
+	recs := []*record{{Kind: kindMachine, Machine: &rec}}
+	var v *versionRecord
+	if in.Publish { // the update and its version are one change
+		if v, err = s.newVersion(m, &rec, versionDescription); err != nil {
+			return nil, err
+		}
+		recs = append(recs, &record{Kind: kindVersion, Version: v})
+	}
+	if err := s.persist(recs...); err != nil {
 		return nil, err
 	}
 	m.rec = rec
-	return updateStateMachineOutput{UpdateDate: epoch(rec.Updated), RevisionID: rec.Revision}, nil
+	out := updateStateMachineOutput{UpdateDate: epoch(rec.Updated), RevisionID: rec.Revision}
+	if v != nil {
+		m.addVersion(v)
+		out.StateMachineVersionArn = v.arn()
+	}
+	return out, nil
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html

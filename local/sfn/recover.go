@@ -143,10 +143,19 @@ func (s *Service) recover() error {
 
 // apply rebuilds state from one journal record.
 func (s *Service) apply(r *record, rp *replay) {
+	if s.applyVersionRecord(r) || s.applyActivityRecord(r) {
+		return
+	}
 	switch r.Kind {
 	case kindMachine:
 		if r.Machine != nil {
-			s.machines[r.Machine.Arn] = &machine{rec: *r.Machine}
+			if m := s.machines[r.Machine.Arn]; m != nil {
+				last := max(m.rec.LastVersion, r.Machine.LastVersion)
+				m.rec = *r.Machine // an update: the machine keeps its versions and aliases
+				m.rec.LastVersion = last
+			} else {
+				s.machines[r.Machine.Arn] = &machine{rec: *r.Machine}
+			}
 		}
 	case kindMachineDeleted:
 		delete(s.machines, r.Arn)
@@ -311,7 +320,9 @@ func (s *Service) liveRecords() ([]*record, error) {
 	for _, arn := range names {
 		rec := s.machines[arn].rec
 		recs = append(recs, &record{Kind: kindMachine, Machine: &rec})
+		recs = append(recs, versionRecords(s.machines[arn])...)
 	}
+	recs = append(recs, s.activityRecords()...)
 	execs := make([]*execution, 0, len(s.executions))
 	for _, e := range s.executions {
 		execs = append(execs, e)

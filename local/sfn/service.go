@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -42,6 +43,9 @@ type Service struct {
 	loss            Loss
 	mocks           *MockConfig
 	logSink         LogSink
+	routing         *router        // alias routing's random draws (versions.go)
+	activities      *activityQueue // tasks waiting for activity workers (activities.go)
+	activityPoll    time.Duration  // GetActivityTask's long poll
 
 	wrapFile func(durablelog.File) durablelog.File // tests: fault injection under the logs
 
@@ -125,6 +129,10 @@ func New(opts ...Option) (*Service, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	if s.routing == nil {
+		s.routing = newRouter(rand.Uint64())
+	}
+	s.activities = newActivityQueue()
 	s.handler = service.Recover("step functions", s.logger, func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, apiErrorf(CodeInternalFailure, "An internal error occurred."))
 	}, http.HandlerFunc(s.serve))
@@ -232,6 +240,19 @@ var operations = map[string]handlerFunc{
 	"TagResource":                      (*Service).tagResource,
 	"UntagResource":                    (*Service).untagResource,
 	"ListTagsForResource":              (*Service).listTagsForResource,
+	"PublishStateMachineVersion":       (*Service).publishStateMachineVersion,
+	"ListStateMachineVersions":         (*Service).listStateMachineVersions,
+	"DeleteStateMachineVersion":        (*Service).deleteStateMachineVersion,
+	"CreateStateMachineAlias":          (*Service).createStateMachineAlias,
+	"DescribeStateMachineAlias":        (*Service).describeStateMachineAlias,
+	"UpdateStateMachineAlias":          (*Service).updateStateMachineAlias,
+	"DeleteStateMachineAlias":          (*Service).deleteStateMachineAlias,
+	"ListStateMachineAliases":          (*Service).listStateMachineAliases,
+	"CreateActivity":                   (*Service).createActivity,
+	"DescribeActivity":                 (*Service).describeActivity,
+	"DeleteActivity":                   (*Service).deleteActivity,
+	"ListActivities":                   (*Service).listActivities,
+	"GetActivityTask":                  (*Service).getActivityTask,
 }
 
 // ServeHTTP answers one AWS JSON 1.0 request.

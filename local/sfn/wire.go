@@ -54,12 +54,13 @@ type createStateMachineInput struct {
 	TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
 	Tags                 []tag           `json:"tags"`
 	Publish              bool            `json:"publish"`
-	VersionDescription   string          `json:"versionDescription"`
+	VersionDescription   *string         `json:"versionDescription"`
 }
 
 type createStateMachineOutput struct {
-	StateMachineArn string `json:"stateMachineArn"`
-	CreationDate    epoch  `json:"creationDate"`
+	StateMachineArn        string `json:"stateMachineArn"`
+	CreationDate           epoch  `json:"creationDate"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 }
 
 type arnInput struct {
@@ -79,6 +80,7 @@ type describeStateMachineOutput struct {
 	LoggingConfiguration json.RawMessage `json:"loggingConfiguration,omitempty"`
 	TracingConfiguration json.RawMessage `json:"tracingConfiguration,omitempty"`
 	RevisionID           string          `json:"revisionId,omitempty"`
+	Description          string          `json:"description,omitempty"` // of a version
 }
 
 type updateStateMachineInput struct {
@@ -87,11 +89,14 @@ type updateStateMachineInput struct {
 	RoleArn              *string         `json:"roleArn"`
 	LoggingConfiguration json.RawMessage `json:"loggingConfiguration"`
 	TracingConfiguration json.RawMessage `json:"tracingConfiguration"`
+	Publish              bool            `json:"publish"`
+	VersionDescription   *string         `json:"versionDescription"`
 }
 
 type updateStateMachineOutput struct {
-	UpdateDate epoch  `json:"updateDate"`
-	RevisionID string `json:"revisionId"`
+	UpdateDate             epoch  `json:"updateDate"`
+	RevisionID             string `json:"revisionId"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 }
 
 type listInput struct {
@@ -156,6 +161,9 @@ type describeExecutionOutput struct {
 	RedriveDate         *epoch       `json:"redriveDate,omitempty"`
 	RedriveStatus       string       `json:"redriveStatus,omitempty"`
 	RedriveStatusReason string       `json:"redriveStatusReason,omitempty"`
+
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 }
 
 type syncExecutionOutput struct {
@@ -182,6 +190,9 @@ type executionListItem struct {
 	StopDate        *epoch `json:"stopDate,omitempty"`
 	RedriveCount    int    `json:"redriveCount"`
 	RedriveDate     *epoch `json:"redriveDate,omitempty"`
+
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 }
 
 type historyInput struct {
