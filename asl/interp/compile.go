@@ -346,7 +346,7 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		set(&n.outputPath, "OutputPath", st.OutputPath)
 		tmpl(&n.assign, "Assign", assignValue(st.Assign))
 		if err == nil {
-			n.mapSpec, err = c.mapState(st, machineLang, false)
+			n.mapSpec, err = c.mapState(name, st, machineLang, false)
 		}
 	default:
 		return nil, c.errorf("unknown state type %T", s)

@@ -156,7 +156,7 @@ func (c *compiler) jsonataNode(n *node, s asl.State, machineLang asl.QueryLangua
 			js.toleratedP, err = c.numExpr("ToleratedFailurePercentage", st.ToleratedFailurePercentage)
 		}
 		if err == nil {
-			n.mapSpec, err = c.mapState(st, machineLang, true)
+			n.mapSpec, err = c.mapState(n.name, st, machineLang, true)
 		}
 	default:
 		return c.errorf("unknown state type %T", s)

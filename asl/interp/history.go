@@ -52,6 +52,7 @@ const (
 	MapRunStarted          EventType = "MapRunStarted"
 	MapRunSucceeded        EventType = "MapRunSucceeded"
 	MapRunFailed           EventType = "MapRunFailed"
+	MapRunAborted          EventType = "MapRunAborted"
 
 	TaskScheduled EventType = "TaskScheduled"
 	TaskStarted   EventType = "TaskStarted"

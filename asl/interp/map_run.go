@@ -3,6 +3,7 @@ package interp
 import (
 	"errors"
 	"sync"
+	"time"
 )
 
 // MapRun is one running (or ended) Map Run: the set of child workflow
@@ -13,9 +14,12 @@ import (
 type MapRun struct {
 	mu   sync.Mutex
 	desc MapRunDescription
-	// changed is closed (and replaced) by Update so that a dispatcher
-	// waiting for a free slot sees a raised MaxConcurrency at once.
-	changed chan struct{}
+	// countSet and pctSet tell which thresholds the state (or an update)
+	// set: with neither, one failed item fails the run.
+	countSet, pctSet bool
+	// notify tells the dispatcher that the limits changed, so that a
+	// raised MaxConcurrency starts more children at once.
+	notify func()
 }
 
 // ErrMapRunEnded is returned by MapRun.Update once the run has ended.
@@ -27,7 +31,7 @@ var ErrMapRunEnded = errors.New("map run has ended")
 var ErrInvalidMapRunUpdate = errors.New("invalid map run update")
 
 func newMapRun(desc MapRunDescription) *MapRun {
-	return &MapRun{desc: desc, changed: make(chan struct{})}
+	return &MapRun{desc: desc}
 }
 
 // Arn returns the Map Run's ARN.
@@ -52,20 +56,55 @@ func (r *MapRun) Update(u MapRunUpdate) error {
 		return ErrInvalidMapRunUpdate
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.desc.Status != MapRunStatusRunning {
+		r.mu.Unlock()
 		return ErrMapRunEnded
 	}
 	if u.MaxConcurrency != nil {
 		r.desc.MaxConcurrency = *u.MaxConcurrency
 	}
 	if u.ToleratedFailureCount != nil {
-		r.desc.ToleratedFailureCount = *u.ToleratedFailureCount
+		r.desc.ToleratedFailureCount, r.countSet = *u.ToleratedFailureCount, true
 	}
 	if u.ToleratedFailurePercentage != nil {
-		r.desc.ToleratedFailurePercentage = *u.ToleratedFailurePercentage
+		r.desc.ToleratedFailurePercentage, r.pctSet = *u.ToleratedFailurePercentage, true
 	}
-	close(r.changed)
-	r.changed = make(chan struct{})
+	notify := r.notify
+	r.mu.Unlock()
+	if notify != nil {
+		notify()
+	}
 	return nil
+}
+
+// setNotify sets what Update calls once the limits changed.
+func (r *MapRun) setNotify(f func()) {
+	r.mu.Lock()
+	r.notify = f
+	r.mu.Unlock()
+}
+
+// update changes the run's counts.
+func (r *MapRun) update(f func(*MapRunDescription)) {
+	r.mu.Lock()
+	f(&r.desc)
+	r.mu.Unlock()
+}
+
+// thresholds returns the description and which thresholds are set.
+func (r *MapRun) thresholds() (MapRunDescription, bool, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.desc, r.countSet, r.pctSet
+}
+
+// finish records the run's end.
+func (r *MapRun) finish(status MapRunStatus, at time.Time, f *Failure) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.desc.Status, r.desc.StopDate = status, at
+	if f != nil {
+		r.desc.Error, r.desc.Cause = f.Error, f.Cause
+	}
+	r.notify = nil
 }

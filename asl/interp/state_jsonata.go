@@ -226,6 +226,9 @@ func (th *thread) runMapJSONata(n *node, input any) (any, *Failure) {
 	// records MapStateFailed (recorded: EvaluationFailed, MapStateFailed).
 	th.started = true
 	env := th.jenv(input)
+	if ms.dist != nil {
+		return th.runDistributed(n, input, env)
+	}
 	var items []any
 	if js.items == nil {
 		a, ok := input.([]any)

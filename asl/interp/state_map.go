@@ -28,11 +28,12 @@ type mapSpec struct {
 	toleratedPercent   float64 // -1: not set
 	toleratedPctPath   *jsonpath.Path
 	unsupported        string // why the state cannot run, "" when it can
+	dist               *distSpec
 }
 
 // mapState compiles a Map state's processor and limits; for a JSONata
 // state (jsonata) the JSONPath fields are left to compileJSONata.
-func (c *compiler) mapState(st *asl.Map, lang asl.QueryLanguage, jsonata bool) (*mapSpec, error) {
+func (c *compiler) mapState(name string, st *asl.Map, lang asl.QueryLanguage, jsonata bool) (*mapSpec, error) {
 	ms := &mapSpec{toleratedCount: -1, toleratedPercent: -1}
 	var err error
 	c.loc = append(c.loc, "ItemProcessor")
@@ -46,8 +47,12 @@ func (c *compiler) mapState(st *asl.Map, lang asl.QueryLanguage, jsonata bool) (
 		ms.distributed = proc.ProcessorConfig != nil && proc.ProcessorConfig.Mode == asl.ModeDistributed
 		ms.processor, err = c.program(proc.StartAt, proc.States, lang)
 	}
-	if err == nil && (st.ItemReader != nil || st.ItemBatcher != nil || st.ResultWriter != nil) {
-		ms.unsupported = "ItemReader, ItemBatcher and ResultWriter (Distributed Map) are not supported by this interpreter"
+	if err == nil && ms.distributed {
+		ms.dist, err = c.distributed(name, st, proc, jsonata)
+	} else if err == nil && (st.ItemReader != nil || st.ItemBatcher != nil || st.ResultWriter != nil) {
+		// AWS accepts these fields on an inline Map at definition time;
+		// only a distributed Map can run them.
+		ms.unsupported = "ItemReader, ItemBatcher and ResultWriter need a Map state in DISTRIBUTED mode"
 	}
 	c.loc = c.loc[:len(c.loc)-1]
 	if err != nil {
@@ -109,6 +114,9 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 	if ms.unsupported != "" {
 		return nil, th.runtimeError("%s", ms.unsupported)
 	}
+	if ms.dist != nil {
+		return th.runDistributed(n, eff, nil)
+	}
 	limit := ms.maxConcurrency
 	if ms.maxConcurrencyPath != nil {
 		v, ok := th.intField("MaxConcurrencyPath", ms.maxConcurrencyPath, eff)
@@ -158,20 +166,15 @@ func (th *thread) mapItems(n *node, eff any, items []any, limit, tolCount int, t
 // runItems runs the iterations of a Map state whose Started event is
 // recorded.
 func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, tolPct float64) (any, *Failure) {
-	ms := n.mapSpec
 	// An inline Map runs at most 40 iterations at once, whatever its
-	// MaxConcurrency; a distributed Map at most 10,000 child executions.
+	// MaxConcurrency (a distributed Map: see map_distributed.go).
 	// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
-	ceiling := inlineMaxConcurrency
-	if ms.distributed {
-		ceiling = distributedMaxConcurrency
-	}
-	if limit == 0 || limit > ceiling {
-		limit = ceiling
+	if limit == 0 || limit > inlineMaxConcurrency {
+		limit = inlineMaxConcurrency
 	}
 	// From here on a failure is the Map's own: it records MapStateFailed.
 	th.started = true
-	tolerant := tolCount >= 0 || tolPct >= 0 || ms.distributed
+	tolerant := tolCount >= 0 || tolPct >= 0
 	exceeded := func(nfail int) bool {
 		if !tolerant {
 			return true
@@ -186,13 +189,6 @@ func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, t
 		}
 		return false
 	}
-	if ms.distributed {
-		// A distributed Map runs its items as child executions whose
-		// events are not part of this history: only the Map Run's are.
-		th.emit(HistoryEvent{Type: MapRunStarted, MapRunStartedEventDetails: &MapRunStartedEventDetails{
-			MapRunArn: th.e.cfg.arn + "/" + n.name,
-		}})
-	}
 	started := th.prev
 	job, done := th.completed(n, func(sc *cancelScope, i int) (any, *Failure) {
 		return th.iteration(sc, n, eff, items, i, started)
@@ -201,14 +197,6 @@ func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, t
 	done(first == nil && th.ctx.Err() == nil)
 	if th.ctx.Err() != nil {
 		return nil, errStopped
-	}
-	if ms.distributed {
-		if first != nil {
-			th.emit(HistoryEvent{Type: MapRunFailed, MapRunFailedEventDetails: &FailureEventDetails{
-				Error: "States.ExceedToleratedFailureThreshold"}})
-		} else {
-			th.emit(HistoryEvent{Type: MapRunSucceeded})
-		}
 	}
 	if first != nil {
 		if tolerant {
@@ -248,7 +236,6 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 	ms := n.mapSpec
 	c := th.branch(sc, n, i)
 	c.prev = started
-	c.mute = ms.distributed
 	details := &MapIterationEventDetails{Name: n.name, Index: i}
 	c.emit(HistoryEvent{Type: MapIterationStarted, MapIterationStartedEventDetails: details})
 	input := items[i]
