@@ -360,15 +360,15 @@ func (th *thread) runMapRun(n *node, eff any, env *jstates, p *distPlan) (any, *
 // pulls, selects and batches items and starts a child execution per batch
 // whenever fewer than MaxConcurrency run; each child reports its end.
 type dispatcher struct {
-	th    *thread
-	n     *node
-	ms    *mapSpec
-	d     *distSpec
-	p     *distPlan
-	run   *MapRun
-	names mapRunNames
-	child *Machine
-	sc    *cancelScope
+	th     *thread
+	n      *node
+	ms     *mapSpec
+	d      *distSpec
+	p      *distPlan
+	run    *MapRun
+	names  mapRunNames
+	child  *Machine
+	sc     *cancelScope
 	names8 *rand.ChaCha8
 
 	sinkMu sync.Mutex
