@@ -380,6 +380,7 @@ type dispatcher struct {
 	seq         int64 // child executions started
 	items       int64 // items read
 	totalKnown  bool
+	total       int64 // the number of items, once known
 	failedItems int64
 	stop        *Failure // the failure that ends the run early
 	keep        bool     // results are kept for the state's output
@@ -559,10 +560,11 @@ func jsonInt64(n int64) any { return jsonInt(int(n)) }
 func (dp *dispatcher) read() {
 	dp.mu.Lock()
 	dp.items++
+	known := dp.totalKnown
 	dp.mu.Unlock()
 	dp.run.update(func(d *MapRunDescription) {
 		d.Items.Pending++
-		if !dp.totalKnown {
+		if !known {
 			d.Items.Total++
 		}
 	})
@@ -576,7 +578,7 @@ func (dp *dispatcher) setTotal(total int64) {
 		dp.mu.Unlock()
 		return
 	}
-	dp.totalKnown = true
+	dp.totalKnown, dp.total = true, total
 	dp.mu.Unlock()
 	dp.run.update(func(d *MapRunDescription) { d.Items.Total = total })
 	dp.mu.Lock()
@@ -795,7 +797,7 @@ func (dp *dispatcher) checkThreshold() {
 		if countSet && dp.failedItems > desc.ToleratedFailureCount {
 			exceeded = true
 		}
-		if pctSet && dp.totalKnown && float64(dp.failedItems)*100 > desc.ToleratedFailurePercentage*float64(dp.items) {
+		if pctSet && dp.totalKnown && float64(dp.failedItems)*100 > desc.ToleratedFailurePercentage*float64(dp.total) {
 			exceeded = true
 		}
 	}
