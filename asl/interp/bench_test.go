@@ -252,3 +252,41 @@ func BenchmarkJSONataPassChain(b *testing.B) {
 	b.ReportMetric(allocs/100, "allocs/transition")
 	b.ReportMetric(0, "ns/op")
 }
+
+// BenchmarkDistributedMap streams items through a distributed Map of Pass
+// children (each a child execution with its own ARN, run in process) into
+// a ResultWriter, and reports items/s and the cost of an item relative to
+// an inline Map iteration over the same items, measured interleaved.
+func BenchmarkDistributedMap(b *testing.B) {
+	const n = 5000
+	passes := `"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"n.$":"$.n","k":"v"},"End":true}}`
+	dist := compile(b, `{"StartAt":"M","States":{"M":{"Type":"Map",
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL"},"Parameters":{"Bucket":"b","Key":"k"}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},`+passes+`},"End":true}}}`,
+		WithClock(SystemClock()), WithItemReader(newGenReader(n, numbered)), WithResultWriter(&sampledSink{every: n, sample: func() {}, count: new(int)}))
+	inline := compile(b, `{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{`+passes+`},"End":true}}}`,
+		WithClock(SystemClock()), WithHistoryLimit(1<<30))
+	items := make([]any, n)
+	for i := range items {
+		items[i] = numbered(i)
+	}
+	sink := &countingSink{}
+	var engine, baseline time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if r := dist.Run(context.Background(), map[string]any{}, WithHistory(sink)); r.Status != StatusSucceeded {
+			b.Fatal(r.Status, r.Error, r.Cause)
+		}
+		t1 := time.Now()
+		if r := inline.Run(context.Background(), items, WithHistory(sink)); r.Status != StatusSucceeded {
+			b.Fatal(r.Status, r.Error, r.Cause)
+		}
+		engine += t1.Sub(t0)
+		baseline += time.Since(t1)
+	}
+	b.ReportMetric(float64(b.N)*n/engine.Seconds(), "items/s")
+	b.ReportMetric(float64(b.N)*n/baseline.Seconds(), "inline-items/s")
+	b.ReportMetric(float64(engine)/float64(baseline), "x-inline")
+	b.ReportMetric(0, "ns/op")
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -374,6 +375,10 @@ type dispatcher struct {
 	sinkMu sync.Mutex
 	sink   ResultSink
 
+	jobs    chan childJob // to idle workers
+	quit    chan struct{} // closed when the run has ended
+	yieldAt int
+
 	mu          sync.Mutex
 	running     int
 	waiter      *wakeup
@@ -397,6 +402,9 @@ func (dp *dispatcher) execute(eff any, env *jstates) (any, *Failure) {
 	dp.child = &Machine{cfg: *cfg, top: dp.ms.processor, arnPrefix: th.e.m.arnPrefix, defaultArn: dp.names.smArn}
 	dp.sc = th.sc.child()
 	defer th.sc.release(dp.sc)
+	dp.jobs, dp.quit = make(chan childJob), make(chan struct{})
+	defer close(dp.quit)
+	dp.yieldAt = 4 * runtime.GOMAXPROCS(0)
 	dp.run.setNotify(func() {
 		// A changed threshold applies at once; a changed MaxConcurrency
 		// when the producer next looks.
@@ -636,6 +644,7 @@ func (dp *dispatcher) dispatch(input any, index int64, nItems int) bool {
 		return false
 	}
 	dp.running++
+	running := dp.running
 	seq := dp.seq
 	dp.seq++
 	if dp.keep && !dp.overflow {
@@ -652,13 +661,49 @@ func (dp *dispatcher) dispatch(input any, index int64, nItems int) bool {
 		d.Executions.Running++
 		d.Executions.Total++
 	})
-	c := dp.th.clock()
-	hold(c)
-	go func() {
-		defer release(c)
-		dp.runChild(seq, name, input, index, nItems)
-	}()
+	// The child holds the clock while it runs; an idle worker takes it,
+	// else a new one starts. Workers stay until the run ends, so their
+	// grown stacks serve the next children.
+	hold(dp.th.clock())
+	job := childJob{seq: seq, name: name, input: input, index: index, items: nItems}
+	select {
+	case dp.jobs <- job:
+	default:
+		go dp.worker(job)
+	}
+	if running > dp.yieldAt {
+		// Children that compute rather than wait run no faster for
+		// having thousands started ahead of them: let them catch up, so
+		// that few workers (and goroutine stacks) serve the run. Children
+		// that wait leave the processors free, and the run goes on.
+		runtime.Gosched()
+	}
 	return true
+}
+
+// childJob is one child execution to run.
+type childJob struct {
+	seq   int64
+	name  string
+	input any
+	index int64
+	items int
+}
+
+// worker runs child executions until the run ends. It holds the clock
+// while a child runs (the dispatcher took it on its behalf) and not while
+// it waits for the next.
+func (dp *dispatcher) worker(job childJob) {
+	c := dp.th.clock()
+	for {
+		dp.runChild(job.seq, job.name, job.input, job.index, job.items)
+		release(c)
+		select {
+		case job = <-dp.jobs:
+		case <-dp.quit:
+			return
+		}
+	}
 }
 
 // drain waits for every running child execution to end.
@@ -689,6 +734,7 @@ func (dp *dispatcher) runChild(seq int64, name string, input any, index int64, n
 	// states record nothing (the start and end events still count).
 	th.mute = e.cfg.sink == nil
 	th.prev = e.emitStart(th)
+	th.inputText = inputText
 	out, f := th.runProgram(dp.child.top, input, true)
 	e.finish(th, out, f)
 	r := e.result
@@ -699,7 +745,7 @@ func (dp *dispatcher) runChild(seq int64, name string, input any, index int64, n
 		Error: r.Error, Cause: r.Cause, Status: r.Status, StartDate: r.StartDate, StopDate: r.StopDate,
 		Index: index, Items: nItems}
 	if r.Status == StatusSucceeded {
-		cr.Output = render(r.Output)
+		cr.Output = th.text(r.Output)
 	}
 	dp.childEnded(seq, cr, r.Output)
 }

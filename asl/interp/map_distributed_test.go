@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -498,11 +498,11 @@ func TestDistributedFailures(t *testing.T) {
 	reader := `"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"k"}},`
 	writer := `"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"p"}},`
 	tests := []struct {
-		name, fields, input string
-		reader              *genReader
-		writer              *memWriter
+		name, fields, input  string
+		reader               *genReader
+		writer               *memWriter
 		wantError, wantCause string
-		wantEvents          []string
+		wantEvents           []string
 	}{
 		{"MaxItemsPath not an integer", `"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","MaxItemsPath":"$.MaxItems"},"Parameters":{"Bucket":"b","Key":"k"}},`,
 			`{"MaxItems":1.5}`, newGenReader(3, numbered), nil, "States.Runtime",
@@ -766,8 +766,8 @@ func TestDistributedResultsTooLarge(t *testing.T) {
 // A million items stream through a distributed Map with a ResultWriter in
 // bounded memory: neither the items nor the results are held.
 func TestDistributedMillionItems(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a million child executions")
+	if testing.Short() || raceEnabled {
+		t.Skip("a million child executions: run without -short and -race")
 	}
 	n := 1_000_000
 	if testing.Verbose() && os.Getenv("DMAP_N") != "" {
@@ -807,7 +807,9 @@ type sampledSink struct {
 	count  *int
 }
 
-func (s *sampledSink) OpenResults(context.Context, ResultWriteRequest) (ResultSink, error) { return s, nil }
+func (s *sampledSink) OpenResults(context.Context, ResultWriteRequest) (ResultSink, error) {
+	return s, nil
+}
 
 func (s *sampledSink) Add(context.Context, ChildResult) error {
 	*s.count++

@@ -26,6 +26,8 @@ type thread struct {
 	exited time.Time // when the previous state of this thread exited, if it just did
 	token  string    // $$.Task.Token of the running task
 	mapCtx any       // $$.Map while evaluating a Map's ItemSelector
+	// inputText is the text of the input runFrom starts with, when known.
+	inputText string
 
 	buf            []byte         // scratch space for rendering payloads
 	evalScope      jsonpath.Scope // reused by scope: one evaluation at a time
@@ -117,7 +119,10 @@ func (th *thread) runProgram(p *program, input any, top bool) (any, *Failure) {
 
 func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *Failure) {
 	th.top = top
-	text := "" // input rendered, when the previous state already did it
+	// text is the input rendered, when the previous state (or the caller,
+	// through inputText) already did it.
+	text := th.inputText
+	th.inputText = ""
 	for {
 		if th.ctx.Err() != nil {
 			return nil, errStopped
