@@ -59,16 +59,11 @@ func loadASLCases(t *testing.T) []aslCase {
 	return cases
 }
 
-// skipReason says why a case is outside this suite: it needs another service, or a Distributed
-// Map, which the engine does not run yet. JSONata cases run like the others.
+// skipReason says why a case is outside this suite: it needs another service. Distributed Map
+// and JSONata cases run like the others.
 func skipReason(c aslCase) string {
 	if !c.Pure {
 		return "needs another service"
-	}
-	for _, f := range c.Features {
-		if f == "map:DISTRIBUTED" {
-			return "Distributed Map"
-		}
 	}
 	return ""
 }
