@@ -1,17 +1,18 @@
 # sluice: build, run and test an S3 -> EventBridge -> Step Functions -> Lambda pipeline.
-# Every target works offline except `deploy` (AWS) and the first `node-deps` (the npm registry).
+# Every target works offline except `deploy` and `destroy` to AWS and the first `node-deps` (the npm registry).
 
 GO        ?= go
 FUZZTIME  ?= 1000x
 BENCHTIME ?= 1x
-STACK     ?=
+STACK     ?= sluice
 REGION    ?=
 ARTIFACT_BUCKET ?=
+ENDPOINT  ?=
 
 # The offline template and ASL validators are part of the tests: make them mandatory here.
 export SLUICE_REQUIRE_NODE_TOOLS ?= 1
 
-.PHONY: all test gen gen-check build deploy bench peer-deps lint fuzz run up node-deps
+.PHONY: all test gen gen-check build deploy destroy bench peer-deps lint fuzz run up node-deps
 
 all: test
 
@@ -31,11 +32,17 @@ gen-check:
 build:
 	$(GO) run ./cmd/sluice build --out dist
 
-## deploy: upload the zips and deploy the stack: make deploy STACK=... REGION=... ARTIFACT_BUCKET=...
+# The optional settings of deploy and destroy, as flags.
+DEPLOY_FLAGS = --stack "$(STACK)" $(if $(REGION),--region "$(REGION)") $(if $(ENDPOINT),--endpoint "$(ENDPOINT)")
+
+## deploy: build, upload and deploy the stack through a change set (asks first), to AWS or to ENDPOINT:
+## make deploy [STACK=sluice] [REGION=...] [ARTIFACT_BUCKET=...] [ENDPOINT=http://127.0.0.1:4566]
 deploy: build
-	@test -n "$(STACK)" -a -n "$(REGION)" -a -n "$(ARTIFACT_BUCKET)" || \
-		{ echo "usage: make deploy STACK=name REGION=region ARTIFACT_BUCKET=bucket"; exit 2; }
-	$(GO) run ./cmd/sluice deploy --stack "$(STACK)" --region "$(REGION)" --artifact-bucket "$(ARTIFACT_BUCKET)"
+	$(GO) run ./cmd/sluice deploy --no-build $(DEPLOY_FLAGS) $(if $(ARTIFACT_BUCKET),--artifact-bucket "$(ARTIFACT_BUCKET)")
+
+## destroy: delete the stack (asks first; the data bucket is retained): make destroy [STACK=...] [REGION=...] [ENDPOINT=...]
+destroy:
+	$(GO) run ./cmd/sluice destroy $(DEPLOY_FLAGS)
 
 ## bench: every benchmark once (BENCHTIME=1x); ratios against in-run baselines are reported as metrics,
 ## the engine's against its peer (aws-local-stepfunctions, installed when npm is present) in test/peerbench

@@ -17,6 +17,10 @@ var consoleHosts = map[string]string{
 	"aws-us-gov": "console.amazonaws-us-gov.com",
 }
 
+// ConsoleHost is the AWS Management Console's host in a partition ("aws", "aws-cn", "aws-us-gov"), or ""
+// for another.
+func ConsoleHost(partition string) string { return consoleHosts[partition] }
+
 // ExecutionConsoleURL is the Step Functions console's page of an execution in AWS, from its ARN
 // (arn:<partition>:states:<region>:<account>:execution:<machine>:<name>), or "" for an ARN that is not an
 // AWS execution's: malformed, of an unknown partition, or of the local stack's account.

@@ -1,55 +1,61 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
+	"bytes"
+	"errors"
+	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
-func TestDeployDryRun(t *testing.T) {
-	dist := t.TempDir()
-	artifacts := map[string]Artifact{
-		"validate": {File: "validate-0123456789abcdef.zip", Key: "sluice/validate-0123456789abcdef.zip"},
-		"process":  {File: "process-0123456789abcdef.zip", Key: "sluice/process-0123456789abcdef.zip"},
-		"store":    {File: "store-0123456789abcdef.zip", Key: "sluice/store-0123456789abcdef.zip"},
-	}
-	b, err := json.Marshal(artifacts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dist, artifactsFile), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	stdout, stderr, err := runCLI(t, "deploy", "--stack", "sluice-test", "--region", "eu-west-1",
-		"--artifact-bucket", "my-artifacts", "--dist", dist, "--dry-run")
-	if err != nil {
-		t.Fatalf("deploy --dry-run: %v\n%s", err, stderr)
-	}
-	want := "upload " + filepath.Join(dist, "validate-0123456789abcdef.zip") + " -> s3://my-artifacts/sluice/validate-0123456789abcdef.zip\n" +
-		"upload " + filepath.Join(dist, "process-0123456789abcdef.zip") + " -> s3://my-artifacts/sluice/process-0123456789abcdef.zip\n" +
-		"upload " + filepath.Join(dist, "store-0123456789abcdef.zip") + " -> s3://my-artifacts/sluice/store-0123456789abcdef.zip\n" +
-		"run aws cloudformation deploy --stack-name sluice-test --region eu-west-1 --template-file deploy/template.json" +
-		" --s3-bucket my-artifacts --s3-prefix sluice/templates --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset" +
-		" --parameter-overrides ArtifactBucket=my-artifacts ValidateCodeKey=sluice/validate-0123456789abcdef.zip" +
-		" ProcessCodeKey=sluice/process-0123456789abcdef.zip StoreCodeKey=sluice/store-0123456789abcdef.zip\n"
-	if diff := cmp.Diff(want, stdout); diff != "" {
-		t.Errorf("dry run (-want +got):\n%s", diff)
+func TestDeployFlagErrors(t *testing.T) {
+	for name, args := range map[string][]string{
+		"yes and no-execute":  {"deploy", "--yes", "--no-execute"},
+		"parameter without =": {"deploy", "--parameter", "LogLevel"},
+		"endpoint not a URL":  {"deploy", "--endpoint", "127.0.0.1:4566", "--no-build", "--dist", t.TempDir()},
+		"extra argument":      {"destroy", "now"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := runCLI(t, args...)
+			if !errors.Is(err, errUsage) {
+				t.Errorf("error %v, want a usage error", err)
+			}
+		})
 	}
 }
 
-func TestDeployNeedsBuildOutput(t *testing.T) {
-	dist := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dist, artifactsFile), []byte(`{"validate": {"file": "v.zip", "key": "k"}}`), 0o644); err != nil {
-		t.Fatal(err)
+func TestConfirm(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    *strings.Reader // nil: no input
+		want  bool
+		asked string
+	}{
+		{"yes", strings.NewReader("y\n"), true, ""},
+		{"YES without newline", strings.NewReader("YES"), true, ""},
+		{"no", strings.NewReader("n\n"), false, ""},
+		{"empty line", strings.NewReader("\n"), false, ""},
+		{"end of input", strings.NewReader(""), false, "pass --yes"},
+		{"no input", nil, false, "pass --yes"},
 	}
-	for name, dir := range map[string]string{"no artifacts.json": t.TempDir(), "missing functions": dist} {
-		t.Run(name, func(t *testing.T) {
-			_, _, err := runCLI(t, "deploy", "--stack", "s", "--region", "r", "--artifact-bucket", "b", "--dist", dir, "--dry-run")
-			if err == nil {
-				t.Error("deploy succeeded without a complete build output")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var errOut bytes.Buffer
+			std := stdio{Out: &bytes.Buffer{}, Err: &errOut}
+			if tt.in != nil {
+				std.In = tt.in
+			}
+			got, err := confirm(std, "Deploy?")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("confirm = %v, want %v", got, tt.want)
+			}
+			if !strings.HasPrefix(errOut.String(), "Deploy? [y/N] ") {
+				t.Errorf("question %q, want it to start with the question and [y/N]", errOut.String())
+			}
+			if tt.asked != "" && !strings.Contains(errOut.String(), tt.asked) {
+				t.Errorf("stderr %q, want it to say %q", errOut.String(), tt.asked)
 			}
 		})
 	}

@@ -3,12 +3,17 @@
 //
 //	sluice gen [--check] [--dir .]                 write (or check) the generated files
 //	sluice build [--out dist]                      build reproducible arm64 Lambda zips
-//	sluice deploy --stack S --region R --artifact-bucket B [--dist dist]
-//	                                               upload the zips and deploy the CloudFormation stack
+//	sluice deploy [--stack sluice] [--region R] [--endpoint URL] [--artifact-bucket B] [--yes] [--no-execute]
+//	                                               build, upload, and deploy the stack through a change set
+//	                                               (to AWS, or with --endpoint to the local stack)
+//	sluice destroy [--stack sluice] [--endpoint URL] [--yes]
+//	                                               delete the stack (the data bucket is retained)
 //	sluice up [--addr 127.0.0.1:4566] [--data .sluice]
 //	                                               serve the embedded local AWS until interrupted
-//	sluice run [--endpoint URL] [FILE...]          run files (default: the sample dataset) through the
-//	                                               pipeline and print a summary
+//	sluice run [--endpoint URL] [--stack S] [FILE...]
+//	                                               run files (default: the sample dataset) through the
+//	                                               pipeline (embedded, at an endpoint, or in AWS) and
+//	                                               print a summary
 //	sluice logs [--endpoint URL] [-f] [KEY|EXECUTION-ARN|FUNCTION]
 //	                                               the log lines of an object, an execution or a function
 //	sluice show [--endpoint URL] KEY|EXECUTION-ARN  an object's or execution's story, state by state
@@ -35,9 +40,11 @@ import (
 	"syscall"
 )
 
-// stdio is where a subcommand writes: Out for results, Err for progress and diagnostics.
+// stdio is where a subcommand writes: Out for results, Err for progress and diagnostics; In is where it
+// reads answers to its questions (nil: there is no one to ask).
 type stdio struct {
 	Out, Err io.Writer
+	In       io.Reader
 }
 
 // command is one subcommand.
@@ -52,7 +59,8 @@ func commands() []command {
 	return []command{
 		{"gen", "write the generated files (deploy/template.json, the ASL, the mock config); --check compares", runGen},
 		{"build", "build reproducible arm64 Lambda zips into --out (default dist)", runBuild},
-		{"deploy", "upload the zips and deploy the stack (--stack, --region, --artifact-bucket)", runDeploy},
+		{"deploy", "build, upload and deploy the stack through a change set, to AWS or to --endpoint", runDeploy},
+		{"destroy", "delete the deployed stack (the data bucket is kept, as the template says)", runDestroy},
 		{"up", "serve the embedded local AWS built from the template (--addr, --data)", runUp},
 		{"run", "upload files (default: the sample dataset) and follow their executions to a summary", runRun},
 		{"logs", "print (-f: follow) the log lines of an object's executions, an execution or a function", runLogs},
@@ -85,7 +93,7 @@ func main() {
 
 // run dispatches to the subcommand named by args[0].
 func run(ctx context.Context, args []string) error {
-	return dispatch(ctx, args, stdio{Out: os.Stdout, Err: os.Stderr})
+	return dispatch(ctx, args, stdio{Out: os.Stdout, Err: os.Stderr, In: os.Stdin})
 }
 
 func dispatch(ctx context.Context, args []string, std stdio) error {

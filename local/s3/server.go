@@ -158,6 +158,14 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 		rq.serveFake()
 		return
 	}
+	switch {
+	case key == "" && has(q, "encryption"):
+		rq.encryption()
+		return
+	case key == "" && has(q, "publicAccessBlock"):
+		rq.publicAccess()
+		return
+	}
 	for _, sub := range unsupportedSubresources {
 		if _, ok := q[sub]; ok {
 			rq.fail(errNotImplemented())

@@ -87,7 +87,11 @@ type bucketConfig struct {
 	Created     time.Time `json:"created"`
 	Versioning  string    `json:"versioning,omitempty"`
 	EventBridge bool      `json:"eventBridge,omitempty"`
-	Segment     int       `json:"segment,omitempty"` // generation of the data segment
+	// Encryption and PublicAccessBlock are the bucket's own settings (bucket_settings.go), nil for S3's
+	// defaults. A set value is replaced, never changed in place.
+	Encryption        *encryptionConfiguration `json:"encryption,omitempty"`
+	PublicAccessBlock *publicAccessBlock       `json:"publicAccessBlock,omitempty"`
+	Segment           int                      `json:"segment,omitempty"` // generation of the data segment
 }
 
 type bucketState struct {
