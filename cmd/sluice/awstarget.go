@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/sluicehq/sluice/internal/service"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
@@ -36,7 +37,8 @@ var localCredentials = credentials.NewStaticCredentialsProvider("local", "local"
 // A loopback endpoint needs no AWS account: it defaults to the local stack's region and, when the default
 // chain has no credentials, to placeholder ones.
 func loadTarget(ctx context.Context, endpoint, region string) (awsTarget, error) {
-	var opts []func(*config.LoadOptions) error
+	// The SDK's own warnings (such as its instance metadata fallback) are not the user's business here.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}
@@ -47,6 +49,7 @@ func loadTarget(ctx context.Context, endpoint, region string) (awsTarget, error)
 	if endpoint == "" {
 		endpoint = aws.ToString(cfg.BaseEndpoint) // AWS_ENDPOINT_URL
 	}
+	checked := false
 	if endpoint != "" {
 		u, err := url.Parse(endpoint)
 		if err != nil || u.Scheme == "" || u.Host == "" {
@@ -59,7 +62,12 @@ func loadTarget(ctx context.Context, endpoint, region string) (awsTarget, error)
 			if !hasCredentials(ctx, cfg) {
 				cfg.Credentials = localCredentials
 			}
+			checked = true
 		}
+	}
+	if !checked && !hasCredentials(ctx, cfg) {
+		// Before anything is built or uploaded: the default chain found nothing.
+		return awsTarget{}, fmt.Errorf("no AWS credentials: set AWS_PROFILE, run aws configure or aws sso login, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
 	}
 	if cfg.Region == "" {
 		return awsTarget{}, fmt.Errorf("%w: no AWS region: pass --region, or set AWS_REGION or a profile's region", errUsage)
@@ -67,13 +75,13 @@ func loadTarget(ctx context.Context, endpoint, region string) (awsTarget, error)
 	return awsTarget{cfg: cfg, endpoint: endpoint}, nil
 }
 
-// hasCredentials reports whether the default chain finds credentials (quickly: a missing instance
-// metadata service is not waited for long).
+// hasCredentials reports whether the default chain finds credentials (without waiting long for an
+// instance metadata service that is not there).
 func hasCredentials(ctx context.Context, cfg aws.Config) bool {
 	if cfg.Credentials == nil {
 		return false
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	_, err := cfg.Credentials.Retrieve(ctx)
 	return err == nil

@@ -121,7 +121,7 @@ func TestUsageErrors(t *testing.T) {
 		{"gen", "--no-such-flag"},
 		{"gen", "extra-argument"},
 		{"gen", "--dir", "/nonexistent-sluice-dir"},
-		{"deploy", "--stack", "s", "--region", "eu-west-1"},
+		{"deploy", "--yes", "--no-execute"},
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
