@@ -25,6 +25,10 @@
 //
 //	changes, err := next.Diff(deployed, done)  // []ResourceChange, as DescribeChangeSet shows them
 //
+// To apply it: create and update in next.Order(), then delete the removed resources in
+// deployed.DeletionOrder() (the old stack's dependencies). A Stack is read-only after Bind and safe for
+// concurrent use.
+//
 // Each change is Add, Modify or Remove; a Modify carries Replacement (True, False, Conditional),
 // Scope and Details (Target Attribute/Name/RequiresRecreation, Evaluation, ChangeSource,
 // CausingEntity, Before/AfterValue). RequiresRecreation comes from the CloudFormation Template
@@ -53,8 +57,9 @@
 // MaxLength, MinValue, MaxValue, NoEcho, ConstraintDescription.
 //
 // Not evaluated: transforms (AWS::Serverless, AWS::LanguageExtensions and its Fn::ForEach, Fn::Length,
-// Fn::ToJsonString; DeclaredTransforms lists them), Rules, AWS::SSM::Parameter::Value<...> parameters
-// (Bind fails with ErrUnsupported), and the existence checks of AWS-specific parameter types.
+// Fn::ToJsonString; Fn::Transform): Validate lists them in DeclaredTransforms as ValidateTemplate does,
+// and Bind fails with ErrUnsupported; Rules; AWS::SSM::Parameter::Value<...> parameters (Bind fails
+// with ErrUnsupported); the existence checks of AWS-specific parameter types.
 // AllowedPattern is matched with Go's RE2, which lacks Java's look-around.
 //
 // Numbers in templates are float64, as encoding/json gives them.

@@ -137,3 +137,49 @@ func TestParameterErrors(t *testing.T) {
 		t.Errorf("SSM parameter: got %v, want ErrUnsupported", err)
 	}
 }
+
+// TestTransformsUnsupported: a template with a Transform validates (ValidateTemplate lists it in
+// DeclaredTransforms) but does not bind: the local CloudFormation runs no macros.
+func TestTransformsUnsupported(t *testing.T) {
+	tpl, err := template.Parse([]byte("Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := tpl.Validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.DeclaredTransforms) != 1 || v.DeclaredTransforms[0] != "AWS::Serverless-2016-10-31" {
+		t.Errorf("DeclaredTransforms = %v, want [AWS::Serverless-2016-10-31]", v.DeclaredTransforms)
+	}
+	if _, err := tpl.Bind(nil, template.Env{Region: "us-east-1"}); !errors.Is(err, template.ErrUnsupported) {
+		t.Errorf("Bind: got %v, want ErrUnsupported", err)
+	}
+}
+
+// TestCapabilities: IAM resources need CAPABILITY_IAM, named ones CAPABILITY_NAMED_IAM
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities).
+func TestCapabilities(t *testing.T) {
+	tests := []struct{ body, want string }{
+		{`{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}`, ""},
+		{`{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {}}}}`, template.CapabilityIAM},
+		{`{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "x"}}}}`, template.CapabilityNamedIAM},
+	}
+	for _, tt := range tests {
+		tpl, err := template.Parse([]byte(tt.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := tpl.Validate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(v.Capabilities) > 0 {
+			got = v.Capabilities[0]
+		}
+		if got != tt.want {
+			t.Errorf("%s: Capabilities %v, want %q", tt.body, v.Capabilities, tt.want)
+		}
+	}
+}

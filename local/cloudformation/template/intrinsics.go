@@ -134,6 +134,8 @@ func (e *evaluator) call(fn string, arg any) (any, error) {
 		return e.cidr(arg)
 	case "Fn::If":
 		return e.ifFn(arg)
+	case "Fn::Transform":
+		return nil, &Error{Message: "Fn::Transform (macros, AWS::Include) is not supported by the local CloudFormation", cause: ErrUnsupported}
 	case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":
 		return e.condition(fn, arg)
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 // Stack is a template bound to parameter values and an Env: conditions are decided, and resources and
-// outputs can be resolved. A Stack is not safe for concurrent use (condition values are memoized).
+// outputs can be resolved. Bind decides every condition, so a Stack is read-only afterwards and safe
+// for concurrent use.
 type Stack struct {
 	t          *Template
 	env        Env
@@ -42,6 +43,9 @@ func (t *Template) Bind(params map[string]string, env Env) (*Stack, error) {
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
 		return nil, errorf("Parameters: [%s] do not exist in the template", strings.Join(unknown, ", "))
+	}
+	if tr := t.declaredTransforms(); len(tr) > 0 {
+		return nil, &Error{Message: fmt.Sprintf("Transform %s is not supported by the local CloudFormation", strings.Join(tr, ", ")), cause: ErrUnsupported}
 	}
 	s := &Stack{t: t, env: env, params: map[string]any{}, values: map[string]string{},
 		conditions: map[string]bool{}, evaluating: map[string]bool{}}

@@ -113,17 +113,32 @@ func (t *Template) Validate() (*Validation, error) {
 		v.Parameters = append(v.Parameters, ParameterDeclaration{Key: name, DefaultValue: p.Default, NoEcho: p.NoEcho, Description: p.Description})
 	}
 	v.Capabilities, v.CapabilitiesReason = t.capabilities()
-	switch tr := t.Transform.(type) {
-	case string:
-		v.DeclaredTransforms = []string{tr}
-	case []any:
-		for _, x := range tr {
-			if s, ok := x.(string); ok {
-				v.DeclaredTransforms = append(v.DeclaredTransforms, s)
+	v.DeclaredTransforms = t.declaredTransforms()
+	return v, nil
+}
+
+// declaredTransforms lists the Transform section's macros (a name, a list of names, or
+// {"Name": ..., "Parameters": ...} entries).
+func (t *Template) declaredTransforms() []string {
+	var out []string
+	add := func(x any) {
+		switch x := x.(type) {
+		case string:
+			out = append(out, x)
+		case map[string]any:
+			if n, ok := x["Name"].(string); ok {
+				out = append(out, n)
 			}
 		}
 	}
-	return v, nil
+	if l, ok := t.Transform.([]any); ok {
+		for _, x := range l {
+			add(x)
+		}
+	} else if t.Transform != nil {
+		add(t.Transform)
+	}
+	return out
 }
 
 // capabilities returns the capability the template's IAM resources need, and AWS's reason text.
@@ -277,7 +292,8 @@ func (c *checker) checkCall(fn string, arg any) error {
 		if _, ok := list(3); !ok {
 			return templateErrorf("Fn::Cidr requires a list argument with three elements: an IP block, a count and the CIDR bits")
 		}
-	case "Fn::GetAZs", "Fn::ImportValue", "Fn::Base64":
+	case "Fn::GetAZs", "Fn::ImportValue", "Fn::Base64", "Fn::Transform":
+		// Fn::Transform (AWS::Include) is a valid template; Bind refuses it as unsupported locally.
 	case "Fn::If":
 		a, ok := list(3)
 		if !ok {
