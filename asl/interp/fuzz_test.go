@@ -27,6 +27,11 @@ func FuzzExecute(f *testing.F) {
 			"F":{"Type":"Fail","Error":"{% 'E' & $string($r) %}"},
 			"M":{"Type":"Map","Items":"{% $range(1, $states.input, 1) %}","ItemSelector":{"i":"{% $states.context.Map.Item.Index %}"},
 				"ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% $states.input.i + 1 %}","End":true}}},"End":true}}}`, `{"a":3}`},
+		{`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ToleratedFailurePercentage":50,"Label":"L",
+			"ItemBatcher":{"MaxItemsPerBatch":2,"MaxInputBytesPerBatch":40,"BatchInput":{"k.$":"$.k"}},"ItemSelector":{"v.$":"$$.Map.Item.Value"},
+			"ResultWriter":{"WriterConfig":{"OutputType":"JSON","Transformation":"FLATTEN"}},
+			"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","OutputPath":"$.Items","End":true}}},"End":true}}}`,
+			`{"k":1,"items":[1,"two",{"three":3},[4]]}`},
 	}
 	for _, s := range seeds {
 		f.Add(s[0], s[1])
