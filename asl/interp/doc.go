@@ -42,9 +42,29 @@
 // events fails. A machine-level TimeoutSeconds ends the execution
 // TIMED_OUT. Stop aborts an execution as StopExecution does.
 //
-// A distributed Map runs its items in-process like an inline one, recording
-// the Map Run events instead of per-item events; ItemReader, ItemBatcher and
-// ResultWriter are not supported.
+// # Distributed Map
+//
+// A Map state in DISTRIBUTED mode runs each item, or each batch of
+// ItemBatcher, as a child execution with its own ARN, context object and
+// history, under a Map Run whose events (MapRunStarted, MapRunSucceeded,
+// MapRunFailed, MapRunAborted) are the parent's only record of its items.
+// The host may supply an ItemReader (WithItemReader) that streams the
+// ItemReader's data set, a ResultWriter (WithResultWriter) that receives
+// one record per child as it ends, and a MapRunHost (WithMapRunHost) that
+// sees each Map Run, can Describe and Update it (UpdateMapRun's
+// MaxConcurrency and tolerated failures), and sees each child execution
+// and its history. Items are pulled one at a time and children started as
+// slots free up, so memory is bounded by MaxConcurrency, not by the number
+// of items; without a ResultWriter the results are the state's output and
+// are bounded by the payload limit. ToleratedFailureCount and
+// ToleratedFailurePercentage (and their Path and JSONata forms) fail the
+// run with States.ExceedToleratedFailureThreshold when the failed items
+// exceed either one that is set, or on the first failure when neither is;
+// reader and writer errors fail it with States.ItemReaderFailed and
+// States.ResultWriterFailed. Child executions see none of the parent's
+// variables. Without hosts a distributed Map runs the items of its input
+// in process. EXPRESS children run like STANDARD ones; a resumed snapshot
+// starts the Map Run again.
 //
 // # JSONata
 //

@@ -730,6 +730,9 @@ func (dp *dispatcher) runChild(seq int64, name string, input any, index int64, n
 			e.cfg.sink = sink
 		}
 	}
+	// A child sees none of the parent's variables (a Distributed Map
+	// cannot reference outer scopes:
+	// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html).
 	// Nobody reads the history of a child the host does not watch: its
 	// states record nothing (the start and end events still count).
 	th.mute = e.cfg.sink == nil

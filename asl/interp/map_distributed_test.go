@@ -381,6 +381,46 @@ func TestDistributedItemBatcher(t *testing.T) {
 	}
 }
 
+// The JSONata forms of ItemBatcher: expressions for the limits and
+// BatchInput.
+func TestDistributedItemBatcherJSONata(t *testing.T) {
+	def := `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% $states.input.items %}",
+		"ItemBatcher":{"MaxItemsPerBatch":"{% $states.input.per %}","BatchInput":{"job":"{% $states.input.job %}"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+	r, _ := run(t, def, `{"job":"J","per":2,"items":[1,2,3]}`)
+	if r.Status != StatusSucceeded {
+		t.Fatalf("status %s: %s %s", r.Status, r.Error, r.Cause)
+	}
+	want := `[{"BatchInput":{"job":"J"},"Items":[1,2]},{"BatchInput":{"job":"J"},"Items":[3]}]`
+	if diff := cmp.Diff(canon(t, r.Output), want); diff != "" {
+		t.Errorf("output (-got +want):\n%s", diff)
+	}
+}
+
+// A child execution sees none of the parent's variables: a Distributed
+// Map cannot reference outer scopes; values go through ItemSelector.
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+func TestDistributedVariableScope(t *testing.T) {
+	inner := `"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$x"},"End":true}}`
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"Next":"M"},"M":{"Type":"Map","ItemsPath":"$.items",
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},` + inner + `},"End":true}}}`
+	host := newRecordingHost()
+	r, _ := run(t, def, `{"items":[1]}`, WithMapRunHost(host))
+	if r.Error != "States.ExceedToleratedFailureThreshold" {
+		t.Fatalf("got %s %s %s", r.Status, r.Error, r.Cause)
+	}
+	for _, res := range host.results {
+		if res.Error != "States.Runtime" {
+			t.Errorf("child ended %s %s %s, want States.Runtime", res.Status, res.Error, res.Cause)
+		}
+	}
+	withSelector := `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"Next":"M"},"M":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"x.$":"$x"},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+	if r, _ := run(t, withSelector, `{"items":[1]}`); r.Status != StatusSucceeded || canon(t, r.Output) != `[{"x":1}]` {
+		t.Errorf("through ItemSelector: %s %s %v", r.Status, r.Error, r.Output)
+	}
+}
+
 // failingItems is a task that fails for items {"fail": true}.
 var failingItems = TaskInvokerFunc(func(_ context.Context, req TaskRequest) (any, error) {
 	if in, _ := req.Input.(map[string]any); in["fail"] == true {
