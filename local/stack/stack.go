@@ -25,6 +25,7 @@ import (
 	"github.com/sluicehq/sluice/local/logs"
 	"github.com/sluicehq/sluice/local/s3"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
+	"github.com/sluicehq/sluice/local/sts"
 )
 
 // HandlerFactory builds the handler of one invocation of a function: rt carries the invocation's own
@@ -73,6 +74,9 @@ type Stack struct {
 	SFN        *localsfn.Service
 	// Console is the web console, served under /_console/.
 	Console *console.Console
+
+	// STS answers GetCallerIdentity, so that a deployer learns the account as from AWS.
+	STS *sts.Service
 
 	guard      *guard.Guard
 	lock       *dirLock // the data directory, held from open to closeServices
@@ -171,6 +175,9 @@ func (st *Stack) open() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	st.ctx, st.cancel = ctx, cancel
 
+	if st.STS, err = sts.New(sts.WithRegion(st.cfg.Region), sts.WithAccount(st.cfg.Account), sts.WithLogger(st.cfg.Logger)); err != nil {
+		return fmt.Errorf("open sts: %w", err)
+	}
 	if st.CloudWatch, err = cloudwatch.New(cloudwatch.WithLogger(st.cfg.Logger)); err != nil {
 		return fmt.Errorf("open cloudwatch: %w", err)
 	}
@@ -303,6 +310,8 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.CloudWatch.ServeHTTP(w, r)
 	case isLambdaPath(r.URL.Path):
 		st.Lambda.ServeHTTP(w, r)
+	case target == "" && sts.IsRequest(r): // STS's query protocol
+		st.STS.ServeHTTP(w, r)
 	case target == "" && cloudwatch.IsQueryRequest(r): // CloudWatch's query protocol (older SDKs)
 		st.CloudWatch.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, adminPrefix):
