@@ -19,6 +19,8 @@
 //	sluice show [--endpoint URL] KEY|EXECUTION-ARN  an object's or execution's story, state by state
 //	sluice dlq [--endpoint URL] [--json] [--redrive [ID...]]
 //	                                               list or redrive undeliverable events
+//	sluice redrive [--endpoint URL] [--wait] EXECUTION-ARN|NAME
+//	                                               redrive a failed execution from where it failed
 //	sluice schema check FILE...                    check dataset schema files, every problem located
 //	sluice version                                 module version and VCS revision of the binary
 //	sluice test [--definition FILE] [--cases FILE] [--min-coverage N] [--html FILE] [--endpoint URL]
@@ -66,6 +68,7 @@ func commands() []command {
 		{"logs", "print (-f: follow) the log lines of an object's executions, an execution or a function", runLogs},
 		{"show", "tell an object's or an execution's story: each state, attempts, durations, errors, outputs", runShow},
 		{"dlq", "list the events a running stack could not deliver (key, reason, age; --json), or --redrive them", runDLQ},
+		{"redrive", "continue a failed, aborted or timed-out execution from the state that did not succeed", runRedrive},
 		{"schema", "check dataset schema files: sluice schema check FILE... (every problem, with line and column)", runSchema},
 		{"version", "print the module version and the VCS revision this binary was built from", runVersion},
 		{"test", "run a case file against the state machine (in process, or --endpoint) with a coverage report", runTest},
