@@ -148,6 +148,7 @@ func (c *Console) routes() {
 	m.HandleFunc("POST "+p+"actions/stop", c.guarded(c.actionStop))
 	m.HandleFunc("POST "+p+"actions/rerun", c.guarded(c.actionRerun))
 	m.HandleFunc("POST "+p+"actions/redrive", c.guarded(c.actionRedrive))
+	m.HandleFunc("POST "+p+"actions/redrive-execution", c.guarded(c.actionRedriveExecution))
 	static, _ := fs.Sub(staticFS, "static")
 	m.Handle("GET "+p+"static/", http.StripPrefix(p+"static/", http.FileServerFS(static)))
 	c.mux = m

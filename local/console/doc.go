@@ -14,7 +14,8 @@
 //     branches and Map iterators nested, Choice rules on the edges) with each state coloured by what
 //     happened; a state's input and output through its data-flow steps, its error and cause, every retry
 //     with its delay, its duration and its task's log lines; the history as a table with the content of
-//     GetExecutionHistory; a timeline; start, stop and re-run; the object and its outputs;
+//     GetExecutionHistory; a timeline; start, stop, re-run and redrive (RedriveExecution, on a page whose
+//     execution is REDRIVABLE); the object and its outputs;
 //   - objects: the bucket by prefix; a report or failure record rendered, gzip JSON Lines as a table;
 //   - metrics: the widgets of the template's CloudWatch dashboard, drawn from the local metrics;
 //   - dead letters, with redrive.

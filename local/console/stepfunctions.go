@@ -37,6 +37,11 @@ type describedExecution struct {
 	Output          string     `json:"output"`
 	Error           string     `json:"error"`
 	Cause           string     `json:"cause"`
+	// Redrive (RedriveExecution): how many times, when last, and whether it can be now.
+	RedriveCount        int        `json:"redriveCount"`
+	RedriveDate         *epochTime `json:"redriveDate"`
+	RedriveStatus       string     `json:"redriveStatus"`
+	RedriveStatusReason string     `json:"redriveStatusReason"`
 }
 
 func (c *Console) listMachines(ctx context.Context) ([]machineItem, error) {

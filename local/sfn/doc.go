@@ -4,7 +4,7 @@
 //
 // It serves state machines (Create, Describe, Update, Delete, List, ValidateStateMachineDefinition),
 // executions (StartExecution with AWS's name-idempotency rules, StartSyncExecution for EXPRESS machines,
-// StopExecution, DescribeExecution, ListExecutions, GetExecutionHistory with paging and reverse order,
+// StopExecution, RedriveExecution, DescribeExecution, ListExecutions, GetExecutionHistory with paging and reverse order,
 // DescribeStateMachineForExecution), task tokens (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat),
 // tags, and TestState (one state run once over the engine, mocks checked against the integration's
 // response shape, see mockshape.go), versions and aliases, and activities. Requests are validated at the
@@ -33,6 +33,17 @@
 // (counted from the scheduling) and HeartbeatSeconds (from the start and each heartbeat). Activities are
 // durable; a task pending when the service stops is scheduled again, with a new token, when its execution
 // resumes, and the old token answers TaskTimedOut. See activities.go.
+//
+// # Redrive
+//
+// RedriveExecution continues a FAILED, ABORTED or TIMED_OUT standard execution from the top-level state
+// that did not succeed, over the definition it started with; in Parallel and inline Map states only the
+// branches and iterations that did not succeed run again (asl/interp's RedrivePoint). AWS's rules apply:
+// within 14 days of the stop, under a year since the start, fewer than 24,999 events, at most 1,000 redrives,
+// not of a deleted state machine (ExecutionNotRedrivable otherwise, with the redriveStatusReason as
+// message); a clientToken answers idempotently for 15 minutes. A redrive is one journal record (the
+// execution, its history so far and the snapshot it continues from) written before the call answers; the
+// history store keeps the redrive point of every ended execution. See redrive.go.
 //
 // # Logging
 //
@@ -72,10 +83,10 @@
 // whose start record was damaged is gone; local/stack re-drives the pipeline objects left without an
 // outcome. A journal of an earlier version (sfn.journal, JSON lines) is imported once and set aside.
 //
-// Not emulated: Distributed Map runs, redrive, EXPRESS execution history (as on AWS, EXPRESS executions
-// have none in the API), IAM (roleArn is recorded, never checked). Of versions and aliases: ListExecutions
-// takes only an unqualified state machine ARN (not a version or alias ARN), lists the version and alias
-// of running executions only, and DescribeStateMachineForExecution answers the unqualified state
-// machine. Of activities: tags (TagResource on an activity ARN) and encryption (the configuration is
-// recorded, data is not encrypted).
+// Not emulated: Distributed Map runs (and redriving a Map Run on its own), EXPRESS execution history (as
+// on AWS, EXPRESS executions have none in the API), IAM (roleArn is recorded, never checked). Of versions
+// and aliases: ListExecutions takes only an unqualified state machine ARN (not a version or alias ARN),
+// lists the version and alias of running executions only, and DescribeStateMachineForExecution answers the
+// unqualified state machine. Of activities: tags (TagResource on an activity ARN) and encryption (the
+// configuration is recorded, data is not encrypted).
 package sfn

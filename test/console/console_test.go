@@ -182,6 +182,7 @@ func TestConsole(t *testing.T) {
 	t.Run("StartWithEditedInput", e.testStart)
 	t.Run("Metrics", e.testMetrics)
 	t.Run("DeadLetters", e.testDeadLetters)
+	t.Run("RedriveExecution", e.testRedriveExecution)
 }
 
 func startEnv(t *testing.T) *env {
