@@ -602,7 +602,7 @@ func (dp *dispatcher) stopped() bool {
 
 // limit is the run's MaxConcurrency now (UpdateMapRun may change it).
 func (dp *dispatcher) limit() int {
-	l := dp.run.Describe().MaxConcurrency
+	l := dp.run.maxConcurrency()
 	if l <= 0 || l > distributedMaxConcurrency {
 		return distributedMaxConcurrency
 	}
@@ -610,12 +610,16 @@ func (dp *dispatcher) limit() int {
 }
 
 // waitLocked waits, with dp.mu held, until poke (a child's end, an
-// update, a cancellation) wakes it; it returns with dp.mu held.
-func (dp *dispatcher) waitLocked() {
+// update) or, with cancellable, the run's cancellation wakes it; it
+// returns with dp.mu held.
+func (dp *dispatcher) waitLocked(cancellable bool) {
 	w := newWakeup(dp.th.clock())
 	dp.waiter = w
 	dp.mu.Unlock()
-	unwatch := dp.sc.watch(w)
+	unwatch := func() {}
+	if cancellable {
+		unwatch = dp.sc.watch(w)
+	}
 	w.wait()
 	unwatch()
 	dp.mu.Lock()
@@ -637,7 +641,7 @@ func (dp *dispatcher) poke() {
 func (dp *dispatcher) dispatch(input any, index int64, nItems int) bool {
 	dp.mu.Lock()
 	for dp.running >= dp.limit() && dp.stop == nil && dp.sc.ctx.Err() == nil {
-		dp.waitLocked()
+		dp.waitLocked(true)
 	}
 	if dp.stop != nil || dp.sc.ctx.Err() != nil {
 		dp.mu.Unlock()
@@ -706,11 +710,12 @@ func (dp *dispatcher) worker(job childJob) {
 	}
 }
 
-// drain waits for every running child execution to end.
+// drain waits for every running child execution to end (each pokes as it
+// does; a cancelled run's children end by themselves).
 func (dp *dispatcher) drain() {
 	dp.mu.Lock()
 	for dp.running > 0 {
-		dp.waitLocked()
+		dp.waitLocked(false)
 	}
 	dp.mu.Unlock()
 }

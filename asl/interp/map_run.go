@@ -108,3 +108,10 @@ func (r *MapRun) finish(status MapRunStatus, at time.Time, f *Failure) {
 	}
 	r.notify = nil
 }
+
+// maxConcurrency is the run's MaxConcurrency now.
+func (r *MapRun) maxConcurrency() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.desc.MaxConcurrency
+}
