@@ -46,6 +46,10 @@ type node struct {
 	outputPath     ioPath
 	assign         *jsonpath.Template
 	usesContext    bool
+	// ctxExecOnly: every mention of "$$" reads below $$.Execution or
+	// $$.StateMachine, which stay the same for the whole execution, so the
+	// state's expressions see a context object made once per execution.
+	ctxExecOnly bool
 
 	next string
 	end  bool
@@ -226,19 +230,54 @@ func (c *compiler) catchers(cs []asl.Catcher) ([]catchPolicy, error) {
 // for the state it runs. Encoding the subtree at every level instead made
 // compiling a deeply nested machine cubic in its depth.
 func mentionsContext(s asl.State) bool {
-	var own any = s
+	b, err := json.Marshal(ownDefinition(s))
+	return err != nil || bytes.Contains(b, []byte("$$"))
+}
+
+// ownDefinition returns the state without the states it contains (a
+// Parallel's branches, a Map's item processor).
+func ownDefinition(s asl.State) any {
 	switch st := s.(type) {
 	case *asl.Parallel:
 		c := *st
 		c.Branches = nil
-		own = &c
+		return &c
 	case *asl.Map:
 		c := *st
 		c.ItemProcessor, c.Iterator = nil, nil
-		own = &c
+		return &c
 	}
-	b, err := json.Marshal(own)
-	return err != nil || bytes.Contains(b, []byte("$$"))
+	return s
+}
+
+// readsOnlyExecutionContext reports whether every "$$" in the state's own
+// definition (not its branches' or item processor's) starts a path to a
+// member of $$.Execution or $$.StateMachine, or one of them whole:
+// "$$.Execution.Name", "$$.StateMachine.Id". Anything else ("$$",
+// "$$.State...", "$$['Execution']", "$$.Map...") answers false, and the
+// state gets the whole context object.
+func readsOnlyExecutionContext(s asl.State) bool {
+	b, err := json.Marshal(ownDefinition(s))
+	if err != nil {
+		return false
+	}
+	for {
+		i := bytes.Index(b, []byte("$$"))
+		if i < 0 {
+			return true
+		}
+		b = b[i+2:]
+		rest, ok := bytes.CutPrefix(b, []byte(".Execution"))
+		if !ok {
+			if rest, ok = bytes.CutPrefix(b, []byte(".StateMachine")); !ok {
+				return false
+			}
+		}
+		if len(rest) > 0 && !bytes.ContainsAny(rest[:1], `."[,) `) {
+			return false // a longer member name
+		}
+		b = rest
+	}
 }
 
 func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage) (*node, error) {
@@ -357,6 +396,7 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 	// The context object is built only for states that mention "$$"
 	// somewhere in their definition (or receive a task token).
 	n.usesContext = mentionsContext(s) || n.task != nil && n.task.waitForToken
+	n.ctxExecOnly = n.usesContext && !(n.task != nil && n.task.waitForToken) && readsOnlyExecutionContext(s)
 	switch st := s.(type) {
 	case *asl.Task:
 		n.retry = c.retriers(st.Retry)

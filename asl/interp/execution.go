@@ -85,6 +85,7 @@ type Execution struct {
 	ctxOnce         sync.Once
 	ctxExecution    map[string]any
 	ctxStateMachine map[string]any
+	ctxExecOnly     map[string]any // {"Execution": ..., "StateMachine": ...}, see executionContext
 	// ctxOverride replaces members of the context object (TestState's
 	// context).
 	ctxOverride map[string]any
@@ -205,8 +206,16 @@ func (e *Execution) contextObjects() (execution, stateMachine map[string]any) {
 			e.ctxExecution["RedriveTime"] = formatTime(e.redriveDate)
 		}
 		e.ctxStateMachine = map[string]any{"Id": e.cfg.stateMachineArn, "Name": e.smName()}
+		e.ctxExecOnly = map[string]any{"Execution": e.ctxExecution, "StateMachine": e.ctxStateMachine}
 	})
 	return e.ctxExecution, e.ctxStateMachine
+}
+
+// executionContext is the part of the context object that stays the same
+// for the whole execution: $$.Execution and $$.StateMachine, no $$.State.
+func (e *Execution) executionContext() map[string]any {
+	e.contextObjects()
+	return e.ctxExecOnly
 }
 
 func (e *Execution) emitStart(th *thread) int64 {

@@ -19,8 +19,9 @@ type thread struct {
 	prev   int64
 	vars   *varScope
 	varFn  func(string) (any, bool)
-	top    bool // the execution's top level (checkpoints happen here)
-	retry  int  // $$.State.RetryCount of the running state
+	ctxFn  func() any // contextObject as a value, made when first needed
+	top    bool       // the execution's top level (checkpoints happen here)
+	retry  int        // $$.State.RetryCount of the running state
 	state  *node
 	enter  time.Time
 	exited time.Time // when the previous state of this thread exited, if it just did
@@ -71,7 +72,16 @@ func (th *thread) clock() Clock { return th.e.m.cfg.clock }
 func (th *thread) scope(input any) *jsonpath.Scope {
 	s := &th.evalScope
 	*s = jsonpath.Scope{Input: input, Var: th.varFn}
-	if th.state == nil || th.state.usesContext {
+	switch {
+	case th.state != nil && th.state.ctxExecOnly && th.e.ctxOverride == nil:
+		// The state reads only members of $$.Execution and $$.StateMachine:
+		// a context object of those two, made once per execution, reads
+		// the same; a message that quotes $$ gets the whole of it.
+		if th.ctxFn == nil {
+			th.ctxFn = th.contextObject
+		}
+		s.Context, s.FullContext = th.e.executionContext(), th.ctxFn
+	case th.state == nil || th.state.usesContext:
 		s.Context = th.contextObject()
 	}
 	return s

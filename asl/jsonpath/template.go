@@ -186,6 +186,9 @@ func (n *tnode) fieldError(err error, s *Scope) error {
 	in := s.Input
 	if strings.HasPrefix(e.Path, "$$") {
 		in = s.Context
+		if s.FullContext != nil {
+			in = s.FullContext()
+		}
 	}
 	return &Error{
 		Name:  ErrNameRuntime,

@@ -32,8 +32,9 @@ var loads = []struct {
 const budget = time.Second
 
 type peerResult struct {
-	ExecutionsPerSecond float64 `json:"executionsPerSecond"`
-	StatesEntered       float64 `json:"statesEntered"`
+	ExecutionsPerSecond    float64 `json:"executionsPerSecond"`
+	ExecutionsPerCPUSecond float64 `json:"executionsPerCPUSecond"`
+	StatesEntered          float64 `json:"statesEntered"`
 }
 
 // peer runs bench.js on the definitions given (by load name) and returns its results by name, or nil (and logs why) when
@@ -89,16 +90,21 @@ func (s *enteredSink) Record(ev interp.HistoryEvent) {
 	}
 }
 
-// engine runs executions of m on goroutines goroutines for d and returns how many finished per second.
-// Each execution has a name of its own (chain20 reads it) and a history sink of its own; every execution
-// must succeed and enter the states it should.
-func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutines int, d time.Duration) float64 {
+// rate is what one side did in one measure: executions per second of wall time and per second of the
+// process's CPU time (0 where it is not measured).
+type rate struct{ wall, cpu float64 }
+
+// engine runs executions of m on goroutines goroutines for d. Each execution has a name of its own
+// (chain20 reads it) and a history sink of its own; every execution must succeed and enter the states it
+// should.
+func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutines int, d time.Duration) rate {
 	var (
 		n      atomic.Int64
 		failed atomic.Value
 		wg     sync.WaitGroup
 	)
 	ctx := context.Background()
+	cpu := processCPU()
 	start := time.Now()
 	deadline := start.Add(d)
 	for g := range goroutines {
@@ -120,10 +126,15 @@ func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutine
 		})
 	}
 	wg.Wait()
+	wall, used := time.Since(start), processCPU()-cpu
 	if f := failed.Load(); f != nil {
 		b.Fatal(f)
 	}
-	return float64(n.Load()) / time.Since(start).Seconds()
+	r := rate{wall: float64(n.Load()) / wall.Seconds()}
+	if used > 0 {
+		r.cpu = float64(n.Load()) / used.Seconds()
+	}
+	return r
 }
 
 // BenchmarkVersusPeer runs each load on the engine with one goroutine and with two, and on the peer,
@@ -156,27 +167,40 @@ func BenchmarkVersusPeer(b *testing.B) {
 				b.Fatal(err)
 			}
 			engine(b, m, input, l.entered, 1, budget/2) // warm up
-			var one, two, theirs float64
+			var one, two, theirs rate
 			rounds := 0
 			for b.Loop() {
-				one += engine(b, m, input, l.entered, 1, budget)
-				two += engine(b, m, input, l.entered, 2, budget)
+				r1 := engine(b, m, input, l.entered, 1, budget)
+				r2 := engine(b, m, input, l.entered, 2, budget)
+				one.wall, one.cpu = one.wall+r1.wall, one.cpu+r1.cpu
+				two.wall, two.cpu = two.wall+r2.wall, two.cpu+r2.cpu
 				if p, ok := peer(b, map[string][]byte{l.name: defs[l.name]})[l.name]; ok {
 					if int64(p.StatesEntered+0.5) != l.entered {
 						b.Fatalf("the peer entered %.1f states an execution, want %d", p.StatesEntered, l.entered)
 					}
-					theirs += p.ExecutionsPerSecond
+					theirs.wall, theirs.cpu = theirs.wall+p.ExecutionsPerSecond, theirs.cpu+p.ExecutionsPerCPUSecond
 				}
 				rounds++
 			}
 			r := float64(rounds)
-			b.ReportMetric(one/r, "exec/s")
-			b.ReportMetric(one/r*float64(l.entered), "transitions/s")
-			b.ReportMetric(two/r, "exec/s-2g")
-			b.ReportMetric(two/one, "scaling-2g")
-			if theirs > 0 {
-				b.ReportMetric(theirs/r, "peer-exec/s")
-				b.ReportMetric(one/theirs, "x-peer")
+			b.ReportMetric(one.wall/r, "exec/s")
+			b.ReportMetric(one.wall/r*float64(l.entered), "transitions/s")
+			b.ReportMetric(two.wall/r, "exec/s-2g")
+			b.ReportMetric(two.wall/one.wall, "scaling-2g")
+			if one.cpu > 0 && two.cpu > 0 {
+				b.ReportMetric(one.cpu/r, "exec/cpu-s")
+				// CPU time per execution, 2 goroutines over 1: 1 when executions side by side cost no
+				// more than one at a time (they then scale with the cores the machine grants).
+				b.ReportMetric(one.cpu/two.cpu, "cpu-cost-2g")
+			}
+			if theirs.wall > 0 {
+				b.ReportMetric(theirs.wall/r, "peer-exec/s")
+				b.ReportMetric(one.wall/theirs.wall, "x-peer")
+				if one.cpu > 0 && theirs.cpu > 0 {
+					b.ReportMetric(theirs.cpu/r, "peer-exec/cpu-s")
+					// Per CPU second, which a busy machine disturbs far less than wall time.
+					b.ReportMetric(one.cpu/theirs.cpu, "x-peer-cpu")
+				}
 			}
 			b.ReportMetric(0, "ns/op")
 		})

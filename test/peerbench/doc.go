@@ -15,5 +15,7 @@
 //
 // Each sub-benchmark reports the engine's executions/s and transitions/s with one goroutine, its
 // executions/s with two goroutines running executions side by side at the default GOGC (and the scaling
-// from one to two), the peer's executions/s, and the ratio (engine/peer).
+// from one to two), the peer's executions/s, and the ratio (engine/peer), each also per second of the
+// process's CPU time (exec/cpu-s, peer-exec/cpu-s, x-peer-cpu; cpu-cost-2g is the CPU time of an
+// execution with two goroutines over one), which holds far better than wall time on a busy machine.
 package peerbench
