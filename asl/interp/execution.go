@@ -42,6 +42,8 @@ type execConfig struct {
 	roleArn         string
 	sink            HistorySink
 	checkpoint      func(Snapshot)
+	versionArn      string
+	aliasArn        string
 }
 
 // WithExecutionName sets the execution's name ($$.Execution.Name).
@@ -58,6 +60,12 @@ func WithStateMachineArn(arn string) ExecOption {
 
 // WithRoleArn sets $$.Execution.RoleArn.
 func WithRoleArn(arn string) ExecOption { return func(c *execConfig) { c.roleArn = arn } }
+
+// WithStateMachineVersion names the state machine version the execution runs and the alias that chose
+// it ("" for none), for its ExecutionStarted event.
+func WithStateMachineVersion(versionArn, aliasArn string) ExecOption {
+	return func(c *execConfig) { c.versionArn, c.aliasArn = versionArn, aliasArn }
+}
 
 // WithHistory sends the execution's history events to sink.
 func WithHistory(sink HistorySink) ExecOption { return func(c *execConfig) { c.sink = sink } }
@@ -223,6 +231,7 @@ func (e *Execution) emitStart(th *thread) int64 {
 	// date, as DescribeExecution's startDate matches it on AWS.
 	return e.emit(0, HistoryEvent{Type: ExecutionStarted, Timestamp: e.start, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
 		Input: th.text(e.input), RoleArn: e.cfg.roleArn,
+		StateMachineVersionArn: e.cfg.versionArn, StateMachineAliasArn: e.cfg.aliasArn,
 	}})
 }
 

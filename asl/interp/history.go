@@ -150,6 +150,10 @@ type ExecutionStartedEventDetails struct {
 	Input        string      `json:"input"`
 	InputDetails DataDetails `json:"inputDetails"`
 	RoleArn      string      `json:"roleArn,omitempty"`
+	// StateMachineVersionArn and StateMachineAliasArn name the version an execution started on a version
+	// or alias runs, and the alias.
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 }
 
 // OutputEventDetails carries an output payload (execution or Lambda

@@ -18,8 +18,9 @@
 // a ConflictException, and a state machine has at most 1,000 versions (ServiceQuotaExceededException).
 // Numbers are never reused. An alias routes StartExecution to one version, or between two by weight (a
 // random draw per start; WithRoutingSeed makes it deterministic). StartExecution and StartSyncExecution
-// take a version or alias ARN; the execution records both (DescribeExecution's stateMachineVersionArn and
-// stateMachineAliasArn) and runs the version it started on to its end, through updates, deletions and
+// take a version or alias ARN; the execution records both (DescribeExecution's and ListExecutions'
+// stateMachineVersionArn and stateMachineAliasArn, ExecutionStarted's details; ListExecutions takes a
+// version or alias ARN to list the executions started on it) and runs the version it started on to its end, through updates, deletions and
 // restarts. A version an alias routes to cannot be deleted; deleting a state machine deletes its versions
 // and aliases. See versions.go.
 //
@@ -85,8 +86,8 @@
 //
 // Not emulated: Distributed Map runs (and redriving a Map Run on its own), EXPRESS execution history (as
 // on AWS, EXPRESS executions have none in the API), IAM (roleArn is recorded, never checked). Of versions
-// and aliases: ListExecutions takes only an unqualified state machine ARN (not a version or alias ARN),
-// lists the version and alias of running executions only, and DescribeStateMachineForExecution answers the
-// unqualified state machine. Of activities: tags (TagResource on an activity ARN) and encryption (the
+// and aliases: tags on a version or alias, and DescribeStateMachineForExecution answers the unqualified
+// state machine with the definition the execution ran. Of activities: tags (TagResource on an activity
+// ARN) and encryption (the
 // configuration is recorded, data is not encrypted).
 package sfn

@@ -296,7 +296,11 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 	}
 	s.mu.RLock()
 	if m := s.machines[e.rec.MachineArn]; m != nil {
-		e.logging = loggingOf(m.rec.Logging, m.rec.Name)
+		logging := m.rec.Logging
+		if v := m.versionOf(e.rec.VersionArn); v != nil {
+			logging = v.Logging // a version logs as it was published
+		}
+		e.logging = loggingOf(logging, m.rec.Name)
 	}
 	s.mu.RUnlock()
 	opts := []interp.ExecOption{
@@ -304,6 +308,7 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 		interp.WithExecutionName(e.rec.Name),
 		interp.WithStateMachineArn(e.rec.MachineArn),
 		interp.WithRoleArn(e.rec.RoleArn),
+		interp.WithStateMachineVersion(e.rec.VersionArn, e.rec.AliasArn),
 		interp.WithHistory(historySink{s, e}),
 	}
 	if !e.express && s.journal != nil {
@@ -568,14 +573,23 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 	default:
 		return nil, validationErrorf("Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
 	}
-	if err := checkMachineArn(in.StateMachineArn); err != nil {
-		return nil, err
+	if in.StateMachineArn == "" {
+		return nil, validationErrorf("Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null")
+	}
+	// A version or alias ARN lists the executions started on it (versions.go).
+	q, ok := parseQualifiedArn(in.StateMachineArn)
+	if !ok {
+		return nil, invalidArn(in.StateMachineArn)
+	}
+	machineArn := q.machine
+	startedOn := func(versionArn, aliasArn string) bool {
+		return (q.version == 0 && q.alias == "") || (q.version > 0 && versionArn == in.StateMachineArn) || (q.alias != "" && aliasArn == in.StateMachineArn)
 	}
 	s.mu.RLock()
-	_, known := s.machines[in.StateMachineArn]
-	live := append([]*execution(nil), s.byMachine[in.StateMachineArn]...)
+	_, known := s.machines[machineArn]
+	live := append([]*execution(nil), s.byMachine[machineArn]...)
 	s.mu.RUnlock()
-	closed := s.history.ofMachine(in.StateMachineArn)
+	closed := s.history.ofMachine(machineArn)
 	if !known && len(live) == 0 && len(closed) == 0 {
 		return nil, apiErrorf(CodeStateMachineDoesNotExist, "State Machine Does Not Exist: '%s'", in.StateMachineArn)
 	}
@@ -593,7 +607,7 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 	for _, e := range live {
 		liveNames[e.rec.Name] = true // a redriven execution is in the history store too
 		status, end := e.snapshotStatus()
-		if in.StatusFilter != "" && string(status) != in.StatusFilter || !redriveFilter(in.RedriveFilter, e.rec.RedriveCount) {
+		if in.StatusFilter != "" && string(status) != in.StatusFilter || !redriveFilter(in.RedriveFilter, e.rec.RedriveCount) || !startedOn(e.rec.VersionArn, e.rec.AliasArn) {
 			continue
 		}
 		it := executionListItem{ExecutionArn: e.rec.Arn, StateMachineArn: e.rec.MachineArn, Name: e.rec.Name, Status: string(status), StartDate: epoch(e.rec.Start),
@@ -609,6 +623,9 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 	}
 	for _, f := range closed {
 		if in.StatusFilter != "" && statuses[f.status] != in.StatusFilter || !redriveFilter(in.RedriveFilter, int(f.redrives)) || liveNames[f.name] {
+			continue
+		}
+		if v, a := qualifierArns(machineArn, s.history.qualifier(f)); !startedOn(v, a) {
 			continue
 		}
 		list = append(list, entry{start: f.start, name: f.name, f: f})
@@ -637,7 +654,7 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 		from = sort.Search(len(list), func(i int) bool { return before(tStart, tName, list[i].start, list[i].name) })
 	}
 	to := min(from+limit, len(list))
-	machineName := in.StateMachineArn[strings.LastIndex(in.StateMachineArn, ":")+1:]
+	machineName := machineArn[strings.LastIndex(machineArn, ":")+1:]
 	out := make([]executionListItem, 0, to-from)
 	for _, e := range list[from:to] {
 		if e.live != nil {
@@ -646,13 +663,14 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 		}
 		f := e.f
 		it := executionListItem{
-			ExecutionArn: s.executionArn(machineName, f.name), StateMachineArn: in.StateMachineArn, Name: f.name,
+			ExecutionArn: s.executionArn(machineName, f.name), StateMachineArn: machineArn, Name: f.name,
 			Status: statuses[f.status], StartDate: epoch(time.UnixMilli(f.start).UTC()), StopDate: epochPtr(time.UnixMilli(f.stop).UTC()),
 			RedriveCount: int(f.redrives),
 		}
 		if f.redrives > 0 {
 			it.RedriveDate = epochPtr(time.UnixMilli(f.redriveDate).UTC())
 		}
+		it.StateMachineVersionArn, it.StateMachineAliasArn = qualifierArns(machineArn, s.history.qualifier(f))
 		out = append(out, it)
 	}
 	next := ""

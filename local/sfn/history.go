@@ -44,6 +44,8 @@ type historyStore struct {
 	byKey      map[finKey]int32
 	machines   []string // machine ARN by id
 	machineIDs map[string]int32
+	quals      []string // executionQualifier values by id; 0 is "" (the unqualified machine)
+	qualIDs    map[string]int32
 	segs       map[uint32]*segment
 	cache      blobCache
 
@@ -63,6 +65,7 @@ type finished struct {
 	size        uint32
 	redrives    int32 // times redriven
 	redriveDate int64 // Unix milliseconds of the last redrive
+	qual        int32 // what it started on: an index into quals
 }
 
 type finKey struct {
@@ -94,6 +97,7 @@ type indexEntry struct {
 	Size        uint32 `json:"l"`
 	Redrives    int32  `json:"r,omitempty"`
 	RedriveDate int64  `json:"rd,omitempty"`
+	Qual        string `json:"q,omitempty"` // what it started on (executionQualifier)
 }
 
 // historyBlob is everything kept of a finished execution.
@@ -126,6 +130,7 @@ const (
 func openHistory(dir string, open func(path string) (recordLog, error), syncOn bool, logger *slog.Logger) (*historyStore, error) {
 	h := &historyStore{
 		sync: syncOn, log: logger, byKey: map[finKey]int32{}, machineIDs: map[string]int32{},
+		quals: []string{""}, qualIDs: map[string]int32{"": 0},
 		segs: map[uint32]*segment{}, nextID: 1, cache: blobCache{max: 8},
 	}
 	if dir == "" {
@@ -200,8 +205,14 @@ func (h *historyStore) add(e indexEntry) {
 		h.machines = append(h.machines, e.Machine)
 		h.machineIDs[e.Machine] = mid
 	}
+	qid, ok := h.qualIDs[e.Qual]
+	if !ok {
+		qid = int32(len(h.quals))
+		h.quals = append(h.quals, e.Qual)
+		h.qualIDs[e.Qual] = qid
+	}
 	f := finished{name: e.Name, machine: mid, status: statusCode(e.Status), start: e.Start, stop: e.Stop, seg: e.Seg, off: e.Off, size: e.Size,
-		redrives: e.Redrives, redriveDate: e.RedriveDate}
+		redrives: e.Redrives, redriveDate: e.RedriveDate, qual: qid}
 	key := finKey{mid, e.Name}
 	if i, ok := h.byKey[key]; ok {
 		h.entries[i] = f
@@ -238,6 +249,13 @@ func (h *historyStore) machineArn(id int32) string {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return h.machines[id]
+}
+
+// qualifier returns the executionQualifier of an entry.
+func (h *historyStore) qualifier(f finished) string {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.quals[f.qual]
 }
 
 // ofMachine returns the entries of a machine's finished executions.
@@ -284,7 +302,7 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	e := indexEntry{
 		Machine: b.Execution.MachineArn, Name: b.Execution.Name, Status: b.End.Status,
 		Start: b.Execution.Start.UnixMilli(), Stop: b.End.Stop.UnixMilli(), Seg: seg, Off: off, Size: uint32(buf.Len()),
-		Redrives: int32(b.Execution.RedriveCount),
+		Redrives: int32(b.Execution.RedriveCount), Qual: executionQualifier(b.Execution),
 	}
 	if b.Execution.RedriveCount > 0 {
 		e.RedriveDate = b.Execution.RedriveDate.UnixMilli()
@@ -482,7 +500,7 @@ func (h *historyStore) expire(ctx context.Context, cutoff time.Time) (int, error
 		}
 		keep = append(keep, indexEntry{Machine: h.machines[f.machine], Name: f.name, Status: statuses[f.status],
 			Start: f.start, Stop: f.stop, Seg: f.seg, Off: f.off, Size: f.size,
-			Redrives: f.redrives, RedriveDate: f.redriveDate})
+			Redrives: f.redrives, RedriveDate: f.redriveDate, Qual: h.quals[f.qual]})
 	}
 	h.mu.RUnlock()
 	if h.index != nil {

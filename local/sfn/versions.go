@@ -786,3 +786,38 @@ func checkPublish(publish bool, description *string) (string, error) {
 	}
 	return *description, checkVersionDescription(*description)
 }
+
+// versionOf returns the machine's version with this ARN, nil for none.
+func (m *machine) versionOf(arn string) *versionRecord {
+	q, ok := parseQualifiedArn(arn)
+	if !ok || q.version == 0 || q.machine != m.rec.Arn {
+		return nil
+	}
+	return m.versions[q.version]
+}
+
+// executionQualifier is how the history index keeps what an execution was started on: "<version>" or
+// "<version>:<alias>", "" for the state machine itself.
+func executionQualifier(rec executionRecord) string {
+	v, ok := strings.CutPrefix(rec.VersionArn, rec.MachineArn+":")
+	if !ok {
+		return ""
+	}
+	if a, ok := strings.CutPrefix(rec.AliasArn, rec.MachineArn+":"); ok {
+		return v + ":" + a
+	}
+	return v
+}
+
+// qualifierArns turns an executionQualifier back into the version and alias ARNs.
+func qualifierArns(machineArn, qual string) (versionArn, aliasArn string) {
+	if qual == "" {
+		return "", ""
+	}
+	v, a, hasAlias := strings.Cut(qual, ":")
+	versionArn = machineArn + ":" + v
+	if hasAlias {
+		aliasArn = machineArn + ":" + a
+	}
+	return versionArn, aliasArn
+}

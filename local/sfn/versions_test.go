@@ -484,3 +484,71 @@ func TestVersionsSurviveRestart(t *testing.T) {
 		t.Errorf("resumed execution (-got +want):\n%s", cmp.Diff(got, want))
 	}
 }
+
+// TestListExecutionsOfVersion: ListExecutions takes a version or alias ARN and lists the executions
+// started on it, running or closed, before and after a restart; ExecutionStarted names the version and
+// alias.
+func TestListExecutionsOfVersion(t *testing.T) {
+	dir := t.TempDir()
+	ctx := t.Context()
+	a := openServed(t, localsfn.WithDataDir(dir))
+	created, err := a.c.CreateStateMachine(ctx, &sdk.CreateStateMachineInput{Name: aws.String("listed"), Definition: aws.String(resultMachine("1")), RoleArn: aws.String(role), Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn, v1 := *created.StateMachineArn, *created.StateMachineVersionArn
+	up, err := a.c.UpdateStateMachine(ctx, &sdk.UpdateStateMachineInput{StateMachineArn: &arn, Definition: aws.String(resultMachine("2")), Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	al, err := a.c.CreateStateMachineAlias(ctx, &sdk.CreateStateMachineAliasInput{Name: aws.String("prod"),
+		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: up.StateMachineVersionArn, Weight: 100}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aliasArn := *al.StateMachineAliasArn
+	for i, on := range []string{v1, v1, aliasArn, arn} {
+		out, err := a.c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &on, Name: aws.String(fmt.Sprint("x", i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitDone(t, a.svc, *out.ExecutionArn)
+	}
+	h, err := a.c.GetExecutionHistory(ctx, &sdk.GetExecutionHistoryInput{ExecutionArn: aws.String("arn:aws:states:us-east-1:000000000000:execution:listed:x2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := h.Events[0].ExecutionStartedEventDetails; aws.ToString(d.StateMachineVersionArn) != *up.StateMachineVersionArn || aws.ToString(d.StateMachineAliasArn) != aliasArn {
+		t.Errorf("ExecutionStarted details: version %q alias %q", aws.ToString(d.StateMachineVersionArn), aws.ToString(d.StateMachineAliasArn))
+	}
+	list := func(c *sdk.Client, of string) []string {
+		t.Helper()
+		out, err := c.ListExecutions(ctx, &sdk.ListExecutionsInput{StateMachineArn: &of})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range out.Executions {
+			got = append(got, fmt.Sprintf("%s %s %s", aws.ToString(e.Name), strings.TrimPrefix(aws.ToString(e.StateMachineVersionArn), arn), strings.TrimPrefix(aws.ToString(e.StateMachineAliasArn), arn)))
+		}
+		return got
+	}
+	want := map[string][]string{
+		v1:       {"x1 :1 ", "x0 :1 "},
+		aliasArn: {"x2 :2 :prod"},
+		arn:      {"x3  ", "x2 :2 :prod", "x1 :1 ", "x0 :1 "},
+	}
+	for of, w := range want {
+		if diff := cmp.Diff(list(a.c, of), w); diff != "" {
+			t.Errorf("ListExecutions(%s) (-got +want):\n%s", of, diff)
+		}
+	}
+	a.close(t)
+	b := openServed(t, localsfn.WithDataDir(dir))
+	defer b.close(t)
+	for of, w := range want {
+		if diff := cmp.Diff(list(b.c, of), w); diff != "" {
+			t.Errorf("after restart, ListExecutions(%s) (-got +want):\n%s", of, diff)
+		}
+	}
+}
