@@ -88,6 +88,5 @@
 // on AWS, EXPRESS executions have none in the API), IAM (roleArn is recorded, never checked). Of versions
 // and aliases: tags on a version or alias, and DescribeStateMachineForExecution answers the unqualified
 // state machine with the definition the execution ran. Of activities: tags (TagResource on an activity
-// ARN) and encryption (the
-// configuration is recorded, data is not encrypted).
+// ARN) and encryption (the configuration is recorded, data is not encrypted).
 package sfn
