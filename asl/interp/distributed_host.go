@@ -58,6 +58,9 @@ type ReaderConfig struct {
 	CSVDelimiter string
 	// ManifestType is the MANIFEST reader's ManifestType, "" when absent.
 	ManifestType string
+	// Transformation is an s3:listObjectsV2 reader's NONE or
+	// LOAD_AND_FLATTEN ("" when absent).
+	Transformation string
 	// MaxItems is the number of items to read, from MaxItems,
 	// MaxItemsPath or their JSONata form; 0 for all. The engine stops
 	// pulling after MaxItems items whatever the reader does; a reader may

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -392,6 +393,13 @@ type dispatcher struct {
 	results     []any
 	resultBytes int
 	overflow    bool
+
+	// memoKey names this Map state's children in the execution's memo of
+	// completed children (redrive.go); reuse holds the outputs of the
+	// children that succeeded before a redrive. Only a run whose results
+	// stay in the state's output keeps them (bounded by the payload limit).
+	memoKey string
+	reuse   map[string]any
 }
 
 func (dp *dispatcher) execute(eff any, env *jstates) (any, *Failure) {
@@ -445,6 +453,7 @@ func (dp *dispatcher) execute(eff any, env *jstates) (any, *Failure) {
 	if p.fromInput {
 		dp.setTotal(int64(len(p.items)))
 	}
+	dp.takeReuse()
 	f := dp.produce(src, eff, env)
 	if f != nil {
 		dp.mu.Lock()
@@ -647,13 +656,30 @@ func (dp *dispatcher) dispatch(input any, index int64, nItems int) bool {
 		dp.mu.Unlock()
 		return false
 	}
-	dp.running++
-	running := dp.running
 	seq := dp.seq
 	dp.seq++
 	if dp.keep && !dp.overflow {
 		dp.results = append(dp.results, nil)
 	}
+	if out, ok := dp.reuse[dp.memoKey+strconv.FormatInt(seq, 10)]; ok {
+		// Succeeded before the redrive: not run again.
+		if !dp.overflow {
+			dp.store(seq, out, len(render(out)))
+		}
+		if !dp.overflow {
+			dp.memoize(seq, out)
+		}
+		dp.mu.Unlock()
+		dp.run.update(func(d *MapRunDescription) {
+			d.Items.Pending -= int64(nItems)
+			d.Items.Succeeded += int64(nItems)
+			d.Executions.Succeeded++
+			d.Executions.Total++
+		})
+		return true
+	}
+	dp.running++
+	running := dp.running
 	dp.mu.Unlock()
 	var b [16]byte
 	binary.LittleEndian.PutUint64(b[:8], dp.names8.Uint64())
@@ -800,9 +826,68 @@ func (dp *dispatcher) childEnded(seq int64, cr ChildResult, output any) {
 	}
 	if dp.keep && !dp.overflow {
 		dp.keepResult(seq, cr, output)
+		if cr.Status == StatusSucceeded && !dp.overflow {
+			dp.memoize(seq, output)
+		}
 	}
 	dp.mu.Unlock()
 	dp.poke()
+}
+
+// takeReuse prepares the memo of this run's children: what an earlier
+// attempt of the state left is stale, and the children that succeeded
+// before a redrive are taken once.
+// https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+func (dp *dispatcher) takeReuse() {
+	if !dp.keep {
+		return
+	}
+	e := dp.th.e
+	dp.memoKey = dp.th.path + dp.n.name + memoState
+	e.memoMu.Lock()
+	defer e.memoMu.Unlock()
+	for k := range e.memo {
+		if strings.HasPrefix(k, dp.memoKey) {
+			delete(e.memo, k)
+		}
+	}
+	for k, v := range e.reuse {
+		if rest, ok := strings.CutPrefix(k, dp.memoKey); ok && !strings.Contains(rest, memoChild) {
+			if dp.reuse == nil {
+				dp.reuse = map[string]any{}
+			}
+			dp.reuse[k] = v
+			delete(e.reuse, k)
+		}
+	}
+}
+
+// memoize remembers a child that succeeded, so that a redrive after the
+// run fails does not run it again. Called with dp.mu held.
+func (dp *dispatcher) memoize(seq int64, out any) {
+	e := dp.th.e
+	e.memoMu.Lock()
+	if e.memo == nil {
+		e.memo = map[string]any{}
+	}
+	e.memo[dp.memoKey+strconv.FormatInt(seq, 10)] = out
+	e.memoMu.Unlock()
+}
+
+// forget drops what was remembered of the run's children: it succeeded, or
+// its results grew past what a redrive could reuse.
+func (dp *dispatcher) forget() {
+	if dp.memoKey == "" {
+		return
+	}
+	e := dp.th.e
+	e.memoMu.Lock()
+	for k := range e.memo {
+		if strings.HasPrefix(k, dp.memoKey) {
+			delete(e.memo, k)
+		}
+	}
+	e.memoMu.Unlock()
 }
 
 // keepResult stores a child's result for the state's output, as the
@@ -825,6 +910,12 @@ func (dp *dispatcher) keepResult(seq int64, cr ChildResult, output any) {
 	default:
 		v, size = output, len(cr.Output)
 	}
+	dp.store(seq, v, size)
+}
+
+// store keeps result seq of size bytes, unless the results grow past the
+// payload limit. Called with dp.mu held.
+func (dp *dispatcher) store(seq int64, v any, size int) {
 	dp.resultBytes += size + 1
 	if dp.resultBytes > dp.th.e.m.cfg.payloadLimit {
 		dp.overflow, dp.results = true, nil
@@ -903,6 +994,9 @@ func (dp *dispatcher) end(eff any, f *Failure) (any, *Failure) {
 	if f == nil && !aborted && dp.overflow {
 		f, status = &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", dp.n.name)}, MapRunStatusFailed
+	}
+	if f == nil || dp.overflow {
+		dp.forget()
 	}
 	dp.run.finish(status, th.clock().Now(), f)
 	if h := th.e.m.cfg.mapRuns; h != nil {

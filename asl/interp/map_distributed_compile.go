@@ -74,7 +74,8 @@ func (c *compiler) distributed(name string, st *asl.Map, proc *asl.ItemProcessor
 		}
 		if rc := r.ReaderConfig; rc != nil {
 			rs.config = ReaderConfig{InputType: rc.InputType, CSVHeaderLocation: rc.CSVHeaderLocation,
-				CSVHeaders: rc.CSVHeaders, CSVDelimiter: rc.CSVDelimiter, ManifestType: rc.ManifestType}
+				CSVHeaders: rc.CSVHeaders, CSVDelimiter: rc.CSVDelimiter, ManifestType: rc.ManifestType,
+				Transformation: rc.Transformation}
 			if rs.maxItems, err = c.intSource("MaxItems", rc.MaxItems, rc.MaxItemsPath); err != nil {
 				return nil, err
 			}

@@ -885,3 +885,55 @@ func TestDistributedExpressChildren(t *testing.T) {
 		t.Errorf("child ARNs %v", arns)
 	}
 }
+
+// onceFailing is a task that fails the first time it sees each item listed.
+type onceFailing struct {
+	mu    sync.Mutex
+	fail  map[string]bool
+	calls map[string]int
+}
+
+func (o *onceFailing) InvokeTask(_ context.Context, req TaskRequest) (any, error) {
+	k := fmt.Sprint(req.Input)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls[k]++
+	if o.fail[k] && o.calls[k] == 1 {
+		return nil, Fail("Injected", "first try of "+k)
+	}
+	return k + " done", nil
+}
+
+// Redriving a failed distributed Map runs only the children that did not
+// succeed; the others' outputs are reused.
+// https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+func TestDistributedRedrive(t *testing.T) {
+	def := distMap(`"ItemsPath":"$.items","MaxConcurrency":1,`, failingProcessor)
+	inv := &onceFailing{fail: map[string]bool{"b": true}, calls: map[string]int{}}
+	clock := NewVirtualClock(epoch)
+	m := compile(t, def, WithClock(clock), WithTaskInvoker(inv))
+	e := m.Start(t.Context(), mustJSON(t, `{"items":["a","b","c","d"]}`))
+	if r := wait(t, e); r.Error != "States.ExceedToleratedFailureThreshold" {
+		t.Fatalf("first attempt: %s %s", r.Status, r.Error)
+	}
+	point := e.RedrivePoint()
+	if point == nil {
+		t.Fatal("no redrive point")
+	}
+	e2, err := m.Resume(t.Context(), point.Redrive(clock.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := wait(t, e2)
+	if r.Status != StatusSucceeded {
+		t.Fatalf("redrive: %s %s %s", r.Status, r.Error, r.Cause)
+	}
+	if diff := cmp.Diff(canon(t, r.Output), `["a done","b done","c done","d done"]`); diff != "" {
+		t.Errorf("output (-got +want):\n%s", diff)
+	}
+	// The first run stopped at b's failure (no tolerance, one child at a
+	// time): a succeeded then and does not run again.
+	if diff := cmp.Diff(inv.calls, map[string]int{"a": 1, "b": 2, "c": 1, "d": 1}); diff != "" {
+		t.Errorf("calls (-got +want):\n%s", diff)
+	}
+}
