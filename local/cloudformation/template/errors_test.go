@@ -12,7 +12,9 @@ import (
 // dependencies [X] in the Resources block of the template", "At least one Resources member must be
 // defined", "Invalid template property or properties [X]", "Unrecognized parameter type: X", "Invalid
 // template parameter property 'X'", "JSON not well-formed"/"YAML not well-formed"; circular
-// dependencies follow https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html.
+// dependencies follow https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html,
+// naming every resource left unordered, those waiting on a cycle too, as the ValidationError quoted in
+// https://github.com/aws/serverless-application-model/issues/1044 does.
 func TestValidateErrors(t *testing.T) {
 	tests := []struct {
 		name, body, want string
@@ -31,7 +33,7 @@ func TestValidateErrors(t *testing.T) {
 		{"unresolved in Outputs", `{"Resources": {"A": {"Type": "AWS::S3::Bucket"}}, "Outputs": {"O": {"Value": {"Ref": "B"}}}}`,
 			"Template format error: Unresolved resource dependencies [B] in the Resources block of the template"},
 		{"circular", `{"Resources": {"A": {"Type": "T::T::T", "Properties": {"X": {"Ref": "B"}}}, "B": {"Type": "T::T::T", "Properties": {"X": {"Fn::GetAtt": ["A", "Arn"]}}}, "C": {"Type": "T::T::T", "DependsOn": "A"}}}`,
-			"Circular dependency between resources: [A, B]"},
+			"Circular dependency between resources: [A, B, C]"},
 		{"self dependency", `{"Resources": {"A": {"Type": "T::T::T", "Properties": {"X": {"Fn::Sub": "${A.Arn}"}}}}}`,
 			"Circular dependency between resources: [A]"},
 		{"unknown intrinsic", `{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Properties": {"X": {"Fn::Nope": "x"}}}}}`,
@@ -62,6 +64,8 @@ func TestValidateErrors(t *testing.T) {
 			"Template format error: Unrecognized parameter type: Strin"},
 		{"unknown parameter property", `{"Parameters": {"P": {"Type": "String", "Defualt": "x"}}, "Resources": {"A": {"Type": "AWS::S3::Bucket"}}}`,
 			"Template format error: Invalid template parameter property 'Defualt'"},
+		{"Condition not a string", `{"Conditions": {"C": {"Fn::Equals": ["a", "a"]}}, "Resources": {"A": {"Type": "AWS::S3::Bucket", "Condition": {"Fn::Equals": ["a", "a"]}}}}`,
+			"Template format error: Every Condition member must be a string."},
 		{"Output without Value", `{"Resources": {"A": {"Type": "AWS::S3::Bucket"}}, "Outputs": {"O": {"Description": "x"}}}`,
 			"Template format error: Every Outputs member must contain a Value object"},
 	}

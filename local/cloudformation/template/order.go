@@ -178,55 +178,16 @@ func topoOrder(ids []string, deps map[string][]string) ([]string, error) {
 		}
 	}
 	if len(order) < len(ids) {
-		return nil, circular(ids, deps)
+		// What is left is on a cycle or waits for one: AWS names all of it
+		// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-dependency-error).
+		var left []string
+		for _, id := range ids {
+			if pending[id] > 0 {
+				left = append(left, id)
+			}
+		}
+		sort.Strings(left)
+		return nil, errorf("Circular dependency between resources: [%s]", strings.Join(left, ", "))
 	}
 	return order, nil
-}
-
-// circular names the resources on a cycle: those left in a strongly connected component of more
-// than one resource, or depending on themselves
-// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-dependency-error).
-func circular(ids []string, deps map[string][]string) error {
-	index := map[string]int{}
-	low := map[string]int{}
-	onStack := map[string]bool{}
-	var stack, cyclic []string
-	n := 0
-	var visit func(string)
-	visit = func(v string) {
-		index[v], low[v] = n, n
-		n++
-		stack = append(stack, v)
-		onStack[v] = true
-		for _, w := range deps[v] {
-			if _, seen := index[w]; !seen {
-				visit(w)
-				low[v] = min(low[v], low[w])
-			} else if onStack[w] {
-				low[v] = min(low[v], index[w])
-			}
-		}
-		if low[v] == index[v] {
-			var comp []string
-			for {
-				w := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				onStack[w] = false
-				comp = append(comp, w)
-				if w == v {
-					break
-				}
-			}
-			if len(comp) > 1 || contains(deps[v], v) {
-				cyclic = append(cyclic, comp...)
-			}
-		}
-	}
-	for _, id := range ids {
-		if _, seen := index[id]; !seen {
-			visit(id)
-		}
-	}
-	sort.Strings(cyclic)
-	return errorf("Circular dependency between resources: [%s]", strings.Join(cyclic, ", "))
 }

@@ -218,6 +218,10 @@ func parseResource(id string, v any) (*Resource, error) {
 	for key, dst := range map[string]*string{"Condition": &r.Condition, "DeletionPolicy": &r.DeletionPolicy, "UpdateReplacePolicy": &r.UpdateReplacePolicy} {
 		if v, ok := m[key]; ok {
 			s, ok := v.(string)
+			if !ok && key == "Condition" {
+				// https://repost.aws/knowledge-center/cloudformation-template-validation
+				return nil, formatErrorf("Every Condition member must be a string.")
+			}
 			if !ok {
 				return nil, formatErrorf("[/Resources/%s/%s] %s must be a string", id, key, key)
 			}
@@ -279,7 +283,7 @@ func (t *Template) parseOutputs(v any) error {
 		o.Description, _ = om["Description"].(string)
 		if c, ok := om["Condition"]; ok {
 			if o.Condition, ok = c.(string); !ok {
-				return formatErrorf("[/Outputs/%s/Condition] Condition must be a string", name)
+				return formatErrorf("Every Condition member must be a string.")
 			}
 		}
 		if ex, ok := om["Export"]; ok {
