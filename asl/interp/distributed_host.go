@@ -148,7 +148,10 @@ type ChildResult struct {
 	// Error and Cause describe a FAILED, TIMED_OUT or ABORTED child.
 	Error string
 	Cause string
-	// Status is SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
+	// Status is SUCCEEDED, FAILED, TIMED_OUT or ABORTED, or PENDING for
+	// an item (or batch) that never ran because the run stopped at its
+	// tolerated failure threshold: such a record has only Input, Index
+	// and Items.
 	Status    Status
 	StartDate time.Time
 	StopDate  time.Time
@@ -159,6 +162,9 @@ type ChildResult struct {
 	// RedriveCount is the number of times the child was redriven.
 	RedriveCount int
 }
+
+// StatusPending is the status of a ChildResult whose item never ran.
+const StatusPending Status = "PENDING"
 
 // MapRunSummary is how a Map Run ended, for ResultSink.Close.
 type MapRunSummary struct {

@@ -400,6 +400,8 @@ type dispatcher struct {
 	// stay in the state's output keeps them (bounded by the payload limit).
 	memoKey string
 	reuse   map[string]any
+
+	pendingFailed bool // exporting PENDING records failed: stop reading
 }
 
 func (dp *dispatcher) execute(eff any, env *jstates) (any, *Failure) {
@@ -429,7 +431,10 @@ func (dp *dispatcher) execute(eff any, env *jstates) (any, *Failure) {
 			return dp.end(nil, &Failure{Error: asl.ErrItemReaderFailed, Cause: "no ItemReader is configured for resource " + p.readReq.Resource})
 		}
 		p.readReq.MapRunArn = dp.names.runArn
-		it, err := r.OpenItems(dp.sc.ctx, p.readReq)
+		// The reader and the writer live as long as the state, not as
+		// the children: after a threshold stops the children, the rest of
+		// the items are still read to be exported as PENDING.
+		it, err := r.OpenItems(th.ctx, p.readReq)
 		if err != nil {
 			return dp.end(nil, hostFailure(asl.ErrItemReaderFailed, err))
 		}
@@ -442,7 +447,7 @@ func (dp *dispatcher) execute(eff any, env *jstates) (any, *Failure) {
 			return dp.end(nil, &Failure{Error: asl.ErrResultWriterFailed, Cause: "no ResultWriter is configured for resource " + w.Resource})
 		}
 		w.MapRunArn = dp.names.runArn
-		sink, err := cfg.resultWriter.OpenResults(dp.sc.ctx, *w)
+		sink, err := cfg.resultWriter.OpenResults(th.ctx, *w)
 		if err != nil {
 			return dp.end(nil, hostFailure(asl.ErrResultWriterFailed, err))
 		}
@@ -501,13 +506,13 @@ func (dp *dispatcher) produce(src *itemSource, eff any, env *jstates) *Failure {
 		return ok
 	}
 	for {
-		if dp.stopped() {
+		if dp.stopped() && !dp.exportingPending() {
 			return nil
 		}
 		index := src.next
-		item, ok, err := src.pull(dp.sc.ctx)
+		item, ok, err := src.pull(th.ctx)
 		if err != nil {
-			if dp.sc.ctx.Err() != nil {
+			if th.ctx.Err() != nil || dp.stopped() {
 				return nil
 			}
 			return hostFailure(asl.ErrItemReaderFailed, err)
@@ -654,6 +659,10 @@ func (dp *dispatcher) dispatch(input any, index int64, nItems int) bool {
 	}
 	if dp.stop != nil || dp.sc.ctx.Err() != nil {
 		dp.mu.Unlock()
+		if dp.exportingPending() {
+			dp.addPending(input, index, nItems)
+			return true
+		}
 		return false
 	}
 	seq := dp.seq
@@ -784,12 +793,41 @@ func (dp *dispatcher) runChild(seq int64, name string, input any, index int64, n
 	dp.childEnded(seq, cr, r.Output)
 }
 
+// exportingPending reports whether the run stopped at its tolerated
+// failure threshold with a ResultWriter: the items that will never run are
+// then read on and exported as PENDING records, as AWS's PENDING_n.json
+// files list them.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+func (dp *dispatcher) exportingPending() bool {
+	if dp.sink == nil || dp.th.ctx.Err() != nil {
+		return false
+	}
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	return dp.stop != nil && dp.stop.Error == asl.ErrExceedToleratedFailureThreshold && !dp.pendingFailed
+}
+
+// addPending exports an item (or batch) that will never run.
+func (dp *dispatcher) addPending(input any, index int64, nItems int) {
+	cr := ChildResult{Input: render(input), Status: StatusPending, Index: index, Items: nItems}
+	dp.sinkMu.Lock()
+	err := dp.sink.Add(dp.th.ctx, cr)
+	dp.sinkMu.Unlock()
+	if err != nil {
+		// The run has failed already: the export's own failure shows
+		// when it is closed, if at all.
+		dp.mu.Lock()
+		dp.pendingFailed = true
+		dp.mu.Unlock()
+	}
+}
+
 // childEnded records a child's end: counts, threshold, result.
 func (dp *dispatcher) childEnded(seq int64, cr ChildResult, output any) {
 	var werr error
 	if dp.sink != nil {
 		dp.sinkMu.Lock()
-		werr = dp.sink.Add(dp.sc.ctx, cr)
+		werr = dp.sink.Add(dp.th.ctx, cr)
 		dp.sinkMu.Unlock()
 	}
 	n := int64(cr.Items)
@@ -1039,26 +1077,41 @@ func flatten(results []any) []any {
 }
 
 // Record renders a child execution's result as AWS's result files and a
-// NONE transformation do: the fields of DescribeExecution, capitalized.
+// NONE transformation do: the fields of DescribeExecution, capitalized,
+// with the child's redrive status (a child that did not succeed is
+// redriven with its Map Run, never on its own).
 // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
 func (r ChildResult) Record() map[string]any {
 	rec := map[string]any{
-		"ExecutionArn":    r.ExecutionArn,
-		"Name":            r.Name,
-		"StateMachineArn": r.StateMachineArn,
-		"Input":           r.Input,
-		"InputDetails":    map[string]any{"Included": true},
-		"Status":          string(r.Status),
-		"StartDate":       formatTime(r.StartDate),
-		"StopDate":        formatTime(r.StopDate),
-		"RedriveCount":    jsonInt(r.RedriveCount),
+		"Input":        r.Input,
+		"InputDetails": map[string]any{"Included": true},
+		"Status":       string(r.Status),
+		"RedriveCount": jsonInt(r.RedriveCount),
 	}
-	if r.Status == StatusSucceeded {
+	for k, v := range map[string]string{"ExecutionArn": r.ExecutionArn, "Name": r.Name, "StateMachineArn": r.StateMachineArn} {
+		if v != "" {
+			rec[k] = v
+		}
+	}
+	if !r.StartDate.IsZero() {
+		rec["StartDate"] = formatTime(r.StartDate)
+	}
+	if !r.StopDate.IsZero() {
+		rec["StopDate"] = formatTime(r.StopDate)
+	}
+	switch r.Status {
+	case StatusSucceeded:
 		rec["Output"] = r.Output
 		rec["OutputDetails"] = map[string]any{"Included": true}
-	} else {
+		rec["RedriveStatus"] = "NOT_REDRIVABLE"
+		rec["RedriveStatusReason"] = "Execution is SUCCEEDED and cannot be redriven"
+	case StatusPending:
+		rec["RedriveStatus"] = "NOT_REDRIVABLE"
+		rec["RedriveStatusReason"] = "Execution has not started"
+	default:
 		rec["Error"] = r.Error
 		rec["Cause"] = r.Cause
+		rec["RedriveStatus"] = "REDRIVABLE_BY_MAP_RUN"
 	}
 	return rec
 }

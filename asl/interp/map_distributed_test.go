@@ -937,3 +937,41 @@ func TestDistributedRedrive(t *testing.T) {
 		t.Errorf("calls (-got +want):\n%s", diff)
 	}
 }
+
+// A run stopped at its tolerated failure threshold exports the items that
+// never ran as PENDING records, after the children's.
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+func TestDistributedPendingExport(t *testing.T) {
+	w := &memWriter{}
+	def := distMap(`"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL"},"Parameters":{"Bucket":"b","Key":"k"}},
+		"MaxConcurrency":1,"ItemBatcher":{"MaxItemsPerBatch":2},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out"}},`, failingProcessor)
+	reader := newGenReader(9, func(i int) any {
+		if i == 2 {
+			return map[string]any{"fail": true}
+		}
+		return numbered(i)
+	})
+	r, _ := run(t, def, `{}`, WithItemReader(reader), WithResultWriter(w), WithTaskInvoker(failingItems))
+	if r.Error != "States.ExceedToleratedFailureThreshold" {
+		t.Fatalf("got %s %s", r.Status, r.Error)
+	}
+	var got []string
+	for _, c := range w.results {
+		got = append(got, fmt.Sprintf("%s %d+%d", c.Status, c.Index, c.Items))
+	}
+	// Batches [0,1] succeed, [2,3] fails; [4,5], [6,7] and [8] never run.
+	want := []string{"SUCCEEDED 0+2", "FAILED 2+2", "PENDING 4+2", "PENDING 6+2", "PENDING 8+1"}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("records (-got +want):\n%s", diff)
+	}
+	if s := w.summary; s == nil || s.Status != MapRunStatusFailed || s.Items.Pending != 5 || s.Items.Total != 9 || s.Items.Failed != 2 {
+		t.Errorf("summary %+v", w.summary)
+	}
+	if len(w.results) == 5 {
+		rec := w.results[2].Record()
+		if rec["Status"] != "PENDING" || rec["Input"] != `{"Items":[{"n":4},{"n":5}]}` || rec["ExecutionArn"] != nil {
+			t.Errorf("pending record %s", canon(t, rec))
+		}
+	}
+}
