@@ -108,6 +108,9 @@ func (s *Service) createStateMachine(ctx context.Context, body []byte) (any, err
 	if _, err := s.compile(in.Definition); err != nil {
 		return nil, err
 	}
+	if err := s.checkLogging(ctx, in.LoggingConfiguration); err != nil {
+		return nil, err
+	}
 	arn := s.machineArn(in.Name)
 	defer s.holdJournal()()
 	s.mu.Lock()
@@ -242,6 +245,9 @@ func (s *Service) updateStateMachine(ctx context.Context, body []byte) (any, err
 		if _, err := s.compile(*in.Definition); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.checkLogging(ctx, in.LoggingConfiguration); err != nil {
+		return nil, err
 	}
 	defer s.holdJournal()()
 	s.mu.Lock()

@@ -43,6 +43,7 @@ type Service struct {
 	loss            Loss
 	mocks           *MockConfig
 	logSink         LogSink
+	logGroups       LogGroups      // checks LoggingConfiguration destinations (logging_config.go)
 	routing         *router        // alias routing's random draws (versions.go)
 	activities      *activityQueue // tasks waiting for activity workers (activities.go)
 	activityPoll    time.Duration  // GetActivityTask's long poll

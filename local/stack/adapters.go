@@ -112,6 +112,23 @@ func (e executionLogSink) PutExecutionLog(ctx context.Context, rec localsfn.Exec
 	return e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), rec.LogStream, []logs.Event{{Timestamp: rec.Timestamp, Message: string(rec.Message)}})
 }
 
+// logGroups answers Step Functions' check of a LoggingConfiguration destination from the local CloudWatch
+// Logs: a log group ARN of this stack's region and account whose group exists.
+type logGroups struct {
+	logs            *logs.Service
+	region, account string
+}
+
+var _ localsfn.LogGroups = logGroups{}
+
+func (l logGroups) LogGroupExists(_ context.Context, arn string) (bool, error) {
+	name, ok := strings.CutPrefix(arn, "arn:aws:logs:"+l.region+":"+l.account+":log-group:")
+	if !ok {
+		return false, nil
+	}
+	return l.logs.HasLogGroup(strings.TrimSuffix(name, ":*")), nil
+}
+
 // metricSink stores the metrics of the functions' Embedded Metric Format lines in CloudWatch.
 type metricSink struct{ cw *cloudwatch.Service }
 

@@ -199,6 +199,7 @@ func (st *Stack) open() error {
 	sfnOpts := []localsfn.Option{localsfn.WithDataDir(st.dir("sfn")), localsfn.WithRegion(st.cfg.Region), localsfn.WithAccount(st.cfg.Account),
 		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda}),
 		localsfn.WithLogSink(executionLogSink{st.Logs, st.cfg.Region, st.cfg.Account}),
+		localsfn.WithLogGroups(logGroups{st.Logs, st.cfg.Region, st.cfg.Account}),
 		localsfn.WithSync(false), localsfn.WithLogger(st.cfg.Logger)}
 	if st.cfg.MockConfig != nil {
 		sfnOpts = append(sfnOpts, localsfn.WithMockConfig(st.cfg.MockConfig))
