@@ -30,6 +30,9 @@ import (
 // https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html
 const causeExceedTolerated = "The specified tolerated failure threshold was exceeded"
 
+// expressMaxSeconds is the longest an Express execution runs.
+const expressMaxSeconds = 300
+
 // distPlan is a Map Run's configuration once every field is resolved.
 type distPlan struct {
 	limit      int
@@ -410,6 +413,11 @@ func (dp *dispatcher) execute(eff any, env *jstates) (any, *Failure) {
 	copy(seed[:], uuid.New())
 	dp.names8 = rand.NewChaCha8(seed)
 	dp.child = &Machine{cfg: *cfg, top: dp.ms.processor, arnPrefix: th.e.m.arnPrefix, defaultArn: dp.names.smArn}
+	if dp.d.executionType == string(asl.ExecutionExpress) {
+		// An Express execution runs for at most five minutes.
+		// https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
+		dp.child.timeout = expressMaxSeconds
+	}
 	dp.sc = th.sc.child()
 	defer th.sc.release(dp.sc)
 	dp.jobs, dp.quit = make(chan childJob), make(chan struct{})

@@ -975,3 +975,28 @@ func TestDistributedPendingExport(t *testing.T) {
 		}
 	}
 }
+
+// An EXPRESS child runs for at most five minutes, then times out; a timed
+// out item counts against the threshold like a failed one.
+// https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
+func TestDistributedExpressTimeout(t *testing.T) {
+	host := newRecordingHost()
+	wait300 := `"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}`
+	for _, tc := range []struct {
+		typ, wantError string
+		wantStatus     Status
+	}{
+		{"EXPRESS", "States.ExceedToleratedFailureThreshold", StatusTimedOut},
+		{"STANDARD", "", StatusSucceeded},
+	} {
+		def := strings.Replace(distMap(`"ItemsPath":"$.items",`, wait300), `"STANDARD"`, `"`+tc.typ+`"`, 1)
+		r, _ := run(t, def, `{"items":[{"s":10},{"s":301}]}`, WithMapRunHost(host))
+		if r.Error != tc.wantError {
+			t.Errorf("%s: got %s %s", tc.typ, r.Status, r.Error)
+		}
+		d := host.ended[len(host.ended)-1]
+		if tc.wantStatus == StatusTimedOut && (d.Items.TimedOut != 1 || d.Executions.TimedOut != 1) {
+			t.Errorf("%s: counts %+v", tc.typ, d.Items)
+		}
+	}
+}
