@@ -271,6 +271,11 @@ type MapRunDescription struct {
 	// Error and Cause are the Map Run's failure (MapRunFailed).
 	Error string
 	Cause string
+	// RedriveCount and RedriveDate say how often and when the run was
+	// last redriven (with its execution): a redriven run keeps its ARN, and
+	// MapRunHost.MapRunStarted sees it again.
+	RedriveCount int
+	RedriveDate  time.Time
 }
 
 // MapRunUpdate is an UpdateMapRun request: nil fields stay as they are.

@@ -64,10 +64,10 @@
 // States.ResultWriterFailed. Child executions see none of the parent's
 // variables. Without hosts a distributed Map runs the items of its input
 // in process. EXPRESS children time out after five minutes, as Express
-// executions do; a resumed snapshot starts the Map Run again. A redrive runs again only the children that did
-// not succeed when the results are the state's output; with a ResultWriter
-// Resource every item runs again. A redriven run gets a new Map Run ARN
-// (AWS keeps the ARN and records MapRunRedriven).
+// executions do; a resumed snapshot starts the Map Run again. A redrive
+// continues a failed Map Run under its ARN (MapRunRedriven) and runs again
+// only the children that did not succeed when the results are the state's
+// output; with a ResultWriter Resource every item runs again.
 //
 // # JSONata
 //

@@ -53,6 +53,7 @@ const (
 	MapRunSucceeded        EventType = "MapRunSucceeded"
 	MapRunFailed           EventType = "MapRunFailed"
 	MapRunAborted          EventType = "MapRunAborted"
+	MapRunRedriven         EventType = "MapRunRedriven"
 
 	TaskScheduled EventType = "TaskScheduled"
 	TaskStarted   EventType = "TaskStarted"
@@ -126,6 +127,7 @@ type HistoryEvent struct {
 	MapIterationAbortedEventDetails   *MapIterationEventDetails    `json:"mapIterationAbortedEventDetails,omitempty"`
 	MapRunStartedEventDetails         *MapRunStartedEventDetails   `json:"mapRunStartedEventDetails,omitempty"`
 	MapRunFailedEventDetails          *FailureEventDetails         `json:"mapRunFailedEventDetails,omitempty"`
+	MapRunRedrivenEventDetails        *MapRunRedrivenEventDetails  `json:"mapRunRedrivenEventDetails,omitempty"`
 
 	EvaluationFailedEventDetails *EvaluationFailedEventDetails `json:"evaluationFailedEventDetails,omitempty"`
 }

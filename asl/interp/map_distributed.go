@@ -333,7 +333,17 @@ func (th *thread) runMapRun(n *node, eff any, env *jstates, p *distPlan) (any, *
 	if p.limit == 0 || p.limit > distributedMaxConcurrency {
 		p.limit = 0 // the ceiling applies; DescribeMapRun shows 0
 	}
+	dp := &dispatcher{th: th, n: n, ms: ms, d: d, p: p}
+	dp.keep = p.writeReq == nil || p.writeReq.Resource == ""
+	dp.takeReuse()
 	names := th.mapRunNames(d)
+	// A redrive continues the Map Run that failed, under its ARN.
+	// https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+	prevArn, redriven := dp.reuse[dp.memoKey+memoRun].(string)
+	if redriven {
+		names.runArn = prevArn
+	}
+	dp.memoizeRun(names.runArn)
 	desc := MapRunDescription{
 		MapRunArn: names.runArn, ExecutionArn: th.e.cfg.arn, StateMachineArn: names.smArn,
 		ParentStateMachineArn: th.e.cfg.stateMachineArn, StateName: n.name, Label: d.label,
@@ -346,6 +356,9 @@ func (th *thread) runMapRun(n *node, eff any, env *jstates, p *distPlan) (any, *
 	if p.tolPct >= 0 {
 		desc.ToleratedFailurePercentage = p.tolPct
 	}
+	if redriven {
+		desc.RedriveCount, desc.RedriveDate = th.e.redriveCount, th.e.redriveDate
+	}
 	run := newMapRun(desc)
 	run.countSet, run.pctSet = p.tolCount >= 0, p.tolPct >= 0
 	if h := cfg.mapRuns; h != nil {
@@ -355,8 +368,13 @@ func (th *thread) runMapRun(n *node, eff any, env *jstates, p *distPlan) (any, *
 	}
 	// From here on a failure is the Map's own: it records MapStateFailed.
 	th.started = true
-	th.emit(HistoryEvent{Type: MapRunStarted, MapRunStartedEventDetails: &MapRunStartedEventDetails{MapRunArn: names.runArn}})
-	dp := &dispatcher{th: th, n: n, ms: ms, d: d, p: p, run: run, names: names}
+	if redriven {
+		th.emit(HistoryEvent{Type: MapRunRedriven, MapRunRedrivenEventDetails: &MapRunRedrivenEventDetails{
+			MapRunArn: names.runArn, RedriveCount: th.e.redriveCount}})
+	} else {
+		th.emit(HistoryEvent{Type: MapRunStarted, MapRunStartedEventDetails: &MapRunStartedEventDetails{MapRunArn: names.runArn}})
+	}
+	dp.run, dp.names = run, names
 	out, f := dp.execute(eff, env)
 	return out, f
 }
@@ -460,13 +478,10 @@ func (dp *dispatcher) execute(eff any, env *jstates) (any, *Failure) {
 			return dp.end(nil, hostFailure(asl.ErrResultWriterFailed, err))
 		}
 		dp.sink = sink
-	} else {
-		dp.keep = true
 	}
 	if p.fromInput {
 		dp.setTotal(int64(len(p.items)))
 	}
-	dp.takeReuse()
 	f := dp.produce(src, eff, env)
 	if f != nil {
 		dp.mu.Lock()
@@ -885,9 +900,6 @@ func (dp *dispatcher) childEnded(seq int64, cr ChildResult, output any) {
 // before a redrive are taken once.
 // https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
 func (dp *dispatcher) takeReuse() {
-	if !dp.keep {
-		return
-	}
 	e := dp.th.e
 	dp.memoKey = dp.th.path + dp.n.name + memoState
 	e.memoMu.Lock()
@@ -906,6 +918,30 @@ func (dp *dispatcher) takeReuse() {
 			delete(e.reuse, k)
 		}
 	}
+	if !dp.keep {
+		// Results exported by a ResultWriter are not kept: every child
+		// runs again; only the run's ARN carries over.
+		for k := range dp.reuse {
+			if k != dp.memoKey+memoRun {
+				delete(dp.reuse, k)
+			}
+		}
+	}
+}
+
+// memoRun names the Map Run's ARN in the memo of the state's children.
+const memoRun = "run"
+
+// memoizeRun remembers the Map Run's ARN, so that a redrive of a failed
+// run continues it.
+func (dp *dispatcher) memoizeRun(arn string) {
+	e := dp.th.e
+	e.memoMu.Lock()
+	if e.memo == nil {
+		e.memo = map[string]any{}
+	}
+	e.memo[dp.memoKey+memoRun] = arn
+	e.memoMu.Unlock()
 }
 
 // memoize remembers a child that succeeded, so that a redrive after the
@@ -923,9 +959,6 @@ func (dp *dispatcher) memoize(seq int64, out any) {
 // forget drops what was remembered of the run's children: it succeeded, or
 // its results grew past what a redrive could reuse.
 func (dp *dispatcher) forget() {
-	if dp.memoKey == "" {
-		return
-	}
 	e := dp.th.e
 	e.memoMu.Lock()
 	for k := range e.memo {

@@ -911,7 +911,8 @@ func TestDistributedRedrive(t *testing.T) {
 	def := distMap(`"ItemsPath":"$.items","MaxConcurrency":1,`, failingProcessor)
 	inv := &onceFailing{fail: map[string]bool{"b": true}, calls: map[string]int{}}
 	clock := NewVirtualClock(epoch)
-	m := compile(t, def, WithClock(clock), WithTaskInvoker(inv))
+	host := newRecordingHost()
+	m := compile(t, def, WithClock(clock), WithTaskInvoker(inv), WithMapRunHost(host))
 	e := m.Start(t.Context(), mustJSON(t, `{"items":["a","b","c","d"]}`))
 	if r := wait(t, e); r.Error != "States.ExceedToleratedFailureThreshold" {
 		t.Fatalf("first attempt: %s %s", r.Status, r.Error)
@@ -920,11 +921,31 @@ func TestDistributedRedrive(t *testing.T) {
 	if point == nil {
 		t.Fatal("no redrive point")
 	}
-	e2, err := m.Resume(t.Context(), point.Redrive(clock.Now()))
+	var h HistoryLog
+	e2, err := m.Resume(t.Context(), point.Redrive(clock.Now()), WithHistory(&h))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := wait(t, e2)
+	// The redrive continues the Map Run under its ARN.
+	if len(host.ended) != 2 || host.ended[0].MapRunArn != host.ended[1].MapRunArn {
+		t.Fatalf("map runs %+v", host.ended)
+	}
+	if d := host.ended[1]; d.RedriveCount != 1 || d.RedriveDate.IsZero() || d.Status != MapRunStatusSucceeded || d.Items.Succeeded != 4 {
+		t.Errorf("redriven run %+v", d)
+	}
+	var redriven *MapRunRedrivenEventDetails
+	for _, ev := range h.Events() {
+		if ev.Type == MapRunStarted {
+			t.Errorf("a redriven run records MapRunStarted")
+		}
+		if ev.MapRunRedrivenEventDetails != nil {
+			redriven = ev.MapRunRedrivenEventDetails
+		}
+	}
+	if redriven == nil || redriven.MapRunArn != host.ended[0].MapRunArn || redriven.RedriveCount != 1 {
+		t.Errorf("MapRunRedriven %+v", redriven)
+	}
 	if r.Status != StatusSucceeded {
 		t.Fatalf("redrive: %s %s %s", r.Status, r.Error, r.Cause)
 	}

@@ -115,3 +115,11 @@ func (r *MapRun) maxConcurrency() int {
 	defer r.mu.Unlock()
 	return r.desc.MaxConcurrency
 }
+
+// MapRunRedrivenEventDetails names a Map Run that a redrive of its
+// execution continues, and how many times it has been redriven.
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_MapRunRedrivenEventDetails.html
+type MapRunRedrivenEventDetails struct {
+	MapRunArn    string `json:"mapRunArn"`
+	RedriveCount int    `json:"redriveCount"`
+}
