@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,7 +41,9 @@ import (
 // which state it is in. --strict makes a rejected object fail the run as a failed one does.
 func runRun(ctx context.Context, args []string, std stdio) error {
 	fset := newFlagSet("run", std)
-	endpoint := fset.String("endpoint", "", "a running stack (sluice up); empty starts an embedded one for this run")
+	endpoint := fset.String("endpoint", "", "the endpoint of a running stack (sluice up: http://127.0.0.1:4566, or any other); without it and --stack, an embedded one is started for this run")
+	stackName := fset.String("stack", "", "run through this deployed stack (default sluice with --endpoint); without --endpoint, the stack in AWS")
+	region := fset.String("region", "", "AWS region of --stack (default: the AWS configuration's)")
 	data := fset.String("data", "", "data directory of the embedded stack (default: a temporary one)")
 	dataset := fset.String("dataset", "", "dataset of the files (default: taken from a path like incoming/<dataset>/file)")
 	schema := fset.String("schema", "", "schema file to upload as schemas/<dataset>.json first")
@@ -76,17 +79,42 @@ flags:
 		}
 	}
 
-	tplData, err := templateBytes(*template)
-	if err != nil {
-		return err
-	}
-	tpl, err := stack.ParseTemplate(tplData, "sluice", "us-east-1", "000000000000", nil)
-	if err != nil {
-		return err
-	}
-	res := tpl.Resources()
-	url := *endpoint
-	if url == "" {
+	var (
+		s3c  *s3.Client
+		sfnc *sfn.Client
+		res  stack.Resources
+		url  = *endpoint
+		// inAWS: the stack runs in AWS, not at an endpoint.
+		inAWS bool
+	)
+	if *endpoint != "" || *stackName != "" {
+		// A deployed stack, in AWS or at the endpoint: the default credential chain, and the bucket and
+		// the state machine from the stack's outputs.
+		name := *stackName
+		if name == "" {
+			name = defaultStack
+		}
+		target, err := loadTarget(ctx, *endpoint, *region)
+		if err != nil {
+			return err
+		}
+		url, inAWS = target.endpoint, target.endpoint == ""
+		s3c, sfnc = target.s3(), target.sfn()
+		if res, err = stackResources(ctx, target.cloudFormation(), name); err != nil {
+			if !target.local() || *stackName != "" {
+				where := "in AWS (" + target.cfg.Region + ")"
+				if !inAWS {
+					where = "at " + url
+				}
+				return fmt.Errorf("%w: deploy it %s with: %s deploy %s--stack %s", err, where, selfCommand(), endpointFlag(target.endpoint), name)
+			}
+			// A local stack that serves no CloudFormation stack of that name (an older sluice up): its
+			// resources are named from the template as that stack names them.
+			if res, err = templateResources(*template); err != nil {
+				return err
+			}
+		}
+	} else {
 		dir := *data
 		if dir == "" {
 			if dir, err = os.MkdirTemp("", "sluice-run-"); err != nil {
@@ -105,20 +133,20 @@ flags:
 		}
 		defer st.Close()
 		url = st.URL()
+		res = st.Resources()
 		fmt.Fprintf(std.Err, "sluice: embedded local AWS on %s (it stops when this run ends; `sluice up` keeps one running)\n", url)
 		fmt.Fprintf(std.Err, "sluice: console on %s while this run lasts\n", st.ConsoleURL())
+		creds := credentials.NewStaticCredentialsProvider("local", "local", "")
+		s3c = s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), UsePathStyle: true, Credentials: creds,
+			RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired, ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired})
+		sfnc = sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: creds,
+			APIOptions: []func(*middleware.Stack) error{localsfn.DisableHostPrefix}})
 	}
-
-	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
-	s3c := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), UsePathStyle: true, Credentials: creds,
-		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired, ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired})
-	sfnc := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: creds,
-		APIOptions: []func(*middleware.Stack) error{localsfn.DisableHostPrefix}})
-	r := &runner{s3: s3c, sfn: sfnc, res: res, std: std, url: url}
+	r := &runner{s3: s3c, sfn: sfnc, res: res, std: std, url: url, inAWS: inAWS}
 
 	before, err := r.executionArns(ctx)
 	if err != nil {
-		return fmt.Errorf("list executions (is %s a sluice stack?): %w", url, err)
+		return fmt.Errorf("list executions (is %s a sluice stack?): %w", cmp.Or(url, "the stack"), err)
 	}
 	var watched []string
 	for _, u := range uploads {
@@ -161,6 +189,20 @@ flags:
 		return fmt.Errorf("%d of %s rejected (--strict)", rejected, plural(len(outcomes), "object"))
 	}
 	return nil
+}
+
+// templateResources names the resources of the stack the local stack builds from the template at path
+// (the built-in one when ""), as it names them.
+func templateResources(path string) (stack.Resources, error) {
+	data, err := templateBytes(path)
+	if err != nil {
+		return stack.Resources{}, err
+	}
+	tpl, err := stack.ParseTemplate(data, "sluice", "us-east-1", "000000000000", nil)
+	if err != nil {
+		return stack.Resources{}, err
+	}
+	return tpl.Resources(), nil
 }
 
 // fileUpload is one file to upload: path in fsys, to key.
@@ -219,11 +261,12 @@ func planUploads(files []string, dataset, schema string, samples fs.FS) ([]fileU
 }
 
 type runner struct {
-	s3  *s3.Client
-	sfn *sfn.Client
-	res stack.Resources
-	std stdio
-	url string // the stack's endpoint, for the console links
+	s3    *s3.Client
+	sfn   *sfn.Client
+	res   stack.Resources
+	std   stdio
+	url   string // the stack's endpoint, for the console links ("" in AWS)
+	inAWS bool   // the stack runs in AWS
 }
 
 // outcome is how one object's execution ended.
@@ -489,9 +532,15 @@ and run through it from another terminal:
 `, url)
 		}
 	}
-	if len(bad) > 0 && embedded && kept == "" {
+	switch {
+	case len(bad) > 0 && r.inAWS:
+		fmt.Fprintf(r.std.Out, "\nWhat happened to the objects that did not get stored, in the Step Functions console:\n")
+		for _, o := range bad {
+			fmt.Fprintf(r.std.Out, "  %s  %s\n", o.key, executionLink(url, o.execution))
+		}
+	case len(bad) > 0 && embedded && kept == "":
 		fmt.Fprintf(r.std.Out, "\nRun with --data .sluice to keep the data, then `sluice show KEY` and `sluice logs KEY` tell each object's story.\n")
-	} else if len(bad) > 0 {
+	case len(bad) > 0:
 		fmt.Fprintf(r.std.Out, "\nWhat happened to the objects that did not get stored:\n")
 		flag := ""
 		if !embedded {
@@ -506,19 +555,27 @@ and run through it from another terminal:
 		}
 		w.Flush()
 	}
-	fmt.Fprintf(r.std.Out, "\nInspect in the console: %s%s\n", strings.TrimSuffix(url, "/"), console.DefaultPrefix)
-	fmt.Fprintf(r.std.Out, `
+	cli := "aws "
+	if r.inAWS {
+		fmt.Fprintf(r.std.Out, "\nInspect with the AWS CLI:\n")
+	} else {
+		cli = "aws --endpoint-url " + url + " "
+		fmt.Fprintf(r.std.Out, "\nInspect in the console: %s%s\n", strings.TrimSuffix(url, "/"), console.DefaultPrefix)
+		fmt.Fprintf(r.std.Out, `
 Inspect with the AWS CLI (export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
 AWS_DEFAULT_REGION=us-east-1 first):
-  aws --endpoint-url %[1]s stepfunctions list-executions --state-machine-arn %[2]s
-  aws --endpoint-url %[1]s stepfunctions get-execution-history --execution-arn <executionArn>
-  aws --endpoint-url %[1]s s3 ls s3://%[3]s --recursive
-`, url, r.res.StateMachineArn, r.res.Bucket)
-	fmt.Fprintf(r.std.Out, "  aws --endpoint-url %s logs filter-log-events --log-group-name %s --filter-pattern '\"<object key>\"'\n",
-		url, r.res.FunctionLogGroups["ValidateFunction"])
+`)
+	}
+	fmt.Fprintf(r.std.Out, `  %[1]sstepfunctions list-executions --state-machine-arn %[2]s
+  %[1]sstepfunctions get-execution-history --execution-arn <executionArn>
+  %[1]ss3 ls s3://%[3]s --recursive
+`, cli, r.res.StateMachineArn, r.res.Bucket)
+	if lg := r.res.FunctionLogGroups["ValidateFunction"]; lg != "" {
+		fmt.Fprintf(r.std.Out, "  %slogs filter-log-events --log-group-name %s --filter-pattern '\"<object key>\"'\n", cli, lg)
+	}
 	for _, o := range bad {
 		if o.status != "SUCCEEDED" {
-			fmt.Fprintf(r.std.Out, "  aws --endpoint-url %s stepfunctions describe-execution --execution-arn %s\n", url, o.execution)
+			fmt.Fprintf(r.std.Out, "  %sstepfunctions describe-execution --execution-arn %s\n", cli, o.execution)
 		}
 	}
 }
