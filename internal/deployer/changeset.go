@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/sluicehq/sluice/internal/uuid"
 )
 
 // emptyChangeSet reports whether a FAILED change set's reason says it has no changes. CloudFormation marks
@@ -19,10 +21,11 @@ func emptyChangeSet(reason string) bool {
 	return strings.Contains(reason, "didn't contain changes") || strings.Contains(reason, "No updates are to be performed")
 }
 
-// changeSetName names a change set by its time: [a-zA-Z][-a-zA-Z0-9]*, at most 128 characters
+// changeSetName names a change set by its time and a random suffix, so that two deploys in one second
+// do not collide: [a-zA-Z][-a-zA-Z0-9]*, at most 128 characters
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html).
 func changeSetName(prefix string, t time.Time) string {
-	return prefix + "-" + t.UTC().Format("20060102-150405")
+	return prefix + "-" + t.UTC().Format("20060102-150405") + "-" + uuid.New()[:8]
 }
 
 // waitChangeSet polls the change set until CloudFormation has made it (CREATE_COMPLETE) or given up

@@ -2,6 +2,9 @@ package deployer
 
 import (
 	"bytes"
+	"regexp"
+	"strings"
+	"time"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -131,5 +134,16 @@ func TestEmptyChangeSet(t *testing.T) {
 		if got := emptyChangeSet(reason); got != want {
 			t.Errorf("emptyChangeSet(%q) = %v, want %v", reason, got, want)
 		}
+	}
+}
+
+func TestChangeSetName(t *testing.T) {
+	at := time.Date(2026, 12, 6, 4, 13, 21, 0, time.UTC)
+	a, b := changeSetName("sluice", at), changeSetName("sluice", at)
+	if a == b {
+		t.Errorf("two change sets of one second are both named %s", a)
+	}
+	if !regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`).MatchString(a) || !strings.HasPrefix(a, "sluice-20261206-041321-") {
+		t.Errorf("change set name %q: want sluice-20261206-041321-<suffix>, a valid name", a)
 	}
 }
