@@ -165,12 +165,21 @@ func TestDeployEndpoint(t *testing.T) {
 		if err := os.WriteFile(badFile, bad, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		out, errOut, err := deploy(t, "--template", badFile)
+		// A stack of its own: its create fails and rolls back (ROLLBACK_COMPLETE).
+		args := []string{"deploy", "--endpoint", endpoint, "--stack", "broken", "--no-build", "--dist", dist, "--yes", "--template", badFile}
+		out, errOut, err := runCLI(t, args...)
 		if !errors.Is(err, deployer.ErrStackFailed) {
 			t.Fatalf("deploy of a bad resource: %v, want ErrStackFailed\n%s\n%s", err, out, errOut)
 		}
-		if !strings.Contains(out, "What failed:") || !strings.Contains(out, "BadLogGroup") {
-			t.Errorf("a failed deploy should name the failed resource:\n%s", out)
+		if !strings.Contains(out, "What failed:") || !strings.Contains(out, "BadLogGroup") || !strings.Contains(err.Error(), "ROLLBACK_COMPLETE") {
+			t.Errorf("a failed deploy should end in ROLLBACK_COMPLETE and name the failed resource: %v\n%s", err, out)
+		}
+		// A stack whose create failed takes no change set: it can only be deleted, and the error says so.
+		if _, _, err := runCLI(t, args...); !errors.Is(err, deployer.ErrStackBusy) || !strings.Contains(err.Error(), "sluice destroy") {
+			t.Errorf("deploy over ROLLBACK_COMPLETE: %v, want ErrStackBusy saying to destroy", err)
+		}
+		if out, errOut, err := runCLI(t, "destroy", "--endpoint", endpoint, "--stack", "broken", "--yes"); err != nil || !strings.Contains(out, "Stack broken deleted") {
+			t.Errorf("destroy of the rolled back stack: %v\n%s\n%s", err, out, errOut)
 		}
 	})
 
