@@ -668,7 +668,12 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 			RedriveCount: int(f.redrives),
 		}
 		if f.redrives > 0 {
-			it.RedriveDate = epochPtr(time.UnixMilli(f.redriveDate).UTC())
+			// The date of the last redrive is in the blob only (few executions are redriven).
+			if b, err := s.history.load(f); err == nil {
+				it.RedriveDate = epochPtr(b.Execution.RedriveDate)
+			} else {
+				s.logger.Error("step functions: closed execution unreadable", "execution", it.ExecutionArn, "err", err)
+			}
 		}
 		it.StateMachineVersionArn, it.StateMachineAliasArn = qualifierArns(machineArn, s.history.qualifier(f))
 		out = append(out, it)

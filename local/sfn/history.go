@@ -55,17 +55,18 @@ type historyStore struct {
 }
 
 // finished is the in-memory index entry of a finished execution.
+// Its fields are ordered so that it packs into 64 bytes; the date of the last redrive is read from the
+// blob, for the few executions redriven.
 type finished struct {
 	name        string
-	machine     int32
-	status      uint8
 	start, stop int64 // Unix milliseconds
-	seg         uint32
 	off         int64
+	machine     int32
+	seg         uint32
 	size        uint32
-	redrives    int32 // times redriven
-	redriveDate int64 // Unix milliseconds of the last redrive
 	qual        int32 // what it started on: an index into quals
+	status      uint8
+	redrives    uint16 // times redriven (at most 1,000)
 }
 
 type finKey struct {
@@ -87,17 +88,16 @@ func statusCode(s string) uint8 {
 
 // indexEntry is the index log's record of a finished execution.
 type indexEntry struct {
-	Machine     string `json:"m"`
-	Name        string `json:"n"`
-	Status      string `json:"s"`
-	Start       int64  `json:"a"`
-	Stop        int64  `json:"b"`
-	Seg         uint32 `json:"g"`
-	Off         int64  `json:"o"`
-	Size        uint32 `json:"l"`
-	Redrives    int32  `json:"r,omitempty"`
-	RedriveDate int64  `json:"rd,omitempty"`
-	Qual        string `json:"q,omitempty"` // what it started on (executionQualifier)
+	Machine  string `json:"m"`
+	Name     string `json:"n"`
+	Status   string `json:"s"`
+	Start    int64  `json:"a"`
+	Stop     int64  `json:"b"`
+	Seg      uint32 `json:"g"`
+	Off      int64  `json:"o"`
+	Size     uint32 `json:"l"`
+	Redrives int32  `json:"r,omitempty"`
+	Qual     string `json:"q,omitempty"` // what it started on (executionQualifier)
 }
 
 // historyBlob is everything kept of a finished execution.
@@ -212,7 +212,7 @@ func (h *historyStore) add(e indexEntry) {
 		h.qualIDs[e.Qual] = qid
 	}
 	f := finished{name: e.Name, machine: mid, status: statusCode(e.Status), start: e.Start, stop: e.Stop, seg: e.Seg, off: e.Off, size: e.Size,
-		redrives: e.Redrives, redriveDate: e.RedriveDate, qual: qid}
+		redrives: uint16(min(max(e.Redrives, 0), maxRedrives)), qual: qid}
 	key := finKey{mid, e.Name}
 	if i, ok := h.byKey[key]; ok {
 		h.entries[i] = f
@@ -303,9 +303,6 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 		Machine: b.Execution.MachineArn, Name: b.Execution.Name, Status: b.End.Status,
 		Start: b.Execution.Start.UnixMilli(), Stop: b.End.Stop.UnixMilli(), Seg: seg, Off: off, Size: uint32(buf.Len()),
 		Redrives: int32(b.Execution.RedriveCount), Qual: executionQualifier(b.Execution),
-	}
-	if b.Execution.RedriveCount > 0 {
-		e.RedriveDate = b.Execution.RedriveDate.UnixMilli()
 	}
 	h.imu.RLock()
 	defer h.imu.RUnlock()
@@ -500,7 +497,7 @@ func (h *historyStore) expire(ctx context.Context, cutoff time.Time) (int, error
 		}
 		keep = append(keep, indexEntry{Machine: h.machines[f.machine], Name: f.name, Status: statuses[f.status],
 			Start: f.start, Stop: f.stop, Seg: f.seg, Off: f.off, Size: f.size,
-			Redrives: f.redrives, RedriveDate: f.redriveDate, Qual: h.quals[f.qual]})
+			Redrives: int32(f.redrives), Qual: h.quals[f.qual]})
 	}
 	h.mu.RUnlock()
 	if h.index != nil {

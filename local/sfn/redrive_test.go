@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -401,5 +402,70 @@ func TestRedriveSurvivesRestart(t *testing.T) {
 	want := []types.HistoryEventType{"ExecutionStarted", "ExecutionFailed", "ExecutionRedriven", "ExecutionSucceeded"}
 	if diff := cmp.Diff(kinds, want); diff != "" {
 		t.Errorf("execution events (-got +want):\n%s", diff)
+	}
+}
+
+// An ABORTED execution (StopExecution) and a TIMED_OUT one (TimeoutSeconds) are redriven from the state
+// that was running: the state before it does not run again.
+func TestRedriveAbortedAndTimedOut(t *testing.T) {
+	ctx := t.Context()
+	tasks := newTokenTasks()
+	svc, c := start(t, localsfn.WithTaskInvoker(tasks))
+	timed := `{"TimeoutSeconds":1,` + tokenMachine[1:]
+	for _, tc := range []struct {
+		name, def string
+		end       func(arn *string)
+		status    types.ExecutionStatus
+	}{
+		{"aborted", tokenMachine, func(arn *string) {
+			if _, err := c.StopExecution(ctx, &sdk.StopExecutionInput{ExecutionArn: arn, Error: aws.String("Op.Stopped")}); err != nil {
+				t.Fatal(err)
+			}
+		}, types.ExecutionStatusAborted},
+		{"timed out", timed, func(arn *string) { waitDone(t, svc, *arn) }, types.ExecutionStatusTimedOut},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			machine := create(t, c, "m-"+strings.ReplaceAll(tc.name, " ", "-"), tc.def, types.StateMachineTypeStandard)
+			out, err := c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &machine, Input: aws.String(`{"n":1}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tasks.next(t)
+			tc.end(out.ExecutionArn)
+			d, err := c.DescribeExecution(ctx, &sdk.DescribeExecutionInput{ExecutionArn: out.ExecutionArn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Status != tc.status || d.RedriveStatus != types.ExecutionRedriveStatusRedrivable {
+				t.Fatalf("before the redrive: %s %s, want %s REDRIVABLE", d.Status, d.RedriveStatus, tc.status)
+			}
+			before, err := c.GetExecutionHistory(ctx, &sdk.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn, MaxResults: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.RedriveExecution(ctx, &sdk.RedriveExecutionInput{ExecutionArn: out.ExecutionArn}); err != nil {
+				t.Fatal(err)
+			}
+			tok := tasks.next(t)
+			if _, err := c.SendTaskSuccess(ctx, &sdk.SendTaskSuccessInput{TaskToken: &tok, Output: aws.String(`2`)}); err != nil {
+				t.Fatal(err)
+			}
+			if got := waitDone(t, svc, *out.ExecutionArn); got != "SUCCEEDED" {
+				t.Fatalf("after the redrive: %s", got)
+			}
+			after, err := c.GetExecutionHistory(ctx, &sdk.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn, MaxResults: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var entered []string
+			for _, ev := range after.Events[len(before.Events):] {
+				if d := ev.StateEnteredEventDetails; d != nil {
+					entered = append(entered, aws.ToString(d.Name))
+				}
+			}
+			if diff := cmp.Diff(entered, []string{"Wait for it", "After"}); diff != "" {
+				t.Errorf("states entered in the redrive (-got +want):\n%s", diff)
+			}
+		})
 	}
 }
