@@ -784,7 +784,8 @@ func (dp *dispatcher) runChild(seq int64, name string, input any, index int64, n
 	ce := ChildExecution{Arn: dp.names.childPrefix + name, Name: name, StateMachineArn: dp.names.smArn,
 		MapRunArn: dp.names.runArn, ExecutionType: dp.d.executionType, Index: index, Items: nItems}
 	e := dp.child.newExecution(dp.sc.ctx, input, []ExecOption{
-		WithExecutionName(name), WithExecutionArn(ce.Arn), WithStateMachineArn(dp.names.smArn)})
+		WithExecutionName(name), WithExecutionArn(ce.Arn), WithStateMachineArn(dp.names.smArn),
+		WithRoleArn(dp.th.e.cfg.roleArn)})
 	th := e.newThread(nil)
 	inputText := th.text(input)
 	ce.Input, ce.StartDate = inputText, e.start
