@@ -406,6 +406,7 @@ type execView struct {
 	end    endRecord
 	events []interp.HistoryEvent // with full only
 	point  *interp.Snapshot      // with full only: where a redrive continues from
+	counts *eventCounts          // from describeView: events and point not loaded, counted
 }
 
 // view finds a standard execution by ARN. full loads everything of a stored execution (input, output,
@@ -530,7 +531,7 @@ func (s *Service) describeExecution(ctx context.Context, body []byte) (any, erro
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	v, err := s.view(in.ExecutionArn, true)
+	v, err := s.describeView(in.ExecutionArn)
 	if err != nil {
 		return nil, err
 	}

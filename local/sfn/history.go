@@ -408,12 +408,22 @@ func (h *historyStore) load(f finished) (*historyBlob, error) {
 	if b := h.cache.get(f.seg, f.off); b != nil {
 		return b, nil
 	}
+	var b historyBlob
+	if err := h.decode(f, &b); err != nil {
+		return nil, err
+	}
+	h.cache.put(f.seg, f.off, &b)
+	return &b, nil
+}
+
+// decode reads a finished execution's blob into v.
+func (h *historyStore) decode(f finished, v any) error {
 	data := make([]byte, f.size)
 	h.mu.RLock()
 	seg := h.segs[f.seg]
 	h.mu.RUnlock()
 	if seg == nil {
-		return nil, fmt.Errorf("segment %d: %w", f.seg, errDamaged)
+		return fmt.Errorf("segment %d: %w", f.seg, errDamaged)
 	}
 	if h.dir == "" {
 		h.wmu.Lock()
@@ -422,26 +432,24 @@ func (h *historyStore) load(f finished) (*historyBlob, error) {
 	} else {
 		r, err := h.reader(seg)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := r.ReadAt(data, f.off); err != nil {
-			return nil, fmt.Errorf("read history segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
+			return fmt.Errorf("read history segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 		}
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
+		return fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 	}
-	var b historyBlob
-	if err := json.NewDecoder(zr).Decode(&b); err != nil {
-		return nil, fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
+	if err := json.NewDecoder(zr).Decode(v); err != nil {
+		return fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 	}
 	// The decoder stops after the value: read to the end so that gzip checks its CRC-32 and length.
 	if _, err := io.Copy(io.Discard, zr); err != nil {
-		return nil, fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
+		return fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 	}
-	h.cache.put(f.seg, f.off, &b)
-	return &b, nil
+	return nil
 }
 
 // reader returns a file to read a segment from, opening it once.

@@ -75,13 +75,13 @@ func (s *Service) redriveStatus(v execView, now time.Time) (status, reason strin
 	switch {
 	case m == nil || m.deleting:
 		return notRedrivable, reasonDeleting
-	case v.point == nil:
+	case !v.hasRedrivePoint():
 		// Ended before this service kept redrive points (or a history limit was reached: see below).
-		if len(v.events) >= redriveHistoryLimit {
+		if v.eventCount() >= redriveHistoryLimit {
 			return notRedrivable, reasonHistory
 		}
 		return notRedrivable, reasonBeforeLaunch
-	case len(v.events) >= redriveHistoryLimit:
+	case v.eventCount() >= redriveHistoryLimit:
 		return notRedrivable, reasonHistory
 	case now.Sub(v.rec.Start) >= maxExecutionTime:
 		return notRedrivable, reasonMaxTime
