@@ -28,6 +28,18 @@ func runDestroy(ctx context.Context, args []string, std stdio) error {
 	endpoint := fs.String("endpoint", "", "the endpoint the stack was deployed to (the local stack: http://127.0.0.1:4566) instead of AWS")
 	yes := fs.Bool("yes", false, "delete without asking")
 	timeout := fs.Duration("timeout", time.Hour, "how long to wait for the deletion")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: sluice destroy [flags]
+
+Deletes the stack deployed by sluice deploy (in AWS, or at --endpoint) and waits until it is gone. It
+lists what stays first and asks (--yes does not ask): the resources the template's DeletionPolicy retains
+(the data bucket and its access-log bucket, with their data) and the artifact bucket, which is no part of
+the stack.
+
+flags:
+`)
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

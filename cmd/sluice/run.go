@@ -33,9 +33,10 @@ import (
 
 // runRun uploads files to the pipeline bucket and follows their executions to the end:
 //
-//	sluice run [--endpoint URL] [--data DIR] [--strict] [--dataset NAME] [--schema FILE] [FILE...]
+//	sluice run [--endpoint URL] [--stack NAME] [--data DIR] [--strict] [--dataset NAME] [--schema FILE] [FILE...]
 //
-// Without --endpoint it starts an embedded stack for the run (on --data, kept, or a temporary directory);
+// With --stack (in AWS) or --endpoint it runs through a deployed stack, found by its outputs
+// (stackResources). Without either it starts an embedded stack for the run (on --data, kept, or a temporary directory);
 // without files it uploads the sample dataset (the one built into the binary, or --sample DIR). A
 // --schema file is checked before anything is uploaded. While an object takes long, a progress line says
 // which state it is in. --strict makes a rejected object fail the run as a failed one does.
@@ -56,8 +57,11 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 
 Uploads FILEs to incoming/<dataset>/ in the pipeline bucket (the dataset comes from --dataset, or from a
 path like incoming/<dataset>/file), with --schema first as schemas/<dataset>.json, and follows each
-object's execution to its outcome. Without FILEs it runs the sample dataset. Without --endpoint it starts
-an embedded stack for the run. --strict fails the run on a rejection too.
+object's execution to its outcome. Without FILEs it runs the sample dataset. Without --endpoint or
+--stack it starts an embedded stack for the run; with --stack NAME it runs through that deployed stack in
+AWS (default credential chain and region), with --endpoint URL through the stack at that endpoint (the
+stack named by --stack, default sluice), the bucket and the state machine read from the stack's outputs.
+--strict fails the run on a rejection too.
 
 flags:
 `)
