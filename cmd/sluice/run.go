@@ -169,11 +169,12 @@ flags:
 	waitCtx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	outcomes, err := r.follow(waitCtx, watched, before)
+	embedded := *endpoint == "" && *stackName == ""
 	kept := ""
-	if *endpoint == "" {
+	if embedded {
 		kept = *data
 	}
-	r.summary(outcomes, url, *endpoint == "", kept)
+	r.summary(outcomes, url, embedded, kept)
 	if err != nil {
 		return err
 	}
