@@ -464,6 +464,9 @@ func (t *tester) invoke(params any) (any, *Failure) {
 	if n.task.waitForToken {
 		return nil, &Failure{Error: "States.Runtime", Cause: "TestState cannot wait for a task token without a mock"}
 	}
+	if n.task.kind == taskActivity { // TestState runs an activity task only with a mock (API_TestState)
+		return nil, &Failure{Error: "States.Runtime", Cause: "TestState cannot wait for an activity worker without a mock"}
+	}
 	return th.invokeResource(n, params, nil, n.task.timeout, 0)
 }
 

@@ -552,3 +552,30 @@ func TestListExecutionsOfVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestStartSyncExecutionOnAlias: an EXPRESS state machine's alias serves StartSyncExecution, and the
+// answer runs the version the alias routes to.
+func TestStartSyncExecutionOnAlias(t *testing.T) {
+	_, c := start(t)
+	ctx := t.Context()
+	created, err := c.CreateStateMachine(ctx, &sdk.CreateStateMachineInput{Name: aws.String("fast"), Definition: aws.String(resultMachine("v1")),
+		RoleArn: aws.String(role), Type: types.StateMachineTypeExpress, Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateStateMachine(ctx, &sdk.UpdateStateMachineInput{StateMachineArn: created.StateMachineArn, Definition: aws.String(resultMachine("latest"))}); err != nil {
+		t.Fatal(err)
+	}
+	al, err := c.CreateStateMachineAlias(ctx, &sdk.CreateStateMachineAliasInput{Name: aws.String("stable"),
+		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: created.StateMachineVersionArn, Weight: 100}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.StartSyncExecution(ctx, &sdk.StartSyncExecutionInput{StateMachineArn: al.StateMachineAliasArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(out.Output); got != `"v1"` || out.Status != types.SyncExecutionStatusSucceeded {
+		t.Errorf("StartSyncExecution on the alias: %s %s, want SUCCEEDED \"v1\"", out.Status, got)
+	}
+}
