@@ -2,6 +2,7 @@ package deployer
 
 import (
 	"bytes"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -146,4 +147,32 @@ func TestChangeSetName(t *testing.T) {
 	if !regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]{0,127}$`).MatchString(a) || !strings.HasPrefix(a, "sluice-20261206-041321-") {
 		t.Errorf("change set name %q: want sluice-20261206-041321-<suffix>, a valid name", a)
 	}
+}
+
+// FuzzChangeSetParameters reads any template: every parameter given to the change set is one the
+// template declares, and each has a value or keeps its previous one.
+func FuzzChangeSetParameters(f *testing.F) {
+	for _, s := range []string{`{"Parameters": {"A": {"Type": "String"}, "B": {}}}`, `{"Parameters": null}`, `{}`, `[]`, `{"Parameters": {"A": 1}}`, `x`} {
+		f.Add(s, "A", "v", "B")
+	}
+	f.Fuzz(func(t *testing.T, template, key, value, previous string) {
+		out, err := changeSetParameters([]byte(template), map[string]string{key: value},
+			[]cfntypes.Parameter{{ParameterKey: aws.String(previous), ParameterValue: aws.String("p")}})
+		if err != nil {
+			return
+		}
+		var doc struct{ Parameters map[string]any }
+		if json.Unmarshal([]byte(template), &doc) != nil {
+			t.Fatalf("template %q accepted but not JSON", template)
+		}
+		for _, p := range out {
+			k := aws.ToString(p.ParameterKey)
+			if _, ok := doc.Parameters[k]; !ok {
+				t.Errorf("parameter %q is not the template's", k)
+			}
+			if p.ParameterValue == nil && !aws.ToBool(p.UsePreviousValue) {
+				t.Errorf("parameter %q has no value and keeps none", k)
+			}
+		}
+	})
 }

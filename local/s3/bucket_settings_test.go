@@ -2,6 +2,9 @@ package s3_test
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -9,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sluicehq/sluice/local/s3"
 )
 
 // TestBucketSettings checks the settings an artifact bucket is made with, through the SDK as a deployer
@@ -131,4 +136,40 @@ func TestBucketSettingsErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzBucketSettings puts any document as a bucket's default encryption and public access block: the
+// answer is success or S3's client error, never a server error, and an accepted setting reads back.
+func FuzzBucketSettings(f *testing.F) {
+	for _, s := range []string{
+		`<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>`,
+		`<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`,
+		`<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>`,
+		`<PublicAccessBlockConfiguration><BlockPublicAcls>maybe</BlockPublicAcls></PublicAccessBlockConfiguration>`,
+		`<ServerSideEncryptionConfiguration/>`, `<`, ``,
+	} {
+		f.Add(s)
+	}
+	svc, err := s3.New(s3.WithDataDir(f.TempDir()), s3.WithSync(false))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { svc.Close() })
+	if err := svc.CreateBucket("settings"); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		for _, sub := range []string{"encryption", "publicAccessBlock"} {
+			w := httptest.NewRecorder()
+			svc.ServeHTTP(w, httptest.NewRequest(http.MethodPut, "/settings?"+sub, strings.NewReader(doc)))
+			if w.Code != http.StatusOK && w.Code != http.StatusBadRequest {
+				t.Fatalf("PUT ?%s %q: status %d %s", sub, doc, w.Code, w.Body)
+			}
+			r := httptest.NewRecorder()
+			svc.ServeHTTP(r, httptest.NewRequest(http.MethodGet, "/settings?"+sub, nil))
+			if r.Code != http.StatusOK {
+				t.Fatalf("GET ?%s after PUT %q: status %d %s", sub, doc, r.Code, r.Body)
+			}
+		}
+	})
 }
