@@ -101,7 +101,7 @@ func (s *Service) finish(e *execution) {
 		}
 		s.forget(p)
 		p.mu.Lock()
-		p.events, p.journaled, p.snap = nil, 0, nil // a compaction that listed p before forget sees none
+		p.events, p.journaled, p.snap, p.point = nil, 0, nil, nil // a compaction that listed p before forget sees none
 		p.mu.Unlock()
 	}
 	if len(failed) > 0 {
