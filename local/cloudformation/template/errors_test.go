@@ -66,6 +66,8 @@ func TestValidateErrors(t *testing.T) {
 			"Template format error: Invalid template parameter property 'Defualt'"},
 		{"Condition not a string", `{"Conditions": {"C": {"Fn::Equals": ["a", "a"]}}, "Resources": {"A": {"Type": "AWS::S3::Bucket", "Condition": {"Fn::Equals": ["a", "a"]}}}}`,
 			"Template format error: Every Condition member must be a string."},
+		{"misspelled resource attribute", `{"Resources": {"A": {"Type": "AWS::S3::Bucket", "Propertes": {}}}}`,
+			"Template format error: Invalid template resource property 'Propertes'"},
 		{"Output without Value", `{"Resources": {"A": {"Type": "AWS::S3::Bucket"}}, "Outputs": {"O": {"Description": "x"}}}`,
 			"Template format error: Every Outputs member must contain a Value object"},
 	}

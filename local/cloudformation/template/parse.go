@@ -180,6 +180,15 @@ func validLogicalID(id string) bool {
 	return true
 }
 
+// resourceKeys are the attributes a resource may have
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html and
+// the resource attribute reference); Description is let through, as some generators write it.
+var resourceKeys = map[string]bool{
+	"Type": true, "Properties": true, "DependsOn": true, "Condition": true, "DeletionPolicy": true,
+	"UpdateReplacePolicy": true, "Metadata": true, "CreationPolicy": true, "UpdatePolicy": true, "Version": true,
+	"Description": true,
+}
+
 func parseResource(id string, v any) (*Resource, error) {
 	if !validLogicalID(id) {
 		return nil, formatErrorf("Resource name %s is non alphanumeric.", id)
@@ -187,6 +196,11 @@ func parseResource(id string, v any) (*Resource, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, formatErrorf("[/Resources/%s] Every Resources object must contain a Type member.", id)
+	}
+	for _, k := range sortedKeys(m) {
+		if !resourceKeys[k] {
+			return nil, formatErrorf("Invalid template resource property '%s'", k)
+		}
 	}
 	r := &Resource{Metadata: m["Metadata"], CreationPolicy: m["CreationPolicy"], UpdatePolicy: m["UpdatePolicy"]}
 	r.Type, ok = m["Type"].(string)
