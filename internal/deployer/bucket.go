@@ -21,10 +21,14 @@ func DefaultBucket(account, region string) string {
 
 // ResolveBucket returns the artifact bucket to upload to: name when it is given, else DefaultBucket of the
 // caller's account (STS GetCallerIdentity) and d.Region. A bucket that does not exist is created in
-// d.Region, versioned, encrypted with S3-managed keys (SSE-S3) and with every public access blocked. A
-// bucket HeadBucket answers 403 for (another account's, or one the caller may not list) wraps
-// ErrBucketForbidden: HEAD answers carry no body, so 404 and 403 are all S3 says
-// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html).
+// d.Region, versioned, encrypted with S3-managed keys (SSE-S3) and with every public access blocked.
+//
+// HeadBucket answers 404 or 403 and nothing more (a HEAD answer has no body), and it needs s3:ListBucket
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html), so 403 means "another
+// account's" or "yours, but you may not list it". A given bucket is then used as given (the uploads
+// say whether it may be written). For the default one, whose HeadBucket carries ExpectedBucketOwner,
+// CreateBucket decides: BucketAlreadyOwnedByYou is ours, BucketAlreadyExists another account's
+// (ErrBucketForbidden).
 func (d *Deployer) ResolveBucket(ctx context.Context, name string) (string, error) {
 	var owner *string
 	if name == "" {
@@ -41,8 +45,11 @@ func (d *Deployer) ResolveBucket(ctx context.Context, name string) (string, erro
 	case err == nil:
 		fmt.Fprintf(d.Log, "artifact bucket s3://%s\n", name)
 		return name, nil
+	case status == http.StatusForbidden && owner == nil:
+		fmt.Fprintf(d.Log, "artifact bucket s3://%s (HeadBucket answered 403: you may not list it; using it as given)\n", name)
+		return name, nil
 	case status == http.StatusForbidden:
-		return "", fmt.Errorf("%w: s3://%s exists but belongs to another account or may not be read by you (HeadBucket: 403); pass another with --artifact-bucket", ErrBucketForbidden, name)
+		// Ours without s3:ListBucket, or another account's: CreateBucket tells.
 	case status == http.StatusMovedPermanently:
 		return "", fmt.Errorf("%w: s3://%s is in another region than %s (HeadBucket: 301); pass a bucket of %s", ErrBucketForbidden, name, d.Region, d.Region)
 	case status != http.StatusNotFound && !isNotFound(err):
@@ -69,7 +76,11 @@ func (d *Deployer) createBucket(ctx context.Context, name string) error {
 	switch {
 	case errors.As(err, &taken):
 		return fmt.Errorf("%w: the name s3://%s is taken by another account; pass another with --artifact-bucket", ErrBucketForbidden, name)
-	case err != nil && !errors.As(err, &owned):
+	case errors.As(err, &owned):
+		// Ours already (HeadBucket was denied for want of s3:ListBucket): made and configured before.
+		fmt.Fprintf(d.Log, "artifact bucket s3://%s (yours; HeadBucket was denied)\n", name)
+		return nil
+	case err != nil:
 		return fmt.Errorf("create artifact bucket s3://%s: %w", name, err)
 	}
 	if _, err := d.S3.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(name),

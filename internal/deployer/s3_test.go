@@ -20,20 +20,27 @@ import (
 	locals3 "github.com/sluicehq/sluice/local/s3"
 )
 
-// policy plays an IAM policy in front of the local S3, in the client's transport: a HEAD request whose
-// path has the prefix is answered with status and no body, as S3 answers a HEAD it refuses; PUTs are
-// counted.
+// policy plays an IAM policy (and another account) in front of the local S3, in the client's transport:
+// a HEAD request whose path has the prefix is answered with status and no body, as S3 answers a HEAD it
+// refuses; with createCode, a CreateBucket is answered with that S3 error (409), as S3 answers for a
+// name that is taken; the PUTs that reach the local S3 are counted.
 type policy struct {
-	next   http.RoundTripper
-	prefix string
-	status int
-	puts   atomic.Int32
+	next       http.RoundTripper
+	prefix     string
+	status     int
+	createCode string
+	puts       atomic.Int32
 }
 
 func (p *policy) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Method == http.MethodHead && p.status != 0 && strings.HasPrefix(r.URL.Path, p.prefix) {
 		return &http.Response{StatusCode: p.status, Status: http.StatusText(p.status), Header: http.Header{},
 			Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
+	}
+	if r.Method == http.MethodPut && p.createCode != "" && strings.Count(strings.Trim(r.URL.Path, "/"), "/") == 0 && r.URL.RawQuery == "" {
+		body := "<Error><Code>" + p.createCode + "</Code><Message>taken</Message></Error>"
+		return &http.Response{StatusCode: http.StatusConflict, Status: "409 Conflict", Header: http.Header{"Content-Type": {"application/xml"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 	}
 	if r.Method == http.MethodPut {
 		p.puts.Add(1)
@@ -75,24 +82,28 @@ func s3Client(url string, p *policy) *s3.Client {
 }
 
 // TestResolveBucket checks the artifact bucket: the default one is named after the account and region
-// and created versioned, encrypted and private when missing, and used as it is when there; a bucket
-// HeadBucket answers 403 for is refused (another account's, or not ours to list).
+// and created versioned, encrypted and private when missing, and used as it is when there. HeadBucket's
+// 403 (another account's, or ours without s3:ListBucket) refuses the default bucket only when
+// CreateBucket says the name is taken; a given bucket is used as given.
 func TestResolveBucket(t *testing.T) {
 	tests := []struct {
 		name     string
 		given    string
 		existing string // a bucket made before
 		head     int    // HeadBucket's status by policy, 0 for the real answer
+		create   string // CreateBucket's error code by policy, "" for the real answer
 		want     string
 		created  bool
 		wantErr  error
 	}{
 		{name: "default, missing", want: "sluice-artifacts-123456789012-eu-west-1", created: true},
 		{name: "default, there", existing: "sluice-artifacts-123456789012-eu-west-1", want: "sluice-artifacts-123456789012-eu-west-1"},
-		{name: "default, another account's", head: http.StatusForbidden, wantErr: ErrBucketForbidden},
+		{name: "default, another account's", head: http.StatusForbidden, create: "BucketAlreadyExists", wantErr: ErrBucketForbidden},
+		{name: "default, ours, may not list", head: http.StatusForbidden, create: "BucketAlreadyOwnedByYou",
+			want: "sluice-artifacts-123456789012-eu-west-1"},
 		{name: "given, there", given: "my-artifacts", existing: "my-artifacts", want: "my-artifacts"},
 		{name: "given, missing", given: "my-artifacts", want: "my-artifacts", created: true},
-		{name: "given, forbidden", given: "my-artifacts", head: http.StatusForbidden, wantErr: ErrBucketForbidden},
+		{name: "given, may not list", given: "my-artifacts", head: http.StatusForbidden, want: "my-artifacts"},
 		{name: "given, another region", given: "my-artifacts", head: http.StatusMovedPermanently, wantErr: ErrBucketForbidden},
 	}
 	for _, tt := range tests {
@@ -103,7 +114,7 @@ func TestResolveBucket(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			p := &policy{prefix: "/", status: tt.head}
+			p := &policy{prefix: "/", status: tt.head, createCode: tt.create}
 			client := s3Client(url, p)
 			var log bytes.Buffer
 			d := &Deployer{S3: client, STS: fixedAccount("123456789012"), Region: "eu-west-1", Out: io.Discard, Log: &log}
