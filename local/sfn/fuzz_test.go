@@ -21,11 +21,12 @@ func FuzzServeHTTP(f *testing.F) {
 		"ListTagsForResource", "PublishStateMachineVersion", "ListStateMachineVersions", "DeleteStateMachineVersion",
 		"CreateStateMachineAlias", "DescribeStateMachineAlias", "UpdateStateMachineAlias", "DeleteStateMachineAlias",
 		"ListStateMachineAliases", "CreateActivity", "DescribeActivity", "DeleteActivity", "ListActivities",
-		"GetActivityTask", "Nope"}
+		"GetActivityTask", "RedriveExecution", "Nope"}
 	f.Add(uint8(0), `{"name":"m","roleArn":"arn:aws:iam::000000000000:role/r","definition":"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}"}`)
 	f.Add(uint8(6), `{"stateMachineArn":"arn:aws:states:us-east-1:000000000000:stateMachine:m","input":"{}"}`)
 	f.Add(uint8(10), `{"executionArn":"arn:aws:states:us-east-1:000000000000:execution:m:x","maxResults":-1}`)
 	f.Add(uint8(4), `{"maxResults":"x"}`)
+	f.Add(uint8(31), `{"executionArn":"arn:aws:states:us-east-1:000000000000:execution:m:x","clientToken":"\u0000"}`)
 	f.Add(uint8(12), `{"taskToken":"","output":"{"}`)
 	f.Add(uint8(5), `{"definition":"{\"StartAt\":1}"}`)
 	f.Add(uint8(1), `[`)

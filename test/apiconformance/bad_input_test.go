@@ -223,7 +223,7 @@ func TestGarbageOnEveryOperation(t *testing.T) {
 	var requests []badRequest
 	for _, op := range []string{"CreateStateMachine", "DescribeStateMachine", "UpdateStateMachine", "DeleteStateMachine",
 		"ListStateMachines", "ValidateStateMachineDefinition", "StartExecution", "StartSyncExecution", "StopExecution",
-		"DescribeExecution", "ListExecutions", "GetExecutionHistory", "DescribeStateMachineForExecution", "SendTaskSuccess",
+		"RedriveExecution", "DescribeExecution", "ListExecutions", "GetExecutionHistory", "DescribeStateMachineForExecution", "SendTaskSuccess",
 		"SendTaskFailure", "SendTaskHeartbeat", "TagResource", "UntagResource", "ListTagsForResource"} {
 		requests = append(requests, badRequest{name: "sfn " + op, method: "POST", path: "/", header: sfnHeader(op)})
 	}
