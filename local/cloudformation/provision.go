@@ -46,8 +46,11 @@ func putBucket(ctx context.Context, s *Service, req *provisionRequest) error {
 	c := s.clients
 	if req.OldProperties == nil {
 		_, err := c.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(req.Name)})
+		// us-east-1 answers CreateBucket on a bucket the caller owns with success; the local S3, which
+		// has one owner, answers BucketAlreadyExists or BucketAlreadyOwnedByYou: the bucket is ours.
 		var owned *s3types.BucketAlreadyOwnedByYou
-		if err != nil && !errors.As(err, &owned) { // us-east-1 answers an owned bucket with success, as here
+		var exists *s3types.BucketAlreadyExists
+		if err != nil && !errors.As(err, &owned) && !errors.As(err, &exists) {
 			return err
 		}
 	}

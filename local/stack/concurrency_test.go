@@ -17,9 +17,13 @@ func TestReservedConcurrencyFromTemplate(t *testing.T) {
 	client := awslambda.New(awslambda.Options{Region: st.cfg.Region, BaseEndpoint: aws.String(st.url),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
 	res := st.Resources()
+	tpl, err := ParseTemplate(st.cfg.Template, st.cfg.StackName, st.cfg.Region, st.cfg.Account, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	checked := 0
 	for id, name := range res.Functions {
-		reserved, err := st.template.Property(id, "ReservedConcurrentExecutions")
+		reserved, err := tpl.Property(id, "ReservedConcurrentExecutions")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ import (
 // CloudWatch APIs through their own HTTP handlers, S3 through the SDK at this endpoint, and adapters for
 // the dead letters and the functions' logs.
 func (st *Stack) openConsole() {
-	res := st.template.Resources()
+	res := st.Resources()
 	s3c := s3.New(s3.Options{Region: st.cfg.Region, BaseEndpoint: aws.String(st.url), UsePathStyle: true,
 		Credentials:                credentials.NewStaticCredentialsProvider("local", "local", ""),
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
@@ -35,15 +35,11 @@ func (st *Stack) openConsole() {
 		console.WithLogger(st.cfg.Logger),
 		console.WithGuard(st.guard),
 	}
-	for _, id := range st.template.ResourcesOfType("AWS::CloudWatch::Dashboard") {
-		if body, err := st.template.Property(id, "DashboardBody"); err == nil {
-			if s, ok := body.(string); ok {
-				opts = append(opts, console.WithDashboard(s))
-				break
-			}
-		}
+	if body := st.dashboard(); body != "" {
+		opts = append(opts, console.WithDashboard(body))
 	}
 	st.Console = console.New(opts...)
+	st.console.Store(st.Console)
 }
 
 // ConsoleURL is the web console's address.
@@ -57,7 +53,7 @@ func (st *Stack) ExecutionURL(arn string) string { return st.url + st.Console.Ex
 func (st *Stack) serveConsole(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case strings.HasPrefix(r.URL.Path, strings.TrimSuffix(console.DefaultPrefix, "/")):
-		st.Console.ServeHTTP(w, r)
+		st.console.Load().ServeHTTP(w, r)
 		return true
 	case r.URL.Path == "/" && r.Method == http.MethodGet && r.URL.RawQuery == "" &&
 		strings.Contains(r.Header.Get("Accept"), "text/html") && r.Header.Get("Authorization") == "":
@@ -93,9 +89,10 @@ func (d deadLetters) Redrive(ctx context.Context, ids ...string) (int, error) {
 // /aws/lambda/<name>).
 func (st *Stack) functionLogGroups() map[string]string {
 	groups := map[string]string{}
-	for _, id := range st.template.ResourcesOfType("AWS::Lambda::Function") {
-		if logging, err := st.functionLogging(id); err == nil && logging["LogGroup"] != "" {
-			groups[st.template.Name(id)] = logging["LogGroup"]
+	res := st.Resources()
+	for id, name := range res.Functions {
+		if g := res.FunctionLogGroups[id]; g != "/aws/lambda/"+name {
+			groups[name] = g
 		}
 	}
 	return groups
@@ -106,7 +103,7 @@ type health struct{ st *Stack }
 
 func (h health) Health(context.Context) []console.ServiceHealth {
 	st := h.st
-	res := st.template.Resources()
+	res := st.Resources()
 	return []console.ServiceHealth{
 		{Name: "S3", OK: st.S3 != nil, Detail: "bucket " + res.Bucket},
 		{Name: "EventBridge", OK: st.Events != nil, Detail: fmt.Sprintf("%d rule(s), %d dead letter(s)", len(res.Rules), len(st.Events.DeadLetters()))},

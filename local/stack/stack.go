@@ -11,12 +11,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	awslambda "github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/sluicehq/sluice/asl/interp"
 	"github.com/sluicehq/sluice/internal/service"
+	"github.com/sluicehq/sluice/local/cloudformation"
 	"github.com/sluicehq/sluice/local/cloudwatch"
 	"github.com/sluicehq/sluice/local/console"
 	"github.com/sluicehq/sluice/local/events"
@@ -35,18 +37,23 @@ type HandlerFactory func(rt lambda.Runtime, endpoint string) awslambda.Handler
 
 // Config says what to build.
 type Config struct {
-	// Template is the CloudFormation template (deploy/template.json).
+	// Template is the CloudFormation template (deploy/template.json), deployed at start as the stack
+	// StackName through the local CloudFormation API.
 	Template []byte
+	// Empty starts the services without deploying a template: no stack until a client deploys one
+	// (aws cloudformation deploy, sluice deploy --endpoint).
+	Empty bool
 	// DataDir holds every service's data; the stack resumes from it after a restart.
 	DataDir string
-	// StackName prefixes the local resource names ("sluice" by default).
+	// StackName is the CloudFormation stack the template is deployed as; it prefixes the generated
+	// resource names ("sluice" by default).
 	StackName string
 	// Region and Account of the local ARNs (us-east-1 and 000000000000 by default).
 	Region, Account string
 	// Parameters override the template's parameter defaults.
 	Parameters map[string]string
-	// Functions maps each AWS::Lambda::Function's logical id to its handler. A function of the template
-	// without one is an error.
+	// Functions maps each AWS::Lambda::Function's logical id to its handler. A function of a deployed
+	// template without one fails to create (and its stack rolls back).
 	Functions map[string]HandlerFactory
 	// Logger receives the stack's own messages (discarded by default).
 	Logger *slog.Logger
@@ -64,7 +71,8 @@ type Stack struct {
 	cfg      Config
 	url      string
 	server   *http.Server
-	template *Template
+	deployMu sync.Mutex // one Deploy at a time
+	console  atomic.Pointer[console.Console]
 
 	S3         *s3.Service
 	Events     *events.Service
@@ -72,6 +80,8 @@ type Stack struct {
 	CloudWatch *cloudwatch.Service
 	Logs       *logs.Service
 	SFN        *localsfn.Service
+	// CloudFormation deploys templates, provisioning through the other services' APIs.
+	CloudFormation *cloudformation.Service
 	// Console is the web console, served under /_console/.
 	Console *console.Console
 
@@ -121,12 +131,11 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = interp.SystemClock()
 	}
-	tpl, err := ParseTemplate(cfg.Template, cfg.StackName, cfg.Region, cfg.Account, cfg.Parameters)
-	if err != nil {
-		return nil, err
+	if !cfg.Empty && len(cfg.Template) == 0 {
+		return nil, errors.New("no template to deploy (set Config.Template, or Config.Empty for a stack without one)")
 	}
 	started := time.Now()
-	st := &Stack{cfg: cfg, template: tpl, url: "http://" + l.Addr().String(),
+	st := &Stack{cfg: cfg, url: "http://" + l.Addr().String(),
 		guard: guard.New(guard.AllowHosts(cfg.AllowHosts...), guard.AllowOrigins(cfg.AllowOrigins...))}
 	if err := st.open(); err != nil {
 		st.closeServices()
@@ -138,10 +147,14 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 			cfg.Logger.Error("serve", "err", err)
 		}
 	}()
-	if err := st.provision(context.Background()); err != nil {
-		st.Close()
-		return nil, err
+	if !cfg.Empty {
+		if err := st.Deploy(st.ctx, cfg.Template); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
+	// The console shows what the deploy created.
+	st.openConsole()
 	if err := st.startRedrive(st.ctx, started); err != nil {
 		st.Close()
 		return nil, err
@@ -191,8 +204,12 @@ func (st *Stack) open() error {
 		lambda.WithLogger(st.cfg.Logger)); err != nil {
 		return fmt.Errorf("open lambda: %w", err)
 	}
-	if err := st.registerFunctions(); err != nil {
-		return err
+	// CloudFormation opens before Step Functions: it registers again the functions of the stacks it
+	// deployed (the local Lambda keeps them in memory only), which resumed executions call.
+	if st.CloudFormation, err = cloudformation.New(cloudformation.WithDataDir(st.dir("cloudformation")), cloudformation.WithRegion(st.cfg.Region),
+		cloudformation.WithAccount(st.cfg.Account), cloudformation.WithEndpoint(st.url), cloudformation.WithFunctionHost(functionHost{st}),
+		cloudformation.WithSync(false), cloudformation.WithLogger(st.cfg.Logger)); err != nil {
+		return fmt.Errorf("open cloudformation: %w", err)
 	}
 	// Like S3 (WithSync(false) below), Step Functions writes before it acknowledges and does not fsync:
 	// the stack survives its process being killed, not a power loss.
@@ -240,8 +257,11 @@ func (st *Stack) open() error {
 func (st *Stack) Close() error {
 	// Executions stop first: their tasks reach S3 through this very endpoint.
 	var sfnErr error
+	if st.CloudFormation != nil {
+		sfnErr = st.CloudFormation.Close() // its operations call the other services
+	}
 	if st.SFN != nil {
-		sfnErr = st.SFN.Close()
+		sfnErr = errors.Join(sfnErr, st.SFN.Close())
 	}
 	if st.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -258,6 +278,9 @@ func (st *Stack) Close() error {
 // EventBridge stops delivering, then S3 stops publishing (its undelivered events stay on disk).
 func (st *Stack) closeServices() error {
 	var errs []error
+	if st.CloudFormation != nil {
+		errs = append(errs, st.CloudFormation.Close())
+	}
 	if st.SFN != nil {
 		errs = append(errs, st.SFN.Close())
 	}
@@ -313,6 +336,8 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.Lambda.ServeHTTP(w, r)
 	case target == "" && sts.IsRequest(r): // STS's query protocol
 		st.STS.ServeHTTP(w, r)
+	case target == "" && cloudformation.IsRequest(r): // CloudFormation's query protocol
+		st.CloudFormation.ServeHTTP(w, r)
 	case target == "" && cloudwatch.IsQueryRequest(r): // CloudWatch's query protocol (older SDKs)
 		st.CloudWatch.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, adminPrefix):
@@ -322,70 +347,4 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		st.serveS3(w, r)
 	}
-}
-
-func (st *Stack) registerFunctions() error {
-	for _, id := range st.template.ResourcesOfType("AWS::Lambda::Function") {
-		factory := st.cfg.Functions[id]
-		if factory == nil {
-			return fmt.Errorf("function %s of the template has no local handler", id)
-		}
-		timeout, _ := st.template.Property(id, "Timeout")
-		memory, _ := st.template.Property(id, "MemorySize")
-		reserved, _ := st.template.Property(id, "ReservedConcurrentExecutions")
-		envProp, err := st.template.Property(id, "Environment")
-		if err != nil {
-			return err
-		}
-		env := map[string]string{}
-		if m, ok := envProp.(map[string]any); ok {
-			if vars, ok := m["Variables"].(map[string]any); ok {
-				for k, v := range vars {
-					env[k] = fmt.Sprint(v)
-				}
-			}
-		}
-		logging, err := st.functionLogging(id)
-		if err != nil {
-			return err
-		}
-		url := st.url
-		err = st.Lambda.Register(lambda.Function{
-			LogFormat:           logging["LogFormat"],
-			LogGroup:            logging["LogGroup"],
-			ApplicationLogLevel: logging["ApplicationLogLevel"],
-			SystemLogLevel:      logging["SystemLogLevel"],
-			Name:                st.template.Name(id),
-			NewHandler:          func(rt lambda.Runtime) awslambda.Handler { return factory(rt, url) },
-			Timeout:             seconds(timeout, 3*time.Second),
-			MemoryMB:            int(seconds(memory, 128*time.Second) / time.Second),
-			Environment:         env,
-			Concurrency:         int(seconds(reserved, 0) / time.Second),
-		})
-		if err != nil {
-			return fmt.Errorf("register %s: %w", id, err)
-		}
-	}
-	return nil
-}
-
-// Resources reports what the template created.
-func (st *Stack) Resources() Resources { return st.template.Resources() }
-
-// functionLogging reads a function's LoggingConfig: LogFormat, LogGroup, ApplicationLogLevel and
-// SystemLogLevel, each "" when absent.
-// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-loggingconfig.html
-func (st *Stack) functionLogging(id string) (map[string]string, error) {
-	cfg, err := st.template.Property(id, "LoggingConfig")
-	if err != nil {
-		return nil, err
-	}
-	m, _ := cfg.(map[string]any)
-	out := map[string]string{}
-	for _, k := range []string{"LogFormat", "LogGroup", "ApplicationLogLevel", "SystemLogLevel"} {
-		if s, ok := m[k].(string); ok {
-			out[k] = s
-		}
-	}
-	return out, nil
 }
