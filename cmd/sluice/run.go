@@ -126,7 +126,7 @@ flags:
 			}
 			defer os.RemoveAll(dir)
 		}
-		st, err := startStack("127.0.0.1:0", dir, *template, false, std, nil, nil)
+		st, err := startStack("127.0.0.1:0", dir, *template, false, false, std, nil, nil)
 		if holder := runningEndpoint(err); holder != "" {
 			// `make run` while `make up` serves the same directory: run through the running stack.
 			fmt.Fprintf(std.Err, "sluice: %s is served by a running sluice: running through it on %s\n", dir, holder)

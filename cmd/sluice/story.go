@@ -47,7 +47,7 @@ func connect(endpoint, data, templatePath string, std stdio) (*clients, func(), 
 		if _, err := os.Stat(data); err != nil {
 			return nil, nil, fmt.Errorf("no data in %s (run `make run` first, or pass --endpoint of a running `sluice up`): %w", data, err)
 		}
-		st, err := startStack("127.0.0.1:0", data, templatePath, false, std, nil, nil)
+		st, err := startStack("127.0.0.1:0", data, templatePath, false, false, std, nil, nil)
 		if holder := runningEndpoint(err); holder != "" {
 			// A running `sluice up` has the directory: read through it.
 			url = holder

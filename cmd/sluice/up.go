@@ -16,7 +16,7 @@ import (
 
 // runUp serves the embedded local AWS until interrupted:
 //
-//	sluice up [--addr 127.0.0.1:4566] [--data .sluice] [--template FILE]
+//	sluice up [--addr 127.0.0.1:4566] [--data .sluice] [--template FILE] [--watch] [--empty]
 //	          [--allow-host NAME]... [--allow-origin URL]...
 func runUp(ctx context.Context, args []string, std stdio) error {
 	fs := newFlagSet("up", std)
@@ -27,12 +27,26 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 	data := fs.String("data", ".sluice", "directory that keeps the services' data between runs")
 	template := fs.String("template", "", "a generated CloudFormation template file to build the stack from (default: the one built into this binary)")
 	verbose := fs.Bool("v", false, "also print the tasks' log lines as they arrive, and the services' own messages")
+	watch := fs.Bool("watch", false, "deploy the template file again whenever it changes (make gen after editing gen/config.go), as a CloudFormation stack update")
+	empty := fs.Bool("empty", false, "start the services without deploying a stack (deploy one yourself: aws cloudformation deploy, sluice deploy --endpoint)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := startStack(*addr, *data, *template, *verbose, std, hosts, origins)
+	if *watch && *empty {
+		return fmt.Errorf("%w: --watch and --empty exclude each other: --watch redeploys the template that --empty does not deploy", errUsage)
+	}
+	if *watch && *template == "" {
+		*template = defaultTemplatePath
+		if _, err := os.Stat(*template); err != nil {
+			return fmt.Errorf("%w: --watch needs a template file to watch: pass --template FILE (or run from the repository, to watch %s)", errUsage, defaultTemplatePath)
+		}
+	}
+	st, err := startStack(*addr, *data, *template, *verbose, *empty, std, hosts, origins)
 	if err != nil {
 		return err
+	}
+	if *watch {
+		go watchTemplate(ctx, st, *template, std)
 	}
 	res := st.Resources()
 	fmt.Fprintf(std.Out, `sluice: local AWS listening on %[1]s (data in %[2]s, pid %[7]d)
@@ -60,6 +74,9 @@ See an object's story: sluice show --endpoint %[1]s incoming/<dataset>/<file>
 and its log lines:     sluice logs --endpoint %[1]s -f incoming/<dataset>/<file>
 Stop with Ctrl-C; executions in flight resume on the next start. Executions as they start and end:
 `, st.URL(), *data, res.Bucket, res.StateMachineArn, st.ConsoleURL(), res.FunctionLogGroups["ValidateFunction"], os.Getpid())
+	if *empty {
+		fmt.Fprintf(std.Out, "\nNo stack is deployed (--empty): deploy one through the local CloudFormation, e.g.\n  aws cloudformation deploy --template-file deploy/template.json --stack-name sluice --s3-bucket sluice-artifacts --capabilities CAPABILITY_IAM --parameter-overrides ArtifactBucket=sluice-artifacts ValidateCodeKey=v.zip ProcessCodeKey=p.zip StoreCodeKey=s.zip\n(with AWS_ENDPOINT_URL=%s, and the bucket made first: aws s3 mb s3://sluice-artifacts)\n", st.URL())
+	}
 	reportRecovery(ctx, st, *data, std)
 	// One line per execution start and end (and, with -v, the tasks' log lines), read from the stack's own
 	// CloudWatch Logs.
@@ -78,10 +95,13 @@ Stop with Ctrl-C; executions in flight resume on the next start. Executions as t
 
 // startStack binds addr and starts the stack from the template file; hosts and origins are the names
 // and origins allowed past the guard besides loopback (stack.Config.AllowHosts, AllowOrigins).
-func startStack(addr, data, templatePath string, verbose bool, std stdio, hosts, origins []string) (*stack.Stack, error) {
-	tpl, err := templateBytes(templatePath)
-	if err != nil {
-		return nil, err
+func startStack(addr, data, templatePath string, verbose, empty bool, std stdio, hosts, origins []string) (*stack.Stack, error) {
+	var tpl []byte
+	var err error
+	if !empty {
+		if tpl, err = templateBytes(templatePath); err != nil {
+			return nil, err
+		}
 	}
 	l, err := net.Listen("tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
@@ -94,7 +114,7 @@ func startStack(addr, data, templatePath string, verbose bool, std stdio, hosts,
 	if verbose {
 		logger = slog.New(slog.NewTextHandler(std.Err, nil))
 	}
-	cfg := stack.Config{Template: tpl, DataDir: data, Functions: stack.PipelineFunctions(), Logger: logger,
+	cfg := stack.Config{Template: tpl, Empty: empty, DataDir: data, Functions: stack.PipelineFunctions(), Logger: logger,
 		AllowHosts: hosts, AllowOrigins: origins}
 	if path := os.Getenv("SFN_MOCK_CONFIG"); path != "" {
 		// As Step Functions Local does: executions started on <stateMachineArn>#<TestCase> are mocked.

@@ -22,6 +22,11 @@ func (s *Service) parseOnly(r *http.Request, q *request, prev *stack) (*template
 	if err != nil {
 		return nil, nil, err
 	}
+	return parseBody(body)
+}
+
+// parseBody parses and validates a template.
+func parseBody(body string) (*template.Template, *template.Validation, error) {
 	t, err := template.Parse([]byte(body))
 	if err != nil {
 		return nil, nil, templateError(err)
@@ -70,6 +75,9 @@ func (s *Service) validateTemplate(r *http.Request, q *request) (any, error) {
 // before updating a stack.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplateSummary.html
 func (s *Service) getTemplateSummary(r *http.Request, q *request) (any, error) {
+	var t *template.Template
+	var v *template.Validation
+	var err error
 	if name := q.str("StackName"); name != "" {
 		s.mu.Lock()
 		st := s.findStack(name)
@@ -81,9 +89,10 @@ func (s *Service) getTemplateSummary(r *http.Request, q *request) (any, error) {
 		if st == nil {
 			return nil, errStackNotFound(name)
 		}
-		q = &request{form: map[string][]string{"TemplateBody": {body}}}
+		t, v, err = parseBody(body)
+	} else {
+		t, v, err = s.parseOnly(r, q, nil)
 	}
-	t, v, err := s.parseOnly(r, q, nil)
 	if err != nil {
 		return nil, err
 	}
