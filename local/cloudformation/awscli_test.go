@@ -64,7 +64,9 @@ func startEmpty(t *testing.T, release <-chan struct{}) *stack.Stack {
 
 type handlerFunc func(ctx context.Context, payload []byte) ([]byte, error)
 
-func (f handlerFunc) Invoke(ctx context.Context, payload []byte) ([]byte, error) { return f(ctx, payload) }
+func (f handlerFunc) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	return f(ctx, payload)
+}
 
 // awsCLI returns a runner of the AWS CLI against endpoint, skipping the test when the CLI is absent.
 func awsCLI(t *testing.T, endpoint string) func(args ...string) (string, error) {

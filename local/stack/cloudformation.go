@@ -320,3 +320,6 @@ func (st *Stack) dashboard() string {
 	}
 	return ""
 }
+
+// StackName is the CloudFormation stack the stack deploys its template as.
+func (st *Stack) StackName() string { return st.cfg.StackName }
