@@ -81,8 +81,8 @@ func (s *Service) createChangeSet(r *http.Request, q *request) (any, error) {
 		Name: csName, StackID: stackID, StackName: stackName, Type: typ, Status: csCreateComplete, ExecutionStatus: execAvailable,
 		Created: s.now(), Description: q.str("Description"), Template: p.body, Parameters: p.params, Capabilities: p.caps, Tags: tagsOf(q)}
 	if typ == kindCreate {
-		for _, id := range p.bound.Resources() {
-			cs.Changes = append(cs.Changes, change{Action: "Add", LogicalID: id, Type: p.tmpl.Resources[id].Type})
+		if cs.Changes, err = s.diff(&stack{stackMeta: stackMeta{ID: stackID, Name: stackName, Status: StatusReviewInProgress}}, p); err != nil {
+			return nil, err
 		}
 	} else {
 		if cs.Changes, err = s.diff(st, p); err != nil {
@@ -130,8 +130,12 @@ func (s *Service) createChangeSet(r *http.Request, q *request) (any, error) {
 type xmlChangeDetail struct {
 	Target struct {
 		Attribute          string `xml:"Attribute"`
-		Name               string `xml:"Name,omitempty"`
-		RequiresRecreation string `xml:"RequiresRecreation,omitempty"`
+		Name                string `xml:"Name,omitempty"`
+		RequiresRecreation  string `xml:"RequiresRecreation,omitempty"`
+		Path                string `xml:"Path,omitempty"`
+		BeforeValue         string `xml:"BeforeValue,omitempty"`
+		AfterValue          string `xml:"AfterValue,omitempty"`
+		AttributeChangeType string `xml:"AttributeChangeType,omitempty"`
 	} `xml:"Target"`
 	Evaluation    string `xml:"Evaluation,omitempty"`
 	ChangeSource  string `xml:"ChangeSource,omitempty"`
@@ -146,6 +150,7 @@ type xmlChange struct {
 		PhysicalResourceID string                   `xml:"PhysicalResourceId,omitempty"`
 		ResourceType       string                   `xml:"ResourceType"`
 		Replacement        string                   `xml:"Replacement,omitempty"`
+		PolicyAction       string                   `xml:"PolicyAction,omitempty"`
 		Scope              members[string]          `xml:"Scope"`
 		Details            members[xmlChangeDetail] `xml:"Details"`
 	} `xml:"ResourceChange"`
@@ -192,7 +197,7 @@ func (s *Service) describeChangeSet(_ *http.Request, q *request) (any, error) {
 		var x xmlChange
 		x.Type = "Resource"
 		rc := &x.ResourceChange
-		rc.Action, rc.LogicalResourceID, rc.PhysicalResourceID, rc.ResourceType = c.Action, c.LogicalID, c.PhysicalID, c.Type
+		rc.Action, rc.LogicalResourceID, rc.PhysicalResourceID, rc.ResourceType, rc.PolicyAction = c.Action, c.LogicalID, c.PhysicalID, c.Type, c.PolicyAction
 		if c.Action == "Modify" {
 			rc.Replacement = c.Replacement
 		}
@@ -200,6 +205,7 @@ func (s *Service) describeChangeSet(_ *http.Request, q *request) (any, error) {
 		for _, d := range c.Details {
 			var xd xmlChangeDetail
 			xd.Target.Attribute, xd.Target.Name, xd.Target.RequiresRecreation = d.Attribute, d.Name, d.RequiresRecreation
+			xd.Target.Path, xd.Target.BeforeValue, xd.Target.AfterValue, xd.Target.AttributeChangeType = d.Path, d.BeforeValue, d.AfterValue, d.AttributeChangeType
 			xd.Evaluation, xd.ChangeSource, xd.CausingEntity = d.Evaluation, d.ChangeSource, d.CausingEntity
 			rc.Details.Member = append(rc.Details.Member, xd)
 		}
@@ -246,7 +252,6 @@ func (s *Service) executeChangeSet(r *http.Request, q *request) (any, error) {
 		}
 	}
 	token := q.str("ClientRequestToken")
-	replace := replacements(cs.Changes)
 	if cs.Type == kindCreate {
 		meta := st.stackMeta
 		meta.Status, meta.Reason, meta.Op, meta.ChangeSetID, meta.ClientToken = StatusCreateInProgress, userInitiated, kindCreate, cs.ID, token
@@ -271,7 +276,7 @@ func (s *Service) executeChangeSet(r *http.Request, q *request) (any, error) {
 			return nil, err
 		}
 		s.start(st, func(ctx context.Context) {
-			s.runUpdate(ctx, st, bound, replace)
+			s.runUpdate(ctx, st, bound)
 			s.endChangeSet(ctx, cs.ID, st)
 		})
 	}

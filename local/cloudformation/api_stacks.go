@@ -243,8 +243,8 @@ func (s *Service) updateStack(r *http.Request, q *request) (any, error) {
 	if err := s.beginUpdate(r.Context(), st, p, "", q.str("ClientRequestToken"), tagsOf(q)); err != nil {
 		return nil, err
 	}
-	bound, replace := p.bound, replacements(changes)
-	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, bound, replace) })
+	bound := p.bound
+	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, bound) })
 	s.mu.Unlock()
 	s.settleWait(r.Context(), st.ID)
 	s.mu.Lock()
@@ -283,17 +283,6 @@ func (s *Service) beginUpdate(ctx context.Context, st *stack, p *prepared, chang
 	}
 	s.eventLocked(ctx, st, st.Name, st.ID, stackType, StatusUpdateInProgress, userInitiated, nil)
 	return nil
-}
-
-// replacements are the logical ids a change set replaces (Replacement True or Conditional).
-func replacements(changes []change) map[string]bool {
-	out := map[string]bool{}
-	for _, c := range changes {
-		if c.Action == "Modify" && (c.Replacement == "True" || c.Replacement == "Conditional") {
-			out[c.LogicalID] = true
-		}
-	}
-	return out
 }
 
 // DeleteStack deletes a stack's resources (those with DeletionPolicy Retain stay) and then the stack.

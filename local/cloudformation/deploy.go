@@ -442,10 +442,11 @@ func outputsOf(outs []template.OutputValue) []output {
 // --- UPDATE ---
 
 // runUpdate applies a new template and parameters: new resources are created, changed ones updated in
-// place or replaced (per the change set's diff), in dependency order; then, in cleanup, removed and
+// place or replaced (where a changed property requires it, with the values resolved as it runs), in
+// dependency order; then, in cleanup, removed and
 // replaced resources are deleted. A failure rolls the stack back to what it was.
-func (s *Service) runUpdate(ctx context.Context, st *stack, bound *template.Stack, replace map[string]bool) {
-	failedID, err := s.updateAll(ctx, st, bound, replace)
+func (s *Service) runUpdate(ctx context.Context, st *stack, bound *template.Stack) {
+	failedID, err := s.updateAll(ctx, st, bound)
 	if err == nil {
 		s.mu.Lock()
 		done := lookupOf(st)
@@ -471,7 +472,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, bound *template.Stac
 	s.rollbackUpdate(ctx, st)
 }
 
-func (s *Service) updateAll(ctx context.Context, st *stack, bound *template.Stack, replace map[string]bool) (string, error) {
+func (s *Service) updateAll(ctx context.Context, st *stack, bound *template.Stack) (string, error) {
 	order, err := bound.Order()
 	if err != nil {
 		return "", err
@@ -515,7 +516,7 @@ func (s *Service) updateAll(ctx context.Context, st *stack, bound *template.Stac
 		if reflect.DeepEqual(normalize(rr.Properties), normalize(cur.Properties)) && rr.DeletionPolicy == cur.DeletionPolicy && rr.UpdateReplacePolicy == cur.UpdateReplacePolicy {
 			continue
 		}
-		if replace[id] {
+		if replaces(cur.Type, cur.Properties, rr.Properties) {
 			if err := s.createResource(ctx, st, bound, id, done, cur); err != nil {
 				return id, err
 			}

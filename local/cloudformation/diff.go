@@ -8,91 +8,50 @@ import (
 	"github.com/sluicehq/sluice/local/cloudformation/template"
 )
 
-// replacingProperties are, per type, the properties whose change replaces the resource ("Update
-// requires: Replacement" in each type's reference); any other property updates in place.
-var replacingProperties = map[string][]string{
-	typeBucket:                   {"BucketName", "ObjectLockEnabled"},
-	typeLogGroup:                 {"LogGroupName", "LogGroupClass"},
-	typeStateMachine:             {"StateMachineName", "StateMachineType"},
-	typeRule:                     {"Name", "EventBusName"},
-	typeLambdaFunction:           {"FunctionName", "PackageType"},
-	"AWS::IAM::Role":             {"RoleName", "Path"},
-	"AWS::SQS::Queue":            {"QueueName", "FifoQueue"},
-	"AWS::SNS::Topic":            {"TopicName", "FifoTopic"},
-	"AWS::CloudWatch::Alarm":     {"AlarmName"},
-	"AWS::CloudWatch::Dashboard": {"DashboardName"},
-	"AWS::KMS::Key":              {"KeySpec", "MultiRegion"},
-	"AWS::S3::BucketPolicy":      {"Bucket"},
-}
-
-// diff computes a change set's resource changes: what the prepared template adds, modifies (and
-// whether that replaces the resource) and removes, against the stack as deployed.
+// diff computes a change set's resource changes (template.Stack.Diff): what the prepared template
+// adds, modifies (and whether that replaces the resource) and removes, against the stack as deployed,
+// its template and parameters bound again. A stack not created yet (REVIEW_IN_PROGRESS) gets every
+// resource as an Add.
 func (s *Service) diff(st *stack, p *prepared) ([]change, error) {
 	s.mu.Lock()
+	body, params, deployed := st.template, st.Parameters, st.Status != StatusReviewInProgress
 	done := lookupOf(st)
-	cur := map[string]*resource{}
-	for id, r := range st.resources {
-		if live(r.Status) && r.Op != opRemove {
-			cur[id] = r
-		}
-	}
 	s.mu.Unlock()
-	var out []change
-	ids := p.bound.Resources()
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
-		typ := p.tmpl.Resources[id].Type
-		r := cur[id]
-		if r == nil {
-			out = append(out, change{Action: "Add", LogicalID: id, Type: typ})
-			continue
-		}
-		c := change{Action: "Modify", LogicalID: id, PhysicalID: r.PhysicalID, Type: typ, Replacement: "False"}
-		if typ != r.Type {
-			c.Replacement = "True"
-			out = append(out, c)
-			continue
-		}
-		rr, err := p.bound.ResolveResource(id, done)
-		if template.IsNotProvisioned(err) {
-			// Depends on a resource this change set creates: known only when it runs.
-			c.Replacement = "Conditional"
-			c.Scope = []string{"Properties"}
-			c.Details = append(c.Details, changeDetail{Attribute: "Properties", Evaluation: "Dynamic", ChangeSource: "ResourceReference", RequiresRecreation: "Conditionally"})
-			out = append(out, c)
-			continue
-		}
-		if err != nil {
+	var old *template.Stack
+	if deployed {
+		var err error
+		if old, err = s.rebind(st, body, params); err != nil {
 			return nil, templateError(err)
 		}
-		names := changedProperties(r.Properties, rr.Properties)
-		if len(names) == 0 {
-			if rr.DeletionPolicy != r.DeletionPolicy || rr.UpdateReplacePolicy != r.UpdateReplacePolicy {
-				c.Scope = []string{"DeletionPolicy"}
-				out = append(out, c)
-			}
-			continue
-		}
-		c.Scope = []string{"Properties"}
-		for _, n := range names {
-			d := changeDetail{Attribute: "Properties", Name: n, RequiresRecreation: "Never", Evaluation: "Static", ChangeSource: "DirectModification"}
-			for _, rp := range replacingProperties[typ] {
-				if rp == n {
-					d.RequiresRecreation = "Always"
-					c.Replacement = "True"
-				}
-			}
-			c.Details = append(c.Details, d)
+	}
+	rcs, err := p.bound.Diff(old, done)
+	if err != nil {
+		return nil, templateError(err)
+	}
+	out := make([]change, 0, len(rcs))
+	for _, rc := range rcs {
+		c := change{Action: rc.Action, LogicalID: rc.LogicalResourceID, PhysicalID: rc.PhysicalResourceID, Type: rc.ResourceType,
+			Replacement: rc.Replacement, Scope: rc.Scope, PolicyAction: rc.PolicyAction}
+		for _, d := range rc.Details {
+			c.Details = append(c.Details, changeDetail{Attribute: d.Target.Attribute, Name: d.Target.Name, RequiresRecreation: d.Target.RequiresRecreation,
+				Path: d.Target.Path, BeforeValue: d.Target.BeforeValue, AfterValue: d.Target.AfterValue, AttributeChangeType: d.Target.AttributeChangeType,
+				Evaluation: d.Evaluation, ChangeSource: d.ChangeSource, CausingEntity: d.CausingEntity})
 		}
 		out = append(out, c)
 	}
-	for _, id := range sortedKeys(cur) {
-		if !want[id] {
-			out = append(out, change{Action: "Remove", LogicalID: id, PhysicalID: cur[id].PhysicalID, Type: cur[id].Type})
+	return out, nil
+}
+
+// replaces reports whether changing a resource from old to new properties replaces it: a changed
+// property whose update requires recreation (template.RequiresRecreation), decided with the values
+// resolved when the change runs, so a Conditional replacement of the change set is settled here.
+func replaces(typ string, old, new map[string]any) bool {
+	for _, name := range changedProperties(old, new) {
+		if r := template.RequiresRecreation(typ, name); r == template.RecreateAlways || r == template.RecreateConditionally {
+			return true
 		}
 	}
-	return out, nil
+	return false
 }
 
 // changedProperties names the top-level properties that differ.

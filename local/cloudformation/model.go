@@ -170,6 +170,8 @@ type change struct {
 	Replacement string         `json:"replacement,omitempty"` // True, False, Conditional (Modify only)
 	Scope       []string       `json:"scope,omitempty"`
 	Details     []changeDetail `json:"details,omitempty"`
+	// PolicyAction is Delete or Retain (Remove), ReplaceAndDelete or ReplaceAndRetain (replacement).
+	PolicyAction string `json:"policyAction,omitempty"`
 }
 
 type changeDetail struct {
@@ -179,6 +181,10 @@ type changeDetail struct {
 	Evaluation         string `json:"evaluation,omitempty"`         // Static, Dynamic
 	ChangeSource       string `json:"changeSource,omitempty"`       // DirectModification, ResourceReference, ParameterReference, ...
 	CausingEntity      string `json:"causingEntity,omitempty"`
+	Path                string `json:"path,omitempty"`
+	BeforeValue         string `json:"beforeValue,omitempty"`
+	AfterValue          string `json:"afterValue,omitempty"`
+	AttributeChangeType string `json:"attributeChangeType,omitempty"`
 }
 
 // changeSet is a change set with the template and parameters it would apply.
