@@ -141,12 +141,13 @@ func (st *Stack) Deploy(ctx context.Context, body []byte) error {
 	c := cfn.New(cfn.Options{Region: st.cfg.Region, BaseEndpoint: aws.String(st.url), Credentials: creds})
 	name := st.cfg.StackName
 	typ := cfntypes.ChangeSetTypeCreate
-	out, err := c.DescribeStacks(ctx, &cfn.DescribeStacksInput{StackName: aws.String(name)})
+	// An operation in progress (one a stop interrupted, finishing) ends first.
+	current, err := waitStack(ctx, c, name)
 	switch {
 	case err != nil && !isStackMissing(err):
 		return fmt.Errorf("describe stack %s: %w", name, err)
 	case err == nil:
-		switch status := out.Stacks[0].StackStatus; status {
+		switch status := current.StackStatus; status {
 		case cfntypes.StackStatusReviewInProgress:
 		case cfntypes.StackStatusRollbackComplete, cfntypes.StackStatusRollbackFailed, cfntypes.StackStatusCreateFailed:
 			// A stack whose creation failed can only be deleted (as in AWS); then it is created afresh.

@@ -147,6 +147,8 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 			cfg.Logger.Error("serve", "err", err)
 		}
 	}()
+	// Operations a stop interrupted finish first (a deploy waits for them).
+	st.CloudFormation.Resume()
 	if !cfg.Empty {
 		if err := st.Deploy(st.ctx, cfg.Template); err != nil {
 			st.Close()
