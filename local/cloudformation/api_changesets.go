@@ -129,7 +129,7 @@ func (s *Service) createChangeSet(r *http.Request, q *request) (any, error) {
 
 type xmlChangeDetail struct {
 	Target struct {
-		Attribute          string `xml:"Attribute"`
+		Attribute           string `xml:"Attribute"`
 		Name                string `xml:"Name,omitempty"`
 		RequiresRecreation  string `xml:"RequiresRecreation,omitempty"`
 		Path                string `xml:"Path,omitempty"`

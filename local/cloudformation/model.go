@@ -175,12 +175,12 @@ type change struct {
 }
 
 type changeDetail struct {
-	Attribute          string `json:"attribute"` // Properties, Metadata, ...
-	Name               string `json:"name,omitempty"`
-	RequiresRecreation string `json:"requiresRecreation,omitempty"` // Never, Conditionally, Always
-	Evaluation         string `json:"evaluation,omitempty"`         // Static, Dynamic
-	ChangeSource       string `json:"changeSource,omitempty"`       // DirectModification, ResourceReference, ParameterReference, ...
-	CausingEntity      string `json:"causingEntity,omitempty"`
+	Attribute           string `json:"attribute"` // Properties, Metadata, ...
+	Name                string `json:"name,omitempty"`
+	RequiresRecreation  string `json:"requiresRecreation,omitempty"` // Never, Conditionally, Always
+	Evaluation          string `json:"evaluation,omitempty"`         // Static, Dynamic
+	ChangeSource        string `json:"changeSource,omitempty"`       // DirectModification, ResourceReference, ParameterReference, ...
+	CausingEntity       string `json:"causingEntity,omitempty"`
 	Path                string `json:"path,omitempty"`
 	BeforeValue         string `json:"beforeValue,omitempty"`
 	AfterValue          string `json:"afterValue,omitempty"`
