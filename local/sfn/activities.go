@@ -398,3 +398,30 @@ func (s *Service) activityRecords() []*record {
 	}
 	return recs
 }
+
+func isActivityArn(arn string) bool { return interp.IsActivityArn(arn) }
+
+// changeActivityTags applies change to a copy of an activity's tags and records the result; the caller
+// holds s.mu and the journal.
+func (s *Service) changeActivityTags(in tagResourceInput, change func(map[string]string, tagResourceInput) error) error {
+	q := s.activities
+	a := q.lookup(in.ResourceArn)
+	if a == nil {
+		return apiErrorf(CodeResourceNotFound, "Resource not found: '%s'", in.ResourceArn)
+	}
+	rec := *a
+	rec.Tags = make(map[string]string, len(a.Tags))
+	for k, v := range a.Tags {
+		rec.Tags[k] = v
+	}
+	if err := change(rec.Tags, in); err != nil {
+		return err
+	}
+	if err := s.persist(&record{Kind: kindActivity, Activity: &rec}); err != nil {
+		return err
+	}
+	q.mu.Lock()
+	q.recs[rec.Arn] = &rec // DeleteActivity holds s.mu too: the activity is still there
+	q.mu.Unlock()
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -243,6 +244,32 @@ func TestActivityAPI(t *testing.T) {
 	if *first.ActivityArn != "arn:aws:states:us-east-1:000000000000:activity:a1" {
 		t.Errorf("activity ARN %s", *first.ActivityArn)
 	}
+	// Tags: those of the first CreateActivity (a repeated create ignores its tags, as AWS does), then
+	// TagResource and UntagResource.
+	listTags := func() string {
+		t.Helper()
+		out, err := c.ListTagsForResource(ctx, &sdk.ListTagsForResourceInput{ResourceArn: first.ActivityArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kv []string
+		for _, tg := range out.Tags {
+			kv = append(kv, aws.ToString(tg.Key)+"="+aws.ToString(tg.Value))
+		}
+		return strings.Join(kv, ",")
+	}
+	if got := listTags(); got != "k=v" {
+		t.Errorf("activity tags after create: %q", got)
+	}
+	if _, err := c.TagResource(ctx, &sdk.TagResourceInput{ResourceArn: first.ActivityArn, Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("data")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UntagResource(ctx, &sdk.UntagResourceInput{ResourceArn: first.ActivityArn, TagKeys: []string{"k"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := listTags(); got != "team=data" {
+		t.Errorf("activity tags after tag and untag: %q", got)
+	}
 	for _, name := range []string{"a2", "a3"} {
 		createActivity(t, c, name)
 	}
@@ -296,6 +323,10 @@ func TestActivityAPI(t *testing.T) {
 			_, err := c.DeleteActivity(ctx, &sdk.DeleteActivityInput{ActivityArn: aws.String("activity")})
 			return err
 		}, "InvalidArn"},
+		{"tags of a missing activity", func() error {
+			_, err := c.ListTagsForResource(ctx, &sdk.ListTagsForResourceInput{ResourceArn: &missing})
+			return err
+		}, "ResourceNotFound"},
 		{"list with maxResults over 1000", func() error {
 			_, err := c.ListActivities(ctx, &sdk.ListActivitiesInput{MaxResults: 1001})
 			return err

@@ -89,6 +89,6 @@
 // Not emulated: Distributed Map runs (and redriving a Map Run on its own), EXPRESS execution history (as
 // on AWS, EXPRESS executions have none in the API), IAM (roleArn is recorded, never checked). Of versions
 // and aliases: tags on a version or alias, and DescribeStateMachineForExecution answers the unqualified
-// state machine with the definition the execution ran. Of activities: tags (TagResource on an activity
-// ARN) and encryption (the configuration is recorded, data is not encrypted).
+// state machine with the definition the execution ran. Of activities: encryption (the configuration is
+// recorded, data is not encrypted).
 package sfn

@@ -52,6 +52,9 @@ func (s *Service) changeTags(body []byte, change func(map[string]string, tagReso
 	defer s.holdJournal()()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if isActivityArn(in.ResourceArn) {
+		return struct{}{}, s.changeActivityTags(in, change)
+	}
 	m, err := s.machineForTags(in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -84,12 +87,22 @@ func (s *Service) listTagsForResource(ctx context.Context, body []byte) (any, er
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m, err := s.machineForTags(in.ResourceArn)
-	if err != nil {
-		return nil, err
+	var tags map[string]string
+	if isActivityArn(in.ResourceArn) {
+		a := s.activities.lookup(in.ResourceArn)
+		if a == nil {
+			return nil, apiErrorf(CodeResourceNotFound, "Resource not found: '%s'", in.ResourceArn)
+		}
+		tags = a.Tags
+	} else {
+		m, err := s.machineForTags(in.ResourceArn)
+		if err != nil {
+			return nil, err
+		}
+		tags = m.rec.Tags
 	}
-	out := make([]tag, 0, len(m.rec.Tags))
-	for k, v := range m.rec.Tags {
+	out := make([]tag, 0, len(tags))
+	for k, v := range tags {
 		out = append(out, tag{k, v})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
