@@ -1,9 +1,12 @@
 package sfn
 
+import "sync"
+
 // DescribeExecution is what clients poll until an execution ends, and for an execution that has ended it
 // needs far less than its stored blob holds: the execution's record and end, and, for the redrive status,
-// how many events the history has and whether it kept a redrive point. Decoding only those skips
-// building every history event and the redrive snapshot, most of the work of reading a blob.
+// how many events the history has and whether it kept a redrive point. The executions that ended last,
+// those pollers are about to ask for, keep that summary in memory (a bounded number and size of them);
+// for any other, decoding only those parts skips building every history event and the redrive snapshot.
 
 // blobSummary is the part of a historyBlob that DescribeExecution reads.
 type blobSummary struct {
@@ -44,6 +47,9 @@ func (v execView) hasRedrivePoint() bool {
 // summary reads a finished execution's blob as DescribeExecution needs it; a blob decoded whole
 // recently (GetExecutionHistory paging through it) is used as it is.
 func (h *historyStore) summary(f finished) (blobSummary, eventCounts, error) {
+	if r, ok := h.recent.get(f.seg, f.off); ok {
+		return blobSummary{Execution: r.rec, End: r.end}, r.counts, nil
+	}
 	if b := h.cache.get(f.seg, f.off); b != nil {
 		return blobSummary{Execution: b.Execution, End: b.End}, eventCounts{events: len(b.Events), redrive: b.Redrive != nil}, nil
 	}
@@ -84,4 +90,69 @@ func (s *Service) describeView(arn string) (execView, error) {
 	}
 	v.rec, v.end, v.counts = b.Execution, b.End, &counts
 	return v, nil
+}
+
+// Bounds of the summaries kept of the executions that ended last: how many, and how many bytes of input,
+// output and cause they hold together (a summary larger than that is not kept).
+const (
+	maxRecentSummaries    = 256
+	maxRecentSummaryBytes = 4 << 20
+)
+
+// recentSummaries keeps the summaries of the executions that ended last, oldest first. The zero value is
+// ready; it is safe for concurrent use.
+type recentSummaries struct {
+	mu    sync.Mutex
+	items []recentSummary
+	bytes int
+}
+
+type recentSummary struct {
+	seg    uint32
+	off    int64
+	rec    executionRecord
+	end    endRecord
+	counts eventCounts
+}
+
+func (r recentSummary) size() int { return len(r.rec.Input) + len(r.end.Output) + len(r.end.Cause) }
+
+func (c *recentSummaries) put(seg uint32, off int64, b *historyBlob) {
+	rec := b.Execution
+	rec.Definition, rec.RedriveTokens = "", nil // DescribeExecution reads neither
+	it := recentSummary{seg: seg, off: off, rec: rec, end: b.End, counts: eventCounts{events: len(b.Events), redrive: b.Redrive != nil}}
+	n := it.size()
+	if n > maxRecentSummaryBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	drop := 0
+	for drop < len(c.items) && (len(c.items)-drop >= maxRecentSummaries || c.bytes+n > maxRecentSummaryBytes) {
+		c.bytes -= c.items[drop].size()
+		drop++
+	}
+	if drop > 0 {
+		c.items = append(c.items[:0], c.items[drop:]...)
+		clear(c.items[len(c.items):cap(c.items)]) // let go of what the dropped ones held
+	}
+	c.items = append(c.items, it)
+	c.bytes += n
+}
+
+func (c *recentSummaries) get(seg uint32, off int64) (recentSummary, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.items) - 1; i >= 0; i-- {
+		if it := c.items[i]; it.seg == seg && it.off == off {
+			return it, true
+		}
+	}
+	return recentSummary{}, false
+}
+
+func (c *recentSummaries) clear() {
+	c.mu.Lock()
+	c.items, c.bytes = nil, 0
+	c.mu.Unlock()
 }

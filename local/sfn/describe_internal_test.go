@@ -11,8 +11,9 @@ import (
 
 // TestDescribeFromSummary checks that DescribeExecution of executions that have ended and left memory
 // (succeeded, failed with a redrive point, failed before its first state) answers what it answers from the
-// whole blob, and that the summary counts the events and sees the redrive point the blob holds, with the
-// blob cache empty (a summary decode) and full (a blob decoded whole).
+// whole blob, and that the summary counts the events and sees the redrive point the blob holds, whether
+// it comes from the summaries of the executions that ended last, a blob decoded whole, or a summary
+// decode.
 func TestDescribeFromSummary(t *testing.T) {
 	s, err := New(WithDataDir(t.TempDir()), WithSync(false))
 	if err != nil {
@@ -41,7 +42,7 @@ func TestDescribeFromSummary(t *testing.T) {
 	}
 	for _, arn := range arns {
 		t.Run(arn, func(t *testing.T) {
-			for _, cached := range []bool{false, true} {
+			for _, from := range []string{"recent", "blob cache", "decode"} {
 				s.history.cache.clear()
 				whole, err := s.view(arn, true) // leaves the blob in the cache
 				if err != nil {
@@ -53,7 +54,24 @@ func TestDescribeFromSummary(t *testing.T) {
 				if strings.HasSuffix(arn, ":e-fails") && whole.point == nil {
 					t.Fatal("the failed execution kept no redrive point: the case tests nothing")
 				}
-				if !cached {
+				machine, name, _ := s.splitExecutionArn(arn)
+				f, ok := s.history.lookup(machine, name)
+				if !ok {
+					t.Fatal("not in the history store")
+				}
+				switch from {
+				case "recent":
+					blob, err := s.history.load(f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					s.history.recent.clear()
+					s.history.recent.put(f.seg, f.off, blob) // as when it ended
+					s.history.cache.clear()
+				case "blob cache":
+					s.history.recent.clear()
+				case "decode":
+					s.history.recent.clear()
 					s.history.cache.clear()
 				}
 				sum, err := s.describeView(arn)
@@ -61,13 +79,13 @@ func TestDescribeFromSummary(t *testing.T) {
 					t.Fatal(err)
 				}
 				if sum.events != nil || sum.point != nil || sum.counts == nil {
-					t.Fatalf("cached %v: describeView loaded the history (%d events, point %v)", cached, len(sum.events), sum.point != nil)
+					t.Fatalf("from %s: describeView loaded the history (%d events, point %v)", from, len(sum.events), sum.point != nil)
 				}
 				if got, want := sum.eventCount(), len(whole.events); got != want || got == 0 {
-					t.Errorf("cached %v: events counted %d, want %d", cached, got, want)
+					t.Errorf("from %s: events counted %d, want %d", from, got, want)
 				}
 				if got, want := sum.hasRedrivePoint(), whole.point != nil; got != want {
-					t.Errorf("cached %v: redrive point %v, want %v", cached, got, want)
+					t.Errorf("from %s: redrive point %v, want %v", from, got, want)
 				}
 				got, err := s.describeExecution(ctx, []byte(fmt.Sprintf(`{"executionArn":%q}`, arn)))
 				if err != nil {
@@ -76,7 +94,7 @@ func TestDescribeFromSummary(t *testing.T) {
 				want := describeFrom(t, s, whole)
 				gotJSON, _ := json.Marshal(got)
 				if diff := cmp.Diff(string(gotJSON), want); diff != "" {
-					t.Errorf("cached %v: DescribeExecution (-got +want):\n%s", cached, diff)
+					t.Errorf("from %s: DescribeExecution (-got +want):\n%s", from, diff)
 				}
 			}
 		})
@@ -103,4 +121,37 @@ func describeFrom(t *testing.T, s *Service, v execView) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestRecentSummariesBounded checks that the summaries kept stay within their count and byte bounds,
+// dropping the oldest first, and that one larger than the byte bound is not kept.
+func TestRecentSummariesBounded(t *testing.T) {
+	var c recentSummaries
+	blob := func(input int) *historyBlob {
+		return &historyBlob{Execution: executionRecord{Input: strings.Repeat("x", input), Definition: "{}"}, End: endRecord{Status: "SUCCEEDED"}}
+	}
+	for i := range maxRecentSummaries + 10 {
+		c.put(1, int64(i), blob(10))
+	}
+	if len(c.items) != maxRecentSummaries || c.bytes != 10*maxRecentSummaries {
+		t.Errorf("after %d puts: %d kept, %d bytes; want %d, %d", maxRecentSummaries+10, len(c.items), c.bytes, maxRecentSummaries, 10*maxRecentSummaries)
+	}
+	if _, ok := c.get(1, 9); ok {
+		t.Error("the oldest are still kept")
+	}
+	if r, ok := c.get(1, maxRecentSummaries+9); !ok || r.rec.Definition != "" {
+		t.Errorf("the newest: kept %v, definition %q (want kept, none)", ok, r.rec.Definition)
+	}
+	c.put(2, 0, blob(maxRecentSummaryBytes/2))
+	c.put(2, 1, blob(maxRecentSummaryBytes/2))
+	if c.bytes > maxRecentSummaryBytes {
+		t.Errorf("%d bytes kept, over the bound %d", c.bytes, maxRecentSummaryBytes)
+	}
+	if _, ok := c.get(2, 1); !ok {
+		t.Error("the newest large summary is not kept")
+	}
+	c.put(3, 0, blob(maxRecentSummaryBytes+1))
+	if _, ok := c.get(3, 0); ok {
+		t.Error("a summary over the byte bound is kept")
+	}
 }

@@ -590,7 +590,12 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 	_, known := s.machines[machineArn]
 	live := append([]*execution(nil), s.byMachine[machineArn]...)
 	s.mu.RUnlock()
-	closed := s.history.ofMachine(machineArn)
+	var closed []finished
+	// An ended execution is never RUNNING: those who wait for a machine's executions to end list the
+	// running ones, again and again, and need not copy its whole history each time.
+	if in.StatusFilter != "RUNNING" || !known && len(live) == 0 {
+		closed = s.history.ofMachine(machineArn)
+	}
 	if !known && len(live) == 0 && len(closed) == 0 {
 		return nil, apiErrorf(CodeStateMachineDoesNotExist, "State Machine Does Not Exist: '%s'", in.StateMachineArn)
 	}

@@ -48,6 +48,7 @@ type historyStore struct {
 	qualIDs    map[string]int32
 	segs       map[uint32]*segment
 	cache      blobCache
+	recent     recentSummaries // of the executions that ended last (describe.go)
 
 	wmu    sync.Mutex // segment writes
 	cur    *segment
@@ -316,6 +317,7 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 		}
 	}
 	h.add(e)
+	h.recent.put(seg, off, b)
 	return nil
 }
 
@@ -541,6 +543,7 @@ func (h *historyStore) expire(ctx context.Context, cutoff time.Time) (int, error
 		h.add(e)
 	}
 	h.cache.clear()
+	h.recent.clear()
 	for _, seg := range files {
 		h.wmu.Lock()
 		if seg.f != nil {
