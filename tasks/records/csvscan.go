@@ -21,6 +21,7 @@ import (
 type csvScanner struct {
 	r        io.Reader
 	pending  []byte // bytes read after the last line feed: the start of an incomplete line
+	full     bool   // the last read filled pending to its capacity
 	block    string // complete lines not yet returned (and the last line, once the source has ended)
 	err      error  // the source's error, returned once block is drained
 	delim    string
@@ -51,7 +52,7 @@ type csvSyntaxError struct {
 func (e *csvSyntaxError) Error() string { return e.err.Error() }
 
 func newCSVScanner(r io.Reader, delim rune) *csvScanner {
-	c := &csvScanner{r: r, pending: make([]byte, 0, textBufferSize), delim: string(delim), delim1: -1}
+	c := &csvScanner{r: r, pending: make([]byte, 0, firstBufferSize), delim: string(delim), delim1: -1}
 	if delim < utf8.RuneSelf {
 		c.delim1 = int(delim)
 	}
@@ -90,11 +91,13 @@ func (c *csvScanner) take(n, end int) string {
 // empty). At the end of the source, the rest of pending is the last line; after any other error it is
 // dropped.
 func (c *csvScanner) fill() {
-	if len(c.pending) == cap(c.pending) { // a line longer than the buffer
+	if len(c.pending) == cap(c.pending) || c.full && cap(c.pending) < textBufferSize {
+		// A line longer than the buffer, or the last read filled it (a buffer starts small).
 		c.pending = slices.Grow(c.pending, cap(c.pending))
 	}
 	old := len(c.pending)
 	n, err := c.r.Read(c.pending[old:cap(c.pending)])
+	c.full = old+n == cap(c.pending)
 	if n == 0 && err == nil {
 		if c.empty++; c.empty >= maxEmptyReads {
 			err = io.ErrNoProgress

@@ -9,7 +9,12 @@ import (
 )
 
 // textBufferSize is the size of the buffer between the source (or gzip) and a format parser.
-const textBufferSize = 64 << 10
+// firstBufferSize is the size it starts at: a buffer doubles each time a read fills it, up to
+// textBufferSize, so that a small object (most of a burst) costs a few KiB, not the whole buffer.
+const (
+	textBufferSize  = 64 << 10
+	firstBufferSize = 4 << 10
+)
 
 var bom = []byte{0xef, 0xbb, 0xbf}
 
@@ -36,7 +41,7 @@ type textReader struct {
 }
 
 func newTextReader(r io.Reader, maxRecord int64, lines *lineIndex) *textReader {
-	return &textReader{r: r, buf: make([]byte, textBufferSize), line: 1, lines: lines, limit: maxRecord, max: maxRecord}
+	return &textReader{r: r, buf: make([]byte, firstBufferSize), line: 1, lines: lines, limit: maxRecord, max: maxRecord}
 }
 
 // setRecordStart moves the record size limit to maxRecord bytes past off, an offset in the delivered stream.
@@ -72,6 +77,9 @@ func (t *textReader) Read(p []byte) (int, error) {
 
 // fill reads once from the source and makes the next validated bytes ready, or sets pending.
 func (t *textReader) fill() {
+	if t.filled == len(t.buf) && len(t.buf) < textBufferSize { // the last read filled it: grow
+		t.buf = append(t.buf, make([]byte, len(t.buf))...)
+	}
 	copy(t.buf, t.buf[t.filled-t.tail:t.filled])
 	t.filled = t.tail
 	n, err := t.r.Read(t.buf[t.filled:])
