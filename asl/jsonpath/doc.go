@@ -29,7 +29,10 @@
 // States.Runtime whose cause follows AWS ("Invalid path '$.a' : No results
 // for path: $['a']") and which matches ErrPathNotFound with errors.Is; a
 // Template reports the field, as AWS does ("The JSONPath '$.a' specified
-// for the field 'b.$' could not be found in the input '{}'"). A failing
+// for the field 'b.$' could not be found in the input '{}'", and for a path
+// argument of an intrinsic "The function 'States.Array($.a)' had the
+// following error: The JsonPath argument for the field '$.a' could not be
+// found in the input '{}'"). A failing
 // intrinsic function returns States.Runtime with the cause "Invalid
 // arguments in States.X" (AWS reports intrinsic failures as
 // States.Runtime) and matches ErrIntrinsic.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Template is a compiled payload template (Parameters, ResultSelector,
@@ -177,7 +178,11 @@ func (n *tnode) eval(s *Scope) (any, error) {
 
 // fieldError rewrites a path failure in AWS's words for template fields:
 // "The JSONPath '$.a' specified for the field 'b.$' could not be found in
-// the input '{...}'".
+// the input '{...}'", and for a path argument of an intrinsic function
+// "The function 'States.Array($.a)' had the following error: The JsonPath
+// argument for the field '$.a' could not be found in the input '{...}'"
+// (as AWS and Step Functions Local word it, quoted in
+// github.com/floci-io/floci/issues/2870).
 func (n *tnode) fieldError(err error, s *Scope) error {
 	var e *Error
 	if !errors.As(err, &e) || !errors.Is(err, ErrPathNotFound) {
@@ -190,10 +195,21 @@ func (n *tnode) fieldError(err error, s *Scope) error {
 			in = s.FullContext()
 		}
 	}
+	cause := "The JSONPath '" + e.Path + "' specified for the field '" + n.field + "' could not be found in the input '" + jsonText(in) + "'"
+	if n.kind == tIntrinsic && strings.HasPrefix(e.Path, "$") && !isVariable(e.Path) {
+		cause = "The function '" + n.fn.String() + "' had the following error: The JsonPath argument for the field '" + e.Path +
+			"' could not be found in the input '" + jsonText(in) + "'"
+	}
 	return &Error{
 		Name:  ErrNameRuntime,
-		Cause: "The JSONPath '" + e.Path + "' specified for the field '" + n.field + "' could not be found in the input '" + jsonText(in) + "'",
+		Cause: cause,
 		Path:  e.Path,
 		kind:  ErrPathNotFound,
 	}
+}
+
+// isVariable reports whether a path reads a variable ($name), not the input or the context.
+func isVariable(path string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimPrefix(path, "$"))
+	return isVarStart(r)
 }

@@ -70,8 +70,12 @@ func TestTemplateEvalNotFound(t *testing.T) {
 	}{
 		{"path", `{"x": {"parsed.$": "$.missing"}}`, `{"a":1}`,
 			`The JSONPath '$.missing' specified for the field 'parsed.$' could not be found in the input '{"a":1}'`},
-		{"path in an intrinsic", `{"v.$": "States.ArrayPartition($.missing, 2)"}`, `{}`,
-			`The JSONPath '$.missing' specified for the field 'v.$' could not be found in the input '{}'`},
+		// AWS (and Step Functions Local) word a path argument of an intrinsic differently, naming the
+		// function: quoted in github.com/floci-io/floci/issues/2870.
+		{"path in an intrinsic", `{"v.$": "States.Format('{}', $.nope)"}`, `{"other":1}`,
+			`The function 'States.Format('{}', $.nope)' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{"other":1}'`},
+		{"path in a nested intrinsic", `{"v.$": "States.ArrayPartition(States.Array($.missing), 2)"}`, `{}`,
+			`The function 'States.ArrayPartition(States.Array($.missing), 2)' had the following error: The JsonPath argument for the field '$.missing' could not be found in the input '{}'`},
 		{"undefined variable", `{"v.$": "$nope"}`, `{}`,
 			`The JSONPath '$nope' specified for the field 'v.$' could not be found in the input '{}'`},
 	}
