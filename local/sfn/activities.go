@@ -356,6 +356,9 @@ func (a activityInvoker) InvokeTask(ctx context.Context, req interp.TaskRequest)
 	}
 	err = a.s.activities.put(req.Resource, activityTask{token: req.TaskToken, input: string(input)}, a.s.tokens.Pending)
 	if errors.Is(err, errActivityMissing) {
+		// AWS documents no error name for a task scheduled on an activity that does not exist; the
+		// engine records ActivityScheduleFailed with States.Runtime, which States.ALL does not match, so
+		// the execution fails as it does on a definition error.
 		return nil, interp.Fail("States.Runtime", "Activity does not exist: '"+req.Resource+"'")
 	}
 	return nil, err
