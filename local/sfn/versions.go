@@ -600,7 +600,8 @@ func (s *Service) describeStateMachineAlias(ctx context.Context, body []byte) (a
 }
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateStateMachineAlias.html
-// Executions already started through the alias keep the version they started on.
+// Executions already started through the alias keep the version they started on; the same configuration
+// again is answered without a change.
 func (s *Service) updateStateMachineAlias(ctx context.Context, body []byte) (any, error) {
 	var in aliasInput
 	if err := decode(body, &in); err != nil {
@@ -643,6 +644,16 @@ func (s *Service) updateStateMachineAlias(ctx context.Context, body []byte) (any
 	}
 	if in.Description != nil {
 		a.Description = *in.Description
+	}
+	if a.Description == old.Description && sameRouting(a.Routing, old.Routing) {
+		// Idempotent: the same configuration again changes nothing (API_UpdateStateMachineAlias).
+		updated := old.Updated
+		if updated.IsZero() {
+			updated = old.Created
+		}
+		return struct {
+			UpdateDate epoch `json:"updateDate"`
+		}{epoch(updated)}, nil
 	}
 	a.Updated = s.clock.Now().UTC()
 	if err := s.persist(&record{Kind: kindAlias, Alias: &a}); err != nil {

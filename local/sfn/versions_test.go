@@ -181,6 +181,10 @@ func TestVersionsAndAliases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	same, err := c.UpdateStateMachineAlias(ctx, &sdk.UpdateStateMachineAliasInput{StateMachineAliasArn: &aliasArn, Description: aws.String("canary")})
+	if err != nil || !same.UpdateDate.Equal(*da.UpdateDate) {
+		t.Errorf("the same alias update again: %v, %v; want the update date %v unchanged", same, err, da.UpdateDate)
+	}
 	if got := fmt.Sprintf("%s %s %s %d", aws.ToString(da.Name), aws.ToString(da.Description), aws.ToString(da.RoutingConfiguration[0].StateMachineVersionArn), da.RoutingConfiguration[0].Weight); got != "live canary "+v2+" 100" {
 		t.Errorf("DescribeStateMachineAlias: %s", got)
 	}
