@@ -469,3 +469,39 @@ func TestRedriveAbortedAndTimedOut(t *testing.T) {
 		})
 	}
 }
+
+// A redrive runs the definition the execution started with, whatever UpdateStateMachine did since: "Redriven
+// executions use the same state machine definition and execution ARN as the original execution attempt."
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html
+func TestRedriveUsesTheOriginalDefinition(t *testing.T) {
+	ctx := t.Context()
+	svc, c := start(t)
+	// Fails until redriven, then outputs "v1".
+	v1 := `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"def":"v1",
+	 "v.$":"States.StringToJson(States.ArrayGetItem(States.Array('{', '{}'), $$.Execution.RedriveCount))"},"End":true}}}`
+	machine := create(t, c, "versioned", v1, types.StateMachineTypeStandard)
+	out, err := c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &machine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := waitDone(t, svc, *out.ExecutionArn); got != "FAILED" {
+		t.Fatalf("first attempt: %s", got)
+	}
+	v2 := `{"StartAt":"Q","States":{"Q":{"Type":"Pass","Result":{"def":"v2"},"End":true}}}`
+	if _, err := c.UpdateStateMachine(ctx, &sdk.UpdateStateMachineInput{StateMachineArn: &machine, Definition: aws.String(v2)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RedriveExecution(ctx, &sdk.RedriveExecutionInput{ExecutionArn: out.ExecutionArn}); err != nil {
+		t.Fatal(err)
+	}
+	if got := waitDone(t, svc, *out.ExecutionArn); got != "SUCCEEDED" {
+		t.Fatalf("after the redrive: %s", got)
+	}
+	d, err := c.DescribeExecution(ctx, &sdk.DescribeExecutionInput{ExecutionArn: out.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := aws.ToString(d.Output), `{"def":"v1","v":{}}`; !sameJSON(got, want) {
+		t.Errorf("output: got %s, want %s (the original definition)", got, want)
+	}
+}
