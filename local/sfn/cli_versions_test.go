@@ -14,7 +14,7 @@ import (
 )
 
 // TestAWSCLIVersionsAndActivities drives versions, aliases and activities with the AWS CLI, as a user
-// would: publish, list-state-machine-versions, an alias, start-execution on it, and get-activity-task
+// would: publishing, list-state-machine-versions, an alias, start-execution on it, and get-activity-task
 // with and without a task.
 func TestAWSCLIVersionsAndActivities(t *testing.T) {
 	aws, err := exec.LookPath("aws")
@@ -52,10 +52,9 @@ func TestAWSCLIVersionsAndActivities(t *testing.T) {
 	if created["stateMachineVersionArn"] != arn+":1" {
 		t.Fatalf("create-state-machine --publish: %v", created)
 	}
-	run("update-state-machine", "--state-machine-arn", arn, "--definition", resultMachine("two"))
-	published := run("publish-state-machine-version", "--state-machine-arn", arn, "--description", "second")
+	published := run("update-state-machine", "--state-machine-arn", arn, "--definition", resultMachine("two"), "--publish", "--version-description", "second")
 	if published["stateMachineVersionArn"] != arn+":2" {
-		t.Fatalf("publish-state-machine-version: %v", published)
+		t.Fatalf("update-state-machine --publish: %v", published)
 	}
 	var got []string
 	for _, v := range run("list-state-machine-versions", "--state-machine-arn", arn)["stateMachineVersions"].([]any) {

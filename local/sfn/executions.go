@@ -188,6 +188,11 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		return nil, validationErrorf("Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null")
 	}
 	if _, ok := parseQualifiedArn(startArn); !ok {
+		if res, names, ok := arnParts(startArn); ok && res == "stateMachine" && strings.Contains(names[0], "/") {
+			// A Distributed Map state's ARN (stateMachine:<name>/<label>): "the request fails with
+			// ValidationException" (API_StartExecution).
+			return nil, apiErrorf(CodeValidation, "The state machine ARN refers to a Distributed Map state, not a state machine: '%s'", startArn)
+		}
 		return nil, invalidArn(startArn)
 	}
 	input := "{}"

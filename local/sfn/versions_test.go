@@ -374,6 +374,10 @@ func TestVersionErrors(t *testing.T) {
 			_, err := c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: aws.String(arn + ":01")})
 			return err
 		}, "InvalidArn"},
+		{"start on a Distributed Map state's ARN", func() error {
+			_, err := c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: aws.String(arn + "/mapLabel")})
+			return err
+		}, "ValidationException"},
 		{"describe a missing version", func() error {
 			_, err := c.DescribeStateMachine(ctx, &sdk.DescribeStateMachineInput{StateMachineArn: aws.String(arn + ":5")})
 			return err
