@@ -63,8 +63,10 @@
 //
 //   - the journal (sfn.log) holds what is live: state machines, and for each running standard execution
 //     its start and, in one record each, the engine's snapshots between top-level states with the history
-//     events before them. It is compacted when it has doubled (and at open), and compaction rewrites only
-//     the live state;
+//     events before them: a snapshot is journaled before a state with effects (Task, Wait, Parallel, Map)
+//     and before the first state after one, not before a Pass, Choice, Succeed or Fail reached without
+//     effects since the last durable point (a restart runs those again, to the same end). It is compacted
+//     when it has doubled (and at open), and compaction rewrites only the live state;
 //   - the history store (history/) holds finished executions: each one's input, output and history as a
 //     gzip blob appended to a segment file, and a small entry in an index log. Only the entries live in
 //     memory; DescribeExecution, GetExecutionHistory and DescribeStateMachineForExecution of a finished

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sluicehq/sluice/asl"
 	"github.com/sluicehq/sluice/asl/interp"
 )
 
@@ -76,6 +77,23 @@ func (s *Service) checkpoint(e *execution, snap interp.Snapshot) {
 	e.journaled, e.snap = n, &snap
 	e.mu.Unlock()
 	s.compactInBackground()
+}
+
+// pureState reports whether a top-level state only computes from its input (Pass, Choice, Succeed, Fail):
+// running it again after a restart changes nothing outside the execution. The engine offers a snapshot
+// before every top-level state; one is journaled only when the state about to run is not pure or one that
+// was not pure ran since the last durable point (the start record, a journaled snapshot, a redrive), so
+// that a restart never runs a task, a wait, a Map or a Parallel again that a journaled snapshot had put
+// behind it, while a chain of Pass and Choice states costs no journal write per state.
+func pureState(st asl.State) bool {
+	if st == nil {
+		return false
+	}
+	switch st.Type() {
+	case asl.TypePass, asl.TypeChoice, asl.TypeSucceed, asl.TypeFail:
+		return true
+	}
+	return false
 }
 
 // finish moves an ended standard execution to the history store and out of memory. When the store refuses
@@ -317,10 +335,18 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 		interp.WithHistory(historySink{s, e}),
 	}
 	if !e.express && s.journal != nil {
+		states := compiled.Definition().States
+		var effects bool // a state with effects outside the execution ran since the last durable point
 		opts = append(opts, interp.WithCheckpoint(func(snap interp.Snapshot) {
-			if s.ctx.Err() == nil {
-				s.checkpoint(e, snap)
+			if s.ctx.Err() != nil {
+				return
 			}
+			pure := pureState(states[snap.State])
+			if pure && !effects {
+				return // resuming from the last durable point runs the same pure states again: nothing is lost
+			}
+			effects = !pure
+			s.checkpoint(e, snap)
 		}))
 	}
 	run := begin(s.ctx, opts)

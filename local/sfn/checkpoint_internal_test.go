@@ -1,0 +1,74 @@
+package sfn
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestCheckpointsBeforeEffects checks which of the engine's snapshots reach the journal: one before each
+// state with effects outside the execution (here a Parallel, which the engine does not snapshot inside)
+// and one before the first state after it, none before a Pass, Choice, Succeed or Fail reached from the
+// start or from another of them. A restart runs those again from the last durable point, to the same end.
+func TestCheckpointsBeforeEffects(t *testing.T) {
+	tests := []struct {
+		name string
+		def  string
+		want []string // the states before which a snapshot is journaled, in order
+	}{
+		{
+			name: "pass chain",
+			def: `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Choice",
+				"Choices":[{"Variable":"$.x","IsPresent":true,"Next":"C"}],"Default":"C"},"C":{"Type":"Pass","Next":"D"},"D":{"Type":"Succeed"}}}`,
+			want: nil,
+		},
+		{
+			name: "effects in the middle",
+			def: `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"P"},
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}],"Next":"Q"},
+				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"C"},
+				"C":{"Type":"Pass","Next":"D"},"D":{"Type":"Pass","Next":"E"},"E":{"Type":"Fail","Error":"E"}}}`,
+			want: []string{"P", "Q", "C"},
+		},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(WithDataDir(t.TempDir()), WithSync(false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			ctx := t.Context()
+			name := fmt.Sprintf("m%d", i)
+			if _, err := s.createStateMachine(ctx, []byte(fmt.Sprintf(`{"name":%q,"definition":%q,"roleArn":"arn:aws:iam::000000000000:role/r"}`, name, tt.def))); err != nil {
+				t.Fatal(err)
+			}
+			arn, err := s.Start(ctx, s.machineArn(name), "e", `{"x":1}`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Wait(ctx, arn); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			err = s.journal.log.Replay(func(b []byte) error {
+				var r record
+				if err := json.Unmarshal(b, &r); err != nil {
+					return err
+				}
+				if r.Kind == kindSnapshot && r.Arn == arn {
+					got = append(got, r.Snapshot.State)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("journaled snapshots (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
