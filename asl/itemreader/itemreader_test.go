@@ -182,19 +182,19 @@ func TestReadErrors(t *testing.T) {
 }
 
 func TestNewRequest(t *testing.T) {
-	rc := &asl.ReaderConfig{InputType: "CSV", CSVHeaderLocation: "GIVEN", CSVHeaders: []string{"a"}, CSVDelimiter: "TAB", Transformation: "NONE"}
-	got, err := itemreader.NewRequest(getObject, map[string]any{"Bucket": "b", "Key": "k", "VersionId": "v"}, rc, 7)
+	got, err := itemreader.NewRequest(getObject, map[string]any{"Bucket": "b", "Key": "k", "VersionId": "v", "Other": 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := itemreader.Request{Resource: getObject, Bucket: "b", Key: "k", VersionID: "v", InputType: "CSV", CSVHeaderLocation: "GIVEN",
-		CSVHeaders: []string{"a"}, CSVDelimiter: "TAB", Transformation: "NONE", MaxItems: 7}
+	want := itemreader.Request{Resource: getObject, Bucket: "b", Key: "k", VersionID: "v"}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("request (-got +want):\n%s", diff)
 	}
-	for _, params := range []any{"x", map[string]any{"Bucket": 1}, map[string]any{"Key": []any{}}} {
-		if _, err := itemreader.NewRequest(getObject, params, nil, 0); err == nil {
-			t.Errorf("NewRequest(%v) = nil error, want one", params)
+	for _, params := range []map[string]any{{"Bucket": 1}, {"Key": []any{}}, {"Prefix": true}} {
+		_, err := itemreader.NewRequest(getObject, params)
+		var ie *itemreader.Error
+		if !errors.As(err, &ie) {
+			t.Errorf("NewRequest(%v) = %v, want an *itemreader.Error", params, err)
 		}
 	}
 }

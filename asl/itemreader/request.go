@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/sluicehq/sluice/asl"
 )
 
 // The resources an ItemReader names, after "arn:<partition>:states:::".
@@ -55,22 +53,13 @@ type Request struct {
 	MaxItems int
 }
 
-// NewRequest makes a Request from a Resource, the evaluated Parameters or Arguments (a JSON object with
-// Bucket, Key or Prefix, and VersionId) and the ReaderConfig (nil for none), with maxItems already
-// evaluated from MaxItems or MaxItemsPath. A malformed argument is an *Error.
-func NewRequest(resource string, params any, rc *asl.ReaderConfig, maxItems int) (Request, error) {
-	r := Request{Resource: resource, MaxItems: maxItems}
-	if rc != nil {
-		r.InputType, r.CSVHeaderLocation, r.CSVHeaders = rc.InputType, rc.CSVHeaderLocation, rc.CSVHeaders
-		r.CSVDelimiter, r.ManifestType = rc.CSVDelimiter, rc.ManifestType
-		r.Transformation = rc.Transformation
-	}
-	obj, ok := params.(map[string]any)
-	if !ok && params != nil {
-		return r, failf(nil, "The ItemReader's Parameters must be a JSON object.")
-	}
+// NewRequest makes a Request from a Resource and the evaluated Parameters or Arguments (a JSON object
+// with Bucket, Key or Prefix, and VersionId); the caller sets the ReaderConfig fields. A malformed
+// argument is an *Error.
+func NewRequest(resource string, params map[string]any) (Request, error) {
+	r := Request{Resource: resource}
 	for name, dst := range map[string]*string{"Bucket": &r.Bucket, "Key": &r.Key, "Prefix": &r.Prefix, "VersionId": &r.VersionID} {
-		v, ok := obj[name]
+		v, ok := params[name]
 		if !ok || v == nil {
 			continue
 		}

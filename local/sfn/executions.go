@@ -449,6 +449,9 @@ func (s *Service) view(arn string, full bool) (execView, error) {
 	s.mu.RLock()
 	e := s.executions[arn]
 	s.mu.RUnlock()
+	if e == nil {
+		e = s.mapRunChild(arn)
+	}
 	if e != nil {
 		v := execView{live: e, rec: e.rec}
 		e.mu.Lock()
@@ -571,12 +574,16 @@ func (s *Service) describeExecution(ctx context.Context, body []byte) (any, erro
 		ExecutionArn: v.rec.Arn, StateMachineArn: v.rec.MachineArn, Name: v.rec.Name, Status: string(status),
 		StartDate: epoch(v.rec.Start), Input: v.rec.Input, InputDetails: dataDetails{Included: true},
 		RedriveCount:           v.rec.RedriveCount,
-		StateMachineVersionArn: v.rec.VersionArn, StateMachineAliasArn: v.rec.AliasArn,
+		StateMachineVersionArn: v.rec.VersionArn, StateMachineAliasArn: v.rec.AliasArn, MapRunArn: v.rec.MapRunArn,
 	}
 	if v.rec.RedriveCount > 0 {
 		out.RedriveDate = epochPtr(v.rec.RedriveDate)
 	}
 	out.RedriveStatus, out.RedriveStatusReason = s.redriveStatus(v, s.clock.Now())
+	if v.rec.MapRunArn != "" && status != interp.StatusRunning && status != interp.StatusSucceeded {
+		// A Distributed Map's child is redriven with its Map Run, not on its own.
+		out.RedriveStatus, out.RedriveStatusReason = "REDRIVABLE_BY_MAP_RUN", ""
+	}
 	if status != interp.StatusRunning {
 		out.StopDate = epochPtr(end.Stop)
 		out.Error, out.Cause = end.Error, end.Cause
@@ -604,6 +611,12 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 	case "", "REDRIVEN", "NOT_REDRIVEN":
 	default:
 		return nil, validationErrorf("Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
+	}
+	if in.MapRunArn != "" {
+		if in.StateMachineArn != "" {
+			return nil, apiErrorf(CodeValidation, "Only one of stateMachineArn or mapRunArn may be given")
+		}
+		return s.listMapRunExecutions(in)
 	}
 	if in.StateMachineArn == "" {
 		return nil, validationErrorf("Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null")

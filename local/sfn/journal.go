@@ -102,6 +102,7 @@ type executionRecord struct {
 	// and the alias that chose it.
 	VersionArn string `json:"versionArn,omitempty"`
 	AliasArn   string `json:"aliasArn,omitempty"`
+	MapRunArn  string `json:"mapRun,omitempty"` // a Distributed Map's child execution
 }
 
 type endRecord struct {

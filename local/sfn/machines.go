@@ -55,6 +55,7 @@ func (s *Service) compileMachine(sm *asl.StateMachine) (*interp.Machine, error) 
 	if s.mocks != nil {
 		opts = append(opts, interp.WithTaskInterceptor(interp.TaskInterceptorFunc(s.interceptTask)))
 	}
+	opts = append(opts, s.distributedOptions()...)
 	m, err := interp.New(sm, opts...)
 	if err != nil {
 		return nil, apiErrorf(CodeInvalidDefinition, "Invalid State Machine Definition: '%v'", err)

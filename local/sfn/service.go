@@ -47,6 +47,8 @@ type Service struct {
 	routing         *router        // alias routing's random draws (versions.go)
 	activities      *activityQueue // tasks waiting for activity workers (activities.go)
 	activityPoll    time.Duration  // GetActivityTask's long poll
+	objects         ObjectStore    // Distributed Maps' S3 (nil: none)
+	maps            *mapRunStore   // Distributed Maps' runs and their children
 
 	wrapFile func(durablelog.File) durablelog.File // tests: fault injection under the logs
 
@@ -138,6 +140,10 @@ func New(opts ...Option) (*Service, error) {
 		writeError(w, apiErrorf(CodeInternalFailure, "An internal error occurred."))
 	}, http.HandlerFunc(s.serve))
 	s.ctx, s.cancel = context.WithCancel(context.Background()) // the life of the service: executions outlive requests
+	if err := s.openMapRuns(); err != nil {
+		s.cancel()
+		return nil, err
+	}
 	if s.dataDir != "" {
 		if err := s.recover(); err != nil {
 			s.cancel()
@@ -162,6 +168,7 @@ func (s *Service) closeStores() error {
 	if s.history != nil {
 		errs = append(errs, s.history.close())
 	}
+	errs = append(errs, s.maps.close())
 	return errors.Join(errs...)
 }
 
@@ -254,6 +261,9 @@ var operations = map[string]handlerFunc{
 	"DeleteActivity":                   (*Service).deleteActivity,
 	"ListActivities":                   (*Service).listActivities,
 	"GetActivityTask":                  (*Service).getActivityTask,
+	"DescribeMapRun":                   (*Service).describeMapRun,
+	"ListMapRuns":                      (*Service).listMapRuns,
+	"UpdateMapRun":                     (*Service).updateMapRun,
 }
 
 // ServeHTTP answers one AWS JSON 1.0 request.

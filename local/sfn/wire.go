@@ -101,6 +101,7 @@ type updateStateMachineOutput struct {
 
 type listInput struct {
 	StateMachineArn string `json:"stateMachineArn"`
+	MapRunArn       string `json:"mapRunArn"`
 	StatusFilter    string `json:"statusFilter"`
 	RedriveFilter   string `json:"redriveFilter"`
 	MaxResults      int    `json:"maxResults"`
@@ -164,6 +165,7 @@ type describeExecutionOutput struct {
 
 	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
+	MapRunArn              string `json:"mapRunArn,omitempty"`
 }
 
 type syncExecutionOutput struct {
