@@ -14,7 +14,8 @@ import (
 	"github.com/sluicehq/sluice/asl"
 )
 
-// Putter is what the writer needs from S3: a PUT of size bytes read from body.
+// Putter is what the writer needs from S3: a PUT of size bytes read from body, which is always an
+// io.ReadSeeker (so that an SDK client can sign it).
 type Putter interface {
 	Put(ctx context.Context, bucket, key string, body io.Reader, size int64) error
 }
@@ -335,7 +336,7 @@ func (w *Writer) upload(ctx context.Context, g *group) error {
 		return failf(err, "Unable to spill the results: %v", err)
 	}
 	key := fmt.Sprintf("%s/%s_%d%s", w.dir, g.name, g.n, w.ext)
-	if err := w.store.Put(ctx, w.cfg.Bucket, key, io.LimitReader(f, g.size), g.size); err != nil {
+	if err := w.store.Put(ctx, w.cfg.Bucket, key, io.NewSectionReader(f, 0, g.size), g.size); err != nil {
 		return failf(err, "Unable to write the results to s3://%s/%s: %v", w.cfg.Bucket, key, err)
 	}
 	g.files = append(g.files, File{Key: key, Size: g.size})

@@ -501,9 +501,6 @@ func (s *Service) updateMapRun(ctx context.Context, body []byte) (any, error) {
 	if p := in.ToleratedFailurePercentage; p != nil && (*p < 0 || *p > 100) {
 		return nil, validationErrorf("Value '%v' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value between 0 and 100", *p)
 	}
-	if in.MaxConcurrency == nil && in.ToleratedFailureCount == nil && in.ToleratedFailurePercentage == nil {
-		return nil, apiErrorf(CodeValidation, "At least one of maxConcurrency, toleratedFailureCount or toleratedFailurePercentage must be given")
-	}
 	e, err := s.lookupMapRun(in.MapRunArn)
 	if err != nil {
 		return nil, err

@@ -219,7 +219,8 @@ func (st *Stack) open() error {
 		localsfn.WithClock(st.cfg.Clock), localsfn.WithLambdaInvoker(lambdaInvoker{st.Lambda}),
 		localsfn.WithLogSink(executionLogSink{st.Logs, st.cfg.Region, st.cfg.Account}),
 		localsfn.WithLogGroups(logGroups{st.Logs, st.cfg.Region, st.cfg.Account}),
-		localsfn.WithSync(false), localsfn.WithLogger(st.cfg.Logger)}
+		localsfn.WithSync(false), localsfn.WithLogger(st.cfg.Logger),
+		localsfn.WithObjectStore(newSFNObjects(st.url, st.cfg.Region))}
 	if st.cfg.MockConfig != nil {
 		sfnOpts = append(sfnOpts, localsfn.WithMockConfig(st.cfg.MockConfig))
 	}
