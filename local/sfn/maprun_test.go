@@ -25,7 +25,10 @@ func TestMapRunBadInput(t *testing.T) {
 		call func() error
 		code string
 	}{
-		{"describe: no arn", func() error { _, err := c.DescribeMapRun(ctx, &sdk.DescribeMapRunInput{MapRunArn: aws.String("")}); return err }, "ValidationException"},
+		{"describe: no arn", func() error {
+			_, err := c.DescribeMapRun(ctx, &sdk.DescribeMapRunInput{MapRunArn: aws.String("")})
+			return err
+		}, "ValidationException"},
 		{"describe: not a map run arn", func() error {
 			_, err := c.DescribeMapRun(ctx, &sdk.DescribeMapRunInput{MapRunArn: aws.String(badRun)})
 			return err

@@ -88,4 +88,3 @@ func (o sfnObjects) Put(ctx context.Context, bucket, key string, body io.Reader,
 	}
 	return nil
 }
-
