@@ -7,8 +7,21 @@
 // StopExecution, RedriveExecution, DescribeExecution, ListExecutions, GetExecutionHistory with paging and reverse order,
 // DescribeStateMachineForExecution), task tokens (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat),
 // tags, and TestState (one state run once over the engine, mocks checked against the integration's
-// response shape, see mockshape.go), versions and aliases, and activities. Requests are validated at the
-// model level and errors are answered with AWS's codes and shapes.
+// response shape, see mockshape.go), versions and aliases, activities, and Distributed Map runs. Requests
+// are validated at the model level and errors are answered with AWS's codes and shapes.
+//
+// # Distributed Map
+//
+// The engine runs a Distributed Map's child executions; the service keeps its Map Runs (see maprun.go):
+// DescribeMapRun, ListMapRuns and UpdateMapRun (maxConcurrency and the tolerated failures of a running run;
+// InvalidArn, ResourceNotFound and ValidationException as the API reference lists), ListExecutions with
+// mapRunArn (never with stateMachineArn: ValidationException) listing the children newest first with their
+// mapRunArn and itemCount, and DescribeExecution and GetExecutionHistory of a child, which carries its
+// mapRunArn. A Map Run's description is recorded in mapruns.log as it starts, is updated and ends, and each
+// ended child goes to the history store; a run still running when the service stops is recorded ABORTED
+// at the next start, since its parent resumes before the Map state with a new run. With WithObjectStore
+// (local/stack passes the local S3) an ItemReader reads S3 through asl/itemreader and a ResultWriter
+// writes AWS's result layout through asl/resultwriter, spilling results under the data directory.
 //
 // # Versions and aliases
 //
@@ -88,7 +101,7 @@
 // whose start record was damaged is gone; local/stack re-drives the pipeline objects left without an
 // outcome. A journal of an earlier version (sfn.journal, JSON lines) is imported once and set aside.
 //
-// Not emulated: Distributed Map runs (and redriving a Map Run on its own), EXPRESS execution history (as
+// Not emulated: redriving a Map Run on its own, an ItemReader's PARQUET input, EXPRESS execution history (as
 // on AWS, EXPRESS executions have none in the API), IAM (roleArn is recorded, never checked). Of versions
 // and aliases: tags on a version or alias, and DescribeStateMachineForExecution answers the unqualified
 // state machine with the definition the execution ran. Of activities: encryption (the configuration is

@@ -5,6 +5,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	localsfn "github.com/sluicehq/sluice/local/sfn"
 )
 
 // TestMapRunBadInput checks the Map Run operations' answers to bad input, each with the error code the
@@ -84,5 +87,75 @@ func TestMapRunBadInput(t *testing.T) {
 				t.Errorf("error code = %q, want %q", got, tt.code)
 			}
 		})
+	}
+}
+
+// TestMapRunSurvivesRestart runs a Distributed Map with one failing item tolerated, restarts the
+// service on its data directory, and finds the Map Run, its children and a child's history as before.
+func TestMapRunSurvivesRestart(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s1 := openServed(t, localsfn.WithDataDir(dir))
+	def := `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items","ToleratedFailureCount":1,
+	  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Check",
+	    "States":{"Check":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericEquals":3,"Next":"Bad"}],"Default":"Good"},
+	      "Bad":{"Type":"Fail","Error":"Three","Cause":"no threes"},"Good":{"Type":"Pass","End":true}}},"End":true}}}`
+	machine := create(t, s1.c, "restart-map", def, types.StateMachineTypeStandard)
+	started, err := s1.c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &machine,
+		Input: aws.String(`{"items":[{"n":1},{"n":2},{"n":3},{"n":4}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := waitDone(t, s1.svc, *started.ExecutionArn); got != "SUCCEEDED" {
+		t.Fatalf("execution %s, want SUCCEEDED", got)
+	}
+	runs, err := s1.c.ListMapRuns(ctx, &sdk.ListMapRunsInput{ExecutionArn: started.ExecutionArn})
+	if err != nil || len(runs.MapRuns) != 1 {
+		t.Fatalf("ListMapRuns = %+v, %v", runs, err)
+	}
+	runArn := runs.MapRuns[0].MapRunArn
+	before, err := s1.c.DescribeMapRun(ctx, &sdk.DescribeMapRunInput{MapRunArn: runArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1.close(t)
+
+	s2 := openServed(t, localsfn.WithDataDir(dir))
+	defer s2.close(t)
+	after, err := s2.c.DescribeMapRun(ctx, &sdk.DescribeMapRunInput{MapRunArn: runArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != types.MapRunStatusSucceeded || after.ItemCounts.Succeeded != 3 || after.ItemCounts.Failed != 1 ||
+		after.ToleratedFailureCount != 1 || !aws.ToTime(after.StartDate).Equal(aws.ToTime(before.StartDate)) {
+		t.Errorf("after a restart: status %s items %+v toleratedFailureCount %d start %v (was %v)",
+			after.Status, after.ItemCounts, after.ToleratedFailureCount, after.StartDate, before.StartDate)
+	}
+	failed, err := s2.c.ListExecutions(ctx, &sdk.ListExecutionsInput{MapRunArn: runArn, StatusFilter: types.ExecutionStatusFailed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s2.c.ListExecutions(ctx, &sdk.ListExecutionsInput{MapRunArn: runArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed.Executions) != 1 || len(all.Executions) != 4 {
+		t.Fatalf("children after a restart: %d failed, %d in all; want 1 and 4", len(failed.Executions), len(all.Executions))
+	}
+	child, err := s2.c.DescribeExecution(ctx, &sdk.DescribeExecutionInput{ExecutionArn: failed.Executions[0].ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(child.MapRunArn) != aws.ToString(runArn) || aws.ToString(child.Error) != "Three" || aws.ToString(child.Input) != `{"n":3}` ||
+		child.RedriveStatus != types.ExecutionRedriveStatusRedrivableByMapRun {
+		t.Errorf("failed child after a restart: mapRunArn %s error %s input %s redriveStatus %s",
+			aws.ToString(child.MapRunArn), aws.ToString(child.Error), aws.ToString(child.Input), child.RedriveStatus)
+	}
+	h, err := s2.c.GetExecutionHistory(ctx, &sdk.GetExecutionHistoryInput{ExecutionArn: failed.Executions[0].ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.Events); n == 0 || h.Events[n-1].Type != types.HistoryEventTypeExecutionFailed {
+		t.Errorf("failed child's history after a restart: %d events", n)
 	}
 }
