@@ -424,10 +424,10 @@ func (s *Service) rollbackCreate(ctx context.Context, st *stack) {
 func (s *Service) finish(ctx context.Context, st *stack, status, why string, change func(m *stackMeta)) {
 	s.setStatus(ctx, st, status, why, func(m *stackMeta) {
 		m.Op = ""
-		m.PrevTemplate, m.PrevParameters, m.PrevOutputs, m.PrevDescription, m.PrevCapabilities = "", nil, nil, "", nil
 		if change != nil {
-			change(m)
+			change(m) // before the previous state is dropped: a rollback's change restores it
 		}
+		m.PrevTemplate, m.PrevParameters, m.PrevOutputs, m.PrevDescription, m.PrevCapabilities = "", nil, nil, "", nil
 	})
 }
 
