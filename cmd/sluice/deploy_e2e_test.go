@@ -183,6 +183,36 @@ func TestDeployEndpoint(t *testing.T) {
 		}
 	})
 
+	t.Run("a bad resource in an update rolls back, and the next deploy works", func(t *testing.T) {
+		var doc map[string]any
+		if err := json.Unmarshal(changed, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["Resources"].(map[string]any)["BadLogGroup"] = map[string]any{"Type": "AWS::Logs::LogGroup",
+			"Properties": map[string]any{"RetentionInDays": 4}}
+		bad, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		badFile := filepath.Join(t.TempDir(), "bad.json")
+		if err := os.WriteFile(badFile, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, err := deploy(t, "--template", badFile)
+		if !errors.Is(err, deployer.ErrStackFailed) || !strings.Contains(err.Error(), "UPDATE_ROLLBACK_COMPLETE") {
+			t.Fatalf("update with a bad resource: %v, want ErrStackFailed in UPDATE_ROLLBACK_COMPLETE\n%s\n%s", err, out, errOut)
+		}
+		if !strings.Contains(out, "BadLogGroup") {
+			t.Errorf("the failed update should name the failed resource:\n%s", out)
+		}
+		// The stack runs the last good template again: deploying it changes nothing, and the parameters
+		// the deploy does not give (LogLevel) kept their values through the rollback.
+		out, errOut, err = deploy(t, "--template", changedFile)
+		if err != nil || !strings.Contains(out, "No changes to deploy") {
+			t.Errorf("deploy of the good template after the rollback: %v, want no changes\n%s\n%s", err, out, errOut)
+		}
+	})
+
 	t.Run("destroy", func(t *testing.T) {
 		out, errOut, err := runCLI(t, "destroy", "--endpoint", endpoint, "--stack", stackName, "--yes")
 		if err != nil {
