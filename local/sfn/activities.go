@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sluicehq/sluice/asl/interp"
 )
@@ -80,7 +81,7 @@ func checkActivityArn(field, arn string) error {
 	if arn == "" {
 		return validationErrorf("Value null at '%s' failed to satisfy constraint: Member must not be null", field)
 	}
-	if len(arn) > 256 {
+	if utf8.RuneCountInString(arn) > 256 {
 		return validationErrorf("Value at '%s' failed to satisfy constraint: Member must have length less than or equal to 256", field)
 	}
 	if !interp.IsActivityArn(arn) || !validName(arn[strings.LastIndex(arn, ":")+1:]) {
