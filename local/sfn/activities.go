@@ -246,7 +246,7 @@ func (s *Service) getActivityTask(ctx context.Context, body []byte) (any, error)
 	worker := ""
 	if in.WorkerName != nil {
 		worker = *in.WorkerName
-		if len(worker) < 1 || len(worker) > 80 {
+		if n := utf8.RuneCountInString(worker); n < 1 || n > 80 {
 			return nil, validationErrorf("Value '%s' at 'workerName' failed to satisfy constraint: Member must have length between 1 and 80", worker)
 		}
 	}

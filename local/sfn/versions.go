@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Versions and aliases:
@@ -238,7 +239,7 @@ func (m *machine) versionOfRevision(revision string) *versionRecord {
 }
 
 func checkVersionDescription(d string) error {
-	if len(d) > 256 {
+	if utf8.RuneCountInString(d) > 256 { // AWS's lengths count characters
 		return validationErrorf("Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 256")
 	}
 	return nil

@@ -320,6 +320,10 @@ func TestVersionErrors(t *testing.T) {
 			_, err := c.PublishStateMachineVersion(ctx, &sdk.PublishStateMachineVersionInput{StateMachineArn: &v1})
 			return err
 		}, "InvalidArn"},
+		{"description of 256 characters of 2 bytes is not too long", func() error {
+			_, err := c.PublishStateMachineVersion(ctx, &sdk.PublishStateMachineVersionInput{StateMachineArn: &arn, Description: aws.String(strings.Repeat("é", 256))})
+			return err
+		}, ""},
 		{"description too long", func() error {
 			_, err := c.PublishStateMachineVersion(ctx, &sdk.PublishStateMachineVersionInput{StateMachineArn: &arn, Description: aws.String(strings.Repeat("d", 257))})
 			return err
