@@ -84,7 +84,7 @@ func (s *Service) findStack(nameOrID string) *stack {
 		return s.stacks[nameOrID]
 	}
 	for _, st := range s.stacks {
-		if st.Name == nameOrID && st.Status != StatusDeleteComplete {
+		if st.name == nameOrID && st.Status != StatusDeleteComplete {
 			return st
 		}
 	}

@@ -22,7 +22,7 @@ func (s *Service) findChangeSet(stackName, name string) (*changeSet, error) {
 		return nil, apiErrorf(CodeChangeSetNotFound, "ChangeSet [%s] does not exist", name)
 	}
 	for _, cs := range s.changeSets {
-		if cs.StackID == st.ID && cs.Name == name {
+		if cs.StackID == st.id && cs.Name == name {
 			return cs, nil
 		}
 	}
@@ -52,17 +52,21 @@ func (s *Service) createChangeSet(r *http.Request, q *request) (any, error) {
 	}
 	s.mu.Lock()
 	st := s.findStack(name)
+	status := ""
+	if st != nil {
+		status = st.Status
+	}
 	s.mu.Unlock()
 	var stackID, stackName string
 	switch {
-	case typ == kindCreate && st != nil && st.Status != StatusReviewInProgress:
+	case typ == kindCreate && st != nil && status != StatusReviewInProgress:
 		return nil, validationf("Stack [%s] already exists and cannot be created again with the changeSet [%s].", name, csName)
 	case typ == kindUpdate && st == nil:
 		return nil, validationf("Stack [%s] does not exist", name)
-	case typ == kindUpdate && st.Status == StatusReviewInProgress:
+	case typ == kindUpdate && status == StatusReviewInProgress:
 		return nil, validationf("Stack [%s] does not exist", name)
 	case st != nil:
-		stackID, stackName = st.ID, st.Name
+		stackID, stackName = st.id, st.name
 	default:
 		if err := checkStackName(name); err != nil {
 			return nil, err
@@ -81,7 +85,7 @@ func (s *Service) createChangeSet(r *http.Request, q *request) (any, error) {
 		Name: csName, StackID: stackID, StackName: stackName, Type: typ, Status: csCreateComplete, ExecutionStatus: execAvailable,
 		Created: s.now(), Description: q.str("Description"), Template: p.body, Parameters: p.params, Capabilities: p.caps, Tags: tagsOf(q)}
 	if typ == kindCreate {
-		if cs.Changes, err = s.diff(&stack{stackMeta: stackMeta{ID: stackID, Name: stackName, Status: StatusReviewInProgress}}, p); err != nil {
+		if cs.Changes, err = s.diff(&stack{stackMeta: stackMeta{ID: stackID, Name: stackName, Status: StatusReviewInProgress}, id: stackID, name: stackName}, p); err != nil {
 			return nil, err
 		}
 	} else {
@@ -247,7 +251,7 @@ func (s *Service) executeChangeSet(r *http.Request, q *request) (any, error) {
 	executed.ExecutionStatus = execInProgress
 	recs := []record{{ChangeSet: &executed}}
 	for id, other := range s.changeSets {
-		if other.StackID == st.ID && id != cs.ID {
+		if other.StackID == st.id && id != cs.ID {
 			recs = append(recs, record{ChangeSetGone: id})
 		}
 	}
@@ -258,11 +262,11 @@ func (s *Service) executeChangeSet(r *http.Request, q *request) (any, error) {
 		meta.Parameters, meta.Capabilities, meta.Tags = cs.Parameters, cs.Capabilities, cs.Tags
 		meta.Description = bound.Template().Description
 		meta.DisableRollback = q.boolean("DisableRollback")
-		recs = append(recs, record{Stack: &meta}, record{Template: &templateRecord{StackID: st.ID, Body: cs.Template}})
+		recs = append(recs, record{Stack: &meta}, record{Template: &templateRecord{StackID: st.id, Body: cs.Template}})
 		if err := s.commit(r.Context(), recs...); err != nil {
 			return nil, errStorage()
 		}
-		s.eventLocked(r.Context(), st, st.Name, st.ID, stackType, StatusCreateInProgress, userInitiated, nil)
+		s.eventLocked(r.Context(), st, st.name, st.id, stackType, StatusCreateInProgress, userInitiated, nil)
 		s.start(st, func(ctx context.Context) {
 			s.runCreate(ctx, st, bound)
 			s.endChangeSet(ctx, cs.ID, st)
@@ -281,7 +285,7 @@ func (s *Service) executeChangeSet(r *http.Request, q *request) (any, error) {
 		})
 	}
 	s.mu.Unlock()
-	s.settleWait(r.Context(), st.ID)
+	s.settleWait(r.Context(), st.id)
 	s.mu.Lock()
 	return struct{}{}, nil
 }
@@ -356,7 +360,7 @@ func (s *Service) listChangeSets(_ *http.Request, q *request) (any, error) {
 	}
 	var sets []*changeSet
 	for _, cs := range s.changeSets {
-		if cs.StackID == st.ID {
+		if cs.StackID == st.id {
 			sets = append(sets, cs)
 		}
 	}

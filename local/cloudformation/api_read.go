@@ -12,7 +12,7 @@ const maskedValue = "****"
 
 func (s *Service) xmlStack(st *stack) xmlStack {
 	x := xmlStack{
-		StackID: st.ID, StackName: st.Name, ChangeSetID: st.ChangeSetID, Description: st.Description,
+		StackID: st.id, StackName: st.name, ChangeSetID: st.ChangeSetID, Description: st.Description,
 		CreationTime: timestamp(st.Created), DeletionTime: timestamp(st.Deleted), LastUpdatedTime: timestamp(st.Updated),
 		StackStatus: st.Status, StackStatusReason: st.Reason, DisableRollback: st.DisableRollback,
 		Capabilities: list(st.Capabilities),
@@ -87,7 +87,7 @@ func (s *Service) listStacks(_ *http.Request, q *request) (any, error) {
 		if len(filter) > 0 && !slices.Contains(filter, st.Status) {
 			continue
 		}
-		sum := summary{StackID: st.ID, StackName: st.Name, TemplateDescription: st.Description, CreationTime: timestamp(st.Created),
+		sum := summary{StackID: st.id, StackName: st.name, TemplateDescription: st.Description, CreationTime: timestamp(st.Created),
 			LastUpdatedTime: timestamp(st.Updated), DeletionTime: timestamp(st.Deleted), StackStatus: st.Status, StackStatusReason: st.Reason}
 		sum.DriftInformation.StackDriftStatus = "NOT_CHECKED"
 		out.StackSummaries.Member = append(out.StackSummaries.Member, sum)
@@ -149,7 +149,7 @@ type xmlResource struct {
 }
 
 func resourceXML(st *stack, r *resource, detail bool) xmlResource {
-	x := xmlResource{StackName: st.Name, StackID: st.ID, LogicalResourceID: r.LogicalID, PhysicalResourceID: r.PhysicalID,
+	x := xmlResource{StackName: st.name, StackID: st.id, LogicalResourceID: r.LogicalID, PhysicalResourceID: r.PhysicalID,
 		ResourceType: r.Type, ResourceStatus: r.Status, ResourceStatusReason: r.Reason}
 	if detail {
 		x.LastUpdatedTimestamp = timestamp(r.Updated)
@@ -217,7 +217,7 @@ func (s *Service) describeStackResource(_ *http.Request, q *request) (any, error
 	}
 	r := st.resources[logical]
 	if r == nil {
-		return nil, validationf("Resource %s does not exist for stack %s", logical, st.Name)
+		return nil, validationf("Resource %s does not exist for stack %s", logical, st.name)
 	}
 	var out struct {
 		StackResourceDetail xmlResource `xml:"StackResourceDetail"`
@@ -326,7 +326,7 @@ func (s *Service) exportsLocked() map[string]exportValue {
 		}
 		for _, o := range st.Outputs {
 			if o.ExportName != "" {
-				out[o.ExportName] = exportValue{stackID: st.ID, value: o.Value}
+				out[o.ExportName] = exportValue{stackID: st.id, value: o.Value}
 			}
 		}
 	}

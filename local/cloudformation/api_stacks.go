@@ -94,7 +94,7 @@ func (s *Service) prepare(ctx context.Context, q *request, name, stackID string,
 		}
 		values[key] = m["ParameterValue"]
 	}
-	st := &stack{stackMeta: stackMeta{ID: stackID, Name: name}}
+	st := &stack{stackMeta: stackMeta{ID: stackID, Name: name}, id: stackID, name: name}
 	if p.bound, err = p.tmpl.Bind(values, s.env(st)); err != nil {
 		return nil, templateError(err)
 	}
@@ -183,7 +183,7 @@ func (s *Service) createStack(r *http.Request, q *request) (any, error) {
 		s.mu.Unlock()
 		return nil, errStorage()
 	}
-	st := &stack{stackMeta: stackMeta{ID: id, Name: name, Status: StatusCreateInProgress, Reason: userInitiated, Description: p.tmpl.Description,
+	st := &stack{id: id, name: name, stackMeta: stackMeta{ID: id, Name: name, Status: StatusCreateInProgress, Reason: userInitiated, Description: p.tmpl.Description,
 		Created: s.now(), Parameters: p.params, Capabilities: p.caps, Tags: tagsOf(q), Op: kindCreate,
 		DisableRollback: q.boolean("DisableRollback") || q.str("OnFailure") == "DO_NOTHING", ClientToken: q.str("ClientRequestToken")},
 		resources: map[string]*resource{}}
@@ -224,7 +224,7 @@ func (s *Service) updateStack(r *http.Request, q *request) (any, error) {
 	if st == nil {
 		return nil, errStackNotFound(name)
 	}
-	p, err := s.prepare(r.Context(), q, st.Name, st.ID, st)
+	p, err := s.prepare(r.Context(), q, st.name, st.id, st)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ func (s *Service) updateStack(r *http.Request, q *request) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if st.inProgress() || !updatable(st.Status) {
-		return nil, validationf("Stack:%s is in %s state and can not be updated.", st.ID, st.Status)
+		return nil, validationf("Stack:%s is in %s state and can not be updated.", st.id, st.Status)
 	}
 	if len(changes) == 0 && !s.metaChanged(st, p) {
 		return nil, validationf(noUpdatesMessage)
@@ -246,9 +246,9 @@ func (s *Service) updateStack(r *http.Request, q *request) (any, error) {
 	bound := p.bound
 	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, bound) })
 	s.mu.Unlock()
-	s.settleWait(r.Context(), st.ID)
+	s.settleWait(r.Context(), st.id)
 	s.mu.Lock()
-	return stackIDResult{StackID: st.ID}, nil
+	return stackIDResult{StackID: st.id}, nil
 }
 
 // metaChanged reports whether an update changes what is not a resource: parameters, outputs'
@@ -278,10 +278,10 @@ func (s *Service) beginUpdate(ctx context.Context, st *stack, p *prepared, chang
 	if changeSetID != "" {
 		meta.ChangeSetID = changeSetID
 	}
-	if err := s.commit(ctx, record{Stack: &meta}, record{Template: &templateRecord{StackID: st.ID, Body: p.body}}); err != nil {
+	if err := s.commit(ctx, record{Stack: &meta}, record{Template: &templateRecord{StackID: st.id, Body: p.body}}); err != nil {
 		return errStorage()
 	}
-	s.eventLocked(ctx, st, st.Name, st.ID, stackType, StatusUpdateInProgress, userInitiated, nil)
+	s.eventLocked(ctx, st, st.name, st.id, stackType, StatusUpdateInProgress, userInitiated, nil)
 	return nil
 }
 
@@ -305,18 +305,18 @@ func (s *Service) deleteStack(r *http.Request, q *request) (any, error) {
 		if st.Status == StatusDeleteInProgress {
 			return nil, nil
 		}
-		return nil, validationf("Stack [%s] cannot be deleted while in status %s", st.Name, st.Status)
+		return nil, validationf("Stack [%s] cannot be deleted while in status %s", st.name, st.Status)
 	}
 	if len(retain) > 0 && st.Status != StatusDeleteFailed {
 		s.mu.Unlock()
-		return nil, validationf("Invalid operation on stack [%s]. RetainResources can only be specified when the stack is in the DELETE_FAILED state.", st.ID)
+		return nil, validationf("Invalid operation on stack [%s]. RetainResources can only be specified when the stack is in the DELETE_FAILED state.", st.id)
 	}
 	var recs []record
 	for _, id := range retain {
 		if res := st.resources[id]; res != nil {
 			c := *res
 			c.DeletionPolicy = "Retain"
-			recs = append(recs, record{Resource: &resourceRecord{StackID: st.ID, Resource: &c}})
+			recs = append(recs, record{Resource: &resourceRecord{StackID: st.id, Resource: &c}})
 		}
 	}
 	meta := st.stackMeta
@@ -324,7 +324,7 @@ func (s *Service) deleteStack(r *http.Request, q *request) (any, error) {
 	recs = append(recs, record{Stack: &meta})
 	// The stack's change sets go with it.
 	for id, cs := range s.changeSets {
-		if cs.StackID == st.ID {
+		if cs.StackID == st.id {
 			recs = append(recs, record{ChangeSetGone: id})
 		}
 	}
@@ -332,9 +332,9 @@ func (s *Service) deleteStack(r *http.Request, q *request) (any, error) {
 		s.mu.Unlock()
 		return nil, errStorage()
 	}
-	s.eventLocked(r.Context(), st, st.Name, st.ID, stackType, StatusDeleteInProgress, userInitiated, nil)
+	s.eventLocked(r.Context(), st, st.name, st.id, stackType, StatusDeleteInProgress, userInitiated, nil)
 	s.start(st, func(ctx context.Context) { s.runDelete(ctx, st) })
 	s.mu.Unlock()
-	s.settleWait(r.Context(), st.ID)
+	s.settleWait(r.Context(), st.id)
 	return nil, nil
 }

@@ -28,14 +28,14 @@ const userInitiated = "User Initiated"
 func (s *Service) start(st *stack, fn func(ctx context.Context)) {
 	st.busy = true
 	done := make(chan struct{})
-	s.wake[st.ID] = done
+	s.wake[st.id] = done
 	s.ops.Add(1)
 	go func() {
 		defer s.ops.Done()
 		defer func() {
 			s.mu.Lock()
 			st.busy = false
-			delete(s.wake, st.ID)
+			delete(s.wake, st.id)
 			s.mu.Unlock()
 			close(done)
 		}()
@@ -62,7 +62,7 @@ func (s *Service) settleWait(ctx context.Context, stackID string) {
 
 // env is the template environment of a stack.
 func (s *Service) env(st *stack) template.Env {
-	return template.Env{Region: s.opts.Region, AccountID: s.opts.Account, StackName: st.Name, StackID: st.ID,
+	return template.Env{Region: s.opts.Region, AccountID: s.opts.Account, StackName: st.name, StackID: st.id,
 		Import: func(name string) (string, bool) {
 			// Called while an operation holds no lock on s.mu... but resolution runs under the
 			// operation's own goroutine, which takes the lock here.
@@ -103,9 +103,16 @@ func (s *Service) recordEvent(ctx context.Context, st *stack, logicalID, physica
 }
 
 func (s *Service) eventLocked(ctx context.Context, st *stack, logicalID, physicalID, typ, status, reason string, props map[string]any) {
-	e := event{StackID: st.ID, StackName: st.Name, LogicalID: logicalID, PhysicalID: physicalID, Type: typ,
+	e := event{StackID: st.id, StackName: st.name, LogicalID: logicalID, PhysicalID: physicalID, Type: typ,
 		Timestamp: s.now(), Status: status, Reason: reason, ClientToken: st.ClientToken}
-	if logicalID == st.Name && typ == stackType {
+	// A stack's events are strictly ordered by their timestamps (at the millisecond AWS shows), so that
+	// a client following them by time misses none and resource event ids never repeat.
+	if n := len(st.events); n > 0 {
+		if last := st.events[n-1].Timestamp.Truncate(time.Millisecond); !e.Timestamp.Truncate(time.Millisecond).After(last) {
+			e.Timestamp = last.Add(time.Millisecond)
+		}
+	}
+	if logicalID == st.name && typ == stackType {
 		e.EventID = s.newID()
 	} else {
 		e.EventID = logicalID + "-" + status + "-" + e.Timestamp.Format("2006-01-02T15:04:05.000Z")
@@ -116,7 +123,7 @@ func (s *Service) eventLocked(ctx context.Context, st *stack, logicalID, physica
 		}
 	}
 	if err := s.commit(ctx, record{Event: &e}); err != nil {
-		s.opts.Logger.Error("cloudformation: record event", "stack", st.Name, "err", err)
+		s.opts.Logger.Error("cloudformation: record event", "stack", st.name, "err", err)
 	}
 }
 
@@ -137,18 +144,18 @@ func (s *Service) setStatusLocked(ctx context.Context, st *stack, status, reason
 		change(&meta)
 	}
 	if err := s.commit(ctx, record{Stack: &meta}); err != nil {
-		s.opts.Logger.Error("cloudformation: record stack status", "stack", st.Name, "err", err)
+		s.opts.Logger.Error("cloudformation: record stack status", "stack", st.name, "err", err)
 		st.stackMeta = meta // the operation goes on in memory; a restart resumes from what was written
 	}
-	s.eventLocked(ctx, st, st.Name, st.ID, stackType, status, reason, nil)
+	s.eventLocked(ctx, st, st.name, st.id, stackType, status, reason, nil)
 }
 
 // putResource records a resource's new state (r is a fresh value: records are never changed in place).
 func (s *Service) putResource(ctx context.Context, st *stack, r *resource) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.commit(ctx, record{Resource: &resourceRecord{StackID: st.ID, Resource: r}}); err != nil {
-		s.opts.Logger.Error("cloudformation: record resource", "stack", st.Name, "resource", r.LogicalID, "err", err)
+	if err := s.commit(ctx, record{Resource: &resourceRecord{StackID: st.id, Resource: r}}); err != nil {
+		s.opts.Logger.Error("cloudformation: record resource", "stack", st.name, "resource", r.LogicalID, "err", err)
 		st.resources[r.LogicalID] = r
 	}
 }
@@ -156,16 +163,10 @@ func (s *Service) putResource(ctx context.Context, st *stack, r *resource) {
 func (s *Service) dropResource(ctx context.Context, st *stack, r *resource) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.commit(ctx, record{ResourceGone: &resourceRecord{StackID: st.ID, Resource: &resource{LogicalID: r.LogicalID}}}); err != nil {
-		s.opts.Logger.Error("cloudformation: record resource", "stack", st.Name, "resource", r.LogicalID, "err", err)
+	if err := s.commit(ctx, record{ResourceGone: &resourceRecord{StackID: st.id, Resource: &resource{LogicalID: r.LogicalID}}}); err != nil {
+		s.opts.Logger.Error("cloudformation: record resource", "stack", st.name, "resource", r.LogicalID, "err", err)
 		delete(st.resources, r.LogicalID)
 	}
-}
-
-func (s *Service) resourceOf(st *stack, id string) *resource {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return st.resources[id]
 }
 
 func (s *Service) nextSeq(st *stack) int64 {
@@ -234,7 +235,7 @@ func (s *Service) createResource(ctx context.Context, st *stack, bound *template
 	} else {
 		s.recordEvent(ctx, st, id, "", r.Type, resCreateInProgress, "", r.Properties)
 	}
-	name, custom := physicalName(st.Name, id, r.Type, r.Properties, prev != nil)
+	name, custom := physicalName(st.name, id, r.Type, r.Properties, prev != nil)
 	if prev != nil && custom && name == prev.Name {
 		err := fmt.Errorf("CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename %s and update the stack again.", name)
 		r = withStatus(prev, failed, err.Error())
@@ -248,7 +249,7 @@ func (s *Service) createResource(ctx context.Context, st *stack, bound *template
 	r.Status = inProgress
 	s.putResource(ctx, st, r) // the physical id is known before the service is called: a restart cleans it up
 	s.recordEvent(ctx, st, id, r.PhysicalID, r.Type, inProgress, "Resource creation Initiated", nil)
-	req := &provisionRequest{StackName: st.Name, StackID: st.ID, LogicalID: id, Type: r.Type, Name: name, PhysicalID: r.PhysicalID, Properties: r.Properties}
+	req := &provisionRequest{StackName: st.name, StackID: st.id, LogicalID: id, Type: r.Type, Name: name, PhysicalID: r.PhysicalID, Properties: r.Properties}
 	if err := s.provision(ctx, opAdd, req); err != nil {
 		r = withStatus(r, failed, reason(err))
 		s.putResource(ctx, st, r)
@@ -289,7 +290,7 @@ func (s *Service) updateResource(ctx context.Context, st *stack, cur *resource, 
 	r.Status, r.Reason = resUpdateInProgress, ""
 	s.putResource(ctx, st, &r)
 	s.recordEvent(ctx, st, r.LogicalID, r.PhysicalID, r.Type, resUpdateInProgress, "", props)
-	req := &provisionRequest{StackName: st.Name, StackID: st.ID, LogicalID: r.LogicalID, Type: r.Type, Name: r.Name,
+	req := &provisionRequest{StackName: st.name, StackID: st.id, LogicalID: r.LogicalID, Type: r.Type, Name: r.Name,
 		PhysicalID: r.PhysicalID, Properties: props, OldProperties: cur.Properties}
 	if err := s.provision(ctx, opModify, req); err != nil {
 		failed := withStatus(&r, resUpdateFailed, reason(err))
@@ -315,7 +316,7 @@ func (s *Service) deletePhysical(ctx context.Context, st *stack, r *resource, re
 		return nil
 	}
 	s.recordEvent(ctx, st, r.LogicalID, r.PhysicalID, r.Type, resDeleteInProgress, "", nil)
-	req := &provisionRequest{StackName: st.Name, StackID: st.ID, LogicalID: r.LogicalID, Type: r.Type, Name: r.Name,
+	req := &provisionRequest{StackName: st.name, StackID: st.id, LogicalID: r.LogicalID, Type: r.Type, Name: r.Name,
 		PhysicalID: r.PhysicalID, Properties: r.Properties}
 	if err := s.provision(ctx, opRemove, req); err != nil {
 		s.recordEvent(ctx, st, r.LogicalID, r.PhysicalID, r.Type, resDeleteFailed, reason(err), nil)
@@ -355,7 +356,7 @@ func (s *Service) runCreate(ctx context.Context, st *stack, bound *template.Stac
 			s.finish(ctx, st, StatusCreateComplete, "", func(m *stackMeta) { m.Outputs = outputsOf(outs) })
 			return
 		}
-		s.recordEvent(ctx, st, st.Name, st.ID, stackType, StatusCreateFailed, errorMessage(err), nil)
+		s.recordEvent(ctx, st, st.name, st.id, stackType, StatusCreateFailed, errorMessage(err), nil)
 	}
 	if ctx.Err() != nil {
 		return // stopping: the next start rolls it back
@@ -364,7 +365,10 @@ func (s *Service) runCreate(ctx context.Context, st *stack, bound *template.Stac
 	if failedID == "" {
 		why = errorMessage(err)
 	}
-	if st.DisableRollback {
+	s.mu.Lock()
+	disable := st.DisableRollback
+	s.mu.Unlock()
+	if disable {
 		s.finish(ctx, st, StatusCreateFailed, why, nil)
 		return
 	}
@@ -622,8 +626,8 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack) {
 func (s *Service) restorePrev(st *stack) func(m *stackMeta) {
 	s.mu.Lock()
 	if st.PrevTemplate != "" {
-		if err := s.commit(context.WithoutCancel(s.ctx), record{Template: &templateRecord{StackID: st.ID, Body: st.PrevTemplate}}); err != nil {
-			s.opts.Logger.Error("cloudformation: record template", "stack", st.Name, "err", err)
+		if err := s.commit(context.WithoutCancel(s.ctx), record{Template: &templateRecord{StackID: st.id, Body: st.PrevTemplate}}); err != nil {
+			s.opts.Logger.Error("cloudformation: record template", "stack", st.name, "err", err)
 			st.template = st.PrevTemplate
 		}
 	}
@@ -680,7 +684,7 @@ func (s *Service) forgetOldStacks(ctx context.Context) {
 	}
 	sort.Slice(deleted, func(i, j int) bool { return deleted[i].Deleted.Before(deleted[j].Deleted) })
 	for _, st := range deleted[:len(deleted)-maxDeletedStacks] {
-		if err := s.commit(ctx, record{Forget: st.ID}); err != nil {
+		if err := s.commit(ctx, record{Forget: st.id}); err != nil {
 			return
 		}
 	}

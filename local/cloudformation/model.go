@@ -210,6 +210,9 @@ type changeSet struct {
 // first, the most recent maxEvents).
 type stack struct {
 	stackMeta
+	// id and name are the stack's, never changed: operations read them without the lock (stackMeta is
+	// replaced as a whole on every change).
+	id, name  string
 	template  string
 	resources map[string]*resource
 	events    []event

@@ -162,7 +162,7 @@ func (s *Service) restoreFunctions(ctx context.Context) error {
 		for _, id := range sortedKeys(st.resources) {
 			r := st.resources[id]
 			if r.Type == typeLambdaFunction && r.PhysicalID != "" && r.Status != resDeleteComplete {
-				fns = append(fns, Function{StackName: st.Name, LogicalID: id, Name: r.PhysicalID, Properties: r.Properties})
+				fns = append(fns, Function{StackName: st.name, LogicalID: id, Name: r.PhysicalID, Properties: r.Properties})
 			}
 		}
 	}

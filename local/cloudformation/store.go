@@ -76,11 +76,11 @@ func (s *Service) snapshot(emit func([]byte) error) error {
 		if err := put(record{Stack: &meta}); err != nil {
 			return err
 		}
-		if err := put(record{Template: &templateRecord{StackID: st.ID, Body: st.template}}); err != nil {
+		if err := put(record{Template: &templateRecord{StackID: st.id, Body: st.template}}); err != nil {
 			return err
 		}
 		for _, id := range sortedKeys(st.resources) {
-			if err := put(record{Resource: &resourceRecord{StackID: st.ID, Resource: st.resources[id]}}); err != nil {
+			if err := put(record{Resource: &resourceRecord{StackID: st.id, Resource: st.resources[id]}}); err != nil {
 				return err
 			}
 		}
@@ -121,7 +121,7 @@ func (s *Service) apply(r record) {
 	case r.Stack != nil:
 		st := s.stacks[r.Stack.ID]
 		if st == nil {
-			st = &stack{resources: map[string]*resource{}}
+			st = &stack{id: r.Stack.ID, name: r.Stack.Name, resources: map[string]*resource{}}
 			s.stacks[r.Stack.ID] = st
 		}
 		st.stackMeta = *r.Stack

@@ -38,22 +38,43 @@ func (st *Stack) openConsole() {
 	if body := st.dashboard(); body != "" {
 		opts = append(opts, console.WithDashboard(body))
 	}
-	st.Console = console.New(opts...)
-	st.console.Store(st.Console)
+	c := console.New(opts...)
+	st.consoleMu.Lock()
+	st.consoleRes = [2]string{res.Bucket, res.StateMachineArn}
+	st.console.Store(c)
+	st.consoleMu.Unlock()
+	if st.Console == nil || !st.started.Load() {
+		st.Console = c // set until Start returns; later rebuilds go through the atomic pointer only
+	}
+}
+
+// currentConsole returns the console, built again when the deployed stack's bucket or state machine
+// is not the one it shows (a stack deployed into an empty start, or one that replaced them).
+func (st *Stack) currentConsole() *console.Console {
+	res := st.Resources()
+	st.consoleMu.Lock()
+	stale := st.consoleRes != [2]string{res.Bucket, res.StateMachineArn}
+	st.consoleMu.Unlock()
+	if stale {
+		st.openConsole()
+	}
+	return st.console.Load()
 }
 
 // ConsoleURL is the web console's address.
 func (st *Stack) ConsoleURL() string { return st.url + console.DefaultPrefix }
 
 // ExecutionURL is the console page of an execution.
-func (st *Stack) ExecutionURL(arn string) string { return st.url + st.Console.ExecutionPath(arn) }
+func (st *Stack) ExecutionURL(arn string) string {
+	return st.url + st.console.Load().ExecutionPath(arn)
+}
 
 // serveConsole answers the console's paths, and sends a browser that opens the endpoint itself (which S3
 // would answer with ListBuckets XML) to the console.
 func (st *Stack) serveConsole(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case strings.HasPrefix(r.URL.Path, strings.TrimSuffix(console.DefaultPrefix, "/")):
-		st.console.Load().ServeHTTP(w, r)
+		st.currentConsole().ServeHTTP(w, r)
 		return true
 	case r.URL.Path == "/" && r.Method == http.MethodGet && r.URL.RawQuery == "" &&
 		strings.Contains(r.Header.Get("Accept"), "text/html") && r.Header.Get("Authorization") == "":

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/sluicehq/sluice/local/cloudformation"
 	"github.com/sluicehq/sluice/local/cloudwatch"
 	"github.com/sluicehq/sluice/local/events"
 	"github.com/sluicehq/sluice/local/logs"
@@ -27,9 +28,10 @@ type Health struct {
 	Services map[string]ServiceHealth `json:"services"`
 }
 
-// ServiceHealth is one service's probe: an API call on what the template created (HeadBucket on the
-// bucket, DescribeStateMachine, DescribeRule, GetFunction on each function, ListMetrics,
-// DescribeLogGroups), through the service's own handler.
+// ServiceHealth is one service's probe: an API call on what the stack deployed (HeadBucket on the
+// bucket, DescribeStateMachine, DescribeRule, GetFunction on each function; ListBuckets and
+// ListStateMachines when no stack is deployed), ListMetrics, DescribeLogGroups and CloudFormation's
+// DescribeStacks, through the service's own handler.
 type ServiceHealth struct {
 	Status string `json:"status"` // "ok" or "unavailable"
 	Probe  string `json:"probe"`
@@ -46,19 +48,34 @@ type probe struct {
 	method, path  string
 	target        string // X-Amz-Target, for the JSON protocols
 	body          string
+	form          string // a query protocol request's form body
 }
 
 func (st *Stack) health(ctx context.Context) (Health, int) {
 	res := st.Resources()
-	probes := []probe{
-		{service: "s3", name: "HeadBucket " + res.Bucket, handler: st.S3, method: http.MethodHead, path: "/" + res.Bucket},
-		{service: "stepfunctions", name: "DescribeStateMachine", handler: st.SFN, method: http.MethodPost, path: "/",
-			target: "AWSStepFunctions.DescribeStateMachine", body: jsonBody(map[string]string{"stateMachineArn": res.StateMachineArn})},
+	var probes []probe
+	// Without a deployed stack (sluice up --empty) there is no bucket or state machine to probe: the
+	// services answer a list instead.
+	if res.Bucket != "" {
+		probes = append(probes, probe{service: "s3", name: "HeadBucket " + res.Bucket, handler: st.S3, method: http.MethodHead, path: "/" + res.Bucket})
+	} else {
+		probes = append(probes, probe{service: "s3", name: "ListBuckets", handler: st.S3, method: http.MethodGet, path: "/"})
+	}
+	if res.StateMachineArn != "" {
+		probes = append(probes, probe{service: "stepfunctions", name: "DescribeStateMachine", handler: st.SFN, method: http.MethodPost, path: "/",
+			target: "AWSStepFunctions.DescribeStateMachine", body: jsonBody(map[string]string{"stateMachineArn": res.StateMachineArn})})
+	} else {
+		probes = append(probes, probe{service: "stepfunctions", name: "ListStateMachines", handler: st.SFN, method: http.MethodPost, path: "/",
+			target: "AWSStepFunctions.ListStateMachines", body: "{}"})
+	}
+	probes = append(probes, []probe{
+		{service: "cloudformation", name: "DescribeStacks", handler: st.CloudFormation, method: http.MethodPost, path: "/",
+			form: "Action=DescribeStacks&Version=" + cloudformation.APIVersion},
 		{service: "cloudwatch", name: "ListMetrics", handler: st.CloudWatch, method: http.MethodPost, path: "/",
 			target: cloudwatch.TargetPrefix + "ListMetrics", body: "{}"},
 		{service: "logs", name: "DescribeLogGroups", handler: st.Logs, method: http.MethodPost, path: "/",
 			target: logs.TargetPrefix + "DescribeLogGroups", body: "{}"},
-	}
+	}...)
 	for _, rule := range res.Rules {
 		probes = append(probes, probe{service: "events", name: "DescribeRule " + rule, handler: st.Events, method: http.MethodPost, path: "/",
 			target: events.TargetPrefix + "DescribeRule", body: jsonBody(map[string]string{"Name": rule})})
@@ -97,9 +114,16 @@ func (st *Stack) health(ctx context.Context) (Health, int) {
 func (st *Stack) runProbe(ctx context.Context, p probe) error {
 	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, p.method, st.url+p.path, bytes.NewReader([]byte(p.body)))
+	body := p.body
+	if p.form != "" {
+		body = p.form
+	}
+	req, err := http.NewRequestWithContext(ctx, p.method, st.url+p.path, bytes.NewReader([]byte(body)))
 	if err != nil {
 		return err
+	}
+	if p.form != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	if p.target != "" {
 		req.Header.Set("X-Amz-Target", p.target)

@@ -35,7 +35,7 @@ func TestHealth(t *testing.T) {
 	if code != http.StatusOK || h.Status != "ok" || h.PID != os.Getpid() || h.Endpoint != st.URL() {
 		t.Fatalf("health: %d %+v", code, h)
 	}
-	for _, svc := range []string{"s3", "stepfunctions", "events", "lambda", "cloudwatch", "logs"} {
+	for _, svc := range []string{"s3", "stepfunctions", "events", "lambda", "cloudwatch", "logs", "cloudformation"} {
 		if s, ok := h.Services[svc]; !ok || s.Status != "ok" || s.Probe == "" {
 			t.Errorf("%s: %+v", svc, s)
 		}
@@ -51,6 +51,22 @@ func TestHealth(t *testing.T) {
 	}
 	if h.Services["stepfunctions"].Status != "ok" {
 		t.Errorf("stepfunctions: %+v", h.Services["stepfunctions"])
+	}
+}
+
+// TestHealthWithoutAStack: a stack started without a template (Config.Empty) is healthy: the services
+// answer, there is nothing deployed to probe.
+func TestHealthWithoutAStack(t *testing.T) {
+	st := startTestStack(t, func(c *Config) { c.Empty = true })
+	h, code := getHealth(t, st)
+	if code != http.StatusOK || h.Status != "ok" {
+		t.Fatalf("health: %d %+v", code, h)
+	}
+	if got := h.Services["s3"].Probe; got != "ListBuckets" {
+		t.Errorf("s3 probe %q, want ListBuckets", got)
+	}
+	if res := st.Resources(); res.Bucket != "" || res.StateMachineArn != "" || len(res.Functions) != 0 {
+		t.Errorf("resources of an empty stack: %+v", res)
 	}
 }
 

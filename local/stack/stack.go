@@ -73,6 +73,10 @@ type Stack struct {
 	server   *http.Server
 	deployMu sync.Mutex // one Deploy at a time
 	console  atomic.Pointer[console.Console]
+	// consoleMu guards consoleRes, the bucket and state machine the console was built with.
+	consoleMu  sync.Mutex
+	consoleRes [2]string
+	started    atomic.Bool // Start has returned
 
 	S3         *s3.Service
 	Events     *events.Service
@@ -161,6 +165,7 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 		st.Close()
 		return nil, err
 	}
+	st.started.Store(true)
 	return st, nil
 }
 
