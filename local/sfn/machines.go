@@ -123,10 +123,17 @@ func (s *Service) createStateMachine(ctx context.Context, body []byte) (any, err
 		// Creating the same machine again is idempotent; a different one under the same name is not.
 		if old.rec.Definition == in.Definition && old.rec.RoleArn == in.RoleArn && old.rec.Type == in.Type && !old.deleting {
 			out := createStateMachineOutput{StateMachineArn: arn, CreationDate: epoch(old.rec.Created)}
-			if in.Publish {
+			if in.Publish { // the version of the current revision, published now if it has none
 				v := old.versionOfRevision(old.rec.Revision)
 				if v == nil {
-					return nil, apiErrorf(CodeStateMachineAlreadyExists, "State Machine Already Exists: '%s'", arn)
+					rec := old.rec
+					if v, err = s.newVersion(old, &rec, versionDescription); err != nil {
+						return nil, err
+					}
+					if err := s.persist(&record{Kind: kindVersion, Version: v}); err != nil {
+						return nil, err
+					}
+					old.addVersion(v)
 				}
 				out.StateMachineVersionArn = v.arn()
 			}

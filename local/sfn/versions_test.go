@@ -591,3 +591,29 @@ func TestStartSyncExecutionOnAlias(t *testing.T) {
 		t.Errorf("StartSyncExecution on the alias: %s %s, want SUCCEEDED \"v1\"", out.Status, got)
 	}
 }
+
+// TestCreateAgainWithPublish: creating an existing state machine again with publish answers the version
+// of its current revision, publishing it when there is none, and never a second one.
+func TestCreateAgainWithPublish(t *testing.T) {
+	_, c := start(t)
+	ctx := t.Context()
+	in := &sdk.CreateStateMachineInput{Name: aws.String("again"), Definition: aws.String(resultMachine("x")), RoleArn: aws.String(role)}
+	first, err := c.CreateStateMachine(ctx, in)
+	if err != nil || first.StateMachineVersionArn != nil {
+		t.Fatalf("create without publish: %v, %v", first, err)
+	}
+	in.Publish = true
+	for range 2 {
+		out, err := c.CreateStateMachine(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := aws.ToString(out.StateMachineVersionArn); got != *first.StateMachineArn+":1" {
+			t.Errorf("create again with publish: version %q", got)
+		}
+	}
+	list, err := c.ListStateMachineVersions(ctx, &sdk.ListStateMachineVersionsInput{StateMachineArn: first.StateMachineArn})
+	if err != nil || len(list.StateMachineVersions) != 1 {
+		t.Errorf("versions: %+v, %v", list, err)
+	}
+}
