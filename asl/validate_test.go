@@ -467,6 +467,17 @@ func TestValidate(t *testing.T) {
 			},
 		},
 		{
+			name: "ReaderConfig enumerations",
+			def: `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,` +
+				`"ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"b"},` +
+				`"ReaderConfig":{"InputType":"CSV","Transformation":"FLATTEN","ManifestType":"ORC"}},` +
+				`"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}`,
+			want: []asl.Diagnostic{
+				schema("/States/M/ItemReader/ReaderConfig/ManifestType", "The value for the field 'ManifestType' must be one of [S3_INVENTORY, ATHENA_DATA]"),
+				schema("/States/M/ItemReader/ReaderConfig/Transformation", "The value for the field 'Transformation' must be one of [NONE, LOAD_AND_FLATTEN]"),
+			},
+		},
+		{
 			name: "empty names, resources, paths and enumerations",
 			def: `{"StartAt":"A","QueryLanguage":"","States":{"A":{"Type":"Task","Resource":"","Next":"",` +
 				`"TimeoutSecondsPath":"","Retry":[{"ErrorEquals":["X"],"JitterStrategy":""}]}}}`,

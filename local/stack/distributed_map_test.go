@@ -48,7 +48,7 @@ func runMachine(t *testing.T, c *sfn.Client, name, definition, input string) *sf
 	return waitExecution(t, c, aws.ToString(ex.ExecutionArn), 3*time.Minute)
 }
 
-func waitExecution(t *testing.T, c *sfn.Client, arn string, limit time.Duration) *sfn.DescribeExecutionOutput {
+func waitExecution(t testing.TB, c *sfn.Client, arn string, limit time.Duration) *sfn.DescribeExecutionOutput {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {

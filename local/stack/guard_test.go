@@ -27,7 +27,7 @@ import (
 
 // startTestStack starts the stack of the generated template with handlers that do nothing, on a
 // loopback port; edit adjusts its configuration.
-func startTestStack(t *testing.T, edit func(*Config)) *Stack {
+func startTestStack(t testing.TB, edit func(*Config)) *Stack {
 	t.Helper()
 	tpl, err := os.ReadFile(filepath.Join("..", "..", "deploy", "template.json"))
 	if err != nil {
@@ -54,7 +54,7 @@ func startTestStack(t *testing.T, edit func(*Config)) *Stack {
 	return st
 }
 
-func (st *Stack) testS3(t *testing.T) *s3.Client {
+func (st *Stack) testS3(t testing.TB) *s3.Client {
 	t.Helper()
 	return s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(st.URL()), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
