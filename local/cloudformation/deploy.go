@@ -560,7 +560,7 @@ func (s *Service) cleanupUpdate(ctx context.Context, st *stack) {
 		}
 		switch {
 		case r.Op == opRemove:
-			_ = s.deletePhysical(ctx, st, r, r.DeletionPolicy == "Retain")
+			_ = s.deletePhysical(ctx, st, r, retainedOnDelete(r.DeletionPolicy))
 			s.dropResource(ctx, st, r)
 		case r.Op == opReplace && r.Prev != nil:
 			_ = s.deletePhysical(ctx, st, r.Prev, r.Prev.UpdateReplacePolicy == "Retain")
@@ -649,7 +649,7 @@ func (s *Service) runDelete(ctx context.Context, st *stack) {
 		if r.Status == resDeleteComplete || r.Status == resDeleteSkipped {
 			continue
 		}
-		retain := r.DeletionPolicy == "Retain"
+		retain := retainedOnDelete(r.DeletionPolicy)
 		if err := s.deletePhysical(ctx, st, r, retain); err != nil {
 			failed = append(failed, r.LogicalID)
 			s.putResource(ctx, st, withStatus(r, resDeleteFailed, reason(err)))
@@ -688,4 +688,12 @@ func (s *Service) forgetOldStacks(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// retainedOnDelete reports whether a stack deletion (or an update removing the resource) keeps a
+// resource with this DeletionPolicy. RetainExceptOnCreate keeps it then, but not when the operation
+// that created it rolls back, where only Retain keeps it
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+func retainedOnDelete(policy string) bool {
+	return policy == "Retain" || policy == "RetainExceptOnCreate"
 }

@@ -94,6 +94,9 @@ func TestUpdateRollsBack(t *testing.T) {
 	if d, err := sfnc.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machine)}); err != nil || !strings.Contains(aws.ToString(d.Definition), `"StartAt": "Done"`) {
 		t.Errorf("machine after the rollback: %v %v, want the old definition", d, err)
 	}
+	if got := stackOutputs(t, c, "up")["Group"]; got != "g1" {
+		t.Errorf("output Group after the rollback = %q, want g1 (the old outputs)", got)
+	}
 	tpl, err := c.GetTemplate(ctx, &cfn.GetTemplateInput{StackName: aws.String("up")})
 	if err != nil || !strings.Contains(aws.ToString(tpl.TemplateBody), `"RetentionInDays": 7`) {
 		t.Errorf("template after the rollback is not the old one: %v", err)
