@@ -33,7 +33,7 @@ const holdKey = "hold-"
 
 // startEmpty starts the whole local stack without a CloudFormation stack (sluice up --empty), with the
 // real pipeline handlers; validation of an object whose key holds holdKey waits for release.
-func startEmpty(t *testing.T, release <-chan struct{}) *stack.Stack {
+func startEmpty(t testing.TB, release <-chan struct{}) *stack.Stack {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

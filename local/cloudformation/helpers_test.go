@@ -36,7 +36,7 @@ func newClient(url string) *cfn.Client {
 }
 
 // waitStack polls DescribeStacks until the stack's status no longer ends in _IN_PROGRESS.
-func waitStack(t *testing.T, ctx context.Context, c *cfn.Client, name string) cfntypes.Stack {
+func waitStack(t testing.TB, ctx context.Context, c *cfn.Client, name string) cfntypes.Stack {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
