@@ -171,6 +171,9 @@ func confirm(std stdio, question string) (bool, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, err
 	}
+	if f, ok := std.In.(*os.File); !ok || !isTerminal(f) {
+		fmt.Fprintln(std.Err, strings.TrimSpace(line)) // a terminal echoes the answer; a pipe does not
+	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return true, nil
@@ -179,6 +182,12 @@ func confirm(std stdio, question string) (bool, error) {
 		fmt.Fprintln(std.Err, "(no answer: pass --yes to deploy without asking)")
 	}
 	return false, nil
+}
+
+// isTerminal reports whether f is a terminal (a character device).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // writeStackOutputs prints the stack's outputs and where to look at it: the AWS consoles for a stack in

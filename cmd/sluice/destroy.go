@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,7 +73,7 @@ flags:
 		fmt.Fprintln(std.Out, "Nothing deleted.")
 		return nil
 	}
-	fmt.Fprintf(std.Out, "Stack %s deleted.\n", *stackName)
+	fmt.Fprintf(std.Out, "\nStack %s deleted.\n", *stackName)
 	writeKept(stdio{Out: std.Out, Err: std.Out}, res.Kept, "is retained")
 	if artifactBucket != "" {
 		fmt.Fprintf(std.Out, "The artifact bucket s3://%s (the packages and templates of each deploy) is no part of the stack and stays too.\n", artifactBucket)
@@ -81,6 +83,15 @@ flags:
 
 // writeKept says which resources the stack's deletion leaves, and why, on std.Err.
 func writeKept(std stdio, kept []deployer.Kept, verb string) {
+	kept = slices.Clone(kept)
+	// The data bucket first: it holds what the user cares about.
+	rank := func(k deployer.Kept) int {
+		if k.LogicalID == gen.LogicalBucket {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(kept, func(a, b deployer.Kept) int { return cmp.Compare(rank(a), rank(b)) })
 	for _, k := range kept {
 		what := k.LogicalID + " (" + k.Type + ")"
 		switch {
