@@ -74,6 +74,12 @@ func TestDeployEndpoint(t *testing.T) {
 		return runCLI(t, args...)
 	}
 
+	// Before the deploy, a run has no stack to go through, and says how to make one.
+	if _, _, err := runCLI(t, "run", "--endpoint", endpoint, "--stack", stackName); err == nil ||
+		!strings.Contains(err.Error(), "deploy --endpoint "+endpoint+" --stack "+stackName) {
+		t.Errorf("run before the deploy: %v, want an error saying to deploy the stack", err)
+	}
+
 	out, errOut, err := deploy(t)
 	if err != nil {
 		t.Fatalf("deploy: %v\n%s\n%s", err, out, errOut)

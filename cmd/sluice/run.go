@@ -105,18 +105,11 @@ flags:
 		url, inAWS = target.endpoint, target.endpoint == ""
 		s3c, sfnc = target.s3(), target.sfn()
 		if res, err = stackResources(ctx, target.cloudFormation(), name); err != nil {
-			if !target.local() || *stackName != "" {
-				where := "in AWS (" + target.cfg.Region + ")"
-				if !inAWS {
-					where = "at " + url
-				}
-				return fmt.Errorf("%w: deploy it %s with: %s deploy %s--stack %s", err, where, selfCommand(), endpointFlag(target.endpoint), name)
+			where := "in AWS (" + target.cfg.Region + ")"
+			if !inAWS {
+				where = "at " + url
 			}
-			// A local stack that serves no CloudFormation stack of that name (an older sluice up): its
-			// resources are named from the template as that stack names them.
-			if res, err = templateResources(*template); err != nil {
-				return err
-			}
+			return fmt.Errorf("%w: deploy it %s with: %s deploy %s--stack %s", err, where, selfCommand(), endpointFlag(target.endpoint), name)
 		}
 	} else {
 		dir := *data
@@ -194,20 +187,6 @@ flags:
 		return fmt.Errorf("%d of %s rejected (--strict)", rejected, plural(len(outcomes), "object"))
 	}
 	return nil
-}
-
-// templateResources names the resources of the stack the local stack builds from the template at path
-// (the built-in one when ""), as it names them.
-func templateResources(path string) (stack.Resources, error) {
-	data, err := templateBytes(path)
-	if err != nil {
-		return stack.Resources{}, err
-	}
-	tpl, err := stack.ParseTemplate(data, "sluice", "us-east-1", "000000000000", nil)
-	if err != nil {
-		return stack.Resources{}, err
-	}
-	return tpl.Resources(), nil
 }
 
 // fileUpload is one file to upload: path in fsys, to key.
