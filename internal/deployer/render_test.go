@@ -49,6 +49,7 @@ func TestObjectURL(t *testing.T) {
 		region, endpoint, key, want string
 	}{
 		{"eu-west-1", "", "sluice/templates/ab.json", "https://b-1.s3.eu-west-1.amazonaws.com/sluice/templates/ab.json"},
+		{"us-east-1", "", "t.json", "https://b-1.s3.us-east-1.amazonaws.com/t.json"},
 		{"cn-north-1", "", "t.json", "https://b-1.s3.cn-north-1.amazonaws.com.cn/t.json"},
 		{"us-gov-west-1", "", "t.json", "https://b-1.s3.us-gov-west-1.amazonaws.com/t.json"},
 		{"us-east-1", "http://127.0.0.1:4566", "sluice/templates/ab.json", "http://127.0.0.1:4566/b-1/sluice/templates/ab.json"},
