@@ -2,9 +2,13 @@ package process
 
 import (
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -116,4 +120,64 @@ func prefix(s string, n int) (string, bool) {
 		i--
 	}
 	return s[:i], true
+}
+
+// addByCompare is add as it is written for every kind, with schema.Compare: the oracle of addOrdered.
+func addByCompare(s *columnStats, v schema.Value) {
+	if v.Kind == schema.KindNull {
+		s.nulls++
+		return
+	}
+	s.count++
+	switch {
+	case s.count == 1:
+		s.min, s.max = v, v
+	case schema.Compare(v, s.min) < 0:
+		s.min = v
+	case schema.Compare(v, s.max) > 0:
+		s.max = v
+	}
+}
+
+// TestOrderedStatsMatchCompare feeds columns of integers, dates, numbers and timestamps, with many equal
+// values and nulls, to add (whose fast path compares the numbers directly) and to the generic comparison,
+// and checks that both keep the same least and greatest values, down to their texts and flags.
+func TestOrderedStatsMatchCompare(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	gen := map[string]func() schema.Value{
+		"integer": func() schema.Value { return schema.Value{Kind: schema.KindInteger, Int: rng.Int64N(21) - 10} },
+		"date": func() schema.Value {
+			d := rng.Int64N(40)
+			return schema.Value{Kind: schema.KindDate, Int: d, Str: time.Unix(d*86400, 0).UTC().Format(time.DateOnly)}
+		},
+		"number": func() schema.Value {
+			f := float64(rng.Int64N(21)-10) / 4
+			if rng.IntN(10) == 0 {
+				f = math.Copysign(0, -1)
+			}
+			return schema.Value{Kind: schema.KindNumber, Float: f, Exp: rng.IntN(2) == 0}
+		},
+		"timestamp": func() schema.Value {
+			sec, nano := rng.Int64N(5), int32(rng.Int64N(3))*1000
+			return schema.Value{Kind: schema.KindTimestamp, Int: sec, Nano: nano, Str: time.Unix(sec, int64(nano)).UTC().Format(time.RFC3339Nano) + strconv.Itoa(rng.IntN(3))}
+		},
+	}
+	for kind, next := range gen {
+		t.Run(kind, func(t *testing.T) {
+			for run := range 200 {
+				var fast, oracle columnStats
+				for range rng.IntN(30) {
+					v := next()
+					if rng.IntN(5) == 0 {
+						v = schema.Value{}
+					}
+					fast.add(v)
+					addByCompare(&oracle, v)
+				}
+				if diff := cmp.Diff(fast, oracle, cmp.AllowUnexported(columnStats{})); diff != "" {
+					t.Fatalf("run %d (-add +compare):\n%s", run, diff)
+				}
+			}
+		})
+	}
 }
