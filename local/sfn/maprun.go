@@ -87,6 +87,10 @@ func (s *Service) openMapRuns() error {
 	if err := os.MkdirAll(s.dataDir, 0o755); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
+	// Result files still being spilled when the service stopped belong to runs that will not go on.
+	if err := os.RemoveAll(s.resultsTempDir()); err != nil {
+		s.logger.Warn("step functions: stale result files not removed", "err", err)
+	}
 	log, err := s.openLog(filepath.Join(s.dataDir, mapRunLogName))
 	if err != nil {
 		return fmt.Errorf("open map runs: %w", err)

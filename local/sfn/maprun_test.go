@@ -1,6 +1,8 @@
 package sfn_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -119,9 +121,20 @@ func TestMapRunSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	s1.close(t)
+	// A result file left half-written by a stop is removed at the next start.
+	stale := filepath.Join(dir, "results-tmp", "resultwriter-1")
+	if err := os.MkdirAll(filepath.Dir(stale), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, []byte("[{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	s2 := openServed(t, localsfn.WithDataDir(dir))
 	defer s2.close(t)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale result file after a restart: %v", err)
+	}
 	after, err := s2.c.DescribeMapRun(ctx, &sdk.DescribeMapRunInput{MapRunArn: runArn})
 	if err != nil {
 		t.Fatal(err)

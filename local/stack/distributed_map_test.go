@@ -367,6 +367,10 @@ func TestDistributedMapOverCSV(t *testing.T) {
 	if missing.Status != types.ExecutionStatusFailed || aws.ToString(missing.Error) != "States.ItemReaderFailed" || !strings.Contains(aws.ToString(missing.Cause), "in/nope.csv") {
 		t.Errorf("a missing object: %s %s %s, want FAILED with States.ItemReaderFailed", missing.Status, aws.ToString(missing.Error), aws.ToString(missing.Cause))
 	}
+	noBucket := runMachine(t, c, "csv-no-out", strings.Replace(def, `"Parameters":{"Bucket":"csv","Prefix":"out"}`, `"Parameters":{"Bucket":"no-such-bucket","Prefix":"out"}`, 1), `{"key":"in/rows.csv"}`)
+	if noBucket.Status != types.ExecutionStatusFailed || aws.ToString(noBucket.Error) != "States.ResultWriterFailed" || !strings.Contains(aws.ToString(noBucket.Cause), "no-such-bucket") {
+		t.Errorf("results to a missing bucket: %s %s %s, want FAILED with States.ResultWriterFailed", noBucket.Status, aws.ToString(noBucket.Error), aws.ToString(noBucket.Cause))
+	}
 }
 
 // TestUpdateMapRun changes a running Map Run's concurrency and tolerated failures, sees them in
