@@ -13,7 +13,12 @@ import (
 // EnteredTime, Name and RetryCount, and Execution's Id, Input, Name, RoleArn, StartTime, RedriveCount and
 // RedriveTime, the last "only available if you've redriven an execution"; RetryCount belongs to the states
 // that retry (Task, Parallel, Map): a Pass state's State was recorded on AWS without it (the shared
-// conformance cases of the context object).
+// conformance cases of the context object), a Task state's with RetryCount 0, 1, 2, 3 on its attempts
+// (github.com/localstack/localstack, commit 8b9a79f0,
+// tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json,
+// test_lambda_invoke_with_retry_extended_input), and TestState's Map and Task states with RetryCount 0
+// (tests/aws/services/stepfunctions/v2/test_state/test_test_state_scenarios.snapshot.json,
+// test_base_map_state_inspect and test_state_task_catch_error).
 // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
 func TestContextObjectMembers(t *testing.T) {
 	const fn = "arn:aws:lambda:us-east-1:123456789012:function:echo"

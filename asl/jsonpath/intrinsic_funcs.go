@@ -13,6 +13,7 @@ import (
 	"hash"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -110,18 +111,60 @@ func fnFormat(c *call, args []any, _ *Scope) (any, error) {
 	for i, part := range t.parts {
 		b = append(b, part...)
 		if i < t.placeholders {
-			switch v := args[i+1].(type) {
-			case string:
-				b = append(b, v...)
-			default:
-				var err error
-				if b, err = appendJSON(b, v); err != nil {
-					return nil, c.invalid()
-				}
+			var err error
+			if b, err = appendFormatArg(b, args[i+1]); err != nil {
+				return nil, c.invalid()
 			}
 		}
 	}
 	return string(b), nil
+}
+
+// appendFormatArg appends the text States.Format puts in place of a {} for
+// v. AWS does not write JSON there: a string goes in as it is, without
+// quotes, and an object as {key=value, key=value}, its keys and nested
+// strings unquoted and its members separated by ", " (recorded on AWS:
+// {"Arg1": 1, "Arg2": []} formats as {Arg1=1, Arg2=[]}, and $$.StateMachine as
+// {Id=arn:..., Name=...}). An array is written the same way, as
+// [item, item]. null, booleans and numbers are written as in JSON (recorded:
+// null, 1 and 1.1). Keys are sorted: the engine does not keep the input's key
+// order, and the recorded objects' keys were in sorted order.
+func appendFormatArg(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case string:
+		return append(b, x...), nil
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(append(b, k...), '=')
+			var err error
+			if b, err = appendFormatArg(b, x[k]); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			var err error
+			if b, err = appendFormatArg(b, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	}
+	return appendJSON(b, v)
 }
 
 func fnStringToJSON(c *call, args []any, _ *Scope) (any, error) {
