@@ -37,6 +37,10 @@
 // arguments in States.X" (AWS reports intrinsic failures as
 // States.Runtime) and matches ErrIntrinsic.
 //
+// States.Format puts a string argument in as it is and writes an object as
+// AWS does, {key=value, key=value} with its strings unquoted (an array as
+// [a, b]); null, booleans and numbers are written as in JSON.
+//
 // Reference paths (CompileReference) name a single node: only field and
 // index segments. Set applies ResultPath semantics: missing objects along
 // the path are created; an existing non-object (null included), an index
