@@ -45,6 +45,9 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 	if err != nil {
 		return err
 	}
+	if err := st.StartDeployError(); err != nil {
+		fmt.Fprintf(std.Err, "sluice: WARNING: the template's changes were not deployed, the update rolled back and the stack runs as it was: %v\n", err)
+	}
 	if *watch {
 		go watchTemplate(ctx, st, *template, std)
 	}

@@ -65,6 +65,9 @@ func (s *Service) createChangeSet(r *http.Request, q *request) (any, error) {
 		return nil, validationf("Stack [%s] does not exist", name)
 	case typ == kindUpdate && status == StatusReviewInProgress:
 		return nil, validationf("Stack [%s] does not exist", name)
+	case typ == kindUpdate && !updatable(status) && !strings.HasSuffix(status, "_IN_PROGRESS"):
+		// A stack whose creation failed can only be deleted; one in an operation takes change sets.
+		return nil, validationf("Stack:%s is in %s state and can not be updated.", st.id, status)
 	case st != nil:
 		stackID, stackName = st.id, st.name
 	default:

@@ -181,11 +181,17 @@ func (s *Service) nextSeq(st *stack) int64 {
 // provision runs a handler; types without one are recorded only, and unsupported ones fail.
 func (s *Service) provision(ctx context.Context, op string, req *provisionRequest) error {
 	if why, ok := unsupportedTypes[req.Type]; ok {
+		if op == opRemove {
+			return nil // never created
+		}
 		return errors.New(why)
 	}
 	h, ok := handlers()[req.Type]
 	if !ok {
 		if !strings.HasPrefix(req.Type, "AWS::") {
+			if op == opRemove {
+				return nil
+			}
 			return fmt.Errorf("resource type %s is not supported locally", req.Type)
 		}
 		return nil // recorded only

@@ -28,6 +28,14 @@ func TestErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitStack(t, ctx, c, "exists")
+	// A stack whose only resource type is not supported locally rolls back.
+	if _, err := c.CreateStack(ctx, &cfn.CreateStackInput{StackName: aws.String("failed"),
+		TemplateBody: aws.String(`{"Resources": {"Nested": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "https://b.s3.amazonaws.com/k"}}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitStack(t, ctx, c, "failed"); st.StackStatus != cfntypes.StackStatusRollbackComplete {
+		t.Fatalf("stack failed: %s, want ROLLBACK_COMPLETE", st.StackStatus)
+	}
 	cs, err := c.CreateChangeSet(ctx, &cfn.CreateChangeSetInput{StackName: aws.String("exists"), ChangeSetName: aws.String("same"),
 		TemplateBody: aws.String(recordedTemplate)})
 	if err != nil {
@@ -126,6 +134,11 @@ func TestErrors(t *testing.T) {
 			_, err := c.ValidateTemplate(ctx, &cfn.ValidateTemplateInput{TemplateURL: aws.String("ftp://example.com/t.json")})
 			return err
 		}, "ValidationError", "TemplateURL must be a supported URL.", nil},
+		{"update a stack whose creation rolled back", func(ctx context.Context) error {
+			_, err := c.CreateChangeSet(ctx, &cfn.CreateChangeSetInput{StackName: aws.String("failed"), ChangeSetName: aws.String("c"),
+				TemplateBody: aws.String(recordedTemplate)})
+			return err
+		}, "ValidationError", "Stack:arn:aws:cloudformation:us-east-1:000000000000:stack/failed/", nil},
 		{"a resource missing from a stack", func(ctx context.Context) error {
 			_, err := c.DescribeStackResource(ctx, &cfn.DescribeStackResourceInput{StackName: aws.String("exists"), LogicalResourceId: aws.String("Nope")})
 			return err

@@ -324,3 +324,8 @@ func (st *Stack) dashboard() string {
 
 // StackName is the CloudFormation stack the stack deploys its template as.
 func (st *Stack) StackName() string { return st.cfg.StackName }
+
+// StartDeployError is the error of the deploy at start when it was an update that rolled back: the
+// stack started with the resources it had, and this says why the template's changes are not in it
+// (nil when the deploy succeeded).
+func (st *Stack) StartDeployError() error { return st.startDeployErr }

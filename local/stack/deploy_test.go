@@ -1,6 +1,10 @@
 package stack
 
 import (
+	"bytes"
+	"errors"
+	"net"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -78,4 +82,44 @@ func TestDeployThroughCloudFormation(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(startTestStack(t, func(c *Config) { c.DataDir = dir }))
+}
+
+// TestStartWithAnUpdateThatRollsBack: a restart with a template whose update the services reject
+// starts anyway on the stack as it was (UPDATE_ROLLBACK_COMPLETE), and says why (StartDeployError,
+// naming the resource); a template that cannot be created at all fails Start.
+func TestStartWithAnUpdateThatRollsBack(t *testing.T) {
+	dir := t.TempDir()
+	st := startTestStack(t, func(c *Config) { c.DataDir = dir })
+	machine := st.Resources().StateMachineArn
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var bad []byte
+	st = startTestStack(t, func(c *Config) {
+		c.DataDir = dir
+		bad = bytes.Replace(c.Template, []byte(`"StartAt": "Validate"`), []byte(`"StartAt": "Nowhere"`), 1)
+		c.Template = bad
+	})
+	var de *DeployError
+	if err := st.StartDeployError(); !errors.As(err, &de) || de.Status != "UPDATE_ROLLBACK_COMPLETE" || !strings.HasPrefix(de.Reason, "StateMachine: ") {
+		t.Fatalf("StartDeployError = %v, want the rolled-back update naming StateMachine", err)
+	}
+	if got := st.Resources().StateMachineArn; got != machine {
+		t.Errorf("state machine %q after the rollback, want %q", got, machine)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := Start(l, Config{Template: bad, DataDir: t.TempDir(), Functions: st.cfg.Functions})
+	if err == nil {
+		fresh.Close()
+		t.Fatal("a template whose creation fails started")
+	}
+	if !errors.As(err, &de) || de.Status != "ROLLBACK_COMPLETE" {
+		t.Errorf("Start with a template that cannot be created: %v, want a ROLLBACK_COMPLETE DeployError", err)
+	}
 }

@@ -77,6 +77,8 @@ type Stack struct {
 	consoleMu  sync.Mutex
 	consoleRes [2]string
 	started    atomic.Bool // Start has returned
+	// startDeployErr is the update at start that rolled back (the stack runs as it was).
+	startDeployErr error
 
 	S3         *s3.Service
 	Events     *events.Service
@@ -155,8 +157,14 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	st.CloudFormation.Resume()
 	if !cfg.Empty {
 		if err := st.Deploy(st.ctx, cfg.Template); err != nil {
-			st.Close()
-			return nil, err
+			// An update that rolled back leaves the stack as it was, working: start with it, and say so
+			// (StartDeployError). A stack that could not be created is no stack at all.
+			var de *DeployError
+			if !errors.As(err, &de) || de.Status != "UPDATE_ROLLBACK_COMPLETE" {
+				st.Close()
+				return nil, err
+			}
+			st.startDeployErr = err
 		}
 	}
 	// The console shows what the deploy created.
