@@ -87,7 +87,8 @@ func (d *Deployer) Destroy(ctx context.Context, stack string, confirm func([]Kep
 	res.StackID = aws.ToString(out.Stacks[0].StackId)
 	kept, n, err := d.Kept(ctx, res.StackID)
 	if err != nil {
-		return res, err
+		// Not knowing what stays is no reason to keep the stack: say so and go on.
+		fmt.Fprintf(d.Log, "cannot tell which resources the deletion keeps: %v\n", err)
 	}
 	res.Kept = kept
 	if confirm != nil {
