@@ -107,10 +107,17 @@ func (s *Service) createChangeSet(r *http.Request, q *request) (any, error) {
 	if s.closed {
 		return nil, errStorage()
 	}
+	count := 0
 	for _, other := range s.changeSets {
 		if other.StackID == stackID && other.Name == csName {
 			return nil, apiErrorf(CodeAlreadyExists, "ChangeSet [%s] already exists", csName)
 		}
+		if other.StackID == stackID {
+			count++
+		}
+	}
+	if count >= maxChangeSetsPerStack {
+		return nil, apiErrorf(CodeLimitExceeded, "Stack [%s] has %d change sets, the most kept locally: delete some with DeleteChangeSet.", stackName, count)
 	}
 	recs := []record{{ChangeSet: cs}}
 	var newStack *stackMeta

@@ -223,6 +223,10 @@ type stack struct {
 // maxEvents bounds the events kept per stack; AWS keeps them all, but memory here is bounded.
 const maxEvents = 2000
 
+// maxChangeSetsPerStack bounds the change sets a stack keeps (each holds its template, up to 1 MB): the
+// local memory bound, not an AWS quota.
+const maxChangeSetsPerStack = 100
+
 // maxDeletedStacks bounds the deleted stacks kept for ListStacks and DescribeStacks by stack id (AWS
 // keeps them for 90 days).
 const maxDeletedStacks = 100
