@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,17 +41,63 @@ type mapRunStore struct {
 	runs        map[string]*mapRunEntry
 	byExecution map[string][]*mapRunEntry // parent execution ARN -> its runs, in start order
 	children    map[string]*execution     // running children by ARN
+	kidIndex    map[string]int            // running children by ARN -> their place in their run's kids
 }
 
 func newMapRunStore() *mapRunStore {
-	return &mapRunStore{runs: map[string]*mapRunEntry{}, byExecution: map[string][]*mapRunEntry{}, children: map[string]*execution{}}
+	return &mapRunStore{runs: map[string]*mapRunEntry{}, byExecution: map[string][]*mapRunEntry{}, children: map[string]*execution{},
+		kidIndex: map[string]int{}}
 }
 
 type mapRunEntry struct {
-	live *interp.MapRun // while running in this process
-	desc interp.MapRunDescription
-	kids []childEntry // in start order
-	slot map[string]int
+	live    *interp.MapRun // while running in this process
+	desc    interp.MapRunDescription
+	kids    []kid  // in start order
+	machine string // the children's state machine ARN
+}
+
+// kid is a child execution in memory, kept small: a Map Run may have millions.
+type kid struct {
+	name        string
+	arn         string // "" when it is the machine's execution ARN for name
+	start, stop int64  // Unix milliseconds
+	status      uint8  // 0 running, else an index into statuses
+	items       int32
+}
+
+// childArn is the execution ARN of a child of machine named name.
+func childArn(machine, name string) string {
+	i := strings.Index(machine, ":stateMachine:")
+	if i < 0 {
+		return ""
+	}
+	return machine[:i] + ":execution:" + machine[i+len(":stateMachine:"):] + ":" + name
+}
+
+func (e *mapRunEntry) kidOf(c childEntry) kid {
+	if e.machine == "" {
+		e.machine = c.Machine
+	}
+	k := kid{name: c.Name, start: c.Start.UnixMilli(), items: int32(c.Items), status: statusCode(c.Status)}
+	if !c.Stop.IsZero() {
+		k.stop = c.Stop.UnixMilli()
+	}
+	if c.Machine != e.machine || childArn(c.Machine, c.Name) != c.Arn {
+		k.arn = c.Arn
+	}
+	return k
+}
+
+func (e *mapRunEntry) entryOf(k kid) childEntry {
+	c := childEntry{Arn: k.arn, Name: k.name, Machine: e.machine, Start: time.UnixMilli(k.start).UTC(), Status: string(interp.StatusRunning),
+		Items: int(k.items)}
+	if c.Arn == "" {
+		c.Arn = childArn(e.machine, k.name)
+	}
+	if k.status != 0 {
+		c.Status, c.Stop = statuses[k.status], time.UnixMilli(k.stop).UTC()
+	}
+	return c
 }
 
 // describe is the run's description now.
@@ -114,12 +162,16 @@ func (s *Service) openMapRuns() error {
 			if e == nil {
 				e = m.entry(interp.MapRunDescription{MapRunArn: r.MapRunArn, Status: interp.MapRunStatusAborted})
 			}
-			e.putKid(*r.Child)
+			e.kids = append(e.kids, e.kidOf(*r.Child))
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("replay map runs: %w", err)
+	}
+	// The log has children in the order they ended; list them in the order they started.
+	for _, e := range m.runs {
+		sort.SliceStable(e.kids, func(i, j int) bool { return e.kids[i].start < e.kids[j].start })
 	}
 	// Runs that were running have been left behind by their parents (see above).
 	now := s.clock.Now().UTC()
@@ -130,11 +182,6 @@ func (s *Service) openMapRuns() error {
 		}
 		e.desc.Status, e.desc.StopDate = interp.MapRunStatusAborted, now
 		e.desc.Error, e.desc.Cause = "States.Runtime", "The service stopped while the Map Run was running; its execution resumed with a new Map Run."
-		for i := range e.kids {
-			if e.kids[i].Status == string(interp.StatusRunning) {
-				e.kids[i].Status, e.kids[i].Stop = string(interp.StatusAborted), now
-			}
-		}
 		d := e.desc
 		b, _ := json.Marshal(mapRunRecord{Run: &d})
 		recs = append(recs, b)
@@ -166,10 +213,11 @@ func (m *mapRunStore) snapshot(emit func([]byte) error) error {
 			return err
 		}
 		for i := range e.kids {
-			if e.kids[i].Status == string(interp.StatusRunning) {
+			if e.kids[i].status == 0 {
 				continue
 			}
-			b, err := json.Marshal(mapRunRecord{MapRunArn: d.MapRunArn, Child: &e.kids[i]})
+			c := e.entryOf(e.kids[i])
+			b, err := json.Marshal(mapRunRecord{MapRunArn: d.MapRunArn, Child: &c})
 			if err != nil {
 				return err
 			}
@@ -185,20 +233,11 @@ func (m *mapRunStore) snapshot(emit func([]byte) error) error {
 func (m *mapRunStore) entry(d interp.MapRunDescription) *mapRunEntry {
 	e := m.runs[d.MapRunArn]
 	if e == nil {
-		e = &mapRunEntry{desc: d, slot: map[string]int{}}
+		e = &mapRunEntry{desc: d}
 		m.runs[d.MapRunArn] = e
 		m.byExecution[d.ExecutionArn] = append(m.byExecution[d.ExecutionArn], e)
 	}
 	return e
-}
-
-func (e *mapRunEntry) putKid(k childEntry) {
-	if i, ok := e.slot[k.Arn]; ok {
-		e.kids[i] = k
-		return
-	}
-	e.slot[k.Arn] = len(e.kids)
-	e.kids = append(e.kids, k)
 }
 
 func (m *mapRunStore) close() error {
@@ -264,8 +303,9 @@ func (h mapRunHost) ChildStarted(run *interp.MapRun, child interp.ChildExecution
 	m.mu.Lock()
 	m.children[child.Arn] = e
 	if r := m.runs[child.MapRunArn]; r != nil {
-		r.putKid(childEntry{Arn: child.Arn, Name: child.Name, Machine: child.StateMachineArn, Start: e.rec.Start,
-			Status: string(interp.StatusRunning), Items: child.Items})
+		m.kidIndex[child.Arn] = len(r.kids)
+		r.kids = append(r.kids, r.kidOf(childEntry{Arn: child.Arn, Name: child.Name, Machine: child.StateMachineArn, Start: e.rec.Start,
+			Status: string(interp.StatusRunning), Items: child.Items}))
 	}
 	m.mu.Unlock()
 	return childHistory{h.s, e}
@@ -314,14 +354,19 @@ func (h mapRunHost) ChildEnded(run *interp.MapRun, child interp.ChildExecution, 
 			s.logger.Error("step functions: child execution not saved", "execution", child.Arn, "err", err)
 		}
 	}
-	kid := childEntry{Arn: child.Arn, Name: child.Name, Machine: child.StateMachineArn, Start: e.rec.Start, Stop: end.Stop,
+	ended := childEntry{Arn: child.Arn, Name: child.Name, Machine: child.StateMachineArn, Start: e.rec.Start, Stop: end.Stop,
 		Status: end.Status, Items: child.Items}
 	m.mu.Lock()
 	if run := m.runs[child.MapRunArn]; run != nil {
-		run.putKid(kid)
+		if i, ok := m.kidIndex[child.Arn]; ok {
+			run.kids[i] = run.kidOf(ended)
+		} else {
+			run.kids = append(run.kids, run.kidOf(ended))
+		}
 	}
+	delete(m.kidIndex, child.Arn)
 	m.mu.Unlock()
-	if err := m.record(context.Background(), mapRunRecord{MapRunArn: child.MapRunArn, Child: &kid}); err != nil {
+	if err := m.record(context.Background(), mapRunRecord{MapRunArn: child.MapRunArn, Child: &ended}); err != nil {
 		s.logger.Error("step functions: child execution not listed durably", "execution", child.Arn, "err", err)
 	}
 	m.mu.Lock()
@@ -563,7 +608,7 @@ func (s *Service) listMapRunExecutions(in listInput) (any, error) {
 	out := []item{}
 	for pos > 0 && len(out) < limit {
 		pos--
-		k := e.kids[pos]
+		k := e.entryOf(e.kids[pos])
 		if in.StatusFilter != "" && k.Status != in.StatusFilter {
 			continue
 		}
