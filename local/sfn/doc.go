@@ -33,9 +33,9 @@
 // random draw per start; WithRoutingSeed makes it deterministic). StartExecution and StartSyncExecution
 // take a version or alias ARN; the execution records both (DescribeExecution's and ListExecutions'
 // stateMachineVersionArn and stateMachineAliasArn, ExecutionStarted's details; ListExecutions takes a
-// version or alias ARN to list the executions started on it) and runs the version it started on to its end, through updates, deletions and
-// restarts. A version an alias routes to cannot be deleted; deleting a state machine deletes its versions
-// and aliases. See versions.go.
+// version or alias ARN to list the executions started on it) and runs the version it started on to its
+// end, through updates, deletions and restarts. A version an alias routes to cannot be deleted; deleting
+// a state machine deletes its versions and aliases. See versions.go.
 //
 // # Activities
 //
