@@ -79,6 +79,15 @@ func (s *Service) checkpoint(e *execution, snap interp.Snapshot) {
 	s.compactInBackground()
 }
 
+// eventsHint is the room an execution's history starts with: an entered and an exited event for each
+// top-level state, and the execution's start and end, at most maxEventsHint. Events are large structs, and
+// growing the slice from nothing copied each several times.
+func eventsHint(m *interp.Machine) int {
+	return min(2*len(m.Definition().States)+2, maxEventsHint)
+}
+
+const maxEventsHint = 128
+
 // pureState reports whether a top-level state only computes from its input (Pass, Choice, Succeed, Fail):
 // running it again after a restart changes nothing outside the execution. The engine offers a snapshot
 // before every top-level state; one is journaled only when the state about to run is not pure or one that
@@ -262,6 +271,7 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		express: express,
 		status:  interp.StatusRunning,
 		ended:   make(chan struct{}),
+		events:  make([]interp.HistoryEvent, 0, eventsHint(compiled)),
 	}
 
 	release := s.holdJournal()
