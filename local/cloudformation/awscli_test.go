@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cfn "github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -245,6 +247,22 @@ func TestAWSCLIDeploy(t *testing.T) {
 	})
 
 	t.Run("delete-stack", func(t *testing.T) {
+		res, err := cf.ListStackResources(ctx, &cfn.ListStackResourcesInput{StackName: aws.String("s")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var groups, rules []string
+		for _, r := range res.StackResourceSummaries {
+			switch aws.ToString(r.ResourceType) {
+			case "AWS::Logs::LogGroup":
+				groups = append(groups, aws.ToString(r.PhysicalResourceId))
+			case "AWS::Events::Rule":
+				rules = append(rules, aws.ToString(r.PhysicalResourceId))
+			}
+		}
+		if len(groups) == 0 || len(rules) == 0 {
+			t.Fatalf("stack resources %v: want log groups and a rule", res.StackResourceSummaries)
+		}
 		must("cloudformation", "delete-stack", "--stack-name", "s")
 		must("cloudformation", "wait", "stack-delete-complete", "--stack-name", "s")
 		if _, err := sfnc.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machine)}); err == nil {
@@ -255,6 +273,24 @@ func TestAWSCLIDeploy(t *testing.T) {
 		}
 		if n := len(st.Lambda.Functions()); n != 0 {
 			t.Errorf("%d functions outlived their stack", n)
+		}
+		logsc := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String(st.URL()), Credentials: creds})
+		for _, g := range groups {
+			out, err := logsc.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(g)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, lg := range out.LogGroups {
+				if aws.ToString(lg.LogGroupName) == g {
+					t.Errorf("log group %s outlived its stack", g)
+				}
+			}
+		}
+		ebc := eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String(st.URL()), Credentials: creds})
+		for _, r := range rules {
+			if _, err := ebc.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(r)}); err == nil {
+				t.Errorf("rule %s outlived its stack", r)
+			}
 		}
 	})
 }
