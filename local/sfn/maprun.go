@@ -471,11 +471,20 @@ func (s *Service) describeMapRun(ctx context.Context, body []byte) (any, error) 
 		ItemCounts                 mapRunCounts `json:"itemCounts"`
 		ExecutionCounts            mapRunCounts `json:"executionCounts"`
 		RedriveCount               int          `json:"redriveCount"`
+		RedriveDate                *epoch       `json:"redriveDate,omitempty"`
 	}{
 		MapRunArn: d.MapRunArn, ExecutionArn: d.ExecutionArn, Status: string(d.Status), StartDate: epoch(d.StartDate),
 		StopDate: stopDate(d), MaxConcurrency: d.MaxConcurrency, ToleratedFailurePercentage: d.ToleratedFailurePercentage,
 		ToleratedFailureCount: d.ToleratedFailureCount, ItemCounts: wireCounts(d.Items), ExecutionCounts: wireCounts(d.Executions),
+		RedriveCount: d.RedriveCount, RedriveDate: redriveDate(d),
 	}, nil
+}
+
+func redriveDate(d interp.MapRunDescription) *epoch {
+	if d.RedriveCount == 0 || d.RedriveDate.IsZero() {
+		return nil
+	}
+	return epochPtr(d.RedriveDate)
 }
 
 func stopDate(d interp.MapRunDescription) *epoch {

@@ -172,3 +172,55 @@ func TestMapRunSurvivesRestart(t *testing.T) {
 		t.Errorf("failed child's history after a restart: %d events", n)
 	}
 }
+
+// TestMapRunRedrive fails a Distributed Map on one child (a fault injected once), redrives the parent,
+// and finds the same Map Run succeeded with its redrive count and date, the failed child run again.
+func TestMapRunRedrive(t *testing.T) {
+	ctx := t.Context()
+	fn := newFaults("b")
+	s := openServed(t, localsfn.WithDataDir(t.TempDir()), localsfn.WithLambdaInvoker(fn))
+	defer s.close(t)
+	def := `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,
+	  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Work",
+	    "States":{"Work":{"Type":"Task","Resource":"` + fnArn + `","Parameters":{"n.$":"$"},"End":true}}},"End":true}}}`
+	machine := create(t, s.c, "redrive-map", def, types.StateMachineTypeStandard)
+	started, err := s.c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &machine, Input: aws.String(`{"items":["a","b","c"]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := waitDone(t, s.svc, *started.ExecutionArn); got != "FAILED" {
+		t.Fatalf("first run %s, want FAILED", got)
+	}
+	runs, err := s.c.ListMapRuns(ctx, &sdk.ListMapRunsInput{ExecutionArn: started.ExecutionArn})
+	if err != nil || len(runs.MapRuns) != 1 {
+		t.Fatalf("ListMapRuns = %+v, %v", runs, err)
+	}
+	runArn := runs.MapRuns[0].MapRunArn
+	failed, err := s.c.DescribeMapRun(ctx, &sdk.DescribeMapRunInput{MapRunArn: runArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed.Status != types.MapRunStatusFailed || failed.RedriveCount == nil || *failed.RedriveCount != 0 || failed.RedriveDate != nil {
+		t.Errorf("failed run: status %s redriveCount %v redriveDate %v", failed.Status, failed.RedriveCount, failed.RedriveDate)
+	}
+	if _, err := s.c.RedriveExecution(ctx, &sdk.RedriveExecutionInput{ExecutionArn: started.ExecutionArn}); err != nil {
+		t.Fatal(err)
+	}
+	if got := waitDone(t, s.svc, *started.ExecutionArn); got != "SUCCEEDED" {
+		t.Fatalf("redriven run %s, want SUCCEEDED", got)
+	}
+	runs, err = s.c.ListMapRuns(ctx, &sdk.ListMapRunsInput{ExecutionArn: started.ExecutionArn})
+	if err != nil || len(runs.MapRuns) != 1 || aws.ToString(runs.MapRuns[0].MapRunArn) != aws.ToString(runArn) {
+		t.Fatalf("ListMapRuns after the redrive = %+v, %v; want the same run", runs, err)
+	}
+	d, err := s.c.DescribeMapRun(ctx, &sdk.DescribeMapRunInput{MapRunArn: runArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != types.MapRunStatusSucceeded || aws.ToInt32(d.RedriveCount) != 1 || d.RedriveDate == nil || d.ItemCounts.Succeeded != 3 {
+		t.Errorf("redriven run: status %s redriveCount %d redriveDate %v items %+v", d.Status, aws.ToInt32(d.RedriveCount), d.RedriveDate, d.ItemCounts)
+	}
+	if got := fn.counts(); got["a"] != 1 || got["b"] != 2 || got["c"] > 1 {
+		t.Errorf("calls per item %v: a succeeded and must not run again, b ran twice", got)
+	}
+}
