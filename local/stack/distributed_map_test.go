@@ -280,12 +280,17 @@ func TestDistributedMapOverBucket(t *testing.T) {
 	}
 
 	if _, err := exec.LookPath("aws"); err == nil && !testing.Short() {
-		cmd := exec.CommandContext(ctx, "aws", "--endpoint-url", st.URL(), "--region", "us-east-1", "--output", "json",
-			"stepfunctions", "list-map-runs", "--execution-arn", aws.ToString(d.ExecutionArn))
-		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
-		got, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(got), out.MapRunArn) {
-			t.Errorf("aws stepfunctions list-map-runs: %v\n%s\nwant %s in the output", err, got, out.MapRunArn)
+		for _, args := range [][]string{
+			{"list-map-runs", "--execution-arn", aws.ToString(d.ExecutionArn)},
+			{"describe-map-run", "--map-run-arn", out.MapRunArn},
+		} {
+			cmd := exec.CommandContext(ctx, "aws", append([]string{"--endpoint-url", st.URL(), "--region", "us-east-1", "--output", "json",
+				"stepfunctions"}, args...)...)
+			cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+			got, err := cmd.CombinedOutput()
+			if err != nil || !strings.Contains(string(got), out.MapRunArn) {
+				t.Errorf("aws stepfunctions %s: %v\n%s\nwant %s in the output", args[0], err, got, out.MapRunArn)
+			}
 		}
 	}
 }
