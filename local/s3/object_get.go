@@ -135,9 +135,16 @@ func (rq *request) getObject() {
 	if head {
 		return
 	}
-	// A buffer no larger than the range: most objects are small.
-	if _, err := io.CopyBuffer(rq.w, io.NewSectionReader(f, rng.start, rng.length), make([]byte, max(1, min(rng.length, 32<<10)))); err != nil {
+	// A buffer no larger than the range: most objects are small. The writer is wrapped so that CopyBuffer
+	// uses it: the ResponseWriter's own ReadFrom copies a section reader (no sendfile) through a 32 KiB
+	// buffer of its own (6% of the bytes BenchmarkPipeline allocated).
+	if _, err := io.CopyBuffer(writerOnly{rq.w}, io.NewSectionReader(f, rng.start, rng.length), make([]byte, max(1, min(rng.length, 32<<10)))); err != nil {
 		// The status is sent: the client sees a short body. A read error is the server's, worth a line.
 		rq.s.log.Warn("s3: body cut short", "path", rq.r.URL.Path, "err", err)
 	}
 }
+
+// writerOnly hides every method of a writer but Write (io.ReaderFrom in particular).
+type writerOnly struct{ w io.Writer }
+
+func (w writerOnly) Write(p []byte) (int, error) { return w.w.Write(p) }
