@@ -286,12 +286,13 @@ func errorMessage(err error) string {
 }
 
 // updateResource updates a resource in place to props, recording it.
-func (s *Service) updateResource(ctx context.Context, st *stack, cur *resource, props map[string]any, op string) error {
+func (s *Service) updateResource(ctx context.Context, st *stack, cur *resource, props map[string]any, deletion, replace string, op string) error {
 	r := *cur
 	if op == opModify && r.Prev == nil {
 		r.Prev = cur
 	}
 	r.Op = op
+	r.DeletionPolicy, r.UpdateReplacePolicy = deletion, replace
 	r.Updated = s.now()
 	r.Status, r.Reason = resUpdateInProgress, ""
 	s.putResource(ctx, st, &r)
@@ -533,13 +534,14 @@ func (s *Service) updateAll(ctx context.Context, st *stack, bound *template.Stac
 			continue
 		}
 		if reflect.DeepEqual(normalize(rr.Properties), normalize(cur.Properties)) {
-			// Only a policy changed: recorded without calling the service.
+			// Only a policy changed: recorded without calling the service (the old one kept to roll back).
 			c := *cur
 			c.DeletionPolicy, c.UpdateReplacePolicy = rr.DeletionPolicy, rr.UpdateReplacePolicy
+			c.Op, c.Prev = opModify, cur
 			s.putResource(ctx, st, &c)
 			continue
 		}
-		if err := s.updateResource(ctx, st, cur, rr.Properties, opModify); err != nil {
+		if err := s.updateResource(ctx, st, cur, rr.Properties, rr.DeletionPolicy, rr.UpdateReplacePolicy, opModify); err != nil {
 			return id, err
 		}
 	}
@@ -589,7 +591,7 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack) {
 		}
 		if r.Op == opModify && r.Prev != nil {
 			prev := r.Prev
-			if err := s.updateResource(ctx, st, r, prev.Properties, opModify); err != nil {
+			if err := s.updateResource(ctx, st, r, prev.Properties, prev.DeletionPolicy, prev.UpdateReplacePolicy, opModify); err != nil {
 				failed = append(failed, r.LogicalID)
 				continue
 			}
@@ -622,6 +624,10 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack) {
 			c := *r
 			c.Op, c.Prev = "", nil
 			s.putResource(ctx, st, &c)
+		default:
+			if r.Status == resUpdateFailed { // a replacement refused before it began (a custom name)
+				s.putResource(ctx, st, withStatus(r, resUpdateComplete, ""))
+			}
 		}
 	}
 	s.finish(ctx, st, StatusUpdateRollbackComplete, "", s.restorePrev(st))
