@@ -115,4 +115,19 @@ func TestUpdateRollsBack(t *testing.T) {
 	if got := stackOutputs(t, c, "up")["Group"]; got != "g2" {
 		t.Errorf("output Group = %q, want g2", got)
 	}
+
+	// A replacement in an update that fails is undone: the new group g3 is deleted, g2 stays.
+	if _, err := c.UpdateStack(ctx, &cfn.UpdateStackInput{StackName: aws.String("up"), TemplateBody: aws.String(updateTemplate(7, "g3", "Nowhere"))}); err != nil {
+		t.Fatal(err)
+	}
+	if s := waitStack(t, ctx, c, "up"); s.StackStatus != cfntypes.StackStatusUpdateRollbackComplete {
+		t.Fatalf("failed replacement: %s, want UPDATE_ROLLBACK_COMPLETE", s.StackStatus)
+	}
+	if retention("g2") != 7 || retention("g3") != -1 {
+		t.Errorf("after the rolled-back replacement: g2 retention %d (want 7), g3 %d (want gone)", retention("g2"), retention("g3"))
+	}
+	res, err := c.DescribeStackResource(ctx, &cfn.DescribeStackResourceInput{StackName: aws.String("up"), LogicalResourceId: aws.String("Logs")})
+	if err != nil || aws.ToString(res.StackResourceDetail.PhysicalResourceId) != "g2" {
+		t.Errorf("Logs after the rollback: %+v %v, want g2", res, err)
+	}
 }
