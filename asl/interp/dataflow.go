@@ -60,7 +60,28 @@ func (th *thread) resultPath(p ioPath, input, result any) (any, *Failure) {
 	return v, nil
 }
 
+// evalTemplate builds a payload (Parameters, ResultSelector, ItemSelector),
+// writing its text as it goes: a payload is rendered for the history, the
+// size check or a state's output, and the template writes it more cheaply
+// than a renderer walking the map can (see tmplText).
 func (th *thread) evalTemplate(t *jsonpath.Template, input any) (any, *Failure) {
+	th.tmplVal = nil // its text is about to be overwritten
+	if th.tmplText == nil {
+		// Room for a typical payload at once, rather than growing to it.
+		th.tmplText = make([]byte, 0, 512)
+	}
+	v, text, ok, err := t.EvalAppend(th.scope(input), th.tmplText[:0])
+	if err != nil {
+		return nil, th.evalFailure(err)
+	}
+	if m, isMap := v.(map[string]any); ok && isMap {
+		th.tmplVal, th.tmplText = m, text
+	}
+	return v, nil
+}
+
+// evalPlain builds a payload whose text is not needed as a whole.
+func (th *thread) evalPlain(t *jsonpath.Template, input any) (any, *Failure) {
 	v, err := t.Eval(th.scope(input))
 	if err != nil {
 		return nil, th.evalFailure(err)
@@ -73,7 +94,7 @@ func (th *thread) evalAssign(t *jsonpath.Template, input any, into map[string]an
 	if t == nil {
 		return into, nil
 	}
-	v, f := th.evalTemplate(t, input)
+	v, f := th.evalPlain(t, input)
 	if f != nil {
 		return nil, f
 	}

@@ -34,7 +34,12 @@ func (th *thread) text(v any) string {
 	if isMap && sameMap(m, th.memoVal) {
 		return th.memoText
 	}
-	t := th.render(v)
+	var t string
+	if isMap && sameMap(m, th.tmplVal) {
+		t = string(th.tmplText)
+	} else {
+		t = th.render(v)
+	}
 	if isMap {
 		th.remember(m, t)
 	}

@@ -32,7 +32,7 @@ func sameMap(a, b map[string]any) bool {
 // rendering of val when the caller has it ("" otherwise). ok is false when the text
 // cannot be spliced (a key that needed escaping, text that is not an
 // object); the caller then renders the document in full.
-func appendSpliced(b []byte, baseText, key string, val any, valText string) (out []byte, ok bool) {
+func appendSpliced[T string | []byte](b []byte, baseText, key string, val any, valText T) (out []byte, ok bool) {
 	n := len(baseText)
 	if n < 2 || baseText[0] != '{' || baseText[n-1] != '}' || !plainKey(key) {
 		return b, false
@@ -88,7 +88,7 @@ func appendSpliced(b []byte, baseText, key string, val any, valText string) (out
 }
 
 // appendMember appends "key":val; key is plain.
-func appendMember(b []byte, key string, val any, valText string) ([]byte, bool) {
+func appendMember[T string | []byte](b []byte, key string, val any, valText T) ([]byte, bool) {
 	b = append(b, '"')
 	b = append(b, key...)
 	b = append(b, '"', ':')
@@ -96,8 +96,8 @@ func appendMember(b []byte, key string, val any, valText string) ([]byte, bool) 
 }
 
 // appendValue appends valText, or val rendered when valText is "".
-func appendValue(b []byte, val any, valText string) ([]byte, bool) {
-	if valText != "" {
+func appendValue[T string | []byte](b []byte, val any, valText T) ([]byte, bool) {
+	if len(valText) != 0 {
 		return append(b, valText...), true
 	}
 	b, err := appendJSON(b, val)

@@ -30,11 +30,15 @@ type thread struct {
 	// inputText is the text of the input runFrom starts with, when known.
 	inputText string
 
-	buf            []byte         // scratch space for rendering payloads
-	evalScope      jsonpath.Scope // reused by scope: one evaluation at a time
-	hint           spliceHint     // how the last ResultPath made its output
-	memoVal        map[string]any // the last object rendered (see text)
-	memoText       string
+	buf       []byte         // scratch space for rendering payloads
+	evalScope jsonpath.Scope // reused by scope: one evaluation at a time
+	hint      spliceHint     // how the last ResultPath made its output
+	memoVal   map[string]any // the last object rendered (see text)
+	memoText  string
+	// tmplVal is the object the last template evaluation built and
+	// tmplText its text, written as it was built (evalTemplate).
+	tmplVal        map[string]any
+	tmplText       []byte
 	enteredEventID int64  // id of the running state's entered event
 	mute           bool   // records no events (a distributed Map's child execution)
 	started        bool   // the running Map or Parallel state recorded its Started event
@@ -284,8 +288,16 @@ func (th *thread) renderOutput(input any, inputText string, out any) string {
 	}
 	if h := &th.hint; h.key != "" {
 		if sameMap(h.base, in) && sameMap(h.out, o) {
-			valText, _ := th.knownText(h.val)
-			if b, ok := appendSpliced(th.buf[:0], inputText, h.key, h.val, valText); ok {
+			var b []byte
+			var ok bool
+			if valText, known := th.knownText(h.val); known {
+				b, ok = appendSpliced(th.buf[:0], inputText, h.key, h.val, valText)
+			} else if m, isMap := h.val.(map[string]any); isMap && sameMap(m, th.tmplVal) {
+				b, ok = appendSpliced(th.buf[:0], inputText, h.key, h.val, th.tmplText)
+			} else {
+				b, ok = appendSpliced(th.buf[:0], inputText, h.key, h.val, "")
+			}
+			if ok {
 				th.buf = b
 				return string(b)
 			}

@@ -93,6 +93,7 @@ func FuzzCompileTemplate(f *testing.F) {
 	for _, s := range []string{
 		`{"a.$": "$.a", "b": {"c.$": "States.Array($.s)"}, "l": [1, {"d.$": "$$.Execution.Id"}]}`,
 		`{"x": 1}`, `[{"y.$": "$v"}]`, `{"a.$": 1}`, `{"a.$": "nope"}`, `"scalar"`, `{"a": 1, "a.$": "$"}`,
+		`{"a-b": 1, "a.$": "$.a"}`, `{"\u00e9": [true, {"k.$": "$$"}], "z.$": "States.Format('{}', $.a)"}`,
 	} {
 		f.Add(s)
 	}
@@ -109,5 +110,6 @@ func FuzzCompileTemplate(f *testing.F) {
 		}
 		v, err := compiled.Eval(fuzzScope(t))
 		checkResult(t, v, err)
+		checkEvalAppend(t, compiled, fuzzScope(t))
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // Template is a compiled payload template (Parameters, ResultSelector,
@@ -35,11 +37,19 @@ type tnode struct {
 	path   *Path
 	fn     *Intrinsic
 	field  string // the ".$" key a path or call came from
+	// text is a static value's JSON text; textOK says EvalAppend can write
+	// the node's text as it evaluates it (a static value that renders, an
+	// object whose fields are evaluated in the order they are written).
+	text   string
+	textOK bool
 }
 
 type tfield struct {
 	key  string
 	node tnode
+	// prefix is the field's text before its value: the separating comma
+	// (but for the first field), the key and the colon.
+	prefix string
 }
 
 // CompileTemplate compiles a payload template. Errors name the offending
@@ -51,7 +61,46 @@ func CompileTemplate(tmpl any) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
+	n.prepareText()
 	return &Template{root: n}, nil
+}
+
+// prepareText precomputes what EvalAppend writes for n and its children:
+// the text of static values and of the keys of objects. An object's
+// fields are evaluated in the (byte) order of their keys as written in the
+// definition, ".$" included; its text lists the members in the order of
+// their keys without it, as jsonvalue writes objects. Where the two orders
+// differ the object's text is left to the caller's renderer, so that a
+// failing field is the same one Eval reports.
+func (n *tnode) prepareText() {
+	switch n.kind {
+	case tStatic:
+		if b, err := jsonvalue.Append(nil, n.static); err == nil {
+			n.text, n.textOK = string(b), true
+		}
+	case tObject:
+		n.textOK = true
+		for i := range n.fields {
+			f := &n.fields[i]
+			f.node.prepareText()
+			if i > 0 && f.key <= n.fields[i-1].key {
+				n.textOK = false
+			}
+			var b []byte
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(jsonvalue.AppendString(b, f.key), ':')
+			f.prefix = string(b)
+		}
+	case tArray:
+		n.textOK = true
+		for i := range n.items {
+			n.items[i].prepareText()
+		}
+	case tPath, tIntrinsic:
+		n.textOK = true
+	}
 }
 
 func compileNode(v any, where string) (tnode, error) {
@@ -134,6 +183,71 @@ func (t *Template) IsStatic() bool { return t.root.kind == tStatic }
 // named States.Runtime (matching ErrPathNotFound) whose cause names the
 // field as AWS does; intrinsic failures are returned as they are.
 func (t *Template) Eval(s *Scope) (any, error) { return t.root.eval(s) }
+
+// EvalAppend builds the payload as Eval does and appends its JSON text, as
+// jsonvalue.Append writes it, to b, sparing the caller a second pass over
+// the payload: the text of static parts and of keys is written at compile
+// time, and an object's members are written in the order the template
+// lists them, with no sorting. ok is false (and the returned bytes are
+// then not the payload's text) when the text cannot be written this way;
+// the caller renders the value itself. The value and the error are
+// Eval's.
+func (t *Template) EvalAppend(s *Scope, b []byte) (v any, text []byte, ok bool, err error) {
+	v, text, ok, err = t.root.evalAppend(s, b, true)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return v, text, ok, nil
+}
+
+// evalAppend evaluates n and, while ok, appends its text to b.
+func (n *tnode) evalAppend(s *Scope, b []byte, ok bool) (any, []byte, bool, error) {
+	if ok = ok && n.textOK; !ok {
+		v, err := n.eval(s)
+		return v, b, false, err
+	}
+	switch n.kind {
+	case tStatic:
+		return n.static, append(b, n.text...), true, nil
+	case tObject:
+		out := make(map[string]any, len(n.fields))
+		b = append(b, '{')
+		for i := range n.fields {
+			f := &n.fields[i]
+			if ok {
+				b = append(b, f.prefix...)
+			}
+			var v any
+			var err error
+			if v, b, ok, err = f.node.evalAppend(s, b, ok); err != nil {
+				return nil, b, false, err
+			}
+			out[f.key] = v
+		}
+		return out, append(b, '}'), ok, nil
+	case tArray:
+		out := make([]any, len(n.items))
+		b = append(b, '[')
+		for i := range n.items {
+			if ok && i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if out[i], b, ok, err = n.items[i].evalAppend(s, b, ok); err != nil {
+				return nil, b, false, err
+			}
+		}
+		return out, append(b, ']'), ok, nil
+	}
+	v, err := n.eval(s)
+	if err != nil {
+		return nil, b, false, err
+	}
+	if nb, err := jsonvalue.Append(b, v); err == nil {
+		return v, nb, true, nil
+	}
+	return v, b, false, nil
+}
 
 func (n *tnode) eval(s *Scope) (any, error) {
 	switch n.kind {

@@ -3,6 +3,8 @@ package jsonpath
 import (
 	"errors"
 	"testing"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // Parameters examples from
@@ -40,6 +42,65 @@ func TestTemplateEval(t *testing.T) {
 			}
 			if want := mustJSON(t, tt.want); !sameJSON(got, want) {
 				t.Errorf("Eval = %s, want %s", jsonText(got), jsonText(want))
+			}
+			checkEvalAppend(t, tmpl, scope)
+		})
+	}
+}
+
+// checkEvalAppend checks that EvalAppend builds what Eval builds, fails as
+// it fails, and, when it says it wrote the text, wrote what jsonvalue
+// writes for the value.
+func checkEvalAppend(t *testing.T, tmpl *Template, scope *Scope) {
+	t.Helper()
+	want, wantErr := tmpl.Eval(scope)
+	got, text, ok, err := tmpl.EvalAppend(scope, []byte("prefix"))
+	if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+		t.Fatalf("EvalAppend error = %v, want %v", err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	if !sameJSON(got, want) {
+		t.Errorf("EvalAppend = %s, want %s", jsonText(got), jsonText(want))
+	}
+	if !ok {
+		return
+	}
+	wantText, err := jsonvalue.Append([]byte("prefix"), got)
+	if err != nil {
+		t.Fatalf("EvalAppend wrote text for a value jsonvalue cannot write: %v", err)
+	}
+	if string(text) != string(wantText) {
+		t.Errorf("EvalAppend text = %s, want %s", text, wantText)
+	}
+}
+
+func TestTemplateEvalAppend(t *testing.T) {
+	input := mustJSON(t, `{"a": "x", "n": 1.50, "l": [1, "two", {"z": null, "y": true}], "e": "<&>\u2028"}`)
+	scope := &Scope{Input: input, Context: mustJSON(t, `{"Execution": {"Name": "ex"}}`)}
+	tests := []struct {
+		name, tmpl string
+		wantOK     bool
+	}{
+		{"fields in order", `{"b.$": "$.a", "c": "s", "d": {"e.$": "$.n"}, "f": [1, {"g.$": "$.l"}]}`, true},
+		{"keys that need escaping", `{"\u0001.$": "$.e", "é": {"\"q\"": 1}, "k\\.$": "$$.Execution.Name"}`, true},
+		{"static order differs from written order", `{"a-b": 1, "a.$": "$.a"}`, false},
+		{"nested object out of order, outer in order", `{"o": {"a-b": 1, "a.$": "$.a"}, "p.$": "$.n"}`, false},
+		{"intrinsic", `{"x.$": "States.Array($.a, $.n)", "y.$": "States.Format('{}', $.e)"}`, true},
+		{"root array", `[{"a.$": "$.a"}, 2]`, true},
+		{"root static", `{"a": [1, {"b": 2}]}`, true},
+		{"path missing", `{"a.$": "$.a", "b.$": "$.nope"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmpl, err := CompileTemplate(mustJSON(t, tt.tmpl))
+			if err != nil {
+				t.Fatalf("CompileTemplate: %v", err)
+			}
+			checkEvalAppend(t, tmpl, scope)
+			if _, _, ok, _ := tmpl.EvalAppend(scope, nil); ok != tt.wantOK {
+				t.Errorf("EvalAppend ok = %v, want %v", ok, tt.wantOK)
 			}
 		})
 	}
