@@ -141,8 +141,8 @@ func (c *Column) parse(kind RawKind, text string, normalise bool) (Value, error)
 		if kind != RawText && kind != RawNumber {
 			return Value{}, errType
 		}
-		f, err := parseNumber(text)
-		return Value{Kind: KindNumber, Float: f, Exp: strings.ContainsAny(text, "eE")}, err
+		f, exp, err := parseNumber(text)
+		return Value{Kind: KindNumber, Float: f, Exp: exp}, err
 	case KindDecimal:
 		if kind != RawText && kind != RawNumber {
 			return Value{}, errType
@@ -215,8 +215,13 @@ func parseInteger(s string) (int64, error) {
 	return n, nil
 }
 
-// parseNumber accepts [sign] (digits [. digits] | . digits) [(e|E) [sign] digits].
-func parseNumber(s string) (float64, error) {
+// parseNumber accepts [sign] (digits [. digits] | . digits) [(e|E) [sign] digits], and reports whether
+// the literal has an exponent. A plain decimal of at most 15 digits is converted by plainDecimal, which
+// gives strconv.ParseFloat's result without its cost.
+func parseNumber(s string) (f float64, exp bool, err error) {
+	if f, ok := plainDecimal(s); ok {
+		return f, false, nil
+	}
 	i := 0
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		i++
@@ -230,30 +235,31 @@ func parseNumber(s string) (float64, error) {
 		i += fracDigits
 	}
 	if intDigits == 0 && fracDigits == 0 {
-		return 0, fmt.Errorf("want a decimal number")
+		return 0, false, fmt.Errorf("want a decimal number")
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		exp = true
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		exp := countDigits(s[i:])
-		if exp == 0 {
-			return 0, fmt.Errorf("want digits after the exponent")
+		n := countDigits(s[i:])
+		if n == 0 {
+			return 0, false, fmt.Errorf("want digits after the exponent")
 		}
-		i += exp
+		i += n
 	}
 	if i != len(s) {
-		return 0, fmt.Errorf("want a decimal number")
+		return 0, false, fmt.Errorf("want a decimal number")
 	}
-	f, err := strconv.ParseFloat(s, 64)
+	f, err = strconv.ParseFloat(s, 64)
 	if math.IsInf(f, 0) {
-		return 0, fmt.Errorf("out of the float64 range")
+		return 0, false, fmt.Errorf("out of the float64 range")
 	}
 	if err != nil {
-		return 0, fmt.Errorf("want a decimal number")
+		return 0, false, fmt.Errorf("want a decimal number")
 	}
-	return f, nil
+	return f, exp, nil
 }
 
 func countDigits(s string) int {

@@ -115,7 +115,8 @@ func parseTimestamp(s string, normalise bool) (Value, error) {
 	}
 	v := Value{Kind: KindTimestamp, Int: unix, Nano: int32(t.nano)}
 	if normalise {
-		v.Str = time.Unix(unix, int64(t.nano)).UTC().Format(time.RFC3339Nano)
+		var buf [len("0000-01-01T00:00:00.000000000Z")]byte
+		v.Str = string(appendTimestamp(buf[:0], unix, int32(t.nano)))
 	}
 	return v, nil
 }
@@ -200,4 +201,70 @@ func zone(z string) (int, error) {
 		off = -off
 	}
 	return off, nil
+}
+
+// civilFromDays returns the proleptic Gregorian date that is days after 1970-01-01 (the inverse of
+// daysFromCivil, from the same paper).
+func civilFromDays(days int64) (y, m, d int) {
+	z := days + 719468
+	era := z
+	if era < 0 {
+		era -= 146096
+	}
+	era /= 146097
+	doe := int(z - era*146097)
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	y = yoe + int(era)*400
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// appendTimestamp appends the instant unix seconds and nano nanoseconds in UTC as
+// time.Time.Format(time.RFC3339Nano) writes it (fraction without trailing zeros, none when zero, then
+// Z), for the instants of years 0000 to 9999 (minUnix to maxUnix), without the cost of the general
+// formatter.
+func appendTimestamp(dst []byte, unix int64, nano int32) []byte {
+	days, secs := unix/86400, unix%86400
+	if secs < 0 {
+		days, secs = days-1, secs+86400
+	}
+	y, m, d := civilFromDays(days)
+	two := func(dst []byte, v int) []byte { return append(dst, byte('0'+v/10), byte('0'+v%10)) }
+	dst = two(dst, y/100)
+	dst = two(dst, y%100)
+	dst = append(dst, '-')
+	dst = two(dst, m)
+	dst = append(dst, '-')
+	dst = two(dst, d)
+	dst = append(dst, 'T')
+	s := int(secs)
+	dst = two(dst, s/3600)
+	dst = append(dst, ':')
+	dst = two(dst, s/60%60)
+	dst = append(dst, ':')
+	dst = two(dst, s%60)
+	if nano > 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		n := int(nano)
+		for i := 9; i >= 1; i-- {
+			frac[i] = byte('0' + n%10)
+			n /= 10
+		}
+		end := 10
+		for frac[end-1] == '0' {
+			end--
+		}
+		dst = append(dst, frac[:end]...)
+	}
+	return append(dst, 'Z')
 }

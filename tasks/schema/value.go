@@ -75,7 +75,10 @@ func (v Value) Text() string {
 	switch v.Kind {
 	case KindTimestamp:
 		if v.Str == "" { // Check leaves it out
-			return time.Unix(v.Int, int64(v.Nano)).UTC().Format(time.RFC3339Nano)
+			if v.Int < minUnix || v.Int > maxUnix || v.Nano < 0 || v.Nano > 999999999 { // not made by Coerce
+				return time.Unix(v.Int, int64(v.Nano)).UTC().Format(time.RFC3339Nano)
+			}
+			return string(appendTimestamp(nil, v.Int, v.Nano))
 		}
 		return v.Str
 	case KindString, KindDate:
