@@ -10,7 +10,9 @@ import (
 // and dates and timestamps with the same parsers as coerce. False means only "not decided here": Check
 // then takes the full path, which decides and explains. So accepts never changes a verdict, only its
 // cost; FuzzCheck holds it to that.
-func (c *Column) accepts(r Raw) bool {
+//
+// validUTF8 says the caller knows the text is valid UTF-8, so that a string need not be checked again.
+func (c *Column) accepts(r Raw, validUTF8 bool) bool {
 	if !c.compiled {
 		return false
 	}
@@ -46,12 +48,12 @@ func (c *Column) accepts(r Raw) bool {
 		if r.Kind != RawText || (c.MaxLength > 0 && !runeCountAtMost(text, c.MaxLength)) {
 			return false
 		}
-		valid := false // known to be UTF-8: matched by an ASCII-only pattern, or equal to an enum value
+		valid := validUTF8 // known to be UTF-8: said so by the caller, matched by an ASCII-only pattern, or equal to an enum value
 		if c.re != nil {
 			if !c.re.MatchString(text) {
 				return false
 			}
-			valid = c.re.simple != nil
+			valid = valid || c.re.simple != nil
 		}
 		if c.enum != nil {
 			if !c.inEnum(text) {

@@ -74,7 +74,18 @@ func (c *Column) Coerce(r Raw) (Value, error) {
 // Check reports whether Coerce would accept the value, returning the same error. It is Coerce without
 // the work of building a normalised timestamp text, for a caller that only needs the verdict.
 func (c *Column) Check(r Raw) error {
-	if c.accepts(r) {
+	if c.accepts(r, false) {
+		return nil
+	}
+	_, err := c.coerce(r, c.enum != nil) // an enum compares normalised texts
+	return err
+}
+
+// CheckUTF8 is Check for a value whose text is known to be valid UTF-8, as every value a records reader
+// yields is (the readers check the encoding of the whole object): it does not check the encoding of an
+// accepted string a second time. Given text that is not valid UTF-8 it may accept what Check rejects.
+func (c *Column) CheckUTF8(r Raw) error {
+	if c.accepts(r, true) {
 		return nil
 	}
 	_, err := c.coerce(r, c.enum != nil) // an enum compares normalised texts

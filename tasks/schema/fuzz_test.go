@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzCoerce checks, for every type, that Coerce never panics, that what it accepts is stable (the
@@ -113,6 +114,12 @@ func FuzzCheck(f *testing.F) {
 			got := c.Check(raw)
 			if (got == nil) != (want == nil) || (got != nil && got.Error() != want.Error()) {
 				t.Fatalf("%s: Check(%+v) = %v, the full path gives %v", c.Name, raw, got, want)
+			}
+			if !utf8.ValidString(in) {
+				continue
+			}
+			if got := c.CheckUTF8(raw); (got == nil) != (want == nil) || (got != nil && got.Error() != want.Error()) {
+				t.Fatalf("%s: CheckUTF8(%+v) = %v, the full path gives %v", c.Name, raw, got, want)
 			}
 		}
 	})

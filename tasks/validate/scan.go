@@ -215,7 +215,7 @@ func checkBatch(b *batch, cols []schema.Column) {
 		}
 		row := b.values[i*len(cols) : (i+1)*len(cols)]
 		for j := range cols {
-			if err := cols[j].Check(row[j]); err != nil {
+			if err := cols[j].CheckUTF8(row[j]); err != nil { // the reader checked the encoding
 				p := tasks.Problem{Line: line, Column: cols[j].Name, Code: schema.CodeType, Message: err.Error()}
 				var ve *schema.ValueError
 				if errors.As(err, &ve) {
