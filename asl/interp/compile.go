@@ -50,6 +50,11 @@ type node struct {
 	// $$.StateMachine, which stay the same for the whole execution, so the
 	// state's expressions see a context object made once per execution.
 	ctxExecOnly bool
+	// ctxMapOnly: every mention of "$$" reads below $$.Execution,
+	// $$.StateMachine or $$.Map, so a Map state's ItemSelector sees a
+	// context object of those three, with no $$.State to build for each
+	// item.
+	ctxMapOnly bool
 
 	next string
 	end  bool
@@ -257,6 +262,13 @@ func ownDefinition(s asl.State) any {
 // "$$.State...", "$$['Execution']", "$$.Map...") answers false, and the
 // state gets the whole context object.
 func readsOnlyExecutionContext(s asl.State) bool {
+	return readsOnlyContext(s, ".Execution", ".StateMachine")
+}
+
+// readsOnlyContext reports whether every "$$" in the state's own
+// definition starts a path below one of members (".Execution") or to one
+// of them whole, as readsOnlyExecutionContext describes.
+func readsOnlyContext(s asl.State, members ...string) bool {
 	b, err := json.Marshal(ownDefinition(s))
 	if err != nil {
 		return false
@@ -267,11 +279,15 @@ func readsOnlyExecutionContext(s asl.State) bool {
 			return true
 		}
 		b = b[i+2:]
-		rest, ok := bytes.CutPrefix(b, []byte(".Execution"))
-		if !ok {
-			if rest, ok = bytes.CutPrefix(b, []byte(".StateMachine")); !ok {
-				return false
+		var rest []byte
+		ok := false
+		for _, m := range members {
+			if rest, ok = bytes.CutPrefix(b, []byte(m)); ok {
+				break
 			}
+		}
+		if !ok {
+			return false
 		}
 		if len(rest) > 0 && !bytes.ContainsAny(rest[:1], `."[,) `) {
 			return false // a longer member name
@@ -397,6 +413,7 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 	// somewhere in their definition (or receive a task token).
 	n.usesContext = mentionsContext(s) || n.task != nil && n.task.waitForToken
 	n.ctxExecOnly = n.usesContext && !(n.task != nil && n.task.waitForToken) && readsOnlyExecutionContext(s)
+	n.ctxMapOnly = n.usesContext && n.typ == asl.TypeMap && readsOnlyContext(s, ".Execution", ".StateMachine", ".Map")
 	switch st := s.(type) {
 	case *asl.Task:
 		n.retry = c.retriers(st.Retry)

@@ -92,3 +92,52 @@ func TestExecutionContextReadsTheSame(t *testing.T) {
 		})
 	}
 }
+
+// TestItemSelectorContextReadsTheSame runs ItemSelectors that read $$.Map (and $$.Execution) in a Map
+// state that gets the context object of $$.Execution, $$.StateMachine and the item's $$.Map, and in one
+// that gets the whole object (its Comment mentions $$.State), and checks both give the same output, and
+// the same failure when a path names nothing: the failure's cause quotes the whole context object.
+func TestItemSelectorContextReadsTheSame(t *testing.T) {
+	start := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	run := func(t *testing.T, selector, comment string) Result {
+		t.Helper()
+		def := `{"StartAt":"M","States":{"M":{"Type":"Map","Comment":` + comment + `,"ItemsPath":"$.items","ItemSelector":` + selector +
+			`,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+		m := compile(t, def, WithClock(NewVirtualClock(start)))
+		if got, want := m.top.states["M"].ctxMapOnly, !strings.Contains(comment, "$$"); got != want {
+			t.Fatalf("ctxMapOnly: got %v, want %v", got, want)
+		}
+		// One item: which of several failing iterations fails the Map first is not fixed.
+		return m.Run(context.Background(), mustJSON(t, `{"items":[{"b":1}],"id":"order-1"}`), WithExecutionName("exec-1"),
+			WithExecutionArn("arn:aws:states:us-east-1:123456789012:execution:sm:exec-1"),
+			WithStateMachineArn("arn:aws:states:us-east-1:123456789012:stateMachine:sm"))
+	}
+	tests := []struct {
+		name       string
+		selector   string
+		wantStatus Status
+	}{
+		{"item members", `{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","id.$":"$.id"}`, StatusSucceeded},
+		{"map and execution", `{"m.$":"$$.Map","e.$":"$$.Execution.Name","sm.$":"$$.StateMachine.Name",
+			"f.$":"States.Format('{}#{}', $$.Execution.Name, $$.Map.Item.Index)"}`, StatusSucceeded},
+		{"not found", `{"x.$":"$$.Map.Item.Nope"}`, StatusFailed},
+		{"not found in an intrinsic", `{"x.$":"States.Array($$.Map.Nope)"}`, StatusFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			small := run(t, tt.selector, `"reads the item"`)
+			whole := run(t, tt.selector, `"also mentions $$.State"`)
+			if small.Status != tt.wantStatus {
+				t.Fatalf("status: got %s (%s: %s), want %s", small.Status, small.Error, small.Cause, tt.wantStatus)
+			}
+			got, _ := json.Marshal(map[string]any{"status": small.Status, "output": small.Output, "error": small.Error, "cause": small.Cause})
+			want, _ := json.Marshal(map[string]any{"status": whole.Status, "output": whole.Output, "error": whole.Error, "cause": whole.Cause})
+			if diff := cmp.Diff(string(got), string(want)); diff != "" {
+				t.Errorf("result (-got +want):\n%s", diff)
+			}
+			if tt.wantStatus == StatusFailed && !strings.Contains(small.Cause, `"State":{`) {
+				t.Errorf("cause %q does not quote the whole context object", small.Cause)
+			}
+		})
+	}
+}

@@ -85,6 +85,16 @@ func (th *thread) scope(input any) *jsonpath.Scope {
 			th.ctxFn = th.contextObject
 		}
 		s.Context, s.FullContext = th.e.executionContext(), th.ctxFn
+	case th.state != nil && th.state.ctxMapOnly && th.mapCtx != nil && th.e.ctxOverride == nil:
+		// A Map state's ItemSelector that reads only $$.Map besides
+		// $$.Execution and $$.StateMachine: the item's $$.Map beside the
+		// two made once per execution read the same.
+		execution, stateMachine := th.e.contextObjects()
+		s.Context = map[string]any{"Execution": execution, "StateMachine": stateMachine, "Map": th.mapCtx}
+		if th.ctxFn == nil {
+			th.ctxFn = th.contextObject
+		}
+		s.FullContext = th.ctxFn
 	case th.state == nil || th.state.usesContext:
 		s.Context = th.contextObject()
 	}
