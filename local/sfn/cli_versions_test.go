@@ -89,7 +89,8 @@ func TestAWSCLIVersionsAndActivities(t *testing.T) {
 	if task["input"] != `{"job":1}` {
 		t.Fatalf("get-activity-task: %v", task)
 	}
-	run("send-task-success", "--task-token", task["taskToken"].(string), "--task-output", `{"done":true}`)
+	// "--task-token=" keeps a token that begins with "-" from being read as an option.
+	run("send-task-success", "--task-token="+task["taskToken"].(string), "--task-output", `{"done":true}`)
 	if status := waitDone(t, svc, execArn); status != "SUCCEEDED" {
 		t.Errorf("activity execution: %s", status)
 	}
