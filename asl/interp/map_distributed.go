@@ -599,7 +599,7 @@ func (dp *dispatcher) selectItem(sel *thread, eff any, env *jstates, index int64
 	return item, nil
 }
 
-func jsonInt64(n int64) any { return jsonInt(int(n)) }
+func jsonInt64(n int64) any { return jsonIntValue(int(n)) }
 
 // read counts one more item read, pending until its child starts.
 func (dp *dispatcher) read() {

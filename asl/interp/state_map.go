@@ -243,7 +243,7 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 		// $states.context.Map.Item is the item and its index; $states.input
 		// is the Map state's input.
 		c.state, c.enter, c.retry, c.enteredEventID = n, th.enter, th.retry, th.enteredEventID
-		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonInt(i), "Value": items[i]}}
+		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonIntValue(i), "Value": items[i]}}
 		var f *Failure
 		input, f = c.jenv(eff).eval(n.js.itemSelector)
 		c.state, c.mapCtx = nil, nil
@@ -255,7 +255,7 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 		// ItemSelector runs in the Map state's context, where $$.Map.Item
 		// is the item and its index.
 		c.state, c.enter, c.retry, c.enteredEventID = n, th.enter, th.retry, th.enteredEventID
-		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonInt(i), "Value": items[i]}}
+		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonIntValue(i), "Value": items[i]}}
 		var f *Failure
 		input, f = c.evalTemplate(ms.itemSelector, eff)
 		c.state, c.mapCtx = nil, nil

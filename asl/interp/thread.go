@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/sluicehq/sluice/asl"
@@ -43,10 +44,13 @@ type thread struct {
 	mute           bool   // records no events (a distributed Map's child execution)
 	started        bool   // the running Map or Parallel state recorded its Started event
 	path           string // names this branch or iteration among the execution's (redrive.go)
+	ownVars        varScope
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
-	th := &thread{e: e, sc: e.root, ctx: e.root.ctx, vars: &varScope{parent: parent}}
+	th := &thread{e: e, sc: e.root, ctx: e.root.ctx}
+	th.ownVars.parent = parent
+	th.vars = &th.ownVars // one allocation for the thread and its scope
 	th.varFn = th.vars.get
 	return th
 }
@@ -115,7 +119,7 @@ func (th *thread) contextObject() any {
 	// Only the states that can retry have a RetryCount (recorded: a Pass
 	// state's $states.context.State has none).
 	if th.state == nil || th.state.typ == asl.TypeTask || th.state.typ == asl.TypeParallel || th.state.typ == asl.TypeMap {
-		st["RetryCount"] = jsonInt(th.retry)
+		st["RetryCount"] = jsonIntValue(th.retry)
 	}
 	execution, stateMachine := th.e.contextObjects()
 	c := map[string]any{
@@ -363,4 +367,28 @@ func (th *thread) sleep(d time.Duration) *Failure {
 	return nil
 }
 
-func jsonInt(n int) json.Number { return json.Number(fmt.Sprint(n)) }
+func jsonInt(n int) json.Number {
+	if n >= 0 && n < len(smallInts) {
+		return smallInts[n]
+	}
+	return json.Number(strconv.Itoa(n))
+}
+
+// jsonIntValue is jsonInt(n) as a value, without an allocation for a
+// small n (a Map item's index, a retry count).
+func jsonIntValue(n int) any {
+	if n >= 0 && n < len(smallIntValues) {
+		return smallIntValues[n]
+	}
+	return jsonInt(n)
+}
+
+// smallInts and smallIntValues are the numbers 0 to 255 as jsonInt writes
+// them.
+var smallInts, smallIntValues = func() (ns [256]json.Number, vs [256]any) {
+	for i := range ns {
+		ns[i] = json.Number(strconv.Itoa(i))
+		vs[i] = ns[i]
+	}
+	return ns, vs
+}()
