@@ -110,13 +110,16 @@ func (th *thread) branch(sc *cancelScope, n *node, i int) *thread {
 	return c
 }
 
-// completed wraps the job of a Parallel or Map state's fan-out: a branch or
-// iteration that succeeded in the attempt being redriven is not run again,
-// its output is reused; one that succeeds now is remembered, so that a
-// redrive after a later failure of the state does not run it again either.
-// When the state's children all succeed, what was remembered of them is
-// dropped.
-func (th *thread) completed(n *node, job func(sc *cancelScope, i int) (any, *Failure)) (func(sc *cancelScope, i int) (any, *Failure), func(ok bool)) {
+// completed wraps the job of a Parallel or Map state's fan-out of count
+// children: a branch or iteration that succeeded in the attempt being
+// redriven is not run again, its output is reused; one that succeeds now
+// is remembered, so that a redrive after a failure of the state does not
+// run it again either. The children's outputs enter the execution's memo
+// when the state ends without success (done(false), called once every
+// child has returned): the memo is read only once the execution is over
+// (RedrivePoint), and a state whose children all succeed has nothing to
+// keep.
+func (th *thread) completed(n *node, count int, job func(sc *cancelScope, i int) (any, *Failure)) (func(sc *cancelScope, i int) (any, *Failure), func(ok bool)) {
 	e := th.e
 	key := th.path + n.name + memoState
 	e.memoMu.Lock()
@@ -139,34 +142,45 @@ func (th *thread) completed(n *node, job func(sc *cancelScope, i int) (any, *Fai
 		}
 	}
 	e.memoMu.Unlock()
+	// Each child writes only its own index; done reads them after the
+	// fan-out has waited for every child.
+	outs := make([]any, count)
+	succeeded := make([]bool, count)
 	wrapped := func(sc *cancelScope, i int) (any, *Failure) {
-		k := key + strconv.Itoa(i)
-		out, ok := reuse[k]
+		var out any
+		ok := false
+		if reuse != nil {
+			out, ok = reuse[key+strconv.Itoa(i)]
+		}
 		var f *Failure
 		if !ok {
 			out, f = job(sc, i)
 		}
 		if f == nil {
-			e.memoMu.Lock()
-			if e.memo == nil {
-				e.memo = map[string]any{}
-			}
-			e.memo[k] = out
-			e.memoMu.Unlock()
+			outs[i], succeeded[i] = out, true
 		}
 		return out, f
 	}
 	done := func(ok bool) {
-		if !ok {
-			return // kept for a redrive
-		}
 		e.memoMu.Lock()
+		defer e.memoMu.Unlock()
+		if !ok { // kept for a redrive
+			for i, s := range succeeded {
+				if s {
+					if e.memo == nil {
+						e.memo = map[string]any{}
+					}
+					e.memo[key+strconv.Itoa(i)] = outs[i]
+				}
+			}
+			return
+		}
+		// What the children's own nested states kept is stale too.
 		for k := range e.memo {
 			if strings.HasPrefix(k, key) {
 				delete(e.memo, k)
 			}
 		}
-		e.memoMu.Unlock()
 	}
 	return wrapped, done
 }

@@ -190,7 +190,7 @@ func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, t
 		return false
 	}
 	started := th.prev
-	job, done := th.completed(n, func(sc *cancelScope, i int) (any, *Failure) {
+	job, done := th.completed(n, len(items), func(sc *cancelScope, i int) (any, *Failure) {
 		return th.iteration(sc, n, eff, items, i, started)
 	})
 	results, _, first := th.fanout(len(items), limit, job, exceeded)

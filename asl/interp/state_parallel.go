@@ -15,7 +15,7 @@ func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
 	th.emit(HistoryEvent{Type: ParallelStateStarted})
 	th.started = true
 	started := th.prev
-	job, done := th.completed(n, func(sc *cancelScope, i int) (any, *Failure) {
+	job, done := th.completed(n, len(n.branches), func(sc *cancelScope, i int) (any, *Failure) {
 		c := th.branch(sc, n, i)
 		c.prev = started
 		return c.runProgram(n.branches[i], input, false)
