@@ -67,8 +67,13 @@ func (th *thread) resultPath(p ioPath, input, result any) (any, *Failure) {
 func (th *thread) evalTemplate(t *jsonpath.Template, input any) (any, *Failure) {
 	th.tmplVal = nil // its text is about to be overwritten
 	if th.tmplText == nil {
-		// Room for a typical payload at once, rather than growing to it.
-		th.tmplText = make([]byte, 0, 512)
+		// Room for a typical payload at once, rather than growing to it;
+		// a branch or an iteration usually works on a smaller one.
+		size := 128
+		if th.top {
+			size = 512
+		}
+		th.tmplText = make([]byte, 0, size)
 	}
 	v, text, ok, err := t.EvalAppend(th.scope(input), th.tmplText[:0])
 	if err != nil {

@@ -588,12 +588,12 @@ func (dp *dispatcher) selectItem(sel *thread, eff any, env *jstates, index int64
 	case n.js != nil && n.js.itemSelector != nil:
 		sel.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonInt64(index), "Value": item}}
 		v, f := sel.jenv(eff).eval(n.js.itemSelector)
-		sel.mapCtx = nil
+		sel.endMapContext()
 		return v, f
 	case n.js == nil && dp.ms.itemSelector != nil:
 		sel.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonInt64(index), "Value": item}}
 		v, f := sel.evalTemplate(dp.ms.itemSelector, eff)
-		sel.mapCtx = nil
+		sel.endMapContext()
 		return v, f
 	}
 	return item, nil

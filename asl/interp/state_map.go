@@ -246,7 +246,8 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonIntValue(i), "Value": items[i]}}
 		var f *Failure
 		input, f = c.jenv(eff).eval(n.js.itemSelector)
-		c.state, c.mapCtx = nil, nil
+		c.state = nil
+		c.endMapContext()
 		if f != nil {
 			c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
 			return nil, f
@@ -258,7 +259,8 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonIntValue(i), "Value": items[i]}}
 		var f *Failure
 		input, f = c.evalTemplate(ms.itemSelector, eff)
-		c.state, c.mapCtx = nil, nil
+		c.state = nil
+		c.endMapContext()
 		if f != nil {
 			c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
 			return nil, f

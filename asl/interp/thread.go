@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sluicehq/sluice/asl"
@@ -45,6 +46,25 @@ type thread struct {
 	started        bool   // the running Map or Parallel state recorded its Started event
 	path           string // names this branch or iteration among the execution's (redrive.go)
 	ownVars        varScope
+	mapScope       map[string]any // the context object of an ItemSelector, from mapScopes
+}
+
+// mapScopes holds the context objects scope makes for ItemSelectors that
+// read only $$.Map, $$.Execution and $$.StateMachine. Such a map is only
+// ever the root an evaluation starts from (a path to $$ itself gets the
+// whole context object), so it can be used again once the ItemSelector
+// is evaluated (endMapContext).
+var mapScopes = sync.Pool{New: func() any { return make(map[string]any, 3) }}
+
+// endMapContext ends the evaluation of a Map state's ItemSelector: $$.Map
+// is unset and the ItemSelector's context object goes back to mapScopes.
+func (th *thread) endMapContext() {
+	th.mapCtx = nil
+	if m := th.mapScope; m != nil {
+		th.mapScope = nil
+		clear(m)
+		mapScopes.Put(m)
+	}
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
@@ -93,8 +113,13 @@ func (th *thread) scope(input any) *jsonpath.Scope {
 		// A Map state's ItemSelector that reads only $$.Map besides
 		// $$.Execution and $$.StateMachine: the item's $$.Map beside the
 		// two made once per execution read the same.
-		execution, stateMachine := th.e.contextObjects()
-		s.Context = map[string]any{"Execution": execution, "StateMachine": stateMachine, "Map": th.mapCtx}
+		if th.mapScope == nil {
+			execution, stateMachine := th.e.contextObjects()
+			th.mapScope = mapScopes.Get().(map[string]any)
+			th.mapScope["Execution"], th.mapScope["StateMachine"] = execution, stateMachine
+		}
+		th.mapScope["Map"] = th.mapCtx
+		s.Context = th.mapScope
 		if th.ctxFn == nil {
 			th.ctxFn = th.contextObject
 		}
