@@ -53,7 +53,8 @@ func (p *Path) set(cur any, i int, value any) (any, bool) {
 			return nil, false
 		}
 		var child any = missing{}
-		if v, ok := m[seg.name]; ok {
+		v, replace := m[seg.name]
+		if replace {
 			child = v
 		}
 		nv, ok := p.set(child, i+1, value)
@@ -61,7 +62,7 @@ func (p *Path) set(cur any, i int, value any) (any, bool) {
 			return nil, false
 		}
 		var out map[string]any
-		if _, replace := m[seg.name]; replace || m != nil && len(m) < smallMap {
+		if replace || m != nil && len(m) < smallMap {
 			// A table copy, and for a small object room for one more key
 			// in the copied table: no rehashing of the other keys.
 			out = maps.Clone(m)
