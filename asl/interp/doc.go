@@ -106,7 +106,13 @@
 // a state's output text is the next state's input text, an output that is
 // the input reuses its text, and an output that is the input with one
 // top-level field set by ResultPath is spliced from the input's text
-// (byte-identical to a full rendering). An ExecutionStarted event carries
+// (byte-identical to a full rendering). A payload built by a template
+// (Parameters, ResultSelector, ItemSelector) gets its text as it is built
+// (jsonpath.Template.EvalAppend: keys and static parts written at compile
+// time, members in the template's order), not by walking the map again.
+// An ItemSelector that reads only $$.Map, $$.Execution and
+// $$.StateMachine sees a context object of those three, not one with
+// $$.State built for each item. An ExecutionStarted event carries
 // the execution's start date, a state's entered event the instant the
 // state was entered ($$.State.EnteredTime), and Result.StopDate is the
 // terminal event's timestamp. Event timestamps never decrease along ids.
