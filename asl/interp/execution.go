@@ -150,11 +150,44 @@ func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result
 	hold(m.cfg.clock)
 	e := m.newExecution(ctx, input, opts)
 	th := e.newThread(nil)
+	bufs := threadBufs.Get().(*threadBuf)
+	th.buf, th.tmplText = bufs.render[:0], bufs.tmpl[:0]
 	th.prev = e.emitStart(th)
 	out, f := th.runProgram(m.top, input, true)
 	e.finish(th, out, f)
+	// The execution is over: every text was copied out of the thread's
+	// scratch space (history payloads are strings), which the next
+	// execution may use.
+	bufs.keep(th.buf, th.tmplText)
+	th.buf, th.tmplText, th.tmplVal = nil, nil, nil
+	threadBufs.Put(bufs)
 	release(m.cfg.clock)
 	return e.result
+}
+
+// threadBuf is the scratch space of a thread that renders payloads: its
+// buffer for rendering and the one for a template's text.
+type threadBuf struct{ render, tmpl []byte }
+
+// threadBufs holds the scratch space of finished executions run by Run, so
+// that one execution after another does not grow buffers anew.
+var threadBufs = sync.Pool{New: func() any {
+	return &threadBuf{render: make([]byte, 0, 512), tmpl: make([]byte, 0, 512)}
+}}
+
+// maxKeptBuf is the largest buffer kept for the next execution: one that
+// grew for a large payload is left to the garbage collector.
+const maxKeptBuf = 64 << 10
+
+// keep records the buffers a thread ended with, where they are not too
+// large to keep.
+func (b *threadBuf) keep(render, tmpl []byte) {
+	if cap(render) <= maxKeptBuf {
+		b.render = render[:0]
+	}
+	if cap(tmpl) <= maxKeptBuf {
+		b.tmpl = tmpl[:0]
+	}
 }
 
 func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption) *Execution {
