@@ -6,9 +6,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +23,8 @@ import (
 
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/internal/s3test"
+	"github.com/sluicehq/sluice/tasks/records"
+	"github.com/sluicehq/sluice/tasks/schema"
 )
 
 const benchBucket = "pipeline"
@@ -278,4 +282,36 @@ func sampleHeap(peak *uint64) (stop func()) {
 		}
 	})
 	return func() { close(done); wg.Wait() }
+}
+
+// BenchmarkEncode encodes the records of 8 MiB of the generated CSV, parsed once beforehand, so that
+// it measures the encoder alone (coercion, JSON, statistics) without S3, parsing or compression.
+func BenchmarkEncode(b *testing.B) {
+	s, err := schema.Parse([]byte(benchSchema))
+	if err != nil {
+		b.Fatal(err)
+	}
+	size, open := s3test.Rows(benchHeader, benchRows(8<<20), benchRow)
+	rd := records.NewReader(open(), records.Type{Format: records.CSV}, s)
+	var recs []records.Record
+	for {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs = append(recs, records.Record{Line: rec.Line, Values: slices.Clone(rec.Values)})
+	}
+	buf := make([]byte, 0, 1<<20)
+	b.SetBytes(size)
+	for b.Loop() {
+		enc := newEncoder(s)
+		for i := range recs {
+			if buf, err = enc.appendRecord(buf[:0], &recs[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }
