@@ -18,7 +18,7 @@ all: test
 
 ## test: lint, check generated files, run every test with the race detector (fuzz seeds included)
 test: node-deps lint gen-check
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 ## gen: regenerate deploy/template.json, statemachine/pipeline.asl.json, test/sfnlocal/MockConfigFile.json
 gen:

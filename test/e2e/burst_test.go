@@ -187,7 +187,7 @@ func TestBurst(t *testing.T) {
 	if failed := e.putAll(objs, 32, nil); len(failed) > 0 {
 		t.Fatalf("%d puts failed, e.g. %s", len(failed), failed[0])
 	}
-	e.waitExecutions(t, len(objs))
+	e.waitExecutionsWithin(t, len(objs), burstSettleTimeout)
 	a := e.account(t)
 	a.check(t, objs)
 	a.checkStoredOnce(t, objs)

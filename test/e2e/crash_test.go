@@ -81,7 +81,7 @@ func crashMidBurst(t *testing.T, e *env, stop func(), restart func() *env) {
 	if failed := e2.putAll(again, 16, nil); len(failed) > 0 {
 		t.Fatalf("%d retried puts failed on the restarted stack, e.g. %s", len(failed), failed[0])
 	}
-	e2.waitExecutions(t, len(objs))
+	e2.waitExecutionsWithin(t, len(objs), burstSettleTimeout)
 	a := e2.account(t)
 	a.check(t, objs)
 	a.checkStoredOnce(t, objs)

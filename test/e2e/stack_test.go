@@ -33,6 +33,13 @@ import (
 // not a speed assertion (speed is measured in the benchmarks).
 const settleTimeout = 2 * time.Minute
 
+// burstSettleTimeout bounds the wait for a burst of objects. A burst is far above each function's
+// reserved concurrency (gen.Config, 10), so most tasks are throttled and wait in the state machine's
+// Retry on Lambda.TooManyRequestsException (intervals from 2 s, doubling, up to 60 s, full jitter): the
+// last executions end minutes after the first, longer under the race detector on two cores shared with
+// other packages' tests. Like settleTimeout it guards against a hung pipeline, not a slow one.
+const burstSettleTimeout = 8 * time.Minute
+
 // env is a running stack (in this process, or a `sluice up` process) and SDK clients for it.
 type env struct {
 	st     *stack.Stack // nil for a stack in another process
@@ -236,7 +243,13 @@ func (e *env) executions(tb testing.TB) []sfntypes.ExecutionListItem {
 // waitExecutions waits until at least n executions exist and none is running, and returns them all.
 func (e *env) waitExecutions(tb testing.TB, n int) []sfntypes.ExecutionListItem {
 	tb.Helper()
-	deadline := time.Now().Add(settleTimeout)
+	return e.waitExecutionsWithin(tb, n, settleTimeout)
+}
+
+// waitExecutionsWithin is waitExecutions with its own bound.
+func (e *env) waitExecutionsWithin(tb testing.TB, n int, timeout time.Duration) []sfntypes.ExecutionListItem {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
 	for {
 		all := e.executions(tb)
 		running := 0
@@ -249,7 +262,7 @@ func (e *env) waitExecutions(tb testing.TB, n int) []sfntypes.ExecutionListItem 
 			return all
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("after %v: %d executions (%d running), want %d finished", settleTimeout, len(all), running, n)
+			tb.Fatalf("after %v: %d executions (%d running), want %d finished", timeout, len(all), running, n)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
