@@ -11,5 +11,7 @@
 // stack, through the stack's public Config (each function's handler is given the endpoint to use).
 //
 // The benchmarks measure end-to-end objects/s with p50/p99 latency from PutObject to the stored manifest,
-// and Step Functions executions/s through the HTTP API beside the engine's in-process figure.
+// for a burst far above the functions' reserved concurrency (throttled, as AWS throttles it) and for a
+// steady arrival below it, and Step Functions executions/s through the HTTP API beside the engine's
+// in-process figure.
 package e2e
