@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -119,6 +120,14 @@ func (t awsTarget) s3() *s3.Client {
 
 func (t awsTarget) sts() *sts.Client {
 	return sts.NewFromConfig(t.cfg, func(o *sts.Options) {
+		if t.endpoint != "" {
+			o.BaseEndpoint = aws.String(t.endpoint)
+		}
+	})
+}
+
+func (t awsTarget) logs() *cloudwatchlogs.Client {
+	return cloudwatchlogs.NewFromConfig(t.cfg, func(o *cloudwatchlogs.Options) {
 		if t.endpoint != "" {
 			o.BaseEndpoint = aws.String(t.endpoint)
 		}

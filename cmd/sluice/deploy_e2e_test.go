@@ -110,6 +110,37 @@ func TestDeployEndpoint(t *testing.T) {
 		}
 	})
 
+	t.Run("show and logs through the stack's outputs", func(t *testing.T) {
+		// The stack is not named sluice, so its bucket and state machine are not the template's local
+		// names: show and logs find the object only through the stack's outputs and resources.
+		target, err := loadTarget(t.Context(), endpoint, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := stackResources(t.Context(), target.cloudFormation(), stackName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const key = "incoming/orders/2024-03-01.csv"
+		out, errOut, err := runCLI(t, "show", "--endpoint", endpoint, "--stack", stackName, key)
+		if err != nil {
+			t.Fatalf("show: %v\n%s\n%s", err, out, errOut)
+		}
+		for _, want := range []string{key + "  ", "outputs in s3://" + res.Bucket + ":", "logs --endpoint " + endpoint + " --stack " + stackName + " " + key} {
+			if !strings.Contains(out, want) {
+				t.Errorf("show output lacks %q:\n%s", want, out)
+			}
+		}
+		out, errOut, err = runCLI(t, "logs", "--endpoint", endpoint, "--stack", stackName, key)
+		if err != nil || strings.TrimSpace(out) == "" {
+			t.Errorf("logs: %v, %d bytes of lines\n%s", err, len(out), errOut)
+		}
+		if _, _, err := runCLI(t, "show", "--endpoint", endpoint, "--stack", "nosuch", key); err == nil ||
+			!strings.Contains(err.Error(), "deploy --endpoint "+endpoint+" --stack nosuch") {
+			t.Errorf("show of a stack that is not there: %v, want an error saying to deploy it", err)
+		}
+	})
+
 	t.Run("again: no changes", func(t *testing.T) {
 		out, errOut, err := deploy(t)
 		if err != nil {

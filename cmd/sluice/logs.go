@@ -13,17 +13,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// runLogs prints log lines from the local CloudWatch Logs:
+// runLogs prints the pipeline's log lines from CloudWatch Logs:
 //
-//	sluice logs [--endpoint URL] [--data .sluice] [-f] [KEY|EXECUTION-ARN|FUNCTION]
+//	sluice logs [--endpoint URL] [--stack NAME] [--data .sluice] [-f] [KEY|EXECUTION-ARN|FUNCTION]
 //
+// With --endpoint or --stack it reads a deployed stack, its state machine and its functions' log groups
+// from the stack's outputs and resources as sluice run takes them; otherwise it opens the data directory.
 // For an object key or an execution, the lines its tasks logged across the three functions, in time
 // order, each with the state it came from; for a function (validate, ValidateFunction or its name), every
 // line of its log group; with nothing, every function's lines. -f keeps following new lines.
 func runLogs(ctx context.Context, args []string, std stdio) error {
 	fs := newFlagSet("logs", std)
-	endpoint := fs.String("endpoint", "", "a running stack (sluice up); empty opens the data directory")
-	data := fs.String("data", ".sluice", "data directory to open when no --endpoint is given")
+	sf := addStackFlags(fs)
+	data := fs.String("data", ".sluice", "data directory to open when neither --endpoint nor --stack is given")
 	template := fs.String("template", "", "a generated CloudFormation template file (default: the one built into this binary)")
 	follow := fs.Bool("f", false, "follow: print new lines as they arrive, until interrupted")
 	since := fs.Duration("since", 0, "only lines newer than this (e.g. 10m); 0 means all")
@@ -33,12 +35,12 @@ func runLogs(ctx context.Context, args []string, std stdio) error {
 	if fs.NArg() > 1 {
 		return fmt.Errorf("%w: sluice logs [-f] [KEY|EXECUTION-ARN|FUNCTION]", errUsage)
 	}
-	c, done, err := connect(*endpoint, *data, *template, std)
+	c, done, err := connect(ctx, sf, *data, *template, std)
 	if err != nil {
 		return err
 	}
 	defer done()
-	logs := newLogsClient(c.url)
+	logs := c.logs
 	start := int64(0)
 	if *since > 0 {
 		start = time.Now().Add(-*since).UnixMilli()

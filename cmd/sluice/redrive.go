@@ -14,14 +14,14 @@ import (
 // runRedrive redrives a failed, aborted or timed-out execution of the pipeline (RedriveExecution): it
 // continues from the state that did not succeed, without running again what succeeded.
 //
-//	sluice redrive [--endpoint URL] [--data .sluice] [--wait] EXECUTION-ARN|NAME
+//	sluice redrive [--endpoint URL] [--stack NAME] [--data .sluice] [--wait] EXECUTION-ARN|NAME
 //
-// A NAME is an execution of the pipeline's state machine. Without --endpoint the command opens the data
+// A NAME is an execution of the pipeline's state machine. Without --endpoint or --stack the command opens the data
 // directory in an embedded stack, which lives as long as the command: it then waits for the end.
 func runRedrive(ctx context.Context, args []string, std stdio) error {
 	fs := newFlagSet("redrive", std)
-	endpoint := fs.String("endpoint", "", "a running stack (sluice up); empty opens the data directory")
-	data := fs.String("data", ".sluice", "data directory to open when no --endpoint is given")
+	sf := addStackFlags(fs)
+	data := fs.String("data", ".sluice", "data directory to open when neither --endpoint nor --stack is given")
 	template := fs.String("template", "", "a generated CloudFormation template file (default: the one built into this binary)")
 	wait := fs.Bool("wait", false, "wait for the redriven execution to end and print how it ended")
 	fs.Usage = func() {
@@ -29,7 +29,7 @@ func runRedrive(ctx context.Context, args []string, std stdio) error {
 
 Redrives a FAILED, ABORTED or TIMED_OUT execution (RedriveExecution): it continues from the state that
 did not succeed, keeping its history and the results of what succeeded. NAME is an execution of the
-pipeline's state machine.
+pipeline's state machine (read from the stack's outputs with --endpoint or --stack).
 
 `)
 		fs.PrintDefaults()
@@ -40,7 +40,7 @@ pipeline's state machine.
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: sluice redrive EXECUTION-ARN|NAME", errUsage)
 	}
-	c, done, err := connect(*endpoint, *data, *template, std)
+	c, done, err := connect(ctx, sf, *data, *template, std)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ pipeline's state machine.
 	}
 	fmt.Fprintf(std.Out, "redriven: %s (redrive %d, %s)\n", arn, aws.ToInt32(d.RedriveCount),
 		aws.ToTime(out.RedriveDate).Local().Format("2006-01-02 15:04:05"))
-	if !*wait && *endpoint != "" {
+	if !*wait && sf.deployed() {
 		return nil
 	}
 	for d.Status == sfntypes.ExecutionStatusRunning {

@@ -94,23 +94,12 @@ flags:
 	if *endpoint != "" || *stackName != "" {
 		// A deployed stack, in AWS or at the endpoint: the default credential chain, and the bucket and
 		// the state machine from the stack's outputs.
-		name := *stackName
-		if name == "" {
-			name = defaultStack
-		}
-		target, err := loadTarget(ctx, *endpoint, *region)
+		target, r, err := deployedStack(ctx, *endpoint, *stackName, *region)
 		if err != nil {
 			return err
 		}
-		url, inAWS = target.endpoint, target.endpoint == ""
+		res, url, inAWS = r, target.endpoint, target.endpoint == ""
 		s3c, sfnc = target.s3(), target.sfn()
-		if res, err = stackResources(ctx, target.cloudFormation(), name); err != nil {
-			where := "in AWS (" + target.cfg.Region + ")"
-			if !inAWS {
-				where = "at " + url
-			}
-			return fmt.Errorf("%w: deploy it %s with: %s deploy %s--stack %s", err, where, selfCommand(), endpointFlag(target.endpoint), name)
-		}
 	} else {
 		dir := *data
 		if dir == "" {

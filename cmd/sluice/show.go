@@ -12,14 +12,16 @@ import (
 
 // runShow tells one object's (or execution's) story as a table:
 //
-//	sluice show [--endpoint URL] [--data .sluice] KEY|EXECUTION-ARN
+//	sluice show [--endpoint URL] [--stack NAME] [--data .sluice] KEY|EXECUTION-ARN
 //
+// With --endpoint or --stack it reads a deployed stack, its bucket and state machine from the stack's
+// outputs as sluice run takes them; otherwise it opens the data directory.
 // Each execution for the object: every state entered, its attempts, when and for how long, how it ended
 // (the error and cause of a failure) and the S3 keys its output names; then the outputs that exist now.
 func runShow(ctx context.Context, args []string, std stdio) error {
 	fs := newFlagSet("show", std)
-	endpoint := fs.String("endpoint", "", "a running stack (sluice up); empty opens the data directory")
-	data := fs.String("data", ".sluice", "data directory to open when no --endpoint is given")
+	sf := addStackFlags(fs)
+	data := fs.String("data", ".sluice", "data directory to open when neither --endpoint nor --stack is given")
 	template := fs.String("template", "", "a generated CloudFormation template file (default: the one built into this binary)")
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
@@ -27,7 +29,7 @@ func runShow(ctx context.Context, args []string, std stdio) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: sluice show KEY|EXECUTION-ARN", errUsage)
 	}
-	c, done, err := connect(*endpoint, *data, *template, std)
+	c, done, err := connect(ctx, sf, *data, *template, std)
 	if err != nil {
 		return err
 	}
@@ -96,7 +98,7 @@ func runShow(ctx context.Context, args []string, std stdio) error {
 	if n == 0 {
 		fmt.Fprintln(std.Out, "  (none)")
 	}
-	fmt.Fprintf(std.Out, "\nlogs: %s logs %s%s\n", selfCommand(), endpointFlag(*endpoint), fs.Arg(0))
+	fmt.Fprintf(std.Out, "\nlogs: %s logs %s%s\n", selfCommand(), sf.args(), fs.Arg(0))
 	return nil
 }
 

@@ -11,6 +11,29 @@ import (
 	"github.com/sluicehq/sluice/local/stack"
 )
 
+// deployedStack finds the deployed stack name (default sluice) in AWS (endpoint "": the default
+// credential chain and region) or at endpoint, and reads its resources from CloudFormation
+// (stackResources). run, show, logs and redrive all reach a deployed stack through it. The error of a
+// missing stack says how to deploy it.
+func deployedStack(ctx context.Context, endpoint, name, region string) (awsTarget, stack.Resources, error) {
+	if name == "" {
+		name = defaultStack
+	}
+	target, err := loadTarget(ctx, endpoint, region)
+	if err != nil {
+		return awsTarget{}, stack.Resources{}, err
+	}
+	res, err := stackResources(ctx, target.cloudFormation(), name)
+	if err != nil {
+		where := "in AWS (" + target.cfg.Region + ")"
+		if target.endpoint != "" {
+			where = "at " + target.endpoint
+		}
+		return awsTarget{}, stack.Resources{}, fmt.Errorf("%w: deploy it %s with: %s deploy %s--stack %s", err, where, selfCommand(), endpointFlag(target.endpoint), name)
+	}
+	return target, res, nil
+}
+
 // stackResources reads what a deployed stack is made of from CloudFormation, as it is wherever it runs:
 // the bucket and the state machine from its outputs, the functions and their log groups from its
 // resources. Nothing is assumed about names or accounts.

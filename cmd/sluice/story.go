@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -21,18 +23,55 @@ import (
 	"github.com/sluicehq/sluice/local/stack"
 )
 
-// clients reach one stack: a running `sluice up` (--endpoint) or an embedded one opened on a data
-// directory for the length of the command.
+// clients reach one stack: a deployed one (in AWS with --stack, or at --endpoint such as a running
+// `sluice up`) or an embedded one opened on a data directory for the length of the command.
 type clients struct {
-	url string
-	res stack.Resources
-	s3  *s3.Client
-	sfn *sfn.Client
+	res  stack.Resources
+	s3   *s3.Client
+	sfn  *sfn.Client
+	logs *cwl.Client
 }
 
-// connect returns clients for endpoint, or starts an embedded stack on data (which must exist) and returns
-// clients for it with the function that stops it.
-func connect(endpoint, data, templatePath string, std stdio) (*clients, func(), error) {
+// stackFlags are the flags that pick a deployed stack, as sluice run has them.
+type stackFlags struct {
+	endpoint, stack, region *string
+}
+
+func addStackFlags(fs *flag.FlagSet) stackFlags {
+	return stackFlags{
+		endpoint: fs.String("endpoint", "", "the endpoint of a running stack (sluice up: http://127.0.0.1:4566, or any other); without it and --stack, the data directory is opened"),
+		stack:    fs.String("stack", "", "the deployed stack to read (default sluice with --endpoint); without --endpoint, the stack in AWS"),
+		region:   fs.String("region", "", "AWS region of --stack (default: the AWS configuration's)"),
+	}
+}
+
+// deployed reports whether the flags name a deployed stack rather than the data directory.
+func (f stackFlags) deployed() bool { return *f.endpoint != "" || *f.stack != "" }
+
+// args are the flags again, for the commands a command suggests next.
+func (f stackFlags) args() string {
+	s := endpointFlag(*f.endpoint)
+	if *f.stack != "" {
+		s += "--stack " + *f.stack + " "
+	}
+	if *f.region != "" {
+		s += "--region " + *f.region + " "
+	}
+	return s
+}
+
+// connect returns clients for the deployed stack the flags name, with its bucket, state machine,
+// functions and log groups read from the stack's outputs and resources (deployedStack, as sluice run
+// does); without --endpoint and --stack it starts an embedded stack on data (which must exist) and
+// returns clients for it with the function that stops it.
+func connect(ctx context.Context, sf stackFlags, data, templatePath string, std stdio) (*clients, func(), error) {
+	if sf.deployed() {
+		target, res, err := deployedStack(ctx, *sf.endpoint, *sf.stack, *sf.region)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &clients{res: res, s3: target.s3(), sfn: target.sfn(), logs: target.logs()}, func() {}, nil
+	}
 	tplData, err := templateBytes(templatePath)
 	if err != nil {
 		return nil, nil, err
@@ -42,25 +81,23 @@ func connect(endpoint, data, templatePath string, std stdio) (*clients, func(), 
 		return nil, nil, err
 	}
 	done := func() {}
-	url := endpoint
-	if url == "" {
-		if _, err := os.Stat(data); err != nil {
-			return nil, nil, fmt.Errorf("no data in %s (run `make run` first, or pass --endpoint of a running `sluice up`): %w", data, err)
-		}
-		st, err := startStack("127.0.0.1:0", data, templatePath, false, false, std, nil, nil)
-		if holder := runningEndpoint(err); holder != "" {
-			// A running `sluice up` has the directory: read through it.
-			url = holder
-			fmt.Fprintf(std.Err, "sluice: %s is served by a running sluice: reading it on %s\n", data, url)
-		} else if err != nil {
-			return nil, nil, err
-		} else {
-			url, done = st.URL(), func() { st.Close() }
-		}
+	var url string
+	if _, err := os.Stat(data); err != nil {
+		return nil, nil, fmt.Errorf("no data in %s (run `make run` first, or pass --endpoint of a running `sluice up`): %w", data, err)
+	}
+	st, err := startStack("127.0.0.1:0", data, templatePath, false, false, std, nil, nil)
+	if holder := runningEndpoint(err); holder != "" {
+		// A running `sluice up` has the directory: read through it.
+		url = holder
+		fmt.Fprintf(std.Err, "sluice: %s is served by a running sluice: reading it on %s\n", data, url)
+	} else if err != nil {
+		return nil, nil, err
+	} else {
+		url, done = st.URL(), func() { st.Close() }
 	}
 	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
 	return &clients{
-		url: url, res: tpl.Resources(),
+		res: tpl.Resources(), logs: newLogsClient(url),
 		s3: s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), UsePathStyle: true, Credentials: creds,
 			RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired, ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired}),
 		sfn: sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: creds,
@@ -84,7 +121,7 @@ func objectKeyOf(input string) string {
 // executionsOf resolves a command-line target to executions: an execution ARN is itself; an object key
 // is every execution started for it, oldest first.
 func (c *clients) executionsOf(ctx context.Context, target string) ([]*sfn.DescribeExecutionOutput, error) {
-	if strings.HasPrefix(target, "arn:aws:states:") {
+	if strings.HasPrefix(target, "arn:") && strings.Contains(target, ":states:") { // any partition
 		d, err := c.sfn.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(target)})
 		if err != nil {
 			return nil, err
