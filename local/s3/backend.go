@@ -29,9 +29,6 @@ func fakeErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, errBucketExists) {
-		return gofakes3.ResourceError(gofakes3.ErrBucketAlreadyExists, "")
-	}
 	var ae *apiError
 	if errors.As(err, &ae) {
 		return gofakes3.ErrorMessage(gofakes3.ErrorCode(ae.Code), ae.Message)
@@ -98,9 +95,28 @@ func (b backend) ListBucket(name string, prefix *gofakes3.Prefix, page gofakes3.
 	return out, nil
 }
 
+// CreateBucket creates a bucket. The local stack has one owner (its one account), so a bucket that
+// exists is always the caller's: AWS then answers 409 BucketAlreadyOwnedByYou in every region but
+// us-east-1, where, for legacy compatibility, re-creating your own bucket answers 200 OK (and resets its
+// ACLs, which the local S3 does not keep). BucketAlreadyExists is for another account's bucket, which
+// cannot happen here.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html (Errors) and
+// https://docs.aws.amazon.com/sdk-for-python/v4/reference/clients/s3/errors/BucketAlreadyOwnedByYou/
 func (b backend) CreateBucket(name string) error {
-	return fakeErr(b.s.store.createBucket(name, b.s.now()))
+	err := b.s.store.createBucket(name, b.s.now())
+	if errors.Is(err, errBucketExists) {
+		if b.s.region == "us-east-1" {
+			return nil
+		}
+		return gofakes3.ErrorMessage(gofakes3.ErrorCode(codeBucketAlreadyOwnedByYou),
+			"Your previous request to create the named bucket succeeded and you already own it.")
+	}
+	return fakeErr(err)
 }
+
+// codeBucketAlreadyOwnedByYou is CreateBucket's answer for a bucket the caller already owns, outside
+// us-east-1.
+const codeBucketAlreadyOwnedByYou Code = "BucketAlreadyOwnedByYou"
 
 func (b backend) BucketExists(name string) (bool, error) {
 	_, err := b.s.store.bucket(name)

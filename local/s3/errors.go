@@ -24,6 +24,7 @@ func (c Code) Error() string { return string(c) }
 var statuses = map[Code]int{
 	"AccessDenied":               http.StatusForbidden,
 	"BadDigest":                  http.StatusBadRequest,
+	"BucketAlreadyOwnedByYou":    http.StatusConflict,
 	"BucketNotEmpty":             http.StatusConflict,
 	"ConditionalRequestConflict": http.StatusConflict,
 	"EntityTooLarge":             http.StatusBadRequest,
