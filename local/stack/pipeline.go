@@ -13,6 +13,7 @@ import (
 	"github.com/sluicehq/sluice/local/lambda"
 	"github.com/sluicehq/sluice/tasks/emf"
 	"github.com/sluicehq/sluice/tasks/process"
+	"github.com/sluicehq/sluice/tasks/schema"
 	"github.com/sluicehq/sluice/tasks/store"
 	"github.com/sluicehq/sluice/tasks/validate"
 )
@@ -26,15 +27,19 @@ func PipelineFunctions() map[string]HandlerFactory {
 	// Handlers are built per invocation; the gzip writers and part buffers outlive them in one pool, as
 	// they would in a warm Lambda sandbox.
 	buffers := &process.BufferPool{}
+	// Parsed schemas, too, are kept across invocations of one function (revalidated against S3 on each
+	// use), as a handler built once in a Lambda main keeps them.
+	validateSchemas, processSchemas := schema.NewCache(0), schema.NewCache(0)
 	return map[string]HandlerFactory{
 		"ValidateFunction": func(rt lambda.Runtime, endpoint string) awslambda.Handler {
-			h := validate.New(clients.get(endpoint),
+			h := validate.New(clients.get(endpoint), validate.WithSchemaCache(validateSchemas),
 				validate.WithLogger(emf.NewLogger(rt.Stdout, emf.ParseLevel(rt.Getenv("LOG_LEVEL")))),
 				validate.WithMetrics(emf.New(rt.Stdout, "validate")))
 			return awslambda.NewHandler(h.Handle)
 		},
 		"ProcessFunction": func(rt lambda.Runtime, endpoint string) awslambda.Handler {
 			h := process.New(clients.get(endpoint), process.WithBufferPool(buffers),
+				process.WithSchemaCache(processSchemas),
 				process.WithLogger(emf.NewLogger(rt.Stdout, emf.ParseLevel(rt.Getenv("LOG_LEVEL")))),
 				process.WithMetrics(emf.New(rt.Stdout, "process")))
 			return awslambda.NewHandler(h.Handle)

@@ -19,6 +19,7 @@ import (
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/emf"
 	"github.com/sluicehq/sluice/tasks/records"
+	"github.com/sluicehq/sluice/tasks/schema"
 )
 
 // S3 is the part of the S3 API the process task uses. *s3.Client implements it.
@@ -71,10 +72,16 @@ type Handler struct {
 	level    int
 	maxRec   int64
 	zpool    *compressorPool // gzip writers and batch buffers reused across invocations (WithBufferPool)
+	schemas  *schema.Cache   // parsed schemas kept across invocations, revalidated on each use
 }
 
 // Option configures a Handler.
 type Option func(*Handler)
+
+// WithSchemaCache sets where parsed schemas are kept between invocations (default: a cache of
+// schema.DefaultCacheSize owned by the Handler, which lives as long as a warm Lambda instance when the
+// Handler is built once in main). Give one cache to handlers built per invocation of one function.
+func WithSchemaCache(c *schema.Cache) Option { return func(h *Handler) { h.schemas = c } }
 
 // WithClock sets the clock that times the stage.
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
@@ -113,7 +120,7 @@ func New(client S3, opts ...Option) *Handler {
 	h := &Handler{
 		s3: client, now: time.Now, logger: slog.New(slog.DiscardHandler), metrics: emf.New(io.Discard, Stage),
 		partSize: DefaultPartSize, inFlight: DefaultInFlight, level: DefaultCompressionLevel,
-		maxRec: records.DefaultMaxRecordBytes, zpool: &compressorPool{},
+		maxRec: records.DefaultMaxRecordBytes, zpool: &compressorPool{}, schemas: schema.NewCache(0),
 	}
 	for _, o := range opts {
 		o(h)

@@ -18,7 +18,18 @@ const maxSchemaBytes = 1 << 20
 // validation so that the payloads between states stay small references.
 func (h *Handler) loadSchema(ctx context.Context, bucket, dataset string) (*schema.Schema, error) {
 	ref := tasks.ObjectRef{Bucket: bucket, Key: tasks.PrefixSchemas + dataset + ".json"}
-	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(ref.Bucket), Key: aws.String(ref.Key)})
+	in := &s3.GetObjectInput{Bucket: aws.String(ref.Bucket), Key: aws.String(ref.Key)}
+	cached, etag := h.schemas.Get(ref.Bucket, ref.Key)
+	if cached != nil {
+		// Revalidate: S3 answers 304 Not Modified while the schema's ETag is still etag.
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+		in.IfNoneMatch = aws.String(etag)
+	}
+	out, err := h.s3.GetObject(ctx, in)
+	if cached != nil && tasks.IsNotModified(err) {
+		return cached, nil
+	}
+	h.schemas.Remove(ref.Bucket, ref.Key) // replaced below only by a schema that parses
 	if err != nil {
 		return nil, tasks.ClassifyObject("get "+ref.Key, ref, err)
 	}
@@ -32,5 +43,6 @@ func (h *Handler) loadSchema(ctx context.Context, bucket, dataset string) (*sche
 	case err != nil:
 		return nil, tasks.ClassifyObject("read "+ref.Key, ref, err)
 	}
+	h.schemas.Put(ref.Bucket, ref.Key, aws.ToString(out.ETag), s)
 	return s, nil
 }

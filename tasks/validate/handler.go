@@ -51,6 +51,7 @@ type Handler struct {
 	now            func() time.Time
 	maxRecordBytes int64
 	workers        int
+	schemas        *schema.Cache // parsed schemas kept across invocations, revalidated on each use
 }
 
 // Option configures a Handler.
@@ -61,6 +62,11 @@ func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
 
 // WithMetrics sets the EMF emitter (default: discard).
 func WithMetrics(m *emf.Emitter) Option { return func(h *Handler) { h.metrics = m } }
+
+// WithSchemaCache sets where parsed schemas are kept between invocations (default: a cache of
+// schema.DefaultCacheSize owned by the Handler, which lives as long as a warm Lambda instance when the
+// Handler is built once in main). Give one cache to handlers built per invocation of one function.
+func WithSchemaCache(c *schema.Cache) Option { return func(h *Handler) { h.schemas = c } }
 
 // WithClock sets the clock used to measure durations (default time.Now).
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
@@ -79,6 +85,7 @@ func New(client S3, opts ...Option) *Handler {
 		log:            slog.New(slog.DiscardHandler),
 		metrics:        emf.New(io.Discard, "validate"),
 		now:            time.Now,
+		schemas:        schema.NewCache(0),
 		maxRecordBytes: records.DefaultMaxRecordBytes,
 		workers:        runtime.GOMAXPROCS(0),
 	}
@@ -201,7 +208,18 @@ const maxSchemaProblems = 20
 func (h *Handler) schema(ctx context.Context, bucket, dataset string) (*schema.Schema, *tasks.Problem, error) {
 	key := tasks.PrefixSchemas + dataset + ".json"
 	op := "get " + key
-	out, err := h.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	cached, etag := h.schemas.Get(bucket, key)
+	if cached != nil {
+		// Revalidate: S3 answers 304 Not Modified while the schema's ETag is still etag.
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+		in.IfNoneMatch = aws.String(etag)
+	}
+	out, err := h.s3.GetObject(ctx, in)
+	if cached != nil && tasks.IsNotModified(err) {
+		return cached, nil, nil
+	}
+	h.schemas.Remove(bucket, key) // replaced below only by a schema that passes
 	if err != nil {
 		// Only a missing key means an unknown dataset; a missing bucket is an error like any other.
 		var apiErr smithy.APIError
@@ -221,6 +239,7 @@ func (h *Handler) schema(ctx context.Context, bucket, dataset string) (*schema.S
 	case s.Name != dataset:
 		return nil, nil, &tasks.SchemaError{Key: key, Problems: []string{fmt.Sprintf("name: %q is not the dataset %q", s.Name, dataset)}}
 	}
+	h.schemas.Put(bucket, key, aws.ToString(out.ETag), s)
 	return s, nil, nil
 }
 

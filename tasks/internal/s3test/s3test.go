@@ -19,6 +19,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -36,7 +37,12 @@ type Server struct {
 	backend *s3mem.Backend
 	mu      sync.Mutex
 	faults  []fault
+
+	notModified atomic.Int64 // 304 answers to If-None-Match
 }
+
+// NotModified returns how many GET or HEAD requests were answered 304 Not Modified.
+func (s *Server) NotModified() int64 { return s.notModified.Load() }
 
 type fault struct {
 	method, keyPart string
@@ -135,10 +141,11 @@ func (c *cutWriter) Write(p []byte) (int, error) {
 	return len(p), nil // the rest is dropped without telling the handler
 }
 
-// precondition answers a GET or HEAD whose If-Match names another ETag than the object's with 412.
+// precondition answers a GET or HEAD whose If-Match names another ETag than the object's with 412, and
+// one whose If-None-Match names the object's ETag with 304, as S3 does.
 func (s *Server) precondition(w http.ResponseWriter, r *http.Request) bool {
-	ifMatch := r.Header.Get("If-Match")
-	if ifMatch == "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+	ifMatch, ifNoneMatch := r.Header.Get("If-Match"), r.Header.Get("If-None-Match")
+	if (ifMatch == "" && ifNoneMatch == "") || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		return false
 	}
 	bucket, key, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
@@ -159,11 +166,19 @@ func (s *Server) precondition(w http.ResponseWriter, r *http.Request) bool {
 		_ = obj.Contents.Close()
 	}
 	etag := hex.EncodeToString(obj.Hash)
-	if ifMatch == "*" || strings.Trim(ifMatch, `"`) == etag {
-		return false
+	if ifMatch != "" && ifMatch != "*" && strings.Trim(ifMatch, `"`) != etag {
+		writeError(w, http.StatusPreconditionFailed, "PreconditionFailed")
+		return true
 	}
-	writeError(w, http.StatusPreconditionFailed, "PreconditionFailed")
-	return true
+	// If-None-Match naming the current ETag: 304 Not Modified, with no body.
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+	if ifNoneMatch != "" && (ifNoneMatch == "*" || strings.Trim(ifNoneMatch, `"`) == etag) {
+		s.notModified.Add(1)
+		w.Header().Set("ETag", `"`+etag+`"`)
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
 }
 
 func writeError(w http.ResponseWriter, status int, code string) {
