@@ -118,7 +118,15 @@ func TestAWSCLIDeploy(t *testing.T) {
 	}
 	const artifacts = "cfn-artifacts"
 	must("s3", "mb", "s3://"+artifacts)
+	var lastDeploy time.Time
 	deploy := func(templateFile, stackName string, flags ...string) (string, error) {
+		// The CLI names its change set awscli-cloudformation-package-deploy-<Unix seconds>: two deploys
+		// of one stack within the same second would ask for the same name, and CreateChangeSet rightly
+		// answers AlreadyExistsException while the first change set is kept. Start each in a new second.
+		if next := lastDeploy.Truncate(time.Second).Add(time.Second); time.Now().Before(next) {
+			time.Sleep(time.Until(next))
+		}
+		defer func() { lastDeploy = time.Now() }()
 		start := time.Now()
 		defer func() { t.Logf("aws cloudformation deploy %s took %v", stackName, time.Since(start)) }()
 		return run(append([]string{"cloudformation", "deploy", "--template-file", templateFile, "--stack-name", stackName, "--s3-bucket", artifacts,
