@@ -91,6 +91,19 @@ func (s *Service) findStack(nameOrID string) *stack {
 	return nil
 }
 
+// namedStack is the live stack the StackName parameter names (a name or a stack id), or AWS's error
+// when it is missing or names none. s.mu must be held.
+func (s *Service) namedStack(q *request) (*stack, error) {
+	name, err := requireStackName(q)
+	if err != nil {
+		return nil, err
+	}
+	if st := s.findStack(name); st != nil {
+		return st, nil
+	}
+	return nil, errStackNotFound(name)
+}
+
 // requireStackName reads the StackName parameter, which must be given.
 func requireStackName(q *request) (string, error) {
 	name := q.str("StackName")

@@ -344,15 +344,11 @@ func (s *Service) deleteChangeSet(r *http.Request, q *request) (any, error) {
 // ListChangeSets: the change sets of a stack.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListChangeSets.html
 func (s *Service) listChangeSets(_ *http.Request, q *request) (any, error) {
-	name, err := requireStackName(q)
-	if err != nil {
-		return nil, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.findStack(name)
-	if st == nil {
-		return nil, errStackNotFound(name)
+	st, err := s.namedStack(q)
+	if err != nil {
+		return nil, err
 	}
 	type summary struct {
 		StackID         string `xml:"StackId"`

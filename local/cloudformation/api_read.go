@@ -98,15 +98,11 @@ func (s *Service) listStacks(_ *http.Request, q *request) (any, error) {
 // DescribeStackEvents: a stack's events, the most recent first.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackEvents.html
 func (s *Service) describeStackEvents(_ *http.Request, q *request) (any, error) {
-	name, err := requireStackName(q)
-	if err != nil {
-		return nil, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.findStack(name)
-	if st == nil {
-		return nil, errStackNotFound(name)
+	st, err := s.namedStack(q)
+	if err != nil {
+		return nil, err
 	}
 	type xmlEvent struct {
 		StackID              string `xml:"StackId"`
@@ -204,16 +200,12 @@ func (s *Service) describeStackResources(_ *http.Request, q *request) (any, erro
 // DescribeStackResource: one resource of a stack.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResource.html
 func (s *Service) describeStackResource(_ *http.Request, q *request) (any, error) {
-	name, err := requireStackName(q)
-	if err != nil {
-		return nil, err
-	}
 	logical := q.str("LogicalResourceId")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.findStack(name)
-	if st == nil {
-		return nil, errStackNotFound(name)
+	st, err := s.namedStack(q)
+	if err != nil {
+		return nil, err
 	}
 	r := st.resources[logical]
 	if r == nil {
@@ -229,15 +221,11 @@ func (s *Service) describeStackResource(_ *http.Request, q *request) (any, error
 // ListStackResources: summaries of a stack's resources.
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackResources.html
 func (s *Service) listStackResources(_ *http.Request, q *request) (any, error) {
-	name, err := requireStackName(q)
-	if err != nil {
-		return nil, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.findStack(name)
-	if st == nil {
-		return nil, errStackNotFound(name)
+	st, err := s.namedStack(q)
+	if err != nil {
+		return nil, err
 	}
 	type summary struct {
 		LogicalResourceID    string `xml:"LogicalResourceId"`
