@@ -15,6 +15,11 @@ import (
 type program struct {
 	startAt string
 	states  map[string]*node
+	// instant: every state of the program runs without waiting (Pass,
+	// Choice, Succeed, Fail, and Parallel and inline Map states of such
+	// programs), so that its runs in a fan-out can go one after another on
+	// the caller's goroutine (see fanout).
+	instant bool
 }
 
 // ioPath is a compiled InputPath, OutputPath or ResultPath.
@@ -125,7 +130,31 @@ func (c *compiler) program(startAt string, states map[string]asl.State, machineL
 	if _, ok := p.states[startAt]; !ok {
 		return nil, c.errorf("StartAt %q names no state", startAt)
 	}
+	p.instant = true
+	for _, n := range p.states {
+		p.instant = p.instant && n.instant()
+	}
 	return p, nil
+}
+
+// instant reports whether the state runs without waiting for anything: no
+// task, no Wait, no fan-out that could wait, no distributed Map.
+func (n *node) instant() bool {
+	switch n.typ {
+	case asl.TypePass, asl.TypeChoice, asl.TypeSucceed, asl.TypeFail:
+		return true
+	case asl.TypeParallel:
+		for _, b := range n.branches {
+			if !b.instant {
+				return false
+			}
+		}
+		return true
+	case asl.TypeMap:
+		ms := n.mapSpec
+		return ms != nil && !ms.distributed && ms.dist == nil && ms.processor != nil && ms.processor.instant
+	}
+	return false
 }
 
 func (c *compiler) ioPath(field string, p asl.Path) (ioPath, error) {

@@ -8,6 +8,12 @@ import "sync"
 // The caller holds the clock; every worker holds it while it runs and the
 // last one hands it back to the caller, so a virtual clock advances only when
 // every worker is blocked.
+//
+// When instant is set, no job ever waits (every state it runs is instant,
+// see program.instant): the jobs then run one after another on the
+// caller's goroutine, which is one of the orders the goroutines could run
+// them in, without the cost of starting goroutines and growing their
+// stacks, which is most of the cost of a job of a few Pass states.
 type fanout struct {
 	mu      sync.Mutex
 	next    int
@@ -22,7 +28,7 @@ type fanout struct {
 	cancel  func()
 }
 
-func (th *thread) fanout(count, limit int, job func(sc *cancelScope, i int) (any, *Failure), stop func(nfail int) bool) ([]any, []*Failure, *Failure) {
+func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScope, i int) (any, *Failure), stop func(nfail int) bool) ([]any, []*Failure, *Failure) {
 	fo := &fanout{count: count, results: make([]any, count), fails: make([]*Failure, count)}
 	if count == 0 {
 		return fo.results, fo.fails, nil
@@ -30,6 +36,17 @@ func (th *thread) fanout(count, limit int, job func(sc *cancelScope, i int) (any
 	sc := th.sc.child()
 	defer th.sc.release(sc)
 	fo.cancel = sc.cancel
+	if instant {
+		for {
+			i := fo.claim()
+			if i < 0 {
+				break
+			}
+			out, f := job(sc, i)
+			fo.record(i, out, f, stop)
+		}
+		return fo.results, fo.fails, fo.first
+	}
 	workers := count
 	if limit > 0 && limit < count {
 		workers = limit
