@@ -1,7 +1,8 @@
 package interp
 
 // runParallel runs every branch concurrently on the effective input (after
-// Parameters) and returns their outputs in branch order. The first branch to
+// Parameters), or one after another when no branch can wait (see fanout),
+// and returns their outputs in branch order. The first branch to
 // fail stops the others and fails the state with its error.
 // https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
 func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
