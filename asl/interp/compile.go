@@ -64,6 +64,13 @@ type node struct {
 	next string
 	end  bool
 
+	// setsInPlace: a JSONPath Pass state whose ResultPath sets one
+	// top-level field, with no OutputPath, no Assign, and a result that
+	// cannot hold its input (Result, or Parameters with no "$" alone): it
+	// may set the field in its input itself when the input is an object
+	// its thread owns (see thread.owned).
+	setsInPlace bool
+
 	retry []retryPolicy
 	catch []catchPolicy
 
@@ -135,6 +142,21 @@ func (c *compiler) program(startAt string, states map[string]asl.State, machineL
 		p.instant = p.instant && n.instant()
 	}
 	return p, nil
+}
+
+// canSetInPlace reports whether a JSONPath Pass state may set its
+// ResultPath's field in its input itself (node.setsInPlace).
+func (n *node) canSetInPlace() bool {
+	if n.typ != asl.TypePass || n.resultPath.kind != ioExpr || n.assign != nil {
+		return false
+	}
+	if _, ok := n.resultPath.path.SingleField(); !ok {
+		return false
+	}
+	if n.outputPath.kind != ioAbsent && n.outputPath.kind != ioRoot {
+		return false
+	}
+	return n.hasResult || n.parameters != nil && !n.parameters.MayHoldInput()
 }
 
 // instant reports whether the state runs without waiting for anything: no
@@ -356,6 +378,7 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		set(&n.outputPath, "OutputPath", st.OutputPath)
 		tmpl(&n.assign, "Assign", assignValue(st.Assign))
 		n.result, n.hasResult = st.Result, st.Result != nil
+		n.setsInPlace = err == nil && n.canSetInPlace()
 	case *asl.Task:
 		set(&n.inputPath, "InputPath", st.InputPath)
 		tmpl(&n.parameters, "Parameters", st.Parameters)

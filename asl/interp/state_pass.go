@@ -21,10 +21,39 @@ func (th *thread) runPass(n *node, input any) (any, map[string]any, *Failure) {
 	if f != nil {
 		return nil, nil, f
 	}
-	out, f := th.resultPath(n.resultPath, input, result)
+	var out any
+	if n.setsInPlace && th.e.cfg.checkpoint == nil {
+		out, f = th.setResult(n, input, result)
+	} else {
+		out, f = th.resultPath(n.resultPath, input, result)
+	}
 	if f != nil {
 		return nil, nil, f
 	}
 	out, f = th.outputPath(n, out)
 	return out, assigned, f
+}
+
+// setResult applies the ResultPath of a state that sets in place
+// (node.setsInPlace): in its input itself when the thread owns the input
+// (thread.owned), else in a copy, which the thread then owns. A host that
+// takes checkpoints gets each state's input in a Snapshot, so it is not
+// done with one.
+func (th *thread) setResult(n *node, input, result any) (any, *Failure) {
+	if m, ok := input.(map[string]any); ok && sameMap(m, th.owned) {
+		key, _ := n.resultPath.path.SingleField()
+		old, had := m[key]
+		th.undo = setUndo{m: m, key: key, old: old, had: had}
+		if sameMap(m, th.memoVal) {
+			th.memoVal = nil // its text is the input's
+		}
+		m[key] = result
+		th.hint = spliceHint{base: m, out: m, key: key, val: result}
+		return m, nil
+	}
+	out, f := th.resultPath(n.resultPath, input, result)
+	if f == nil {
+		th.owned, _ = out.(map[string]any)
+	}
+	return out, f
 }

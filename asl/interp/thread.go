@@ -47,6 +47,43 @@ type thread struct {
 	path           string // names this branch or iteration among the execution's (redrive.go)
 	ownVars        varScope
 	mapScope       map[string]any // the context object of an ItemSelector, from mapScopes
+
+	// owned is the object the thread's last state made by copying its
+	// input to set its ResultPath's field, when that state was one that
+	// sets in place (node.setsInPlace): nothing but the thread refers to
+	// it, so the next state, if it sets in place too and gets this object
+	// as its input, sets its field in the object itself rather than in a
+	// copy. undo puts back what that state replaced, for a state that then
+	// fails or an execution stopped before the next state starts, so that
+	// the input a redrive starts from is the state's input.
+	owned map[string]any
+	undo  setUndo
+}
+
+// setUndo is what a state that set its ResultPath's field in place
+// replaced: the field's value before, or that there was none.
+type setUndo struct {
+	m   map[string]any
+	key string
+	old any
+	had bool
+}
+
+// undoSet puts back what the last state set in place, if it did.
+func (th *thread) undoSet() {
+	u := th.undo
+	if u.m == nil {
+		return
+	}
+	if u.had {
+		u.m[u.key] = u.old
+	} else {
+		delete(u.m, u.key)
+	}
+	if sameMap(u.m, th.memoVal) {
+		th.memoVal = nil
+	}
+	th.undo, th.owned = setUndo{}, nil
 }
 
 // mapScopes holds the context objects scope makes for ItemSelectors that
@@ -178,8 +215,10 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 	th.inputText = ""
 	for {
 		if th.ctx.Err() != nil {
+			th.undoSet()
 			return nil, errStopped
 		}
+		th.undo = setUndo{}
 		n := p.states[name]
 		if top {
 			th.e.at, th.e.atInput = name, input
@@ -190,6 +229,7 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 		}
 		out, outText, next, f := th.runState(n, input, text)
 		if f != nil {
+			th.undoSet()
 			return nil, f
 		}
 		if next == "" {
@@ -204,6 +244,9 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 func (th *thread) runState(n *node, input any, inputText string) (out any, outText, next string, f *Failure) {
 	th.state, th.retry, th.token = n, 0, ""
 	th.hint = spliceHint{}
+	if th.owned != nil && !n.setsInPlace {
+		th.owned = nil
+	}
 	// A state is entered the instant the previous one exited (nothing runs
 	// in between); the first state of a thread reads the clock.
 	if th.enter = th.exited; th.enter.IsZero() {
@@ -322,9 +365,8 @@ func (th *thread) exitState(n *node, input any, inputText string, out any, next 
 func (th *thread) renderOutput(input any, inputText string, out any) string {
 	in, _ := input.(map[string]any)
 	o, _ := out.(map[string]any)
-	if inputText != "" && sameMap(in, o) {
-		return inputText
-	}
+	// A hint first: a field set in place makes the output the input
+	// object, with another text.
 	if h := &th.hint; h.key != "" {
 		if sameMap(h.base, in) && sameMap(h.out, o) {
 			var b []byte
@@ -341,6 +383,8 @@ func (th *thread) renderOutput(input any, inputText string, out any) string {
 				return string(b)
 			}
 		}
+	} else if inputText != "" && sameMap(in, o) {
+		return inputText
 	}
 	return th.text(out)
 }

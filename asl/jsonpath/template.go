@@ -327,3 +327,45 @@ func isVariable(path string) bool {
 	r, _ := utf8.DecodeRuneInString(strings.TrimPrefix(path, "$"))
 	return isVarStart(r)
 }
+
+// MayHoldInput reports whether a payload the template builds may hold the
+// input itself ("$"), rather than only parts of it and new values: some
+// path of the template, or a path argument of one of its intrinsic calls,
+// is "$" alone. A payload of a template for which it is false never refers
+// to the input document, only to values inside it.
+func (t *Template) MayHoldInput() bool { return t.root.mayHoldInput() }
+
+func (n *tnode) mayHoldInput() bool {
+	switch n.kind {
+	case tObject:
+		for i := range n.fields {
+			if n.fields[i].node.mayHoldInput() {
+				return true
+			}
+		}
+	case tArray:
+		for i := range n.items {
+			if n.items[i].mayHoldInput() {
+				return true
+			}
+		}
+	case tPath:
+		return n.path.isInputRoot()
+	case tIntrinsic:
+		return n.fn.call.mayHoldInput()
+	}
+	return false
+}
+
+func (c *call) mayHoldInput() bool {
+	for i := range c.args {
+		a := &c.args[i]
+		if a.kind == argPath && a.path.isInputRoot() || a.kind == argCall && a.call.mayHoldInput() {
+			return true
+		}
+	}
+	return false
+}
+
+// isInputRoot reports whether p is "$", the input itself.
+func (p *Path) isInputRoot() bool { return p.root == rootInput && len(p.segs) == 0 }

@@ -1,6 +1,7 @@
 package jsonpath
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -224,5 +225,37 @@ func TestTemplateEvalDoesNotMutate(t *testing.T) {
 	}
 	if jsonText(input) != before {
 		t.Errorf("input mutated")
+	}
+}
+
+func TestMayHoldInput(t *testing.T) {
+	tests := []struct {
+		tmpl string
+		want bool
+	}{
+		{`{"a.$":"$"}`, true},
+		{`{"a.$":"$.a","b":{"c.$":"$"}}`, true},
+		{`{"a":[1,{"b.$":"$"}]}`, true},
+		{`{"a.$":"States.Array($)"}`, true},
+		{`{"a.$":"States.Array(States.JsonMerge($, $.b, false))"}`, true},
+		{`{"a.$":"$.a","b.$":"$.b[0]","c":{"d.$":"$$.Execution.Input"}}`, false},
+		{`{"a.$":"$..x","b.$":"$[*]","c.$":"$v"}`, false},
+		{`{"a.$":"States.Array($.a, 1)","b.$":"States.JsonToString($.c)"}`, false},
+		{`{"a":1}`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.tmpl, func(t *testing.T) {
+			var v any
+			if err := json.Unmarshal([]byte(tc.tmpl), &v); err != nil {
+				t.Fatal(err)
+			}
+			tm, err := CompileTemplate(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tm.MayHoldInput(); got != tc.want {
+				t.Errorf("MayHoldInput() = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -1,0 +1,158 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// setInPlaceDef chains Pass states that set their ResultPath's field in the
+// object the previous one made (A, B, D, R, N), with states between that
+// must not see it change: one whose payload holds its whole input (Keep),
+// a Choice, a nested ResultPath, an OutputPath, and Parallel and Map
+// states whose children chain such Pass states too.
+const setInPlaceDef = `{"StartAt":"A","States":{
+	"A":{"Type":"Pass","Parameters":{"step":1,"prev.$":"$.acc.step","id.$":"$.id"},"ResultPath":"$.acc","Next":"B"},
+	"B":{"Type":"Pass","Parameters":{"step":2,"prev.$":"$.acc.step","tags.$":"$.tags"},"ResultPath":"$.acc","Next":"Keep"},
+	"Keep":{"Type":"Pass","Parameters":{"all.$":"$"},"ResultPath":"$.kept","Next":"C"},
+	"C":{"Type":"Choice","Choices":[{"Variable":"$.acc.step","NumericEquals":2,"Next":"D"}],"Default":"Z"},
+	"D":{"Type":"Pass","Parameters":{"step":3,"prev.$":"$.acc.step","keptStep.$":"$.kept.all.acc.step"},"ResultPath":"$.acc","Next":"R"},
+	"R":{"Type":"Pass","Result":{"fixed":true},"ResultPath":"$.r","Next":"Nest"},
+	"Nest":{"Type":"Pass","Parameters":{"v.$":"$.acc.step"},"ResultPath":"$.kept.all.deep","Next":"N"},
+	"N":{"Type":"Pass","Parameters":{"new.$":"$.acc.prev"},"ResultPath":"$.fresh","Next":"Par"},
+	"Par":{"Type":"Parallel","ResultPath":"$.par","Next":"Map","Branches":[
+		{"StartAt":"P1","States":{
+			"P1":{"Type":"Pass","Parameters":{"s":1},"ResultPath":"$.b","Next":"P2"},
+			"P2":{"Type":"Pass","Parameters":{"s":2,"was.$":"$.b.s"},"ResultPath":"$.b","End":true}}},
+		{"StartAt":"Q1","States":{
+			"Q1":{"Type":"Pass","Parameters":{"s":1},"ResultPath":"$.b","Next":"Q2"},
+			"Q2":{"Type":"Pass","Parameters":{"s":2},"ResultPath":"$.b","OutputPath":"$.b","End":true}}}]},
+	"Map":{"Type":"Map","ItemsPath":"$.items","ResultPath":"$.m","Next":"Z",
+		"ItemProcessor":{"StartAt":"I1","States":{
+			"I1":{"Type":"Pass","Parameters":{"i.$":"$.n"},"ResultPath":"$.x","Next":"I2"},
+			"I2":{"Type":"Pass","Parameters":{"i.$":"$.x.i","j":0},"ResultPath":"$.x","End":true}}}},
+	"Z":{"Type":"Pass","Parameters":{"step":9,"prev.$":"$.acc.step"},"ResultPath":"$.acc","End":true}}}`
+
+const setInPlaceInput = `{"id":"order-1","tags":["a","b"],"acc":{"step":0},"items":[{"n":1},{"n":2},{"n":3}]}`
+
+// payloads returns the type and payload texts of each event, in order.
+func payloads(events []HistoryEvent) []string {
+	var out []string
+	for _, ev := range events {
+		s := string(ev.Type)
+		switch {
+		case ev.StateEnteredEventDetails != nil:
+			s += " " + ev.StateEnteredEventDetails.Name + " " + ev.StateEnteredEventDetails.Input
+		case ev.StateExitedEventDetails != nil:
+			s += " " + ev.StateExitedEventDetails.Name + " " + ev.StateExitedEventDetails.Output
+		case ev.ExecutionSucceededEventDetails != nil:
+			s += " " + ev.ExecutionSucceededEventDetails.Output
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// A Pass state that sets its ResultPath's field in the object the previous
+// state made, rather than in a copy, gives the same outputs and history as
+// copying does (a host taking checkpoints gets copies), and leaves the
+// host's input alone.
+func TestSetInPlace(t *testing.T) {
+	m := compile(t, setInPlaceDef, WithClock(SystemClock()))
+	runOnce := func(opts ...ExecOption) (Result, []string, string) {
+		input := mustJSON(t, setInPlaceInput)
+		var h HistoryLog
+		r := m.Run(t.Context(), input, append(opts, WithHistory(&h))...)
+		if r.Status != StatusSucceeded {
+			t.Fatalf("got %s %s: %s, want SUCCEEDED", r.Status, r.Error, r.Cause)
+		}
+		return r, payloads(h.Events()), canon(t, input)
+	}
+	got, gotEvents, gotInput := runOnce()
+	want, wantEvents, _ := runOnce(WithCheckpoint(func(Snapshot) {}))
+	if diff := cmp.Diff(gotEvents, wantEvents); diff != "" {
+		t.Errorf("history (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(canon(t, got.Output), canon(t, want.Output)); diff != "" {
+		t.Errorf("output (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(gotInput, canon(t, mustJSON(t, setInPlaceInput))); diff != "" {
+		t.Errorf("the host's input changed (-got +want):\n%s", diff)
+	}
+	// The object Keep kept is the one B made, as B made it.
+	kept := got.Output.(map[string]any)["kept"].(map[string]any)["all"].(map[string]any)
+	if diff := cmp.Diff(canon(t, kept["acc"]), `{"prev":1,"step":2,"tags":["a","b"]}`); diff != "" {
+		t.Errorf("kept acc (-got +want):\n%s", diff)
+	}
+}
+
+// A state that set its field in place and then failed, or after which the
+// execution stopped, leaves its input as it got it for a redrive.
+func TestSetInPlaceRedrivePoint(t *testing.T) {
+	const def = `{"StartAt":"A","States":{
+		"A":{"Type":"Pass","Parameters":{"step":1},"ResultPath":"$.acc","Next":"B"},
+		"B":{"Type":"Pass","Parameters":{"step":2,"pad.$":"$.pad"},"ResultPath":"$.acc","Next":"C"},
+		"C":{"Type":"Pass","Parameters":{"step":3,"pad.$":"$.pad","more.$":"$.pad"},"ResultPath":"$.big","End":true}}}`
+	input := `{"pad":"` + fmt.Sprintf("%0100d", 0) + `"}`
+	tests := []struct {
+		name      string
+		opt       Option
+		wantState string
+		wantInput string
+		wantError string
+	}{
+		// C's output is over the limit: C fails after setting its field.
+		{"payload limit", WithPayloadLimit(400), "C", `{"acc":{"pad":"` + fmt.Sprintf("%0100d", 0) + `","step":2},"pad":"` + fmt.Sprintf("%0100d", 0) + `"}`, "States.DataLimitExceeded"},
+		// The limit stops the execution at B's entered event: B runs to
+		// its end, and the execution stops before C.
+		{"history limit", WithHistoryLimit(5), "B", `{"acc":{"step":1},"pad":"` + fmt.Sprintf("%0100d", 0) + `"}`, "States.Runtime"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := compile(t, def, WithClock(SystemClock()), tc.opt)
+			e := m.Start(context.Background(), mustJSON(t, input))
+			r := wait(t, e)
+			if r.Status != StatusFailed || r.Error != tc.wantError {
+				t.Fatalf("got %s %s (%s), want FAILED %s", r.Status, r.Error, r.Cause, tc.wantError)
+			}
+			p := e.RedrivePoint()
+			if p == nil {
+				t.Fatal("no redrive point")
+			}
+			if p.State != tc.wantState {
+				t.Errorf("redrive state %q, want %q", p.State, tc.wantState)
+			}
+			if diff := cmp.Diff(canon(t, p.StateInput), tc.wantInput); diff != "" {
+				t.Errorf("redrive input (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A template's payload holds its input only through "$" alone.
+func TestCanSetInPlace(t *testing.T) {
+	tests := []struct {
+		state string
+		want  bool
+	}{
+		{`{"Type":"Pass","Parameters":{"a.$":"$.a"},"ResultPath":"$.r","End":true}`, true},
+		{`{"Type":"Pass","Result":{"a":1},"ResultPath":"$.r","End":true}`, true},
+		{`{"Type":"Pass","ResultPath":"$.r","End":true}`, false},
+		{`{"Type":"Pass","Parameters":{"a.$":"$"},"ResultPath":"$.r","End":true}`, false},
+		{`{"Type":"Pass","Parameters":{"a.$":"States.Array($)"},"ResultPath":"$.r","End":true}`, false},
+		{`{"Type":"Pass","Parameters":{"a.$":"$.a"},"ResultPath":"$.r.s","End":true}`, false},
+		{`{"Type":"Pass","Parameters":{"a.$":"$.a"},"ResultPath":"$.r","OutputPath":"$.r","End":true}`, false},
+		{`{"Type":"Pass","Parameters":{"a.$":"$.a"},"ResultPath":"$.r","Assign":{"x.$":"$"},"End":true}`, false},
+		{`{"Type":"Pass","Parameters":{"a.$":"$.a"},"End":true}`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.state, func(t *testing.T) {
+			m := compile(t, `{"StartAt":"S","States":{"S":`+tc.state+`}}`)
+			if got := m.top.states["S"].setsInPlace; got != tc.want {
+				t.Errorf("setsInPlace = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
