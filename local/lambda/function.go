@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -57,6 +58,10 @@ type Runtime struct {
 	Env map[string]string
 	// RequestID is the invocation's request ID.
 	RequestID string
+	// Transport, when set, is the round tripper the function's AWS clients should use: the host that
+	// registered the function sets one (local/stack serves requests to its own endpoint in process with
+	// it). Nil means the network.
+	Transport http.RoundTripper
 }
 
 // Getenv returns the variable named key, or "".

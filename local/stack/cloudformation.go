@@ -54,10 +54,13 @@ func (h functionHost) PutFunction(_ context.Context, f cloudformation.Function) 
 			}
 		}
 	}
-	url := st.url
+	url, transport := st.url, st.inProcess
 	return st.Lambda.Register(lambda.Function{
-		Name:                f.Name,
-		NewHandler:          func(rt lambda.Runtime) awslambda.Handler { return factory(rt, url) },
+		Name: f.Name,
+		NewHandler: func(rt lambda.Runtime) awslambda.Handler {
+			rt.Transport = transport
+			return factory(rt, url)
+		},
 		Timeout:             seconds(p["Timeout"], 3*time.Second),
 		MemoryMB:            int(seconds(p["MemorySize"], 128*time.Second) / time.Second),
 		Environment:         env,

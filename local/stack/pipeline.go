@@ -21,9 +21,10 @@ import (
 // PipelineFunctions maps the pipeline template's functions (ValidateFunction, ProcessFunction,
 // StoreFunction) to the real task handlers, built as cmd/validate, cmd/process and cmd/store build them in
 // AWS: the same handler code and SDK calls, with the S3 client pointed at the local endpoint. Logs and
-// Embedded Metric Format lines go to the invocation's own output, so the local Lambda captures them.
+// Embedded Metric Format lines go to the invocation's own output, so the local Lambda captures them. In
+// the stack, the S3 client's requests reach the stack in process (lambda.Runtime.Transport).
 func PipelineFunctions() map[string]HandlerFactory {
-	clients := &s3Clients{m: map[string]*s3.Client{}}
+	clients := &s3Clients{m: map[s3ClientKey]*s3.Client{}}
 	// Handlers are built per invocation; the gzip writers and part buffers outlive them in one pool, as
 	// they would in a warm Lambda sandbox.
 	buffers := &process.BufferPool{}
@@ -32,20 +33,20 @@ func PipelineFunctions() map[string]HandlerFactory {
 	validateSchemas, processSchemas := schema.NewCache(0), schema.NewCache(0)
 	return map[string]HandlerFactory{
 		"ValidateFunction": func(rt lambda.Runtime, endpoint string) awslambda.Handler {
-			h := validate.New(clients.get(endpoint), validate.WithSchemaCache(validateSchemas),
+			h := validate.New(clients.get(endpoint, rt.Transport), validate.WithSchemaCache(validateSchemas),
 				validate.WithLogger(emf.NewLogger(rt.Stdout, emf.ParseLevel(rt.Getenv("LOG_LEVEL")))),
 				validate.WithMetrics(emf.New(rt.Stdout, "validate")))
 			return awslambda.NewHandler(h.Handle)
 		},
 		"ProcessFunction": func(rt lambda.Runtime, endpoint string) awslambda.Handler {
-			h := process.New(clients.get(endpoint), process.WithBufferPool(buffers),
+			h := process.New(clients.get(endpoint, rt.Transport), process.WithBufferPool(buffers),
 				process.WithSchemaCache(processSchemas),
 				process.WithLogger(emf.NewLogger(rt.Stdout, emf.ParseLevel(rt.Getenv("LOG_LEVEL")))),
 				process.WithMetrics(emf.New(rt.Stdout, "process")))
 			return awslambda.NewHandler(h.Handle)
 		},
 		"StoreFunction": func(rt lambda.Runtime, endpoint string) awslambda.Handler {
-			h := store.New(clients.get(endpoint),
+			h := store.New(clients.get(endpoint, rt.Transport),
 				store.WithLogger(emf.NewLogger(rt.Stdout, emf.ParseLevel(rt.Getenv("LOG_LEVEL")))),
 				store.WithMetrics(emf.New(rt.Stdout, store.Stage)))
 			return awslambda.NewHandler(h.Handle)
@@ -53,21 +54,32 @@ func PipelineFunctions() map[string]HandlerFactory {
 	}
 }
 
-// s3Clients shares one S3 client (and its connection pool) per endpoint between invocations, as a warm
-// Lambda sandbox keeps its client between invocations.
+// s3Clients shares one S3 client (and its connection pool) per endpoint and transport between
+// invocations, as a warm Lambda sandbox keeps its client between invocations.
 type s3Clients struct {
 	mu sync.Mutex
-	m  map[string]*s3.Client
+	m  map[s3ClientKey]*s3.Client
 }
 
-func (c *s3Clients) get(endpoint string) *s3.Client {
+type s3ClientKey struct {
+	endpoint  string
+	transport http.RoundTripper
+}
+
+// get returns the client for endpoint. transport, when set (lambda.Runtime.Transport), carries its
+// requests; otherwise they go over the network.
+func (c *s3Clients) get(endpoint string, transport http.RoundTripper) *s3.Client {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cl := c.m[endpoint]; cl != nil {
+	key := s3ClientKey{endpoint, transport}
+	if cl := c.m[key]; cl != nil {
 		return cl
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 64
+	if transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		transport = t
+	}
 	cl := s3.New(s3.Options{
 		Region:                     "us-east-1",
 		BaseEndpoint:               aws.String(endpoint),
@@ -77,6 +89,6 @@ func (c *s3Clients) get(endpoint string) *s3.Client {
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 		HTTPClient:                 &http.Client{Transport: transport, Timeout: 15 * time.Minute},
 	})
-	c.m[endpoint] = cl
+	c.m[key] = cl
 	return cl
 }

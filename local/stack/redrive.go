@@ -154,7 +154,7 @@ func (st *Stack) redrive(ctx context.Context, cutoff time.Time) (ObjectRecovery,
 	if bucket == "" {
 		return res, nil
 	}
-	client := (&s3Clients{m: map[string]*s3.Client{}}).get(st.url)
+	client := (&s3Clients{m: map[s3ClientKey]*s3.Client{}}).get(st.url, st.inProcess)
 	var token *string
 	for {
 		page, err := client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(tasks.PrefixIncoming), ContinuationToken: token})

@@ -18,15 +18,14 @@ import (
 )
 
 // sfnObjects is the S3 of Step Functions' Distributed Maps (ItemReader, ResultWriter): the local S3
-// through the stack's own endpoint, with the SDK, as any task reaches it. Results written by a
+// through the stack's own endpoint, with the SDK, as any task reaches it (in process: the stack's
+// inProcessTransport). Results written by a
 // ResultWriter therefore raise "Object Created" events like any other upload, as on AWS.
 type sfnObjects struct{ c *s3.Client }
 
 var _ localsfn.ObjectStore = sfnObjects{}
 
-func newSFNObjects(endpoint, region string) sfnObjects {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 16
+func newSFNObjects(endpoint, region string, transport http.RoundTripper) sfnObjects {
 	return sfnObjects{c: s3.New(s3.Options{
 		Region: region, BaseEndpoint: aws.String(endpoint), UsePathStyle: true,
 		Credentials:                credentials.NewStaticCredentialsProvider("local", "local", ""),

@@ -94,7 +94,10 @@ type Stack struct {
 	// STS answers GetCallerIdentity, so that a deployer learns the account as from AWS.
 	STS *sts.Service
 
-	guard      *guard.Guard
+	guard *guard.Guard
+	// inProcess carries the requests of the stack's own clients (functions, Distributed Map) to ServeHTTP
+	// without a socket.
+	inProcess  *inProcessTransport
 	lock       *dirLock // the data directory, held from open to closeServices
 	queue      *events.FileQueue
 	eventState *events.FileStore
@@ -143,6 +146,7 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	started := time.Now()
 	st := &Stack{cfg: cfg, url: "http://" + l.Addr().String(),
 		guard: guard.New(guard.AllowHosts(cfg.AllowHosts...), guard.AllowOrigins(cfg.AllowOrigins...))}
+	st.inProcess = &inProcessTransport{host: l.Addr().String(), handler: st, next: http.DefaultTransport.(*http.Transport).Clone()}
 	if err := st.open(); err != nil {
 		st.closeServices()
 		return nil, err
@@ -233,7 +237,7 @@ func (st *Stack) open() error {
 		localsfn.WithLogSink(executionLogSink{st.Logs, st.cfg.Region, st.cfg.Account}),
 		localsfn.WithLogGroups(logGroups{st.Logs, st.cfg.Region, st.cfg.Account}),
 		localsfn.WithSync(false), localsfn.WithLogger(st.cfg.Logger),
-		localsfn.WithObjectStore(newSFNObjects(st.url, st.cfg.Region))}
+		localsfn.WithObjectStore(newSFNObjects(st.url, st.cfg.Region, st.inProcess))}
 	if st.cfg.MockConfig != nil {
 		sfnOpts = append(sfnOpts, localsfn.WithMockConfig(st.cfg.MockConfig))
 	}
