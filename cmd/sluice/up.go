@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -28,6 +29,7 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 	template := fs.String("template", "", "a generated CloudFormation template file to build the stack from (default: the one built into this binary)")
 	verbose := fs.Bool("v", false, "also print the tasks' log lines as they arrive, and the services' own messages")
 	watch := fs.Bool("watch", false, "deploy the template file again whenever it changes (make gen after editing gen/config.go), as a CloudFormation stack update")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file when it stops (go tool pprof FILE)")
 	empty := fs.Bool("empty", false, "start the services without deploying a stack (deploy one yourself: aws cloudformation deploy, sluice deploy --endpoint)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -40,6 +42,13 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 		if _, err := os.Stat(*template); err != nil {
 			return fmt.Errorf("%w: --watch needs a template file to watch: pass --template FILE (or run from the repository, to watch %s)", errUsage, defaultTemplatePath)
 		}
+	}
+	if *cpuprofile != "" {
+		stop, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	st, err := startStack(*addr, *data, *template, *verbose, *empty, std, hosts, origins)
 	if err != nil {
@@ -94,6 +103,22 @@ Stop with Ctrl-C; executions in flight resume on the next start. Executions as t
 	<-watched
 	fmt.Fprintln(std.Err, "sluice: shutting down")
 	return st.Close()
+}
+
+// startCPUProfile profiles the process's CPU into path until the returned function is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // startStack binds addr and starts the stack from the template file; hosts and origins are the names

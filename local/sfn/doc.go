@@ -93,6 +93,10 @@
 // again. A snapshot or an end that cannot be written is logged: the execution carries on, an ended one
 // stays in memory and is saved with the next, and a restart resumes it from its last durable snapshot.
 //
+// A standard execution of a machine of Pass, Choice, Succeed and Fail states whose transitions cannot loop
+// (inline.go) runs to its end within StartExecution, and its start and end are made durable together,
+// in the history store; the first DescribeExecution finds it closed.
+//
 // When the service opens an existing directory it replays both stores, keeps every valid record after a
 // damaged one (a torn last record is cut off: it was never acknowledged), reports damage at Error level
 // and through Loss, compacts the journal, and resumes every execution that was running: from its last

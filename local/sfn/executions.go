@@ -304,6 +304,10 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		s.byMachine[machineArn] = append(s.byMachine[machineArn], e)
 	}
 	s.mu.Unlock()
+	if !express && testCase == "" && s.inlineable(compiled) {
+		release()
+		return s.runInline(compiled, e, value)
+	}
 	if !express {
 		if err := s.persist(&record{Kind: kindExecution, Execution: &e.rec}); err != nil {
 			s.forget(e)
@@ -321,6 +325,23 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 
 // launch runs an execution on the engine and records its end.
 func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(context.Context, []interp.ExecOption) *interp.Execution) {
+	run := s.begin(compiled, e, begin)
+	// Started after Close has begun, the execution is interrupted at once (its context is s.ctx) and
+	// resumes at the next start: nothing records its end.
+	s.background(func() {
+		<-run.Done()
+		if !s.ended(e, run) {
+			return
+		}
+		if !e.express {
+			s.finish(e)
+		}
+		s.settled(e)
+	})
+}
+
+// begin starts an execution on the engine, with its history, logging, mocks and checkpoints.
+func (s *Service) begin(compiled *interp.Machine, e *execution, begin func(context.Context, []interp.ExecOption) *interp.Execution) *interp.Execution {
 	if e.rec.TestCase != "" && s.mocks != nil {
 		machineName := e.rec.MachineArn[strings.LastIndex(e.rec.MachineArn, ":")+1:]
 		s.mu.Lock()
@@ -363,34 +384,37 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 	e.mu.Lock()
 	e.run = run
 	e.mu.Unlock()
-	// Started after Close has begun, the execution is interrupted at once (its context is s.ctx) and
-	// resumes at the next start: nothing records its end.
-	s.background(func() {
-		<-run.Done()
-		if s.ctx.Err() != nil {
-			return // interrupted by Close: not an end, the execution resumes on restart
+	return run
+}
+
+// ended records on e the end of its run, which is done. It reports false when the run was interrupted by
+// Close: that is not an end, and the execution resumes on restart.
+func (s *Service) ended(e *execution, run *interp.Execution) bool {
+	if s.ctx.Err() != nil {
+		return false
+	}
+	res := run.Result()
+	end := endRecord{Status: string(res.Status), Error: res.Error, Cause: res.Cause, Stop: res.StopDate.UTC()}
+	if res.Status == interp.StatusSucceeded {
+		out, err := json.Marshal(res.Output)
+		if err != nil {
+			out = []byte("null")
 		}
-		res := run.Result()
-		end := endRecord{Status: string(res.Status), Error: res.Error, Cause: res.Cause, Stop: res.StopDate.UTC()}
-		if res.Status == interp.StatusSucceeded {
-			out, err := json.Marshal(res.Output)
-			if err != nil {
-				out = []byte("null")
-			}
-			end.Output = string(out)
-		}
-		point := run.RedrivePoint()
-		e.mu.Lock()
-		e.status, e.end, e.point = res.Status, end, point
-		e.mu.Unlock()
-		if !e.express {
-			s.finish(e)
-		}
-		s.mu.Lock()
-		delete(s.mockRuns, e.rec.Arn)
-		s.mu.Unlock()
-		close(e.ended)
-	})
+		end.Output = string(out)
+	}
+	point := run.RedrivePoint()
+	e.mu.Lock()
+	e.status, e.end, e.point = res.Status, end, point
+	e.mu.Unlock()
+	return true
+}
+
+// settled lets go of what an ended execution held and tells those waiting for its end.
+func (s *Service) settled(e *execution) {
+	s.mu.Lock()
+	delete(s.mockRuns, e.rec.Arn)
+	s.mu.Unlock()
+	close(e.ended)
 }
 
 func jsonEqual(a, b string) bool {

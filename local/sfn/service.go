@@ -68,6 +68,7 @@ type Service struct {
 	byMachine  map[string][]*execution    // the same, by state machine ARN
 	unsaved    []*execution               // ended executions the history store refused, to retry
 	compiled   map[string]*interp.Machine // by definition text
+	inline     sync.Map                   // *interp.Machine -> bool: its executions run within StartExecution (inline.go)
 	mockRuns   map[string]*mockconfig.Run // by execution ARN, for executions of a mocked test case
 }
 
