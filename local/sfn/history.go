@@ -291,8 +291,17 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	zw := gzipWriters.Get().(*gzip.Writer)
 	defer gzipWriters.Put(zw)
 	zw.Reset(&buf)
-	if err := json.NewEncoder(zw).Encode(b); err != nil {
+	raw := blobBuffers.Get().(*[]byte)
+	defer blobBuffers.Put(raw)
+	text, err := appendBlob((*raw)[:0], b)
+	if err != nil {
 		return fmt.Errorf("encode history: %w", err)
+	}
+	if cap(text) <= maxKeptBlobBuffer {
+		*raw = text
+	}
+	if _, err := zw.Write(text); err != nil {
+		return fmt.Errorf("compress history: %w", err)
 	}
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("compress history: %w", err)

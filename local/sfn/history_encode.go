@@ -1,0 +1,254 @@
+package sfn
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sluicehq/sluice/asl/interp"
+)
+
+// Saving a finished execution encodes its whole history, and encoding/json spent most of that time
+// walking each event's three dozen detail fields by reflection, nearly all of them nil. appendBlob writes
+// the same JSON document (encoding/json decodes it to the same historyBlob) with the events written by
+// hand: their four common fields, and the one or two details an event has, the state events' directly
+// and every other kind through encoding/json.
+
+// detailField is one of HistoryEvent's details: its index and its JSON name, quoted, with the colon.
+type detailField struct {
+	index int
+	key   string
+}
+
+// eventDetails lists HistoryEvent's detail fields (every field after the first four: pointers, omitted
+// when nil). eventsByHand is false when HistoryEvent has a field that is not such a pointer, and the
+// events are then encoded by encoding/json whole.
+var eventDetails, eventsByHand = func() ([]detailField, bool) {
+	t := reflect.TypeFor[interp.HistoryEvent]()
+	common := []string{"ID", "PreviousEventID", "Timestamp", "Type"}
+	var out []detailField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if i < len(common) {
+			if f.Name != common[i] {
+				return nil, false
+			}
+			continue
+		}
+		name, opts, _ := cutTag(f.Tag.Get("json"))
+		if f.Type.Kind() != reflect.Pointer || name == "" || name == "-" || opts != "omitempty" || !f.IsExported() {
+			return nil, false
+		}
+		out = append(out, detailField{i, strconv.Quote(name) + ":"})
+	}
+	return out, true
+}()
+
+// stateDetailsByHand says whether the state events' details have the fields appendEvent writes by
+// hand (and no other): if the engine adds one, they are encoded by encoding/json.
+var stateDetailsByHand = fieldsAre[interp.StateEnteredEventDetails](`Name string json:"name"`, `Input string json:"input"`, `InputDetails interp.DataDetails json:"inputDetails"`) &&
+	fieldsAre[interp.StateExitedEventDetails](`Name string json:"name"`, `Output string json:"output"`, `OutputDetails interp.DataDetails json:"outputDetails"`, `AssignedVariables map[string]string json:"assignedVariables,omitempty"`) &&
+	fieldsAre[interp.DataDetails](`Truncated bool json:"truncated"`)
+
+// fieldsAre reports whether T's fields are exactly these: "Name type tag".
+func fieldsAre[T any](fields ...string) bool {
+	t := reflect.TypeFor[T]()
+	if t.NumField() != len(fields) {
+		return false
+	}
+	for i, want := range fields {
+		f := t.Field(i)
+		if got := fmt.Sprintf("%s %s %s", f.Name, f.Type, f.Tag); got != want {
+			return false
+		}
+	}
+	return true
+}
+
+func cutTag(tag string) (name, opts string, ok bool) {
+	for i := range len(tag) {
+		if tag[i] == ',' {
+			return tag[:i], tag[i+1:], true
+		}
+	}
+	return tag, "", false
+}
+
+// blobBuffers hold the text of blobs being saved, kept up to maxKeptBlobBuffer bytes.
+var blobBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxKeptBlobBuffer = 1 << 20
+
+// appendBlob appends b as JSON.
+func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
+	ex, err := json.Marshal(b.Execution)
+	if err != nil {
+		return nil, err
+	}
+	end, err := json.Marshal(b.End)
+	if err != nil {
+		return nil, err
+	}
+	dst = append(dst, `{"ex":`...)
+	dst = append(dst, ex...)
+	dst = append(dst, `,"end":`...)
+	dst = append(dst, end...)
+	dst = append(dst, `,"evs":`...)
+	if !eventsByHand || b.Events == nil {
+		evs, err := json.Marshal(b.Events)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, evs...)
+	} else {
+		dst = append(dst, '[')
+		for i := range b.Events {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = appendEvent(dst, &b.Events[i]); err != nil {
+				return nil, err
+			}
+		}
+		dst = append(dst, ']')
+	}
+	if b.Redrive != nil {
+		r, err := json.Marshal(b.Redrive)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, `,"redrive":`...)
+		dst = append(dst, r...)
+	}
+	return append(dst, '}', '\n'), nil
+}
+
+// appendEvent appends ev as encoding/json writes it, but for the escaping of "<", ">" and "&" that
+// decoding does not tell apart.
+func appendEvent(dst []byte, ev *interp.HistoryEvent) ([]byte, error) {
+	dst = append(dst, `{"id":`...)
+	dst = strconv.AppendInt(dst, ev.ID, 10)
+	dst = append(dst, `,"previousEventId":`...)
+	dst = strconv.AppendInt(dst, ev.PreviousEventID, 10)
+	dst = append(dst, `,"timestamp":`...)
+	if y := ev.Timestamp.Year(); y < 0 || y > 9999 {
+		return nil, fmt.Errorf("encode history event %d: timestamp %v out of range", ev.ID, ev.Timestamp)
+	}
+	dst = append(dst, '"')
+	dst = ev.Timestamp.AppendFormat(dst, time.RFC3339Nano)
+	dst = append(dst, '"')
+	dst = append(dst, `,"type":`...)
+	dst = appendString(dst, string(ev.Type))
+	v := reflect.ValueOf(ev).Elem()
+	for _, f := range eventDetails {
+		fv := v.Field(f.index)
+		if fv.IsNil() {
+			continue
+		}
+		dst = append(dst, ',')
+		dst = append(dst, f.key...)
+		if stateDetailsByHand {
+			if out, ok := appendStateDetails(dst, fv.Interface()); ok {
+				dst = out
+				continue
+			}
+		}
+		b, err := json.Marshal(fv.Interface())
+		if err != nil {
+			return nil, fmt.Errorf("encode history event %d: %w", ev.ID, err)
+		}
+		dst = append(dst, b...)
+	}
+	return append(dst, '}'), nil
+}
+
+// appendStateDetails appends a state event's details, reporting false for any other (or for a state's
+// exit that assigned variables).
+func appendStateDetails(dst []byte, d any) ([]byte, bool) {
+	switch d := d.(type) {
+	case *interp.StateEnteredEventDetails:
+		dst = append(dst, `{"name":`...)
+		dst = appendString(dst, d.Name)
+		dst = append(dst, `,"input":`...)
+		dst = appendString(dst, d.Input)
+		dst = append(dst, `,"inputDetails":{"truncated":`...)
+		dst = strconv.AppendBool(dst, d.InputDetails.Truncated)
+		return append(dst, "}}"...), true
+	case *interp.StateExitedEventDetails:
+		if len(d.AssignedVariables) > 0 {
+			return dst, false
+		}
+		dst = append(dst, `{"name":`...)
+		dst = appendString(dst, d.Name)
+		dst = append(dst, `,"output":`...)
+		dst = appendString(dst, d.Output)
+		dst = append(dst, `,"outputDetails":{"truncated":`...)
+		dst = strconv.AppendBool(dst, d.OutputDetails.Truncated)
+		return append(dst, "}}"...), true
+	}
+	return dst, false
+}
+
+// safeASCII marks the ASCII bytes a JSON string holds as they are.
+var safeASCII = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\'
+	}
+	return t
+}()
+
+// appendString appends s as a JSON string: what encoding/json writes but for "<", ">" and "&", which it
+// writes as \u escapes and this writes as they are (both decode the same).
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if safeASCII[b] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				dst = append(dst, '\\', b)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+const hexDigits = "0123456789abcdef"

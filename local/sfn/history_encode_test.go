@@ -1,0 +1,244 @@
+package sfn
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sluicehq/sluice/asl/interp"
+)
+
+// chainBlob runs a chain of n Pass states (as ../shared/bench/sfnload's chainN) and returns its blob.
+func chainBlob(tb testing.TB, n int) *historyBlob {
+	tb.Helper()
+	states := map[string]any{}
+	for i := range n {
+		st := map[string]any{"Type": "Pass", "ResultPath": "$.acc", "Parameters": map[string]any{
+			"step": i, "prev.$": "$.acc.step", "id.$": "$.id", "tags.$": "$.tags", "const": fmt.Sprint("s", i),
+			"nested": map[string]any{"who.$": "$.user.name"}, "execName.$": "$$.Execution.Name"}}
+		if i == n-1 {
+			st["End"] = true
+		} else {
+			st["Next"] = fmt.Sprintf("Step%02d", i+1)
+		}
+		states[fmt.Sprintf("Step%02d", i)] = st
+	}
+	def, err := json.Marshal(map[string]any{"StartAt": "Step00", "States": states})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer s.Close()
+	ctx := tb.Context()
+	if _, err := s.createStateMachine(ctx, fmt.Appendf(nil, `{"name":"chain","definition":%q,"roleArn":"arn:aws:iam::000000000000:role/r"}`, def)); err != nil {
+		tb.Fatal(err)
+	}
+	const machine = "arn:aws:states:us-east-1:000000000000:stateMachine:chain"
+	arn, err := s.Start(ctx, machine, "e1", `{"id":"order-1","user":{"name":"ada <&> \u2028"},"tags":["a","b","c"],"acc":{"step":-1}}`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := s.Wait(wctx, arn); err != nil {
+		tb.Fatal(err)
+	}
+	f, ok := s.history.lookup(machine, "e1")
+	if !ok {
+		tb.Fatal("the execution is not in the history store")
+	}
+	b, err := s.history.load(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// tricky is a string with every kind of character a JSON encoder treats apart.
+const tricky = "q\"b\\n\nr\rt\tc\x01\x1f<>&\u2028\u2029\u00e9\U0001F600 bad\xff\xfe end"
+
+// fill sets every field of the value v points to, strings to tricky, recursively (pointers, slices and
+// maps get one element).
+func fill(v reflect.Value, depth int) {
+	if depth > 6 {
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(tricky)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(7)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(7)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(1.5)
+	case reflect.Pointer:
+		p := reflect.New(v.Type().Elem())
+		fill(p.Elem(), depth+1)
+		v.Set(p)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2024, 3, 1, 12, 0, 0, 123456789, time.UTC)))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), depth+1)
+			}
+		}
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 1, 1)
+		fill(s.Index(0), depth+1)
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k, depth+1)
+		fill(e, depth+1)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	}
+}
+
+// everyDetail is a blob with an event for each kind of details (the state events once without and once
+// with assigned variables), and one event with two details, every field set.
+func everyDetail() *historyBlob {
+	b := &historyBlob{}
+	fill(reflect.ValueOf(&b.Execution).Elem(), 0)
+	fill(reflect.ValueOf(&b.End).Elem(), 0)
+	b.Redrive = &interp.Snapshot{State: "S", StateInput: map[string]any{"k": tricky}, Variables: map[string]any{"v": json.Number("1")}}
+	ts := time.Date(2024, 3, 1, 12, 0, 0, 120000000, time.UTC)
+	for i, f := range eventDetails {
+		ev := interp.HistoryEvent{ID: int64(i + 1), PreviousEventID: int64(i), Timestamp: ts.Add(time.Duration(i) * time.Millisecond), Type: interp.EventType(tricky)}
+		fill(reflect.ValueOf(&ev).Elem().Field(f.index), 0)
+		b.Events = append(b.Events, ev)
+	}
+	plain := interp.HistoryEvent{ID: 100, Timestamp: ts, Type: interp.PassStateExited,
+		StateEnteredEventDetails: &interp.StateEnteredEventDetails{Name: "n", Input: `{"a":"<b>"}`},
+		StateExitedEventDetails:  &interp.StateExitedEventDetails{Name: "n", Output: `{}`}}
+	return b.withEvents(plain, interp.HistoryEvent{ID: 101, Timestamp: time.Date(2024, 3, 1, 12, 0, 0, 0, time.FixedZone("x", 3600)), Type: interp.PassStateEntered,
+		StateEnteredEventDetails: &interp.StateEnteredEventDetails{Name: "m", InputDetails: interp.DataDetails{Truncated: true}}})
+}
+
+func (b *historyBlob) withEvents(evs ...interp.HistoryEvent) *historyBlob {
+	b.Events = append(b.Events, evs...)
+	return b
+}
+
+// TestAppendBlob: appendBlob's text decodes to what encoding/json's does, both as a historyBlob and as
+// any JSON value (the same members, with the same values).
+func TestAppendBlob(t *testing.T) {
+	if !eventsByHand || !stateDetailsByHand {
+		t.Fatalf("interp.HistoryEvent or its state details changed shape (eventsByHand %v, stateDetailsByHand %v): update appendEvent", eventsByHand, stateDetailsByHand)
+	}
+	tests := []struct {
+		name string
+		blob *historyBlob
+	}{
+		{"chain20", chainBlob(t, 20)},
+		{"every detail", everyDetail()},
+		{"no events", &historyBlob{End: endRecord{Status: "SUCCEEDED"}}},
+		{"empty events", &historyBlob{Events: []interp.HistoryEvent{}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := appendBlob(nil, tt.blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(tt.blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotAny, wantAny any
+			if err := json.Unmarshal(got, &gotAny); err != nil {
+				t.Fatalf("appendBlob wrote invalid JSON: %v\n%s", err, got)
+			}
+			if err := json.Unmarshal(want, &wantAny); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(gotAny, wantAny); diff != "" {
+				t.Errorf("appendBlob as JSON (-got +want):\n%s", diff)
+			}
+			var gotBlob, wantBlob historyBlob
+			if err := json.Unmarshal(got, &gotBlob); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(want, &wantBlob); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(gotBlob, wantBlob); diff != "" {
+				t.Errorf("appendBlob as a historyBlob (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAppendBlobRefusesOutOfRangeTimestamp(t *testing.T) {
+	b := &historyBlob{Events: []interp.HistoryEvent{{ID: 1, Timestamp: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
+	_, gotErr := appendBlob(nil, b)
+	_, wantErr := json.Marshal(b)
+	if (gotErr == nil) != (wantErr == nil) {
+		t.Errorf("appendBlob error %v, encoding/json's %v: want both or neither", gotErr, wantErr)
+	}
+}
+
+// FuzzAppendString: appendString writes valid JSON that decodes to what encoding/json's text does.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", tricky, "\x00", "\u2028", "\xed\xa0\x80", `{"a":[1,"<&>"]}`, "\xf0\x9f\x98"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := appendString(nil, s)
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g, w string
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("appendString(%q) = %s: invalid JSON: %v", s, got, err)
+		}
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatal(err)
+		}
+		if g != w {
+			t.Errorf("appendString(%q) decodes to %q, encoding/json's text to %q", s, g, w)
+		}
+	})
+}
+
+// BenchmarkHistoryBlob measures encoding a finished chain20 execution: encoding/json, and appendBlob.
+func BenchmarkHistoryBlob(b *testing.B) {
+	blob := chainBlob(b, 20)
+	raw, err := json.Marshal(blob)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		for b.Loop() {
+			if _, err := json.Marshal(blob); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("appendBlob", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		var buf []byte
+		for b.Loop() {
+			if buf, err = appendBlob(buf[:0], blob); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
