@@ -20,8 +20,9 @@ type thread struct {
 	ctx    context.Context // sc.ctx
 	prev   int64
 	vars   *varScope
-	varFn  func(string) (any, bool)
-	ctxFn  func() any // contextObject as a value, made when first needed
+	// partialCtx: the scope's Context holds only the members of the
+	// context object the state reads (FullContext builds the whole).
+	partialCtx bool
 	top    bool       // the execution's top level (checkpoints happen here)
 	retry  int        // $$.State.RetryCount of the running state
 	state  *node
@@ -108,7 +109,6 @@ func (e *Execution) newThread(parent *varScope) *thread {
 	th := &thread{e: e, sc: e.root, ctx: e.root.ctx}
 	th.ownVars.parent = parent
 	th.vars = &th.ownVars // one allocation for the thread and its scope
-	th.varFn = th.vars.get
 	return th
 }
 
@@ -136,16 +136,14 @@ func (th *thread) clock() Clock { return th.e.m.cfg.clock }
 // evaluation returns.
 func (th *thread) scope(input any) *jsonpath.Scope {
 	s := &th.evalScope
-	*s = jsonpath.Scope{Input: input, Var: th.varFn}
+	*s = jsonpath.Scope{Input: input, Host: th}
+	th.partialCtx = false
 	switch {
 	case th.state != nil && th.state.ctxExecOnly && th.e.ctxOverride == nil:
 		// The state reads only members of $$.Execution and $$.StateMachine:
 		// a context object of those two, made once per execution, reads
 		// the same; a message that quotes $$ gets the whole of it.
-		if th.ctxFn == nil {
-			th.ctxFn = th.contextObject
-		}
-		s.Context, s.FullContext = th.e.executionContext(), th.ctxFn
+		s.Context, th.partialCtx = th.e.executionContext(), true
 	case th.state != nil && th.state.ctxMapOnly && th.mapCtx != nil && th.e.ctxOverride == nil:
 		// A Map state's ItemSelector that reads only $$.Map besides
 		// $$.Execution and $$.StateMachine: the item's $$.Map beside the
@@ -156,15 +154,25 @@ func (th *thread) scope(input any) *jsonpath.Scope {
 			th.mapScope["Execution"], th.mapScope["StateMachine"] = execution, stateMachine
 		}
 		th.mapScope["Map"] = th.mapCtx
-		s.Context = th.mapScope
-		if th.ctxFn == nil {
-			th.ctxFn = th.contextObject
-		}
-		s.FullContext = th.ctxFn
+		s.Context, th.partialCtx = th.mapScope, true
 	case th.state == nil || th.state.usesContext:
 		s.Context = th.contextObject()
 	}
 	return s
+}
+
+var _ jsonpath.Host = (*thread)(nil)
+
+// Variable returns the value of a variable in the thread's scope.
+func (th *thread) Variable(name string) (any, bool) { return th.vars.get(name) }
+
+// FullContext returns the whole context object when the evaluation scope
+// holds only part of it, else nil: the scope's Context is whole.
+func (th *thread) FullContext() any {
+	if !th.partialCtx {
+		return nil
+	}
+	return th.contextObject()
 }
 
 // contextObject builds $$ for the running state.

@@ -205,10 +205,7 @@ func (p *Path) rootValue(s *Scope) (any, bool) {
 	case rootContext:
 		return s.Context, true
 	case rootVar:
-		if s.Var == nil {
-			return nil, false
-		}
-		return s.Var(p.varName)
+		return s.variable(p.varName)
 	}
 	return s.Input, true
 }

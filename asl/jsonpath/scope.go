@@ -9,8 +9,44 @@ type Scope struct {
 	// Context holds only the members the expression reads.
 	FullContext func() any
 	Var         func(name string) (any, bool) // what "$name" means (variables); nil = none defined
+	// Host, when set, stands for FullContext and Var where those are nil:
+	// a host that evaluates many expressions can hand over one value it
+	// already has, not a new function for each.
+	Host Host
 	// Random supplies randomness for States.UUID and unseeded
 	// States.MathRandom. Nil means crypto/rand. Inject a deterministic
 	// source in tests.
 	Random func() uint64
+}
+
+// Host supplies the variables and the whole context object of a Scope
+// (Scope.Host).
+type Host interface {
+	// Variable returns the value of the variable name ("$name").
+	Variable(name string) (any, bool)
+	// FullContext returns the whole context object (Scope.FullContext).
+	FullContext() any
+}
+
+// variable resolves "$name".
+func (s *Scope) variable(name string) (any, bool) {
+	switch {
+	case s.Var != nil:
+		return s.Var(name)
+	case s.Host != nil:
+		return s.Host.Variable(name)
+	}
+	return nil, false
+}
+
+// fullContext returns the whole context object, or nil when the scope
+// cannot tell it.
+func (s *Scope) fullContext() any {
+	switch {
+	case s.FullContext != nil:
+		return s.FullContext()
+	case s.Host != nil:
+		return s.Host.FullContext()
+	}
+	return nil
 }

@@ -305,8 +305,8 @@ func (n *tnode) fieldError(err error, s *Scope) error {
 	in := s.Input
 	if strings.HasPrefix(e.Path, "$$") {
 		in = s.Context
-		if s.FullContext != nil {
-			in = s.FullContext()
+		if full := s.fullContext(); full != nil {
+			in = full
 		}
 	}
 	cause := "The JSONPath '" + e.Path + "' specified for the field '" + n.field + "' could not be found in the input '" + jsonText(in) + "'"
