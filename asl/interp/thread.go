@@ -15,21 +15,21 @@ import (
 // thread runs states one after another: the top level of an execution, a
 // Parallel branch or a Map iteration. Its events chain through prev.
 type thread struct {
-	e      *Execution
-	sc     *cancelScope
-	ctx    context.Context // sc.ctx
-	prev   int64
-	vars   *varScope
+	e    *Execution
+	sc   *cancelScope
+	ctx  context.Context // sc.ctx
+	prev int64
+	vars *varScope
 	// partialCtx: the scope's Context holds only the members of the
 	// context object the state reads (FullContext builds the whole).
 	partialCtx bool
-	top    bool       // the execution's top level (checkpoints happen here)
-	retry  int        // $$.State.RetryCount of the running state
-	state  *node
-	enter  time.Time
-	exited time.Time // when the previous state of this thread exited, if it just did
-	token  string    // $$.Task.Token of the running task
-	mapCtx any       // $$.Map while evaluating a Map's ItemSelector
+	top        bool // the execution's top level (checkpoints happen here)
+	retry      int  // $$.State.RetryCount of the running state
+	state      *node
+	enter      time.Time
+	exited     time.Time // when the previous state of this thread exited, if it just did
+	token      string    // $$.Task.Token of the running task
+	mapCtx     any       // $$.Map while evaluating a Map's ItemSelector
 	// inputText is the text of the input runFrom starts with, when known.
 	inputText string
 
