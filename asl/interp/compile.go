@@ -60,6 +60,11 @@ type node struct {
 	// context object of those three, with no $$.State to build for each
 	// item.
 	ctxMapOnly bool
+	// mapItemLeaves: ctxMapOnly, and every "$$.Map" goes on to
+	// ".Item.Index" or ".Item.Value": no expression of the state can
+	// return $$.Map or $$.Map.Item itself, so an iteration's may be made
+	// of maps used again (mapItemCtxs).
+	mapItemLeaves bool
 
 	next string
 	end  bool
@@ -347,6 +352,31 @@ func readsOnlyContext(s asl.State, members ...string) bool {
 	}
 }
 
+// readsOnlyMapItemLeaves reports whether every "$$.Map" in the state's
+// own definition goes on to ".Item.Index" or ".Item.Value", so that no
+// path returns $$.Map or $$.Map.Item itself.
+func readsOnlyMapItemLeaves(s asl.State) bool {
+	b, err := json.Marshal(ownDefinition(s))
+	if err != nil {
+		return false
+	}
+	for {
+		i := bytes.Index(b, []byte("$$.Map"))
+		if i < 0 {
+			return true
+		}
+		b = b[i+len("$$.Map"):]
+		rest, ok := bytes.CutPrefix(b, []byte(".Item.Index"))
+		if !ok {
+			rest, ok = bytes.CutPrefix(b, []byte(".Item.Value"))
+		}
+		if !ok || len(rest) > 0 && !bytes.ContainsAny(rest[:1], `."[,) `) {
+			return false
+		}
+		b = rest
+	}
+}
+
 func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage) (*node, error) {
 	n := &node{name: name, typ: s.Type()}
 	n.jsonata = asl.EffectiveLanguage(s, machineLang) == asl.JSONata
@@ -466,6 +496,7 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 	n.usesContext = mentionsContext(s) || n.task != nil && n.task.waitForToken
 	n.ctxExecOnly = n.usesContext && !(n.task != nil && n.task.waitForToken) && readsOnlyExecutionContext(s)
 	n.ctxMapOnly = n.usesContext && n.typ == asl.TypeMap && readsOnlyContext(s, ".Execution", ".StateMachine", ".Map")
+	n.mapItemLeaves = n.ctxMapOnly && readsOnlyMapItemLeaves(s)
 	switch st := s.(type) {
 	case *asl.Task:
 		n.retry = c.retriers(st.Retry)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"sync"
 
 	"github.com/sluicehq/sluice/asl"
 	"github.com/sluicehq/sluice/asl/jsonpath"
@@ -256,11 +257,22 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 		// ItemSelector runs in the Map state's context, where $$.Map.Item
 		// is the item and its index.
 		c.state, c.enter, c.retry, c.enteredEventID = n, th.enter, th.retry, th.enteredEventID
-		c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonIntValue(i), "Value": items[i]}}
+		var reused *mapItemCtx
+		if n.mapItemLeaves {
+			reused = mapItemCtxs.Get().(*mapItemCtx)
+			reused.item["Index"], reused.item["Value"] = jsonIntValue(i), items[i]
+			c.mapCtx = reused.ctx
+		} else {
+			c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonIntValue(i), "Value": items[i]}}
+		}
 		var f *Failure
 		input, f = c.evalTemplate(ms.itemSelector, eff)
 		c.state = nil
 		c.endMapContext()
+		if reused != nil {
+			reused.item["Value"] = nil // not kept alive by the pool
+			mapItemCtxs.Put(reused)
+		}
 		if f != nil {
 			c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
 			return nil, f
@@ -277,3 +289,16 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 	}
 	return out, f
 }
+
+// mapItemCtx is a $$.Map of an iteration, {"Item": item}, whose item
+// ({"Index", "Value"}) is set for each iteration.
+type mapItemCtx struct{ ctx, item map[string]any }
+
+// mapItemCtxs holds the $$.Map objects of the ItemSelectors that read only
+// $$.Map.Item.Index and $$.Map.Item.Value (node.mapItemLeaves): no path
+// of such a selector returns either object, so they are used again once
+// the selector is evaluated.
+var mapItemCtxs = sync.Pool{New: func() any {
+	item := make(map[string]any, 2)
+	return &mapItemCtx{ctx: map[string]any{"Item": item}, item: item}
+}}

@@ -216,3 +216,44 @@ func TestParallelEventChains(t *testing.T) {
 		}
 	}
 }
+
+// An ItemSelector that reads only $$.Map.Item.Index and $$.Map.Item.Value
+// gets its $$.Map from maps used again; one that can return $$.Map.Item or
+// $$.Map itself gets new ones, which its output keeps.
+func TestMapItemContextReuse(t *testing.T) {
+	tests := []struct {
+		name       string
+		selector   string
+		wantLeaves bool
+		want       string
+	}{
+		{"leaves", `{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","n.$":"$$.Map.Item.Value.n"}`, true,
+			`[{"i":0,"n":1,"v":{"n":1}},{"i":1,"n":2,"v":{"n":2}},{"i":2,"n":3,"v":{"n":3}}]`},
+		{"item", `{"item.$":"$$.Map.Item"}`, false,
+			`[{"item":{"Index":0,"Value":{"n":1}}},{"item":{"Index":1,"Value":{"n":2}}},{"item":{"Index":2,"Value":{"n":3}}}]`},
+		{"map", `{"m.$":"$$.Map","i.$":"$$.Map.Item.Index"}`, false,
+			`[{"i":0,"m":{"Item":{"Index":0,"Value":{"n":1}}}},{"i":1,"m":{"Item":{"Index":1,"Value":{"n":2}}}},{"i":2,"m":{"Item":{"Index":2,"Value":{"n":3}}}}]`},
+		{"intrinsic", `{"a.$":"States.Array($$.Map.Item.Value, $$.Map.Item.Index)"}`, true,
+			`[{"a":[{"n":1},0]},{"a":[{"n":2},1]},{"a":[{"n":3},2]}]`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemSelector":` + tc.selector + `,
+				"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+			m := compile(t, def, WithClock(SystemClock()))
+			if got := m.top.states["M"].mapItemLeaves; got != tc.wantLeaves {
+				t.Errorf("mapItemLeaves = %v, want %v", got, tc.wantLeaves)
+			}
+			// Twice: the second run's iterations get the maps the first one used.
+			for range 2 {
+				r := m.Run(t.Context(), mustJSON(t, `{"items":[{"n":1},{"n":2},{"n":3}]}`))
+				if r.Status != StatusSucceeded {
+					t.Fatalf("got %s %s: %s", r.Status, r.Error, r.Cause)
+				}
+				if diff := cmp.Diff(canon(t, r.Output), tc.want); diff != "" {
+					t.Errorf("output (-got +want):\n%s", diff)
+				}
+			}
+		})
+	}
+}
