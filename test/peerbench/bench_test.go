@@ -8,13 +8,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/sluicehq/sluice/asl"
 	"github.com/sluicehq/sluice/asl/interp"
 )
 
@@ -28,8 +31,16 @@ var loads = []struct {
 	{"mixed", `{"id":"order-1"}`, 17},
 }
 
-// budget is how long each side runs each definition, after a warm-up of half as long.
+// budget is how long the peer runs each definition, after a warm-up of half as long.
 const budget = time.Second
+
+// rounds is how many times the engine's one-goroutine and two-goroutine measures alternate, each for slice:
+// alternating keeps the two comparable when the machine's speed drifts, and the median of the rounds
+// leaves out one disturbed by a neighbour.
+const (
+	rounds = 7
+	slice  = 250 * time.Millisecond
+)
 
 type peerResult struct {
 	ExecutionsPerSecond    float64 `json:"executionsPerSecond"`
@@ -90,29 +101,68 @@ func (s *enteredSink) Record(ev interp.HistoryEvent) {
 	}
 }
 
-// rate is what one side did in one measure: executions per second of wall time and per second of the
-// process's CPU time (0 where it is not measured).
-type rate struct{ wall, cpu float64 }
+// measure is what the engine did in one measure: executions, wall time, the process's CPU time (0 where
+// it is not measured), the garbage collector's estimated CPU time, and heap allocations.
+type measure struct {
+	n             int64
+	wall, cpu, gc time.Duration
+	allocs, bytes uint64
+	goroutines    int
+}
+
+func (m measure) perSecond() float64 { return float64(m.n) / m.wall.Seconds() }
+
+// cpuPerExec is the CPU time of an execution, 0 when not measured.
+func (m measure) cpuPerExec() time.Duration {
+	if m.cpu <= 0 || m.n == 0 {
+		return 0
+	}
+	return m.cpu / time.Duration(m.n)
+}
+
+// cores is the CPU time the process got per second of wall time: what the machine granted it.
+func (m measure) cores() float64 { return m.cpu.Seconds() / m.wall.Seconds() }
+
+// gcCPU reads the runtime's estimate of the CPU time its garbage collector has used.
+func gcCPU() time.Duration {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return time.Duration(s[0].Value.Float64() * float64(time.Second))
+}
 
 // engine runs executions of m on goroutines goroutines for d. Each execution has a name of its own
-// (chain20 reads it) and a history sink of its own; every execution must succeed and enter the states it
-// should.
-func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutines int, d time.Duration) rate {
+// (chain20 reads it; the names are made before the clock starts) and a history sink of its own; every
+// execution must succeed and enter the states it should.
+func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutines int, d time.Duration) measure {
 	var (
 		n      atomic.Int64
 		failed atomic.Value
 		wg     sync.WaitGroup
 	)
+	const names = 1 << 12
 	ctx := context.Background()
-	cpu := processCPU()
+	ready := make([][]string, goroutines)
+	for g := range ready {
+		ready[g] = make([]string, names)
+		for i := range ready[g] {
+			ready[g][i] = fmt.Sprintf("bench-%d-%d", g, i)
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	cpu, gc := processCPU(), gcCPU()
 	start := time.Now()
 	deadline := start.Add(d)
 	for g := range goroutines {
 		wg.Go(func() {
-			for i := 0; ; i++ {
+			for i := 0; ; {
 				for range 10 {
 					var sink enteredSink
-					r := m.Run(ctx, input, interp.WithHistory(&sink), interp.WithExecutionName(fmt.Sprintf("bench-%d-%d", g, i)))
+					r := m.Run(ctx, input, interp.WithHistory(&sink), interp.WithExecutionName(ready[g][i%names]))
+					i++
 					if r.Status != interp.StatusSucceeded || sink.entered != entered {
 						failed.Store(fmt.Sprintf("%s (%s: %s), %d states entered, want %d", r.Status, r.Error, r.Cause, sink.entered, entered))
 						return
@@ -126,21 +176,64 @@ func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutine
 		})
 	}
 	wg.Wait()
-	wall, used := time.Since(start), processCPU()-cpu
+	res := measure{n: n.Load(), wall: time.Since(start), goroutines: goroutines}
+	res.cpu, res.gc = processCPU()-cpu, gcCPU()-gc
+	runtime.ReadMemStats(&after)
+	res.allocs, res.bytes = after.Mallocs-before.Mallocs, after.TotalAlloc-before.TotalAlloc
 	if f := failed.Load(); f != nil {
 		b.Fatal(f)
 	}
-	r := rate{wall: float64(n.Load()) / wall.Seconds()}
-	if used > 0 {
-		r.cpu = float64(n.Load()) / used.Seconds()
-	}
-	return r
+	return res
 }
 
-// BenchmarkVersusPeer runs each load on the engine with one goroutine and with two, and on the peer,
-// in the same run; an iteration is one such round. It reports the engine's executions/s and
-// transitions/s (states entered per second), its 2-goroutine executions/s and the scaling from one to
-// two, and, with the peer, the peer's executions/s and the engine/peer ratio.
+// median returns the median of xs (the mean of the middle two for an even count); xs is sorted.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	if len(xs) == 0 {
+		return 0
+	}
+	if len(xs)%2 == 1 {
+		return xs[len(xs)/2]
+	}
+	return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
+}
+
+// loadAverage returns the machine's one-minute load average, or -1 where it cannot be read.
+func loadAverage() float64 {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(raw))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// BenchmarkVersusPeer runs each load on the engine and on the peer in the same run; an iteration is one
+// such round. The engine's measures alternate between one goroutine and two, rounds times; each figure
+// is the median of the rounds, and the scaling figures are medians of the rounds' own ratios, so that a
+// drift of the machine's speed moves both sides of a ratio together.
+//
+// It prints one line per figure (b.Log) and reports the same as metrics:
+//
+//   - exec/s, exec/cpu-s: the engine, one goroutine, per second of wall time and of the process's CPU
+//     time; allocs/exec, B/exec: its heap allocations per execution; gc-share: the garbage collector's
+//     estimated part of the process's CPU time;
+//   - cpu-cost-2g: the CPU time of an execution with two goroutines over one: 1 when executions side by
+//     side share nothing that costs (no lock, no contended cache line, no extra collection work), whatever
+//     else the machine is doing;
+//   - scaling-2g: executions per wall second with two goroutines over one; cores-2g: the CPU seconds the
+//     process got per wall second with two goroutines, which is what a busy machine granted; on a quiet
+//     machine with two cores scaling-2g approaches cores-2g/cpu-cost-2g;
+//   - peer-exec/s, peer-exec/cpu-s, x-peer, x-peer-cpu: the peer and the engine/peer ratios (per CPU
+//     second is what a busy machine disturbs least);
+//   - load-1m: the machine's one-minute load average when the load started.
 func BenchmarkVersusPeer(b *testing.B) {
 	defs := map[string][]byte{}
 	for _, l := range loads {
@@ -152,55 +245,74 @@ func BenchmarkVersusPeer(b *testing.B) {
 	}
 	for _, l := range loads {
 		b.Run(l.name, func(b *testing.B) {
-			sm, err := asl.Parse(defs[l.name])
-			if err != nil {
-				b.Fatal(err)
-			}
-			m, err := interp.New(sm, interp.WithClock(interp.SystemClock()))
-			if err != nil {
-				b.Fatal(err)
-			}
-			dec := json.NewDecoder(strings.NewReader(l.input))
-			dec.UseNumber()
-			var input any
-			if err := dec.Decode(&input); err != nil {
-				b.Fatal(err)
-			}
-			engine(b, m, input, l.entered, 1, budget/2) // warm up
-			var one, two, theirs rate
-			rounds := 0
+			m, input := loadMachine(b, l.name, l.input)
+			load := loadAverage()
+			engine(b, m, input, l.entered, 1, slice) // warm up
+			engine(b, m, input, l.entered, 2, slice/2)
+			var (
+				oneRate, oneCPU, twoRate, scaling, cost, cores, cores1, gcShare []float64
+				one                                                             measure
+				peerRate, peerCPU                                               float64
+				peered                                                          int
+			)
 			for b.Loop() {
-				r1 := engine(b, m, input, l.entered, 1, budget)
-				r2 := engine(b, m, input, l.entered, 2, budget)
-				one.wall, one.cpu = one.wall+r1.wall, one.cpu+r1.cpu
-				two.wall, two.cpu = two.wall+r2.wall, two.cpu+r2.cpu
+				for range rounds {
+					r1 := engine(b, m, input, l.entered, 1, slice)
+					r2 := engine(b, m, input, l.entered, 2, slice)
+					one.n, one.allocs, one.bytes = one.n+r1.n, one.allocs+r1.allocs, one.bytes+r1.bytes
+					oneRate, twoRate = append(oneRate, r1.perSecond()), append(twoRate, r2.perSecond())
+					scaling = append(scaling, r2.perSecond()/r1.perSecond())
+					if r1.cpu > 0 && r2.cpu > 0 {
+						oneCPU = append(oneCPU, 1/r1.cpuPerExec().Seconds())
+						cost = append(cost, float64(r2.cpuPerExec())/float64(r1.cpuPerExec()))
+						cores, cores1 = append(cores, r2.cores()), append(cores1, r1.cores())
+						gcShare = append(gcShare, r1.gc.Seconds()/r1.cpu.Seconds())
+					}
+				}
 				if p, ok := peer(b, map[string][]byte{l.name: defs[l.name]})[l.name]; ok {
 					if int64(p.StatesEntered+0.5) != l.entered {
 						b.Fatalf("the peer entered %.1f states an execution, want %d", p.StatesEntered, l.entered)
 					}
-					theirs.wall, theirs.cpu = theirs.wall+p.ExecutionsPerSecond, theirs.cpu+p.ExecutionsPerCPUSecond
+					peerRate, peerCPU, peered = peerRate+p.ExecutionsPerSecond, peerCPU+p.ExecutionsPerCPUSecond, peered+1
 				}
-				rounds++
 			}
-			r := float64(rounds)
-			b.ReportMetric(one.wall/r, "exec/s")
-			b.ReportMetric(one.wall/r*float64(l.entered), "transitions/s")
-			b.ReportMetric(two.wall/r, "exec/s-2g")
-			b.ReportMetric(two.wall/one.wall, "scaling-2g")
-			if one.cpu > 0 && two.cpu > 0 {
-				b.ReportMetric(one.cpu/r, "exec/cpu-s")
-				// CPU time per execution, 2 goroutines over 1: 1 when executions side by side cost no
-				// more than one at a time (they then scale with the cores the machine grants).
-				b.ReportMetric(one.cpu/two.cpu, "cpu-cost-2g")
+			rate, perCPU := median(oneRate), median(oneCPU)
+			allocs, bytes := float64(one.allocs)/float64(one.n), float64(one.bytes)/float64(one.n)
+			b.ReportMetric(rate, "exec/s")
+			b.ReportMetric(rate*float64(l.entered), "transitions/s")
+			b.ReportMetric(allocs, "allocs/exec")
+			b.ReportMetric(bytes, "B/exec")
+			b.ReportMetric(median(twoRate), "exec/s-2g")
+			b.ReportMetric(median(scaling), "scaling-2g")
+			b.ReportMetric(load, "load-1m")
+			// At most ten lines: the testing package cuts a benchmark's log there.
+			b.Logf("%-8s machine: load average %.2f (1 min) at the start, %.2f at the end; %d CPUs, GOMAXPROCS %d",
+				l.name, load, loadAverage(), runtime.NumCPU(), runtime.GOMAXPROCS(0))
+			b.Logf("%-8s engine, 1 goroutine: %.0f exec/s, %.0f transitions/s (median of %d rounds of %v)",
+				l.name, rate, rate*float64(l.entered), len(oneRate), slice)
+			b.Logf("%-8s engine, 1 goroutine: %.1f allocs/exec, %.0f B/exec", l.name, allocs, bytes)
+			b.Logf("%-8s engine, 2 goroutines: %.0f exec/s, %.2fx one goroutine's (median of the rounds' ratios, %.2f-%.2f)",
+				l.name, median(twoRate), median(scaling), scaling[0], scaling[len(scaling)-1])
+			if perCPU > 0 {
+				b.ReportMetric(perCPU, "exec/cpu-s")
+				b.ReportMetric(median(cost), "cpu-cost-2g")
+				b.ReportMetric(median(cores), "cores-2g")
+				b.ReportMetric(median(gcShare), "gc-share")
+				b.Logf("%-8s engine, 1 goroutine: %.0f exec/cpu-s, the collector %.0f%% of the CPU time (the runtime's estimate, high on a busy machine)", l.name, perCPU, 100*median(gcShare))
+				b.Logf("%-8s engine, CPU per execution with 2 goroutines over 1: %.2f (median, %.2f-%.2f; 1 = no contention); cores granted: %.2f with 1 goroutine, %.2f with 2",
+					l.name, median(cost), cost[0], cost[len(cost)-1], median(cores1), median(cores))
 			}
-			if theirs.wall > 0 {
-				b.ReportMetric(theirs.wall/r, "peer-exec/s")
-				b.ReportMetric(one.wall/theirs.wall, "x-peer")
-				if one.cpu > 0 && theirs.cpu > 0 {
-					b.ReportMetric(theirs.cpu/r, "peer-exec/cpu-s")
-					// Per CPU second, which a busy machine disturbs far less than wall time.
-					b.ReportMetric(one.cpu/theirs.cpu, "x-peer-cpu")
+			if peered > 0 {
+				pr, pc := peerRate/float64(peered), peerCPU/float64(peered)
+				b.ReportMetric(pr, "peer-exec/s")
+				b.ReportMetric(rate/pr, "x-peer")
+				b.Logf("%-8s peer: %.0f exec/s, %.0f exec/cpu-s", l.name, pr, pc)
+				if perCPU > 0 && pc > 0 {
+					b.ReportMetric(pc, "peer-exec/cpu-s")
+					b.ReportMetric(perCPU/pc, "x-peer-cpu")
+					b.Logf("%-8s engine/peer: %.1fx per CPU second", l.name, perCPU/pc)
 				}
+				b.Logf("%-8s engine/peer: %.1fx per wall second", l.name, rate/pr)
 			}
 			b.ReportMetric(0, "ns/op")
 		})

@@ -13,9 +13,16 @@
 //
 //	go test -run '^$' -bench . ./test/peerbench/
 //
-// Each sub-benchmark reports the engine's executions/s and transitions/s with one goroutine, its
-// executions/s with two goroutines running executions side by side at the default GOGC (and the scaling
-// from one to two), the peer's executions/s, and the ratio (engine/peer), each also per second of the
-// process's CPU time (exec/cpu-s, peer-exec/cpu-s, x-peer-cpu; cpu-cost-2g is the CPU time of an
-// execution with two goroutines over one), which holds far better than wall time on a busy machine.
+// Each sub-benchmark alternates the engine with one goroutine and with two, several rounds, and runs the
+// peer once; it prints one line per figure and reports the same as metrics (see BenchmarkVersusPeer):
+// the engine's executions/s, transitions/s, executions per CPU second, allocations and bytes per
+// execution; with two goroutines, executions/s, the scaling from one to two (median of the rounds'
+// ratios), the CPU time of an execution over one goroutine's (1 = the executions side by side share
+// nothing that costs, which holds on a busy machine) and the cores the machine granted; the peer's
+// executions/s and per CPU second, and the engine/peer ratios, per CPU second (what a busy machine
+// disturbs least) and per wall second; and the machine's load average.
+//
+// BenchmarkEngine runs each load on the engine alone, for profiles and allocation counts:
+//
+//	go test -run '^$' -bench Engine -benchmem -cpuprofile cpu.out ./test/peerbench/
 package peerbench
