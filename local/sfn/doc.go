@@ -81,10 +81,19 @@
 //     effects since the last durable point (a restart runs those again, to the same end). It is compacted
 //     when it has doubled (and at open), and compaction rewrites only the live state;
 //   - the history store (history/) holds finished executions: each one's input, output and history as a
-//     gzip blob appended to a segment file, and a small entry in an index log. Only the entries live in
-//     memory; DescribeExecution, GetExecutionHistory and DescribeStateMachineForExecution of a finished
-//     execution read its blob back. Segments are removed whole once every execution in them has been
-//     closed longer than the retention period (WithRetention, 90 days by default as on AWS).
+//     gzip blob appended to a segment file (NNNNNNNN.hist), and a small entry (machine, name, status,
+//     dates, where the blob is) in an index log (index.log). Memory holds the entries of the executions
+//     that finished since the last seal only, at most 8,192: then they are sealed into an immutable run
+//     (RRRRRRRR.run, sorted as ListExecutions lists them, each record with a CRC-32C) and into an on-disk
+//     hash table from machine and name to the entry (keys.hash, 64-byte slots with a CRC-32C each), and
+//     leave index.log and memory. So finding a finished execution by ARN (StartExecution's name check,
+//     DescribeExecution, GetExecutionHistory, redrive) reads a page of keys.hash, ListExecutions merges
+//     a binary search in each run with the entries in memory, and what the heap holds for finished
+//     executions does not grow with their number (a few hundred bytes per run and per segment). The
+//     key hash is derived: missing or damaged it is rebuilt from the runs. A run is read whole at open,
+//     so a damaged record is reported (Loss) and only its execution drops out of listings. Segments are
+//     removed whole once every execution in them has been closed longer than the retention period
+//     (WithRetention, 90 days by default as on AWS), and runs once all their segments are; see index.go.
 //
 // An API call that changes state (CreateStateMachine, UpdateStateMachine, DeleteStateMachine, tags,
 // StartExecution) answers success only once its record is durable: synced (grouped across concurrent

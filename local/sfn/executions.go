@@ -668,30 +668,42 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 	_, known := s.machines[machineArn]
 	live := append([]*execution(nil), s.byMachine[machineArn]...)
 	s.mu.RUnlock()
-	var closed []finished
-	// An ended execution is never RUNNING: those who wait for a machine's executions to end list the
-	// running ones, again and again, and need not copy its whole history each time.
-	if in.StatusFilter != "RUNNING" || !known && len(live) == 0 {
-		closed = s.history.ofMachine(machineArn)
+	limit := in.MaxResults
+	if limit < 0 || limit > 1000 {
+		return nil, validationErrorf("Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", limit)
 	}
-	if !known && len(live) == 0 && len(closed) == 0 {
-		return nil, apiErrorf(CodeStateMachineDoesNotExist, "State Machine Does Not Exist: '%s'", in.StateMachineArn)
+	if limit == 0 {
+		limit = 100
+	}
+	var cur listCursor
+	if in.NextToken != "" {
+		tStart, tName, ok := parseListToken(in.NextToken)
+		if !ok {
+			return nil, apiErrorf(CodeInvalidToken, "Invalid Token: '%s'", in.NextToken)
+		}
+		cur = listCursor{set: true, start: tStart, name: tName}
 	}
 	// One list of live and closed executions, newest first, ties broken by name: a total order that does
 	// not change when an execution moves from live to closed, so the next token (the last item's start and
-	// name) resumes exactly after the last item returned whatever starts or ends in between.
+	// name) resumes exactly after the last item returned whatever starts or ends in between. The history
+	// store lists its own in that order from the token on; limit+1 of them and the live ones after the
+	// token are enough to make the page and know whether another follows.
 	type entry struct {
 		start int64 // milliseconds
 		name  string
 		live  *executionListItem
-		f     finished
+		f     runRec
 	}
-	list := make([]entry, 0, len(live)+len(closed))
+	list := make([]entry, 0, len(live)+limit+1)
 	liveNames := make(map[string]bool, len(live))
 	for _, e := range live {
 		liveNames[e.rec.Name] = true // a redriven execution is in the history store too
 		status, end := e.snapshotStatus()
 		if in.StatusFilter != "" && string(status) != in.StatusFilter || !redriveFilter(in.RedriveFilter, e.rec.RedriveCount) || !startedOn(e.rec.VersionArn, e.rec.AliasArn) {
+			continue
+		}
+		start := e.rec.Start.UnixMilli()
+		if cur.set && !listBefore(cur.start, cur.name, start, e.rec.Name) {
 			continue
 		}
 		it := executionListItem{ExecutionArn: e.rec.Arn, StateMachineArn: e.rec.MachineArn, Name: e.rec.Name, Status: string(status), StartDate: epoch(e.rec.Start),
@@ -703,41 +715,30 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 		if e.rec.RedriveCount > 0 {
 			it.RedriveDate = epochPtr(e.rec.RedriveDate)
 		}
-		list = append(list, entry{start: e.rec.Start.UnixMilli(), name: e.rec.Name, live: &it})
+		list = append(list, entry{start: start, name: e.rec.Name, live: &it})
 	}
-	for _, f := range closed {
-		if in.StatusFilter != "" && statuses[f.status] != in.StatusFilter || !redriveFilter(in.RedriveFilter, int(f.redrives)) || liveNames[f.name] {
-			continue
+	// An ended execution is never RUNNING: those who wait for a machine's executions to end list the
+	// running ones, again and again, and need not read its whole history each time.
+	if in.StatusFilter != "RUNNING" {
+		closed, err := s.history.list(machineArn, cur, func(f runRec) bool {
+			if in.StatusFilter != "" && statuses[f.status] != in.StatusFilter || !redriveFilter(in.RedriveFilter, int(f.redrives)) || liveNames[f.name] {
+				return false
+			}
+			v, a := qualifierArns(machineArn, f.qual)
+			return startedOn(v, a)
+		}, limit+1)
+		if err != nil {
+			return nil, err
 		}
-		if v, a := qualifierArns(machineArn, s.history.qualifier(f)); !startedOn(v, a) {
-			continue
+		for _, f := range closed {
+			list = append(list, entry{start: f.start, name: f.name, f: f})
 		}
-		list = append(list, entry{start: f.start, name: f.name, f: f})
 	}
-	// before reports whether a comes before b, newest first.
-	before := func(aStart int64, aName string, bStart int64, bName string) bool {
-		if aStart != bStart {
-			return aStart > bStart
-		}
-		return aName > bName
+	if !known && len(live) == 0 && len(list) == 0 && !s.history.hasMachine(machineArn) {
+		return nil, apiErrorf(CodeStateMachineDoesNotExist, "State Machine Does Not Exist: '%s'", in.StateMachineArn)
 	}
-	sort.Slice(list, func(i, j int) bool { return before(list[i].start, list[i].name, list[j].start, list[j].name) })
-	limit := in.MaxResults
-	if limit < 0 || limit > 1000 {
-		return nil, validationErrorf("Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", limit)
-	}
-	if limit == 0 {
-		limit = 100
-	}
-	from := 0
-	if in.NextToken != "" {
-		tStart, tName, ok := parseListToken(in.NextToken)
-		if !ok {
-			return nil, apiErrorf(CodeInvalidToken, "Invalid Token: '%s'", in.NextToken)
-		}
-		from = sort.Search(len(list), func(i int) bool { return before(tStart, tName, list[i].start, list[i].name) })
-	}
-	to := min(from+limit, len(list))
+	sort.Slice(list, func(i, j int) bool { return listBefore(list[i].start, list[i].name, list[j].start, list[j].name) })
+	from, to := 0, min(limit, len(list))
 	machineName := machineArn[strings.LastIndex(machineArn, ":")+1:]
 	out := make([]executionListItem, 0, to-from)
 	for _, e := range list[from:to] {
@@ -753,13 +754,13 @@ func (s *Service) listExecutions(ctx context.Context, body []byte) (any, error) 
 		}
 		if f.redrives > 0 {
 			// The date of the last redrive is in the blob only (few executions are redriven).
-			if b, err := s.history.load(f); err == nil {
+			if b, err := s.history.load(f.finished()); err == nil {
 				it.RedriveDate = epochPtr(b.Execution.RedriveDate)
 			} else {
 				s.logger.Error("step functions: closed execution unreadable", "execution", it.ExecutionArn, "err", err)
 			}
 		}
-		it.StateMachineVersionArn, it.StateMachineAliasArn = qualifierArns(machineArn, s.history.qualifier(f))
+		it.StateMachineVersionArn, it.StateMachineAliasArn = qualifierArns(machineArn, f.qual)
 		out = append(out, it)
 	}
 	next := ""

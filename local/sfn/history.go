@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -27,11 +29,15 @@ import (
 //     make a damaged blob detectable on read;
 //   - a small entry per execution (machine, name, status, start and stop, where its blob is) goes to the
 //     index, a durable log (history/index.log), after its blob is written and, with syncing on, synced;
-//   - in memory: the entries only (tens of bytes each, plus the name), and a few decoded blobs.
+//   - in memory: the entries of the executions that finished since the last seal (the tail, at most
+//     sealEvery), and a few decoded blobs. Every sealEvery entries the tail is sealed into an immutable
+//     run and the on-disk key hash, and index.log is compacted to what was not sealed (index.go), so the
+//     heap holds nothing per execution that finished before.
 //
 // Segments roll over at segmentBytes. Retention works by segment: once every execution in a segment has
-// been closed for longer than the retention period (90 days, as on AWS), the index is compacted without
-// its entries and the file is removed. Nothing else rewrites a finished execution.
+// been closed for longer than the retention period (90 days, as on AWS), the segment is forgotten (the
+// entries that refer to it, in the tail, runs and key hash, are dead from then on), its file removed, and
+// so is every run whose segments are all gone. Nothing else rewrites a finished execution.
 type historyStore struct {
 	dir   string    // "" keeps segments in memory (a service without a data directory)
 	index recordLog // nil in memory
@@ -40,8 +46,21 @@ type historyStore struct {
 
 	imu sync.RWMutex // index appends (read), index compaction (write)
 
+	sealEvery int        // tail entries that make a run (0: never, as without a data directory)
+	keys      *keyHash   // nil in memory
+	maint     sync.Mutex // seal and expire, one at a time
+	sealMu    sync.Mutex // closed and sealWG.Add
+	closed    bool
+	sealing   atomic.Bool
+	sealWG    sync.WaitGroup
+	runsMu    sync.RWMutex // run files in use (read: a listing), closed (write)
+	keysBad   atomic.Bool  // a damaged slot was read: the next seal rebuilds the key hash from the runs
+	loss      Loss         // what opening found damaged (Corrupt and Bytes)
+
 	mu         sync.RWMutex
-	entries    []finished // removed entries have name == ""
+	runs       []*run // sealed, by id
+	nextRun    uint32
+	entries    []finished // the tail; removed entries have name == ""
 	byKey      map[finKey]int32
 	machines   []string // machine ARN by id
 	machineIDs map[string]int32
@@ -60,13 +79,13 @@ type historyStore struct {
 // Its fields are ordered so that it packs into 64 bytes; the date of the last redrive is read from the
 // blob, for the few executions redriven.
 type finished struct {
-	name        string
-	start, stop int64 // Unix milliseconds
+	name        string // "" once removed from the tail
+	start, stop int64  // Unix milliseconds
 	off         int64
 	machine     int32
 	seg         uint32
 	size        uint32
-	qual        int32 // what it started on: an index into quals
+	qual        int32 // what it started on: an index into quals (-1: from the key hash, not known)
 	status      uint8
 	redrives    uint16 // times redriven (at most 1,000)
 }
@@ -128,22 +147,45 @@ const (
 	segmentBytes = 64 << 20
 )
 
+// defaultSealEvery is how many finished executions the tail holds before they are sealed into a run.
+const defaultSealEvery = 8192
+
 // openHistory opens the store in dir/history (in memory when dir is ""), with the index opened by open.
-func openHistory(dir string, open func(path string) (recordLog, error), syncOn bool, logger *slog.Logger) (*historyStore, error) {
+// Executions that closed before cutoff may have had their segment removed: their entries are dropped
+// quietly, where a missing segment of a later one is reported as a loss.
+func openHistory(dir string, open func(path string) (recordLog, error), syncOn bool, logger *slog.Logger, sealEvery int, cutoff time.Time) (*historyStore, error) {
 	h := &historyStore{
 		sync: syncOn, log: logger, byKey: map[finKey]int32{}, machineIDs: map[string]int32{},
 		quals: []string{""}, qualIDs: map[string]int32{"": 0},
-		segs: map[uint32]*segment{}, nextID: 1, cache: blobCache{max: 8},
+		segs: map[uint32]*segment{}, nextID: 1, nextRun: 1, cache: blobCache{max: 8},
 	}
 	if dir == "" {
 		return h, nil
+	}
+	h.sealEvery = sealEvery
+	if h.sealEvery <= 0 {
+		h.sealEvery = defaultSealEvery
 	}
 	h.dir = filepath.Join(dir, historyDir)
 	if err := os.MkdirAll(h.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create history dir: %w", err)
 	}
+	names, err := os.ReadDir(h.dir)
+	if err != nil {
+		return nil, fmt.Errorf("read history dir: %w", err)
+	}
+	if err := h.openRuns(names); err != nil {
+		h.closeRuns()
+		return nil, err
+	}
+	if err := h.openKeys(); err != nil {
+		h.closeRuns()
+		return nil, err
+	}
 	idx, err := open(filepath.Join(h.dir, indexName))
 	if err != nil {
+		h.closeRuns()
+		h.keys.close()
 		return nil, fmt.Errorf("open history index: %w", err)
 	}
 	h.index = idx
@@ -154,26 +196,30 @@ func openHistory(dir string, open func(path string) (recordLog, error), syncOn b
 			logger.Error("history index: record is not an index entry", "err", err)
 			return nil
 		}
+		// An entry sealed already (a crash came between a seal and the compaction of the index).
+		if got, ok, err := h.keys.get(keyOf(e.Machine, e.Name), func(uint32) bool { return true }); err == nil && ok &&
+			!(runRec{seg: e.Seg, off: e.Off}).newer(got) {
+			return nil
+		}
 		h.add(e)
 		return nil
 	})
 	if err != nil {
 		idx.Close()
+		h.closeRuns()
+		h.keys.close()
 		return nil, fmt.Errorf("replay history index: %w", err)
 	}
 	// Segments no entry refers to are garbage: blobs of a write that failed before it was indexed, or
-	// segments expired by an index compaction whose removal did not happen. The newest id is kept
-	// unused either way: a new process starts a new segment.
-	names, err := os.ReadDir(h.dir)
-	if err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("read history dir: %w", err)
-	}
+	// segments expired whose removal did not happen. The newest id is kept unused either way: a new
+	// process starts a new segment.
+	present := map[uint32]bool{}
 	for _, de := range names {
 		id, ok := segmentID(de.Name())
 		if !ok {
 			continue
 		}
+		present[id] = true
 		h.nextID = max(h.nextID, id+1)
 		if h.segs[id] == nil {
 			if err := os.Remove(filepath.Join(h.dir, de.Name())); err != nil {
@@ -181,7 +227,163 @@ func openHistory(dir string, open func(path string) (recordLog, error), syncOn b
 			}
 		}
 	}
+	// Segments entries refer to that are gone: removed past retention (a crash came before the runs
+	// that refer to them went too), or lost.
+	for id, seg := range h.segs {
+		if present[id] {
+			continue
+		}
+		if seg.maxStop >= cutoff.UnixMilli() {
+			logger.Error("history: segment missing; the closed executions in it are lost", "segment", h.segmentPath(id), "executions", seg.count)
+			h.loss.Corrupt++
+		}
+		delete(h.segs, id)
+	}
 	return h, nil
+}
+
+// openRuns opens the sealed runs. A run whose footer is damaged is rewritten from the records before the
+// first damaged one (the damaged file is kept beside it as .damaged) and the loss reported.
+func (h *historyStore) openRuns(names []os.DirEntry) error {
+	for _, de := range names {
+		if strings.HasSuffix(de.Name(), ".tmp") {
+			os.Remove(filepath.Join(h.dir, de.Name())) // a seal or a growth that did not finish
+			continue
+		}
+		id, ok := runID(de.Name())
+		if !ok {
+			continue
+		}
+		h.nextRun = max(h.nextRun, id+1)
+		path := h.runPath(id)
+		r, err := openRun(path, id)
+		if err != nil {
+			if !errors.Is(err, errBadRecord) {
+				return fmt.Errorf("open history run: %w", err)
+			}
+			r, err = h.salvage(path, id)
+			if err != nil {
+				return err
+			}
+		}
+		// Every record is read once at open, so that a damaged one is reported now, not when a listing
+		// comes to it (a listing leaves it out; the key hash was built before the damage).
+		damaged := 0
+		if _, err := r.all(func(i uint32, err error) {
+			damaged++
+			h.log.Error("history: run record damaged; the execution it lists is lost from listings", "run", path, "record", i, "err", err)
+		}); err != nil {
+			r.f.Close()
+			return fmt.Errorf("read history run: %w", err)
+		}
+		if damaged > 0 {
+			h.loss.Corrupt += damaged
+		}
+		h.runs = append(h.runs, r)
+		for seg, st := range r.meta.Segs {
+			s := h.segs[seg]
+			if s == nil {
+				s = &segment{id: seg}
+				h.segs[seg] = s
+			}
+			s.count += st.Count
+			s.maxStop = max(s.maxStop, st.MaxStop)
+		}
+	}
+	sort.Slice(h.runs, func(i, j int) bool { return h.runs[i].id < h.runs[j].id })
+	return nil
+}
+
+func (h *historyStore) salvage(path string, id uint32) (*run, error) {
+	info, _ := os.Stat(path)
+	recs, err := salvageRun(path)
+	if err != nil && !errors.Is(err, errBadRecord) {
+		return nil, fmt.Errorf("read damaged history run: %w", err)
+	}
+	h.log.Error("history: run damaged; its records up to the damage are kept, the others are lost",
+		"run", path, "kept", len(recs))
+	h.loss.Corrupt++
+	if info != nil {
+		h.loss.Bytes += info.Size()
+	}
+	if err := os.Rename(path, path+".damaged"); err != nil {
+		return nil, fmt.Errorf("set damaged history run aside: %w", err)
+	}
+	if err := writeRun(path, recs, h.sync); err != nil {
+		return nil, err
+	}
+	return openRun(path, id)
+}
+
+// openKeys opens the key hash and puts in it the runs it does not hold yet; missing or damaged, it is
+// rebuilt from the runs.
+func (h *historyStore) openKeys() error {
+	k, ok, err := openKeyHash(filepath.Join(h.dir, keysName), h.sync)
+	if err != nil {
+		return err
+	}
+	h.keys = k
+	if !ok && len(h.runs) > 0 {
+		h.log.Warn("history: key hash missing or damaged; rebuilt from the runs", "dir", h.dir)
+	}
+	return h.applyRuns(k.applied)
+}
+
+// applyRuns puts the records of the runs after id in the key hash, in order.
+func (h *historyStore) applyRuns(after uint32) error {
+	h.mu.RLock()
+	runs := append([]*run(nil), h.runs...)
+	h.mu.RUnlock()
+	for _, r := range runs {
+		if r.id <= after {
+			continue
+		}
+		recs, err := r.all(nil)
+		if err != nil {
+			return fmt.Errorf("read history run %d: %w", r.id, err)
+		}
+		if err := h.keys.apply(r.id, recs, h.segLive); err != nil {
+			return fmt.Errorf("history key hash: %w", err)
+		}
+	}
+	return nil
+}
+
+// rebuildKeys builds a new key hash from the runs, then puts it in place of the one in use (lookups go
+// on meanwhile with the old one).
+func (h *historyStore) rebuildKeys() error {
+	nk := &keyHash{path: h.keys.path, sync: h.sync}
+	h.mu.RLock()
+	runs := append([]*run(nil), h.runs...)
+	h.mu.RUnlock()
+	for _, r := range runs {
+		recs, err := r.all(nil)
+		if err != nil {
+			return fmt.Errorf("read history run %d: %w", r.id, err)
+		}
+		if err := nk.apply(r.id, recs, h.segLive); err != nil {
+			nk.close()
+			return fmt.Errorf("rebuild history key hash: %w", err)
+		}
+	}
+	h.keys.replaceWith(nk)
+	return nil
+}
+
+func (h *historyStore) closeRuns() {
+	h.runsMu.Lock()
+	defer h.runsMu.Unlock()
+	for _, r := range h.runs {
+		r.f.Close()
+	}
+	h.runs = nil
+}
+
+// segLive reports whether a segment is kept.
+func (h *historyStore) segLive(seg uint32) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.segs[seg] != nil
 }
 
 func segmentID(name string) (uint32, bool) {
@@ -197,10 +399,14 @@ func (h *historyStore) segmentPath(id uint32) string {
 	return filepath.Join(h.dir, fmt.Sprintf("%08d%s", id, segmentExt))
 }
 
-// add puts an entry in the in-memory index (replacing one of the same execution).
+// add puts an entry in the tail (replacing one of the same execution) and counts it in its segment.
 func (h *historyStore) add(e indexEntry) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.addLocked(e, true)
+}
+
+func (h *historyStore) addLocked(e indexEntry, count bool) {
 	mid, ok := h.machineIDs[e.Machine]
 	if !ok {
 		mid = int32(len(h.machines))
@@ -222,6 +428,9 @@ func (h *historyStore) add(e indexEntry) {
 		h.byKey[key] = int32(len(h.entries))
 		h.entries = append(h.entries, f)
 	}
+	if !count {
+		return
+	}
 	seg := h.segs[e.Seg]
 	if seg == nil {
 		seg = &segment{id: e.Seg}
@@ -231,8 +440,53 @@ func (h *historyStore) add(e indexEntry) {
 	seg.maxStop = max(seg.maxStop, e.Stop)
 }
 
-// lookup finds a finished execution by its machine ARN and name.
+// lookup finds a finished execution by its machine ARN and name: in the tail, then in the key hash.
 func (h *historyStore) lookup(machineArn, name string) (finished, bool) {
+	if f, ok := h.lookupTail(machineArn, name); ok {
+		return f, true
+	}
+	if h.keys == nil {
+		return finished{}, false
+	}
+	rec, ok, err := h.keys.get(keyOf(machineArn, name), h.segLive)
+	if err != nil {
+		h.log.Error("history: key hash damaged; the runs are searched instead, and it is rebuilt from them", "machine", machineArn, "name", name, "err", err)
+		h.keysBad.Store(true)
+		h.sealSoon()
+		rec, ok = h.scanRuns(machineArn, name)
+	}
+	if !ok {
+		return finished{}, false
+	}
+	f := rec.finished()
+	f.name = name
+	return f, true
+}
+
+// scanRuns finds an execution by reading the runs (its latest save), for when the key hash cannot say.
+func (h *historyStore) scanRuns(machineArn, name string) (runRec, bool) {
+	h.runsMu.RLock()
+	defer h.runsMu.RUnlock()
+	h.mu.RLock()
+	runs := append([]*run(nil), h.runs...)
+	h.mu.RUnlock()
+	var found runRec
+	ok := false
+	for _, r := range runs {
+		it, err := r.seek(machineArn, false, 0, "", nil)
+		if err != nil {
+			continue
+		}
+		for ; it.ok; it.next() {
+			if it.cur.name == name && h.segLive(it.cur.seg) && (!ok || it.cur.newer(found)) {
+				found, ok = it.cur, true
+			}
+		}
+	}
+	return found, ok
+}
+
+func (h *historyStore) lookupTail(machineArn, name string) (finished, bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	mid, ok := h.machineIDs[machineArn]
@@ -240,48 +494,129 @@ func (h *historyStore) lookup(machineArn, name string) (finished, bool) {
 		return finished{}, false
 	}
 	i, ok := h.byKey[finKey{mid, name}]
-	if !ok {
+	if !ok || h.segs[h.entries[i].seg] == nil {
 		return finished{}, false
 	}
 	return h.entries[i], true
 }
 
-// machineArn returns the ARN of a machine id.
-func (h *historyStore) machineArn(id int32) string {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return h.machines[id]
-}
-
-// qualifier returns the executionQualifier of an entry.
-func (h *historyStore) qualifier(f finished) string {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return h.quals[f.qual]
-}
-
-// ofMachine returns the entries of a machine's finished executions.
-func (h *historyStore) ofMachine(machineArn string) []finished {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	mid, ok := h.machineIDs[machineArn]
-	if !ok {
-		return nil
-	}
-	var out []finished
-	for _, f := range h.entries {
-		if f.machine == mid && f.name != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// count is the number of finished executions held.
-func (h *historyStore) count() int {
+// tailLen is the number of finished executions held in memory.
+func (h *historyStore) tailLen() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return len(h.byKey)
+}
+
+// rec is a tail entry as a run keeps it; the caller holds mu.
+func (h *historyStore) recLocked(f finished) runRec {
+	return runRec{machine: h.machines[f.machine], name: f.name, qual: h.quals[f.qual], start: f.start, stop: f.stop,
+		off: f.off, seg: f.seg, size: f.size, redrives: f.redrives, status: f.status}
+}
+
+// hasMachine reports whether any finished execution of a machine is kept.
+func (h *historyStore) hasMachine(machineArn string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if mid, ok := h.machineIDs[machineArn]; ok {
+		for _, f := range h.entries {
+			if f.machine == mid && f.name != "" {
+				return true
+			}
+		}
+	}
+	for _, r := range h.runs {
+		if _, ok := r.meta.Machines[machineArn]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// listCursor is where a listing resumes: after the execution that started at start named name.
+type listCursor struct {
+	set   bool
+	start int64
+	name  string
+}
+
+// list returns up to limit of a machine's finished executions that accept takes, newest first, after
+// cur: the tail's and the runs' merged, each execution once (its latest save).
+func (h *historyStore) list(machineArn string, cur listCursor, accept func(runRec) bool, limit int) ([]runRec, error) {
+	after := func(start int64, name string) bool { return !cur.set || listBefore(cur.start, cur.name, start, name) }
+	h.runsMu.RLock()
+	defer h.runsMu.RUnlock()
+	h.mu.RLock()
+	var tail []runRec
+	inTail := map[string]bool{}
+	if mid, ok := h.machineIDs[machineArn]; ok {
+		for _, f := range h.entries {
+			if f.machine != mid || f.name == "" {
+				continue
+			}
+			inTail[f.name] = true
+			if h.segs[f.seg] != nil && after(f.start, f.name) {
+				tail = append(tail, h.recLocked(f))
+			}
+		}
+	}
+	runs := append([]*run(nil), h.runs...)
+	h.mu.RUnlock()
+	sort.Slice(tail, func(i, j int) bool { return listBefore(tail[i].start, tail[i].name, tail[j].start, tail[j].name) })
+
+	its := make([]*runIter, 0, len(runs))
+	for _, r := range runs {
+		it, err := r.seek(machineArn, cur.set, cur.start, cur.name, func(i uint32, err error) {
+			h.log.Error("history: run record damaged; the execution it lists is left out", "run", h.runPath(r.id), "record", i, "err", err)
+		})
+		if err != nil {
+			h.log.Error("history: run damaged", "run", h.runPath(r.id), "err", err)
+			return nil, fmt.Errorf("run %d: %w (%w)", r.id, err, errDamaged)
+		}
+		its = append(its, it)
+	}
+	var out []runRec
+	for len(out) < limit {
+		best := -1 // -1: none, len(its): the tail
+		var bs int64
+		var bn string
+		if len(tail) > 0 {
+			best, bs, bn = len(its), tail[0].start, tail[0].name
+		}
+		for i, it := range its {
+			if it.err != nil {
+				h.log.Error("history: run damaged", "run", h.runPath(it.r.id), "err", it.err)
+				return nil, fmt.Errorf("run %d: %w (%w)", it.r.id, it.err, errDamaged)
+			}
+			if it.ok && (best < 0 || listBefore(it.cur.start, it.cur.name, bs, bn)) {
+				best, bs, bn = i, it.cur.start, it.cur.name
+			}
+		}
+		if best < 0 {
+			break
+		}
+		var rec runRec
+		if best == len(its) {
+			rec, tail = tail[0], tail[1:]
+		} else {
+			rec = its[best].cur
+			its[best].next()
+			if inTail[rec.name] || !h.segLive(rec.seg) {
+				continue // the tail has its latest save, or it is past retention
+			}
+			got, ok, err := h.keys.get(keyOf(machineArn, rec.name), h.segLive)
+			if err != nil {
+				h.keysBad.Store(true)
+				h.log.Error("history: key hash damaged; it is rebuilt from the runs at the next seal", "err", err)
+			}
+			if err == nil && (!ok || got.seg != rec.seg || got.off != rec.off) {
+				continue // saved again since (redriven)
+			}
+		}
+		if accept(rec) {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
 }
 
 // put stores a finished execution: its blob first (synced when syncing), then its index entry. It returns
@@ -328,6 +663,7 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	}
 	h.add(e)
 	h.recent.put(seg, off, b)
+	h.sealSoon()
 	return nil
 }
 
@@ -479,10 +815,162 @@ func (h *historyStore) reader(seg *segment) (*os.File, error) {
 	return f, nil
 }
 
+// sealSoon seals the tail in the background once it holds sealEvery entries.
+func (h *historyStore) sealSoon() {
+	if h.index == nil || h.tailLen() < h.sealEvery && !h.keysBad.Load() || !h.sealing.CompareAndSwap(false, true) {
+		return
+	}
+	h.sealMu.Lock()
+	defer h.sealMu.Unlock()
+	if h.closed {
+		h.sealing.Store(false)
+		return
+	}
+	h.sealWG.Add(1)
+	go func() {
+		defer h.sealWG.Done()
+		defer h.sealing.Store(false)
+		// Entries keep coming while a seal runs: seal again until the tail is under the threshold.
+		for first := true; first || h.tailLen() >= h.sealEvery; first = false {
+			if err := h.seal(context.Background()); err != nil {
+				// The tail stays in memory and in index.log, and is sealed with the next attempt.
+				h.log.Error("history: seal finished executions", "err", err)
+				return
+			}
+			h.sealMu.Lock()
+			closed := h.closed
+			h.sealMu.Unlock()
+			if closed {
+				return
+			}
+		}
+	}()
+}
+
+// seal writes the tail as a run, puts it in the key hash, then drops it from memory and index.log. A
+// crash at any point leaves each entry in index.log, in a run, or both (opening skips an entry of
+// index.log that the key hash holds already).
+func (h *historyStore) seal(ctx context.Context) error {
+	h.maint.Lock()
+	defer h.maint.Unlock()
+	if h.keysBad.Load() {
+		if err := h.rebuildKeys(); err != nil {
+			return err
+		}
+		h.keysBad.Store(false)
+		h.log.Warn("history: key hash rebuilt from the runs", "dir", h.dir)
+	}
+	h.mu.Lock()
+	recs := make([]runRec, 0, len(h.byKey))
+	for _, f := range h.entries {
+		if f.name != "" && h.segs[f.seg] != nil {
+			recs = append(recs, h.recLocked(f))
+		}
+	}
+	id := h.nextRun
+	h.nextRun++
+	h.mu.Unlock()
+	if len(recs) == 0 {
+		return nil
+	}
+	sort.Slice(recs, func(i, j int) bool {
+		a, b := recs[i], recs[j]
+		if a.machine != b.machine {
+			return a.machine < b.machine
+		}
+		return listBefore(a.start, a.name, b.start, b.name)
+	})
+	path := h.runPath(id)
+	if err := writeRun(path, recs, h.sync); err != nil {
+		return err
+	}
+	r, err := openRun(path, id)
+	if err != nil {
+		return fmt.Errorf("reopen history run: %w", err)
+	}
+	h.mu.Lock()
+	h.runs = append(h.runs, r)
+	h.mu.Unlock()
+	if err := h.keys.apply(id, recs, h.segLive); err != nil {
+		// The run is kept (listings read it, and the tail's entries hide it); the next seal writes them
+		// again in a later run, and the key hash takes the records of both.
+		return fmt.Errorf("history key hash: %w", err)
+	}
+
+	// Drop what was sealed from the tail (not an entry saved again since) and from index.log.
+	h.imu.Lock()
+	defer h.imu.Unlock()
+	sealed := make(map[finKey]runRec, len(recs))
+	h.mu.RLock()
+	for _, rec := range recs {
+		sealed[finKey{h.machineIDs[rec.machine], rec.name}] = rec
+	}
+	var keep []indexEntry
+	for _, f := range h.entries {
+		if f.name == "" {
+			continue
+		}
+		if rec, ok := sealed[finKey{f.machine, f.name}]; ok && rec.seg == f.seg && rec.off == f.off {
+			continue
+		}
+		keep = append(keep, h.indexEntryLocked(f))
+	}
+	h.mu.RUnlock()
+	if err := h.compactIndex(ctx, keep); err != nil {
+		return err
+	}
+	h.resetTail(keep)
+	return nil
+}
+
+func (h *historyStore) indexEntryLocked(f finished) indexEntry {
+	return indexEntry{Machine: h.machines[f.machine], Name: f.name, Status: statuses[f.status],
+		Start: f.start, Stop: f.stop, Seg: f.seg, Off: f.off, Size: f.size,
+		Redrives: int32(f.redrives), Qual: h.quals[f.qual]}
+}
+
+// compactIndex rewrites index.log with entries; the caller holds imu for writing.
+func (h *historyStore) compactIndex(ctx context.Context, entries []indexEntry) error {
+	if h.index == nil {
+		return nil
+	}
+	err := h.index.Compact(ctx, func(emit func([]byte) error) error {
+		for _, e := range entries {
+			b, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			if err := emit(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("compact history index: %w", err)
+	}
+	return nil
+}
+
+// resetTail replaces the tail with entries (segment counts are left as they are); the caller holds imu.
+func (h *historyStore) resetTail(entries []indexEntry) {
+	h.mu.Lock()
+	h.entries = h.entries[:0:0]
+	h.byKey = map[finKey]int32{}
+	for _, e := range entries {
+		h.addLocked(e, false)
+	}
+	h.mu.Unlock()
+}
+
 // expire removes the segments whose executions all closed before cutoff (never the one being written):
-// the index is compacted without their entries, then their files are removed.
+// the tail's entries in them leave index.log, the segments are forgotten (entries of runs and key hash
+// that refer to them are dead from then on), then their files and the runs that refer to no other
+// segment are removed.
 func (h *historyStore) expire(ctx context.Context, cutoff time.Time) (int, error) {
 	limit := cutoff.UnixMilli()
+	h.maint.Lock()
+	defer h.maint.Unlock()
 	h.wmu.Lock()
 	cur := uint32(0)
 	if h.cur != nil {
@@ -502,58 +990,67 @@ func (h *historyStore) expire(ctx context.Context, cutoff time.Time) (int, error
 	}
 
 	h.imu.Lock()
-	defer h.imu.Unlock()
-	// The new in-memory index, built before the log is compacted and installed after.
 	h.mu.RLock()
 	var keep []indexEntry
-	removed := 0
+	tailDropped := false
 	for _, f := range h.entries {
 		if f.name == "" {
 			continue
 		}
 		if drop[f.seg] {
-			removed++
+			tailDropped = true
 			continue
 		}
-		keep = append(keep, indexEntry{Machine: h.machines[f.machine], Name: f.name, Status: statuses[f.status],
-			Start: f.start, Stop: f.stop, Seg: f.seg, Off: f.off, Size: f.size,
-			Redrives: int32(f.redrives), Qual: h.quals[f.qual]})
+		keep = append(keep, h.indexEntryLocked(f))
 	}
 	h.mu.RUnlock()
-	if h.index != nil {
-		err := h.index.Compact(ctx, func(emit func([]byte) error) error {
-			for _, e := range keep {
-				b, err := json.Marshal(e)
-				if err != nil {
-					return err
-				}
-				if err := emit(b); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, fmt.Errorf("compact history index: %w", err)
+	if tailDropped {
+		if err := h.compactIndex(ctx, keep); err != nil {
+			h.imu.Unlock()
+			return 0, err
 		}
+		h.resetTail(keep)
 	}
-	h.mu.Lock()
-	h.entries = h.entries[:0:0]
-	h.byKey = map[finKey]int32{}
+	h.imu.Unlock()
+
+	removed := 0
 	var files []*segment
+	h.mu.Lock()
 	for id := range drop {
+		removed += h.segs[id].count
 		files = append(files, h.segs[id])
 		delete(h.segs, id)
 	}
-	for _, seg := range h.segs {
-		seg.count, seg.maxStop = 0, 0
+	var gone []*run
+	runs := h.runs[:0:0]
+	for _, r := range h.runs {
+		dead := true
+		for seg := range r.meta.Segs {
+			if h.segs[seg] != nil {
+				dead = false
+				break
+			}
+		}
+		if dead {
+			gone = append(gone, r)
+		} else {
+			runs = append(runs, r)
+		}
 	}
+	h.runs = runs
 	h.mu.Unlock()
-	for _, e := range keep {
-		h.add(e)
-	}
 	h.cache.clear()
 	h.recent.clear()
+	h.runsMu.Lock()
+	for _, r := range gone {
+		r.f.Close()
+	}
+	h.runsMu.Unlock()
+	for _, r := range gone {
+		if err := os.Remove(h.runPath(r.id)); err != nil && !os.IsNotExist(err) {
+			h.log.Warn("history: remove expired run", "run", r.id, "err", err)
+		}
+	}
 	for _, seg := range files {
 		h.wmu.Lock()
 		if seg.f != nil {
@@ -571,6 +1068,10 @@ func (h *historyStore) expire(ctx context.Context, cutoff time.Time) (int, error
 }
 
 func (h *historyStore) close() error {
+	h.sealMu.Lock()
+	h.closed = true
+	h.sealMu.Unlock()
+	h.sealWG.Wait()
 	h.wmu.Lock()
 	var errs []error
 	for _, seg := range h.segs {
@@ -584,6 +1085,10 @@ func (h *historyStore) close() error {
 		h.imu.Lock()
 		errs = append(errs, h.index.Close())
 		h.imu.Unlock()
+	}
+	h.closeRuns()
+	if h.keys != nil {
+		errs = append(errs, h.keys.close())
 	}
 	return errors.Join(errs...)
 }

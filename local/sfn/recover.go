@@ -50,11 +50,13 @@ func (s *Service) recover() error {
 	if err := os.MkdirAll(s.dataDir, 0o755); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
-	hist, err := openHistory(s.dataDir, s.openLog, s.sync, s.logger)
+	hist, err := openHistory(s.dataDir, s.openLog, s.sync, s.logger, s.historySeal, s.clock.Now().Add(-s.retention))
 	if err != nil {
 		return err
 	}
 	s.history = hist
+	s.loss.Corrupt += hist.loss.Corrupt
+	s.loss.Bytes += hist.loss.Bytes
 	log, err := s.openLog(filepath.Join(s.dataDir, journalName))
 	if err != nil {
 		return fmt.Errorf("open journal: %w", err)

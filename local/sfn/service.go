@@ -38,6 +38,7 @@ type Service struct {
 	history         *historyStore // finished executions
 	sync            bool          // sync the journal and history before answering
 	retention       time.Duration // how long closed executions are kept
+	historySeal     int           // finished executions held in memory before they are sealed (0: the default)
 	logger          *slog.Logger
 	handler         http.Handler // serve, behind service.Recover
 	loss            Loss
@@ -154,7 +155,7 @@ func New(opts ...Option) (*Service, error) {
 		return s, nil
 	}
 	var err error
-	if s.history, err = openHistory("", nil, false, s.logger); err != nil {
+	if s.history, err = openHistory("", nil, false, s.logger, 0, time.Time{}); err != nil {
 		s.cancel()
 		return nil, err
 	}
