@@ -156,14 +156,28 @@ func logTail(lines []string) string {
 	return base64.StdEncoding.EncodeToString([]byte(s))
 }
 
-// logRing keeps the latest logs of one function.
+// logRing keeps the latest logs of one function: the last keep of logs. It drops the older ones only
+// once they are as many as the kept ones, so that adding a log copies none most of the time.
 type logRing struct {
 	logs []InvocationLog
+	keep int
 }
 
 func (r *logRing) add(l InvocationLog, keep int) {
-	r.logs = append(r.logs, l)
-	if len(r.logs) > keep {
-		r.logs = append([]InvocationLog(nil), r.logs[len(r.logs)-keep:]...)
+	r.keep = keep
+	if keep <= 0 {
+		r.logs = nil
+		return
 	}
+	if len(r.logs) >= 2*keep {
+		n := copy(r.logs, r.logs[len(r.logs)-keep+1:])
+		clear(r.logs[n:]) // what the dropped logs held is garbage now
+		r.logs = r.logs[:n]
+	}
+	r.logs = append(r.logs, l)
+}
+
+// latest returns the kept logs, oldest first, in a new slice.
+func (r *logRing) latest() []InvocationLog {
+	return append([]InvocationLog(nil), r.logs[max(0, len(r.logs)-r.keep):]...)
 }

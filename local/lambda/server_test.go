@@ -618,3 +618,35 @@ func TestTimeoutOnClock(t *testing.T) {
 		t.Errorf("invocation logs %+v, want one of 5 s on the virtual clock", logs)
 	}
 }
+
+// TestLogRetention checks that Logs keeps the latest invocations up to WithLogRetention, oldest first.
+func TestLogRetention(t *testing.T) {
+	for _, keep := range []int{1, 3, 10} {
+		t.Run(fmt.Sprint(keep), func(t *testing.T) {
+			srv, err := lambda.New(lambda.WithLogRetention(keep))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			if err := srv.Register(lambda.Function{Name: "f", Timeout: 5 * time.Second, Handler: awslambda.NewHandler(echo)}); err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for i := range 25 {
+				res, err := srv.Invoke(t.Context(), "f", fmt.Appendf(nil, `{"name":"n%d"}`, i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, res.RequestID)
+				var got []string
+				for _, l := range srv.Logs("f") {
+					got = append(got, l.RequestID)
+				}
+				want := ids[max(0, len(ids)-keep):]
+				if diff := cmp.Diff(got, want); diff != "" {
+					t.Fatalf("after %d invocations, logs' request ids (-got +want):\n%s", i+1, diff)
+				}
+			}
+		})
+	}
+}

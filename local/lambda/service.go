@@ -64,7 +64,7 @@ func (s *Service) Logs(function string) []InvocationLog {
 	if r == nil {
 		return nil
 	}
-	return append([]InvocationLog(nil), r.logs...)
+	return r.latest()
 }
 
 // newRequestID returns a random (version 4) UUID, the shape of Lambda request IDs.
