@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // Invocation types of the Invoke API.
@@ -311,13 +313,18 @@ func memoryUsedMB(limit int) int {
 	return min(mb, limit)
 }
 
-// platformRecord is one system log record of the JSON log format.
+// platformRecord is one system log record of the JSON log format: time, type and record in that order,
+// record's keys sorted, as the JSON log format writes them.
 func platformRecord(t time.Time, typ string, record map[string]any) string {
-	b, _ := json.Marshal(struct { // strings and the JSON values of record: marshalling cannot fail
-		Time   string         `json:"time"`
-		Type   string         `json:"type"`
-		Record map[string]any `json:"record"`
-	}{t.UTC().Format("2006-01-02T15:04:05.000Z"), typ, record})
+	b := make([]byte, 0, 256)
+	b = append(b, `{"time":"`...)
+	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
+	b = append(b, `","type":`...)
+	b = jsonvalue.AppendString(b, typ)
+	b = append(b, `,"record":`...)
+	// record holds strings, integers and finite durations, which Append always writes.
+	b, _ = jsonvalue.Append(b, record)
+	b = append(b, '}')
 	return string(b)
 }
 
