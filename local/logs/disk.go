@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/sluicehq/sluice/internal/durablelog"
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // On disk, a data directory holds:
@@ -83,6 +84,45 @@ type disk struct {
 
 	readMu  sync.Mutex
 	readers map[uint64]*os.File
+
+	// events and record are writeBatch's buffers for a batch's bytes and its journal record, reused
+	// under writeMu (a buffer grown past maxKeptBuffer is let go).
+	events, record []byte
+}
+
+const maxKeptBuffer = 256 << 10
+
+// appendBatchRecord appends b's journal record to dst: the JSON of journalRecord{Kind: recBatch, ...} as
+// encoding/json writes it (TestBatchRecordAsEncodingJSON), without its reflection, since every
+// PutLogEvents batch has one.
+func appendBatchRecord(dst []byte, b *batch) []byte {
+	dst = append(dst, `{"k":"b","g":`...)
+	dst = jsonvalue.AppendString(dst, b.stream.group.name)
+	if b.stream.name != "" {
+		dst = append(dst, `,"s":`...)
+		dst = jsonvalue.AppendString(dst, b.stream.name)
+	}
+	dst = append(dst, `,"b":{"q":`...)
+	dst = strconv.AppendUint(dst, b.seq, 10)
+	dst = append(dst, `,"f":`...)
+	dst = strconv.AppendUint(dst, b.seg, 10)
+	dst = append(dst, `,"o":`...)
+	dst = strconv.AppendInt(dst, b.off, 10)
+	dst = append(dst, `,"n":`...)
+	dst = strconv.AppendInt(dst, b.n, 10)
+	dst = append(dst, `,"x":`...)
+	dst = strconv.AppendUint(dst, uint64(b.crc), 10)
+	dst = append(dst, `,"lo":`...)
+	dst = strconv.AppendInt(dst, b.minTs, 10)
+	dst = append(dst, `,"hi":`...)
+	dst = strconv.AppendInt(dst, b.maxTs, 10)
+	dst = append(dst, `,"i":`...)
+	dst = strconv.AppendInt(dst, b.ingest, 10)
+	dst = append(dst, `,"m":`...)
+	dst = strconv.AppendInt(dst, int64(b.count), 10)
+	dst = append(dst, `,"z":`...)
+	dst = strconv.AppendInt(dst, b.size, 10)
+	return append(dst, "}}"...)
 }
 
 // journal appends a record when the service is durable.
@@ -243,12 +283,13 @@ func (d *disk) writeBatch(ctx context.Context, b *batch, data []byte) error {
 		}
 	}
 	b.seg, b.off, b.n, b.crc = d.curID, d.curSize, int64(len(data)), crc32.Checksum(data, castagnoli)
-	rec := journalRecord{Kind: recBatch, Group: b.stream.group.name, Stream: b.stream.name, Batch: &batchRecord{
-		Seq: b.seq, Seg: b.seg, Off: b.off, N: b.n, CRC: b.crc, Min: b.minTs, Max: b.maxTs, Ingest: b.ingest,
-		Count: b.count, Size: b.size}}
-	if err := d.s.journal(ctx, rec); err != nil {
+	d.record = appendBatchRecord(d.record[:0], b)
+	if err := d.journal.Append(ctx, d.record); err != nil {
 		_ = d.cur.Truncate(d.curSize)
-		return err
+		return unavailable(err)
+	}
+	if cap(d.events) > maxKeptBuffer {
+		d.events = nil
 	}
 	d.curSize += b.n
 	d.refs[b.seg]++

@@ -7,11 +7,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Name rules from https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
 // and API_CreateLogStream.html.
 var (
+	// groupNamePattern and streamNamePattern are the names' patterns in the API reference; the checks
+	// use validGroupName and validStreamName, which match the same names (FuzzNamePatterns) at a
+	// fraction of a counted repetition's cost: a stream name is checked on every PutLogEvents.
 	groupNamePattern  = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
 	streamNamePattern = regexp.MustCompile(`^[^:*]{1,512}$`)
 )
@@ -24,17 +28,39 @@ func checkGroupName(field, name string) error {
 	if name == "" {
 		return validationErrorf("Value null at '%s' failed to satisfy constraint: Member must not be null", field)
 	}
-	if !groupNamePattern.MatchString(name) {
+	if !validGroupName(name) {
 		return validationErrorf("Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+", name, field)
 	}
 	return nil
+}
+
+// validGroupName reports whether name matches groupNamePattern: 1 to 512 of . - _ / # and ASCII letters
+// and digits.
+func validGroupName(name string) bool {
+	if len(name) == 0 || len(name) > 512 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '_', c == '/', c == '#':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validStreamName reports whether name matches streamNamePattern: 1 to 512 characters, none of them
+// ':' or '*' (a byte that is not UTF-8 counts as one character, as for the pattern).
+func validStreamName(name string) bool {
+	return len(name) > 0 && !strings.ContainsAny(name, ":*") && (len(name) <= 512 || utf8.RuneCountInString(name) <= 512)
 }
 
 func checkStreamName(name string) error {
 	if name == "" {
 		return validationErrorf("Value null at 'logStreamName' failed to satisfy constraint: Member must not be null")
 	}
-	if !streamNamePattern.MatchString(name) {
+	if !validStreamName(name) {
 		return validationErrorf("Value '%s' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*", name)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -107,12 +108,15 @@ func parseKey(s string) (key, bool) {
 }
 
 // encodeEvents is a batch's on-disk form: per event, uvarint timestamp, uvarint length, message.
-func encodeEvents(evs []wireEvent) []byte {
+func encodeEvents(evs []wireEvent) []byte { return appendEvents(nil, evs) }
+
+// appendEvents appends the batch bytes of evs to b.
+func appendEvents(b []byte, evs []wireEvent) []byte {
 	n := 0
 	for _, e := range evs {
 		n += 2*binary.MaxVarintLen64 + len(e.Message)
 	}
-	b := make([]byte, 0, n)
+	b = slices.Grow(b, n)
 	for _, e := range evs {
 		b = binary.AppendUvarint(b, uint64(e.Timestamp))
 		b = binary.AppendUvarint(b, uint64(len(e.Message)))

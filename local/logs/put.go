@@ -180,7 +180,14 @@ func (s *Service) Put(ctx context.Context, groupName, streamName string, events 
 
 // appendLocked makes a batch durable and adds it to the index; the caller holds writeMu.
 func (s *Service) appendLocked(ctx context.Context, st *stream, evs []wireEvent) (*batch, error) {
-	data := encodeEvents(evs)
+	var data []byte
+	if s.disk != nil {
+		// Written to a segment and not kept: the buffer serves the next batch (writeMu is held).
+		s.disk.events = appendEvents(s.disk.events[:0], evs)
+		data = s.disk.events
+	} else {
+		data = encodeEvents(evs)
+	}
 	b := &batch{seq: s.seq + 1, stream: st, minTs: evs[0].Timestamp, maxTs: evs[len(evs)-1].Timestamp,
 		ingest: s.nowMillis(), count: len(evs)}
 	for _, e := range evs {
