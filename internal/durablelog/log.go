@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 )
@@ -109,6 +110,7 @@ type Log struct {
 	rec  Recovery
 
 	swapMu sync.RWMutex // held for reading by Replay, for writing by Compact and Close
+	frames sync.Pool    // *[]byte: Append's frame buffers, reused (up to maxPooledFrame)
 	syncMu sync.Mutex   // one fsync (or compaction) at a time; taken before mu
 
 	mu          sync.Mutex
@@ -242,6 +244,9 @@ func (l *Log) Replay(fn func(rec []byte) error) error {
 	return nil
 }
 
+// maxPooledFrame bounds the frame buffers a Log keeps for later Appends.
+const maxPooledFrame = 64 << 10
+
 // Append writes recs as one frame and returns once it is durable per the Log's SyncPolicy.
 // On error none of recs is in the log. recs may be reused when Append returns.
 func (l *Log) Append(ctx context.Context, recs ...[]byte) error {
@@ -255,7 +260,17 @@ func (l *Log) Append(ctx context.Context, recs ...[]byte) error {
 	if int64(payload) > l.opts.MaxBatch {
 		return fmt.Errorf("append %d bytes to %s: %w", payload, l.path, ErrTooLarge)
 	}
-	frame := appendFrame(make([]byte, 0, n), recs)
+	fp, _ := l.frames.Get().(*[]byte)
+	if fp == nil {
+		fp = new([]byte)
+	}
+	frame := appendFrame(slices.Grow((*fp)[:0], n), recs)
+	defer func() { // the file has the frame's bytes (or not) once Append returns
+		if cap(frame) <= maxPooledFrame {
+			*fp = frame[:0]
+			l.frames.Put(fp)
+		}
+	}()
 
 	l.mu.Lock()
 	if l.closed {
