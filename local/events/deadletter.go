@@ -64,7 +64,7 @@ func (s *Service) Redrive(_ context.Context, ids ...string) (int, error) {
 			}
 		}
 		ev := &routed{raw: d.Event, ingested: now}
-		ev.id, _ = ev.document()["id"].(string) // an event without an id keeps none, as on first delivery
+		ev.id = eventID(ev.raw) // an event without an id keeps none, as on first delivery
 		p := &pending{id: s.nextPendingID(), ruleARN: d.Attributes["RULE_ARN"], ruleName: d.RuleName, t: t, ev: ev,
 			input: d.Input, due: now}
 		s.queue = append(s.queue, p)

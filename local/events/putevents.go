@@ -169,7 +169,7 @@ func (s *Service) PublishEvent(ctx context.Context, event []byte) error {
 		return fmt.Errorf("publish event: %w: not a JSON object", ErrInvalidEntry)
 	}
 	ev := &routed{raw: bytes.Clone(event), ingested: s.clock.Now()}
-	ev.id, _ = ev.document()["id"].(string)
+	ev.id = eventID(ev.raw)
 	if err := s.route(ctx, ev); err != nil {
 		return fmt.Errorf("publish event: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // The variables EventBridge defines for every InputTemplate
@@ -39,6 +41,51 @@ func (ev *routed) document() map[string]any {
 		}
 	}
 	return ev.doc
+}
+
+// eventID returns the event's top-level "id" when it is a string ("" otherwise), as
+// document()["id"].(string) does (the last of repeated keys counts), without decoding the rest of the
+// event: a target that receives the whole event never needs its decoded form.
+func eventID(raw []byte) string {
+	var sc jsonvalue.Scanner
+	sc.Reset(raw)
+	if sc.Peek() != jsonvalue.Object || sc.BeginObject() != nil {
+		return ""
+	}
+	id := ""
+	var key []byte
+	for first := true; ; first = false {
+		more, err := sc.NextMember(first)
+		if err != nil {
+			return ""
+		}
+		if !more {
+			break
+		}
+		text, _, err := sc.Key(key[:0])
+		if err != nil {
+			return ""
+		}
+		if string(text) != "id" {
+			if sc.Skip() != nil {
+				return ""
+			}
+			continue
+		}
+		if sc.Peek() != jsonvalue.String {
+			id = ""
+			if sc.Skip() != nil {
+				return ""
+			}
+			continue
+		}
+		v, _, err := sc.String(nil)
+		if err != nil {
+			return ""
+		}
+		id = string(v)
+	}
+	return id // what follows the object is not read, as document's decoder does not read it
 }
 
 // targetInput computes what a target receives for an event: the whole event,

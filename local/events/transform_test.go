@@ -137,3 +137,18 @@ func FuzzFillTemplate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEventID holds eventID to what the decoded event says: its top-level "id" when a string.
+func FuzzEventID(f *testing.F) {
+	for _, s := range []string{`{"id":"a"}`, `{"version":"0","id":"7d1e","detail":{"id":"inner"}}`, `{"id":1}`, `{"id":"a","id":"b"}`,
+		`{"id":"a","id":2}`, `{"detail":{"id":"x"}}`, `[]`, `{}`, `{"id":"a"} trailing`, `{"id":"\u00e9\ud800"}`, `{"id":"a",}`, `{"i\u0064":"esc"}`, `"id"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		ev := &routed{raw: raw}
+		want, _ := ev.document()["id"].(string)
+		if got := eventID(raw); got != want {
+			t.Errorf("eventID(%q) = %q, want %q", raw, got, want)
+		}
+	})
+}
