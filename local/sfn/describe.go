@@ -99,11 +99,14 @@ const (
 	maxRecentSummaryBytes = 4 << 20
 )
 
-// recentSummaries keeps the summaries of the executions that ended last, oldest first. The zero value is
+// recentSummaries keeps the summaries of the executions that ended last, in a ring: the oldest is
+// overwritten, or dropped to stay within the bytes allowed, without moving the others. The zero value is
 // ready; it is safe for concurrent use.
 type recentSummaries struct {
 	mu    sync.Mutex
-	items []recentSummary
+	items []recentSummary // a ring of up to maxRecentSummaries, the oldest at head
+	head  int
+	n     int
 	bytes int
 }
 
@@ -127,25 +130,26 @@ func (c *recentSummaries) put(seg uint32, off int64, b *historyBlob) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	drop := 0
-	for drop < len(c.items) && (len(c.items)-drop >= maxRecentSummaries || c.bytes+n > maxRecentSummaryBytes) {
-		c.bytes -= c.items[drop].size()
-		drop++
+	if c.items == nil {
+		c.items = make([]recentSummary, maxRecentSummaries)
 	}
-	if drop > 0 {
-		c.items = append(c.items[:0], c.items[drop:]...)
-		clear(c.items[len(c.items):cap(c.items)]) // let go of what the dropped ones held
+	for c.n > 0 && (c.n == len(c.items) || c.bytes+n > maxRecentSummaryBytes) {
+		c.bytes -= c.items[c.head].size()
+		c.items[c.head] = recentSummary{} // let go of what it held
+		c.head = (c.head + 1) % len(c.items)
+		c.n--
 	}
-	c.items = append(c.items, it)
+	c.items[(c.head+c.n)%len(c.items)] = it
+	c.n++
 	c.bytes += n
 }
 
 func (c *recentSummaries) get(seg uint32, off int64) (recentSummary, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i := len(c.items) - 1; i >= 0; i-- {
-		if it := c.items[i]; it.seg == seg && it.off == off {
-			return it, true
+	for i := c.n - 1; i >= 0; i-- {
+		if it := &c.items[(c.head+i)%len(c.items)]; it.seg == seg && it.off == off {
+			return *it, true
 		}
 	}
 	return recentSummary{}, false
@@ -153,6 +157,6 @@ func (c *recentSummaries) get(seg uint32, off int64) (recentSummary, bool) {
 
 func (c *recentSummaries) clear() {
 	c.mu.Lock()
-	c.items, c.bytes = nil, 0
+	c.items, c.head, c.n, c.bytes = nil, 0, 0, 0
 	c.mu.Unlock()
 }

@@ -155,3 +155,46 @@ func TestRecentSummariesBounded(t *testing.T) {
 		t.Error("a summary over the byte bound is kept")
 	}
 }
+
+// TestRecentSummaries: the ring keeps the maxRecentSummaries summaries put last, and drops the oldest to
+// keep their bytes within maxRecentSummaryBytes.
+func TestRecentSummaries(t *testing.T) {
+	var c recentSummaries
+	blob := func(input string) *historyBlob {
+		return &historyBlob{Execution: executionRecord{Input: input, Definition: "dropped"}, End: endRecord{Status: "SUCCEEDED"}}
+	}
+	const n = maxRecentSummaries + 10
+	for i := range n {
+		c.put(1, int64(i), blob("{}"))
+	}
+	for i := range n {
+		_, got := c.get(1, int64(i))
+		if want := i >= n-maxRecentSummaries; got != want {
+			t.Errorf("summary %d of %d kept: got %v, want %v", i, n, got, want)
+		}
+	}
+	if r, _ := c.get(1, n-1); r.rec.Definition != "" || r.rec.Input != "{}" {
+		t.Errorf("summary kept: got definition %q input %q, want no definition and the input", r.rec.Definition, r.rec.Input)
+	}
+	// Three large ones fit in the bytes allowed only two at a time.
+	big := strings.Repeat("x", maxRecentSummaryBytes/2-10)
+	for i := range 3 {
+		c.put(2, int64(i), blob(big))
+	}
+	var kept []int
+	for i := range 3 {
+		if _, ok := c.get(2, int64(i)); ok {
+			kept = append(kept, i)
+		}
+	}
+	if diff := cmp.Diff(kept, []int{1, 2}); diff != "" {
+		t.Errorf("large summaries kept (-got +want):\n%s", diff)
+	}
+	if c.bytes > maxRecentSummaryBytes {
+		t.Errorf("bytes held: got %d, want at most %d", c.bytes, maxRecentSummaryBytes)
+	}
+	c.clear()
+	if _, ok := c.get(2, 2); ok {
+		t.Error("a summary is found after clear")
+	}
+}

@@ -1,12 +1,10 @@
 package sfn
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,15 +15,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/sluicehq/sluice/asl/interp"
 )
 
 // The history store keeps finished executions on disk, out of the heap and out of the journal:
 //
-//   - each finished execution is one gzip-compressed JSON blob (its start record, its end and every
-//     history event) appended to a segment file, history/NNNNNNNN.hist; gzip's CRC-32 and length trailer
+//   - each finished execution is one compressed JSON blob (its start record, its end and every history
+//     event; history_encode.go) appended to a segment file, history/NNNNNNNN.hist; its CRC-32C (gzip's
+//     CRC-32 and length trailer, in blobs of earlier versions)
 //     make a damaged blob detectable on read;
 //   - a small entry per execution (machine, name, status, start and stop, where its blob is) goes to the
 //     index, a durable log (history/index.log), after its blob is written and, with syncing on, synced;
@@ -622,32 +619,19 @@ func (h *historyStore) list(machineArn string, cur listCursor, accept func(runRe
 // put stores a finished execution: its blob first (synced when syncing), then its index entry. It returns
 // once both are durable; on an error neither is visible.
 func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
-	var buf bytes.Buffer
-	zw := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(zw)
-	zw.Reset(&buf)
-	raw := blobBuffers.Get().(*[]byte)
-	defer blobBuffers.Put(raw)
-	text, err := appendBlob((*raw)[:0], b)
+	bufs := blobBuffers.Get().(*blobBuffer)
+	defer blobBuffers.Put(bufs)
+	blob, err := bufs.encode(b)
 	if err != nil {
 		return fmt.Errorf("encode history: %w", err)
 	}
-	if cap(text) <= maxKeptBlobBuffer {
-		*raw = text
-	}
-	if _, err := zw.Write(text); err != nil {
-		return fmt.Errorf("compress history: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("compress history: %w", err)
-	}
-	seg, off, err := h.write(buf.Bytes())
+	seg, off, err := h.write(blob)
 	if err != nil {
 		return err
 	}
 	e := indexEntry{
 		Machine: b.Execution.MachineArn, Name: b.Execution.Name, Status: b.End.Status,
-		Start: b.Execution.Start.UnixMilli(), Stop: b.End.Stop.UnixMilli(), Seg: seg, Off: off, Size: uint32(buf.Len()),
+		Start: b.Execution.Start.UnixMilli(), Stop: b.End.Stop.UnixMilli(), Seg: seg, Off: off, Size: uint32(len(blob)),
 		Redrives: int32(b.Execution.RedriveCount), Qual: executionQualifier(b.Execution),
 	}
 	h.imu.RLock()
@@ -666,15 +650,6 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	h.sealSoon()
 	return nil
 }
-
-// gzipWriters are reused: a compressor's tables are large to make for every blob.
-var gzipWriters = sync.Pool{New: func() any {
-	zw, err := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
-	if err != nil {
-		panic(err) // only for an invalid level
-	}
-	return zw
-}}
 
 // write appends a blob to the current segment and returns where it is.
 func (h *historyStore) write(blob []byte) (uint32, int64, error) {
@@ -786,15 +761,11 @@ func (h *historyStore) decode(f finished, v any) error {
 			return fmt.Errorf("read history segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 		}
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+	text, err := blobText(data)
 	if err != nil {
 		return fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 	}
-	if err := json.NewDecoder(zr).Decode(v); err != nil {
-		return fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
-	}
-	// The decoder stops after the value: read to the end so that gzip checks its CRC-32 and length.
-	if _, err := io.Copy(io.Discard, zr); err != nil {
+	if err := json.Unmarshal(text, v); err != nil {
 		return fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 	}
 	return nil

@@ -1,13 +1,22 @@
 package sfn
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/s2"
 
 	"github.com/sluicehq/sluice/asl/interp"
 )
@@ -78,10 +87,69 @@ func cutTag(tag string) (name, opts string, ok bool) {
 	return tag, "", false
 }
 
-// blobBuffers hold the text of blobs being saved, kept up to maxKeptBlobBuffer bytes.
-var blobBuffers = sync.Pool{New: func() any { return new([]byte) }}
+// A blob on disk is the JSON text of a historyBlob, compressed. Blobs are written with S2 (the block
+// format of github.com/klauspost/compress/s2, several times faster than gzip at its fastest level, for
+// about a third more bytes) behind a header: blobMagic, then the CRC-32C of the text (4 bytes, little
+// endian), which a read checks. Blobs written by earlier versions are gzip members (they begin with
+// gzip's 0x1f 0x8b, never with blobMagic) and are read as they are.
+const blobMagic = "\xffSJ1"
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// blobBuffer is the scratch space of encoding one blob: its text and the compressed blob.
+type blobBuffer struct{ text, blob []byte }
+
+// blobBuffers are reused, each kept up to maxKeptBlobBuffer bytes.
+var blobBuffers = sync.Pool{New: func() any { return new(blobBuffer) }}
 
 const maxKeptBlobBuffer = 1 << 20
+
+// encode returns b as a blob, in buf's space: valid until buf is used again.
+func (buf *blobBuffer) encode(b *historyBlob) ([]byte, error) {
+	text, err := appendBlob(buf.text[:0], b)
+	if err != nil {
+		return nil, err
+	}
+	blob := compressBlob(buf.blob[:0], text)
+	if cap(text) <= maxKeptBlobBuffer {
+		buf.text = text
+	}
+	if cap(blob) <= maxKeptBlobBuffer {
+		buf.blob = blob
+	}
+	return blob, nil
+}
+
+// compressBlob appends the blob of a text.
+func compressBlob(dst, text []byte) []byte {
+	dst = append(dst, blobMagic...)
+	dst = binary.LittleEndian.AppendUint32(dst, crc32.Checksum(text, castagnoli))
+	n := len(dst)
+	dst = slices.Grow(dst, s2.MaxEncodedLen(len(text)))
+	return append(dst[:n], s2.Encode(dst[n:cap(dst)], text)...)
+}
+
+// blobText returns the text of a blob, checked against its checksum.
+func blobText(blob []byte) ([]byte, error) {
+	if rest, ok := bytes.CutPrefix(blob, []byte(blobMagic)); ok {
+		if len(rest) < 4 {
+			return nil, errors.New("blob header cut short")
+		}
+		text, err := s2.Decode(nil, rest[4:])
+		if err != nil {
+			return nil, err
+		}
+		if got, want := crc32.Checksum(text, castagnoli), binary.LittleEndian.Uint32(rest); got != want {
+			return nil, fmt.Errorf("blob checksum %08x, want %08x", got, want)
+		}
+		return text, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(blob))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr) // to the end: gzip checks its CRC-32 and length there
+}
 
 // appendBlob appends b as JSON.
 func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {

@@ -1,14 +1,19 @@
 package sfn
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/sluicehq/sluice/asl/interp"
 )
@@ -217,7 +222,8 @@ func FuzzAppendString(f *testing.F) {
 	})
 }
 
-// BenchmarkHistoryBlob measures encoding a finished chain20 execution: encoding/json, and appendBlob.
+// BenchmarkHistoryBlob measures encoding a finished chain20 execution: its text (encoding/json, as earlier
+// versions did, and appendBlob) and compressing it.
 func BenchmarkHistoryBlob(b *testing.B) {
 	blob := chainBlob(b, 20)
 	raw, err := json.Marshal(blob)
@@ -241,4 +247,176 @@ func BenchmarkHistoryBlob(b *testing.B) {
 			}
 		}
 	})
+	// Compressing the text: gzip at its fastest level, as earlier versions did, and compressBlob.
+	b.Run("gzip", func(b *testing.B) {
+		var buf bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(raw)))
+		for b.Loop() {
+			buf.Reset()
+			zw.Reset(&buf)
+			zw.Write(raw)
+			zw.Close()
+		}
+		b.ReportMetric(float64(buf.Len()), "blob-bytes")
+	})
+	b.Run("compressBlob", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		var out []byte
+		for b.Loop() {
+			out = compressBlob(out[:0], raw)
+		}
+		b.ReportMetric(float64(len(out)), "blob-bytes")
+	})
+}
+
+// gzipBlob is a blob as versions before S2 wrote it: encoding/json's text, gzipped.
+func gzipBlob(tb testing.TB, b *historyBlob) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := json.NewEncoder(zw).Encode(b); err != nil {
+		tb.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestBlobText(t *testing.T) {
+	text := []byte(`{"ex":{"name":"` + strings.Repeat("abc", 100) + `"}}` + "\n")
+	s2Blob := compressBlob(nil, text)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(text)
+	zw.Close()
+	flip := func(b []byte, i int) []byte {
+		c := bytes.Clone(b)
+		c[i] ^= 0x40
+		return c
+	}
+	tests := []struct {
+		name    string
+		blob    []byte
+		wantErr bool
+	}{
+		{"s2", s2Blob, false},
+		{"gzip, as earlier versions wrote", gz.Bytes(), false},
+		{"s2, checksum damaged", flip(s2Blob, len(blobMagic)+1), true},
+		{"s2, data damaged", flip(s2Blob, len(s2Blob)-3), true},
+		{"s2, cut short", s2Blob[:len(s2Blob)-5], true},
+		{"s2, header only", []byte(blobMagic + "\x01\x02"), true},
+		{"gzip, data damaged", flip(gz.Bytes(), gz.Len()-12), true},
+		{"gzip, cut short", gz.Bytes()[:gz.Len()-4], true},
+		{"neither", []byte("plain text"), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := blobText(tt.blob)
+			if tt.wantErr {
+				if err == nil {
+					t.Errorf("blobText: got %q and no error, want an error", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(got), string(text)); diff != "" {
+				t.Errorf("blobText (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+// FuzzBlobText: blobText never panics, and what it accepts of a blob in the S2 format matches its
+// checksum.
+func FuzzBlobText(f *testing.F) {
+	f.Add(compressBlob(nil, []byte(`{"ex":{}}`)))
+	f.Add([]byte(blobMagic))
+	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
+	f.Fuzz(func(t *testing.T, blob []byte) {
+		text, err := blobText(blob)
+		if err != nil || !bytes.HasPrefix(blob, []byte(blobMagic)) {
+			return
+		}
+		if crc32.Checksum(text, castagnoli) != binary.LittleEndian.Uint32(blob[len(blobMagic):]) {
+			t.Errorf("blobText accepted a blob whose text does not match its checksum")
+		}
+	})
+}
+
+// TestGzipBlobsOfEarlierVersionsLoad: a data directory whose history holds blobs written by earlier
+// versions (gzip) beside new ones reads both back, across a restart.
+func TestGzipBlobsOfEarlierVersionsLoad(t *testing.T) {
+	dir := t.TempDir()
+	ctx := t.Context()
+	const machine = "arn:aws:states:us-east-1:000000000000:stateMachine:greeter"
+	s1, err := New(WithDataDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s1.createStateMachine(ctx, []byte(`{"name":"greeter","roleArn":"arn:aws:iam::000000000000:role/r","definition":"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Result\":\"hi\",\"End\":true}}}"}`)); err != nil {
+		t.Fatal(err)
+	}
+	arn, err := s1.Start(ctx, machine, "new", `{"a":1}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s1.Wait(ctx, arn); err != nil {
+		t.Fatal(err)
+	}
+	f, ok := s1.history.lookup(machine, "new")
+	if !ok {
+		t.Fatal("no new execution")
+	}
+	b, err := s1.history.load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same execution under another name, stored as an earlier version stored it.
+	old := *b
+	old.Execution.Name, old.Execution.Arn = "old", strings.Replace(b.Execution.Arn, ":new", ":old", 1)
+	blob := gzipBlob(t, &old)
+	seg, off, err := s1.history.write(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := indexEntry{Machine: machine, Name: "old", Status: old.End.Status, Start: old.Execution.Start.UnixMilli(), Stop: old.End.Stop.UnixMilli(),
+		Seg: seg, Off: off, Size: uint32(len(blob))}
+	rec, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s1.history.index.Append(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := s1.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s2, err := New(WithDataDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	for _, name := range []string{"new", "old"} {
+		v, err := s2.view(strings.Replace(b.Execution.Arn, ":new", ":"+name, 1), true)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if diff := cmp.Diff(v.events, b.Events); diff != "" {
+			t.Errorf("%s: history after a restart (-got +want):\n%s", name, diff)
+		}
+		if v.end.Output != `"hi"` || v.rec.Name != name {
+			t.Errorf("%s: got name %s output %s, want output \"hi\"", name, v.rec.Name, v.end.Output)
+		}
+	}
 }
