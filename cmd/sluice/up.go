@@ -30,6 +30,7 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 	verbose := fs.Bool("v", false, "also print the tasks' log lines as they arrive, and the services' own messages")
 	watch := fs.Bool("watch", false, "deploy the template file again whenever it changes (make gen after editing gen/config.go), as a CloudFormation stack update")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file when it stops (go tool pprof FILE)")
+	memprofile := fs.String("memprofile", "", "write a profile of the memory allocated over the whole run to this file when it stops (go tool pprof FILE)")
 	empty := fs.Bool("empty", false, "start the services without deploying a stack (deploy one yourself: aws cloudformation deploy, sluice deploy --endpoint)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -49,6 +50,9 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 			return err
 		}
 		defer stop()
+	}
+	if *memprofile != "" {
+		defer writeAllocProfile(*memprofile, std)
 	}
 	st, err := startStack(*addr, *data, *template, *verbose, *empty, std, hosts, origins)
 	if err != nil {
@@ -119,6 +123,17 @@ func startCPUProfile(path string) (stop func(), err error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// writeAllocProfile writes the profile of the memory allocated since the process started to path.
+func writeAllocProfile(path string, std stdio) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+	}
+	if err != nil {
+		fmt.Fprintf(std.Err, "sluice: memory profile: %v\n", err)
+	}
 }
 
 // startStack binds addr and starts the stack from the template file; hosts and origins are the names

@@ -88,6 +88,30 @@ func eventsHint(m *interp.Machine) int {
 
 const maxEventsHint = 128
 
+// eventSlices are the history slices of executions saved to the history store, for the next executions
+// to start with: at a few hundred bytes an event, making them was the most the service allocated per
+// execution of a short machine.
+var eventSlices sync.Pool
+
+// newEvents returns an empty history with room for n events.
+func newEvents(n int) []interp.HistoryEvent {
+	if p, ok := eventSlices.Get().(*[]interp.HistoryEvent); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]interp.HistoryEvent, 0, n)
+}
+
+// recycleEvents keeps the history of an execution saved to the history store, which nothing refers to
+// any more, for newEvents.
+func recycleEvents(events []interp.HistoryEvent) {
+	if cap(events) == 0 || cap(events) > maxEventsHint {
+		return
+	}
+	events = events[:cap(events)]
+	clear(events) // let go of the events' details
+	eventSlices.Put(&events)
+}
+
 // pureState reports whether a top-level state only computes from its input (Pass, Choice, Succeed, Fail):
 // running it again after a restart changes nothing outside the execution. The engine offers a snapshot
 // before every top-level state; one is journaled only when the state about to run is not pure or one that
@@ -128,8 +152,10 @@ func (s *Service) finish(e *execution) {
 		}
 		s.forget(p)
 		p.mu.Lock()
+		events := p.events
 		p.events, p.journaled, p.snap, p.point = nil, 0, nil, nil // a compaction that listed p before forget sees none
 		p.mu.Unlock()
+		recycleEvents(events)
 	}
 	if len(failed) > 0 {
 		s.mu.Lock()
@@ -271,7 +297,7 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		express: express,
 		status:  interp.StatusRunning,
 		ended:   make(chan struct{}),
-		events:  make([]interp.HistoryEvent, 0, eventsHint(compiled)),
+		events:  newEvents(eventsHint(compiled)),
 	}
 
 	release := s.holdJournal()
@@ -325,7 +351,7 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 
 // launch runs an execution on the engine and records its end.
 func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(context.Context, []interp.ExecOption) *interp.Execution) {
-	run := s.begin(compiled, e, begin)
+	run := s.begin(compiled, e, true, begin)
 	// Started after Close has begun, the execution is interrupted at once (its context is s.ctx) and
 	// resumes at the next start: nothing records its end.
 	s.background(func() {
@@ -340,8 +366,9 @@ func (s *Service) launch(compiled *interp.Machine, e *execution, begin func(cont
 	})
 }
 
-// begin starts an execution on the engine, with its history, logging, mocks and checkpoints.
-func (s *Service) begin(compiled *interp.Machine, e *execution, begin func(context.Context, []interp.ExecOption) *interp.Execution) *interp.Execution {
+// begin starts an execution on the engine, with its history, logging, mocks and, when checkpoints is set,
+// checkpoints.
+func (s *Service) begin(compiled *interp.Machine, e *execution, checkpoints bool, begin func(context.Context, []interp.ExecOption) *interp.Execution) *interp.Execution {
 	if e.rec.TestCase != "" && s.mocks != nil {
 		machineName := e.rec.MachineArn[strings.LastIndex(e.rec.MachineArn, ":")+1:]
 		s.mu.Lock()
@@ -365,7 +392,7 @@ func (s *Service) begin(compiled *interp.Machine, e *execution, begin func(conte
 		interp.WithStateMachineVersion(e.rec.VersionArn, e.rec.AliasArn),
 		interp.WithHistory(historySink{s, e}),
 	}
-	if !e.express && s.journal != nil {
+	if checkpoints && !e.express && s.journal != nil {
 		states := compiled.Definition().States
 		var effects bool // a state with effects outside the execution ran since the last durable point
 		opts = append(opts, interp.WithCheckpoint(func(snap interp.Snapshot) {

@@ -618,6 +618,7 @@ func (h *historyStore) list(machineArn string, cur listCursor, accept func(runRe
 
 // put stores a finished execution: its blob first (synced when syncing), then its index entry. It returns
 // once both are durable; on an error neither is visible.
+// It keeps nothing of b's events: the caller reuses their slice (recycleEvents).
 func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	bufs := blobBuffers.Get().(*blobBuffer)
 	defer blobBuffers.Put(bufs)

@@ -151,18 +151,33 @@ func blobText(blob []byte) ([]byte, error) {
 	return io.ReadAll(zr) // to the end: gzip checks its CRC-32 and length there
 }
 
+// emptyDefinition is how encoding/json writes executionRecord's empty definition. Its quotes, unescaped,
+// cannot be part of a string value: its first occurrence in the record is the member.
+const emptyDefinition = `"definition":""`
+
 // appendBlob appends b as JSON.
 func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
-	ex, err := json.Marshal(b.Execution)
+	// The definition, the largest part of the record, is written by appendString: encoding/json writes
+	// the rest, with an empty definition, which is replaced.
+	rec := b.Execution
+	rec.Definition = ""
+	ex, err := json.Marshal(rec)
 	if err != nil {
 		return nil, err
+	}
+	before, after, ok := bytes.Cut(ex, []byte(emptyDefinition))
+	if !ok {
+		return nil, fmt.Errorf("encode execution record: no %s in %s", emptyDefinition, ex)
 	}
 	end, err := json.Marshal(b.End)
 	if err != nil {
 		return nil, err
 	}
 	dst = append(dst, `{"ex":`...)
-	dst = append(dst, ex...)
+	dst = append(dst, before...)
+	dst = append(dst, `"definition":`...)
+	dst = appendString(dst, b.Execution.Definition)
+	dst = append(dst, after...)
 	dst = append(dst, `,"end":`...)
 	dst = append(dst, end...)
 	dst = append(dst, `,"evs":`...)

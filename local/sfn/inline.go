@@ -103,7 +103,9 @@ func successors(st asl.State) []string {
 // again from its start: it has no effects). The execution is not acknowledged unless one of them
 // succeeded.
 func (s *Service) runInline(compiled *interp.Machine, e *execution, input any) (*execution, error) {
-	run := s.begin(compiled, e, func(ctx context.Context, opts []interp.ExecOption) *interp.Execution {
+	// No checkpoints: a restart runs the execution again from its start, which its start record, when
+	// there is one, says anyway (the engine saves some copying of payloads without them).
+	run := s.begin(compiled, e, false, func(ctx context.Context, opts []interp.ExecOption) *interp.Execution {
 		return compiled.Start(ctx, input, opts...)
 	})
 	<-run.Done()
