@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/records"
@@ -60,15 +61,23 @@ type ending struct {
 	err      error
 }
 
+// resume is where the records reader of scan starts in the object: the rows already counted before
+// it, and what to add to the line numbers it reports (its stream may begin with a copy of the header
+// followed by the object's bytes from a later record on: see scanCSV).
+type resume struct {
+	rows  int64
+	shift int64
+}
+
 // scan runs the pipeline and fills rep.
-func (h *Handler) scan(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema, rep *report) error {
+func (h *Handler) scan(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema, rep *report, at resume) error {
 	workers := h.workers
 	inFlight := 2*workers + 2
 	queue := make(chan *batch, inFlight)  // to the merger, in object order
 	work := make(chan *batch, inFlight)   // to the workers
 	free := make(chan *batch, inFlight+2) // room for every batch the reader makes
 	go func() {
-		read(ref, m, rd, sch, queue, work, free)
+		read(ref, m, rd, sch, at, queue, work, free)
 		close(work)
 	}()
 	for range workers {
@@ -102,11 +111,11 @@ func (h *Handler) scan(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *s
 }
 
 // read is the reading stage: it sends batches to both queue and work, then the ending to queue.
-func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema, queue, work chan<- *batch, free chan *batch) {
+func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema, at resume, queue, work chan<- *batch, free chan *batch) {
 	defer close(queue)
 	cols := len(sch.Columns)
 	maxRows := sch.Limits.MaxRows
-	var rows int64
+	rows := at.rows
 	made := 0 // batches made: at most cap(free), then the reader waits for one to come back
 	next := func() *batch {
 		var b *batch
@@ -133,6 +142,9 @@ func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema,
 	}
 	finish := func(e ending) {
 		flush()
+		for i := range e.problems {
+			e.problems[i].Line = at.line(e.problems[i].Line)
+		}
 		e.rows = rows
 		b.end = &e
 		queue <- b
@@ -154,7 +166,7 @@ func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema,
 			case errors.As(err, &re):
 				problems = []tasks.Problem{re.Problem()}
 			case errors.As(err, &he):
-				problems = he.Problems
+				problems = slices.Clone(he.Problems)
 			case errors.Is(err, errTooBig):
 				finish(ending{bytes: m.n, problems: []tasks.Problem{tooBig(sch.Limits.MaxBytes)}})
 				return // the digest of a part of the object means nothing
@@ -184,7 +196,7 @@ func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema,
 		}
 		rows++
 		i := len(b.lines)
-		b.lines = append(b.lines, rec.Line)
+		b.lines = append(b.lines, at.line(rec.Line))
 		b.hasValues = append(b.hasValues, rec.Values != nil)
 		if rec.Values != nil {
 			b.values = append(b.values, rec.Values...)
@@ -194,12 +206,21 @@ func read(ref tasks.ObjectRef, m *meter, rd *records.Reader, sch *schema.Schema,
 			}
 		}
 		for _, p := range rec.Problems {
+			p.Line = at.line(p.Line)
 			b.structural = append(b.structural, indexedProblem{record: i, Problem: p})
 		}
 		if len(b.lines) == batchRecords {
 			flush()
 		}
 	}
+}
+
+// line turns a line number of the reader's stream into one of the object; 0 (no line) stays 0.
+func (at resume) line(n int64) int64 {
+	if n <= 0 {
+		return n
+	}
+	return n + at.shift
 }
 
 // checkBatch checks every value of a batch, recording problems in object order: a record's structural
