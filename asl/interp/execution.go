@@ -100,6 +100,9 @@ type Execution struct {
 	// stateNameOverride is $$.State.Name for every state (TestState's).
 	stateNameOverride string
 
+	// slab gives the details of the top level's events (see thread.slab).
+	slab detailSlab
+
 	mu         sync.Mutex
 	nextID     int64
 	lastTime   time.Time // timestamp of the last event

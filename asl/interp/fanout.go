@@ -37,6 +37,8 @@ func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScop
 	defer th.sc.release(sc)
 	fo.cancel = sc.cancel
 	if instant {
+		th.inlineFanout = true
+		defer func() { th.inlineFanout = false }()
 		for {
 			i := fo.claim()
 			if i < 0 {

@@ -237,7 +237,8 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 	ms := n.mapSpec
 	c := th.branch(sc, n, i)
 	c.prev = started
-	details := &MapIterationEventDetails{Name: n.name, Index: i}
+	details := c.slab.iteration()
+	*details = MapIterationEventDetails{Name: n.name, Index: i}
 	c.emit(HistoryEvent{Type: MapIterationStarted, MapIterationStartedEventDetails: details})
 	input := items[i]
 	if n.js != nil && n.js.itemSelector != nil {

@@ -59,6 +59,12 @@ type thread struct {
 	// the input a redrive starts from is the state's input.
 	owned map[string]any
 	undo  setUndo
+
+	// slab gives the details of the thread's events: the execution's for
+	// its top level, the parent's while the parent runs a fan-out on its
+	// own goroutine (inlineFanout), else one of the thread's own.
+	slab         *detailSlab
+	inlineFanout bool
 }
 
 // setUndo is what a state that set its ResultPath's field in place
@@ -109,6 +115,7 @@ func (e *Execution) newThread(parent *varScope) *thread {
 	th := &thread{e: e, sc: e.root, ctx: e.root.ctx}
 	th.ownVars.parent = parent
 	th.vars = &th.ownVars // one allocation for the thread and its scope
+	th.slab = &e.slab
 	return th
 }
 
@@ -117,6 +124,11 @@ func (th *thread) child(sc *cancelScope) *thread {
 	c.sc, c.ctx = sc, sc.ctx
 	c.prev = th.prev
 	c.mute = th.mute
+	if th.inlineFanout {
+		c.slab = th.slab
+	} else {
+		c.slab = new(detailSlab)
+	}
 	return c
 }
 
@@ -265,7 +277,8 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 		inputText = th.text(input)
 	}
 	// The entered and exited details of a state share one allocation.
-	details := &stateDetails{entered: StateEnteredEventDetails{Name: n.name, Input: inputText}}
+	details := th.slab.state()
+	details.entered = StateEnteredEventDetails{Name: n.name, Input: inputText}
 	th.emit(HistoryEvent{Type: n.entered, Timestamp: th.enter, StateEnteredEventDetails: &details.entered})
 	th.enteredEventID = th.prev
 	var assigned map[string]any
