@@ -902,7 +902,7 @@ func (dp *dispatcher) childEnded(seq int64, cr ChildResult, output any) {
 // https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
 func (dp *dispatcher) takeReuse() {
 	e := dp.th.e
-	dp.memoKey = dp.th.path + dp.n.name + memoState
+	dp.memoKey = dp.th.memoPath() + dp.n.name + memoState
 	e.memoMu.Lock()
 	defer e.memoMu.Unlock()
 	for k := range e.memo {

@@ -106,8 +106,22 @@ func (s Snapshot) Redrive(at time.Time) Snapshot {
 // state n.
 func (th *thread) branch(sc *cancelScope, n *node, i int) *thread {
 	c := th.child(sc)
-	c.path = th.path + n.name + memoState + strconv.Itoa(i) + memoChild
+	th.memoPath() // made before the children may run on goroutines of their own
+	c.pathParent, c.pathNode, c.pathIndex = th, n, i
 	return c
+}
+
+// memoPath returns the name of the thread's branch or iteration among the
+// execution's, "" for the top level: its parent's, the Parallel or Map
+// state's name, memoState, the index and memoChild.
+func (th *thread) memoPath() string {
+	if !th.pathKnown {
+		if th.pathParent != nil {
+			th.pathText = th.pathParent.memoPath() + th.pathNode.name + memoState + strconv.Itoa(th.pathIndex) + memoChild
+		}
+		th.pathKnown = true
+	}
+	return th.pathText
 }
 
 // completed wraps the job of a Parallel or Map state's fan-out of count
@@ -121,7 +135,7 @@ func (th *thread) branch(sc *cancelScope, n *node, i int) *thread {
 // keep.
 func (th *thread) completed(n *node, count int, job func(sc *cancelScope, i int) (any, *Failure)) (func(sc *cancelScope, i int) (any, *Failure), func(ok bool)) {
 	e := th.e
-	key := th.path + n.name + memoState
+	key := th.memoPath() + n.name + memoState
 	e.memoMu.Lock()
 	// A new attempt of the state: what an earlier attempt left is stale.
 	for k := range e.memo {

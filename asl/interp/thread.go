@@ -42,12 +42,19 @@ type thread struct {
 	// tmplText its text, written as it was built (evalTemplate).
 	tmplVal        map[string]any
 	tmplText       []byte
-	enteredEventID int64  // id of the running state's entered event
-	mute           bool   // records no events (a distributed Map's child execution)
-	started        bool   // the running Map or Parallel state recorded its Started event
-	path           string // names this branch or iteration among the execution's (redrive.go)
-	ownVars        varScope
-	mapScope       map[string]any // the context object of an ItemSelector, from mapScopes
+	enteredEventID int64 // id of the running state's entered event
+	mute           bool  // records no events (a distributed Map's child execution)
+	started        bool  // the running Map or Parallel state recorded its Started event
+	// pathText names this branch or iteration among the execution's
+	// (redrive.go), made from the parent's when first needed (see
+	// memoPath): pathParent's, then pathNode's name and pathIndex.
+	pathText   string
+	pathKnown  bool
+	pathParent *thread
+	pathNode   *node
+	pathIndex  int
+	ownVars    varScope
+	mapScope   map[string]any // the context object of an ItemSelector, from mapScopes
 
 	// owned is the object the thread's last state made by copying its
 	// input to set its ResultPath's field, when that state was one that
@@ -125,7 +132,12 @@ func (th *thread) child(sc *cancelScope) *thread {
 	c.prev = th.prev
 	c.mute = th.mute
 	if th.inlineFanout {
+		// The children run one after another on this goroutine while
+		// this thread waits: they share its details and its scratch
+		// space, and it forgets what its scratch space held.
 		c.slab = th.slab
+		c.buf, c.tmplText = th.buf[:0], th.tmplText[:0]
+		th.tmplVal = nil
 	} else {
 		c.slab = new(detailSlab)
 	}
