@@ -55,7 +55,7 @@ func (th *thread) invokeActivity(n *node, params any, timeout, heartbeat int) (a
 	tok := th.e.m.cfg.tokens.register(tw)
 	defer th.e.m.cfg.tokens.remove(tok)
 	th.token = tok
-	th.emit(HistoryEvent{Type: ActivityScheduled, ActivityScheduledEventDetails: &ActivityScheduledEventDetails{
+	th.emit(&HistoryEvent{Type: ActivityScheduled, ActivityScheduledEventDetails: &ActivityScheduledEventDetails{
 		Resource: t.resource, Input: th.text(params), TimeoutInSeconds: int64(timeout), HeartbeatInSeconds: int64(heartbeat),
 	}})
 	scheduled := th.clock().Now()
@@ -80,7 +80,7 @@ func (th *thread) invokeActivity(n *node, params any, timeout, heartbeat int) (a
 		}
 		if f != nil {
 			if f != errStopped {
-				th.emit(HistoryEvent{Type: ActivityScheduleFailed, ActivityScheduleFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
+				th.emit(&HistoryEvent{Type: ActivityScheduleFailed, ActivityScheduleFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
 			}
 			return nil, f
 		}
@@ -98,13 +98,13 @@ func (th *thread) invokeActivity(n *node, params any, timeout, heartbeat int) (a
 	case f == errStopped:
 		return nil, f
 	case f == nil:
-		th.emit(HistoryEvent{Type: ActivitySucceeded, ActivitySucceededEventDetails: &OutputEventDetails{Output: resultText}})
+		th.emit(&HistoryEvent{Type: ActivitySucceeded, ActivitySucceededEventDetails: &OutputEventDetails{Output: resultText}})
 		return result, nil
 	case f == errTaskTimeout || f == errHeartbeatTimeout:
-		th.emit(HistoryEvent{Type: ActivityTimedOut, ActivityTimedOutEventDetails: &FailureEventDetails{Error: f.Error}})
+		th.emit(&HistoryEvent{Type: ActivityTimedOut, ActivityTimedOutEventDetails: &FailureEventDetails{Error: f.Error}})
 		return nil, &Failure{Error: f.Error}
 	default:
-		th.emit(HistoryEvent{Type: ActivityFailed, ActivityFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
+		th.emit(&HistoryEvent{Type: ActivityFailed, ActivityFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
 		return nil, f
 	}
 }
@@ -126,7 +126,7 @@ func (th *thread) awaitActivity(tw *taskWait, scheduled time.Time, timeout, hear
 		}
 		if worker != nil && !reported {
 			reported = true
-			th.emit(HistoryEvent{Type: ActivityStarted, ActivityStartedEventDetails: &ActivityStartedEventDetails{WorkerName: *worker}})
+			th.emit(&HistoryEvent{Type: ActivityStarted, ActivityStartedEventDetails: &ActivityStartedEventDetails{WorkerName: *worker}})
 		}
 		if done {
 			return tw.result, tw.fail

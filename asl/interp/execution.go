@@ -265,7 +265,7 @@ func (e *Execution) executionContext() map[string]any {
 func (e *Execution) emitStart(th *thread) int64 {
 	// The ExecutionStarted event is stamped with the execution's start
 	// date, as DescribeExecution's startDate matches it on AWS.
-	return e.emit(0, HistoryEvent{Type: ExecutionStarted, Timestamp: e.start, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
+	return e.emit(0, &HistoryEvent{Type: ExecutionStarted, Timestamp: e.start, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
 		Input: th.text(e.input), RoleArn: e.cfg.roleArn,
 		StateMachineVersionArn: e.cfg.versionArn, StateMachineAliasArn: e.cfg.aliasArn,
 	}})
@@ -337,15 +337,15 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	details := &FailureEventDetails{Error: r.Error, Cause: r.Cause}
 	switch r.Status {
 	case StatusSucceeded:
-		th.emitFinal(HistoryEvent{Type: ExecutionSucceeded, ExecutionSucceededEventDetails: &OutputEventDetails{
+		th.emitFinal(&HistoryEvent{Type: ExecutionSucceeded, ExecutionSucceededEventDetails: &OutputEventDetails{
 			Output: th.text(out),
 		}})
 	case StatusFailed:
-		th.emitFinal(HistoryEvent{Type: ExecutionFailed, ExecutionFailedEventDetails: details})
+		th.emitFinal(&HistoryEvent{Type: ExecutionFailed, ExecutionFailedEventDetails: details})
 	case StatusTimedOut:
-		th.emitFinal(HistoryEvent{Type: ExecutionTimedOut, ExecutionTimedOutEventDetails: details})
+		th.emitFinal(&HistoryEvent{Type: ExecutionTimedOut, ExecutionTimedOutEventDetails: details})
 	case StatusAborted:
-		th.emitFinal(HistoryEvent{Type: ExecutionAborted, ExecutionAbortedEventDetails: details})
+		th.emitFinal(&HistoryEvent{Type: ExecutionAborted, ExecutionAbortedEventDetails: details})
 	}
 	// The stop date is the terminal event's timestamp.
 	e.mu.Lock()
@@ -359,8 +359,9 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 
 // emit appends an event after prev and returns its id. When the history
 // limit is reached the execution fails instead; terminal events are always
-// recorded.
-func (e *Execution) emit(prev int64, ev HistoryEvent) int64 {
+// recorded. ev is the caller's, filled in and handed to the sink as a
+// copy: a pointer spares copying the event on its way.
+func (e *Execution) emit(prev int64, ev *HistoryEvent) int64 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	terminal := ev.Type == ExecutionSucceeded || ev.Type == ExecutionFailed ||
@@ -389,7 +390,7 @@ func (e *Execution) emit(prev int64, ev HistoryEvent) int64 {
 	}
 	e.lastTime = ev.Timestamp
 	if e.cfg.sink != nil {
-		e.cfg.sink.Record(ev)
+		e.cfg.sink.Record(*ev)
 	}
 	return ev.ID
 }

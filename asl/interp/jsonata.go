@@ -229,7 +229,7 @@ func (th *thread) queryError(field, format string, args ...any) *Failure {
 	if th.state != nil {
 		name = th.state.name
 	}
-	th.emit(HistoryEvent{Type: EvaluationFailed, EvaluationFailedEventDetails: &EvaluationFailedEventDetails{
+	th.emit(&HistoryEvent{Type: EvaluationFailed, EvaluationFailedEventDetails: &EvaluationFailedEventDetails{
 		Error: f.Error, Cause: f.Cause, Location: field, State: name,
 	}})
 	return f

@@ -85,7 +85,7 @@ func (th *thread) planDistributed(n *node, eff any, env *jstates) (*distPlan, *F
 			}
 			p.items, p.fromInput = items, true
 		}
-		th.emit(HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(p.items)}})
+		th.emit(&HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(p.items)}})
 		if ms.toleratedCountPath != nil {
 			v, f := th.intField("ToleratedFailureCountPath", ms.toleratedCountPath, eff)
 			if f != nil {
@@ -130,7 +130,7 @@ func (th *thread) planDistributed(n *node, eff any, env *jstates) (*distPlan, *F
 				return nil, f
 			}
 		}
-		th.emit(HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(p.items)}})
+		th.emit(&HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(p.items)}})
 	}
 	if r := d.reader; r != nil {
 		args, f := th.evalArguments(r.params, r.args, eff, env, "ItemReader")
@@ -369,10 +369,10 @@ func (th *thread) runMapRun(n *node, eff any, env *jstates, p *distPlan) (any, *
 	// From here on a failure is the Map's own: it records MapStateFailed.
 	th.started = true
 	if redriven {
-		th.emit(HistoryEvent{Type: MapRunRedriven, MapRunRedrivenEventDetails: &MapRunRedrivenEventDetails{
+		th.emit(&HistoryEvent{Type: MapRunRedriven, MapRunRedrivenEventDetails: &MapRunRedrivenEventDetails{
 			MapRunArn: names.runArn, RedriveCount: th.e.redriveCount}})
 	} else {
-		th.emit(HistoryEvent{Type: MapRunStarted, MapRunStartedEventDetails: &MapRunStartedEventDetails{MapRunArn: names.runArn}})
+		th.emit(&HistoryEvent{Type: MapRunStarted, MapRunStartedEventDetails: &MapRunStartedEventDetails{MapRunArn: names.runArn}})
 	}
 	dp.run, dp.names = run, names
 	out, f := dp.execute(eff, env)
@@ -1084,14 +1084,14 @@ func (dp *dispatcher) end(eff any, f *Failure) (any, *Failure) {
 	}
 	switch {
 	case aborted:
-		th.emit(HistoryEvent{Type: MapRunAborted})
+		th.emit(&HistoryEvent{Type: MapRunAborted})
 		return nil, errStopped
 	case f != nil:
-		th.emit(HistoryEvent{Type: MapRunFailed, MapRunFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
+		th.emit(&HistoryEvent{Type: MapRunFailed, MapRunFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
 		return nil, f
 	}
-	th.emit(HistoryEvent{Type: MapRunSucceeded})
-	th.emit(HistoryEvent{Type: MapStateSucceeded})
+	th.emit(&HistoryEvent{Type: MapRunSucceeded})
+	th.emit(&HistoryEvent{Type: MapStateSucceeded})
 	if dp.sink != nil {
 		return map[string]any{"MapRunArn": dp.names.runArn, "ResultWriterDetails": details}, nil
 	}

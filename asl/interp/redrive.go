@@ -201,7 +201,7 @@ func (th *thread) completed(n *node, count int, job func(sc *cancelScope, i int)
 
 // emitRedriven records the ExecutionRedriven event of a redrive.
 func (e *Execution) emitRedriven(prev int64) int64 {
-	return e.emit(prev, HistoryEvent{Type: ExecutionRedriven, Timestamp: e.redriveDate,
+	return e.emit(prev, &HistoryEvent{Type: ExecutionRedriven, Timestamp: e.redriveDate,
 		ExecutionRedrivenEventDetails: &ExecutionRedrivenEventDetails{RedriveCount: e.redriveCount}})
 }
 

@@ -116,9 +116,9 @@ func (th *thread) stateFailed(n *node, f *Failure, retrying bool) {
 	}
 	switch n.typ {
 	case asl.TypeMap:
-		th.emit(HistoryEvent{Type: MapStateFailed})
+		th.emit(&HistoryEvent{Type: MapStateFailed})
 	case asl.TypeParallel:
-		th.emit(HistoryEvent{Type: ParallelStateFailed})
+		th.emit(&HistoryEvent{Type: ParallelStateFailed})
 	}
 }
 

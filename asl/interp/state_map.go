@@ -134,7 +134,7 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 	if !isArray {
 		return nil, th.runtimeError("Invalid path '%s': The Map state's ItemsPath must reference a JSON array, found %s", itemsPathText(ms), render(itemsV))
 	}
-	th.emit(HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(items)}})
+	th.emit(&HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(items)}})
 	tolCount, tolPct := ms.toleratedCount, ms.toleratedPercent
 	if ms.toleratedCountPath != nil {
 		v, f := th.intField("ToleratedFailureCountPath", ms.toleratedCountPath, eff)
@@ -160,7 +160,7 @@ func (th *thread) runMap(n *node, eff any) (any, *Failure) {
 // mapItems starts a Map state's run over items (JSONata: the Started event
 // comes once every field is evaluated).
 func (th *thread) mapItems(n *node, eff any, items []any, limit, tolCount int, tolPct float64) (any, *Failure) {
-	th.emit(HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(items)}})
+	th.emit(&HistoryEvent{Type: MapStateStarted, MapStateStartedEventDetails: &MapStateStartedEventDetails{Length: len(items)}})
 	return th.runItems(n, eff, items, limit, tolCount, tolPct)
 }
 
@@ -206,7 +206,7 @@ func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, t
 		}
 		return nil, first
 	}
-	th.emit(HistoryEvent{Type: MapStateSucceeded})
+	th.emit(&HistoryEvent{Type: MapStateSucceeded})
 	return results, nil
 }
 
@@ -239,7 +239,7 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 	c.prev = started
 	details := c.slab.iteration()
 	*details = MapIterationEventDetails{Name: n.name, Index: i}
-	c.emit(HistoryEvent{Type: MapIterationStarted, MapIterationStartedEventDetails: details})
+	c.emit(&HistoryEvent{Type: MapIterationStarted, MapIterationStartedEventDetails: details})
 	input := items[i]
 	if n.js != nil && n.js.itemSelector != nil {
 		// $states.context.Map.Item is the item and its index; $states.input
@@ -251,7 +251,7 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 		c.state = nil
 		c.endMapContext()
 		if f != nil {
-			c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
+			c.emit(&HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
 			return nil, f
 		}
 	} else if ms.itemSelector != nil {
@@ -275,18 +275,18 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 			mapItemCtxs.Put(reused)
 		}
 		if f != nil {
-			c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
+			c.emit(&HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
 			return nil, f
 		}
 	}
 	out, f := c.runProgram(ms.processor, input, false)
 	switch {
 	case f == errStopped:
-		c.emit(HistoryEvent{Type: MapIterationAborted, MapIterationAbortedEventDetails: details})
+		c.emit(&HistoryEvent{Type: MapIterationAborted, MapIterationAbortedEventDetails: details})
 	case f != nil:
-		c.emit(HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
+		c.emit(&HistoryEvent{Type: MapIterationFailed, MapIterationFailedEventDetails: details})
 	default:
-		c.emit(HistoryEvent{Type: MapIterationSucceeded, MapIterationSucceededEventDetails: details})
+		c.emit(&HistoryEvent{Type: MapIterationSucceeded, MapIterationSucceededEventDetails: details})
 	}
 	return out, f
 }

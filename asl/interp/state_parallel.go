@@ -13,7 +13,7 @@ func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
 			return nil, f
 		}
 	}
-	th.emit(HistoryEvent{Type: ParallelStateStarted})
+	th.emit(&HistoryEvent{Type: ParallelStateStarted})
 	th.started = true
 	started := th.prev
 	job, done := th.completed(n, len(n.branches), func(sc *cancelScope, i int) (any, *Failure) {

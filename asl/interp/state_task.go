@@ -168,18 +168,18 @@ func (th *thread) invokeResource(n *node, params any, tw *taskWait, timeout, hea
 	paramsText := th.text(params) // for the history and a Lambda function's payload
 	var start time.Time           // the Started event's time, from which the timeouts run
 	if lambdaEvents {
-		th.emit(HistoryEvent{Type: LambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaFunctionScheduledEventDetails{
+		th.emit(&HistoryEvent{Type: LambdaFunctionScheduled, LambdaFunctionScheduledEventDetails: &LambdaFunctionScheduledEventDetails{
 			Resource: t.resource, Input: paramsText, TimeoutInSeconds: int64(timeout),
 		}})
 		start = th.clock().Now()
-		th.emit(HistoryEvent{Type: LambdaFunctionStarted, Timestamp: start})
+		th.emit(&HistoryEvent{Type: LambdaFunctionStarted, Timestamp: start})
 	} else {
-		th.emit(HistoryEvent{Type: TaskScheduled, TaskScheduledEventDetails: &TaskScheduledEventDetails{
+		th.emit(&HistoryEvent{Type: TaskScheduled, TaskScheduledEventDetails: &TaskScheduledEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName, Region: th.e.m.cfg.region,
 			Parameters: paramsText, TimeoutInSeconds: int64(timeout), HeartbeatSeconds: int64(heartbeat),
 		}})
 		start = th.clock().Now()
-		th.emit(HistoryEvent{Type: TaskStarted, Timestamp: start, TaskStartedEventDetails: &TaskResourceEventDetails{
+		th.emit(&HistoryEvent{Type: TaskStarted, Timestamp: start, TaskStartedEventDetails: &TaskResourceEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName,
 		}})
 	}
@@ -208,23 +208,23 @@ func (th *thread) invokeResource(n *node, params any, tw *taskWait, timeout, hea
 	switch {
 	case f == errStopped:
 	case f == nil && lambdaEvents:
-		th.emit(HistoryEvent{Type: LambdaFunctionSucceeded, LambdaFunctionSucceededEventDetails: &OutputEventDetails{
+		th.emit(&HistoryEvent{Type: LambdaFunctionSucceeded, LambdaFunctionSucceededEventDetails: &OutputEventDetails{
 			Output: resultText,
 		}})
 	case f == nil:
-		th.emit(HistoryEvent{Type: TaskSucceeded, TaskSucceededEventDetails: &TaskOutputEventDetails{
+		th.emit(&HistoryEvent{Type: TaskSucceeded, TaskSucceededEventDetails: &TaskOutputEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName, Output: resultText,
 		}})
 	case lambdaEvents && (f.Error == "States.Timeout" || f.Error == "States.HeartbeatTimeout"):
-		th.emit(HistoryEvent{Type: LambdaFunctionTimedOut, LambdaFunctionTimedOutEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
+		th.emit(&HistoryEvent{Type: LambdaFunctionTimedOut, LambdaFunctionTimedOutEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
 	case lambdaEvents:
-		th.emit(HistoryEvent{Type: LambdaFunctionFailed, LambdaFunctionFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
+		th.emit(&HistoryEvent{Type: LambdaFunctionFailed, LambdaFunctionFailedEventDetails: &FailureEventDetails{Error: f.Error, Cause: f.Cause}})
 	case f.Error == "States.Timeout" || f.Error == "States.HeartbeatTimeout":
-		th.emit(HistoryEvent{Type: TaskTimedOut, TaskTimedOutEventDetails: &TaskFailureEventDetails{
+		th.emit(&HistoryEvent{Type: TaskTimedOut, TaskTimedOutEventDetails: &TaskFailureEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName, Error: f.Error, Cause: f.Cause,
 		}})
 	default:
-		th.emit(HistoryEvent{Type: TaskFailed, TaskFailedEventDetails: &TaskFailureEventDetails{
+		th.emit(&HistoryEvent{Type: TaskFailed, TaskFailedEventDetails: &TaskFailureEventDetails{
 			ResourceType: t.resourceType, Resource: t.resourceName, Error: f.Error, Cause: f.Cause,
 		}})
 	}
@@ -267,7 +267,7 @@ func (th *thread) callTimed(n *node, params any, paramsText string, tw *taskWait
 		if f != nil {
 			return nil, f
 		}
-		th.emit(HistoryEvent{Type: TaskSubmitted, TaskSubmittedEventDetails: &TaskOutputEventDetails{
+		th.emit(&HistoryEvent{Type: TaskSubmitted, TaskSubmittedEventDetails: &TaskOutputEventDetails{
 			ResourceType: n.task.resourceType, Resource: n.task.resourceName, Output: render(r),
 		}})
 	}

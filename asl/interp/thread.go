@@ -144,13 +144,13 @@ func (th *thread) child(sc *cancelScope) *thread {
 	return c
 }
 
-func (th *thread) emit(ev HistoryEvent) {
+func (th *thread) emit(ev *HistoryEvent) {
 	if !th.mute {
 		th.prev = th.e.emit(th.prev, ev)
 	}
 }
 
-func (th *thread) emitFinal(ev HistoryEvent) { th.prev = th.e.emit(th.prev, ev) }
+func (th *thread) emitFinal(ev *HistoryEvent) { th.prev = th.e.emit(th.prev, ev) }
 
 func (th *thread) clock() Clock { return th.e.m.cfg.clock }
 
@@ -291,7 +291,7 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	// The entered and exited details of a state share one allocation.
 	details := th.slab.state()
 	details.entered = StateEnteredEventDetails{Name: n.name, Input: inputText}
-	th.emit(HistoryEvent{Type: n.entered, Timestamp: th.enter, StateEnteredEventDetails: &details.entered})
+	th.emit(&HistoryEvent{Type: n.entered, Timestamp: th.enter, StateEnteredEventDetails: &details.entered})
 	th.enteredEventID = th.prev
 	var assigned map[string]any
 	switch {
@@ -357,13 +357,13 @@ func (th *thread) aborted(n *node) {
 	}
 	switch n.typ {
 	case asl.TypeTask:
-		th.emit(HistoryEvent{Type: TaskStateAborted})
+		th.emit(&HistoryEvent{Type: TaskStateAborted})
 	case asl.TypeWait:
-		th.emit(HistoryEvent{Type: WaitStateAborted})
+		th.emit(&HistoryEvent{Type: WaitStateAborted})
 	case asl.TypeParallel:
-		th.emit(HistoryEvent{Type: ParallelStateAborted})
+		th.emit(&HistoryEvent{Type: ParallelStateAborted})
 	case asl.TypeMap:
-		th.emit(HistoryEvent{Type: MapStateAborted})
+		th.emit(&HistoryEvent{Type: MapStateAborted})
 	}
 }
 
@@ -388,7 +388,7 @@ func (th *thread) exitState(n *node, input any, inputText string, out any, next 
 		th.vars.assign(assigned)
 	}
 	th.exited = th.clock().Now()
-	th.emit(HistoryEvent{Type: n.exited, Timestamp: th.exited, StateExitedEventDetails: details})
+	th.emit(&HistoryEvent{Type: n.exited, Timestamp: th.exited, StateExitedEventDetails: details})
 	return out, text, next, nil
 }
 
