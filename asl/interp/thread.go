@@ -179,13 +179,17 @@ func (th *thread) scope(input any) *jsonpath.Scope {
 		}
 		th.mapScope["Map"] = th.mapCtx
 		s.Context, th.partialCtx = th.mapScope, true
-	case th.state == nil || th.state.usesContext:
-		s.Context = th.contextObject()
 	}
+	// Otherwise Context stays nil: the Host (the thread) builds the whole
+	// context object for an expression that reads "$$" (most read none).
 	return s
 }
 
 var _ jsonpath.Host = (*thread)(nil)
+
+// Context returns the whole context object, for a scope whose Context is
+// nil.
+func (th *thread) Context() any { return th.contextObject() }
 
 // Variable returns the value of a variable in the thread's scope.
 func (th *thread) Variable(name string) (any, bool) { return th.vars.get(name) }

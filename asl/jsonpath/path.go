@@ -203,7 +203,7 @@ func writeNorm(b *strings.Builder, s *segment) {
 func (p *Path) rootValue(s *Scope) (any, bool) {
 	switch p.root {
 	case rootContext:
-		return s.Context, true
+		return s.context(), true
 	case rootVar:
 		return s.variable(p.varName)
 	}

@@ -9,9 +9,10 @@ type Scope struct {
 	// Context holds only the members the expression reads.
 	FullContext func() any
 	Var         func(name string) (any, bool) // what "$name" means (variables); nil = none defined
-	// Host, when set, stands for FullContext and Var where those are nil:
-	// a host that evaluates many expressions can hand over one value it
-	// already has, not a new function for each.
+	// Host, when set, stands for Context, FullContext and Var where those
+	// are nil: a host that evaluates many expressions can hand over one
+	// value it already has, not a new function for each, and build the
+	// context object only for an expression that reads it.
 	Host Host
 	// Random supplies randomness for States.UUID and unseeded
 	// States.MathRandom. Nil means crypto/rand. Inject a deterministic
@@ -22,6 +23,9 @@ type Scope struct {
 // Host supplies the variables and the whole context object of a Scope
 // (Scope.Host).
 type Host interface {
+	// Context returns the context object ("$$") for a Scope whose Context
+	// is nil.
+	Context() any
 	// Variable returns the value of the variable name ("$name").
 	Variable(name string) (any, bool)
 	// FullContext returns the whole context object (Scope.FullContext).
@@ -49,4 +53,13 @@ func (s *Scope) fullContext() any {
 		return s.Host.FullContext()
 	}
 	return nil
+}
+
+// context returns the context object: Context, or the Host's when Context
+// is nil.
+func (s *Scope) context() any {
+	if s.Context == nil && s.Host != nil {
+		s.Context = s.Host.Context()
+	}
+	return s.Context
 }

@@ -13,6 +13,7 @@ type testHost struct {
 	full any
 }
 
+func (h testHost) Context() any                     { return map[string]any{"Execution": map[string]any{"Name": "lazy"}} }
 func (h testHost) Variable(name string) (any, bool) { v, ok := h.vars[name]; return v, ok }
 func (h testHost) FullContext() any                 { return h.full }
 
@@ -37,6 +38,13 @@ func TestScopeHost(t *testing.T) {
 	}
 	if diff := cmp.Diff(v, any("from Var")); diff != "" {
 		t.Errorf("variable with Var set (-got +want):\n%s", diff)
+	}
+	v, err = MustCompile("$$.Execution.Name").Eval(&Scope{Host: host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(v, any("lazy")); diff != "" {
+		t.Errorf("context without Context (-got +want):\n%s", diff)
 	}
 	_, err = tmpl.Eval(&Scope{Host: host, Context: map[string]any{"Execution": map[string]any{"Name": "e"}}})
 	var e *Error

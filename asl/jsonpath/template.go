@@ -304,7 +304,7 @@ func (n *tnode) fieldError(err error, s *Scope) error {
 	}
 	in := s.Input
 	if strings.HasPrefix(e.Path, "$$") {
-		in = s.Context
+		in = s.context()
 		if full := s.fullContext(); full != nil {
 			in = full
 		}
