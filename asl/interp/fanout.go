@@ -19,23 +19,22 @@ type fanout struct {
 	next    int
 	count   int
 	results []any
-	fails   []*Failure
 	nfail   int
 	first   *Failure // the failure that stopped the fan-out
 	stopped bool
 	workers int
 	w       *wakeup
-	cancel  func()
+	sc      *cancelScope
 }
 
-func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScope, i int) (any, *Failure), stop func(nfail int) bool) ([]any, []*Failure, *Failure) {
-	fo := &fanout{count: count, results: make([]any, count), fails: make([]*Failure, count)}
+func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScope, i int) (any, *Failure), stop func(nfail int) bool) ([]any, *Failure) {
+	fo := &fanout{count: count, results: make([]any, count)}
 	if count == 0 {
-		return fo.results, fo.fails, nil
+		return fo.results, nil
 	}
 	sc := th.sc.child()
 	defer th.sc.release(sc)
-	fo.cancel = sc.cancel
+	fo.sc = sc
 	if instant {
 		th.inlineFanout = true
 		defer func() { th.inlineFanout = false }()
@@ -47,7 +46,7 @@ func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScop
 			out, f := job(sc, i)
 			fo.record(i, out, f, stop)
 		}
-		return fo.results, fo.fails, fo.first
+		return fo.results, fo.first
 	}
 	workers := count
 	if limit > 0 && limit < count {
@@ -78,7 +77,7 @@ func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScop
 		}()
 	}
 	fo.w.wait()
-	return fo.results, fo.fails, fo.first
+	return fo.results, fo.first
 }
 
 func (fo *fanout) claim() int {
@@ -94,12 +93,12 @@ func (fo *fanout) claim() int {
 func (fo *fanout) record(i int, out any, f *Failure, stop func(int) bool) {
 	fo.mu.Lock()
 	defer fo.mu.Unlock()
-	fo.results[i], fo.fails[i] = out, f
+	fo.results[i] = out
 	if f != nil && f != errStopped {
 		fo.nfail++
 		if !fo.stopped && stop(fo.nfail) {
 			fo.stopped, fo.first = true, f
-			fo.cancel()
+			fo.sc.cancel()
 		}
 	}
 }

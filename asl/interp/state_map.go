@@ -194,7 +194,7 @@ func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, t
 	job, done := th.completed(n, len(items), func(sc *cancelScope, i int) (any, *Failure) {
 		return th.iteration(sc, n, eff, items, i, started)
 	})
-	results, _, first := th.fanout(len(items), limit, n.mapSpec.processor.instant, job, exceeded)
+	results, first := th.fanout(len(items), limit, n.mapSpec.processor.instant, job, exceeded)
 	done(first == nil && th.ctx.Err() == nil)
 	if th.ctx.Err() != nil {
 		return nil, errStopped

@@ -257,3 +257,26 @@ func TestMapItemContextReuse(t *testing.T) {
 		})
 	}
 }
+
+// The iterations of a Map whose processor runs one after another on the
+// Map state's goroutine (instant states only) share nothing: a variable
+// one iteration assigns is not seen by the next, which reads the outer one.
+func TestInlineIterationsShareNothing(t *testing.T) {
+	const def = `{"StartAt":"Init","States":{
+		"Init":{"Type":"Pass","Assign":{"z":"outer"},"Next":"M"},
+		"M":{"Type":"Map","ItemsPath":"$.items","End":true,"ItemProcessor":{"StartAt":"C","States":{
+			"C":{"Type":"Choice","Choices":[{"Variable":"$.even","BooleanEquals":true,"Next":"A"}],"Default":"B"},
+			"A":{"Type":"Pass","Assign":{"z.$":"$.n"},"Next":"B"},
+			"B":{"Type":"Pass","Parameters":{"n.$":"$.n","z.$":"$z"},"ResultPath":"$.r","Next":"P"},
+			"P":{"Type":"Parallel","ResultPath":"$.p","End":true,"Branches":[
+				{"StartAt":"L","States":{"L":{"Type":"Pass","Parameters":{"z.$":"$z"},"End":true}}}]}}}}}}`
+	r, _ := run(t, def, `{"items":[{"n":0,"even":true},{"n":1,"even":false},{"n":2,"even":true},{"n":3,"even":false}]}`)
+	if r.Status != StatusSucceeded {
+		t.Fatalf("got %s %s: %s", r.Status, r.Error, r.Cause)
+	}
+	want := `[{"even":true,"n":0,"p":[{"z":0}],"r":{"n":0,"z":0}},{"even":false,"n":1,"p":[{"z":"outer"}],"r":{"n":1,"z":"outer"}},` +
+		`{"even":true,"n":2,"p":[{"z":2}],"r":{"n":2,"z":2}},{"even":false,"n":3,"p":[{"z":"outer"}],"r":{"n":3,"z":"outer"}}]`
+	if diff := cmp.Diff(canon(t, r.Output), want); diff != "" {
+		t.Errorf("output (-got +want):\n%s", diff)
+	}
+}

@@ -21,7 +21,7 @@ func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
 		c.prev = started
 		return c.runProgram(n.branches[i], input, false)
 	})
-	results, _, first := th.fanout(len(n.branches), 0, n.instant(), job, func(int) bool { return true })
+	results, first := th.fanout(len(n.branches), 0, n.instant(), job, func(int) bool { return true })
 	done(first == nil && th.ctx.Err() == nil)
 	if th.ctx.Err() != nil {
 		return nil, errStopped

@@ -72,6 +72,9 @@ type thread struct {
 	// own goroutine (inlineFanout), else one of the thread's own.
 	slab         *detailSlab
 	inlineFanout bool
+	// lastChild is the thread of the last child of a fan-out run on this
+	// goroutine, made again for the next child (see child).
+	lastChild *thread
 }
 
 // setUndo is what a state that set its ResultPath's field in place
@@ -119,15 +122,34 @@ func (th *thread) endMapContext() {
 }
 
 func (e *Execution) newThread(parent *varScope) *thread {
-	th := &thread{e: e, sc: e.root, ctx: e.root.ctx}
-	th.ownVars.parent = parent
-	th.vars = &th.ownVars // one allocation for the thread and its scope
-	th.slab = &e.slab
+	th := new(thread)
+	th.init(e, parent)
 	return th
 }
 
+// init makes th a new thread of e whose variables' enclosing scope is
+// parent.
+func (th *thread) init(e *Execution, parent *varScope) {
+	*th = thread{e: e, sc: e.root, ctx: e.root.ctx}
+	th.ownVars.parent = parent
+	th.vars = &th.ownVars // one allocation for the thread and its scope
+	th.slab = &e.slab
+}
+
 func (th *thread) child(sc *cancelScope) *thread {
-	c := th.e.newThread(th.vars)
+	var c *thread
+	if th.inlineFanout && th.lastChild != nil {
+		// The children of a fan-out on this goroutine run one after
+		// another: the last one has ended, and nothing refers to its
+		// thread any more.
+		c = th.lastChild
+		c.init(th.e, th.vars)
+	} else {
+		c = th.e.newThread(th.vars)
+	}
+	if th.inlineFanout {
+		th.lastChild = c
+	}
 	c.sc, c.ctx = sc, sc.ctx
 	c.prev = th.prev
 	c.mute = th.mute
