@@ -355,6 +355,9 @@ func (s *Service) record(ctx context.Context, fn *function, l InvocationLog) {
 	}
 	var metrics []Metric
 	for _, line := range l.Lines {
+		if !strings.Contains(line, `"_aws"`) { // what ParseEMF looks for first, without copying the line
+			continue
+		}
 		m, ok, err := ParseEMF([]byte(line))
 		if !ok {
 			continue

@@ -105,11 +105,30 @@ type executionLogSink struct {
 var _ localsfn.LogSink = executionLogSink{}
 
 func (e executionLogSink) PutExecutionLog(ctx context.Context, rec localsfn.ExecutionLog) error {
-	name, ok := strings.CutPrefix(rec.LogGroupArn, "arn:aws:logs:"+e.region+":"+e.account+":log-group:")
+	name, ok := cutLogGroupArn(rec.LogGroupArn, e.region, e.account)
 	if !ok {
 		return fmt.Errorf("log group %s is not in this stack's region and account", rec.LogGroupArn)
 	}
 	return e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), rec.LogStream, []logs.Event{{Timestamp: rec.Timestamp, Message: string(rec.Message)}})
+}
+
+// cutLogGroupArn returns the log group name of an ARN of region and account
+// ("arn:aws:logs:REGION:ACCOUNT:log-group:NAME", with or without ":*"), without building the prefix.
+func cutLogGroupArn(arn, region, account string) (string, bool) {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:logs:")
+	if !ok {
+		return "", false
+	}
+	if rest, ok = strings.CutPrefix(rest, region); !ok || !strings.HasPrefix(rest, ":") {
+		return "", false
+	}
+	if rest, ok = strings.CutPrefix(rest[1:], account); !ok {
+		return "", false
+	}
+	if rest, ok = strings.CutPrefix(rest, ":log-group:"); !ok {
+		return "", false
+	}
+	return rest, true
 }
 
 // logGroups answers Step Functions' check of a LoggingConfiguration destination from the local CloudWatch

@@ -3,6 +3,7 @@ package stack
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,6 +28,7 @@ type inProcessTransport struct {
 	host    string // the listener's address, host:port, as the stack's URL names it
 	handler http.Handler
 	next    http.RoundTripper
+	bufs    sync.Pool // *bytes.Buffer: response bodies, given back when the client closes them
 }
 
 var _ http.RoundTripper = (*inProcessTransport)(nil)
@@ -48,7 +50,7 @@ func (t *inProcessTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return t.next.RoundTrip(req)
 	}
 	sr, cancel := serverRequest(req)
-	w := &inProcessWriter{req: req, head: sr.Method == http.MethodHead, header: http.Header{}, done: make(chan result, 1)}
+	w := &inProcessWriter{req: req, head: sr.Method == http.MethodHead, header: http.Header{}, done: make(chan result, 1), bufs: &t.bufs}
 	go w.serve(t.handler, sr, cancel)
 	select {
 	case r := <-w.done:
@@ -123,9 +125,10 @@ type inProcessWriter struct {
 	header http.Header   // the handler's
 
 	mu     sync.Mutex
-	status int         // written head's status, 0 until WriteHeader
-	sent   http.Header // the header as it was at WriteHeader
-	buf    bytes.Buffer
+	status int           // written head's status, 0 until WriteHeader
+	sent   http.Header   // the header as it was at WriteHeader
+	buf    *bytes.Buffer // the body written so far, from bufs; nil until the first byte
+	bufs   *sync.Pool
 	pw     *io.PipeWriter // once the response is handed over with a body still to come
 	handed bool
 	done   chan result
@@ -164,6 +167,12 @@ func (w *inProcessWriter) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	if w.pw == nil {
+		if w.buf == nil {
+			w.buf, _ = w.bufs.Get().(*bytes.Buffer)
+			if w.buf == nil {
+				w.buf = new(bytes.Buffer)
+			}
+		}
 		if w.buf.Len()+len(p) <= bufferedResponse {
 			w.buf.Write(p)
 			w.mu.Unlock()
@@ -190,8 +199,13 @@ func (w *inProcessWriter) Flush() {
 func (w *inProcessWriter) streamLocked() {
 	pr, pw := io.Pipe()
 	w.pw = pw
-	buffered := bytes.Clone(w.buf.Bytes())
-	w.buf = bytes.Buffer{}
+	var buffered []byte
+	if w.buf != nil {
+		buffered = bytes.Clone(w.buf.Bytes())
+		w.buf.Reset()
+		w.bufs.Put(w.buf)
+		w.buf = nil
+	}
 	w.sendLocked(io.MultiReader(bytes.NewReader(buffered), pr), -1, pr)
 }
 
@@ -259,7 +273,13 @@ func (w *inProcessWriter) serve(h http.Handler, sr *http.Request, cancel context
 			w.done <- result{err: err}
 		default:
 			w.writeHeaderLocked(http.StatusOK)
-			w.sendLocked(bytes.NewReader(w.buf.Bytes()), int64(w.buf.Len()), nil)
+			if w.buf == nil {
+				w.sendLocked(nil, 0, nil)
+				return
+			}
+			body := &pooledBody{buf: w.buf, pool: w.bufs}
+			w.buf = nil
+			w.sendLocked(body, int64(body.buf.Len()), body)
 		}
 	}()
 	h.ServeHTTP(w, sr)
@@ -275,5 +295,32 @@ func (r readCloser) Close() error {
 	if r.c != nil {
 		return r.c.Close()
 	}
+	return nil
+}
+
+// pooledBody is a buffered response body; Close gives its buffer back for another response.
+type pooledBody struct {
+	mu   sync.Mutex
+	buf  *bytes.Buffer
+	pool *sync.Pool
+}
+
+func (b *pooledBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf == nil {
+		return 0, errors.New("read on a closed response body")
+	}
+	return b.buf.Read(p)
+}
+
+func (b *pooledBody) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf != nil && b.buf.Cap() <= 2*bufferedResponse {
+		b.buf.Reset()
+		b.pool.Put(b.buf)
+	}
+	b.buf = nil
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -203,6 +204,29 @@ func TestInProcessTransportStreamsAndFails(t *testing.T) {
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatal("the handler's write did not fail after the client closed the body")
+		}
+	})
+
+	t.Run("buffers reused", func(t *testing.T) {
+		c := newClient(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.URL.Path) })
+		var prev *http.Response
+		for i := range 5 {
+			path := "/" + strings.Repeat(fmt.Sprint(i), 10-2*i)
+			resp, err := get(c, ctx, "http://"+host+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if string(b) != path || err != nil || resp.ContentLength != int64(len(path)) {
+				t.Errorf("got %q (Content-Length %d), %v; want %q", b, resp.ContentLength, err, path)
+			}
+			if prev != nil {
+				if n, err := prev.Body.Read(make([]byte, 1)); err == nil {
+					t.Errorf("a closed body read %d bytes", n)
+				}
+			}
+			prev = resp
 		}
 	})
 
