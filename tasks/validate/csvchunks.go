@@ -42,7 +42,8 @@ func fastCSV(t records.Type, sch *schema.Schema) bool {
 
 // chunk is a run of whole records of the object.
 type chunk struct {
-	buf   []byte // the buffer data lies in, reused once the chunk is merged
+	buf   []byte // the buffer data lies in, reused once the chunk is merged and the digester is done with it
+	seq   int    // the meter's blocks that hold bytes of buf: buf is the digester's until it has done seq
 	data  []byte
 	final bool // the object ends with data (the source said io.EOF)
 	rest  bool // data is what the reader could not cut (a record longer than the limit, or the source failed): the records reader takes over here
@@ -81,13 +82,13 @@ func (h *Handler) scanCSV(ref tasks.ObjectRef, m *meter, typ records.Type, sch *
 		bufSize = int(m.size + 1) // one byte more than announced, to see the end
 	}
 	first := make([]byte, bufSize)
-	n, rerr := readFull(m, first)
+	n, rerr := m.readInto(first)
 	first = first[:n]
 	end, row, ok := simpleHeader(first, h.maxRecordBytes)
 	for end < 0 && rerr == nil && int64(len(first)) <= h.maxRecordBytes+3 {
 		// No line feed after the header yet: read on, as far as the record size limit.
 		more := make([]byte, 2*len(first))
-		n, rerr = readFull(m, more[copy(more, first):])
+		n, rerr = m.readInto(more[copy(more, first):])
 		first = more[:len(first)+n]
 		end, row, ok = simpleHeader(first, h.maxRecordBytes)
 	}
@@ -102,7 +103,7 @@ func (h *Handler) scanCSV(ref tasks.ObjectRef, m *meter, typ records.Type, sch *
 	}
 	header := bytes.Clone(first[:end])
 	c := &csvScan{m: m, delim: byte(sch.Delimiter()), cols: sch.Columns, maxRecord: h.maxRecordBytes, bufSize: bufSize}
-	for f := range splitFields(row, c.delim) {
+	for f := range bytes.SplitSeq(row, []byte{c.delim}) {
 		c.colOf = append(c.colOf, sch.Index(strings.TrimSpace(string(f))))
 	}
 
@@ -110,7 +111,7 @@ func (h *Handler) scanCSV(ref tasks.ObjectRef, m *meter, typ records.Type, sch *
 	nbuf := 2*workers + 2
 	order := make(chan *chunk, nbuf) // to the merger, in object order
 	work := make(chan *chunk, nbuf)  // to the workers
-	free := make(chan []byte, nbuf)
+	free := make(chan *chunk, nbuf)  // merged chunks, whose buffers the reader reuses
 	stop := make(chan struct{})
 	rest := make(chan []byte, 1) // what the reader read but did not hand out, once it has returned
 	go func() {
@@ -161,7 +162,7 @@ func (h *Handler) scanCSV(ref tasks.ObjectRef, m *meter, typ records.Type, sch *
 			rep.Rows, rep.Bytes, rep.SHA256 = rows, m.n, hex.EncodeToString(m.digest())
 			return nil
 		}
-		free <- ch.buf
+		free <- ch
 	}
 	return errors.New("validate: the CSV reader stopped without an ending") // unreachable
 }
@@ -202,9 +203,10 @@ func trimCR(line []byte) []byte {
 
 // read cuts the object into chunks: buf[start:len(buf)] are the first bytes not handed out, err the
 // error of the read that got them. It returns what it read but did not hand out when stopped.
-func (c *csvScan) read(buf []byte, start int, err error, nbuf int, order, work chan<- *chunk, free <-chan []byte, stop <-chan struct{}) []byte {
+func (c *csvScan) read(buf []byte, start int, err error, nbuf int, order, work chan<- *chunk, free <-chan *chunk, stop <-chan struct{}) []byte {
 	made := 1
 	emit := func(ch *chunk) {
+		ch.seq = c.m.sent
 		ch.done = make(chan struct{})
 		order <- ch
 		work <- ch
@@ -240,21 +242,25 @@ func (c *csvScan) read(buf []byte, start int, err error, nbuf int, order, work c
 		if start == 0 { // nothing was handed out, and the buffer is full: a longer one
 			next = make([]byte, max(2*len(buf), c.bufSize))
 		} else {
+			var old *chunk
 			select {
-			case next = <-free:
+			case old = <-free:
 			default:
 				if made < nbuf {
 					made++
 				} else {
 					select {
-					case next = <-free:
+					case old = <-free:
 					case <-stop:
 						return bytes.Clone(data)
 					}
 				}
 			}
+			if old != nil {
+				c.m.digested(old.seq)
+				next = old.buf
+			}
 			if cap(next) < len(data)+max(c.bufSize/2, 1) { // room to read into
-
 				next = make([]byte, max(c.bufSize, 2*len(data)))
 			}
 		}
@@ -262,7 +268,7 @@ func (c *csvScan) read(buf []byte, start int, err error, nbuf int, order, work c
 		filled = copy(next, data)
 		buf, start = next, 0
 		var n int
-		n, err = readFull(c.m, buf[filled:])
+		n, err = c.m.readInto(buf[filled:])
 		filled += n
 	}
 }
@@ -318,13 +324,7 @@ func (c *csvScan) check(ch *chunk, values []schema.Raw) {
 		}
 		recStart = next
 		ch.rows++
-		n := 0
-		for f := range splitFields(row, c.delim) {
-			if n < len(colOf) {
-				values[colOf[n]] = schema.Raw{Kind: schema.RawText, Text: bytesString(f)}
-			}
-			n++
-		}
+		n := c.split(row, values)
 		if n != len(colOf) {
 			ch.add(tasks.Problem{Line: at, Code: records.CodeColumns, Message: fmt.Sprintf("the row has %s, the header %d", fieldCount(n), len(colOf))})
 			continue
@@ -364,38 +364,40 @@ func fieldCount(n int) string {
 	return fmt.Sprintf("%d fields", n)
 }
 
-const (
-	swarOnes  = 0x0101010101010101
-	swarHighs = swarOnes << 7
-)
+const lo7 = 0x7f7f7f7f7f7f7f7f
 
-// splitFields yields the fields of a row without quotes. It looks for the delimiter eight bytes at a
-// time: fields are short, and a call to bytes.IndexByte per field costs more.
-func splitFields(row []byte, d byte) func(yield func([]byte) bool) {
-	return func(yield func([]byte) bool) {
-		dd := swarOnes * uint64(d)
-		start := 0
-		for {
-			i := start
-			for ; i+8 <= len(row); i += 8 {
-				x := binary.LittleEndian.Uint64(row[i:]) ^ dd
-				if m := (x - swarOnes) &^ x & swarHighs; m != 0 { // the lowest mark is exact
-					i += bits.TrailingZeros64(m) >> 3
-					goto found
-				}
+// zeroBytes marks exactly the zero bytes of x, with their high bit.
+func zeroBytes(x uint64) uint64 { return ^((x&lo7 + lo7) | x | lo7) }
+
+// split puts the fields of a row without quotes into values (by colOf, as far as it goes) and returns
+// how many there are. It looks for the delimiter eight bytes at a time, each word once: fields are
+// short, and a call to bytes.IndexByte per field costs more.
+func (c *csvScan) split(row []byte, values []schema.Raw) int {
+	colOf := c.colOf
+	d := c.delim
+	dd := 0x0101010101010101 * uint64(d)
+	n, start, i := 0, 0, 0
+	for ; i+8 <= len(row); i += 8 {
+		for m := zeroBytes(binary.LittleEndian.Uint64(row[i:]) ^ dd); m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			if n < len(colOf) {
+				values[colOf[n]] = schema.Raw{Kind: schema.RawText, Text: bytesString(row[start:j])}
 			}
-			for i < len(row) && row[i] != d {
-				i++
+			n++
+			start = j + 1
+		}
+	}
+	for ; i < len(row); i++ {
+		if row[i] == d {
+			if n < len(colOf) {
+				values[colOf[n]] = schema.Raw{Kind: schema.RawText, Text: bytesString(row[start:i])}
 			}
-		found:
-			if i >= len(row) {
-				yield(row[start:])
-				return
-			}
-			if !yield(row[start:i]) {
-				return
-			}
+			n++
 			start = i + 1
 		}
 	}
+	if n < len(colOf) {
+		values[colOf[n]] = schema.Raw{Kind: schema.RawText, Text: bytesString(row[start:])}
+	}
+	return n + 1
 }

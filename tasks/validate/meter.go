@@ -99,6 +99,43 @@ func (m *meter) fill() {
 	}
 }
 
+// readInto reads the next bytes of the object into b, without the copy Read makes: until b is full,
+// the source ends or fails, or the limit is passed, like a block of Read. It hands b[:n] to the
+// digester, so b must not change before digested(seq) returns, seq being m.sent right after the call.
+// It returns the source's error (io.EOF at the end) with the last bytes, and again at every later call.
+// It may be mixed with Read.
+func (m *meter) readInto(b []byte) (int, error) {
+	if len(m.cur) > 0 || m.err != nil { // what Read left of its block first
+		return m.Read(b)
+	}
+	if m.sent-m.acked == meterBlocks {
+		<-m.done
+		m.acked++
+	}
+	if m.max > 0 && int64(len(b)) > m.max-m.n+1 {
+		b = b[:m.max-m.n+1]
+	}
+	n, err := readFull(m.r, b)
+	if err == nil && m.max > 0 && m.n+int64(n) > m.max {
+		err = errTooBig
+	}
+	m.n += int64(n)
+	m.err = err
+	if n > 0 {
+		m.todo <- b[:n]
+		m.sent++
+	}
+	return n, err // and again at every later call (m.err)
+}
+
+// digested waits until the digester is done with the first seq blocks.
+func (m *meter) digested(seq int) {
+	for m.acked < seq {
+		<-m.done
+		m.acked++
+	}
+}
+
 // readFull reads until b is full or r returns an error, which it returns as is (io.ReadFull would turn
 // an early io.EOF into io.ErrUnexpectedEOF, which is also what a body cut short returns).
 func readFull(r io.Reader, b []byte) (int, error) {

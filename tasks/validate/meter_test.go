@@ -40,19 +40,22 @@ func TestMeter(t *testing.T) {
 		// The announced size only sizes the blocks: unknown, exact, or smaller than the body (a body may
 		// be longer than announced; every byte must still be delivered and digested).
 		for _, hint := range []int64{-1, int64(tt.size), 3} {
-			for _, small := range []bool{false, true} {
-				name := fmt.Sprintf("%s, size hint %d", tt.name, hint)
-				if small {
-					name += " in small reads"
-				}
+			for _, mode := range []string{"", " in small reads", " into the caller's buffers"} {
+				name := fmt.Sprintf("%s, size hint %d%s", tt.name, hint, mode)
 				t.Run(name, func(t *testing.T) {
 					var src io.Reader = bytes.NewReader(object[:tt.size])
-					if small {
+					if mode == " in small reads" {
 						src = iotest.HalfReader(src)
 					}
 					m := newMeter(src, tt.max, hint)
 					defer m.close()
-					got, err := io.ReadAll(m)
+					var got []byte
+					var err error
+					if mode == " into the caller's buffers" {
+						got, err = readAllInto(m)
+					} else {
+						got, err = io.ReadAll(m)
+					}
 					if !errors.Is(err, tt.wantErr) {
 						t.Fatalf("error: got %v, want %v", err, tt.wantErr)
 					}
@@ -86,5 +89,39 @@ func TestMeterSourceError(t *testing.T) {
 	got, err := io.ReadAll(m)
 	if !errors.Is(err, broken) || string(got) != "abc" {
 		t.Errorf("got %q, %v; want \"abc\", %v", got, err, broken)
+	}
+}
+
+// readAllInto reads m to its end with readInto, into three buffers of odd sizes in turn, each
+// overwritten as soon as the digester is done with it (so that a digest of a reused buffer shows), and
+// with Read now and then.
+func readAllInto(m *meter) ([]byte, error) {
+	var bufs [3][]byte
+	var seqs [3]int
+	var got []byte
+	for i := 0; ; i++ {
+		k := i % len(bufs)
+		m.digested(seqs[k])
+		if bufs[k] == nil {
+			bufs[k] = make([]byte, meterBlockSize/3+k*7919)
+		}
+		for j := range bufs[k] {
+			bufs[k][j] = 0xaa
+		}
+		var n int
+		var err error
+		if i%5 == 4 {
+			n, err = m.Read(bufs[k][:100])
+		} else {
+			n, err = m.readInto(bufs[k])
+		}
+		got = append(got, bufs[k][:n]...)
+		seqs[k] = m.sent
+		if errors.Is(err, io.EOF) {
+			return got, nil
+		}
+		if err != nil {
+			return got, err
+		}
 	}
 }
