@@ -57,10 +57,11 @@ var eventDetails, eventsByHand = func() ([]detailField, bool) {
 	return out, true
 }()
 
-// stateDetailsByHand says whether the state events' details have the fields appendEvent writes by
-// hand (and no other): if the engine adds one, they are encoded by encoding/json.
+// stateDetailsByHand says whether the details blobWriter.details writes by hand have the fields it writes
+// (and no other): if the engine adds one, they are encoded by encoding/json.
 var stateDetailsByHand = fieldsAre[interp.StateEnteredEventDetails](`Name string json:"name"`, `Input string json:"input"`, `InputDetails interp.DataDetails json:"inputDetails"`) &&
 	fieldsAre[interp.StateExitedEventDetails](`Name string json:"name"`, `Output string json:"output"`, `OutputDetails interp.DataDetails json:"outputDetails"`, `AssignedVariables map[string]string json:"assignedVariables,omitempty"`) &&
+	fieldsAre[interp.OutputEventDetails](`Output string json:"output"`, `OutputDetails interp.DataDetails json:"outputDetails"`) &&
 	fieldsAre[interp.DataDetails](`Truncated bool json:"truncated"`)
 
 // fieldsAre reports whether T's fields are exactly these: "Name type tag".
@@ -169,111 +170,183 @@ func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("encode execution record: no %s in %s", emptyDefinition, ex)
 	}
-	end, err := json.Marshal(b.End)
-	if err != nil {
+	w := blobWriter{dst: dst}
+	w.dst = append(w.dst, `{"ex":`...)
+	w.dst = append(w.dst, before...)
+	w.dst = append(w.dst, `"definition":`...)
+	w.dst = appendString(w.dst, b.Execution.Definition)
+	w.dst = append(w.dst, after...)
+	w.dst = append(w.dst, `,"end":`...)
+	if err := w.end(&b.End); err != nil {
 		return nil, err
 	}
-	dst = append(dst, `{"ex":`...)
-	dst = append(dst, before...)
-	dst = append(dst, `"definition":`...)
-	dst = appendString(dst, b.Execution.Definition)
-	dst = append(dst, after...)
-	dst = append(dst, `,"end":`...)
-	dst = append(dst, end...)
-	dst = append(dst, `,"evs":`...)
+	w.dst = append(w.dst, `,"evs":`...)
 	if !eventsByHand || b.Events == nil {
 		evs, err := json.Marshal(b.Events)
 		if err != nil {
 			return nil, err
 		}
-		dst = append(dst, evs...)
+		w.dst = append(w.dst, evs...)
 	} else {
-		dst = append(dst, '[')
+		w.dst = append(w.dst, '[')
 		for i := range b.Events {
 			if i > 0 {
-				dst = append(dst, ',')
+				w.dst = append(w.dst, ',')
 			}
-			if dst, err = appendEvent(dst, &b.Events[i]); err != nil {
+			if err := w.event(&b.Events[i]); err != nil {
 				return nil, err
 			}
 		}
-		dst = append(dst, ']')
+		w.dst = append(w.dst, ']')
 	}
 	if b.Redrive != nil {
 		r, err := json.Marshal(b.Redrive)
 		if err != nil {
 			return nil, err
 		}
-		dst = append(dst, `,"redrive":`...)
-		dst = append(dst, r...)
+		w.dst = append(w.dst, `,"redrive":`...)
+		w.dst = append(w.dst, r...)
 	}
-	return append(dst, '}', '\n'), nil
+	return append(w.dst, '}', '\n'), nil
 }
 
-// appendEvent appends ev as encoding/json writes it, but for the escaping of "<", ">" and "&" that
-// decoding does not tell apart.
-func appendEvent(dst []byte, ev *interp.HistoryEvent) ([]byte, error) {
-	dst = append(dst, `{"id":`...)
-	dst = strconv.AppendInt(dst, ev.ID, 10)
-	dst = append(dst, `,"previousEventId":`...)
-	dst = strconv.AppendInt(dst, ev.PreviousEventID, 10)
-	dst = append(dst, `,"timestamp":`...)
-	if y := ev.Timestamp.Year(); y < 0 || y > 9999 {
-		return nil, fmt.Errorf("encode history event %d: timestamp %v out of range", ev.ID, ev.Timestamp)
+// blobWriter appends a blob's parts to dst. A payload is often the one written just before (a state's
+// input is the previous state's output, the execution's output the last state's): that one's text is
+// copied rather than escaped again.
+type blobWriter struct {
+	dst      []byte
+	last     string // the last payload written, at dst[from:to]
+	from, to int
+}
+
+// minPayloadMemo is the length from which a payload is compared with the last one.
+const minPayloadMemo = 32
+
+// payload appends a payload (a JSON text) as a JSON string.
+func (w *blobWriter) payload(s string) {
+	if len(s) >= minPayloadMemo && s == w.last {
+		w.dst = append(w.dst, w.dst[w.from:w.to]...)
+		return
 	}
-	dst = append(dst, '"')
-	dst = ev.Timestamp.AppendFormat(dst, time.RFC3339Nano)
-	dst = append(dst, '"')
-	dst = append(dst, `,"type":`...)
-	dst = appendString(dst, string(ev.Type))
+	from := len(w.dst)
+	w.dst = appendString(w.dst, s)
+	if len(s) >= minPayloadMemo {
+		w.last, w.from, w.to = s, from, len(w.dst)
+	}
+}
+
+// endByHand says whether endRecord has the fields end writes (and no other).
+var endByHand = fieldsAre[endRecord](`Status string json:"status"`, `Output string json:"output,omitempty"`, `Error string json:"error,omitempty"`,
+	`Cause string json:"cause,omitempty"`, `Stop time.Time json:"stop"`)
+
+// end appends an execution's end as encoding/json writes it (but for the escaping of "<", ">" and "&").
+func (w *blobWriter) end(e *endRecord) error {
+	if !endByHand {
+		b, err := json.Marshal(e)
+		w.dst = append(w.dst, b...)
+		return err
+	}
+	w.dst = append(w.dst, `{"status":`...)
+	w.dst = appendString(w.dst, e.Status)
+	if e.Output != "" {
+		w.dst = append(w.dst, `,"output":`...)
+		w.payload(e.Output)
+	}
+	if e.Error != "" {
+		w.dst = append(w.dst, `,"error":`...)
+		w.dst = appendString(w.dst, e.Error)
+	}
+	if e.Cause != "" {
+		w.dst = append(w.dst, `,"cause":`...)
+		w.dst = appendString(w.dst, e.Cause)
+	}
+	w.dst = append(w.dst, `,"stop":`...)
+	if err := w.time(e.Stop); err != nil {
+		return fmt.Errorf("encode execution end: %w", err)
+	}
+	w.dst = append(w.dst, '}')
+	return nil
+}
+
+// time appends t as encoding/json writes a time.Time.
+func (w *blobWriter) time(t time.Time) error {
+	if y := t.Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("timestamp %v out of range", t)
+	}
+	w.dst = append(w.dst, '"')
+	w.dst = t.AppendFormat(w.dst, time.RFC3339Nano)
+	w.dst = append(w.dst, '"')
+	return nil
+}
+
+// event appends ev as encoding/json writes it, but for the escaping of "<", ">" and "&" that decoding
+// does not tell apart.
+func (w *blobWriter) event(ev *interp.HistoryEvent) error {
+	w.dst = append(w.dst, `{"id":`...)
+	w.dst = strconv.AppendInt(w.dst, ev.ID, 10)
+	w.dst = append(w.dst, `,"previousEventId":`...)
+	w.dst = strconv.AppendInt(w.dst, ev.PreviousEventID, 10)
+	w.dst = append(w.dst, `,"timestamp":`...)
+	if err := w.time(ev.Timestamp); err != nil {
+		return fmt.Errorf("encode history event %d: %w", ev.ID, err)
+	}
+	w.dst = append(w.dst, `,"type":`...)
+	w.dst = appendString(w.dst, string(ev.Type))
 	v := reflect.ValueOf(ev).Elem()
 	for _, f := range eventDetails {
 		fv := v.Field(f.index)
 		if fv.IsNil() {
 			continue
 		}
-		dst = append(dst, ',')
-		dst = append(dst, f.key...)
-		if stateDetailsByHand {
-			if out, ok := appendStateDetails(dst, fv.Interface()); ok {
-				dst = out
-				continue
-			}
+		w.dst = append(w.dst, ',')
+		w.dst = append(w.dst, f.key...)
+		if stateDetailsByHand && w.details(fv.Interface()) {
+			continue
 		}
 		b, err := json.Marshal(fv.Interface())
 		if err != nil {
-			return nil, fmt.Errorf("encode history event %d: %w", ev.ID, err)
+			return fmt.Errorf("encode history event %d: %w", ev.ID, err)
 		}
-		dst = append(dst, b...)
+		w.dst = append(w.dst, b...)
 	}
-	return append(dst, '}'), nil
+	w.dst = append(w.dst, '}')
+	return nil
 }
 
-// appendStateDetails appends a state event's details, reporting false for any other (or for a state's
-// exit that assigned variables).
-func appendStateDetails(dst []byte, d any) ([]byte, bool) {
+// details appends the details of a state's entry or exit, or an output's, reporting false (having
+// written nothing) for any other, or for a state's exit that assigned variables.
+func (w *blobWriter) details(d any) bool {
 	switch d := d.(type) {
 	case *interp.StateEnteredEventDetails:
-		dst = append(dst, `{"name":`...)
-		dst = appendString(dst, d.Name)
-		dst = append(dst, `,"input":`...)
-		dst = appendString(dst, d.Input)
-		dst = append(dst, `,"inputDetails":{"truncated":`...)
-		dst = strconv.AppendBool(dst, d.InputDetails.Truncated)
-		return append(dst, "}}"...), true
+		w.dst = append(w.dst, `{"name":`...)
+		w.dst = appendString(w.dst, d.Name)
+		w.dst = append(w.dst, `,"input":`...)
+		w.payload(d.Input)
+		w.dst = append(w.dst, `,"inputDetails":{"truncated":`...)
+		w.dst = strconv.AppendBool(w.dst, d.InputDetails.Truncated)
+		w.dst = append(w.dst, "}}"...)
+		return true
 	case *interp.StateExitedEventDetails:
 		if len(d.AssignedVariables) > 0 {
-			return dst, false
+			return false
 		}
-		dst = append(dst, `{"name":`...)
-		dst = appendString(dst, d.Name)
-		dst = append(dst, `,"output":`...)
-		dst = appendString(dst, d.Output)
-		dst = append(dst, `,"outputDetails":{"truncated":`...)
-		dst = strconv.AppendBool(dst, d.OutputDetails.Truncated)
-		return append(dst, "}}"...), true
+		w.dst = append(w.dst, `{"name":`...)
+		w.dst = appendString(w.dst, d.Name)
+		w.dst = append(w.dst, `,"output":`...)
+		w.payload(d.Output)
+		w.dst = append(w.dst, `,"outputDetails":{"truncated":`...)
+		w.dst = strconv.AppendBool(w.dst, d.OutputDetails.Truncated)
+		w.dst = append(w.dst, "}}"...)
+		return true
+	case *interp.OutputEventDetails:
+		w.dst = append(w.dst, `{"output":`...)
+		w.payload(d.Output)
+		w.dst = append(w.dst, `,"outputDetails":{"truncated":`...)
+		w.dst = strconv.AppendBool(w.dst, d.OutputDetails.Truncated)
+		w.dst = append(w.dst, "}}"...)
+		return true
 	}
-	return dst, false
+	return false
 }
 
 // safeASCII marks the ASCII bytes a JSON string holds as they are.

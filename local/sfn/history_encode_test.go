@@ -135,6 +135,25 @@ func everyDetail() *historyBlob {
 		StateEnteredEventDetails: &interp.StateEnteredEventDetails{Name: "m", InputDetails: interp.DataDetails{Truncated: true}}})
 }
 
+// payloads is a blob whose payloads repeat, or not, as blobWriter.payload tells apart: the same text
+// twice, another of the same length, the first again, and short ones.
+func payloads() *historyBlob {
+	a := `{"a":"` + strings.Repeat("x<\"y", 20) + `"}`
+	b := strings.Replace(a, "x", "z", 1)
+	ts := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	entered := func(id int64, in string) interp.HistoryEvent {
+		return interp.HistoryEvent{ID: id, Timestamp: ts, Type: interp.PassStateEntered, StateEnteredEventDetails: &interp.StateEnteredEventDetails{Name: "s", Input: in}}
+	}
+	exited := func(id int64, out string) interp.HistoryEvent {
+		return interp.HistoryEvent{ID: id, Timestamp: ts, Type: interp.PassStateExited, StateExitedEventDetails: &interp.StateExitedEventDetails{Name: "s", Output: out}}
+	}
+	return &historyBlob{
+		End: endRecord{Status: "SUCCEEDED", Output: a, Stop: ts},
+		Events: []interp.HistoryEvent{entered(1, a), exited(2, a), entered(3, b), exited(4, a), entered(5, "{}"), exited(6, "{}"), entered(7, a[:31]), exited(8, a[:31]),
+			{ID: 9, Timestamp: ts, Type: interp.ExecutionSucceeded, ExecutionSucceededEventDetails: &interp.OutputEventDetails{Output: a}}},
+	}
+}
+
 func (b *historyBlob) withEvents(evs ...interp.HistoryEvent) *historyBlob {
 	b.Events = append(b.Events, evs...)
 	return b
@@ -143,8 +162,8 @@ func (b *historyBlob) withEvents(evs ...interp.HistoryEvent) *historyBlob {
 // TestAppendBlob: appendBlob's text decodes to what encoding/json's does, both as a historyBlob and as
 // any JSON value (the same members, with the same values).
 func TestAppendBlob(t *testing.T) {
-	if !eventsByHand || !stateDetailsByHand {
-		t.Fatalf("interp.HistoryEvent or its state details changed shape (eventsByHand %v, stateDetailsByHand %v): update appendEvent", eventsByHand, stateDetailsByHand)
+	if !eventsByHand || !stateDetailsByHand || !endByHand {
+		t.Fatalf("interp.HistoryEvent, its details or endRecord changed shape (eventsByHand %v, stateDetailsByHand %v, endByHand %v): update blobWriter", eventsByHand, stateDetailsByHand, endByHand)
 	}
 	tests := []struct {
 		name string
@@ -152,6 +171,7 @@ func TestAppendBlob(t *testing.T) {
 	}{
 		{"chain20", chainBlob(t, 20)},
 		{"every detail", everyDetail()},
+		{"payloads repeated", payloads()},
 		{"no events", &historyBlob{End: endRecord{Status: "SUCCEEDED"}}},
 		{"empty events", &historyBlob{Events: []interp.HistoryEvent{}}},
 	}
