@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluicehq/sluice/asl"
 	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // execution is a standard execution that has not reached the history store yet (running, or ended and
@@ -423,17 +424,36 @@ func (s *Service) ended(e *execution, run *interp.Execution) bool {
 	res := run.Result()
 	end := endRecord{Status: string(res.Status), Error: res.Error, Cause: res.Cause, Stop: res.StopDate.UTC()}
 	if res.Status == interp.StatusSucceeded {
-		out, err := json.Marshal(res.Output)
-		if err != nil {
-			out = []byte("null")
-		}
-		end.Output = string(out)
+		end.Output = succeededOutput(e, res.Output)
 	}
 	point := run.RedrivePoint()
 	e.mu.Lock()
 	e.status, e.end, e.point = res.Status, end, point
 	e.mu.Unlock()
 	return true
+}
+
+// succeededOutput is the output of an execution that succeeded, as its ExecutionSucceeded event holds it
+// (the engine's rendering: no HTML escaping, as AWS shows payloads), or out rendered the same way.
+func succeededOutput(e *execution, out any) string {
+	e.mu.Lock()
+	if n := len(e.events); n > 0 {
+		if d := e.events[n-1].ExecutionSucceededEventDetails; d != nil && !d.OutputDetails.Truncated {
+			e.mu.Unlock()
+			return d.Output
+		}
+	}
+	e.mu.Unlock()
+	return renderOutput(out)
+}
+
+// renderOutput renders an execution's output as the engine renders payloads.
+func renderOutput(out any) string {
+	b, err := jsonvalue.Append(nil, out)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
 }
 
 // settled lets go of what an ended execution held and tells those waiting for its end.
@@ -480,11 +500,7 @@ func (s *Service) startSyncExecution(ctx context.Context, body []byte) (any, err
 		InputDetails: dataDetails{Included: true}, Error: res.Error, Cause: res.Cause,
 	}
 	if res.Status == interp.StatusSucceeded {
-		b, err := json.Marshal(res.Output)
-		if err != nil {
-			return nil, err
-		}
-		text := string(b)
+		text := renderOutput(res.Output)
 		out.Output, out.OutputDetails = &text, &dataDetails{Included: true}
 	}
 	return out, nil

@@ -438,3 +438,46 @@ func TestRestartResumes(t *testing.T) {
 		t.Errorf("ended execution after restart: %v %v", d, err)
 	}
 }
+
+// TestOutputAsHistoryShowsIt: DescribeExecution answers an execution's output as its ExecutionSucceeded
+// event holds it, the way Step Functions shows payloads ("<", ">" and "&" as they are, numbers as they
+// were written), whether it ran within StartExecution (Pass states only) or after (a Wait).
+func TestOutputAsHistoryShowsIt(t *testing.T) {
+	_, c := start(t, localsfn.WithDataDir(t.TempDir()))
+	ctx := t.Context()
+	const result = `"Result":{"html":"<a href='x'>&amp;</a>","n":1.50,"big":1e400}`
+	for _, tt := range []struct{ name, def string }{
+		{"within start", `{"StartAt":"P","States":{"P":{"Type":"Pass",` + result + `,"End":true}}}`},
+		{"after start", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":0,"Next":"P"},"P":{"Type":"Pass",` + result + `,"End":true}}}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			arn := create(t, c, strings.ReplaceAll(tt.name, " ", "-"), tt.def, types.StateMachineTypeStandard)
+			out, err := c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &arn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var d *sdk.DescribeExecutionOutput
+			for range 500 {
+				if d, err = c.DescribeExecution(ctx, &sdk.DescribeExecutionInput{ExecutionArn: out.ExecutionArn}); err != nil {
+					t.Fatal(err)
+				}
+				if d.Status != types.ExecutionStatusRunning {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			h, err := c.GetExecutionHistory(ctx, &sdk.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn, ReverseOrder: true, MaxResults: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := h.Events[0].ExecutionSucceededEventDetails
+			if ev == nil {
+				t.Fatalf("last event %s, want ExecutionSucceeded", h.Events[0].Type)
+			}
+			want := `{"big":1e400,"html":"<a href='x'>&amp;</a>","n":1.50}`
+			if got := aws.ToString(d.Output); got != want || aws.ToString(ev.Output) != want {
+				t.Errorf("output: DescribeExecution %s, ExecutionSucceeded %s, want both %s", got, aws.ToString(ev.Output), want)
+			}
+		})
+	}
+}
