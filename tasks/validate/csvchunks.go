@@ -19,16 +19,22 @@ import (
 )
 
 // Plain CSV takes a faster path than the records reader, with the same report. One goroutine reads the
-// object (through the meter, which digests it beside) into buffers and cuts them after whole rows into
-// chunks; the workers split and check the rows of a chunk in place, in parallel; the calling goroutine
-// merges the chunks' problems in object order. A chunk is checked here only when it is simple: no
-// quote, valid UTF-8, every record within the record size limit. From the first chunk that is not (or
-// that would pass the dataset's maxRows, or that the source ended with an error other than io.EOF), the
-// rest of the object goes to the records reader (scan), which is the definition: its stream is the
-// header row, then the object's bytes from that chunk on, its line numbers shifted to the object's. A
-// chunk starts after a line feed that ends a record (one after a line that is not blank, in a part of
-// the object without quotes), so the records reader sees the same records, limits and lines as it
-// would have reading the object from its start.
+// object into buffers (which the meter's digester hashes beside, without a copy) and cuts them into
+// chunks of whole records; the workers check chunks in parallel; the calling goroutine merges the
+// chunks' problems in object order. A worker splits and checks the rows of a chunk without quotes in
+// place; a chunk with quotes goes through a records reader of its own, given the header row and the
+// chunk, which reads the chunk's records as it would in the object since a chunk starts and ends a
+// record. From the first chunk where either meets something else (bad UTF-8, a record over the size
+// limit, malformed quotes), or that would pass the dataset's maxRows, or that the source ended with an
+// error other than io.EOF, one records reader takes the rest of the object (scan), its stream the
+// header row then the object's bytes from that chunk on, its line numbers shifted to the object's: the
+// records reader is the definition, and reports what it meets as it would have from the object's start.
+//
+// A chunk ends after a line feed that ends a line which is not blank and has an even number of quotes
+// before it in the chunk: in well-formed records quotes come in pairs, so that line feed is outside a
+// quoted field and ends a record, and the next record (with the blank lines before it, which count
+// toward its size) starts the next chunk. Before malformed records the cut may fall anywhere; the
+// records reader then takes over at the chunk where they start, which does start a record.
 
 // chunkBytes is the size of the buffers the object is cut into.
 const chunkBytes = 128 << 10
@@ -66,13 +72,16 @@ func (c *chunk) add(p tasks.Problem) {
 
 // csvScan is one object's run of the CSV path.
 type csvScan struct {
-	m         *meter
-	delim     byte
-	colOf     []int // header field -> schema column
-	cols      []schema.Column
-	maxRecord int64
-	bufSize   int
-	stopped   atomic.Bool // the records reader took over: workers skip what is left
+	m           *meter
+	sch         *schema.Schema
+	header      []byte // the object up to the end of the header row
+	headerLines int64  // line feeds in header
+	delim       byte
+	colOf       []int // header field -> schema column
+	cols        []schema.Column
+	maxRecord   int64
+	bufSize     int
+	stopped     atomic.Bool // the records reader took over: workers skip what is left
 }
 
 // scanCSV checks a plain CSV object and fills rep, as scan does with a records reader.
@@ -98,11 +107,14 @@ func (h *Handler) scanCSV(ref tasks.ObjectRef, m *meter, typ records.Type, sch *
 		ok = errors.Is(err, io.EOF)
 	}
 	if !ok {
+		h.handOvers.Add(1)
 		rd := records.NewReader(io.MultiReader(bytes.NewReader(first), m), typ, sch, opt)
 		return h.scan(ref, m, rd, sch, rep, resume{})
 	}
 	header := bytes.Clone(first[:end])
-	c := &csvScan{m: m, delim: byte(sch.Delimiter()), cols: sch.Columns, maxRecord: h.maxRecordBytes, bufSize: bufSize}
+	headerLines := int64(bytes.Count(header, []byte{'\n'}))
+	c := &csvScan{m: m, sch: sch, header: header, headerLines: headerLines, delim: byte(sch.Delimiter()), cols: sch.Columns,
+		maxRecord: h.maxRecordBytes, bufSize: bufSize}
 	for f := range bytes.SplitSeq(row, []byte{c.delim}) {
 		c.colOf = append(c.colOf, sch.Index(strings.TrimSpace(string(f))))
 	}
@@ -132,7 +144,6 @@ func (h *Handler) scanCSV(ref tasks.ObjectRef, m *meter, typ records.Type, sch *
 		}()
 	}
 
-	headerLines := int64(bytes.Count(header, []byte{'\n'}))
 	line := headerLines + 1 // the line the next chunk starts on
 	var rows int64
 	maxRows := sch.Limits.MaxRows
@@ -140,6 +151,7 @@ func (h *Handler) scanCSV(ref tasks.ObjectRef, m *meter, typ records.Type, sch *
 		<-ch.done
 		if ch.rest || !ch.simple || maxRows > 0 && rows+ch.rows > maxRows {
 			// The records reader takes over from this chunk's start.
+			h.handOvers.Add(1)
 			c.stopped.Store(true)
 			close(stop)
 			parts := []io.Reader{bytes.NewReader(header), bytes.NewReader(ch.data)}
@@ -273,9 +285,12 @@ func (c *csvScan) read(buf []byte, start int, err error, nbuf int, order, work c
 	}
 }
 
-// boundary returns the end of the last line feed in data that ends a line which is not blank (0 when
-// there is none): with no quote before it, it ends a record.
+// boundary returns the end of the last line feed in data that ends a line which is not blank and has
+// an even number of quotes before it (0 when there is none). data starting a record, such a line feed
+// ends one, unless the records before it are malformed: quotes in well-formed records come in pairs
+// (opening and closing, or doubled), so an even count puts the line feed outside a quoted field.
 func (c *csvScan) boundary(data []byte) int {
+	quotes, at := 0, -1 // the quotes in data[:at]; at is -1 until they are counted
 	end := len(data)
 	for {
 		i := bytes.LastIndexByte(data[:end], '\n')
@@ -284,7 +299,15 @@ func (c *csvScan) boundary(data []byte) int {
 		}
 		j := bytes.LastIndexByte(data[:i], '\n') + 1
 		if len(trimCR(data[j:i])) > 0 {
-			return i + 1
+			if at < 0 {
+				quotes = bytes.Count(data[:i], []byte{'"'})
+			} else {
+				quotes -= bytes.Count(data[i:at], []byte{'"'})
+			}
+			at = i
+			if quotes%2 == 0 {
+				return i + 1
+			}
 		}
 		end = j
 	}
@@ -296,7 +319,11 @@ func (c *csvScan) boundary(data []byte) int {
 func (c *csvScan) check(ch *chunk, values []schema.Raw) {
 	ch.simple, ch.lines, ch.rows, ch.problems, ch.count = false, 0, 0, ch.problems[:0], 0
 	data := ch.data
-	if ch.rest || bytes.IndexByte(data, '"') >= 0 || !utf8.Valid(data) {
+	if ch.rest || !utf8.Valid(data) {
+		return
+	}
+	if bytes.IndexByte(data, '"') >= 0 {
+		c.checkQuoted(ch)
 		return
 	}
 	for i := range values {
@@ -344,6 +371,44 @@ func (c *csvScan) check(ch *chunk, values []schema.Raw) {
 		values[i] = schema.Raw{} // keep nothing of the buffer
 	}
 	ch.lines, ch.simple = line, true
+}
+
+// checkQuoted checks a chunk with quotes: the records reader reads the header row and the chunk, as it
+// would read them in the object (the chunk starts and ends a record), and the values are checked as
+// checkBatch does. Any error of the reader leaves simple false: the records reader judges the object
+// from this chunk on.
+func (c *csvScan) checkQuoted(ch *chunk) {
+	rd := records.NewReader(io.MultiReader(bytes.NewReader(c.header), bytes.NewReader(ch.data)),
+		records.Type{Format: records.CSV}, c.sch, records.WithMaxRecordBytes(c.maxRecord))
+	first := c.headerLines + 1 // the reader's line of the chunk's first byte
+	for {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return
+		}
+		ch.rows++
+		for _, p := range rec.Problems {
+			p.Line -= first
+			ch.add(p)
+		}
+		if rec.Values == nil {
+			continue
+		}
+		for j := range c.cols {
+			if err := c.cols[j].CheckUTF8(rec.Values[j]); err != nil { // the reader checked the encoding
+				p := tasks.Problem{Line: rec.Line - first, Column: c.cols[j].Name, Code: schema.CodeType, Message: err.Error()}
+				var ve *schema.ValueError
+				if errors.As(err, &ve) {
+					p.Code = ve.Code
+				}
+				ch.add(p)
+			}
+		}
+	}
+	ch.lines, ch.simple = int64(bytes.Count(ch.data, []byte{'\n'})), true
 }
 
 // bytesString is b as a string without a copy. The string is only used while the chunk's buffer holds

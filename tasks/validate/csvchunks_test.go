@@ -20,6 +20,13 @@ import (
 // (-1: unknown).
 func checkBoth(t testing.TB, doc string, body []byte, size int64, chunk int, maxRecord int64, workers int) (got, want tasks.Report) {
 	t.Helper()
+	got, want, _ = checkBothCount(t, doc, body, size, chunk, maxRecord, workers)
+	return got, want
+}
+
+// checkBothCount is checkBoth, also returning how many times the records reader took over on the CSV path.
+func checkBothCount(t testing.TB, doc string, body []byte, size int64, chunk int, maxRecord int64, workers int) (got, want tasks.Report, handOvers int64) {
+	t.Helper()
 	sch, err := schema.Parse([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +58,7 @@ func checkBoth(t testing.TB, doc string, body []byte, size int64, chunk int, max
 		// each path reads ahead.
 		got.Bytes, want.Bytes = 0, 0
 	}
-	return got, want
+	return got, want, fast.handOvers.Load()
 }
 
 // diffSchema has a column of each kind of check, one column left out of most headers, and limits.
@@ -94,8 +101,21 @@ var csvPieces = []string{
 	"a,1,x,,",
 }
 
-// randomCSV makes an object of n pieces, mostly the first (valid) ones, with rare others.
-func randomCSV(r *rand.Rand, delim string, n int) []byte {
+// quotedPieces are well-formed rows with quotes.
+var quotedPieces = []string{
+	"\"a\",1,x,,\n",
+	"\"a\nb\",1,,,\n",
+	"\"a\r\n\nb\",1,,,\r\n",
+	"\"a\"\"b\",\"1\",,,\n",
+	"a,\"\",\"x\",,\"2.5\"\n",
+	"\"a,b\",1,,,\n",
+	"\"A\",11,,,\n",
+	"\"\"\"\",,,,\n",
+}
+
+// randomCSV makes an object of n pieces, mostly the first (valid) ones, with rare others; with quoted,
+// a third of them well-formed rows with quotes.
+func randomCSV(r *rand.Rand, delim string, n int, quoted bool) []byte {
 	var b strings.Builder
 	headers := []string{"id,n,kind,at,price\n", "at,kind,id,price,n\n", "id,n,kind,at,price\r\n", "\xef\xbb\xbfid,n,kind,at,price\n", "\nid, n ,kind,at,price\n", "id,n,kind,at,price,note\n"}
 	h := headers[r.IntN(len(headers))]
@@ -105,6 +125,9 @@ func randomCSV(r *rand.Rand, delim string, n int) []byte {
 	b.WriteString(strings.ReplaceAll(h, ",", delim))
 	for range n {
 		p := csvPieces[r.IntN(4)]
+		if quoted && r.IntN(3) == 0 {
+			p = quotedPieces[r.IntN(len(quotedPieces))]
+		}
 		if r.IntN(20) == 0 {
 			p = csvPieces[r.IntN(len(csvPieces))]
 		}
@@ -124,7 +147,7 @@ func TestCSVPathMatchesRecordsReader(t *testing.T) {
 	}
 	for i := range n {
 		delim := []string{",", ";", "\t", "|"}[r.IntN(4)]
-		body := randomCSV(r, delim, r.IntN(200))
+		body := randomCSV(r, delim, r.IntN(200), i%2 == 1)
 		maxBytes := []int64{0, 0, int64(len(body)), int64(len(body)) - 1, int64(r.IntN(len(body) + 1))}[r.IntN(5)]
 		maxRows := []int64{0, 0, 1, int64(r.IntN(100))}[r.IntN(4)]
 		doc := fmt.Sprintf(diffSchema, maxBytes, maxRows, delim)
@@ -188,7 +211,7 @@ func TestCSVPathCases(t *testing.T) {
 func FuzzCSVPath(f *testing.F) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 20 {
-		f.Add(randomCSV(r, ",", r.IntN(30)), uint16(r.IntN(200)), uint16(40+r.IntN(200)), uint8(r.IntN(30)), uint16(0))
+		f.Add(randomCSV(r, ",", r.IntN(30), true), uint16(r.IntN(200)), uint16(40+r.IntN(200)), uint8(r.IntN(30)), uint16(0))
 	}
 	f.Add([]byte("id,n,kind,at,price\na,1,x,,\n\"b\nc\",2,,,\n"), uint16(8), uint16(100), uint8(0), uint16(0))
 	f.Add([]byte("id,n,kind,at,price\na,1,x,,\nb\xff,2,,,\n"), uint16(3), uint16(100), uint8(0), uint16(30))
@@ -225,6 +248,33 @@ func TestCSVPathRecordLimit(t *testing.T) {
 				if diff := cmp.Diff(got, want); diff != "" {
 					t.Fatalf("body %d, chunk %d, maxRecord %d: report (-got +want):\n%s", i, chunk, maxRecord, diff)
 				}
+			}
+		}
+	}
+}
+
+// TestCSVPathKeepsGoing checks that quoted rows, cut across many chunks, are checked on the CSV path
+// without handing the object to the records reader, and that a malformed one hands it over once.
+func TestCSVPathKeepsGoing(t *testing.T) {
+	doc := fmt.Sprintf(diffSchema, 0, 0, ",")
+	rows := strings.Repeat("a,1,x,,\n\"b\nc\",2,,,\n\"d,\"\"e\",3,y,,\n\"\",,,,\n", 50)
+	tests := []struct {
+		name      string
+		body      string
+		handOvers int64
+	}{
+		{"quoted rows", "id,n,kind,at,price\n" + rows, 0},
+		{"a bare quote", "id,n,kind,at,price\n" + rows + "a\"b,1,,,\n" + rows, 1},
+		{"a quoted header", "\"id\",n,kind,at,price\n" + rows, 1},
+	}
+	for _, tt := range tests {
+		for _, chunk := range []int{16, 100, 1000} {
+			got, want, handOvers := checkBothCount(t, doc, []byte(tt.body), int64(len(tt.body)), chunk, records.DefaultMaxRecordBytes, 2)
+			if diff := cmp.Diff(got, want); diff != "" {
+				t.Errorf("%s, chunk %d: report (-got +want):\n%s", tt.name, chunk, diff)
+			}
+			if handOvers != tt.handOvers {
+				t.Errorf("%s, chunk %d: the records reader took over %d times, want %d", tt.name, chunk, handOvers, tt.handOvers)
 			}
 		}
 	}

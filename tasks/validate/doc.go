@@ -13,9 +13,10 @@
 //     verdict without building the value), counting rows against maxRows. The object is never held in
 //     memory: one goroutine reads and parses, one digests, GOMAXPROCS goroutines check values. Plain
 //     CSV with a one-byte delimiter goes faster with the same report: the reader only cuts the object
-//     into chunks of whole rows, and the workers split and check the rows of a chunk in place; from
-//     the first chunk with a quote, bad UTF-8 or a record over the size limit (or the one that passes
-//     maxRows) on, the records reader takes over (see csvchunks.go).
+//     into chunks of whole records, and the workers split and check the rows of a chunk in place (a
+//     chunk with quotes through a records reader of its own); from the first chunk with bad UTF-8, a
+//     record over the size limit or malformed quotes (or the one that passes maxRows) on, one records
+//     reader takes over (see csvchunks.go).
 //
 // An object that fails any check is a normal outcome: the report says Valid false, with the first
 // tasks.MaxReportedProblems problems (line, column, code, message) and the count of all. The problem

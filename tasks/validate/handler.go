@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -54,6 +55,7 @@ type Handler struct {
 	schemas        *schema.Cache // parsed schemas kept across invocations, revalidated on each use
 	chunkBytes     int           // the CSV path's buffer size (tests make it small)
 	recordsOnly    bool          // every object through the records reader (tests compare the two paths)
+	handOvers      atomic.Int64  // CSV objects the records reader took over part of (tests count them)
 }
 
 // Option configures a Handler.
