@@ -82,7 +82,6 @@ type Execution struct {
 	input  any
 	root   *cancelScope
 	ctx    context.Context // root.ctx
-	cancel func()          // root.cancel
 	unhook func() bool     // removes the host ctx hook
 	done   chan struct{}
 	start  time.Time
@@ -208,7 +207,7 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 		e.cfg.arn = m.arnPrefix + ":execution:" + e.smName() + ":" + e.cfg.name
 	}
 	e.root = newCancelScope(ctx)
-	e.ctx, e.cancel = e.root.ctx, e.root.cancel
+	e.ctx = e.root.ctx
 	// A host cancelling ctx aborts the execution; finish drops the hook so
 	// a long-lived ctx does not accumulate them. A context that can never
 	// be cancelled needs no hook.
@@ -244,7 +243,7 @@ func (e *Execution) contextObjects() (execution, stateMachine map[string]any) {
 			"Name":         e.cfg.name,
 			"RoleArn":      e.cfg.roleArn,
 			"StartTime":    formatTime(e.start),
-			"RedriveCount": jsonInt(e.redriveCount),
+			"RedriveCount": jsonIntValue(e.redriveCount),
 		}
 		if e.redriveCount > 0 {
 			e.ctxExecution["RedriveTime"] = formatTime(e.redriveDate)
@@ -311,7 +310,7 @@ func (e *Execution) stop(status Status, f *Failure) {
 		e.stopReason, e.stopStatus = f, status
 	}
 	e.mu.Unlock()
-	e.cancel()
+	e.root.cancel()
 }
 
 func (e *Execution) stopped() (*Failure, Status) {
@@ -334,7 +333,10 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	} else {
 		r.Status, r.Output = StatusSucceeded, out
 	}
-	details := &FailureEventDetails{Error: r.Error, Cause: r.Cause}
+	var details *FailureEventDetails
+	if r.Status != StatusSucceeded {
+		details = &FailureEventDetails{Error: r.Error, Cause: r.Cause}
+	}
 	switch r.Status {
 	case StatusSucceeded:
 		th.emitFinal(&HistoryEvent{Type: ExecutionSucceeded, ExecutionSucceededEventDetails: &OutputEventDetails{
@@ -353,7 +355,7 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	e.mu.Unlock()
 	e.result = r
 	e.unhook()
-	e.cancel()
+	e.root.cancel()
 	close(e.done)
 }
 
@@ -372,7 +374,7 @@ func (e *Execution) emit(prev int64, ev *HistoryEvent) int64 {
 				Error: "States.Runtime",
 				Cause: fmt.Sprintf("The execution reached the maximum number of history events (%d).", e.m.cfg.historyLimit),
 			}, StatusFailed
-			e.cancel()
+			e.root.cancel()
 		}
 		return prev
 	}
