@@ -52,6 +52,7 @@ type historyStore struct {
 	sealWG    sync.WaitGroup
 	runsMu    sync.RWMutex // run files in use (read: a listing), closed (write)
 	keysBad   atomic.Bool  // a damaged slot was read: the next seal rebuilds the key hash from the runs
+	retryAt   atomic.Int64 // after a failed seal, the tail length at which to try again
 	loss      Loss         // what opening found damaged (Corrupt and Bytes)
 
 	mu         sync.RWMutex
@@ -789,7 +790,7 @@ func (h *historyStore) reader(seg *segment) (*os.File, error) {
 
 // sealSoon seals the tail in the background once it holds sealEvery entries.
 func (h *historyStore) sealSoon() {
-	if h.index == nil || h.tailLen() < h.sealEvery && !h.keysBad.Load() || !h.sealing.CompareAndSwap(false, true) {
+	if h.index == nil || h.tailLen() < max(h.sealEvery, int(h.retryAt.Load())) && !h.keysBad.Load() || !h.sealing.CompareAndSwap(false, true) {
 		return
 	}
 	h.sealMu.Lock()
@@ -805,10 +806,13 @@ func (h *historyStore) sealSoon() {
 		// Entries keep coming while a seal runs: seal again until the tail is under the threshold.
 		for first := true; first || h.tailLen() >= h.sealEvery; first = false {
 			if err := h.seal(context.Background()); err != nil {
-				// The tail stays in memory and in index.log, and is sealed with the next attempt.
+				// The tail stays in memory and in index.log, and is sealed with the next attempt, once
+				// an eighth more has finished (a full disk is not retried on every end).
+				h.retryAt.Store(int64(h.tailLen() + max(h.sealEvery/8, 1)))
 				h.log.Error("history: seal finished executions", "err", err)
 				return
 			}
+			h.retryAt.Store(0)
 			h.sealMu.Lock()
 			closed := h.closed
 			h.sealMu.Unlock()
@@ -839,8 +843,7 @@ func (h *historyStore) seal(ctx context.Context) error {
 			recs = append(recs, h.recLocked(f))
 		}
 	}
-	id := h.nextRun
-	h.nextRun++
+	id := h.nextRun // taken once the run is written (seals are one at a time)
 	h.mu.Unlock()
 	if len(recs) == 0 {
 		return nil
@@ -862,6 +865,7 @@ func (h *historyStore) seal(ctx context.Context) error {
 	}
 	h.mu.Lock()
 	h.runs = append(h.runs, r)
+	h.nextRun = id + 1
 	h.mu.Unlock()
 	if err := h.keys.apply(id, recs, h.segLive); err != nil {
 		// The run is kept (listings read it, and the tail's entries hide it); the next seal writes them

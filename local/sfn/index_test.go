@@ -340,3 +340,49 @@ func (h errorCounter) Handle(ctx context.Context, r slog.Record) error {
 	}
 	return h.Handler.Handle(ctx, r)
 }
+
+// TestSealFailsThenSucceeds: while a run cannot be written (here a directory stands where its temporary
+// file goes, as a full disk would refuse it) the finished executions stay in memory and index.log, all
+// served, and the failure is logged; once it can, they are sealed.
+func TestSealFailsThenSucceeds(t *testing.T) {
+	dir := t.TempDir()
+	block := filepath.Join(dir, "history", "00000001.run.tmp")
+	if err := os.MkdirAll(filepath.Join(block, "x"), 0o755); err != nil { // not empty: opening cannot remove it
+		t.Fatal(err)
+	}
+	var errs atomic.Int64
+	logger := slog.New(errorCounter{slog.NewTextHandler(io.Discard, nil), &errs})
+	s := openServed(t, localsfn.WithDataDir(dir), localsfn.WithSync(false), localsfn.WithSealEvery(8), localsfn.WithLogger(logger))
+	defer s.close(t)
+	arn := create(t, s.c, "m", passMachine, types.StateMachineTypeStandard)
+	run := func(from, to int) {
+		for i := from; i < to; i++ {
+			out, err := s.c.StartExecution(t.Context(), &sdk.StartExecutionInput{StateMachineArn: &arn, Name: aws.String(fmt.Sprintf("e%03d", i)), Input: aws.String(`{"who":"x"}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitDone(t, s.svc, *out.ExecutionArn)
+		}
+	}
+	run(0, 30)
+	if got := s.svc.HistoryInMemory(); got != 30 {
+		t.Errorf("in memory while sealing fails: got %d, want 30", got)
+	}
+	if errs.Load() == 0 {
+		t.Error("a failed seal was not logged at Error level")
+	}
+	if err := os.RemoveAll(block); err != nil {
+		t.Fatal(err)
+	}
+	run(30, 40)
+	waitInMemory(t, s.svc, 8)
+	if got := listAll(t, s.c, sdk.ListExecutionsInput{StateMachineArn: &arn, MaxResults: 9}); len(got) != 40 {
+		t.Errorf("listed: got %d, want 40", len(got))
+	}
+	for i := range 40 {
+		ex := fmt.Sprintf("arn:aws:states:us-east-1:000000000000:execution:m:e%03d", i)
+		if _, err := s.c.DescribeExecution(t.Context(), &sdk.DescribeExecutionInput{ExecutionArn: &ex}); err != nil {
+			t.Errorf("%s: %v", ex, err)
+		}
+	}
+}
