@@ -278,6 +278,25 @@ func (h *historyStore) openRuns(names []os.DirEntry) error {
 			h.loss.Corrupt += damaged
 		}
 		h.runs = append(h.runs, r)
+	}
+	sort.Slice(h.runs, func(i, j int) bool { return h.runs[i].id < h.runs[j].id })
+	// Runs merged into another whose removal a crash prevented.
+	replaced := map[uint32]bool{}
+	for _, r := range h.runs {
+		for _, id := range r.meta.Replaces {
+			replaced[id] = true
+		}
+	}
+	runs := h.runs[:0]
+	for _, r := range h.runs {
+		if replaced[r.id] {
+			r.f.Close()
+			if err := os.Remove(h.runPath(r.id)); err != nil {
+				h.log.Warn("history: remove merged run", "run", r.id, "err", err)
+			}
+			continue
+		}
+		runs = append(runs, r)
 		for seg, st := range r.meta.Segs {
 			s := h.segs[seg]
 			if s == nil {
@@ -288,7 +307,7 @@ func (h *historyStore) openRuns(names []os.DirEntry) error {
 			s.maxStop = max(s.maxStop, st.MaxStop)
 		}
 	}
-	sort.Slice(h.runs, func(i, j int) bool { return h.runs[i].id < h.runs[j].id })
+	h.runs = runs
 	return nil
 }
 
@@ -896,7 +915,130 @@ func (h *historyStore) seal(ctx context.Context) error {
 		return err
 	}
 	h.resetTail(keep)
-	return nil
+	for {
+		merged, err := h.mergeRuns()
+		if err != nil {
+			// The runs stay as they are: listings read one more each.
+			h.log.Error("history: merge runs", "err", err)
+		}
+		if !merged || err != nil {
+			return nil
+		}
+	}
+}
+
+// Runs are merged mergeFanIn at a time, those of one level into one of the next, up to maxRunLevel: a
+// store of N executions has at most (mergeFanIn-1) runs per level below the last, and N/(sealEvery ×
+// mergeFanIn^maxRunLevel) of the last, so listings binary-search a few dozen runs, not N/sealEvery.
+const (
+	mergeFanIn  = 8
+	maxRunLevel = 3
+)
+
+// mergeRuns merges the oldest mergeFanIn runs of the lowest level that has as many, leaving out records of
+// segments past retention and every save of an execution but its latest. The merged run names those it
+// replaces: opening removes them if a crash came before they were. The caller holds maint.
+func (h *historyStore) mergeRuns() (bool, error) {
+	h.mu.RLock()
+	byLevel := map[int][]*run{}
+	var in []*run
+	for _, r := range h.runs {
+		if l := r.meta.Level; l < maxRunLevel {
+			byLevel[l] = append(byLevel[l], r)
+		}
+	}
+	for l := 0; l < maxRunLevel; l++ {
+		if len(byLevel[l]) >= mergeFanIn {
+			in = byLevel[l][:mergeFanIn]
+			break
+		}
+	}
+	id := h.nextRun
+	h.mu.RUnlock()
+	if in == nil {
+		return false, nil
+	}
+	meta := runMeta{Level: in[0].meta.Level + 1}
+	its := make([]*runIter, len(in))
+	for i, r := range in {
+		meta.Replaces = append(meta.Replaces, r.id)
+		its[i] = &runIter{r: r, end: r.count, damaged: func(i uint32, err error) {
+			h.log.Error("history: run record damaged; left out of the merged run", "run", h.runPath(r.id), "record", i, "err", err)
+		}}
+		its[i].position()
+		its[i].next()
+	}
+	first := func(a, b runRec) bool { // a comes first in a run
+		if a.machine != b.machine {
+			return a.machine < b.machine
+		}
+		return listBefore(a.start, a.name, b.start, b.name)
+	}
+	path := h.runPath(id)
+	err := writeRunFrom(path, meta, func(yield func(runRec) error) error {
+		for {
+			best := -1
+			for i, it := range its {
+				if it.err != nil {
+					return it.err
+				}
+				if it.ok && (best < 0 || first(it.cur, its[best].cur)) {
+					best = i
+				}
+			}
+			if best < 0 {
+				return nil
+			}
+			rec := its[best].cur
+			// The same execution in several runs (saved again after a redrive): the latest save.
+			for _, it := range its {
+				for it.ok && it.cur.machine == rec.machine && it.cur.start == rec.start && it.cur.name == rec.name {
+					if it.cur.newer(rec) {
+						rec = it.cur
+					}
+					it.next()
+				}
+			}
+			if !h.segLive(rec.seg) {
+				continue
+			}
+			if err := yield(rec); err != nil {
+				return err
+			}
+		}
+	}, h.sync)
+	if err != nil {
+		return false, err
+	}
+	r, err := openRun(path, id)
+	if err != nil {
+		return false, fmt.Errorf("reopen merged history run: %w", err)
+	}
+	gone := map[uint32]bool{}
+	for _, x := range in {
+		gone[x.id] = true
+	}
+	h.mu.Lock()
+	runs := h.runs[:0:0]
+	for _, x := range h.runs {
+		if !gone[x.id] {
+			runs = append(runs, x)
+		}
+	}
+	h.runs = append(runs, r)
+	h.nextRun = id + 1
+	h.mu.Unlock()
+	h.runsMu.Lock() // listings that read the merged runs are done
+	for _, x := range in {
+		x.f.Close()
+	}
+	h.runsMu.Unlock()
+	for _, x := range in {
+		if err := os.Remove(h.runPath(x.id)); err != nil && !os.IsNotExist(err) {
+			h.log.Warn("history: remove merged run", "run", x.id, "err", err)
+		}
+	}
+	return true, nil
 }
 
 func (h *historyStore) indexEntryLocked(f finished) indexEntry {

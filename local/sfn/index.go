@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"hash/fnv"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -171,6 +172,8 @@ func readRunRec(br *bufio.Reader, buf []byte) (runRec, int, []byte, error) {
 type runMeta struct {
 	Machines map[string][2]uint32 `json:"m"`
 	Segs     map[uint32]segStat   `json:"s"`
+	Level    int                  `json:"l,omitempty"` // 0 sealed from the tail, n+1 merged from runs of level n
+	Replaces []uint32             `json:"r,omitempty"` // the runs merged into it
 }
 
 type segStat struct {
@@ -200,12 +203,24 @@ func runID(name string) (uint32, bool) {
 	return uint32(v), err == nil
 }
 
-// writeRun writes recs (sorted as listed) as run id: to a temporary file, synced when syncOn, renamed.
+// writeRun writes recs (sorted as listed) as a run: to a temporary file, synced when syncOn, renamed.
 func writeRun(path string, recs []runRec, syncOn bool) error {
-	meta := runMeta{Machines: map[string][2]uint32{}, Segs: map[uint32]segStat{}}
+	return writeRunFrom(path, runMeta{}, func(yield func(runRec) error) error {
+		for _, r := range recs {
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, syncOn)
+}
+
+// writeRunFrom writes the records each yields (sorted as listed) as a run with meta's Level and Replaces.
+func writeRunFrom(path string, meta runMeta, each func(yield func(runRec) error) error, syncOn bool) error {
+	meta.Machines, meta.Segs = map[string][2]uint32{}, map[uint32]segStat{}
 	buf := make([]byte, 0, 64<<10)
 	buf = append(buf, runMagic...)
-	offs := make([]byte, 0, 4*len(recs))
+	var offs []byte
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -217,8 +232,13 @@ func writeRun(path string, recs []runRec, syncOn bool) error {
 		return fmt.Errorf("write run: %w", err)
 	}
 	var written int64
-	for i, r := range recs {
-		offs = binary.LittleEndian.AppendUint32(offs, uint32(written+int64(len(buf))))
+	i := 0
+	err = each(func(r runRec) error {
+		at := written + int64(len(buf))
+		if at > math.MaxUint32 {
+			return errors.New("run larger than 4 GiB")
+		}
+		offs = binary.LittleEndian.AppendUint32(offs, uint32(at))
 		buf = encodeRunRec(buf, r)
 		m := meta.Machines[r.machine]
 		if m[1] == 0 {
@@ -230,13 +250,18 @@ func writeRun(path string, recs []runRec, syncOn bool) error {
 		st.Count++
 		st.MaxStop = max(st.MaxStop, r.stop)
 		meta.Segs[r.seg] = st
+		i++
 		if len(buf) >= 60<<10 {
 			if _, err := f.Write(buf); err != nil {
-				return fail(err)
+				return err
 			}
 			written += int64(len(buf))
 			buf = buf[:0]
 		}
+		return nil
+	})
+	if err != nil {
+		return fail(err)
 	}
 	metaJSON, err := json.Marshal(meta)
 	if err != nil {
@@ -251,7 +276,7 @@ func writeRun(path string, recs []runRec, syncOn bool) error {
 	buf = le.AppendUint32(buf, uint32(len(metaJSON)))
 	buf = le.AppendUint32(buf, crc32.Checksum(metaJSON, crcTable))
 	buf = le.AppendUint64(buf, uint64(offsOff))
-	buf = le.AppendUint32(buf, uint32(len(recs)))
+	buf = le.AppendUint32(buf, uint32(i))
 	buf = le.AppendUint32(buf, crc32.Checksum(offs, crcTable))
 	buf = append(buf, runEndMagic...)
 	if _, err := f.Write(buf); err != nil {
