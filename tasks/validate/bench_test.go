@@ -19,6 +19,8 @@ import (
 
 	"github.com/sluicehq/sluice/tasks"
 	"github.com/sluicehq/sluice/tasks/internal/s3test"
+	"github.com/sluicehq/sluice/tasks/records"
+	"github.com/sluicehq/sluice/tasks/schema"
 )
 
 // benchSchema is a realistic mix of types and constraints for the generated rows.
@@ -246,4 +248,38 @@ func trimQuotes(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
+}
+
+// BenchmarkCSVChunkCheck measures a worker of the CSV path alone: splitting and checking the generated
+// rows of 128 KiB chunks, in place, on one goroutine.
+func BenchmarkCSVChunkCheck(b *testing.B) {
+	sch, err := schema.Parse([]byte(benchSchema))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var data []byte
+	for i := int64(0); len(data) < 4<<20; i++ {
+		data = benchRow(i, data)
+	}
+	c := &csvScan{sch: sch, delim: ',', cols: sch.Columns, maxRecord: records.DefaultMaxRecordBytes}
+	for i := range sch.Columns {
+		c.colOf = append(c.colOf, i)
+	}
+	var chunks []*chunk
+	for len(data) > 0 {
+		n := min(len(data), chunkBytes)
+		n = bytes.LastIndexByte(data[:n], '\n') + 1
+		chunks = append(chunks, &chunk{data: data[:n]})
+		data = data[n:]
+	}
+	values := make([]schema.Raw, len(sch.Columns))
+	b.SetBytes(4 << 20)
+	for b.Loop() {
+		for _, ch := range chunks {
+			c.check(ch, values)
+			if !ch.simple || ch.count != 0 {
+				b.Fatalf("chunk: simple %v, %d problems %v", ch.simple, ch.count, ch.problems)
+			}
+		}
+	}
 }
