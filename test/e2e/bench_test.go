@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -39,6 +40,7 @@ const (
 func BenchmarkPipeline(b *testing.B) {
 	var stackRate, baseRate float64
 	var stackCPU, baseCPU time.Duration
+	var stackAlloc uint64
 	var stackLat, baseLat []time.Duration
 	var throttles, concurrent float64
 	for i := range b.N {
@@ -46,11 +48,15 @@ func BenchmarkPipeline(b *testing.B) {
 		e := openStack(b, "", "")
 		e.putSchema(b)
 		objs := burstObjects(benchObjects, fmt.Sprintf("bench%d", i), 0)
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
 		b.StartTimer()
 		cpu0, t0 := cpuTime(b), time.Now()
 		starts := e.timedPuts(b, objs, nil)
 		e.waitQuiet(b, len(objs))
 		stackCPU += cpuTime(b) - cpu0
+		runtime.ReadMemStats(&m1)
+		stackAlloc += m1.TotalAlloc - m0.TotalAlloc
 		wall := time.Since(t0)
 		b.StopTimer()
 		rate, lat := e.manifestLatencies(b, objs, starts)
@@ -86,6 +92,7 @@ func BenchmarkPipeline(b *testing.B) {
 	// machine: 2 cores / cpu-ms per object bounds the throughput an idle 2-core machine can reach.
 	b.ReportMetric(ms(stackCPU)/(n*benchObjects), "cpu-ms/object")
 	b.ReportMetric(ms(baseCPU)/(n*benchObjects), "engine-cpu-ms/object")
+	b.ReportMetric(float64(stackAlloc)/(n*benchObjects), "alloc-B/object")
 	// The burst is far above each function's reserved concurrency (10, gen/config.go): Lambda throttles
 	// it as AWS does and the state machine waits in its Retry's backoff (2 s doubling to 60 s, full
 	// jitter), so most of the burst's time is spent waiting, with the functions' slots mostly idle:
