@@ -80,9 +80,12 @@ func (j *journal) replay(apply func(journalEntry) error) error {
 
 // appendEntry commits e: it returns nil only once e is durable.
 func (j *journal) appendEntry(e journalEntry) error {
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("encode journal entry: %w", err)
+	raw, ok := appendRecordEntry(nil, e) // an object write's entry, without reflection
+	if !ok {
+		var err error
+		if raw, err = json.Marshal(e); err != nil {
+			return fmt.Errorf("encode journal entry: %w", err)
+		}
 	}
 	return j.log.Append(context.Background(), raw)
 }
