@@ -7,11 +7,24 @@
 // validation used, so that the two tasks agree by construction. Each record becomes one JSON object with
 // every schema column in schema order: strings trimmed, integers and numbers as JSON numbers, booleans as
 // JSON booleans, dates as "YYYY-MM-DD", timestamps as RFC 3339 in UTC, and null for an absent or empty
-// value. The lines are gzip-compressed (github.com/klauspost/compress's gzip writer: one standard gzip member,
-// as the standard library writes it, at about a third of its CPU time per byte at the default level) and uploaded as they are made to
+// value. The lines are gzip-compressed and uploaded as they are made to
 // staging/<execution-name>/<source key without incoming/>.jsonl.gz ([tasks.StagingKey]) with the source
 // version's Last-Modified time and its event's sequencer in the object's metadata ([tasks.MetaSourceLastModified],
 // [tasks.MetaSourceSequencer]).
+//
+// The work is spread over the cores ([Parallelism], [WithParallelism]): the handler's goroutine reads and
+// parses the records and cuts them into chunks of about 256 KiB of values; workers coerce and encode a
+// chunk each, gather its column statistics and compress its lines with github.com/klauspost/compress's
+// deflate; a collector writes the compressed pieces in order, merges the statistics and combines the
+// CRC-32. The output is still one standard gzip member (RFC 1952), read by every gzip reader (the
+// standard library, gzip -d and zcat, Python's gzip module, and readers that take only the first member
+// of a file): each piece but the last ends with a sync flush, the last one closes the deflate stream, so
+// the pieces join into one deflate stream, the technique of pigz. A piece starts with an empty window, so
+// the output is about 1.5% larger than one compressor's; an object of one chunk (up to 256 KiB of
+// values) is exactly the bytes of the gzip writer. Where chunks end depends only on the object, so the
+// output of one object is the same bytes whenever it is processed at the same level, on any number of
+// cores. Errors are those of reading record by record: the first record refused, in record order, is
+// the result, whichever worker meets it first.
 //
 // The result ([tasks.ProcessOutput]) names the staged object (key, ETag, version), counts its rows and
 // compressed bytes, gives the SHA-256 of those bytes, and per column the number of non-null values
@@ -19,18 +32,16 @@
 // to [tasks.MaxStatStringBytes], exactly the prefix of the true least and greatest; columns up to
 // [tasks.MaxColumnStatsBytes] of JSON).
 //
-// Memory is bounded whatever the object size: records are read one at a time, lines are gathered in
-// 64 KiB batches that a second goroutine compresses (at most five batches exist, so encoding and
-// compression overlap on two cores without queueing), and the upload holds at most (inFlight+1) parts of
-// partSize bytes (by default 3 × 8 MiB, at most two parts in flight); the first of them starts at 16 KiB
-// and doubles as output arrives, so a small object allocates a few KiB, not a part; batch buffers too are
-// made when needed, the first small. A Handler reuses the gzip writers and batch buffers of finished
-// invocations (a sync.Pool), so a burst of small objects does not make a new deflate state (about
-// 750 KiB) for each; a host that builds a Handler per invocation shares a [BufferPool] between them
-// ([WithBufferPool]). The measured peak heap for a 1 GiB
-// object is under 40 MiB (BenchmarkProcessPeakHeap1GiB). An output larger than one part becomes a
-// multipart upload, aborted on any failure, so nothing half-written becomes visible; outputs are limited
-// to 10,000 parts (80 GB with the default part size).
+// Memory is bounded whatever the object size: at most 2 × workers + 2 chunks exist at once (reading
+// waits while they are all in flight), each worker keeps one chunk's lines and a compressor, and the
+// upload holds at most (inFlight+1) parts of partSize bytes (by default 3 × 8 MiB, at most two parts in
+// flight); the first of them starts at 16 KiB and doubles as output arrives, so a small object allocates
+// a few KiB, not a part. A Handler reuses the compressors and line buffers of finished invocations (a
+// sync.Pool), so a burst of small objects does not make a new deflate state (hundreds of KiB) for each;
+// a host that builds a Handler per invocation shares a [BufferPool] between them ([WithBufferPool]).
+// BenchmarkProcessPeakHeap1GiB measures the peak heap for a 1 GiB object. An output larger than one
+// part becomes a multipart upload, aborted on any failure, so nothing half-written becomes visible;
+// outputs are limited to 10,000 parts (80 GB with the default part size).
 //
 // A connection that breaks off mid-object is resumed where it stopped (a ranged GetObject with the same
 // If-Match and VersionId), up to three times per run, so a large object is not read again from the start.

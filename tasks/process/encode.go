@@ -34,12 +34,8 @@ func newEncoder(s *schema.Schema) *encoder {
 // appendRecord appends the record's line to dst. A record the schema does not accept is an
 // *tasks.InvalidObjectError, and dst comes back as it was, statistics untouched.
 func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) {
-	if len(rec.Problems) > 0 {
-		p := rec.Problems[0]
-		return dst, &tasks.InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
-	}
-	if len(rec.Values) != len(e.columns) {
-		return dst, fmt.Errorf("line %d: record has %d values for %d columns", rec.Line, len(rec.Values), len(e.columns))
+	if err := structureError(rec, len(e.columns)); err != nil {
+		return dst, err
 	}
 	for i := range e.columns {
 		v, err := e.columns[i].Coerce(rec.Values[i])
@@ -61,4 +57,18 @@ func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) 
 		e.stats[i].add(v)
 	}
 	return append(dst, '}', '\n'), nil
+}
+
+// structureError is the error of a record whose structure is wrong (a problem the reader found, such as
+// a CSV row with the wrong number of fields), before any value is looked at; nil for a record with one
+// value per column.
+func structureError(rec *records.Record, columns int) error {
+	if len(rec.Problems) > 0 {
+		p := rec.Problems[0]
+		return &tasks.InvalidObjectError{Line: p.Line, Column: p.Column, Code: p.Code, Message: p.Message}
+	}
+	if len(rec.Values) != columns {
+		return fmt.Errorf("line %d: record has %d values for %d columns", rec.Line, len(rec.Values), columns)
+	}
+	return nil
 }

@@ -54,13 +54,6 @@ const DefaultCompressionLevel = gzip.DefaultCompression
 // contentType of the staged and processed objects: gzip data (of JSON Lines).
 const contentType = "application/gzip"
 
-// batchBytes is how many bytes of lines are gathered before they go to the compressor, and
-// compressDepth how many such batches may wait for it.
-const (
-	batchBytes    = 64 << 10
-	compressDepth = 4
-)
-
 // Handler is the process task. It is safe for concurrent use.
 type Handler struct {
 	s3       S3
@@ -71,7 +64,8 @@ type Handler struct {
 	inFlight int
 	level    int
 	maxRec   int64
-	zpool    *compressorPool // gzip writers and batch buffers reused across invocations (WithBufferPool)
+	workers  int
+	zpool    *compressorPool // compressors and line buffers reused across invocations (WithBufferPool)
 	schemas  *schema.Cache   // parsed schemas kept across invocations, revalidated on each use
 }
 
@@ -111,6 +105,11 @@ func WithCompressionLevel(level int) Option {
 	}
 }
 
+// WithParallelism sets how many goroutines encode and compress one object's records at once (default:
+// Parallelism(), the CPUs the runtime may use); n below 1 means 1. The output is the same bytes
+// whatever n is: only the time it takes changes.
+func WithParallelism(n int) Option { return func(h *Handler) { h.workers = max(n, 1) } }
+
 // WithMaxRecordBytes sets the largest record accepted, in bytes after decompression (default
 // records.DefaultMaxRecordBytes). Give it the value the validate task uses, so that both read alike.
 func WithMaxRecordBytes(n int64) Option { return func(h *Handler) { h.maxRec = n } }
@@ -120,7 +119,7 @@ func New(client S3, opts ...Option) *Handler {
 	h := &Handler{
 		s3: client, now: time.Now, logger: slog.New(slog.DiscardHandler), metrics: emf.New(io.Discard, Stage),
 		partSize: DefaultPartSize, inFlight: DefaultInFlight, level: DefaultCompressionLevel,
-		maxRec: records.DefaultMaxRecordBytes, zpool: &compressorPool{}, schemas: schema.NewCache(0),
+		maxRec: records.DefaultMaxRecordBytes, workers: Parallelism(), zpool: &compressorPool{}, schemas: schema.NewCache(0),
 	}
 	for _, o := range opts {
 		o(h)
@@ -187,38 +186,28 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 		out = tasks.ProcessOutput{}
 	}()
 
-	zc, err := newCompressor(output, h.level, compressDepth, batchBytes+batchBytes/4, h.zpool)
-	if err != nil {
-		return out, 0, err
-	}
-	defer zc.Abort() // after Close, a no-op
-	enc := newEncoder(sch)
+	pl := newPipeline(output, sch, h.level, h.workers, h.zpool, func(err error) error { return writeError(staged, err) })
+	defer pl.abort() // after end, a no-op
 	rd := records.NewReader(body, typ, sch, records.WithMaxRecordBytes(h.maxRec))
-	batch, err := zc.Buffer()
-	if err != nil {
-		return out, 0, writeError(staged, err)
-	}
-	var rows int64
-	for {
+	var tail error // what ended the reading before the end of the object
+	for !pl.stopped() {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return out, source.n, readError(src, err)
+			tail = readError(src, err)
+			break
 		}
-		if batch, err = enc.appendRecord(batch, rec); err != nil {
-			return out, source.n, err
+		if tail = structureError(rec, len(sch.Columns)); tail != nil {
+			break
 		}
-		rows++
-		if len(batch) >= batchBytes {
-			zc.Send(batch)
-			if batch, err = zc.Buffer(); err != nil {
-				return out, source.n, writeError(staged, err)
-			}
-		}
+		pl.add(rec)
 	}
-	zc.Send(batch)
+	if err := pl.end(tail); err != nil {
+		return out, source.n, err
+	}
+	rows := pl.rows
 	// Read to the end, whatever the format left unread, so the digest covers every byte.
 	if _, err := io.Copy(io.Discard, body); err != nil {
 		return out, source.n, tasks.ClassifyObject("read "+src.Key, src, err)
@@ -226,8 +215,8 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 	if err := checkSame(in, src, rows, source); err != nil {
 		return out, source.n, err
 	}
-	if err := zc.Close(); err != nil {
-		return out, source.n, writeError(staged, err)
+	if err := pl.finish(); err != nil {
+		return out, source.n, err
 	}
 	done, err := up.Close()
 	if err != nil {
@@ -242,7 +231,7 @@ func (h *Handler) process(ctx context.Context, in tasks.ProcessInput) (out tasks
 		Columns: make([]tasks.ColumnStats, len(sch.Columns)),
 	}
 	for i, c := range sch.Columns {
-		out.Columns[i] = enc.stats[i].result(c.Name)
+		out.Columns[i] = pl.stats[i].result(c.Name)
 	}
 	out.Columns, out.ColumnsOmitted = boundColumns(out.Columns, tasks.MaxColumnStatsBytes)
 	return out, source.n, nil

@@ -15,8 +15,9 @@ import (
 // value, dates and timestamps in time order, strings by bytes, false before true).
 //
 // A string is kept as its first tasks.MaxStatStringBytes bytes, so memory stays bounded whatever the
-// values, and the result is exact for what it reports: a fixed-length byte prefix preserves byte order
-// (a < b implies a[:n] <= b[:n]), and when two kept prefixes are equal a whole string is less than a cut
+// values (add keeps a slice of the value's string, which may share the reader's buffer: the statistics
+// of a chunk live no longer than its values; merge copies what it keeps), and the result is exact for
+// what it reports: a fixed-length byte prefix preserves byte order (a < b implies a[:n] <= b[:n]), and when two kept prefixes are equal a whole string is less than a cut
 // one, since it is a proper prefix of the cut one's value. So the kept least and greatest are the
 // prefixes of the true ones; the result then ends them at a character boundary.
 type columnStats struct {
@@ -40,13 +41,37 @@ func (s *columnStats) add(v schema.Value) {
 	}
 	switch {
 	case s.count == 1:
-		s.min, s.max = own(v), own(v)
+		s.min, s.max = v, v
 		s.minCut, s.maxCut = cut, cut
 	case compareCut(v, cut, s.min, s.minCut) < 0:
-		s.min, s.minCut = own(v), cut
+		s.min, s.minCut = v, cut
 	case compareCut(v, cut, s.max, s.maxCut) > 0:
-		s.max, s.maxCut = own(v), cut
+		s.max, s.maxCut = v, cut
 	}
+}
+
+// merge adds the statistics o of the values that follow those of s: the result is what add would have
+// made of all the values in order. A minimum or maximum changes only for a value strictly beyond it, so
+// each side's is the first of its least (greatest) values, and taking o's only when it is strictly
+// beyond s's keeps the first overall. The kept values get strings of their own: o's may share the
+// reader's buffers, which s outlives.
+func (s *columnStats) merge(o *columnStats) {
+	s.nulls += o.nulls
+	switch {
+	case o.count == 0:
+		return
+	case s.count == 0:
+		s.min, s.max = own(o.min), own(o.max)
+		s.minCut, s.maxCut = o.minCut, o.maxCut
+	default:
+		if compareCut(o.min, o.minCut, s.min, s.minCut) < 0 {
+			s.min, s.minCut = own(o.min), o.minCut
+		}
+		if compareCut(o.max, o.maxCut, s.max, s.maxCut) > 0 {
+			s.max, s.maxCut = own(o.max), o.maxCut
+		}
+	}
+	s.count += o.count
 }
 
 // addOrdered is add's fast path for the kinds whose order is a comparison of numbers (schema.Compare
@@ -72,9 +97,9 @@ func (s *columnStats) addOrdered(v schema.Value) bool {
 	}
 	switch {
 	case lo < 0:
-		s.min = own(v)
+		s.min = v
 	case hi > 0:
-		s.max = own(v)
+		s.max = v
 	}
 	return true
 }
@@ -102,7 +127,8 @@ func wholeRunes(s string) string {
 	return s
 }
 
-// own returns v with a string of its own, so that a kept minimum or maximum never pins a reader's buffer.
+// own returns v with a string of its own, so that a kept minimum or maximum never pins a reader's buffer
+// beyond its chunk.
 func own(v schema.Value) schema.Value {
 	v.Str = strings.Clone(v.Str)
 	return v

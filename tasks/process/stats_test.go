@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -168,7 +169,72 @@ func addGeneric(s *columnStats, v schema.Value) {
 // and checks that both keep the same least and greatest values, down to their texts and flags.
 func TestOrderedStatsMatchCompare(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	gen := map[string]func() schema.Value{
+	for kind, next := range statValues(rng) {
+		t.Run(kind, func(t *testing.T) {
+			for run := range 200 {
+				var fast, oracle columnStats
+				for range rng.IntN(30) {
+					v := next()
+					if rng.IntN(5) == 0 {
+						v = schema.Value{}
+					}
+					fast.add(v)
+					if kind == "string" {
+						addGeneric(&oracle, v)
+					} else {
+						addByCompare(&oracle, v)
+					}
+				}
+				if diff := cmp.Diff(fast, oracle, cmp.AllowUnexported(columnStats{})); diff != "" {
+					t.Fatalf("run %d (-add +compare):\n%s", run, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestStatsMergeMatchesAdd cuts columns of every kind (many equal values, nulls, strings longer than
+// the kept prefix) into runs at random places, as the pipeline cuts records into chunks, and checks that
+// merging the runs' statistics in order gives exactly what adding every value in order gives, down to
+// which of equal values is kept (texts and flags), and that the merged strings share no memory with the
+// values.
+func TestStatsMergeMatchesAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for kind, next := range statValues(rng) {
+		t.Run(kind, func(t *testing.T) {
+			for run := range 300 {
+				var whole, merged columnStats
+				var part columnStats
+				for range rng.IntN(40) {
+					v := next()
+					if rng.IntN(5) == 0 {
+						v = schema.Value{}
+					}
+					whole.add(v)
+					part.add(v)
+					if rng.IntN(4) == 0 {
+						merged.merge(&part)
+						part = columnStats{}
+					}
+				}
+				merged.merge(&part)
+				if diff := cmp.Diff(merged, whole, cmp.AllowUnexported(columnStats{})); diff != "" {
+					t.Fatalf("run %d (-merged +whole):\n%s", run, diff)
+				}
+				if sharesMemory(merged.min.Str, whole.min.Str) || sharesMemory(merged.max.Str, whole.max.Str) {
+					t.Fatalf("run %d: a merged string shares memory with an added value", run)
+				}
+			}
+		})
+	}
+}
+
+// sharesMemory reports whether two non-empty strings start at the same byte in memory.
+func sharesMemory(a, b string) bool { return a != "" && unsafe.StringData(a) == unsafe.StringData(b) }
+
+// statValues returns generators of values of each kind for the statistics' tests.
+func statValues(rng *rand.Rand) map[string]func() schema.Value {
+	return map[string]func() schema.Value{
 		"integer": func() schema.Value { return schema.Value{Kind: schema.KindInteger, Int: rng.Int64N(21) - 10} },
 		"date": func() schema.Value {
 			d := rng.Int64N(40)
@@ -196,27 +262,5 @@ func TestOrderedStatsMatchCompare(t *testing.T) {
 			sec, nano := rng.Int64N(5), int32(rng.Int64N(3))*1000
 			return schema.Value{Kind: schema.KindTimestamp, Int: sec, Nano: nano, Str: time.Unix(sec, int64(nano)).UTC().Format(time.RFC3339Nano) + strconv.Itoa(rng.IntN(3))}
 		},
-	}
-	for kind, next := range gen {
-		t.Run(kind, func(t *testing.T) {
-			for run := range 200 {
-				var fast, oracle columnStats
-				for range rng.IntN(30) {
-					v := next()
-					if rng.IntN(5) == 0 {
-						v = schema.Value{}
-					}
-					fast.add(v)
-					if kind == "string" {
-						addGeneric(&oracle, v)
-					} else {
-						addByCompare(&oracle, v)
-					}
-				}
-				if diff := cmp.Diff(fast, oracle, cmp.AllowUnexported(columnStats{})); diff != "" {
-					t.Fatalf("run %d (-add +compare):\n%s", run, diff)
-				}
-			}
-		})
 	}
 }
