@@ -15,7 +15,7 @@
 // The work is spread over the cores ([Parallelism], [WithParallelism]): the handler's goroutine reads and
 // parses the records and cuts them into chunks of about 256 KiB of values; workers coerce and encode a
 // chunk each, gather its column statistics and compress its lines with github.com/klauspost/compress's
-// deflate; a collector writes the compressed pieces in order, merges the statistics and combines the
+// deflate (the reading goroutine takes a chunk itself when every worker is busy); a collector writes the compressed pieces in order, merges the statistics and combines the
 // CRC-32. The output is still one standard gzip member (RFC 1952), read by every gzip reader (the
 // standard library, gzip -d and zcat, Python's gzip module, and readers that take only the first member
 // of a file): each piece but the last ends with a sync flush, the last one closes the deflate stream, so
@@ -32,7 +32,7 @@
 // to [tasks.MaxStatStringBytes], exactly the prefix of the true least and greatest; columns up to
 // [tasks.MaxColumnStatsBytes] of JSON).
 //
-// Memory is bounded whatever the object size: at most 2 × workers + 2 chunks exist at once (reading
+// Memory is bounded whatever the object size: at most 3 × workers + 2 chunks exist at once (reading
 // waits while they are all in flight), each worker keeps one chunk's lines and a compressor, and the
 // upload holds at most (inFlight+1) parts of partSize bytes (by default 3 × 8 MiB, at most two parts in
 // flight); the first of them starts at 16 KiB and doubles as output arrives, so a small object allocates

@@ -59,12 +59,14 @@ type chunk struct {
 }
 
 // pipeline turns records into one gzip member of JSON Lines written to w. The caller's goroutine reads
-// the records and adds them (add); up to workers goroutines encode and compress chunks; a collector
-// goroutine writes the pieces to w in order, combines their CRCs and merges their statistics. At most
-// maxChunks chunks exist at once, so memory is bounded whatever the object's size: add blocks while
-// they are all in flight. The first failure in record order wins, as reading record by record would
-// have it: a chunk's error (a record the schema refused, or the reading error after its records) is the
-// result if no earlier chunk failed, and the chunks after a failed one are skipped.
+// the records and adds them (add); up to workers goroutines encode and compress chunks, and when all of
+// them are busy with as many chunks waiting, the reading goroutine encodes the next chunk itself instead
+// of waiting; a collector goroutine writes the pieces to w in order, combines their CRCs and merges their
+// statistics. At most 3 × workers + 2 chunks exist at once, so memory is bounded whatever the object's
+// size: add blocks while they are all in flight. The first failure in record order wins, as reading
+// record by record would have it: a chunk's error (a record the schema refused, or the reading error
+// after its records) is the result if no earlier chunk failed, and the chunks after a failed one are
+// skipped.
 type pipeline struct {
 	w       io.Writer
 	columns int
@@ -79,6 +81,8 @@ type pipeline struct {
 	started int
 	seq     int64
 	cur     *chunk
+	own     *worker // the reading goroutine's, when it encodes a chunk itself
+	ownEnc  *encoder
 	free    chan *chunk // chunks that may be filled (nil: make one); holds the bound on memory
 	order   chan *chunk // dispatched chunks, in order, for the collector
 	jobs    chan *chunk // dispatched chunks for the workers
@@ -101,14 +105,14 @@ type pipeline struct {
 // pipelines (a compressor costs hundreds of KiB to make, more than a small object's whole output).
 func newPipeline(w io.Writer, sch *schema.Schema, level, workers int, pool *compressorPool, onWrite func(error) error) *pipeline {
 	workers = max(workers, 1)
-	maxChunks := 2*workers + 2
+	maxChunks := 3*workers + 2
 	p := &pipeline{
 		w: w, columns: len(sch.Columns), sch: sch, level: level, pool: pool, onWrite: onWrite,
 		chunkText: chunkText, chunkRows: chunkRows,
 		workers:   workers,
 		free:      make(chan *chunk, maxChunks),
 		order:     make(chan *chunk, maxChunks),
-		jobs:      make(chan *chunk, maxChunks),
+		jobs:      make(chan *chunk, workers),
 		collected: make(chan struct{}),
 		stats:     make([]columnStats, len(sch.Columns)),
 	}
@@ -170,7 +174,20 @@ func (p *pipeline) dispatch(c *chunk, last bool) {
 		p.wg.Add(1)
 		go p.work()
 	}
-	p.jobs <- c
+	select {
+	case p.jobs <- c:
+	default:
+		// Every worker is busy and as many chunks wait for them: the reading goroutine encodes this one
+		// itself rather than sleep until a chunk is free. It then stays on its core, instead of waiting
+		// to be woken, which on a busy machine costs the operating system's scheduling delay each time.
+		if p.own == nil {
+			p.own, p.ownEnc = p.pool.get(p.level), newEncoder(p.sch)
+		}
+		if c.seq < p.failed.Load() {
+			p.encode(p.ownEnc, p.own, c)
+		}
+		close(c.done)
+	}
 }
 
 // end sends the last chunk, with tail as the error that ended the reading (nil at the end of the
@@ -211,6 +228,10 @@ func (p *pipeline) stop() {
 	close(p.jobs)
 	p.wg.Wait()
 	<-p.collected
+	if p.own != nil {
+		p.pool.put(p.own)
+		p.own = nil
+	}
 }
 
 // worker is what one worker goroutine keeps between chunks, and a pool between invocations.
