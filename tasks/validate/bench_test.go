@@ -272,11 +272,11 @@ func BenchmarkCSVChunkCheck(b *testing.B) {
 		chunks = append(chunks, &chunk{data: data[:n]})
 		data = data[n:]
 	}
-	values := make([]schema.Raw, len(sch.Columns))
+	w := &csvWorker{values: make([]schema.Raw, len(sch.Columns))}
 	b.SetBytes(4 << 20)
 	for b.Loop() {
 		for _, ch := range chunks {
-			c.check(ch, values)
+			c.check(ch, w)
 			if !ch.simple || ch.count != 0 {
 				b.Fatalf("chunk: simple %v, %d problems %v", ch.simple, ch.count, ch.problems)
 			}

@@ -21,10 +21,10 @@ import (
 // Plain CSV takes a faster path than the records reader, with the same report. One goroutine reads the
 // object into buffers (which the meter's digester hashes beside, without a copy) and cuts them into
 // chunks of whole records; the workers check chunks in parallel; the calling goroutine merges the
-// chunks' problems in object order. A worker splits and checks the rows of a chunk without quotes in
-// place; a chunk with quotes goes through a records reader of its own, given the header row and the
-// chunk, which reads the chunk's records as it would in the object since a chunk starts and ends a
-// record. From the first chunk where either meets something else (bad UTF-8, a record over the size
+// chunks' problems in object order. A worker splits and checks the rows of a chunk in place (unquoting
+// a quoted field with doubled quotes into a scratch buffer); a chunk with a quoted field over several
+// lines goes through a records reader of its own, given the header row and the chunk, which reads the
+// chunk's records as it would in the object since a chunk starts and ends a record. From the first chunk where either meets something else (bad UTF-8, a record over the size
 // limit, malformed quotes), or that would pass the dataset's maxRows, or that the source ended with an
 // error other than io.EOF, one records reader takes the rest of the object (scan), its stream the
 // header row then the object's bytes from that chunk on, its line numbers shifted to the object's: the
@@ -134,10 +134,10 @@ func (h *Handler) scanCSV(ref tasks.ObjectRef, m *meter, typ records.Type, sch *
 	}()
 	for range workers {
 		go func() {
-			values := make([]schema.Raw, len(c.cols))
+			w := &csvWorker{values: make([]schema.Raw, len(c.cols))}
 			for ch := range work {
 				if !c.stopped.Load() {
-					c.check(ch, values)
+					c.check(ch, w)
 				}
 				close(ch.done)
 			}
@@ -315,17 +315,14 @@ func (c *csvScan) boundary(data []byte) int {
 
 // check splits and checks the records of a chunk, as the records reader and checkBatch would, unless
 // the chunk has a quote, bad UTF-8 or a record over the size limit (then it leaves simple false).
-// values is the worker's: one per schema column.
-func (c *csvScan) check(ch *chunk, values []schema.Raw) {
+func (c *csvScan) check(ch *chunk, w *csvWorker) {
 	ch.simple, ch.lines, ch.rows, ch.problems, ch.count = false, 0, 0, ch.problems[:0], 0
 	data := ch.data
 	if ch.rest || !utf8.Valid(data) {
 		return
 	}
-	if bytes.IndexByte(data, '"') >= 0 {
-		c.checkQuoted(ch)
-		return
-	}
+	quotes := bytes.IndexByte(data, '"') >= 0
+	values := w.values
 	for i := range values {
 		values[i] = schema.Raw{} // columns absent from the header stay missing in every row
 	}
@@ -351,7 +348,16 @@ func (c *csvScan) check(ch *chunk, values []schema.Raw) {
 		}
 		recStart = next
 		ch.rows++
-		n := c.split(row, values)
+		var n int
+		if quotes && bytes.IndexByte(row, '"') >= 0 {
+			var ok bool
+			if n, ok = c.splitQuoted(row, w); !ok { // a quoted field goes on on the next line, or bad quotes
+				c.checkQuoted(ch)
+				return
+			}
+		} else {
+			n = c.split(row, values)
+		}
 		if n != len(colOf) {
 			ch.add(tasks.Problem{Line: at, Code: records.CodeColumns, Message: fmt.Sprintf("the row has %s, the header %d", fieldCount(n), len(colOf))})
 			continue
@@ -378,6 +384,7 @@ func (c *csvScan) check(ch *chunk, values []schema.Raw) {
 // checkBatch does. Any error of the reader leaves simple false: the records reader judges the object
 // from this chunk on.
 func (c *csvScan) checkQuoted(ch *chunk) {
+	ch.simple, ch.lines, ch.rows, ch.problems, ch.count = false, 0, 0, ch.problems[:0], 0
 	rd := records.NewReader(io.MultiReader(bytes.NewReader(c.header), bytes.NewReader(ch.data)),
 		records.Type{Format: records.CSV}, c.sch, records.WithMaxRecordBytes(c.maxRecord))
 	first := c.headerLines + 1 // the reader's line of the chunk's first byte
@@ -409,6 +416,74 @@ func (c *csvScan) checkQuoted(ch *chunk) {
 		}
 	}
 	ch.lines, ch.simple = int64(bytes.Count(ch.data, []byte{'\n'})), true
+}
+
+// csvWorker is what a worker reuses from chunk to chunk.
+type csvWorker struct {
+	values  []schema.Raw // one per schema column
+	scratch []byte       // the unquoted text of a row's quoted fields with doubled quotes
+}
+
+// splitQuoted is split for a row with quotes, as the records reader reads it: a field that starts with a
+// quote ends at the next quote that is not doubled, and a doubled quote reads as one. ok is false when
+// the row does not end its record (a quoted field goes on on the next line) or is malformed (a quote in
+// a field that does not start with one, text after a closing quote): then the records reader judges it.
+func (c *csvScan) splitQuoted(row []byte, w *csvWorker) (n int, ok bool) {
+	if cap(w.scratch) < len(row) {
+		w.scratch = make([]byte, 0, 2*len(row))
+	}
+	buf := w.scratch[:0] // never reallocated: the unquoted text is shorter than the row
+	values, colOf, d := w.values, c.colOf, c.delim
+	for pos := 0; ; pos++ { // pos: the start of a field
+		var f string
+		if pos < len(row) && row[pos] == '"' {
+			pos++
+			seg, from := pos, -1 // from: where the field starts in buf once it has a doubled quote
+			for {
+				i := bytes.IndexByte(row[pos:], '"')
+				if i < 0 {
+					return n, false
+				}
+				pos += i + 1
+				if pos < len(row) && row[pos] == '"' { // a doubled quote: keep one
+					if from < 0 {
+						from = len(buf)
+					}
+					buf = append(buf, row[seg:pos]...)
+					pos++
+					seg = pos
+					continue
+				}
+				break
+			}
+			if from < 0 {
+				f = bytesString(row[seg : pos-1])
+			} else {
+				buf = append(buf, row[seg:pos-1]...)
+				f = bytesString(buf[from:])
+			}
+			if pos < len(row) && row[pos] != d {
+				return n, false
+			}
+		} else {
+			end := len(row)
+			if i := bytes.IndexByte(row[pos:], d); i >= 0 {
+				end = pos + i
+			}
+			if bytes.IndexByte(row[pos:end], '"') >= 0 {
+				return n, false
+			}
+			f = bytesString(row[pos:end])
+			pos = end
+		}
+		if n < len(colOf) {
+			values[colOf[n]] = schema.Raw{Kind: schema.RawText, Text: f}
+		}
+		n++
+		if pos >= len(row) {
+			return n, true
+		}
+	}
 }
 
 // bytesString is b as a string without a copy. The string is only used while the chunk's buffer holds
