@@ -1,13 +1,16 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -312,11 +315,14 @@ const benchMachine = `{"StartAt":"A","States":{
 	"C":{"Type":"Succeed"}}}`
 
 // BenchmarkStepFunctionsAPI measures executions/s of a small machine started through the Step Functions
-// HTTP API of the stack (StartExecution from benchClients clients, durable journal, until none runs),
-// beside the engine's own figure in the same run (interp.Machine.Start in process, the same concurrency).
+// HTTP API of `sluice up` in its own process (StartExecution from benchClients clients, durable journal
+// and history, until none runs), and the CPU time that process spends per execution (server-cpu-ms/exec,
+// read from /proc: the clients' time is not in it), beside the engine's own figures in the same run
+// (interp.Machine.Start in this process, the same concurrency, engine-cpu-ms/exec).
 func BenchmarkStepFunctionsAPI(b *testing.B) {
 	const batch = 500
-	e := startStack(b, "", "")
+	up := startUp(b, buildSluice(b), b.TempDir())
+	e := up.env
 	created, err := e.sfn.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{
 		Name: aws.String("bench"), Definition: aws.String(benchMachine), RoleArn: aws.String("arn:aws:iam::000000000000:role/bench")})
 	if err != nil {
@@ -330,10 +336,10 @@ func BenchmarkStepFunctionsAPI(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var apiTime, engineTime time.Duration
+	var apiTime, engineTime, serverCPU, engineCPU time.Duration
 	b.ResetTimer()
 	for range b.N {
-		t0 := time.Now()
+		t0, cpu0 := time.Now(), processCPU(b, up.cmd.Process.Pid)
 		concurrently(batch, func(int) {
 			if _, err := e.sfn.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: created.StateMachineArn, Input: aws.String(`{"n":1}`)}); err != nil {
 				b.Error(err)
@@ -350,8 +356,9 @@ func BenchmarkStepFunctionsAPI(b *testing.B) {
 			time.Sleep(time.Millisecond)
 		}
 		apiTime += time.Since(t0)
+		serverCPU += processCPU(b, up.cmd.Process.Pid) - cpu0
 
-		t0 = time.Now()
+		t0, cpu0 = time.Now(), cpuTime(b)
 		concurrently(batch, func(int) {
 			r, err := m.Start(context.Background(), map[string]any{"n": json.Number("1")}).Wait(context.Background())
 			if err != nil || r.Status != interp.StatusSucceeded {
@@ -359,12 +366,37 @@ func BenchmarkStepFunctionsAPI(b *testing.B) {
 			}
 		})
 		engineTime += time.Since(t0)
+		engineCPU += cpuTime(b) - cpu0
 	}
-	api := float64(b.N*batch) / apiTime.Seconds()
-	engine := float64(b.N*batch) / engineTime.Seconds()
+	execs := float64(b.N * batch)
+	api := execs / apiTime.Seconds()
+	engine := execs / engineTime.Seconds()
 	b.ReportMetric(api, "api-execs/s")
 	b.ReportMetric(engine, "engine-execs/s")
 	b.ReportMetric(engine/api, "engine/api")
+	b.ReportMetric(ms(serverCPU)/execs, "server-cpu-ms/exec")
+	b.ReportMetric(ms(engineCPU)/execs, "engine-cpu-ms/exec")
+}
+
+// processCPU is the CPU time another process has used, user and system, from /proc/PID/stat (Linux; the
+// benchmark is skipped elsewhere). Its times are in clock ticks of USER_HZ, 100 a second on Linux.
+func processCPU(b *testing.B, pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Skipf("cannot read the server's CPU time: %v", err)
+	}
+	// The command name, in parentheses, may hold spaces: the fields counted are those after it.
+	rest := string(data[bytes.LastIndexByte(data, ')')+1:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		b.Fatalf("/proc/%d/stat: %d fields after the name, want at least 13", pid, len(f))
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14 of stat(5)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
+	if err := errors.Join(err1, err2); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(utime+stime) * (time.Second / 100)
 }
 
 // concurrently runs f(0..n-1) from benchClients goroutines.

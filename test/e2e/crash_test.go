@@ -89,7 +89,7 @@ func crashMidBurst(t *testing.T, e *env, stop func(), restart func() *env) {
 }
 
 // buildSluice builds cmd/sluice into a temporary directory.
-func buildSluice(t *testing.T) string {
+func buildSluice(t testing.TB) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -113,7 +113,7 @@ type upProcess struct {
 
 // startUp runs `sluice up` on a free loopback port with its data in dir, and reads the endpoint, bucket
 // and state machine from what it prints. The process is killed when the test ends.
-func startUp(t *testing.T, bin, dir string) *upProcess {
+func startUp(t testing.TB, bin, dir string) *upProcess {
 	t.Helper()
 	cmd := exec.Command(bin, "up", "--addr", "127.0.0.1:0", "--data", dir)
 	cmd.Dir = repoRoot
