@@ -75,6 +75,11 @@ type node struct {
 	// may set the field in its input itself when the input is an object
 	// its thread owns (see thread.owned).
 	setsInPlace bool
+	// freesOld: setsInPlace, with no InputPath and Parameters that cannot
+	// hold the field the state replaces: the object a previous such state
+	// put there is no longer referred to once the state has ended, and
+	// the thread may build a later payload in it (see thread.spare).
+	freesOld bool
 
 	retry []retryPolicy
 	catch []catchPolicy
@@ -162,6 +167,22 @@ func (n *node) canSetInPlace() bool {
 		return false
 	}
 	return n.hasResult || n.parameters != nil && !n.parameters.MayHoldInput()
+}
+
+// makesResult reports whether the state's result is always an object its
+// Parameters just made (not a Result, not a template's constant).
+func (n *node) makesResult() bool {
+	return !n.hasResult && n.parameters != nil && n.parameters.MakesObject()
+}
+
+// canFreeOld reports whether a state that sets in place leaves no
+// reference to the value it replaces (node.freesOld).
+func (n *node) canFreeOld() bool {
+	if n.inputPath.kind != ioAbsent && n.inputPath.kind != ioRoot || !n.makesResult() {
+		return false
+	}
+	key, _ := n.resultPath.path.SingleField()
+	return !n.parameters.MayHoldField(key)
 }
 
 // instant reports whether the state runs without waiting for anything: no
@@ -409,6 +430,7 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 		tmpl(&n.assign, "Assign", assignValue(st.Assign))
 		n.result, n.hasResult = st.Result, st.Result != nil
 		n.setsInPlace = err == nil && n.canSetInPlace()
+		n.freesOld = n.setsInPlace && n.canFreeOld()
 	case *asl.Task:
 		set(&n.inputPath, "InputPath", st.InputPath)
 		tmpl(&n.parameters, "Parameters", st.Parameters)

@@ -75,7 +75,12 @@ func (th *thread) evalTemplate(t *jsonpath.Template, input any) (any, *Failure) 
 		}
 		th.tmplText = make([]byte, 0, size)
 	}
-	v, text, ok, err := t.EvalAppend(th.scope(input), th.tmplText[:0])
+	spare := th.spare
+	th.spare = nil
+	if sameMap(spare, th.memoVal) {
+		th.memoVal = nil // its text is about to change
+	}
+	v, text, ok, err := t.EvalAppendReuse(th.scope(input), th.tmplText[:0], spare)
 	if err != nil {
 		return nil, th.evalFailure(err)
 	}

@@ -156,3 +156,52 @@ func TestCanSetInPlace(t *testing.T) {
 		})
 	}
 }
+
+// An object a Pass state made with its Parameters and a later state
+// replaced (with Parameters that cannot hold it) is built over by a later
+// template; what refers to it or to values inside it keeps seeing them
+// as they were: the outputs and history match a run that copies (a
+// checkpointing host), run after run, and a template's constant is never
+// built over.
+func TestSetInPlaceFreedObjects(t *testing.T) {
+	const def = `{"StartAt":"S1","States":{
+		"S1":{"Type":"Pass","Parameters":{"v":1,"n":{"w.$":"$.id"}},"ResultPath":"$.acc","Next":"S2"},
+		"S2":{"Type":"Pass","Parameters":{"v":2,"prevN.$":"$.acc.n"},"ResultPath":"$.acc","Next":"S3"},
+		"S3":{"Type":"Pass","Parameters":{"v":3,"hold.$":"$.acc"},"ResultPath":"$.acc","Next":"S4"},
+		"S4":{"Type":"Pass","Parameters":{"v":4,"x.$":"$.acc.v","h.$":"$.acc.hold.prevN"},"ResultPath":"$.acc","Next":"S5"},
+		"S5":{"Type":"Pass","Parameters":{"v":5,"y.$":"$.acc.x"},"ResultPath":"$.acc","Next":"S6"},
+		"S6":{"Type":"Pass","Parameters":{"v":6,"z.$":"$.acc.y"},"ResultPath":"$.acc","Next":"K1"},
+		"K1":{"Type":"Pass","Parameters":{"c":1},"ResultPath":"$.k","Next":"K2"},
+		"K2":{"Type":"Pass","Parameters":{"c":2},"ResultPath":"$.k","Next":"K3"},
+		"K3":{"Type":"Pass","Parameters":{"c":3},"ResultPath":"$.k","Next":"S7"},
+		"S7":{"Type":"Pass","Parameters":{"v":7,"k.$":"$.k"},"ResultPath":"$.acc","Next":"S8"},
+		"S8":{"Type":"Pass","Parameters":{"v":8},"ResultPath":"$.acc","Next":"S9"},
+		"S9":{"Type":"Pass","Parameters":{"v":9,"s.$":"States.Format('{}', $.acc.v)"},"ResultPath":"$.acc","End":true}}}`
+	m := compile(t, def, WithClock(SystemClock()))
+	if !m.top.states["S2"].freesOld || m.top.states["S3"].freesOld || m.top.states["K2"].freesOld {
+		t.Fatalf("freesOld: S2 %v S3 %v K2 %v, want true false false",
+			m.top.states["S2"].freesOld, m.top.states["S3"].freesOld, m.top.states["K2"].freesOld)
+	}
+	runOnce := func(opts ...ExecOption) (string, []string) {
+		var h HistoryLog
+		r := m.Run(t.Context(), mustJSON(t, `{"id":"order-1"}`), append(opts, WithHistory(&h))...)
+		if r.Status != StatusSucceeded {
+			t.Fatalf("got %s %s: %s, want SUCCEEDED", r.Status, r.Error, r.Cause)
+		}
+		return canon(t, r.Output), payloads(h.Events())
+	}
+	want, wantEvents := runOnce(WithCheckpoint(func(Snapshot) {}))
+	const wantOutput = `{"acc":{"s":"8","v":9},"id":"order-1","k":{"c":3}}`
+	if diff := cmp.Diff(want, wantOutput); diff != "" {
+		t.Fatalf("copying run's output (-got +want):\n%s", diff)
+	}
+	for run := range 3 {
+		got, gotEvents := runOnce()
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("run %d: output (-got +want):\n%s", run, diff)
+		}
+		if diff := cmp.Diff(gotEvents, wantEvents); diff != "" {
+			t.Errorf("run %d: history (-got +want):\n%s", run, diff)
+		}
+	}
+}

@@ -40,20 +40,32 @@ func (th *thread) runPass(n *node, input any) (any, map[string]any, *Failure) {
 // takes checkpoints gets each state's input in a Snapshot, so it is not
 // done with one.
 func (th *thread) setResult(n *node, input, result any) (any, *Failure) {
+	// fresh: result is the object this state's Parameters just made.
+	r, fresh := result.(map[string]any)
+	fresh = fresh && n.makesResult() && sameMap(r, th.tmplVal)
 	if m, ok := input.(map[string]any); ok && sameMap(m, th.owned) {
 		key, _ := n.resultPath.path.SingleField()
 		old, had := m[key]
-		th.undo = setUndo{m: m, key: key, old: old, had: had}
+		o, isMap := old.(map[string]any)
+		th.undo = setUndo{m: m, key: key, old: old, had: had, freed: n.freesOld && isMap && sameMap(o, th.fresh)}
 		if sameMap(m, th.memoVal) {
 			th.memoVal = nil // its text is the input's
 		}
 		m[key] = result
 		th.hint = spliceHint{base: m, out: m, key: key, val: result}
+		th.fresh = nil
+		if fresh {
+			th.fresh = r
+		}
 		return m, nil
 	}
 	out, f := th.resultPath(n.resultPath, input, result)
+	th.fresh = nil
 	if f == nil {
 		th.owned, _ = out.(map[string]any)
+		if fresh {
+			th.fresh = r
+		}
 	}
 	return out, f
 }

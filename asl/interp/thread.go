@@ -66,6 +66,13 @@ type thread struct {
 	// the input a redrive starts from is the state's input.
 	owned map[string]any
 	undo  setUndo
+	// fresh is the object the last state that set in place made with its
+	// Parameters and set, while the thread owns the object it is in;
+	// spare is such an object that a later state replaced and left no
+	// reference to (node.freesOld): the next template builds its object
+	// in it rather than in a new map.
+	fresh map[string]any
+	spare map[string]any
 
 	// slab gives the details of the thread's events: the execution's for
 	// its top level, the parent's while the parent runs a fan-out on its
@@ -84,6 +91,9 @@ type setUndo struct {
 	key string
 	old any
 	had bool
+	// freed: old is an object nothing refers to once the state has
+	// ended (it becomes the thread's spare).
+	freed bool
 }
 
 // undoSet puts back what the last state set in place, if it did.
@@ -100,7 +110,7 @@ func (th *thread) undoSet() {
 	if sameMap(u.m, th.memoVal) {
 		th.memoVal = nil
 	}
-	th.undo, th.owned = setUndo{}, nil
+	th.undo, th.owned, th.fresh = setUndo{}, nil, nil
 }
 
 // mapScopes holds the context objects scope makes for ItemSelectors that
@@ -276,6 +286,10 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 			th.undoSet()
 			return nil, errStopped
 		}
+		if th.undo.freed {
+			// The state that replaced it ended: nothing refers to it.
+			th.spare = th.undo.old.(map[string]any)
+		}
 		th.undo = setUndo{}
 		n := p.states[name]
 		if top {
@@ -303,7 +317,7 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	th.state, th.retry, th.token = n, 0, ""
 	th.hint = spliceHint{}
 	if th.owned != nil && !n.setsInPlace {
-		th.owned = nil
+		th.owned, th.fresh = nil, nil
 	}
 	// A state is entered the instant the previous one exited (nothing runs
 	// in between); the first state of a thread reads the clock.

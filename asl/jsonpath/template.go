@@ -369,3 +369,84 @@ func (c *call) mayHoldInput() bool {
 
 // isInputRoot reports whether p is "$", the input itself.
 func (p *Path) isInputRoot() bool { return p.root == rootInput && len(p.segs) == 0 }
+
+// MayHoldField reports whether a payload the template builds may hold the
+// input's member key itself, not only values inside it: some path of the
+// template, or a path argument of one of its intrinsic calls, is "$"
+// alone, names that member ("$.key"), or is indefinite (a wildcard, a
+// filter, a descent), which may match it.
+func (t *Template) MayHoldField(key string) bool { return t.root.mayHoldField(key) }
+
+func (n *tnode) mayHoldField(key string) bool {
+	switch n.kind {
+	case tObject:
+		for i := range n.fields {
+			if n.fields[i].node.mayHoldField(key) {
+				return true
+			}
+		}
+	case tArray:
+		for i := range n.items {
+			if n.items[i].mayHoldField(key) {
+				return true
+			}
+		}
+	case tPath:
+		return n.path.mayName(key)
+	case tIntrinsic:
+		return n.fn.call.mayHoldField(key)
+	}
+	return false
+}
+
+func (c *call) mayHoldField(key string) bool {
+	for i := range c.args {
+		a := &c.args[i]
+		if a.kind == argPath && a.path.mayName(key) || a.kind == argCall && a.call.mayHoldField(key) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayName reports whether p, rooted at the input, may evaluate to the
+// input itself or to its member key itself.
+func (p *Path) mayName(key string) bool {
+	if p.root != rootInput {
+		return false
+	}
+	if !p.definite || len(p.segs) == 0 {
+		return true
+	}
+	return len(p.segs) == 1 && p.segs[0].kind == segField && p.segs[0].name == key
+}
+
+// MakesObject reports whether every evaluation of the template makes a new
+// object: its top level is an object with a path or a call in it (a
+// template without either returns the same value every time).
+func (t *Template) MakesObject() bool { return t.root.kind == tObject }
+
+// EvalAppendReuse is EvalAppend, building the payload's top-level object,
+// when the template makes one, in reuse (emptied first) rather than in a
+// new map. reuse must be a map nobody else refers to; nil means a new one.
+func (t *Template) EvalAppendReuse(s *Scope, b []byte, reuse map[string]any) (v any, text []byte, ok bool, err error) {
+	n := &t.root
+	if reuse == nil || n.kind != tObject || !n.textOK {
+		return t.EvalAppend(s, b)
+	}
+	clear(reuse)
+	b = append(b, '{')
+	ok = true
+	for i := range n.fields {
+		f := &n.fields[i]
+		if ok {
+			b = append(b, f.prefix...)
+		}
+		var v any
+		if v, b, ok, err = f.node.evalAppend(s, b, ok); err != nil {
+			return nil, nil, false, err
+		}
+		reuse[f.key] = v
+	}
+	return reuse, append(b, '}'), ok, nil
+}

@@ -3,8 +3,10 @@ package jsonpath
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
@@ -257,5 +259,83 @@ func TestMayHoldInput(t *testing.T) {
 				t.Errorf("MayHoldInput() = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestMayHoldField(t *testing.T) {
+	tests := []struct {
+		tmpl string
+		want bool
+	}{
+		{`{"a.$":"$.acc"}`, true},
+		{`{"a.$":"$['acc']"}`, true},
+		{`{"a.$":"$"}`, true},
+		{`{"a.$":"$.*"}`, true},
+		{`{"a.$":"$..v"}`, true},
+		{`{"a":{"b.$":"States.Array($.acc)"}}`, true},
+		{`{"a.$":"$.acc.v","b.$":"$.acc.n[0]","c.$":"$.other","d.$":"$$.Execution.Name","e.$":"$acc"}`, false},
+		{`{"a.$":"States.Format('{}', $.acc.v)"}`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.tmpl, func(t *testing.T) {
+			var v any
+			if err := json.Unmarshal([]byte(tc.tmpl), &v); err != nil {
+				t.Fatal(err)
+			}
+			tm, err := CompileTemplate(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tm.MayHoldField("acc"); got != tc.want {
+				t.Errorf("MayHoldField(acc) = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// EvalAppendReuse builds an object template's payload in the map it is
+// given, emptied, with the text EvalAppend writes; a template that makes no
+// object leaves the map alone.
+func TestEvalAppendReuse(t *testing.T) {
+	s := &Scope{Input: map[string]any{"a": "x", "n": map[string]any{"m": true}}}
+	dynamic, err := CompileTemplate(map[string]any{"k": 1, "a.$": "$.a", "n.$": "$.n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reuse := map[string]any{"stale": 1, "k": 2}
+	v, text, ok, err := dynamic.EvalAppendReuse(s, nil, reuse)
+	if err != nil || !ok {
+		t.Fatalf("EvalAppendReuse: ok %v, err %v", ok, err)
+	}
+	wantV, wantText, _, _ := dynamic.EvalAppend(s, nil)
+	if got, isMap := v.(map[string]any); !isMap || fmt.Sprintf("%p", got) != fmt.Sprintf("%p", reuse) {
+		t.Errorf("the payload is not the map given")
+	}
+	if diff := cmp.Diff(v, wantV); diff != "" {
+		t.Errorf("value (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(string(text), string(wantText)); diff != "" {
+		t.Errorf("text (-got +want):\n%s", diff)
+	}
+	if !dynamic.MakesObject() {
+		t.Error("MakesObject() = false for a template with paths")
+	}
+	static, err := CompileTemplate(map[string]any{"k": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]any{"stale": 1}
+	v, _, _, err = static.EvalAppendReuse(s, nil, kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(v, any(map[string]any{"k": 1})); diff != "" {
+		t.Errorf("static value (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(kept, map[string]any{"stale": 1}); diff != "" {
+		t.Errorf("the map given to a static template changed (-got +want):\n%s", diff)
+	}
+	if static.MakesObject() {
+		t.Error("MakesObject() = true for a constant template")
 	}
 }
