@@ -29,6 +29,8 @@ import (
 // error other than io.EOF, one records reader takes the rest of the object (scan), its stream the
 // header row then the object's bytes from that chunk on, its line numbers shifted to the object's: the
 // records reader is the definition, and reports what it meets as it would have from the object's start.
+// One field may differ: an object stopped at maxRows reports no digest and, as Bytes, the bytes read
+// when it stopped, which depend on how far the reading ran ahead of the checks (as they did before).
 //
 // A chunk ends after a line feed that ends a line which is not blank and has an even number of quotes
 // before it in the chunk: in well-formed records quotes come in pairs, so that line feed is outside a
