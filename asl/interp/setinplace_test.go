@@ -3,9 +3,12 @@ package interp
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sluicehq/sluice/asl"
 )
 
 // setInPlaceDef chains Pass states that set their ResultPath's field in the
@@ -204,4 +207,51 @@ func TestSetInPlaceFreedObjects(t *testing.T) {
 			t.Errorf("run %d: history (-got +want):\n%s", run, diff)
 		}
 	}
+}
+
+// FuzzSetInPlace runs arbitrary definitions twice, once as any host does
+// and once with checkpoints (every ResultPath then copies its input): the
+// results and the events' payloads must be the same.
+func FuzzSetInPlace(f *testing.F) {
+	f.Add(setInPlaceDef, setInPlaceInput)
+	f.Add(`{"StartAt":"A","States":{
+		"A":{"Type":"Pass","Parameters":{"v":1,"n":{"w.$":"$.id"}},"ResultPath":"$.acc","Next":"B"},
+		"B":{"Type":"Pass","Parameters":{"v":2,"prev.$":"$.acc.n"},"ResultPath":"$.acc","Next":"C"},
+		"C":{"Type":"Pass","Parameters":{"v":3,"hold.$":"$.acc"},"ResultPath":"$.acc","Next":"D"},
+		"D":{"Type":"Pass","Parameters":{"v":4,"x.$":"$.acc.hold.prev"},"ResultPath":"$.acc","Next":"E"},
+		"E":{"Type":"Pass","Parameters":{"v":5},"ResultPath":"$.b","Next":"F"},
+		"F":{"Type":"Pass","Parameters":{"all.$":"$"},"ResultPath":"$.acc","End":true}}}`, `{"id":"x"}`)
+	f.Fuzz(func(t *testing.T, def, input string) {
+		sm, err := asl.Parse([]byte(def))
+		if err != nil {
+			return
+		}
+		if _, err := decodeJSON([]byte(input)); err != nil {
+			return
+		}
+		m, err := New(sm, WithClock(NewVirtualClock(epoch)), WithHistoryLimit(300), WithRandom(func() float64 { return 0.5 }),
+			WithTaskInvoker(TaskInvokerFunc(func(ctx context.Context, req TaskRequest) (any, error) { return req.Input, nil })))
+		if err != nil {
+			return
+		}
+		runOnce := func(opts ...ExecOption) (Result, []string) {
+			in, _ := decodeJSON([]byte(input))
+			var h HistoryLog
+			r := m.Run(context.Background(), in, append(opts, WithHistory(&h))...)
+			p := payloads(h.Events())
+			slices.Sort(p) // branches on goroutines interleave their events
+			return r, p
+		}
+		got, gotEvents := runOnce()
+		want, wantEvents := runOnce(WithCheckpoint(func(Snapshot) {}))
+		if got.Status != want.Status || got.Error != want.Error || got.Cause != want.Cause {
+			t.Fatalf("got %s %s (%s), copying %s %s (%s)", got.Status, got.Error, got.Cause, want.Status, want.Error, want.Cause)
+		}
+		if diff := cmp.Diff(render(got.Output), render(want.Output)); diff != "" {
+			t.Errorf("output (-got +copying):\n%s", diff)
+		}
+		if diff := cmp.Diff(gotEvents, wantEvents); diff != "" {
+			t.Errorf("history (-got +copying):\n%s", diff)
+		}
+	})
 }
