@@ -149,6 +149,13 @@ func (m *Machine) Start(ctx context.Context, input any, opts ...ExecOption) *Exe
 // Run runs an execution to its end on the calling goroutine and returns
 // its result. It behaves as Start followed by Wait, without the goroutine.
 func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result {
+	return m.RunExecution(ctx, input, opts...).result
+}
+
+// RunExecution is Run for a host that needs more of the ended execution
+// than its result (its RedrivePoint, say): it runs the execution to its
+// end on the calling goroutine and returns it, done.
+func (m *Machine) RunExecution(ctx context.Context, input any, opts ...ExecOption) *Execution {
 	hold(m.cfg.clock)
 	e := m.newExecution(ctx, input, opts)
 	th := e.newThread(nil)
@@ -164,7 +171,7 @@ func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result
 	th.buf, th.tmplText, th.tmplVal = nil, nil, nil
 	threadBufs.Put(bufs)
 	release(m.cfg.clock)
-	return e.result
+	return e
 }
 
 // threadBuf is the scratch space of a thread that renders payloads: its

@@ -106,9 +106,8 @@ func (s *Service) runInline(compiled *interp.Machine, e *execution, input any) (
 	// No checkpoints: a restart runs the execution again from its start, which its start record, when
 	// there is one, says anyway (the engine saves some copying of payloads without them).
 	run := s.begin(compiled, e, false, func(ctx context.Context, opts []interp.ExecOption) *interp.Execution {
-		return compiled.Start(ctx, input, opts...)
+		return compiled.RunExecution(ctx, input, opts...) // on this goroutine: it ends in moments
 	})
-	<-run.Done()
 	if !s.ended(e, run) {
 		s.forget(e)
 		return nil, apiErrorf(CodeInternalFailure, "the service is shutting down")
