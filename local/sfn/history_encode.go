@@ -274,9 +274,52 @@ func (w *blobWriter) time(t time.Time) error {
 		return fmt.Errorf("timestamp %v out of range", t)
 	}
 	w.dst = append(w.dst, '"')
-	w.dst = t.AppendFormat(w.dst, time.RFC3339Nano)
+	w.dst = appendTime(w.dst, t)
 	w.dst = append(w.dst, '"')
 	return nil
+}
+
+// appendTime appends t as t.AppendFormat(time.RFC3339Nano) does, a UTC time (every time the engine
+// stamps) by hand, for a year from 0 to 9999.
+func appendTime(dst []byte, t time.Time) []byte {
+	if t.Location() != time.UTC {
+		return t.AppendFormat(dst, time.RFC3339Nano)
+	}
+	year, month, day := t.Date()
+	hour, min, sec := t.Clock()
+	dst = appendDigits(dst, year, 4)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, int(month), 2)
+	dst = append(dst, '-')
+	dst = appendDigits(dst, day, 2)
+	dst = append(dst, 'T')
+	dst = appendDigits(dst, hour, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, min, 2)
+	dst = append(dst, ':')
+	dst = appendDigits(dst, sec, 2)
+	if ns := t.Nanosecond(); ns != 0 {
+		digits := 9
+		for ns%10 == 0 {
+			ns /= 10
+			digits--
+		}
+		dst = append(dst, '.')
+		dst = appendDigits(dst, ns, digits)
+	}
+	return append(dst, 'Z')
+}
+
+// appendDigits appends v (0 <= v < 10^width) in width decimal digits.
+func appendDigits(dst []byte, v, width int) []byte {
+	for i := width - 1; i >= 0; i-- {
+		dst = append(dst, 0)
+	}
+	for i := len(dst) - 1; width > 0; i, width = i-1, width-1 {
+		dst[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return dst
 }
 
 // event appends ev as encoding/json writes it, but for the escaping of "<", ">" and "&" that decoding

@@ -440,3 +440,25 @@ func TestGzipBlobsOfEarlierVersionsLoad(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAppendTime holds appendTime to time.Time's RFC 3339 format with nanoseconds.
+func FuzzAppendTime(f *testing.F) {
+	f.Add(int64(0), int64(0))
+	f.Add(int64(1733466472), int64(783218559))
+	f.Add(int64(1733466472), int64(120000000))
+	f.Add(int64(-62135596800), int64(1))         // year 1
+	f.Add(int64(253402300799), int64(999999999)) // the last second of 9999
+	f.Fuzz(func(t *testing.T, sec, nsec int64) {
+		tm := time.Unix(sec, nsec%1e9).UTC()
+		if y := tm.Year(); y < 0 || y > 9999 {
+			return
+		}
+		if got, want := string(appendTime(nil, tm)), tm.Format(time.RFC3339Nano); got != want {
+			t.Errorf("appendTime(%v) = %s, want %s", tm, got, want)
+		}
+		local := tm.In(time.FixedZone("x", 5400))
+		if got, want := string(appendTime(nil, local)), local.Format(time.RFC3339Nano); got != want {
+			t.Errorf("appendTime(%v) = %s, want %s", local, got, want)
+		}
+	})
+}
