@@ -39,9 +39,11 @@
 // a few KiB, not a part. A Handler reuses the compressors and line buffers of finished invocations (a
 // sync.Pool), so a burst of small objects does not make a new deflate state (hundreds of KiB) for each;
 // a host that builds a Handler per invocation shares a [BufferPool] between them ([WithBufferPool]).
-// BenchmarkProcessPeakHeap1GiB measures the peak heap for a 1 GiB object. An output larger than one
-// part becomes a multipart upload, aborted on any failure, so nothing half-written becomes visible;
-// outputs are limited to 10,000 parts (80 GB with the default part size).
+// BenchmarkProcessPeakHeap1GiB measures the peak heap for a 1 GiB object: about 65 MiB with two
+// workers (38 MiB when one goroutine encoded and one compressed): the upload's parts, the chunks in
+// flight and each worker's compressor. An output larger than one part becomes a multipart upload,
+// aborted on any failure, so nothing half-written becomes visible; outputs are limited to 10,000 parts
+// (80 GB with the default part size).
 //
 // A connection that breaks off mid-object is resumed where it stopped (a ranged GetObject with the same
 // If-Match and VersionId), up to three times per run, so a large object is not read again from the start.
