@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -278,4 +279,67 @@ func TestCSVPathKeepsGoing(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzSplit compares the rows split eight bytes at a time (split) and with their quotes (splitQuoted,
+// for rows it accepts) with bytes.Split.
+func FuzzSplit(f *testing.F) {
+	f.Add([]byte("a,b,,c"), byte(','))
+	f.Add([]byte("ORD-00000001,001,TEA-0001,001,0001.01,USD,false,2024-03-02"), byte(','))
+	f.Add([]byte(",,,,,,,,,,,,,,,,,"), byte(','))
+	f.Add([]byte("a\tb\t-\t\x01,\x2d"), byte('\t'))
+	f.Add([]byte("\"a,b\",\"c\"\"d\",e"), byte(','))
+	f.Fuzz(func(t *testing.T, row []byte, d byte) {
+		if d == '"' || d == '\n' || d == '\r' || d >= utf8.RuneSelf {
+			return
+		}
+		want := bytes.Split(row, []byte{d})
+		c := &csvScan{delim: d}
+		for i := range len(want) + 1 { // one field more than the row has: left untouched
+			c.colOf = append(c.colOf, i)
+		}
+		w := &csvWorker{values: make([]schema.Raw, len(c.colOf))}
+		var n int
+		if bytes.IndexByte(row, '"') < 0 {
+			n = c.split(row, w.values)
+		} else {
+			var ok bool
+			if n, ok = c.splitQuoted(row, w); !ok {
+				return
+			}
+			want = unquote(row, d)
+		}
+		var got, wantText []string
+		for _, v := range w.values[:n] {
+			got = append(got, v.Text)
+		}
+		for _, f := range want {
+			wantText = append(wantText, string(f))
+		}
+		if diff := cmp.Diff(got, wantText); diff != "" || w.values[n] != (schema.Raw{}) {
+			t.Errorf("%q split at %q: fields (-got +want):\n%s", row, d, diff)
+		}
+	})
+}
+
+// unquote splits a row whose quoted fields are well formed, the slow way.
+func unquote(row []byte, d byte) [][]byte {
+	var fields [][]byte
+	var f []byte
+	inQuotes := false
+	for i := 0; i < len(row); i++ {
+		switch c := row[i]; {
+		case inQuotes && c == '"' && i+1 < len(row) && row[i+1] == '"':
+			f = append(f, '"')
+			i++
+		case c == '"':
+			inQuotes = !inQuotes
+		case !inQuotes && c == d:
+			fields = append(fields, f)
+			f = nil
+		default:
+			f = append(f, c)
+		}
+	}
+	return append(fields, f)
 }
