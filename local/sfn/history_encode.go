@@ -174,7 +174,7 @@ func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
 	w.dst = append(w.dst, `{"ex":`...)
 	w.dst = append(w.dst, before...)
 	w.dst = append(w.dst, `"definition":`...)
-	w.dst = appendString(w.dst, b.Execution.Definition)
+	w.dst = lastDefinition.append(w.dst, b.Execution.Definition)
 	w.dst = append(w.dst, after...)
 	w.dst = append(w.dst, `,"end":`...)
 	if err := w.end(&b.End); err != nil {
@@ -208,6 +208,34 @@ func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
 		w.dst = append(w.dst, r...)
 	}
 	return append(w.dst, '}', '\n'), nil
+}
+
+// lastDefinition holds the definition of the last blob written, escaped: the executions of a state
+// machine share its text.
+var lastDefinition escapedCache
+
+// escapedCache remembers one string as a JSON string. It is safe for concurrent use.
+type escapedCache struct {
+	mu      sync.Mutex
+	s       string
+	escaped []byte // read-only once stored
+}
+
+// append appends s as a JSON string, as appendString does.
+func (c *escapedCache) append(dst []byte, s string) []byte {
+	c.mu.Lock()
+	hit, escaped := c.s == s, c.escaped
+	c.mu.Unlock()
+	if hit && escaped != nil {
+		return append(dst, escaped...)
+	}
+	from := len(dst)
+	dst = appendString(dst, s)
+	escaped = bytes.Clone(dst[from:])
+	c.mu.Lock()
+	c.s, c.escaped = s, escaped
+	c.mu.Unlock()
+	return dst
 }
 
 // blobWriter appends a blob's parts to dst. A payload is often the one written just before (a state's

@@ -462,3 +462,12 @@ func FuzzAppendTime(f *testing.F) {
 		}
 	})
 }
+
+func TestEscapedCache(t *testing.T) {
+	var c escapedCache
+	for _, s := range []string{tricky, tricky, "other", "", "", tricky} {
+		if got, want := string(c.append([]byte("x"), s)), "x"+string(appendString(nil, s)); got != want {
+			t.Errorf("append(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
