@@ -90,7 +90,8 @@
 //     DescribeExecution, GetExecutionHistory, redrive) reads a page of keys.hash, ListExecutions merges
 //     a binary search in each run with the entries in memory, and what the heap holds for finished
 //     executions does not grow with their number (a few hundred bytes per run and per segment). The
-//     key hash is derived: missing or damaged it is rebuilt from the runs. A run is read whole at open,
+//     key hash is derived: missing or damaged it is rebuilt from the runs. Runs are merged 8 at a time
+//     (up to three levels), so a listing searches a few dozen of them. A run is read whole at open,
 //     so a damaged record is reported (Loss) and only its execution drops out of listings. Segments are
 //     removed whole once every execution in them has been closed longer than the retention period
 //     (WithRetention, 90 days by default as on AWS), and runs once all their segments are; see index.go.

@@ -27,8 +27,9 @@ import (
 //     newest start first, then name), each record with its own CRC-32, and a footer (the byte offset of
 //     each record, which machines the run holds and where, and which segments its entries are in, with
 //     their counts and latest stop) with a CRC-32 of its own. A run is written to a temporary file,
-//     synced and renamed; it is never changed afterwards, only removed once every segment it refers to
-//     is past retention;
+//     synced and renamed; it is never changed afterwards, only merged (mergeRuns: 8 runs of one level
+//     into one of the next, up to level 3, so that a store holds a few dozen runs, not one per sealEvery
+//     executions) or removed once every segment it refers to is past retention;
 //   - then into the key hash, history/keys.hash: an open-addressing hash table on disk (linear probing,
 //     64-byte slots, each with a CRC-32) from the 128-bit FNV-1a hash of machine ARN and name to where the
 //     execution's blob is and what DescribeExecution needs without it (start, stop, status, redrives).
@@ -39,8 +40,8 @@ import (
 // name check, DescribeExecution, GetExecutionHistory, redrive) looks in the tail, then reads one or two
 // pages of the key hash; ListExecutions merges the tail with a binary search in each run; and the heap
 // holds, per finished execution, nothing once it is sealed. What stays in memory grows with the number of
-// runs and segments (a few hundred bytes each, for sealEvery executions or 64 MiB of history), not with
-// the number of executions.
+// runs and segments (a few hundred bytes each; runs are merged, and a segment holds 64 MiB of history),
+// not with the number of executions.
 //
 // A slot whose segment is gone (past retention) is a tombstone: lookups go past it and inserts reuse it.
 // Versions of one execution (a redriven execution is saved again when it ends) are ordered by where their
