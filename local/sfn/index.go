@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"hash/fnv"
 	"io"
 	"math"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"sort"
@@ -33,7 +33,8 @@ import (
 //   - then into the key hash, history/keys.hash: an open-addressing hash table on disk (linear probing,
 //     64-byte slots, each with a CRC-32) from the 128-bit FNV-1a hash of machine ARN and name to where the
 //     execution's blob is and what DescribeExecution needs without it (start, stop, status, redrives).
-//     The header says which runs the table holds; it grows by doubling (a new file renamed over it). It
+//     The header says which runs the table holds; past half full it grows to a quarter full (a new file
+//     renamed over it). It
 //     is derived from the runs: missing or damaged, it is rebuilt from them.
 //
 // Then index.log is compacted to the entries not sealed. So: finding an execution by ARN (StartExecution's
@@ -55,9 +56,9 @@ const (
 	keysMagic   = "SFNKEYS1"
 
 	slotSize      = 64
-	keysHeader    = 4096 // the header's page; slots follow
-	minKeySlots   = 1 << 12
-	probeSlots    = 16 // slots read at once when probing
+	keysHeader    = 4096    // the header's page; slots follow
+	minKeySlots   = 1 << 16 // a sparse file of 4 MiB
+	probeSlots    = 16      // slots read at once when probing
 	runFooterSize = 8 + 4 + 4 + 8 + 4 + 4 + 8
 )
 
@@ -521,15 +522,22 @@ type keyHash struct {
 type execKey [2]uint64
 
 func keyOf(machine, name string) execKey {
-	h := fnv.New128a()
-	io.WriteString(h, machine)
-	h.Write([]byte{0})
-	io.WriteString(h, name)
-	var sum [16]byte
-	h.Sum(sum[:0])
-	k := execKey{binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:])}
-	k[0] |= 1
-	return k
+	// FNV-1a, 128 bits (hash/fnv's New128a, without its allocations): hi, lo is the state.
+	hi, lo := uint64(0x6c62272e07bb0142), uint64(0x62b821756295c58d)
+	step := func(c byte) {
+		lo ^= uint64(c)
+		h, l := bits.Mul64(0x13b, lo) // the prime is 2^88 + 0x13b
+		hi, lo = h+lo<<24+0x13b*hi, l
+	}
+	for i := 0; i < len(machine); i++ {
+		step(machine[i])
+	}
+	step(0)
+	for i := 0; i < len(name); i++ {
+		step(name[i])
+	}
+	// As the little-endian halves of the big-endian sum hash/fnv writes.
+	return execKey{bits.ReverseBytes64(hi) | 1, bits.ReverseBytes64(lo)}
 }
 
 // home is the key's first slot in a table of mask+1 slots: bits 32 and up of a Fibonacci hash of all the
@@ -581,6 +589,9 @@ func decodeSlot(b []byte) (slot, error) {
 }
 
 var zeroSlot [slotSize]byte
+
+// probeBufs hold the slots a probe reads (a buffer handed to ReadAt is on the heap).
+var probeBufs = sync.Pool{New: func() any { return new([probeSlots * slotSize]byte) }}
 
 // openKeyHash opens the key hash; ok is false when it is missing or its header is damaged (it must then
 // be rebuilt from the runs).
@@ -659,7 +670,9 @@ func (k *keyHash) get(key execKey, live func(seg uint32) bool) (runRec, bool, er
 	if k.f == nil {
 		return runRec{}, false, nil
 	}
-	var buf [probeSlots * slotSize]byte
+	bp := probeBufs.Get().(*[probeSlots * slotSize]byte)
+	defer probeBufs.Put(bp)
+	buf := bp[:]
 	mask := k.cap - 1
 	i := key.home(mask)
 	for n := uint64(0); n < k.cap; {
@@ -688,7 +701,9 @@ func (k *keyHash) get(key execKey, live func(seg uint32) bool) (runRec, bool, er
 // insert puts a record in f (a table of capSlots slots) unless a later save of it is there. It reports
 // whether it took an empty slot.
 func insertSlot(f *os.File, capSlots uint64, key execKey, rec runRec, live func(uint32) bool) (bool, error) {
-	var buf [probeSlots * slotSize]byte
+	bp := probeBufs.Get().(*[probeSlots * slotSize]byte)
+	defer probeBufs.Put(bp)
+	buf := bp[:]
 	mask := capSlots - 1
 	i := key.home(mask)
 	reuse := int64(-1)
@@ -767,8 +782,8 @@ func (k *keyHash) apply(id uint32, recs []runRec, live func(uint32) bool) error 
 	return nil
 }
 
-// grow rewrites the table with room for extra more keys (at most half full), without its tombstones, to
-// a new file renamed over the old one.
+// grow rewrites the table with room for extra more keys (a quarter full), without its tombstones, to a
+// new file renamed over the old one.
 func (k *keyHash) grow(extra uint64, live func(uint32) bool) error {
 	k.mu.RLock()
 	old, oldCap := k.f, k.cap
@@ -797,8 +812,10 @@ func (k *keyHash) grow(extra uint64, live func(uint32) bool) error {
 	if err := scan(func(slot) error { liveKeys++; return nil }); err != nil {
 		return err
 	}
+	// A quarter full: it grows again once the keys have doubled (apply grows it past half full), so
+	// that every key is read and written again about once over the table's life.
 	n := uint64(minKeySlots)
-	for n < 2*(liveKeys+extra) {
+	for n < 4*(liveKeys+extra) {
 		n *= 2
 	}
 	tmp := k.path + ".tmp"

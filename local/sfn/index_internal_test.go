@@ -1,7 +1,9 @@
 package sfn
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"testing"
@@ -55,5 +57,21 @@ func TestKeyHashProbes(t *testing.T) {
 	}
 	if _, ok, err := k.get(keyOf(recs[0].machine, "absent"), live); ok || err != nil {
 		t.Errorf("get absent: %v %v", ok, err)
+	}
+}
+
+// TestKeyOfIsFNV1a128: keyOf is FNV-1a 128 of machine, a zero byte and name (the key hash's file format).
+func TestKeyOfIsFNV1a128(t *testing.T) {
+	for _, c := range []struct{ machine, name string }{{"", ""}, {"m", "e1"}, {"arn:aws:states:us-east-1:000000000000:stateMachine:soak", "e0000001"}} {
+		h := fnv.New128a()
+		h.Write([]byte(c.machine + "\x00" + c.name))
+		sum := h.Sum(nil)
+		want := execKey{binary.LittleEndian.Uint64(sum[:8]) | 1, binary.LittleEndian.Uint64(sum[8:])}
+		if got := keyOf(c.machine, c.name); got != want {
+			t.Errorf("keyOf(%q, %q) = %x, want %x", c.machine, c.name, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { keyOf("arn:aws:states:us-east-1:000000000000:stateMachine:soak", "e0000001") }); n != 0 {
+		t.Errorf("keyOf allocates %v times", n)
 	}
 }
