@@ -117,7 +117,7 @@ func newPipeline(w io.Writer, sch *schema.Schema, level, workers int, pool *comp
 		stats:     make([]columnStats, len(sch.Columns)),
 	}
 	for range maxChunks {
-		p.free <- nil
+		p.free <- pool.getChunk() // nil when the pool has none: take makes one
 	}
 	p.failed.Store(math.MaxInt64)
 	go p.collect()
@@ -231,6 +231,10 @@ func (p *pipeline) stop() {
 	if p.own != nil {
 		p.pool.put(p.own)
 		p.own = nil
+	}
+	// Every chunk but the one being filled, if any, is back in free: keep them for the next pipeline.
+	for n := len(p.free); n > 0; n-- {
+		p.pool.putChunk(<-p.free)
 	}
 }
 
@@ -350,10 +354,33 @@ func (p *pipeline) take1(c *chunk) {
 	}
 }
 
-// compressorPool keeps the workers' compressors and line buffers of finished pipelines for the next
-// ones. The zero value is ready; a nil pool keeps nothing. It is safe for concurrent use.
+// compressorPool keeps the workers' compressors and line buffers, and the chunks, of finished pipelines
+// for the next ones. The zero value is ready; a nil pool keeps nothing. It is safe for concurrent use.
 type compressorPool struct {
-	p sync.Pool // of *worker
+	p      sync.Pool // of *worker
+	chunks sync.Pool // of *chunk
+}
+
+// maxPooledValues bounds the values a pooled chunk has room for (chunks of records with very many
+// columns or very short values are let go), as maxPooledPlain bounds a line buffer.
+const maxPooledValues = 1 << 16
+
+func (p *compressorPool) getChunk() *chunk {
+	if p == nil {
+		return nil
+	}
+	c, _ := p.chunks.Get().(*chunk)
+	return c
+}
+
+// putChunk keeps a chunk that no goroutine uses any longer. Its values were cleared when it was
+// collected, so it holds none of the reader's text.
+func (p *compressorPool) putChunk(c *chunk) {
+	if p == nil || c == nil || cap(c.vals) > maxPooledValues || cap(c.z) > maxPooledPlain {
+		return
+	}
+	c.tail, c.err, c.done = nil, nil, nil
+	p.chunks.Put(c)
 }
 
 // get returns a worker for level: a pooled one if the pool has one of that level, else a new one.
