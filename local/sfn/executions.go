@@ -313,7 +313,9 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		release()
 		return nil, apiErrorf(CodeInternalFailure, "the service is shutting down")
 	}
-	if _, done := s.history.lookup(machineArn, name); done && !express {
+	// A name the service made (a random version 4 UUID, 122 random bits) is new: the history store, on
+	// disk past its last 8,192 entries, is not asked.
+	if in.Name != "" && !express && s.finishedName(machineArn, name) {
 		s.mu.Unlock()
 		release()
 		return nil, apiErrorf(CodeExecutionAlreadyExists, "Execution Already Exists: '%s'", arn)

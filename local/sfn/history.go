@@ -517,6 +517,12 @@ func (h *historyStore) lookupTail(machineArn, name string) (finished, bool) {
 	return h.entries[i], true
 }
 
+// finishedName reports whether a finished execution of machineArn has this name (kept 90 days).
+func (s *Service) finishedName(machineArn, name string) bool {
+	_, done := s.history.lookup(machineArn, name)
+	return done
+}
+
 // tailLen is the number of finished executions held in memory.
 func (h *historyStore) tailLen() int {
 	h.mu.RLock()
