@@ -29,6 +29,11 @@ type inProcessTransport struct {
 	handler http.Handler
 	next    http.RoundTripper
 	bufs    sync.Pool // *bytes.Buffer: response bodies, given back when the client closes them
+	// ready is closed once the stack serves: the services are open. A request made before that (a
+	// function invoked by an execution the Step Functions service resumes while the stack opens) waits
+	// for it, as a request over a socket waits in the listener's backlog until the server accepts it.
+	// nil: the handler is ready.
+	ready chan struct{}
 }
 
 var _ http.RoundTripper = (*inProcessTransport)(nil)
@@ -48,6 +53,13 @@ const bufferedResponse = 32 << 10
 func (t *inProcessTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL == nil || req.URL.Host != t.host || req.URL.Scheme != "http" {
 		return t.next.RoundTrip(req)
+	}
+	if t.ready != nil {
+		select {
+		case <-t.ready:
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		}
 	}
 	sr, cancel := serverRequest(req)
 	w := &inProcessWriter{req: req, head: sr.Method == http.MethodHead, header: http.Header{}, done: make(chan result, 1), bufs: &t.bufs}

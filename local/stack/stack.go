@@ -146,12 +146,14 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	started := time.Now()
 	st := &Stack{cfg: cfg, url: "http://" + l.Addr().String(),
 		guard: guard.New(guard.AllowHosts(cfg.AllowHosts...), guard.AllowOrigins(cfg.AllowOrigins...))}
-	st.inProcess = &inProcessTransport{host: l.Addr().String(), handler: st, next: http.DefaultTransport.(*http.Transport).Clone()}
+	st.inProcess = &inProcessTransport{host: l.Addr().String(), handler: st, next: http.DefaultTransport.(*http.Transport).Clone(),
+		ready: make(chan struct{})}
 	if err := st.open(); err != nil {
 		st.closeServices()
 		return nil, err
 	}
 	st.server = &http.Server{Handler: st, ReadHeaderTimeout: 10 * time.Second}
+	close(st.inProcess.ready)
 	go func() {
 		if err := st.server.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			cfg.Logger.Error("serve", "err", err)
