@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -102,8 +104,9 @@ func (s *Service) InvokeWith(ctx context.Context, in InvokeInput) (Result, error
 		s.putServiceMetrics(ctx, serviceMetrics(fn.Name, s.opts.Clock.Now(), 0, false, true))
 		return Result{}, errThrottled()
 	}
-	defer fn.release()
-	res, lines, err := s.run(ctx, fn, payload, id, cc)
+	release := sync.OnceFunc(fn.release)
+	defer release()
+	res, lines, err := s.run(ctx, fn, payload, id, cc, release)
 	if err != nil {
 		return Result{}, err
 	}
@@ -121,8 +124,9 @@ func (s *Service) runAsync(fn *function, payload []byte, id string, cc lambdacon
 		if !fn.acquire(s.ctx) {
 			return
 		}
-		res, _, err := s.run(s.ctx, fn, payload, id, cc)
-		fn.release()
+		release := sync.OnceFunc(fn.release)
+		res, _, err := s.run(s.ctx, fn, payload, id, cc, release)
+		release()
 		if err != nil || res.FunctionError == "" || attempt >= fn.asyncRetries() {
 			return
 		}
@@ -185,9 +189,23 @@ func (d deadlineContext) Deadline() (time.Time, bool) { return d.deadline, true 
 
 // run invokes the handler once and records its log and metrics. When ctx ends before the
 // handler, the handler's context is cancelled and run returns ctx's error.
-func (s *Service) run(ctx context.Context, fn *function, payload []byte, id string, cc lambdacontext.ClientContext) (Result, []string, error) {
+//
+// The invocation gives back its concurrency slot and its instance as soon as the handler has
+// answered and its REPORT line is written (free), before its log and metrics are recorded: Lambda ships an
+// environment's logs to CloudWatch Logs asynchronously, and the environment takes the next invocation
+// once the runtime has posted its response, so recording must not hold the function's reserved
+// concurrency (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html: concurrency is the
+// number of requests the function is serving at the same time). Each instance queues its invocations'
+// logs, so its log stream receives them in the order the invocations ran, as in AWS, without an
+// invocation waiting for the previous one's log while it holds a slot.
+func (s *Service) run(ctx context.Context, fn *function, payload []byte, id string, cc lambdacontext.ClientContext, free func()) (Result, []string, error) {
 	inst := s.takeInstance(fn)
-	defer fn.putInstance(inst)
+	handed := false
+	defer func() {
+		if !handed {
+			fn.putInstance(inst)
+		}
+	}()
 	start := s.opts.Clock.Now()
 	out := &capture{now: s.opts.Clock.Now, appMin: minLevel(fn.ApplicationLogLevel), sysMin: minLevel(fn.SystemLogLevel)}
 	jsonLogs := fn.LogFormat == LogFormatJSON
@@ -218,7 +236,10 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 			h = fn.NewHandler(rt)
 		}
 		p, err := h.Invoke(hctx, payload)
-		done <- outcome{payload: p, err: err}
+		// aws-lambda-go's handlers answer in a buffer they reuse on their next invocation, which may
+		// start (on this instance, or on a function with one handler) while this answer is still being
+		// written out: the slot and the instance are given back before the log is recorded.
+		done <- outcome{payload: bytes.Clone(p), err: err}
 	}()
 
 	fire, stop := s.timer(fn.Timeout)
@@ -295,6 +316,17 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 		out.line(report)
 	}
 	lines, times := out.close()
+	// The instance is this invocation's alone until it is put back: take the place after the previous
+	// invocation's log in the instance's queue before anyone else can.
+	prev, mine := inst.logged, make(chan struct{})
+	inst.logged = mine
+	defer close(mine)
+	handed = true
+	fn.putInstance(inst)
+	free()
+	if prev != nil {
+		<-prev
+	}
 	s.record(ctx, fn, InvocationLog{Function: fn.Name, RequestID: id, LogGroup: fn.logGroup(), LogStream: inst.stream, Start: start, Duration: dur,
 		Lines: lines, Times: times, Error: errorTypeOf(failure)})
 	return res, lines, nil

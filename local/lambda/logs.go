@@ -120,6 +120,7 @@ func (c *capture) close() ([]string, []time.Time) {
 // invocation at a time. Instances are kept for reuse, as warm Lambda environments are.
 type instance struct {
 	stream string
+	logged chan struct{} // closed once the log of the last invocation it served is recorded (nil before one)
 }
 
 // takeInstance returns an idle instance of fn, or a new one (a cold start; no Init Duration is
