@@ -3,6 +3,7 @@ package peerbench
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -186,6 +187,34 @@ func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutine
 	return res
 }
 
+// spin runs a CPU-bound loop that neither allocates nor shares anything (SHA-256 of a small buffer of
+// each goroutine's own) on goroutines goroutines for d, and returns the loop's iterations per wall second:
+// what the machine lets any code gain from a second goroutine at that moment. On a machine shared with
+// other work, the engine's scaling means something only beside it.
+func spin(goroutines int, d time.Duration) float64 {
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(d)
+	for range goroutines {
+		wg.Go(func() {
+			buf := make([]byte, 1024)
+			for {
+				for range 64 {
+					sum := sha256.Sum256(buf)
+					buf[0] = sum[0]
+				}
+				n.Add(64)
+				if time.Now().After(deadline) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return float64(n.Load()) / time.Since(start).Seconds()
+}
+
 // median returns the median of xs (the mean of the middle two for an even count); xs is sorted.
 func median(xs []float64) float64 {
 	slices.Sort(xs)
@@ -231,6 +260,10 @@ func loadAverage() float64 {
 //   - scaling-2g: executions per wall second with two goroutines over one; cores-2g: the CPU seconds the
 //     process got per wall second with two goroutines, which is what a busy machine granted; on a quiet
 //     machine with two cores scaling-2g approaches cores-2g/cpu-cost-2g;
+//   - machine-scaling-2g: a CPU-bound loop that shares nothing (spin), two goroutines over one, measured
+//     in each round beside the engine: 2 on a quiet machine with two cores, less when other work takes
+//     a core; scaling-vs-machine: the engine's scaling over the loop's, round by round (1 = the engine
+//     gains from the second core all that any code could at that moment);
 //   - peer-exec/s, peer-exec/cpu-s, x-peer, x-peer-cpu: the peer and the engine/peer ratios (per CPU
 //     second is what a busy machine disturbs least);
 //   - load-1m: the machine's one-minute load average when the load started.
@@ -251,6 +284,7 @@ func BenchmarkVersusPeer(b *testing.B) {
 			engine(b, m, input, l.entered, 2, slice/2)
 			var (
 				oneRate, oneCPU, twoRate, scaling, cost, cores, cores1, gcShare []float64
+				machine, relative                                               []float64
 				one                                                             measure
 				peerRate, peerCPU                                               float64
 				peered                                                          int
@@ -262,6 +296,8 @@ func BenchmarkVersusPeer(b *testing.B) {
 					one.n, one.allocs, one.bytes = one.n+r1.n, one.allocs+r1.allocs, one.bytes+r1.bytes
 					oneRate, twoRate = append(oneRate, r1.perSecond()), append(twoRate, r2.perSecond())
 					scaling = append(scaling, r2.perSecond()/r1.perSecond())
+					ms := spin(2, slice/2) / spin(1, slice/2)
+					machine, relative = append(machine, ms), append(relative, r2.perSecond()/r1.perSecond()/ms)
 					if r1.cpu > 0 && r2.cpu > 0 {
 						oneCPU = append(oneCPU, 1/r1.cpuPerExec().Seconds())
 						cost = append(cost, float64(r2.cpuPerExec())/float64(r1.cpuPerExec()))
@@ -284,6 +320,8 @@ func BenchmarkVersusPeer(b *testing.B) {
 			b.ReportMetric(bytes, "B/exec")
 			b.ReportMetric(median(twoRate), "exec/s-2g")
 			b.ReportMetric(median(scaling), "scaling-2g")
+			b.ReportMetric(median(machine), "machine-scaling-2g")
+			b.ReportMetric(median(relative), "scaling-vs-machine")
 			b.ReportMetric(load, "load-1m")
 			// At most ten lines: the testing package cuts a benchmark's log there.
 			b.Logf("%-8s machine: load average %.2f (1 min) at the start, %.2f at the end; %d CPUs, GOMAXPROCS %d",
@@ -291,8 +329,8 @@ func BenchmarkVersusPeer(b *testing.B) {
 			b.Logf("%-8s engine, 1 goroutine: %.0f exec/s, %.0f transitions/s (median of %d rounds of %v)",
 				l.name, rate, rate*float64(l.entered), len(oneRate), slice)
 			b.Logf("%-8s engine, 1 goroutine: %.1f allocs/exec, %.0f B/exec", l.name, allocs, bytes)
-			b.Logf("%-8s engine, 2 goroutines: %.0f exec/s, %.2fx one goroutine's (median of the rounds' ratios, %.2f-%.2f)",
-				l.name, median(twoRate), median(scaling), scaling[0], scaling[len(scaling)-1])
+			b.Logf("%-8s engine, 2 goroutines: %.0f exec/s, %.2fx one goroutine's (median of the rounds' ratios, %.2f-%.2f); a CPU-bound loop %.2fx in the same rounds, so the engine scales %.2f as well as the machine let it",
+				l.name, median(twoRate), median(scaling), scaling[0], scaling[len(scaling)-1], median(machine), median(relative))
 			if perCPU > 0 {
 				b.ReportMetric(perCPU, "exec/cpu-s")
 				b.ReportMetric(median(cost), "cpu-cost-2g")
