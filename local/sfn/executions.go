@@ -219,8 +219,8 @@ var errTrailing = apiErrorf(CodeInvalidExecutionInput, "trailing data after the 
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
 func (s *Service) startExecution(ctx context.Context, body []byte) (any, error) {
-	var in startExecutionInput
-	if err := decode(body, &in); err != nil {
+	in, err := decodeStartExecution(body)
+	if err != nil {
 		return nil, err
 	}
 	e, err := s.start(in, false)
@@ -645,8 +645,8 @@ func (s *Service) Running() map[string]string {
 
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
 func (s *Service) describeExecution(ctx context.Context, body []byte) (any, error) {
-	var in arnInput
-	if err := decode(body, &in); err != nil {
+	in, err := decodeArnInput(body)
+	if err != nil {
 		return nil, err
 	}
 	v, err := s.describeView(in.ExecutionArn)
