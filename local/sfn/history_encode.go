@@ -363,6 +363,10 @@ func (w *blobWriter) event(ev *interp.HistoryEvent) error {
 	}
 	w.dst = append(w.dst, `,"type":`...)
 	w.dst = appendString(w.dst, string(ev.Type))
+	if w.soleStateDetail(ev) {
+		w.dst = append(w.dst, '}')
+		return nil
+	}
 	v := reflect.ValueOf(ev).Elem()
 	for _, f := range eventDetails {
 		fv := v.Field(f.index)
@@ -382,6 +386,43 @@ func (w *blobWriter) event(ev *interp.HistoryEvent) error {
 	}
 	w.dst = append(w.dst, '}')
 	return nil
+}
+
+// soleStateDetail appends, for an event whose only details are a state's entry or exit or an execution's
+// success (nearly every event), the comma and those details, without the reflection that looks for the
+// others: it compares the event with one holding only that detail. It reports false, having written
+// nothing, for any other event. (This needs interp.HistoryEvent to stay comparable, as its fields are
+// pointers to details.)
+func (w *blobWriter) soleStateDetail(ev *interp.HistoryEvent) bool {
+	if !eventsByHand || !stateDetailsByHand {
+		return false
+	}
+	only := interp.HistoryEvent{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type}
+	var key string
+	var d any
+	switch {
+	case ev.StateEnteredEventDetails != nil:
+		only.StateEnteredEventDetails = ev.StateEnteredEventDetails
+		key, d = `,"stateEnteredEventDetails":`, ev.StateEnteredEventDetails
+	case ev.StateExitedEventDetails != nil:
+		only.StateExitedEventDetails = ev.StateExitedEventDetails
+		key, d = `,"stateExitedEventDetails":`, ev.StateExitedEventDetails
+	case ev.ExecutionSucceededEventDetails != nil:
+		only.ExecutionSucceededEventDetails = ev.ExecutionSucceededEventDetails
+		key, d = `,"executionSucceededEventDetails":`, ev.ExecutionSucceededEventDetails
+	default:
+		return false
+	}
+	if *ev != only {
+		return false
+	}
+	mark := len(w.dst)
+	w.dst = append(w.dst, key...)
+	if !w.details(d) {
+		w.dst = w.dst[:mark]
+		return false
+	}
+	return true
 }
 
 // details appends the details of a state's entry or exit, or an output's, reporting false (having
