@@ -5,8 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sluicehq/sluice/asl/interp"
@@ -51,13 +52,51 @@ type executionLogging struct {
 	includeData bool
 	groupArn    string
 	machine     string
+
+	// stream is the log stream last named (events of one execution are logged from several goroutines).
+	stream atomic.Pointer[namedStream]
 }
 
-// loggingOf parses a machine's LoggingConfiguration; nil when nothing is logged.
+// namedStream is the log stream of the executions that started at start's minute.
+type namedStream struct {
+	start time.Time
+	name  string
+}
+
+// loggingOf parses a machine's LoggingConfiguration; nil when nothing is logged. A configuration is parsed
+// once: the settings of each configuration text seen are kept (up to maxParsedLogging texts).
 func loggingOf(raw json.RawMessage, machineName string) *executionLogging {
 	if len(raw) == 0 {
 		return nil
 	}
+	parsedLogging.mu.RLock()
+	p, ok := parsedLogging.m[string(raw)]
+	parsedLogging.mu.RUnlock()
+	if !ok {
+		p = parseLogging(raw)
+		parsedLogging.mu.Lock()
+		if len(parsedLogging.m) >= maxParsedLogging {
+			clear(parsedLogging.m)
+		}
+		parsedLogging.m[string(raw)] = p
+		parsedLogging.mu.Unlock()
+	}
+	if p == nil {
+		return nil
+	}
+	return &executionLogging{level: p.level, includeData: p.includeData, groupArn: p.groupArn, machine: machineName}
+}
+
+// parsedLogging holds the settings of the LoggingConfiguration texts parsed (nil: nothing is logged).
+var parsedLogging = struct {
+	mu sync.RWMutex
+	m  map[string]*executionLogging
+}{m: map[string]*executionLogging{}}
+
+const maxParsedLogging = 1024
+
+// parseLogging parses a LoggingConfiguration; nil when nothing is logged.
+func parseLogging(raw json.RawMessage) *executionLogging {
 	var c loggingConfig
 	if json.Unmarshal(raw, &c) != nil || c.Level == "" || c.Level == "OFF" || len(c.Destinations) == 0 {
 		return nil
@@ -66,7 +105,7 @@ func loggingOf(raw json.RawMessage, machineName string) *executionLogging {
 	if arn == "" {
 		return nil
 	}
-	return &executionLogging{level: c.Level, includeData: c.IncludeExecutionData, groupArn: arn, machine: machineName}
+	return &executionLogging{level: c.Level, includeData: c.IncludeExecutionData, groupArn: arn}
 }
 
 // logged reports whether an event of type t is logged at level, per
@@ -89,52 +128,23 @@ func logged(level string, t interp.EventType) bool {
 
 // logStream names the stream of an execution's records: one per state machine and minute of start.
 func (l *executionLogging) logStream(start time.Time) string {
+	if n := l.stream.Load(); n != nil && n.start.Equal(start) {
+		return n.name
+	}
+	n := &namedStream{start, l.streamName(start)}
+	l.stream.Store(n)
+	return n.name
+}
+
+func (l *executionLogging) streamName(start time.Time) string {
 	minute := start.UTC().Format("2006-01-02-15-04")
 	sum := sha256.Sum256([]byte(l.machine + "/" + minute))
 	return "states/" + l.machine + "/" + minute + "/" + hex.EncodeToString(sum[:4])
 }
 
-// record renders one history event as Step Functions' log record.
+// record renders one history event as Step Functions' log record (logging_encode.go writes it).
 func (l *executionLogging) record(executionArn string, redriveCount int, ev interp.HistoryEvent) []byte {
-	if !l.includeData {
-		ev = withoutData(ev)
-	}
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		return nil
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(raw, &fields) != nil {
-		return nil
-	}
-	details := json.RawMessage(`{}`)
-	for k, v := range fields {
-		if strings.HasSuffix(k, "EventDetails") {
-			details = v
-			break
-		}
-	}
-	if !l.includeData {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(details, &m) == nil {
-			for _, k := range []string{"input", "output", "parameters"} {
-				if s, ok := m[k]; ok && string(s) == `""` {
-					delete(m, k)
-				}
-			}
-			details, _ = json.Marshal(m) // raw JSON just decoded: marshalling cannot fail
-		}
-	}
-	out, err := json.Marshal(struct {
-		ID              string          `json:"id"`
-		Type            string          `json:"type"`
-		Details         json.RawMessage `json:"details"`
-		PreviousEventID string          `json:"previous_event_id"`
-		EventTimestamp  string          `json:"event_timestamp"`
-		ExecutionArn    string          `json:"execution_arn"`
-		RedriveCount    string          `json:"redrive_count"`
-	}{strconv.FormatInt(ev.ID, 10), string(ev.Type), details, strconv.FormatInt(ev.PreviousEventID, 10),
-		strconv.FormatInt(ev.Timestamp.UnixMilli(), 10), executionArn, strconv.Itoa(redriveCount)})
+	out, err := l.appendRecord(make([]byte, 0, 256), executionArn, redriveCount, ev)
 	if err != nil {
 		return nil
 	}
