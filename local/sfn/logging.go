@@ -144,7 +144,7 @@ func (l *executionLogging) streamName(start time.Time) string {
 
 // record renders one history event as Step Functions' log record (logging_encode.go writes it).
 func (l *executionLogging) record(executionArn string, redriveCount int, ev interp.HistoryEvent) []byte {
-	out, err := l.appendRecord(make([]byte, 0, 256), executionArn, redriveCount, ev)
+	out, err := l.appendRecord(make([]byte, 0, recordSize(executionArn, ev)), executionArn, redriveCount, ev)
 	if err != nil {
 		return nil
 	}
