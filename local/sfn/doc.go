@@ -65,7 +65,8 @@
 // has its executions' events handed to the LogSink (WithLogSink) as Step Functions logs them: the events
 // its level asks for (ALL, ERROR, FATAL), as records with id, type, details, previous_event_id,
 // event_timestamp, execution_arn and redrive_count, inputs and outputs left out unless
-// includeExecutionData is true. CreateStateMachine and UpdateStateMachine validate the configuration as
+// includeExecutionData is true; each record is written in one pass (logging_encode.go), and a configuration
+// is parsed once however many executions it logs. CreateStateMachine and UpdateStateMachine validate the configuration as
 // Step Functions does (logging_config.go): the level, exactly one destination unless OFF, the ':*'
 // qualifier of the log group ARN, and, with WithLogGroups, that the group exists.
 //
