@@ -16,7 +16,7 @@ type encoder struct {
 	columns []schema.Column
 	keys    [][]byte // `{"name":` for the first column, `,"name":` for the others
 	stats   []columnStats
-	values  []schema.Value // the current record's coerced values
+	values  []schema.Value // the current record's coerced values (a timestamp's without its text)
 }
 
 func newEncoder(s *schema.Schema) *encoder {
@@ -37,24 +37,25 @@ func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) 
 	if err := structureError(rec, len(e.columns)); err != nil {
 		return dst, err
 	}
+	// Each value is coerced and written in one step, straight into dst; a refused value cuts dst back
+	// to where the record started, and the statistics are taken only once every value is accepted.
+	start := len(dst)
+	if len(e.columns) == 0 {
+		dst = append(dst, '{')
+	}
 	for i := range e.columns {
-		v, err := e.columns[i].Coerce(rec.Values[i])
-		if err != nil {
+		dst = append(dst, e.keys[i]...)
+		var err error
+		if dst, e.values[i], err = e.columns[i].AppendCoerced(dst, rec.Values[i]); err != nil {
 			ve := &tasks.InvalidObjectError{Line: rec.Line, Column: e.columns[i].Name, Code: schema.CodeType, Message: err.Error()}
 			if sv, ok := err.(*schema.ValueError); ok {
 				ve.Code = sv.Code
 			}
-			return dst, ve
+			return dst[:start], ve
 		}
-		e.values[i] = v
 	}
-	if len(e.columns) == 0 {
-		dst = append(dst, '{')
-	}
-	for i, v := range e.values {
-		dst = append(dst, e.keys[i]...)
-		dst = v.AppendJSON(dst)
-		e.stats[i].add(v)
+	for i := range e.values {
+		e.stats[i].add(e.values[i])
 	}
 	return append(dst, '}', '\n'), nil
 }

@@ -99,8 +99,10 @@ func (v Value) Text() string {
 // nil, string, int64, json.Number (number and decimal, in the text AppendJSON writes) or bool.
 func (v Value) Any() any {
 	switch v.Kind {
-	case KindString, KindDate, KindTimestamp:
+	case KindString, KindDate:
 		return v.Str
+	case KindTimestamp:
+		return v.Text()
 	case KindInteger:
 		return v.Int
 	case KindNumber, KindDecimal:
@@ -113,10 +115,16 @@ func (v Value) Any() any {
 
 // AppendJSON appends the value as a JSON value: null, a string (string, date, timestamp), a number or a
 // boolean. A number is written in plain decimal notation (the shortest that reads back to the same
-// float64) unless its source had an exponent; a decimal is written as its canonical text, exactly.
+// float64) unless its source had an exponent; a decimal is written as its canonical text, exactly. A
+// timestamp without its normalised text (from Check or AppendCoerced) is written as Text makes it.
 func (v Value) AppendJSON(dst []byte) []byte {
 	switch v.Kind {
-	case KindString, KindDate, KindTimestamp:
+	case KindString, KindDate:
+		return AppendJSONString(dst, v.Str)
+	case KindTimestamp:
+		if v.Str == "" {
+			return AppendJSONString(dst, v.Text())
+		}
 		return AppendJSONString(dst, v.Str)
 	case KindInteger:
 		return strconv.AppendInt(dst, v.Int, 10)
