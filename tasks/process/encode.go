@@ -46,7 +46,7 @@ func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) 
 	for i := range e.columns {
 		dst = append(dst, e.keys[i]...)
 		var err error
-		if dst, e.values[i], err = e.columns[i].AppendCoerced(dst, rec.Values[i]); err != nil {
+		if dst, err = e.columns[i].AppendCoerced(dst, rec.Values[i], &e.values[i]); err != nil {
 			ve := &tasks.InvalidObjectError{Line: rec.Line, Column: e.columns[i].Name, Code: schema.CodeType, Message: err.Error()}
 			if sv, ok := err.(*schema.ValueError); ok {
 				ve.Code = sv.Code
@@ -55,7 +55,7 @@ func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) 
 		}
 	}
 	for i := range e.values {
-		e.stats[i].add(e.values[i])
+		e.stats[i].add(&e.values[i])
 	}
 	return append(dst, '}', '\n'), nil
 }

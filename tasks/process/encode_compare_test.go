@@ -51,7 +51,7 @@ func (e *refEncoder) appendRecord(dst []byte, rec *records.Record) ([]byte, erro
 	for i, v := range e.values {
 		dst = append(dst, e.keys[i]...)
 		dst = v.AppendJSON(dst)
-		e.stats[i].add(v)
+		e.stats[i].add(&v)
 	}
 	return append(dst, '}', '\n'), nil
 }

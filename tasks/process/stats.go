@@ -26,7 +26,7 @@ type columnStats struct {
 	minCut, maxCut bool
 }
 
-func (s *columnStats) add(v schema.Value) {
+func (s *columnStats) add(v *schema.Value) {
 	if v.Kind == schema.KindNull {
 		s.nulls++
 		return
@@ -35,18 +35,18 @@ func (s *columnStats) add(v schema.Value) {
 	if s.count > 1 && v.Kind == s.min.Kind && s.addOrdered(v) {
 		return
 	}
-	cut := false
-	if v.Kind == schema.KindString && len(v.Str) > tasks.MaxStatStringBytes {
-		v.Str, cut = v.Str[:tasks.MaxStatStringBytes], true
+	kept, cut := *v, false
+	if kept.Kind == schema.KindString && len(kept.Str) > tasks.MaxStatStringBytes {
+		kept.Str, cut = kept.Str[:tasks.MaxStatStringBytes], true
 	}
 	switch {
 	case s.count == 1:
-		s.min, s.max = v, v
+		s.min, s.max = kept, kept
 		s.minCut, s.maxCut = cut, cut
-	case compareCut(v, cut, s.min, s.minCut) < 0:
-		s.min, s.minCut = v, cut
-	case compareCut(v, cut, s.max, s.maxCut) > 0:
-		s.max, s.maxCut = v, cut
+	case compareCut(kept, cut, s.min, s.minCut) < 0:
+		s.min, s.minCut = kept, cut
+	case compareCut(kept, cut, s.max, s.maxCut) > 0:
+		s.max, s.maxCut = kept, cut
 	}
 }
 
@@ -78,7 +78,7 @@ func (s *columnStats) merge(o *columnStats) {
 // orders them so) and for strings none of whose kept values is cut (a comparison of bytes), after the
 // first value: the same result without the generic comparison, which a
 // column of a large object pays twice a value. It reports false for the other kinds.
-func (s *columnStats) addOrdered(v schema.Value) bool {
+func (s *columnStats) addOrdered(v *schema.Value) bool {
 	var lo, hi int
 	switch v.Kind {
 	case schema.KindInteger, schema.KindDate:
@@ -97,9 +97,9 @@ func (s *columnStats) addOrdered(v schema.Value) bool {
 	}
 	switch {
 	case lo < 0:
-		s.min = v
+		s.min = *v
 	case hi > 0:
-		s.max = v
+		s.max = *v
 	}
 	return true
 }

@@ -37,7 +37,7 @@ func wantStats(values []string) tasks.ColumnStats {
 func statsOf(values []string) tasks.ColumnStats {
 	var s columnStats
 	for _, v := range values {
-		s.add(schema.Value{Kind: schema.KindString, Str: v})
+		s.add(&schema.Value{Kind: schema.KindString, Str: v})
 	}
 	return s.result("c")
 }
@@ -178,7 +178,7 @@ func TestOrderedStatsMatchCompare(t *testing.T) {
 					if rng.IntN(5) == 0 {
 						v = schema.Value{}
 					}
-					fast.add(v)
+					fast.add(&v)
 					if kind == "string" {
 						addGeneric(&oracle, v)
 					} else {
@@ -210,8 +210,8 @@ func TestStatsMergeMatchesAdd(t *testing.T) {
 					if rng.IntN(5) == 0 {
 						v = schema.Value{}
 					}
-					whole.add(v)
-					part.add(v)
+					whole.add(&v)
+					part.add(&v)
 					if rng.IntN(4) == 0 {
 						merged.merge(&part)
 						part = columnStats{}

@@ -7,137 +7,145 @@ import (
 )
 
 // AppendCoerced is Coerce followed by AppendJSON, for a writer of records: it appends the value's JSON
-// to dst and returns the coerced value, or returns dst unchanged and Coerce's error. The common cases
+// to dst and sets *v to the coerced value, or returns dst unchanged and Coerce's error (*v is then
+// unspecified). The common cases
 // are decided on the field's text where it lies, and the JSON written straight into dst, without
 // building strings: a timestamp's normalised text is written to dst and not kept, so the Value of a
 // timestamp has no Str (Text and AppendJSON make it again from the instant). Anything else (a refused
 // value, a decimal, a constraint this path does not decide) goes through Coerce, so the result and
 // every error are Coerce's; FuzzAppendCoerced holds it to that.
-func (c *Column) AppendCoerced(dst []byte, r Raw) ([]byte, Value, error) {
-	if out, v, ok := c.appendFast(dst, r); ok {
-		return out, v, nil
+func (c *Column) AppendCoerced(dst []byte, r Raw, v *Value) ([]byte, error) {
+	if out, ok := c.appendFast(dst, r, v); ok {
+		return out, nil
 	}
-	v, err := c.Coerce(r)
+	cv, err := c.Coerce(r)
 	if err != nil {
-		return dst, Value{}, err
+		return dst, err
 	}
-	return v.AppendJSON(dst), v, nil
+	*v = cv
+	return cv.AppendJSON(dst), nil
 }
 
 // appendFast is AppendCoerced's fast path: ok is false when it does not decide (the value may still be
-// acceptable), and dst is then unchanged.
-func (c *Column) appendFast(dst []byte, r Raw) ([]byte, Value, bool) {
+// acceptable), and dst is then unchanged. It sets *v only when it decides.
+func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 	if !c.compiled {
-		return dst, Value{}, false
+		return dst, false
 	}
 	text := r.Text
 	switch r.Kind {
 	case RawMissing:
 		if c.Required {
-			return dst, Value{}, false
+			return dst, false
 		}
-		return append(dst, "null"...), Value{}, true
+		*v = Value{}
+		return append(dst, "null"...), true
 	case RawNull:
 		if !c.Nullable {
-			return dst, Value{}, false
+			return dst, false
 		}
-		return append(dst, "null"...), Value{}, true
+		*v = Value{}
+		return append(dst, "null"...), true
 	case RawText:
 		if text == "" {
 			if !c.Nullable {
-				return dst, Value{}, false
+				return dst, false
 			}
-			return append(dst, "null"...), Value{}, true
+			*v = Value{}
+			return append(dst, "null"...), true
 		}
 		if a, z := text[0], text[len(text)-1]; a <= ' ' || a >= utf8.RuneSelf || z <= ' ' || z >= utf8.RuneSelf {
 			text = strings.TrimSpace(text)
 			if text == "" {
 				if !c.Nullable {
-					return dst, Value{}, false
+					return dst, false
 				}
-				return append(dst, "null"...), Value{}, true
+				*v = Value{}
+				return append(dst, "null"...), true
 			}
 		}
 	case RawNumber:
 		if c.kind != KindInteger && c.kind != KindNumber {
-			return dst, Value{}, false
+			return dst, false
 		}
 	case RawBool:
 		if c.kind != KindBoolean {
-			return dst, Value{}, false
+			return dst, false
 		}
 	default:
-		return dst, Value{}, false
+		return dst, false
 	}
 	if c.kind == KindString {
 		if r.Kind != RawText || (c.MaxLength > 0 && !runeCountAtMost(text, c.MaxLength)) ||
 			(c.re != nil && !c.re.MatchString(text)) || (c.enum != nil && !c.inEnum(text)) || !utf8.ValidString(text) {
-			return dst, Value{}, false
+			return dst, false
 		}
-		return AppendJSONString(dst, text), Value{Kind: KindString, Str: text}, true
+		*v = Value{Kind: KindString, Str: text}
+		return AppendJSONString(dst, text), true
 	}
 	// constrain applies a length limit, a pattern and an enum to any kind: leave those to Coerce.
 	if c.MaxLength > 0 || c.re != nil || c.enum != nil {
-		return dst, Value{}, false
+		return dst, false
 	}
-	var v Value
+	var nv Value
 	switch c.kind {
 	case KindInteger:
 		n, ok := plainInteger(text)
 		if !ok {
-			return dst, Value{}, false
+			return dst, false
 		}
-		v = Value{Kind: KindInteger, Int: n}
+		nv = Value{Kind: KindInteger, Int: n}
 	case KindNumber:
 		f, ok := plainDecimal(text)
 		if !ok {
-			return dst, Value{}, false
+			return dst, false
 		}
-		v = Value{Kind: KindNumber, Float: f}
+		nv = Value{Kind: KindNumber, Float: f}
 	case KindBoolean:
 		switch {
 		case len(text) == 4 && strings.EqualFold(text, "true"):
-			v = Value{Kind: KindBoolean, Bool: true}
+			nv = Value{Kind: KindBoolean, Bool: true}
 		case len(text) == 5 && strings.EqualFold(text, "false"):
-			v = Value{Kind: KindBoolean}
+			nv = Value{Kind: KindBoolean}
 		default:
-			return dst, Value{}, false
+			return dst, false
 		}
 	case KindDate:
 		if r.Kind != RawText {
-			return dst, Value{}, false
+			return dst, false
 		}
 		var err error
-		if v, err = parseDate(text); err != nil {
-			return dst, Value{}, false
+		if nv, err = parseDate(text); err != nil {
+			return dst, false
 		}
 	case KindTimestamp:
 		if r.Kind != RawText {
-			return dst, Value{}, false
+			return dst, false
 		}
 		var err error
-		if v, err = parseTimestamp(text, false); err != nil {
-			return dst, Value{}, false
+		if nv, err = parseTimestamp(text, false); err != nil {
+			return dst, false
 		}
 	default:
-		return dst, Value{}, false
+		return dst, false
 	}
-	if (c.min != nil && Compare(v, *c.min) < 0) || (c.max != nil && Compare(v, *c.max) > 0) {
-		return dst, Value{}, false
+	if (c.min != nil && Compare(nv, *c.min) < 0) || (c.max != nil && Compare(nv, *c.max) > 0) {
+		return dst, false
 	}
-	switch v.Kind {
+	switch nv.Kind {
 	case KindInteger:
-		dst = strconv.AppendInt(dst, v.Int, 10)
+		dst = strconv.AppendInt(dst, nv.Int, 10)
 	case KindNumber:
 		dst = appendPlainDecimal(dst, text)
 	case KindBoolean:
-		dst = strconv.AppendBool(dst, v.Bool)
+		dst = strconv.AppendBool(dst, nv.Bool)
 	case KindDate: // digits and dashes: nothing to escape
-		dst = append(append(append(dst, '"'), v.Str...), '"')
+		dst = append(append(append(dst, '"'), nv.Str...), '"')
 	case KindTimestamp:
-		dst = append(appendTimestamp(append(dst, '"'), v.Int, v.Nano), '"')
+		dst = append(appendTimestamp(append(dst, '"'), nv.Int, nv.Nano), '"')
 	}
-	return dst, v, true
+	*v = nv
+	return dst, true
 }
 
 // appendPlainDecimal appends a literal plainDecimal accepts as strconv.AppendFloat(dst, f, 'f', -1, 64)

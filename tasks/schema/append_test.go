@@ -43,7 +43,8 @@ func coerceAppend(c *Column, dst []byte, r Raw) ([]byte, Value, error) {
 func checkAppendCoerced(t *testing.T, c *Column, r Raw) {
 	t.Helper()
 	prefix := []byte("x:")
-	got, gotV, gotErr := c.AppendCoerced(bytes.Clone(prefix), r)
+	var gotV Value
+	got, gotErr := c.AppendCoerced(bytes.Clone(prefix), r, &gotV)
 	want, wantV, wantErr := coerceAppend(c, bytes.Clone(prefix), r)
 	if (gotErr == nil) != (wantErr == nil) || (gotErr != nil && (gotErr.Error() != wantErr.Error() || gotErr.(*ValueError).Code != wantErr.(*ValueError).Code)) {
 		t.Fatalf("%s (%s): AppendCoerced(%+v) error %v, Coerce gives %v", c.Name, c.Type, r, gotErr, wantErr)
@@ -226,10 +227,11 @@ func TestAppendCoercedAllocations(t *testing.T) {
 			continue
 		}
 		r := Raw{Kind: RawText, Text: text}
-		if _, _, err := c.AppendCoerced(buf[:0], r); err != nil {
+		var v Value
+		if _, err := c.AppendCoerced(buf[:0], r, &v); err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
-		if n := testing.AllocsPerRun(100, func() { _, _, _ = c.AppendCoerced(buf[:0], r) }); n != 0 {
+		if n := testing.AllocsPerRun(100, func() { _, _ = c.AppendCoerced(buf[:0], r, &v) }); n != 0 {
 			t.Errorf("%s (%s): %v allocations per value, want 0", c.Name, c.Type, n)
 		}
 	}
