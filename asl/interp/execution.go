@@ -83,8 +83,10 @@ type Execution struct {
 	root   *cancelScope
 	ctx    context.Context // root.ctx
 	unhook func() bool     // removes the host ctx hook
-	done   chan struct{}
-	start  time.Time
+	// stopTimer stops the machine's TimeoutSeconds timer.
+	stopTimer func() bool
+	done      chan struct{}
+	start     time.Time
 
 	// ctxExecution is $$.Execution; ctxStateMachine is $$.StateMachine.
 	// They are built by contextObjects on first use, after which they are
@@ -214,23 +216,32 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 		e.cfg.arn = m.arnPrefix + ":execution:" + e.smName() + ":" + e.cfg.name
 	}
 	e.root = newCancelScope(ctx)
-	e.ctx = e.root.ctx
+	e.ctx = e.root
 	// A host cancelling ctx aborts the execution; finish drops the hook so
 	// a long-lived ctx does not accumulate them. A context that can never
-	// be cancelled needs no hook.
+	// be cancelled needs no hook, and one already ended aborts the
+	// execution at once.
 	e.unhook = noHook
 	if ctx.Done() != nil {
-		e.unhook = context.AfterFunc(ctx, e.root.cancel)
+		if err := ctx.Err(); err != nil {
+			e.root.cancelWith(err)
+		} else {
+			e.unhook = context.AfterFunc(ctx, e.hostDone)
+		}
 	}
 	e.start = m.cfg.clock.Now()
+	e.stopTimer = noHook
 	if m.timeout > 0 {
-		stop := m.cfg.clock.AfterFunc(seconds(int64(m.timeout)), func() {
+		// finish stops the timer.
+		e.stopTimer = m.cfg.clock.AfterFunc(seconds(int64(m.timeout)), func() {
 			e.stop(StatusTimedOut, &Failure{Error: "States.Timeout"})
 		})
-		context.AfterFunc(e.ctx, func() { stop() })
 	}
 	return e
 }
+
+// hostDone aborts the execution when the host's context ends.
+func (e *Execution) hostDone() { e.root.cancelWith(e.root.parent.Err()) }
 
 func noHook() bool { return true }
 
@@ -362,6 +373,7 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	e.mu.Unlock()
 	e.result = r
 	e.unhook()
+	e.stopTimer()
 	e.root.cancel()
 	close(e.done)
 }

@@ -634,7 +634,7 @@ func (dp *dispatcher) setTotal(total int64) {
 func (dp *dispatcher) stopped() bool {
 	dp.mu.Lock()
 	defer dp.mu.Unlock()
-	return dp.stop != nil || dp.sc.ctx.Err() != nil
+	return dp.stop != nil || dp.sc.Err() != nil
 }
 
 // limit is the run's MaxConcurrency now (UpdateMapRun may change it).
@@ -677,10 +677,10 @@ func (dp *dispatcher) poke() {
 // when the run stopped instead.
 func (dp *dispatcher) dispatch(input any, index int64, nItems int) bool {
 	dp.mu.Lock()
-	for dp.running >= dp.limit() && dp.stop == nil && dp.sc.ctx.Err() == nil {
+	for dp.running >= dp.limit() && dp.stop == nil && dp.sc.Err() == nil {
 		dp.waitLocked(true)
 	}
-	if dp.stop != nil || dp.sc.ctx.Err() != nil {
+	if dp.stop != nil || dp.sc.Err() != nil {
 		dp.mu.Unlock()
 		if dp.exportingPending() {
 			dp.addPending(input, index, nItems)
@@ -783,7 +783,7 @@ func (dp *dispatcher) runChild(seq int64, name string, input any, index int64, n
 	h := dp.th.e.m.cfg.mapRuns
 	ce := ChildExecution{Arn: dp.names.childPrefix + name, Name: name, StateMachineArn: dp.names.smArn,
 		MapRunArn: dp.names.runArn, ExecutionType: dp.d.executionType, Index: index, Items: nItems}
-	e := dp.child.newExecution(dp.sc.ctx, input, []ExecOption{
+	e := dp.child.newExecution(dp.sc, input, []ExecOption{
 		WithExecutionName(name), WithExecutionArn(ce.Arn), WithStateMachineArn(dp.names.smArn),
 		WithRoleArn(dp.th.e.cfg.roleArn)})
 	th := e.newThread(nil)

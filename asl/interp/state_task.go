@@ -245,7 +245,7 @@ func (th *thread) callTimed(n *node, params any, paramsText string, tw *taskWait
 	c := th.clock()
 	sc := th.sc.child()
 	defer th.sc.release(sc)
-	ctx := sc.ctx
+	ctx := context.Context(sc)
 	callback := tw != nil
 	if tw == nil {
 		tw = &taskWait{}

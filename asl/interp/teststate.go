@@ -167,7 +167,11 @@ func (m *Machine) TestState(ctx context.Context, req TestStateRequest) (*TestSta
 		opts = append(opts, WithStateMachineArn(req.StateMachineArn))
 	}
 	e := m.newExecution(ctx, req.Input, opts)
-	defer e.root.cancel()
+	defer func() {
+		e.unhook()
+		e.stopTimer()
+		e.root.cancel()
+	}()
 	// TestState runs as an express execution: its context names it so, and
 	// has no RedriveCount; RoleArn is null when the request gives none
 	// (recorded).

@@ -140,7 +140,7 @@ func (e *Execution) newThread(parent *varScope) *thread {
 // init makes th a new thread of e whose variables' enclosing scope is
 // parent.
 func (th *thread) init(e *Execution, parent *varScope) {
-	*th = thread{e: e, sc: e.root, ctx: e.root.ctx}
+	*th = thread{e: e, sc: e.root, ctx: e.root}
 	th.ownVars.parent = parent
 	th.vars = &th.ownVars // one allocation for the thread and its scope
 	th.slab = &e.slab
@@ -160,7 +160,7 @@ func (th *thread) child(sc *cancelScope) *thread {
 	if th.inlineFanout {
 		th.lastChild = c
 	}
-	c.sc, c.ctx = sc, sc.ctx
+	c.sc, c.ctx = sc, sc
 	c.prev = th.prev
 	c.mute = th.mute
 	if th.inlineFanout {
