@@ -119,6 +119,36 @@ type indexEntry struct {
 	Qual     string `json:"q,omitempty"` // what it started on (executionQualifier)
 }
 
+// appendIndexEntry appends e as the JSON object encoding/json writes for it (but for the escaping of "<",
+// ">" and "&", which decodes the same), without reflection: put writes one per finished execution.
+func appendIndexEntry(dst []byte, e *indexEntry) []byte {
+	dst = append(dst, `{"m":`...)
+	dst = appendString(dst, e.Machine)
+	dst = append(dst, `,"n":`...)
+	dst = appendString(dst, e.Name)
+	dst = append(dst, `,"s":`...)
+	dst = appendString(dst, e.Status)
+	dst = append(dst, `,"a":`...)
+	dst = strconv.AppendInt(dst, e.Start, 10)
+	dst = append(dst, `,"b":`...)
+	dst = strconv.AppendInt(dst, e.Stop, 10)
+	dst = append(dst, `,"g":`...)
+	dst = strconv.AppendUint(dst, uint64(e.Seg), 10)
+	dst = append(dst, `,"o":`...)
+	dst = strconv.AppendInt(dst, e.Off, 10)
+	dst = append(dst, `,"l":`...)
+	dst = strconv.AppendUint(dst, uint64(e.Size), 10)
+	if e.Redrives != 0 {
+		dst = append(dst, `,"r":`...)
+		dst = strconv.AppendInt(dst, int64(e.Redrives), 10)
+	}
+	if e.Qual != "" {
+		dst = append(dst, `,"q":`...)
+		dst = appendString(dst, e.Qual)
+	}
+	return append(dst, '}')
+}
+
 // historyBlob is everything kept of a finished execution.
 type historyBlob struct {
 	Execution executionRecord       `json:"ex"`
@@ -664,11 +694,8 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	h.imu.RLock()
 	defer h.imu.RUnlock()
 	if h.index != nil {
-		rec, err := json.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("encode history index entry: %w", err)
-		}
-		if err := h.index.Append(ctx, rec); err != nil {
+		bufs.index = appendIndexEntry(bufs.index[:0], &e)
+		if err := h.index.Append(ctx, bufs.index); err != nil {
 			return fmt.Errorf("append history index: %w", err)
 		}
 	}
@@ -1059,11 +1086,9 @@ func (h *historyStore) compactIndex(ctx context.Context, entries []indexEntry) e
 		return nil
 	}
 	err := h.index.Compact(ctx, func(emit func([]byte) error) error {
-		for _, e := range entries {
-			b, err := json.Marshal(e)
-			if err != nil {
-				return err
-			}
+		var b []byte
+		for i := range entries {
+			b = appendIndexEntry(b[:0], &entries[i])
 			if err := emit(b); err != nil {
 				return err
 			}

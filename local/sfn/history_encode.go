@@ -98,7 +98,7 @@ const blobMagic = "\xffSJ1"
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // blobBuffer is the scratch space of encoding one blob: its text and the compressed blob.
-type blobBuffer struct{ text, blob []byte }
+type blobBuffer struct{ text, blob, index []byte }
 
 // blobBuffers are reused, each kept up to maxKeptBlobBuffer bytes.
 var blobBuffers = sync.Pool{New: func() any { return new(blobBuffer) }}
