@@ -66,6 +66,7 @@ type historyStore struct {
 	qualIDs    map[string]int32
 	segs       map[uint32]*segment
 	cache      blobCache
+	defCache   definitionCache
 	recent     recentSummaries // of the executions that ended last (describe.go)
 
 	wmu    sync.Mutex // segment writes
@@ -166,6 +167,10 @@ type segment struct {
 	size    int64
 	maxStop int64
 	count   int
+	// the definitions written to it (while it is the one being written; wmu)
+	defs    map[string]defRef
+	lastDef string
+	lastRef defRef
 }
 
 const (
@@ -678,14 +683,15 @@ func (h *historyStore) list(machineArn string, cur listCursor, accept func(runRe
 func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	bufs := blobBuffers.Get().(*blobBuffer)
 	defer blobBuffers.Put(bufs)
-	blob, err := bufs.encode(b)
+	enc, err := bufs.encode(b)
 	if err != nil {
 		return fmt.Errorf("encode history: %w", err)
 	}
-	seg, off, err := h.write(blob)
+	seg, off, err := h.write(enc)
 	if err != nil {
 		return err
 	}
+	blob := enc.data
 	e := indexEntry{
 		Machine: b.Execution.MachineArn, Name: b.Execution.Name, Status: b.End.Status,
 		Start: b.Execution.Start.UnixMilli(), Stop: b.End.Stop.UnixMilli(), Seg: seg, Off: off, Size: uint32(len(blob)),
@@ -705,36 +711,90 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 	return nil
 }
 
-// write appends a blob to the current segment and returns where it is.
-func (h *historyStore) write(blob []byte) (uint32, int64, error) {
+// write appends a blob to the current segment and returns where it is; a blob without its definition
+// comes after the definition's record, written first if the segment has none yet.
+func (h *historyStore) write(blob encodedBlob) (uint32, int64, error) {
 	h.wmu.Lock()
 	defer h.wmu.Unlock()
-	if h.cur == nil || h.cur.size+int64(len(blob)) > segmentBytes && h.cur.size > 0 {
+	if h.cur == nil || h.cur.size+int64(len(blob.data)) > segmentBytes && h.cur.size > 0 {
 		if err := h.rollover(); err != nil {
 			return 0, 0, err
 		}
 	}
 	seg := h.cur
-	off := seg.size
-	if h.dir == "" {
-		seg.mem = append(seg.mem, blob...)
-		seg.size += int64(len(blob))
-		return seg.id, off, nil
-	}
-	if _, err := seg.f.WriteAt(blob, off); err != nil {
-		// Whatever part was written is garbage no entry refers to; the next blob goes after it.
-		if st, serr := seg.f.Stat(); serr == nil {
-			seg.size = st.Size()
+	if blob.definition != "" {
+		ref, ok := seg.definition(blob.definition)
+		if !ok {
+			rec := appendDefinitionRecord(nil, blob.definition)
+			off, err := h.append(seg, rec)
+			if err != nil {
+				return 0, 0, err
+			}
+			ref = defRef{off, uint32(len(rec))}
+			seg.remember(blob.definition, ref)
 		}
-		return 0, 0, fmt.Errorf("write history segment: %w", err)
+		blob.refer(ref.off, ref.size)
 	}
-	seg.size += int64(len(blob))
-	if h.sync {
+	off, err := h.append(seg, blob.data)
+	if err != nil {
+		return 0, 0, err
+	}
+	if h.sync && seg.f != nil {
 		if err := seg.f.Sync(); err != nil {
 			return 0, 0, fmt.Errorf("sync history segment: %w", err)
 		}
 	}
 	return seg.id, off, nil
+}
+
+// append writes data at the end of a segment; the caller holds wmu.
+func (h *historyStore) append(seg *segment, data []byte) (int64, error) {
+	off := seg.size
+	if h.dir == "" {
+		seg.mem = append(seg.mem, data...)
+		seg.size += int64(len(data))
+		return off, nil
+	}
+	if _, err := seg.f.WriteAt(data, off); err != nil {
+		// Whatever part was written is garbage no entry refers to; the next write goes after it.
+		if st, serr := seg.f.Stat(); serr == nil {
+			seg.size = st.Size()
+		}
+		return 0, fmt.Errorf("write history segment: %w", err)
+	}
+	seg.size += int64(len(data))
+	return off, nil
+}
+
+// defRef is where a definition record is in its segment.
+type defRef struct {
+	off  int64
+	size uint32
+}
+
+// maxSegmentDefinitions bounds the definitions a segment being written remembers; past it, it forgets
+// them all, and a definition is written again the next time a blob needs it.
+const maxSegmentDefinitions = 256
+
+// definition finds the record of a definition in the segment; the caller holds wmu.
+func (seg *segment) definition(def string) (defRef, bool) {
+	if def == seg.lastDef { // the same machine's executions, one after another (the same string: no compare)
+		return seg.lastRef, true
+	}
+	ref, ok := seg.defs[def]
+	if ok {
+		seg.lastDef, seg.lastRef = def, ref
+	}
+	return ref, ok
+}
+
+// remember records where a definition's record is; the caller holds wmu.
+func (seg *segment) remember(def string, ref defRef) {
+	if seg.defs == nil || len(seg.defs) >= maxSegmentDefinitions {
+		seg.defs = map[string]defRef{}
+	}
+	seg.defs[def] = ref
+	seg.lastDef, seg.lastRef = def, ref
 }
 
 // rollover starts a new segment; the caller holds wmu.
@@ -795,27 +855,17 @@ func (h *historyStore) load(f finished) (*historyBlob, error) {
 
 // decode reads a finished execution's blob into v.
 func (h *historyStore) decode(f finished, v any) error {
-	data := make([]byte, f.size)
 	h.mu.RLock()
 	seg := h.segs[f.seg]
 	h.mu.RUnlock()
 	if seg == nil {
 		return fmt.Errorf("segment %d: %w", f.seg, errDamaged)
 	}
-	if h.dir == "" {
-		h.wmu.Lock()
-		copy(data, seg.mem[f.off:f.off+int64(f.size)])
-		h.wmu.Unlock()
-	} else {
-		r, err := h.reader(seg)
-		if err != nil {
-			return err
-		}
-		if _, err := r.ReadAt(data, f.off); err != nil {
-			return fmt.Errorf("read history segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
-		}
+	data, err := h.readSegment(seg, f.off, f.size)
+	if err != nil {
+		return err
 	}
-	text, err := blobText(data)
+	text, err := blobText(data, func(off int64, size uint32) ([]byte, error) { return h.definitionAt(seg, off, size) })
 	if err != nil {
 		return fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 	}
@@ -823,6 +873,93 @@ func (h *historyStore) decode(f finished, v any) error {
 		return fmt.Errorf("segment %d at %d: %w (%w)", f.seg, f.off, err, errDamaged)
 	}
 	return nil
+}
+
+// readSegment reads size bytes of a segment at off.
+func (h *historyStore) readSegment(seg *segment, off int64, size uint32) ([]byte, error) {
+	data := make([]byte, size)
+	if h.dir == "" {
+		h.wmu.Lock()
+		defer h.wmu.Unlock()
+		if off < 0 || off+int64(size) > int64(len(seg.mem)) {
+			return nil, fmt.Errorf("segment %d at %d: beyond its end (%w)", seg.id, off, errDamaged)
+		}
+		copy(data, seg.mem[off:off+int64(size)])
+		return data, nil
+	}
+	r, err := h.reader(seg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.ReadAt(data, off); err != nil {
+		return nil, fmt.Errorf("read history segment %d at %d: %w (%w)", seg.id, off, err, errDamaged)
+	}
+	return data, nil
+}
+
+// maxDefinitionRecord bounds the definition record a blob may refer to (a definition is at most 1 MiB
+// of text; its JSON string, compressed, a few times that at worst): a damaged header cannot make a read
+// allocate more.
+const maxDefinitionRecord = 8 << 20
+
+// definitionAt returns the JSON string of the definition record at off in a segment.
+func (h *historyStore) definitionAt(seg *segment, off int64, size uint32) ([]byte, error) {
+	if text := h.defCache.get(seg.id, off); text != nil {
+		return text, nil
+	}
+	if size > maxDefinitionRecord {
+		return nil, fmt.Errorf("definition record of %d bytes", size)
+	}
+	rec, err := h.readSegment(seg, off, size)
+	if err != nil {
+		return nil, err
+	}
+	text, err := definitionText(rec)
+	if err != nil {
+		return nil, err
+	}
+	h.defCache.put(seg.id, off, text)
+	return text, nil
+}
+
+// definitionCache keeps the last few definition records read (read-only once kept).
+type definitionCache struct {
+	mu    sync.Mutex
+	items []cachedDefinition // most recent last
+}
+
+type cachedDefinition struct {
+	seg  uint32
+	off  int64
+	text []byte
+}
+
+const maxCachedDefinitions = 8
+
+func (c *definitionCache) get(seg uint32, off int64) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, it := range c.items {
+		if it.seg == seg && it.off == off {
+			return it.text
+		}
+	}
+	return nil
+}
+
+func (c *definitionCache) put(seg uint32, off int64, text []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.items) == maxCachedDefinitions {
+		c.items = append(c.items[:0:0], c.items[1:]...)
+	}
+	c.items = append(c.items, cachedDefinition{seg, off, text})
+}
+
+func (c *definitionCache) clear() {
+	c.mu.Lock()
+	c.items = nil
+	c.mu.Unlock()
 }
 
 // reader returns a file to read a segment from, opening it once.
@@ -1189,6 +1326,7 @@ func (h *historyStore) expire(ctx context.Context, cutoff time.Time) (int, error
 	h.runs = runs
 	h.mu.Unlock()
 	h.cache.clear()
+	h.defCache.clear()
 	h.recent.clear()
 	h.runsMu.Lock()
 	for _, r := range gone {

@@ -88,12 +88,27 @@ func cutTag(tag string) (name, opts string, ok bool) {
 	return tag, "", false
 }
 
-// A blob on disk is the JSON text of a historyBlob, compressed. Blobs are written with S2 (the block
-// format of github.com/klauspost/compress/s2, several times faster than gzip at its fastest level, for
-// about a third more bytes) behind a header: blobMagic, then the CRC-32C of the text (4 bytes, little
-// endian), which a read checks. Blobs written by earlier versions are gzip members (they begin with
-// gzip's 0x1f 0x8b, never with blobMagic) and are read as they are.
-const blobMagic = "\xffSJ1"
+// A blob on disk is the JSON text of a historyBlob, compressed with S2 (the block format of
+// github.com/klauspost/compress/s2, several times faster than gzip at its fastest level, for about a third
+// more bytes) behind a header that holds a CRC-32C, which a read checks. Three kinds are read:
+//
+//   - blobMagicShared (written now, whenever the definition is not empty): the text
+//     without the state machine's definition, which every execution of a machine repeats. The
+//     definition is a record of its own (defMagic) in the same segment, written once per segment for
+//     each distinct definition, before the first blob that refers to it. Header: the magic, the CRC-32C
+//     of the rest of the header and then of the text without the definition, where the definition's
+//     record is (offset, 8 bytes, and length, 4), where its JSON string goes in the text (4); all little
+//     endian. A damaged definition record makes every blob that refers to it unreadable.
+//   - blobMagic (written by earlier versions, and now for an empty definition): the whole text; header:
+//     the magic and the CRC-32C of the text (4 bytes, little endian).
+//   - gzip members (written by earlier versions still: they begin with 0x1f 0x8b, never with a magic).
+const (
+	blobMagic       = "\xffSJ1"
+	blobMagicShared = "\xffSJ2"
+	defMagic        = "\xffSD1"
+	// sharedHeader is the length of a blobMagicShared header: magic, CRC, offset, length, splice.
+	sharedHeader = 4 + 4 + 8 + 4 + 4
+)
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -105,33 +120,126 @@ var blobBuffers = sync.Pool{New: func() any { return new(blobBuffer) }}
 
 const maxKeptBlobBuffer = 1 << 20
 
+// encodedBlob is a blob ready to write: whole, or (definition != "") without its definition, its header
+// to be completed by refer once the definition's record has a place.
+type encodedBlob struct {
+	data       []byte
+	definition string
+	crc        uint32 // of the text without the definition
+}
+
 // encode returns b as a blob, in buf's space: valid until buf is used again.
-func (buf *blobBuffer) encode(b *historyBlob) ([]byte, error) {
-	text, err := appendBlob(buf.text[:0], b)
+func (buf *blobBuffer) encode(b *historyBlob) (encodedBlob, error) {
+	shared := b.Execution.Definition != ""
+	text, splice, err := appendBlobText(buf.text[:0], b, !shared)
 	if err != nil {
-		return nil, err
+		return encodedBlob{}, err
 	}
-	blob := compressBlob(buf.blob[:0], text)
+	var out encodedBlob
+	if shared {
+		out = encodedBlob{definition: b.Execution.Definition, crc: crc32.Checksum(text, castagnoli)}
+		out.data = compressSharedBlob(buf.blob[:0], text, splice)
+	} else {
+		out.data = compressBlob(buf.blob[:0], text)
+	}
 	if cap(text) <= maxKeptBlobBuffer {
 		buf.text = text
 	}
-	if cap(blob) <= maxKeptBlobBuffer {
-		buf.blob = blob
+	if cap(out.data) <= maxKeptBlobBuffer {
+		buf.blob = out.data
 	}
-	return blob, nil
+	return out, nil
 }
 
-// compressBlob appends the blob of a text.
+// compressBlob appends the blob of a text (blobMagic).
 func compressBlob(dst, text []byte) []byte {
 	dst = append(dst, blobMagic...)
 	dst = binary.LittleEndian.AppendUint32(dst, crc32.Checksum(text, castagnoli))
+	return appendS2(dst, text)
+}
+
+func appendS2(dst, text []byte) []byte {
 	n := len(dst)
 	dst = slices.Grow(dst, s2.MaxEncodedLen(len(text)))
 	return append(dst[:n], s2.Encode(dst[n:cap(dst)], text)...)
 }
 
-// blobText returns the text of a blob, checked against its checksum.
-func blobText(blob []byte) ([]byte, error) {
+// compressSharedBlob appends the blob of a text without its definition, whose JSON string goes at splice
+// (blobMagicShared); its CRC and the place of the definition's record are left for refer.
+func compressSharedBlob(dst, text []byte, splice int) []byte {
+	dst = append(dst, blobMagicShared...)
+	dst = append(dst, make([]byte, 4+8+4)...)
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(splice))
+	return appendS2(dst, text)
+}
+
+// refer completes a shared blob's header with the place of its definition's record.
+func (e encodedBlob) refer(off int64, size uint32) {
+	h := e.data[:sharedHeader]
+	binary.LittleEndian.PutUint64(h[8:], uint64(off))
+	binary.LittleEndian.PutUint32(h[16:], size)
+	binary.LittleEndian.PutUint32(h[4:], crc32.Update(e.crc, castagnoli, h[8:]))
+}
+
+// appendDefinitionRecord appends the record of a definition (defMagic): its JSON string, compressed.
+func appendDefinitionRecord(dst []byte, definition string) []byte {
+	text := appendString(nil, definition)
+	dst = append(dst, defMagic...)
+	dst = binary.LittleEndian.AppendUint32(dst, crc32.Checksum(text, castagnoli))
+	return appendS2(dst, text)
+}
+
+// definitionText returns the JSON string of a definition record, checked against its checksum.
+func definitionText(rec []byte) ([]byte, error) {
+	rest, ok := bytes.CutPrefix(rec, []byte(defMagic))
+	if !ok || len(rest) < 4 {
+		return nil, errors.New("not a definition record")
+	}
+	text, err := s2.Decode(nil, rest[4:])
+	if err != nil {
+		return nil, fmt.Errorf("definition record: %w", err)
+	}
+	if got, want := crc32.Checksum(text, castagnoli), binary.LittleEndian.Uint32(rest); got != want {
+		return nil, fmt.Errorf("definition record checksum %08x, want %08x", got, want)
+	}
+	return text, nil
+}
+
+// definitionReader reads the JSON string of the definition record at off, size bytes long, in the segment
+// of the blob being read.
+type definitionReader func(off int64, size uint32) ([]byte, error)
+
+// blobText returns the text of a blob, checked against its checksum; definition reads the definition of a
+// shared blob (nil: such a blob is refused).
+func blobText(blob []byte, definition definitionReader) ([]byte, error) {
+	if bytes.HasPrefix(blob, []byte(blobMagicShared)) {
+		if len(blob) < sharedHeader {
+			return nil, errors.New("blob header cut short")
+		}
+		h := blob[:sharedHeader]
+		rest, err := s2.Decode(nil, blob[sharedHeader:])
+		if err != nil {
+			return nil, err
+		}
+		if got, want := crc32.Update(crc32.Checksum(rest, castagnoli), castagnoli, h[8:]), binary.LittleEndian.Uint32(h[4:]); got != want {
+			return nil, fmt.Errorf("blob checksum %08x, want %08x", got, want)
+		}
+		off, size, splice := int64(binary.LittleEndian.Uint64(h[8:])), binary.LittleEndian.Uint32(h[16:]), binary.LittleEndian.Uint32(h[20:])
+		if int64(splice) > int64(len(rest)) || off < 0 {
+			return nil, errors.New("blob header out of range")
+		}
+		if definition == nil {
+			return nil, errors.New("blob refers to a definition record, and none can be read")
+		}
+		def, err := definition(off, size)
+		if err != nil {
+			return nil, err
+		}
+		text := make([]byte, 0, len(rest)+len(def))
+		text = append(text, rest[:splice]...)
+		text = append(text, def...)
+		return append(text, rest[splice:]...), nil
+	}
 	if rest, ok := bytes.CutPrefix(blob, []byte(blobMagic)); ok {
 		if len(rest) < 4 {
 			return nil, errors.New("blob header cut short")
@@ -158,33 +266,44 @@ const emptyDefinition = `"definition":""`
 
 // appendBlob appends b as JSON.
 func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
+	text, _, err := appendBlobText(dst, b, true)
+	return text, err
+}
+
+// appendBlobText appends b as JSON, without the definition's JSON string unless withDefinition, and
+// returns where in what it appended that string goes.
+func appendBlobText(dst []byte, b *historyBlob, withDefinition bool) ([]byte, int, error) {
+	base := len(dst)
 	// The definition, the largest part of the record, is written by appendString: encoding/json writes
 	// the rest, with an empty definition, which is replaced.
 	rec := b.Execution
 	rec.Definition = ""
 	ex, err := json.Marshal(rec)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	before, after, ok := bytes.Cut(ex, []byte(emptyDefinition))
 	if !ok {
-		return nil, fmt.Errorf("encode execution record: no %s in %s", emptyDefinition, ex)
+		return nil, 0, fmt.Errorf("encode execution record: no %s in %s", emptyDefinition, ex)
 	}
 	w := blobWriter{dst: dst}
 	w.dst = append(w.dst, `{"ex":`...)
 	w.dst = append(w.dst, before...)
 	w.dst = append(w.dst, `"definition":`...)
-	w.dst = lastDefinition.append(w.dst, b.Execution.Definition)
+	splice := len(w.dst) - base
+	if withDefinition {
+		w.dst = lastDefinition.append(w.dst, b.Execution.Definition)
+	}
 	w.dst = append(w.dst, after...)
 	w.dst = append(w.dst, `,"end":`...)
 	if err := w.end(&b.End); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	w.dst = append(w.dst, `,"evs":`...)
 	if !eventsByHand || b.Events == nil {
 		evs, err := json.Marshal(b.Events)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		w.dst = append(w.dst, evs...)
 	} else {
@@ -194,7 +313,7 @@ func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
 				w.dst = append(w.dst, ',')
 			}
 			if err := w.event(&b.Events[i]); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 		w.dst = append(w.dst, ']')
@@ -202,12 +321,12 @@ func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
 	if b.Redrive != nil {
 		r, err := json.Marshal(b.Redrive)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		w.dst = append(w.dst, `,"redrive":`...)
 		w.dst = append(w.dst, r...)
 	}
-	return append(w.dst, '}', '\n'), nil
+	return append(w.dst, '}', '\n'), splice, nil
 }
 
 // lastDefinition holds the definition of the last blob written, escaped: the executions of a state

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -339,7 +340,7 @@ func TestBlobText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := blobText(tt.blob)
+			got, err := blobText(tt.blob, nil)
 			if tt.wantErr {
 				if err == nil {
 					t.Errorf("blobText: got %q and no error, want an error", got)
@@ -356,25 +357,130 @@ func TestBlobText(t *testing.T) {
 	}
 }
 
-// FuzzBlobText: blobText never panics, and what it accepts of a blob in the S2 format matches its
-// checksum.
+// FuzzBlobText: blobText never panics, and what it accepts of a blob in an S2 format matches its
+// checksum; so does definitionText.
 func FuzzBlobText(f *testing.F) {
-	f.Add(compressBlob(nil, []byte(`{"ex":{}}`)))
-	f.Add([]byte(blobMagic))
-	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
-	f.Fuzz(func(t *testing.T, blob []byte) {
-		text, err := blobText(blob)
-		if err != nil || !bytes.HasPrefix(blob, []byte(blobMagic)) {
-			return
+	f.Add(compressBlob(nil, []byte(`{"ex":{}}`)), []byte(nil))
+	f.Add([]byte(blobMagic), []byte(nil))
+	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}, []byte(nil))
+	def := appendDefinitionRecord(nil, `{"StartAt":"A"}`)
+	shared := sharedBlob(f, `{"ex":{"definition":}}`, len(`{"ex":{"definition":`), 0, uint32(len(def)))
+	f.Add(shared, def)
+	f.Add(shared[:sharedHeader], def[:len(defMagic)+4])
+	f.Fuzz(func(t *testing.T, blob, defRec []byte) {
+		var defText []byte
+		text, err := blobText(blob, func(off int64, size uint32) ([]byte, error) {
+			dt, err := definitionText(defRec)
+			defText = dt
+			return dt, err
+		})
+		if dt, err := definitionText(defRec); err == nil && crc32.Checksum(dt, castagnoli) != binary.LittleEndian.Uint32(defRec[len(defMagic):]) {
+			t.Errorf("definitionText accepted a record whose text does not match its checksum")
 		}
-		if crc32.Checksum(text, castagnoli) != binary.LittleEndian.Uint32(blob[len(blobMagic):]) {
-			t.Errorf("blobText accepted a blob whose text does not match its checksum")
+		switch {
+		case err != nil:
+		case bytes.HasPrefix(blob, []byte(blobMagicShared)):
+			splice := binary.LittleEndian.Uint32(blob[20:])
+			rest := slices.Concat(text[:splice], text[int(splice)+len(defText):])
+			if !bytes.Equal(text[splice:int(splice)+len(defText)], defText) {
+				t.Errorf("blobText did not put the definition at %d", splice)
+			}
+			if crc32.Update(crc32.Checksum(rest, castagnoli), castagnoli, blob[8:sharedHeader]) != binary.LittleEndian.Uint32(blob[4:]) {
+				t.Errorf("blobText accepted a shared blob whose text does not match its checksum")
+			}
+		case bytes.HasPrefix(blob, []byte(blobMagic)):
+			if crc32.Checksum(text, castagnoli) != binary.LittleEndian.Uint32(blob[len(blobMagic):]) {
+				t.Errorf("blobText accepted a blob whose text does not match its checksum")
+			}
 		}
 	})
 }
 
+// sharedBlob returns the shared blob of a text without its definition, referring to a definition record
+// at off.
+func sharedBlob(tb testing.TB, rest string, splice int, off int64, size uint32) []byte {
+	tb.Helper()
+	e := encodedBlob{data: compressSharedBlob(nil, []byte(rest), splice), definition: "x", crc: crc32.Checksum([]byte(rest), castagnoli)}
+	e.refer(off, size)
+	return e.data
+}
+
+// TestSharedBlobText: a blob written without its definition reads back whole, with the definition from
+// its record; damage to the blob, its header or the record is an error.
+func TestSharedBlobText(t *testing.T) {
+	def := `{"StartAt":"A","Comment":"` + strings.Repeat("<&>\"", 50) + `"}`
+	b := &historyBlob{Execution: executionRecord{Name: "e1", Definition: def}}
+	text, splice, err := appendBlobText(nil, b, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := appendBlob(nil, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(slices.Concat(text[:splice], appendString(nil, def), text[splice:])), string(full)); diff != "" {
+		t.Fatalf("text without the definition, spliced (-got +want):\n%s", diff)
+	}
+	rec := appendDefinitionRecord(nil, def)
+	const recOff = 100
+	blob := sharedBlob(t, string(text), splice, recOff, uint32(len(rec)))
+	read := func(rec []byte) definitionReader {
+		return func(off int64, size uint32) ([]byte, error) {
+			if off != recOff || size != uint32(len(rec)) {
+				return nil, fmt.Errorf("definition record asked at %d+%d, want %d+%d", off, size, recOff, len(rec))
+			}
+			return definitionText(rec)
+		}
+	}
+	flip := func(b []byte, i int) []byte {
+		c := bytes.Clone(b)
+		c[i] ^= 0x40
+		return c
+	}
+	tests := []struct {
+		name    string
+		blob    []byte
+		rec     []byte
+		wantErr bool
+	}{
+		{"whole", blob, rec, false},
+		{"checksum damaged", flip(blob, 5), rec, true},
+		{"record offset damaged", flip(blob, 9), rec, true},
+		{"splice damaged", flip(blob, 20), rec, true},
+		{"data damaged", flip(blob, len(blob)-3), rec, true},
+		{"cut short", blob[:len(blob)-5], rec, true},
+		{"header only", blob[:sharedHeader], rec, true},
+		{"header cut short", blob[:sharedHeader-1], rec, true},
+		{"record damaged", blob, flip(rec, len(rec)-3), true},
+		{"record checksum damaged", blob, flip(rec, len(defMagic)+1), true},
+		{"record cut short", blob, rec[:len(rec)-2], true},
+		{"not a record", blob, append([]byte("\xffSJ1"), rec[4:]...), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := blobText(tt.blob, read(tt.rec))
+			if tt.wantErr {
+				if err == nil {
+					t.Errorf("blobText: got %q and no error, want an error", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(got), string(full)); diff != "" {
+				t.Errorf("blobText (-got +want):\n%s", diff)
+			}
+		})
+	}
+	if _, err := blobText(blob, nil); err == nil {
+		t.Errorf("blobText of a shared blob without a definition reader: no error")
+	}
+}
+
 // TestGzipBlobsOfEarlierVersionsLoad: a data directory whose history holds blobs written by earlier
-// versions (gzip) beside new ones reads both back, across a restart.
+// versions (gzip, and S2 with the definition in every blob) beside new ones reads all back, across a
+// restart.
 func TestGzipBlobsOfEarlierVersionsLoad(t *testing.T) {
 	dir := t.TempDir()
 	ctx := t.Context()
@@ -401,22 +507,32 @@ func TestGzipBlobsOfEarlierVersionsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The same execution under another name, stored as an earlier version stored it.
-	old := *b
-	old.Execution.Name, old.Execution.Arn = "old", strings.Replace(b.Execution.Arn, ":new", ":old", 1)
-	blob := gzipBlob(t, &old)
-	seg, off, err := s1.history.write(blob)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := indexEntry{Machine: machine, Name: "old", Status: old.End.Status, Start: old.Execution.Start.UnixMilli(), Stop: old.End.Stop.UnixMilli(),
-		Seg: seg, Off: off, Size: uint32(len(blob))}
-	rec, err := json.Marshal(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s1.history.index.Append(ctx, rec); err != nil {
-		t.Fatal(err)
+	// The same execution under other names, stored as earlier versions stored it: gzip, and S2 with the
+	// definition in every blob.
+	for _, name := range []string{"old", "s2whole"} {
+		old := *b
+		old.Execution.Name, old.Execution.Arn = name, strings.Replace(b.Execution.Arn, ":new", ":"+name, 1)
+		blob := gzipBlob(t, &old)
+		if name == "s2whole" {
+			text, err := appendBlob(nil, &old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			blob = compressBlob(nil, text)
+		}
+		seg, off, err := s1.history.write(encodedBlob{data: blob})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := indexEntry{Machine: machine, Name: name, Status: old.End.Status, Start: old.Execution.Start.UnixMilli(), Stop: old.End.Stop.UnixMilli(),
+			Seg: seg, Off: off, Size: uint32(len(blob))}
+		rec, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s1.history.index.Append(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s1.Close(); err != nil {
 		t.Fatal(err)
@@ -427,13 +543,16 @@ func TestGzipBlobsOfEarlierVersionsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	for _, name := range []string{"new", "old"} {
+	for _, name := range []string{"new", "old", "s2whole"} {
 		v, err := s2.view(strings.Replace(b.Execution.Arn, ":new", ":"+name, 1), true)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if diff := cmp.Diff(v.events, b.Events); diff != "" {
 			t.Errorf("%s: history after a restart (-got +want):\n%s", name, diff)
+		}
+		if v.rec.Definition != b.Execution.Definition || v.rec.Definition == "" {
+			t.Errorf("%s: definition %q, want %q", name, v.rec.Definition, b.Execution.Definition)
 		}
 		if v.end.Output != `"hi"` || v.rec.Name != name {
 			t.Errorf("%s: got name %s output %s, want output \"hi\"", name, v.rec.Name, v.end.Output)
