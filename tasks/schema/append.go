@@ -77,17 +77,27 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 	}
 	if c.kind == KindString {
 		if r.Kind != RawText || (c.MaxLength > 0 && !runeCountAtMost(text, c.MaxLength)) ||
-			(c.re != nil && !c.re.MatchString(text)) || (c.enum != nil && !c.inEnum(text)) || !utf8.ValidString(text) {
+			(c.re != nil && !c.re.MatchString(text)) || (c.enum != nil && !c.inEnum(text)) {
 			return dst, false
 		}
+		if plainJSON(text) { // printable ASCII without quote or backslash: valid UTF-8, nothing to escape
+			dst = append(append(append(dst, '"'), text...), '"')
+		} else {
+			if !utf8.ValidString(text) {
+				return dst, false
+			}
+			dst = AppendJSONString(dst, text)
+		}
 		*v = Value{Kind: KindString, Str: text}
-		return AppendJSONString(dst, text), true
+		return dst, true
 	}
 	// constrain applies a length limit, a pattern and an enum to any kind: leave those to Coerce.
 	if c.MaxLength > 0 || c.re != nil || c.enum != nil {
 		return dst, false
 	}
 	var nv Value
+	var t civilTime
+	var clock int // a timestamp's seconds from midnight of its own date to the instant, in UTC
 	switch c.kind {
 	case KindInteger:
 		n, ok := plainInteger(text)
@@ -122,14 +132,20 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 		if r.Kind != RawText {
 			return dst, false
 		}
-		var err error
-		if nv, err = parseTimestamp(text, false); err != nil {
+		// parseTimestamp, keeping the fields: the normalised text is written from them below.
+		if scanTimestamp(text, &t) != nil {
 			return dst, false
 		}
+		clock = t.h*3600 + t.mi*60 + t.sec - t.offset
+		unix := daysFromCivil(t.y, t.mo, t.d)*86400 + int64(clock)
+		if unix < minUnix || unix > maxUnix {
+			return dst, false
+		}
+		nv = Value{Kind: KindTimestamp, Int: unix, Nano: int32(t.nano)}
 	default:
 		return dst, false
 	}
-	if (c.min != nil && Compare(nv, *c.min) < 0) || (c.max != nil && Compare(nv, *c.max) > 0) {
+	if (c.min != nil || c.max != nil) && !c.within(&nv) {
 		return dst, false
 	}
 	switch nv.Kind {
@@ -142,7 +158,13 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 	case KindDate: // digits and dashes: nothing to escape
 		dst = append(append(append(dst, '"'), nv.Str...), '"')
 	case KindTimestamp:
-		dst = append(appendTimestamp(append(dst, '"'), nv.Int, nv.Nano), '"')
+		dst = append(dst, '"')
+		if clock >= 0 && clock < 86400 { // the same date in UTC: its text is the source's YYYY-MM-DD
+			dst = appendClock(append(append(dst, text[:10]...), 'T'), clock, nv.Nano)
+		} else {
+			dst = appendTimestamp(dst, nv.Int, nv.Nano)
+		}
+		dst = append(dst, '"')
 	}
 	*v = nv
 	return dst, true
@@ -183,4 +205,33 @@ func appendPlainDecimal(dst []byte, s string) []byte {
 		dst = append(append(dst, '.'), frac[:n]...)
 	}
 	return dst
+}
+
+// within reports whether v, of the column's kind, is within its min and max, as constrain decides it
+// with Compare.
+func (c *Column) within(v *Value) bool {
+	if (c.min != nil && c.min.Kind != v.Kind) || (c.max != nil && c.max.Kind != v.Kind) {
+		return (c.min == nil || Compare(*v, *c.min) >= 0) && (c.max == nil || Compare(*v, *c.max) <= 0)
+	}
+	switch v.Kind {
+	case KindInteger, KindDate:
+		return (c.min == nil || v.Int >= c.min.Int) && (c.max == nil || v.Int <= c.max.Int)
+	case KindNumber: // never NaN: parsed from a decimal literal
+		return (c.min == nil || v.Float >= c.min.Float) && (c.max == nil || v.Float <= c.max.Float)
+	case KindTimestamp:
+		return (c.min == nil || v.Int > c.min.Int || (v.Int == c.min.Int && v.Nano >= c.min.Nano)) &&
+			(c.max == nil || v.Int < c.max.Int || (v.Int == c.max.Int && v.Nano <= c.max.Nano))
+	}
+	return (c.min == nil || Compare(*v, *c.min) >= 0) && (c.max == nil || Compare(*v, *c.max) <= 0)
+}
+
+// plainJSON reports whether s is printable ASCII without a quote or a backslash: a JSON string's text
+// as it is, which AppendJSONString would copy unchanged.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -103,7 +103,7 @@ func genValue(rng *rand.Rand) string {
 	case 6:
 		s = "ORD-" + digits(rng.IntN(6))
 	case 7:
-		s = [...]string{"EUR", "USD", "GBP", "żółw", "eur", "\xff", "a\"b\\c\n", "\u2028", "null"}[rng.IntN(9)]
+		s = [...]string{"EUR", "USD", "GBP", "żółw", "eur", "\xff", "a\"b\\c\n", "\u2028", "null", "del\x7f", "a\x1fb", "tab\tx"}[rng.IntN(12)]
 	case 8:
 		s = digits(rng.IntN(7)) + "." + digits(rng.IntN(4))
 	default:

@@ -246,7 +246,14 @@ func appendTimestamp(dst []byte, unix int64, nano int32) []byte {
 	dst = append(dst, '-')
 	dst = two(dst, d)
 	dst = append(dst, 'T')
-	s := int(secs)
+	return appendClock(dst, int(secs), nano)
+}
+
+// appendClock appends the time of day secs seconds (0 to 86399) and nano nanoseconds after midnight
+// UTC as appendTimestamp writes it after the date and its T: hh:mm:ss, the fraction without trailing
+// zeros (none when zero), then Z.
+func appendClock(dst []byte, s int, nano int32) []byte {
+	two := func(dst []byte, v int) []byte { return append(dst, byte('0'+v/10), byte('0'+v%10)) }
 	dst = two(dst, s/3600)
 	dst = append(dst, ':')
 	dst = two(dst, s/60%60)
