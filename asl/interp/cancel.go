@@ -32,9 +32,9 @@ type cancelScope struct {
 
 	// ch is the Done channel, made on first use; err is set, and ch
 	// closed, when the scope's context ends (closeCtx).
-	ch     atomic.Pointer[chan struct{}]
-	err    atomic.Pointer[error]
-	closed bool // closeCtx has run; guarded by mu
+	ch     atomic.Value // chan struct{}
+	err    atomic.Value // error
+	closed bool         // closeCtx has run; guarded by mu
 }
 
 var _ context.Context = (*cancelScope)(nil)
@@ -129,11 +129,11 @@ func (s *cancelScope) closeCtx(err error) {
 		return
 	}
 	s.closed = true
-	s.err.Store(&err)
-	if ch := s.ch.Load(); ch != nil {
-		close(*ch)
+	s.err.Store(err)
+	if ch, ok := s.ch.Load().(chan struct{}); ok {
+		close(ch)
 	} else {
-		s.ch.Store(&closedChan)
+		s.ch.Store(closedChan)
 	}
 	funcs := s.funcs
 	s.funcs = nil
@@ -146,8 +146,8 @@ func (s *cancelScope) closeCtx(err error) {
 // errLocked is the scope's context error, or context.Canceled for a scope
 // cancelled whose context is not closed yet; s.mu is held.
 func (s *cancelScope) errLocked() error {
-	if p := s.err.Load(); p != nil {
-		return *p
+	if err, ok := s.err.Load().(error); ok {
+		return err
 	}
 	return context.Canceled
 }
@@ -166,23 +166,23 @@ func (s *cancelScope) Deadline() (time.Time, bool) { return s.parent.Deadline() 
 
 // Done returns a channel closed when the scope's context ends.
 func (s *cancelScope) Done() <-chan struct{} {
-	if ch := s.ch.Load(); ch != nil {
-		return *ch
+	if ch, ok := s.ch.Load().(chan struct{}); ok {
+		return ch
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ch := s.ch.Load(); ch != nil {
-		return *ch
+	if ch, ok := s.ch.Load().(chan struct{}); ok {
+		return ch
 	}
 	ch := make(chan struct{})
-	s.ch.Store(&ch)
+	s.ch.Store(ch)
 	return ch
 }
 
 // Err returns nil until the scope's context ends, then why it ended.
 func (s *cancelScope) Err() error {
-	if p := s.err.Load(); p != nil {
-		return *p
+	if err, ok := s.err.Load().(error); ok {
+		return err
 	}
 	return nil
 }

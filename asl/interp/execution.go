@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -80,13 +81,19 @@ type Execution struct {
 	m      *Machine
 	cfg    execConfig
 	input  any
-	root   *cancelScope
-	ctx    context.Context // root.ctx
+	root   *cancelScope    // &rootScope
+	ctx    context.Context // root
 	unhook func() bool     // removes the host ctx hook
 	// stopTimer stops the machine's TimeoutSeconds timer.
 	stopTimer func() bool
-	done      chan struct{}
 	start     time.Time
+
+	rootScope cancelScope
+	// ended is set once result is final; doneCh is the Done channel, made
+	// when a host first asks for it (a host that runs an execution on its
+	// own goroutine never does). Both are written under mu.
+	ended  atomic.Bool
+	doneCh atomic.Value // chan struct{}
 
 	// ctxExecution is $$.Execution; ctxStateMachine is $$.StateMachine.
 	// They are built by contextObjects on first use, after which they are
@@ -202,7 +209,7 @@ func (b *threadBuf) keep(render, tmpl []byte) {
 }
 
 func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption) *Execution {
-	e := &Execution{m: m, input: input, done: make(chan struct{})}
+	e := &Execution{m: m, input: input}
 	for _, o := range opts {
 		o(&e.cfg)
 	}
@@ -215,7 +222,8 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 	if e.cfg.arn == "" {
 		e.cfg.arn = m.arnPrefix + ":execution:" + e.smName() + ":" + e.cfg.name
 	}
-	e.root = newCancelScope(ctx)
+	e.rootScope.parent = ctx
+	e.root = &e.rootScope
 	e.ctx = e.root
 	// A host cancelling ctx aborts the execution; finish drops the hook so
 	// a long-lived ctx does not accumulate them. A context that can never
@@ -289,12 +297,30 @@ func (e *Execution) emitStart(th *thread) int64 {
 }
 
 // Done is closed when the execution has ended.
-func (e *Execution) Done() <-chan struct{} { return e.done }
+func (e *Execution) Done() <-chan struct{} {
+	if ch, ok := e.doneCh.Load().(chan struct{}); ok {
+		return ch
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ch, ok := e.doneCh.Load().(chan struct{}); ok {
+		return ch
+	}
+	ch := closedChan
+	if !e.ended.Load() {
+		ch = make(chan struct{})
+	}
+	e.doneCh.Store(ch)
+	return ch
+}
 
 // Wait blocks until the execution ends or ctx is done.
 func (e *Execution) Wait(ctx context.Context) (Result, error) {
+	if e.ended.Load() {
+		return e.result, nil
+	}
 	select {
-	case <-e.done:
+	case <-e.Done():
 		return e.result, nil
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
@@ -303,12 +329,10 @@ func (e *Execution) Wait(ctx context.Context) (Result, error) {
 
 // Result returns the result of an ended execution, or a RUNNING result.
 func (e *Execution) Result() Result {
-	select {
-	case <-e.done:
+	if e.ended.Load() {
 		return e.result
-	default:
-		return Result{Status: StatusRunning, StartDate: e.start}
 	}
+	return Result{Status: StatusRunning, StartDate: e.start}
 }
 
 // Arn returns the execution's ARN.
@@ -375,7 +399,13 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	e.unhook()
 	e.stopTimer()
 	e.root.cancel()
-	close(e.done)
+	e.mu.Lock()
+	e.ended.Store(true)
+	ch, _ := e.doneCh.Load().(chan struct{})
+	e.mu.Unlock()
+	if ch != nil {
+		close(ch)
+	}
 }
 
 // emit appends an event after prev and returns its id. When the history
@@ -427,4 +457,36 @@ func lastColon(s string) int {
 
 // formatTime renders a time as the context object does: ISO 8601 UTC with
 // milliseconds.
-func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+func formatTime(t time.Time) string {
+	const layout = "2006-01-02T15:04:05.000Z"
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(layout)
+	}
+	// The layout's digits written directly: time.Format, which parses its
+	// layout on every call, is a good part of building the context object.
+	hour, minute, sec := t.Clock()
+	var b [len(layout)]byte
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, year, 4)
+	b[4] = '-'
+	put(5, int(month), 2)
+	b[7] = '-'
+	put(8, day, 2)
+	b[10] = 'T'
+	put(11, hour, 2)
+	b[13] = ':'
+	put(14, minute, 2)
+	b[16] = ':'
+	put(17, sec, 2)
+	b[19] = '.'
+	put(20, t.Nanosecond()/1e6, 3)
+	b[23] = 'Z'
+	return string(b[:])
+}

@@ -51,9 +51,7 @@ const (
 // execution. Pass it to Snapshot.Redrive, persist the result if the host
 // needs the redrive to survive a restart, and Resume it.
 func (e *Execution) RedrivePoint() *Snapshot {
-	select {
-	case <-e.done:
-	default:
+	if !e.ended.Load() {
 		return nil
 	}
 	if e.result.Status == StatusSucceeded || e.at == "" {
