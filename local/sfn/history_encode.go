@@ -274,27 +274,13 @@ func appendBlob(dst []byte, b *historyBlob) ([]byte, error) {
 // returns where in what it appended that string goes.
 func appendBlobText(dst []byte, b *historyBlob, withDefinition bool) ([]byte, int, error) {
 	base := len(dst)
-	// The definition, the largest part of the record, is written by appendString: encoding/json writes
-	// the rest, with an empty definition, which is replaced.
-	rec := b.Execution
-	rec.Definition = ""
-	ex, err := json.Marshal(rec)
+	w := blobWriter{dst: dst}
+	w.dst = append(w.dst, `{"ex":`...)
+	splice, err := w.execution(&b.Execution, withDefinition)
 	if err != nil {
 		return nil, 0, err
 	}
-	before, after, ok := bytes.Cut(ex, []byte(emptyDefinition))
-	if !ok {
-		return nil, 0, fmt.Errorf("encode execution record: no %s in %s", emptyDefinition, ex)
-	}
-	w := blobWriter{dst: dst}
-	w.dst = append(w.dst, `{"ex":`...)
-	w.dst = append(w.dst, before...)
-	w.dst = append(w.dst, `"definition":`...)
-	splice := len(w.dst) - base
-	if withDefinition {
-		w.dst = lastDefinition.append(w.dst, b.Execution.Definition)
-	}
-	w.dst = append(w.dst, after...)
+	splice -= base
 	w.dst = append(w.dst, `,"end":`...)
 	if err := w.end(&b.End); err != nil {
 		return nil, 0, err
@@ -379,6 +365,92 @@ func (w *blobWriter) payload(s string) {
 	w.dst = appendString(w.dst, s)
 	if len(s) >= minPayloadMemo {
 		w.last, w.from, w.to = s, from, len(w.dst)
+	}
+}
+
+// executionByHand says whether executionRecord has the fields execution writes (and no other).
+var executionByHand = fieldsAre[executionRecord](`Arn string json:"arn"`, `Name string json:"name"`, `MachineArn string json:"machineArn"`,
+	`Definition string json:"definition"`, `RoleArn string json:"roleArn"`, `Revision string json:"revision,omitempty"`, `Input string json:"input"`,
+	`Start time.Time json:"start"`, `TestCase string json:"testCase,omitempty"`, `RedriveCount int json:"redriveCount,omitempty"`,
+	`RedriveDate time.Time json:"redriveDate,omitzero"`, `RedriveTokens []sfn.redriveToken json:"redriveTokens,omitempty"`,
+	`VersionArn string json:"versionArn,omitempty"`, `AliasArn string json:"aliasArn,omitempty"`, `MapRunArn string json:"mapRun,omitempty"`)
+
+// execution appends an execution's record as encoding/json writes it (but for the escaping of "<", ">"
+// and "&"), the definition's JSON string only if withDefinition, and returns where in dst that string
+// goes.
+func (w *blobWriter) execution(rec *executionRecord, withDefinition bool) (int, error) {
+	if !executionByHand {
+		// encoding/json writes the record, with an empty definition, which is replaced.
+		r := *rec
+		r.Definition = ""
+		ex, err := json.Marshal(r)
+		if err != nil {
+			return 0, err
+		}
+		before, after, ok := bytes.Cut(ex, []byte(emptyDefinition))
+		if !ok {
+			return 0, fmt.Errorf("encode execution record: no %s in %s", emptyDefinition, ex)
+		}
+		w.dst = append(w.dst, before...)
+		w.dst = append(w.dst, `"definition":`...)
+		splice := len(w.dst)
+		if withDefinition {
+			w.dst = lastDefinition.append(w.dst, rec.Definition)
+		}
+		w.dst = append(w.dst, after...)
+		return splice, nil
+	}
+	w.dst = append(w.dst, `{"arn":`...)
+	w.dst = appendString(w.dst, rec.Arn)
+	w.dst = append(w.dst, `,"name":`...)
+	w.dst = appendString(w.dst, rec.Name)
+	w.dst = append(w.dst, `,"machineArn":`...)
+	w.dst = appendString(w.dst, rec.MachineArn)
+	w.dst = append(w.dst, `,"definition":`...)
+	splice := len(w.dst)
+	if withDefinition {
+		w.dst = lastDefinition.append(w.dst, rec.Definition)
+	}
+	w.dst = append(w.dst, `,"roleArn":`...)
+	w.dst = appendString(w.dst, rec.RoleArn)
+	w.optional(`,"revision":`, rec.Revision)
+	w.dst = append(w.dst, `,"input":`...)
+	w.payload(rec.Input)
+	w.dst = append(w.dst, `,"start":`...)
+	if err := w.time(rec.Start); err != nil {
+		return 0, fmt.Errorf("encode execution record: %w", err)
+	}
+	w.optional(`,"testCase":`, rec.TestCase)
+	if rec.RedriveCount != 0 {
+		w.dst = append(w.dst, `,"redriveCount":`...)
+		w.dst = strconv.AppendInt(w.dst, int64(rec.RedriveCount), 10)
+	}
+	if !rec.RedriveDate.IsZero() {
+		w.dst = append(w.dst, `,"redriveDate":`...)
+		if err := w.time(rec.RedriveDate); err != nil {
+			return 0, fmt.Errorf("encode execution record: %w", err)
+		}
+	}
+	if len(rec.RedriveTokens) > 0 {
+		b, err := json.Marshal(rec.RedriveTokens)
+		if err != nil {
+			return 0, err
+		}
+		w.dst = append(w.dst, `,"redriveTokens":`...)
+		w.dst = append(w.dst, b...)
+	}
+	w.optional(`,"versionArn":`, rec.VersionArn)
+	w.optional(`,"aliasArn":`, rec.AliasArn)
+	w.optional(`,"mapRun":`, rec.MapRunArn)
+	w.dst = append(w.dst, '}')
+	return splice, nil
+}
+
+// optional appends a string member unless it is empty (omitempty).
+func (w *blobWriter) optional(key, v string) {
+	if v != "" {
+		w.dst = append(w.dst, key...)
+		w.dst = appendString(w.dst, v)
 	}
 }
 

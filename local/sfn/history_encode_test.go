@@ -163,8 +163,9 @@ func (b *historyBlob) withEvents(evs ...interp.HistoryEvent) *historyBlob {
 // TestAppendBlob: appendBlob's text decodes to what encoding/json's does, both as a historyBlob and as
 // any JSON value (the same members, with the same values).
 func TestAppendBlob(t *testing.T) {
-	if !eventsByHand || !stateDetailsByHand || !endByHand {
-		t.Fatalf("interp.HistoryEvent, its details or endRecord changed shape (eventsByHand %v, stateDetailsByHand %v, endByHand %v): update blobWriter", eventsByHand, stateDetailsByHand, endByHand)
+	if !eventsByHand || !stateDetailsByHand || !endByHand || !executionByHand {
+		t.Fatalf("interp.HistoryEvent, its details, endRecord or executionRecord changed shape (eventsByHand %v, stateDetailsByHand %v, endByHand %v, executionByHand %v): update blobWriter",
+			eventsByHand, stateDetailsByHand, endByHand, executionByHand)
 	}
 	tests := []struct {
 		name string
@@ -174,6 +175,9 @@ func TestAppendBlob(t *testing.T) {
 		{"every detail", everyDetail()},
 		{"payloads repeated", payloads()},
 		{"no events", &historyBlob{End: endRecord{Status: "SUCCEEDED"}}},
+		{"redriven, on an alias", &historyBlob{Execution: executionRecord{Arn: "a", Definition: "{}", Input: `{"x":"<&>"}`, Start: time.Date(2024, 3, 1, 12, 0, 0, 5, time.UTC),
+			RedriveCount: 2, RedriveDate: time.Date(2024, 3, 2, 0, 0, 0, 0, time.FixedZone("x", -3600)), RedriveTokens: []redriveToken{{Token: "t"}}, AliasArn: "arn:alias"},
+			End: endRecord{Status: "FAILED", Error: "E", Cause: "c"}}},
 		{"empty events", &historyBlob{Events: []interp.HistoryEvent{}}},
 	}
 	for _, tt := range tests {
@@ -211,11 +215,18 @@ func TestAppendBlob(t *testing.T) {
 }
 
 func TestAppendBlobRefusesOutOfRangeTimestamp(t *testing.T) {
-	b := &historyBlob{Events: []interp.HistoryEvent{{ID: 1, Timestamp: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
-	_, gotErr := appendBlob(nil, b)
-	_, wantErr := json.Marshal(b)
-	if (gotErr == nil) != (wantErr == nil) {
-		t.Errorf("appendBlob error %v, encoding/json's %v: want both or neither", gotErr, wantErr)
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, b := range []*historyBlob{
+		{Events: []interp.HistoryEvent{{ID: 1, Timestamp: far}}},
+		{Execution: executionRecord{Start: far}},
+		{Execution: executionRecord{RedriveDate: far}},
+		{End: endRecord{Stop: far}},
+	} {
+		_, gotErr := appendBlob(nil, b)
+		_, wantErr := json.Marshal(b)
+		if gotErr == nil || wantErr == nil {
+			t.Errorf("appendBlob error %v, encoding/json's %v: want both", gotErr, wantErr)
+		}
 	}
 }
 
@@ -589,4 +600,45 @@ func TestEscapedCache(t *testing.T) {
 			t.Errorf("append(%q) = %s, want %s", s, got, want)
 		}
 	}
+}
+
+// FuzzExecutionRecord: an execution's record written by hand decodes to what encoding/json's text does,
+// and the text without the definition, with the definition's JSON string put at the place returned, is
+// the text with it.
+func FuzzExecutionRecord(f *testing.F) {
+	f.Add("arn", "e1", `{"StartAt":"A"}`, `{"a":"<&>"}`, "", "", int64(1733466472783218559), int64(0), 0)
+	f.Add("\xff", "\u2028", "", "", "rev\"1", "arn:alias", int64(-1), int64(1), 1000)
+	f.Fuzz(func(t *testing.T, arn, name, def, input, revision, alias string, start, redriven int64, count int) {
+		b := &historyBlob{Execution: executionRecord{Arn: arn, Name: name, Definition: def, Input: input, Revision: revision, AliasArn: alias,
+			Start: time.Unix(0, start).UTC(), RedriveCount: count}}
+		if redriven != 0 {
+			b.Execution.RedriveDate = time.Unix(0, redriven).UTC()
+		}
+		got, err := appendBlob(nil, b)
+		want, wantErr := json.Marshal(b)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("appendBlob error %v, encoding/json's %v", err, wantErr)
+		}
+		if err != nil {
+			return
+		}
+		var gotBlob, wantBlob historyBlob
+		if err := json.Unmarshal(got, &gotBlob); err != nil {
+			t.Fatalf("%s: %v", got, err)
+		}
+		if err := json.Unmarshal(want, &wantBlob); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(gotBlob, wantBlob); diff != "" {
+			t.Errorf("(-got +want):\n%s", diff)
+		}
+		rest, splice, err := appendBlobText([]byte("prefix"), b, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest = rest[len("prefix"):]
+		if spliced := slices.Concat(rest[:splice], appendString(nil, def), rest[splice:]); !bytes.Equal(spliced, got) {
+			t.Errorf("spliced:\n%s\nwant\n%s", spliced, got)
+		}
+	})
 }
