@@ -81,8 +81,13 @@ func (s *columnStats) merge(o *columnStats) {
 func (s *columnStats) addOrdered(v *schema.Value) bool {
 	var lo, hi int
 	switch v.Kind {
-	case schema.KindInteger, schema.KindDate:
-		lo, hi = cmp.Compare(v.Int, s.min.Int), cmp.Compare(v.Int, s.max.Int)
+	case schema.KindInteger, schema.KindDate: // the common case, decided without computing both sides
+		if v.Int < s.min.Int {
+			s.min = *v
+		} else if v.Int > s.max.Int {
+			s.max = *v
+		}
+		return true
 	case schema.KindNumber:
 		lo, hi = cmp.Compare(v.Float, s.min.Float), cmp.Compare(v.Float, s.max.Float)
 	case schema.KindString: // ordered by bytes, as long as no kept value is cut

@@ -67,7 +67,8 @@ func (s asciiSet) single() (byte, bool) {
 
 func (p simplePattern) match(s string) bool {
 	i := 0
-	for _, st := range p {
+	for k := range p {
+		st := &p[k]
 		if st.lit != "" {
 			if !strings.HasPrefix(s[i:], st.lit) {
 				return false
