@@ -14,7 +14,7 @@
 //
 // The work is spread over the cores ([Parallelism], [WithParallelism]): the handler's goroutine reads and
 // parses the records and cuts them into chunks of about 256 KiB of values; workers coerce and encode a
-// chunk each, gather its column statistics and compress its lines with github.com/klauspost/compress's
+// chunk each (each value coerced and written straight into the chunk's lines, without allocating), gather its column statistics and compress its lines with github.com/klauspost/compress's
 // deflate (the reading goroutine takes a chunk itself when every worker is busy); a collector writes the compressed pieces in order, merges the statistics and combines the
 // CRC-32. The output is still one standard gzip member (RFC 1952), read by every gzip reader (the
 // standard library, gzip -d and zcat, Python's gzip module, and readers that take only the first member

@@ -1,8 +1,9 @@
 // Package schema is the dataset schema format of the pipeline and the one place that decides whether a
 // value is acceptable for a column and what it means once coerced. The validate task checks values with
 // [Column.Check], which gives [Column.Coerce]'s verdict (common cases decided without building a value,
-// the rest by Coerce itself), and the process task writes the values Coerce returns, so the two agree by
-// construction.
+// the rest by Coerce itself), and the process task writes the values Coerce returns with
+// [Column.AppendCoerced] (Coerce and [Value.AppendJSON] in one step, the common cases written straight
+// into the output without allocating, the rest by Coerce itself), so the two agree by construction.
 //
 // A schema is a JSON document stored at schemas/<dataset>.json in the pipeline bucket:
 //
