@@ -29,6 +29,7 @@ type cancelScope struct {
 	waiters  map[*wakeup]struct{}
 	children map[*cancelScope]struct{}
 	funcs    map[*scopeFunc]struct{} // AfterFunc's, not yet run
+	adopted  bool                    // an execution's root under another execution's scope (adopt)
 
 	// ch is the Done channel, made on first use; err is set, and ch
 	// closed, when the scope's context ends (closeCtx).
@@ -72,6 +73,34 @@ func (s *cancelScope) child() *cancelScope {
 	return c
 }
 
+// adopt makes c, a scope of its own (an execution's root), one of s's
+// children, cancelled with s; the returned function detaches it.
+func (s *cancelScope) adopt(c *cancelScope) (detach func() bool) {
+	c.adopted = true
+	s.mu.Lock()
+	if s.done {
+		err := s.errLocked()
+		s.mu.Unlock()
+		c.cancelWith(err)
+		return noHook
+	}
+	if s.children == nil {
+		s.children = map[*cancelScope]struct{}{}
+	}
+	s.children[c] = struct{}{}
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		c.cancelWith(s.Err())
+	}
+	return func() bool {
+		s.mu.Lock()
+		delete(s.children, c)
+		s.mu.Unlock()
+		return true
+	}
+}
+
 // release detaches a finished child scope from its parent and ends its
 // context (not its waiters: it has none left).
 func (s *cancelScope) release(c *cancelScope) {
@@ -91,7 +120,13 @@ func (s *cancelScope) closeTree(err error) {
 	}
 	s.mu.Unlock()
 	for _, c := range children {
-		c.closeTree(err)
+		if c.adopted {
+			// An execution's root is cancelled when its host's context
+			// ends, however it ends.
+			c.cancelWith(err)
+		} else {
+			c.closeTree(err)
+		}
 	}
 	s.closeCtx(err)
 }

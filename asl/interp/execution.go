@@ -230,7 +230,11 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 	// be cancelled needs no hook, and one already ended aborts the
 	// execution at once.
 	e.unhook = noHook
-	if ctx.Done() != nil {
+	if ps, ok := ctx.(*cancelScope); ok {
+		// A child execution of a distributed Map, under the Map's scope:
+		// cancelled with it, as its child scopes are.
+		e.unhook = ps.adopt(e.root)
+	} else if ctx.Done() != nil {
 		if err := ctx.Err(); err != nil {
 			e.root.cancelWith(err)
 		} else {
