@@ -350,6 +350,10 @@ type blobWriter struct {
 	dst      []byte
 	last     string // the last payload written, at dst[from:to]
 	from, to int
+	// the last UTC time written: its Unix second, and that second as YYYY-MM-DDTHH:MM:SS
+	sec     int64
+	secText [19]byte
+	secSet  bool
 }
 
 // minPayloadMemo is the length from which a payload is compared with the last one.
@@ -487,13 +491,27 @@ func (w *blobWriter) end(e *endRecord) error {
 	return nil
 }
 
-// time appends t as encoding/json writes a time.Time.
+// time appends t as encoding/json writes a time.Time. A history's events mostly fall in the same second:
+// a UTC time's date and time of day, to the second, are remembered and copied for the next one.
 func (w *blobWriter) time(t time.Time) error {
+	utc := t.Location() == time.UTC
+	if utc && w.secSet && t.Unix() == w.sec {
+		w.dst = append(w.dst, '"')
+		w.dst = append(w.dst, w.secText[:]...)
+		w.dst = appendFraction(w.dst, t.Nanosecond())
+		w.dst = append(w.dst, '"')
+		return nil
+	}
 	if y := t.Year(); y < 0 || y > 9999 {
 		return fmt.Errorf("timestamp %v out of range", t)
 	}
 	w.dst = append(w.dst, '"')
+	from := len(w.dst)
 	w.dst = appendTime(w.dst, t)
+	if utc { // YYYY-MM-DDTHH:MM:SS, a year of four digits
+		w.sec, w.secSet = t.Unix(), true
+		copy(w.secText[:], w.dst[from:])
+	}
 	w.dst = append(w.dst, '"')
 	return nil
 }
@@ -517,7 +535,12 @@ func appendTime(dst []byte, t time.Time) []byte {
 	dst = appendDigits(dst, min, 2)
 	dst = append(dst, ':')
 	dst = appendDigits(dst, sec, 2)
-	if ns := t.Nanosecond(); ns != 0 {
+	return appendFraction(dst, t.Nanosecond())
+}
+
+// appendFraction appends a UTC time's fraction of a second (none for 0, without trailing zeros) and Z.
+func appendFraction(dst []byte, ns int) []byte {
+	if ns != 0 {
 		digits := 9
 		for ns%10 == 0 {
 			ns /= 10

@@ -642,3 +642,32 @@ func FuzzExecutionRecord(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBlobWriterTime: times written one after another (the same second again, another zone, another
+// second, one out of range) are each what encoding/json writes, or an error where it has one.
+func FuzzBlobWriterTime(f *testing.F) {
+	f.Add(int64(1733466472), int64(783218559), int64(120000000), int64(0))
+	f.Add(int64(1733466472), int64(0), int64(999999999), int64(1))
+	f.Add(int64(253402300799), int64(5), int64(0), int64(1)) // then the first second of 10000
+	f.Add(int64(-62135596800), int64(1), int64(2), int64(-1))
+	f.Fuzz(func(t *testing.T, sec, ns1, ns2, delta int64) {
+		t1 := time.Unix(sec, ns1%1e9).UTC()
+		times := []time.Time{t1, t1.In(time.FixedZone("x", -5400)), time.Unix(t1.Unix(), ns2%1e9).UTC(), t1.Add(time.Duration(delta) * time.Second), t1}
+		var w blobWriter
+		for i, tm := range times {
+			from := len(w.dst)
+			err := w.time(tm)
+			want, wantErr := json.Marshal(tm)
+			if (err == nil) != (wantErr == nil) {
+				t.Fatalf("time %d (%v): error %v, encoding/json's %v", i, tm, err, wantErr)
+			}
+			if err != nil {
+				w.dst = w.dst[:from]
+				continue
+			}
+			if got := string(w.dst[from:]); got != string(want) {
+				t.Errorf("time %d (%v): got %s, want %s", i, tm, got, want)
+			}
+		}
+	})
+}
