@@ -82,7 +82,8 @@
 //     effects since the last durable point (a restart runs those again, to the same end). It is compacted
 //     when it has doubled (and at open), and compaction rewrites only the live state;
 //   - the history store (history/) holds finished executions: each one's input, output and history as a
-//     compressed blob appended to a segment file (NNNNNNNN.hist), and a small entry (machine, name, status,
+//     compressed blob appended to a segment file (NNNNNNNN.hist; the machine's definition is a record of
+//     its own there, written once per segment, which the blob refers to), and a small entry (machine, name, status,
 //     dates, where the blob is) in an index log (index.log). Memory holds the entries of the executions
 //     that finished since the last seal only, at most 8,192: then they are sealed into an immutable run
 //     (RRRRRRRR.run, sorted as ListExecutions lists them, each record with a CRC-32C) and into an on-disk
