@@ -31,6 +31,17 @@ type cancelScope struct {
 	funcs    map[*scopeFunc]struct{} // AfterFunc's, not yet run
 	adopted  bool                    // an execution's root under another execution's scope (adopt)
 
+	// host is, for an execution's root scope, the host's context, whose
+	// end cancels the scope, when that can end. The root does not hook it
+	// at once: Err looks at it, which is all an execution that never
+	// waits needs, and the first wait on the root or a scope under it
+	// (watch, Done, AfterFunc) hooks it (hostHook), so that its end wakes
+	// the waiters. root is the root scope, for a child scope.
+	host     context.Context
+	root     *cancelScope
+	hooked   bool        // guarded by mu
+	unhookFn func() bool // hooked's; guarded by mu
+
 	// ch is the Done channel, made on first use; err is set, and ch
 	// closed, when the scope's context ends (closeCtx).
 	ch     atomic.Value // chan struct{}
@@ -52,6 +63,7 @@ func newCancelScope(parent context.Context) *cancelScope {
 // child returns a scope cancelled with s.
 func (s *cancelScope) child() *cancelScope {
 	c := newCancelScope(s)
+	c.root = s.hostRoot()
 	s.mu.Lock()
 	if s.done {
 		err := s.errLocked()
@@ -77,6 +89,9 @@ func (s *cancelScope) child() *cancelScope {
 // children, cancelled with s; the returned function detaches it.
 func (s *cancelScope) adopt(c *cancelScope) (detach func() bool) {
 	c.adopted = true
+	// The host's context of the execution s belongs to ends c too, as
+	// it ends s.
+	c.root = s.hostRoot()
 	s.mu.Lock()
 	if s.done {
 		err := s.errLocked()
@@ -204,6 +219,7 @@ func (s *cancelScope) Done() <-chan struct{} {
 	if ch, ok := s.ch.Load().(chan struct{}); ok {
 		return ch
 	}
+	s.hostHook()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ch, ok := s.ch.Load().(chan struct{}); ok {
@@ -219,7 +235,55 @@ func (s *cancelScope) Err() error {
 	if err, ok := s.err.Load().(error); ok {
 		return err
 	}
+	if r := s.hostRoot(); r != nil {
+		if err := r.host.Err(); err != nil {
+			r.cancelWith(err)
+			if err, ok := s.err.Load().(error); ok {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// hostRoot returns the root scope whose host's context ends the scope,
+// or nil.
+func (s *cancelScope) hostRoot() *cancelScope {
+	if s.host != nil {
+		return s
+	}
+	return s.root
+}
+
+// hostHook makes sure that the end of the host's context cancels the
+// root scope of s (see host).
+func (s *cancelScope) hostHook() {
+	r := s.hostRoot()
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.hooked || r.done {
+		return
+	}
+	r.hooked = true
+	// context.AfterFunc never calls its function on this goroutine.
+	r.unhookFn = context.AfterFunc(r.host, r.hostDone)
+}
+
+// hostDone cancels the root scope when the host's context has ended.
+func (s *cancelScope) hostDone() { s.cancelWith(s.host.Err()) }
+
+// unhookHost removes the hook on the host's context, if one was made.
+func (s *cancelScope) unhookHost() {
+	s.mu.Lock()
+	stop := s.unhookFn
+	s.unhookFn = nil
+	s.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
 }
 
 // Value returns the value of the host's context for key. A scope is no
@@ -263,6 +327,7 @@ func (p *keyProbe) Err() error { return nil }
 // (context.WithTimeout, say) use it, rather than a goroutine each.
 func (s *cancelScope) AfterFunc(f func()) (stop func() bool) {
 	sf := &scopeFunc{f: f}
+	s.hostHook()
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -288,6 +353,7 @@ func (s *cancelScope) AfterFunc(f func()) (stop func() bool) {
 // watch arranges for w to fire with wakeCancel when s is cancelled; the
 // returned function undoes it.
 func (s *cancelScope) watch(w *wakeup) func() {
+	s.hostHook()
 	s.mu.Lock()
 	if s.done {
 		s.mu.Unlock()

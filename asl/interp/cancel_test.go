@@ -81,7 +81,39 @@ func TestExecutionHostContextEnds(t *testing.T) {
 	if err := e.ctx.Err(); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("execution context Err = %v, want context.DeadlineExceeded (the host's)", err)
 	}
+	if !e.root.hooked {
+		t.Error("an execution that waited did not hook its host's context")
+	}
 	if r := m.Run(host, map[string]any{}); r.Status != StatusAborted {
 		t.Errorf("under an ended context: status = %s, want %s", r.Status, StatusAborted)
+	}
+}
+
+// cancelOnEntered is a HistorySink that cancels its host's context when the
+// execution enters its first state.
+type cancelOnEntered struct{ cancel context.CancelFunc }
+
+func (s cancelOnEntered) Record(ev HistoryEvent) {
+	if ev.Type == PassStateEntered {
+		s.cancel()
+	}
+}
+
+// An execution that never waits registers nothing with its host's context,
+// yet the host's context ending while it runs aborts it before its next
+// state, as it did when a hook cancelled it.
+func TestExecutionHostContextEndsWhileRunning(t *testing.T) {
+	m := compile(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","End":true}}}`, WithClock(SystemClock()))
+	host, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	e := m.RunExecution(host, map[string]any{}, WithHistory(cancelOnEntered{cancel}))
+	if r := e.Result(); r.Status != StatusAborted {
+		t.Errorf("status = %s, want %s", r.Status, StatusAborted)
+	}
+	if err := e.ctx.Err(); !errors.Is(err, context.Canceled) {
+		t.Errorf("execution context Err = %v, want context.Canceled", err)
+	}
+	if e.root.hooked {
+		t.Error("an execution that never waited hooked its host's context")
 	}
 }

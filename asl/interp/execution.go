@@ -238,7 +238,10 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 		if err := ctx.Err(); err != nil {
 			e.root.cancelWith(err)
 		} else {
-			e.unhook = context.AfterFunc(ctx, e.hostDone)
+			// The hook is made when something first waits on the execution's
+			// scopes (see cancelScope.host): most executions of a service
+			// never wait, and register nothing with its context.
+			e.root.host = ctx
 		}
 	}
 	e.start = m.cfg.clock.Now()
@@ -251,9 +254,6 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 	}
 	return e
 }
-
-// hostDone aborts the execution when the host's context ends.
-func (e *Execution) hostDone() { e.root.cancelWith(e.root.parent.Err()) }
 
 func noHook() bool { return true }
 
@@ -401,6 +401,7 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	e.mu.Unlock()
 	e.result = r
 	e.unhook()
+	e.root.unhookHost()
 	e.stopTimer()
 	e.root.cancel()
 	e.mu.Lock()

@@ -169,6 +169,7 @@ func (m *Machine) TestState(ctx context.Context, req TestStateRequest) (*TestSta
 	e := m.newExecution(ctx, req.Input, opts)
 	defer func() {
 		e.unhook()
+		e.root.unhookHost()
 		e.stopTimer()
 		e.root.cancel()
 	}()
