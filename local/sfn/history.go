@@ -168,9 +168,10 @@ type segment struct {
 	maxStop int64
 	count   int
 	// the definitions written to it (while it is the one being written; wmu)
-	defs    map[string]defRef
-	lastDef string
-	lastRef defRef
+	defs     map[string]defRef
+	defBytes int // the length of the definitions in defs
+	lastDef  string
+	lastRef  defRef
 }
 
 const (
@@ -772,9 +773,13 @@ type defRef struct {
 	size uint32
 }
 
-// maxSegmentDefinitions bounds the definitions a segment being written remembers; past it, it forgets
-// them all, and a definition is written again the next time a blob needs it.
-const maxSegmentDefinitions = 256
+// maxSegmentDefinitions and maxSegmentDefinitionBytes bound the definitions a segment being written
+// remembers (and so keeps from the garbage collector): past either, it forgets them all, and a definition
+// is written again the next time a blob needs it.
+const (
+	maxSegmentDefinitions     = 256
+	maxSegmentDefinitionBytes = 4 << 20
+)
 
 // definition finds the record of a definition in the segment; the caller holds wmu.
 func (seg *segment) definition(def string) (defRef, bool) {
@@ -790,10 +795,11 @@ func (seg *segment) definition(def string) (defRef, bool) {
 
 // remember records where a definition's record is; the caller holds wmu.
 func (seg *segment) remember(def string, ref defRef) {
-	if seg.defs == nil || len(seg.defs) >= maxSegmentDefinitions {
-		seg.defs = map[string]defRef{}
+	if seg.defs == nil || len(seg.defs) >= maxSegmentDefinitions || seg.defBytes+len(def) > maxSegmentDefinitionBytes {
+		seg.defs, seg.defBytes = map[string]defRef{}, 0
 	}
 	seg.defs[def] = ref
+	seg.defBytes += len(def)
 	seg.lastDef, seg.lastRef = def, ref
 }
 

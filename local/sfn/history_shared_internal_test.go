@@ -112,3 +112,24 @@ func TestSharedDefinitionsAcrossRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentDefinitionsBounded: a segment remembers a bounded number and size of definitions, and finds
+// each it remembers.
+func TestSegmentDefinitionsBounded(t *testing.T) {
+	var seg segment
+	big := strings.Repeat("x", maxSegmentDefinitionBytes/3)
+	for i := range 2 * maxSegmentDefinitions {
+		def := fmt.Sprint(i, big[:i%2*len(big)])
+		seg.remember(def, defRef{off: int64(i), size: uint32(len(def))})
+		if got, ok := seg.definition(def); !ok || got.off != int64(i) {
+			t.Fatalf("definition %d: got %v %v, want it at %d", i, got, ok, i)
+		}
+		held := 0
+		for d := range seg.defs {
+			held += len(d)
+		}
+		if len(seg.defs) > maxSegmentDefinitions || held > maxSegmentDefinitionBytes || held != seg.defBytes {
+			t.Fatalf("after %d: %d definitions of %d bytes (counted %d), want at most %d of %d", i, len(seg.defs), held, seg.defBytes, maxSegmentDefinitions, maxSegmentDefinitionBytes)
+		}
+	}
+}
