@@ -595,6 +595,15 @@ func (s *Service) stopExecution(ctx context.Context, body []byte) (any, error) {
 		if v.status == interp.StatusRunning && run != nil {
 			run.Stop(in.Error, in.Cause)
 			<-run.Done()
+			// StopExecution answers once the abort is recorded, so that a DescribeExecution after it sees
+			// ABORTED (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html:
+			// it stops an execution) and the end is durable; a service closing leaves the end to the restart.
+			select {
+			case <-v.live.ended:
+			case <-s.ctx.Done():
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 			res := run.Result()
 			return struct {
 				StopDate epoch `json:"stopDate"`

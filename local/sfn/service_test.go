@@ -246,6 +246,32 @@ func TestStopExecution(t *testing.T) {
 	}
 }
 
+// Once StopExecution has answered, the execution is ABORTED to DescribeExecution at once: the answer
+// waits for the abort to be recorded, not only for the engine to stop.
+func TestStopExecutionThenDescribe(t *testing.T) {
+	tasks := newTokenTasks()
+	_, c := start(t, localsfn.WithTaskInvoker(tasks))
+	ctx := t.Context()
+	arn := create(t, c, "stoppable", tokenMachine, types.StateMachineTypeStandard)
+	for i := range 30 {
+		run, err := c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &arn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks.next(t)
+		if _, err := c.StopExecution(ctx, &sdk.StopExecutionInput{ExecutionArn: run.ExecutionArn}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := c.DescribeExecution(ctx, &sdk.DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != types.ExecutionStatusAborted || d.StopDate == nil {
+			t.Fatalf("execution %d right after StopExecution: status %s, stopDate %v, want ABORTED with a stop date", i, d.Status, d.StopDate)
+		}
+	}
+}
+
 func TestStartSyncExecution(t *testing.T) {
 	_, c := start(t)
 	ctx := context.Background()
