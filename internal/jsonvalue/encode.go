@@ -173,26 +173,64 @@ const hexDigits = "0123456789abcdef"
 // characters escaped (\n, \r, \t by name, the others as \u00XX), invalid
 // UTF-8 as \ufffd, everything else, HTML characters and U+2028 included,
 // as it is.
-func AppendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte { return appendString(b, s, &plainSafe, 0) }
+
+// AppendStringJS appends s as AppendString does, but for U+2028 and U+2029,
+// which it writes as \u2028 and \u2029, as encoding/json does: the text is
+// then also valid JavaScript.
+func AppendStringJS(b []byte, s string) []byte {
+	return appendString(b, s, &plainSafe, escapeLineSeparators)
+}
+
+// AppendStringHTML appends s exactly as encoding/json.Marshal writes a
+// string: AppendStringJS's escapes, \b and \f by name, and <, > and & as
+// \u003c, \u003e and \u0026.
+func AppendStringHTML(b []byte, s string) []byte {
+	return appendString(b, s, &htmlSafe, escapeLineSeparators|escapeHTML)
+}
+
+// escapes are what a string is written with beyond AppendString's.
+type escapes uint8
+
+const (
+	escapeLineSeparators escapes = 1 << iota // U+2028 and U+2029 as \u2028 and \u2029
+	escapeHTML                               // \b and \f by name (<, > and & are left out of htmlSafe)
+)
+
+// plainSafe marks the bytes a string holds as they are; htmlSafe the same
+// without <, > and &.
+var plainSafe, htmlSafe = func() (plain, html [256]bool) {
+	for c := range 256 {
+		plain[c] = class[c] == plainASCII
+		html[c] = plain[c] && c != '<' && c != '>' && c != '&'
+	}
+	return plain, html
+}()
+
+func appendString(b []byte, s string, safe *[256]bool, e escapes) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if class[c] == plainASCII {
+		if safe[c] {
 			i++
 			continue
 		}
 		if c < utf8.RuneSelf {
 			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
+			switch {
+			case c == '"' || c == '\\':
 				b = append(b, '\\', c)
-			case '\n':
+			case c == '\n':
 				b = append(b, '\\', 'n')
-			case '\r':
+			case c == '\r':
 				b = append(b, '\\', 'r')
-			case '\t':
+			case c == '\t':
 				b = append(b, '\\', 't')
+			case c == '\b' && e&escapeHTML != 0:
+				b = append(b, '\\', 'b')
+			case c == '\f' && e&escapeHTML != 0:
+				b = append(b, '\\', 'f')
 			default:
 				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			}
@@ -201,14 +239,19 @@ func AppendString(b []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
+		case (r == '\u2028' || r == '\u2029') && e&escapeLineSeparators != 0:
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
 			i += size
-			start = i
 			continue
 		}
 		i += size
+		start = i
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // The history store keeps finished executions on disk, out of the heap and out of the journal:
@@ -124,11 +125,11 @@ type indexEntry struct {
 // ">" and "&", which decodes the same), without reflection: put writes one per finished execution.
 func appendIndexEntry(dst []byte, e *indexEntry) []byte {
 	dst = append(dst, `{"m":`...)
-	dst = appendString(dst, e.Machine)
+	dst = jsonvalue.AppendStringJS(dst, e.Machine)
 	dst = append(dst, `,"n":`...)
-	dst = appendString(dst, e.Name)
+	dst = jsonvalue.AppendStringJS(dst, e.Name)
 	dst = append(dst, `,"s":`...)
-	dst = appendString(dst, e.Status)
+	dst = jsonvalue.AppendStringJS(dst, e.Status)
 	dst = append(dst, `,"a":`...)
 	dst = strconv.AppendInt(dst, e.Start, 10)
 	dst = append(dst, `,"b":`...)
@@ -145,7 +146,7 @@ func appendIndexEntry(dst []byte, e *indexEntry) []byte {
 	}
 	if e.Qual != "" {
 		dst = append(dst, `,"q":`...)
-		dst = appendString(dst, e.Qual)
+		dst = jsonvalue.AppendStringJS(dst, e.Qual)
 	}
 	return append(dst, '}')
 }

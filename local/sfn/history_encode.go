@@ -13,12 +13,12 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/s2"
 
 	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // Saving a finished execution encodes its whole history, and encoding/json spent most of that time
@@ -183,7 +183,7 @@ func (e encodedBlob) refer(off int64, size uint32) {
 
 // appendDefinitionRecord appends the record of a definition (defMagic): its JSON string, compressed.
 func appendDefinitionRecord(dst []byte, definition string) []byte {
-	text := appendString(nil, definition)
+	text := jsonvalue.AppendStringJS(nil, definition)
 	dst = append(dst, defMagic...)
 	dst = binary.LittleEndian.AppendUint32(dst, crc32.Checksum(text, castagnoli))
 	return appendS2(dst, text)
@@ -326,7 +326,7 @@ type escapedCache struct {
 	escaped []byte // read-only once stored
 }
 
-// append appends s as a JSON string, as appendString does.
+// append appends s as a JSON string, as jsonvalue.AppendStringJS does.
 func (c *escapedCache) append(dst []byte, s string) []byte {
 	c.mu.Lock()
 	hit, escaped := c.s == s, c.escaped
@@ -335,7 +335,7 @@ func (c *escapedCache) append(dst []byte, s string) []byte {
 		return append(dst, escaped...)
 	}
 	from := len(dst)
-	dst = appendString(dst, s)
+	dst = jsonvalue.AppendStringJS(dst, s)
 	escaped = bytes.Clone(dst[from:])
 	c.mu.Lock()
 	c.s, c.escaped = s, escaped
@@ -366,7 +366,7 @@ func (w *blobWriter) payload(s string) {
 		return
 	}
 	from := len(w.dst)
-	w.dst = appendString(w.dst, s)
+	w.dst = jsonvalue.AppendStringJS(w.dst, s)
 	if len(s) >= minPayloadMemo {
 		w.last, w.from, w.to = s, from, len(w.dst)
 	}
@@ -405,18 +405,18 @@ func (w *blobWriter) execution(rec *executionRecord, withDefinition bool) (int, 
 		return splice, nil
 	}
 	w.dst = append(w.dst, `{"arn":`...)
-	w.dst = appendString(w.dst, rec.Arn)
+	w.dst = jsonvalue.AppendStringJS(w.dst, rec.Arn)
 	w.dst = append(w.dst, `,"name":`...)
-	w.dst = appendString(w.dst, rec.Name)
+	w.dst = jsonvalue.AppendStringJS(w.dst, rec.Name)
 	w.dst = append(w.dst, `,"machineArn":`...)
-	w.dst = appendString(w.dst, rec.MachineArn)
+	w.dst = jsonvalue.AppendStringJS(w.dst, rec.MachineArn)
 	w.dst = append(w.dst, `,"definition":`...)
 	splice := len(w.dst)
 	if withDefinition {
 		w.dst = lastDefinition.append(w.dst, rec.Definition)
 	}
 	w.dst = append(w.dst, `,"roleArn":`...)
-	w.dst = appendString(w.dst, rec.RoleArn)
+	w.dst = jsonvalue.AppendStringJS(w.dst, rec.RoleArn)
 	w.optional(`,"revision":`, rec.Revision)
 	w.dst = append(w.dst, `,"input":`...)
 	w.payload(rec.Input)
@@ -454,7 +454,7 @@ func (w *blobWriter) execution(rec *executionRecord, withDefinition bool) (int, 
 func (w *blobWriter) optional(key, v string) {
 	if v != "" {
 		w.dst = append(w.dst, key...)
-		w.dst = appendString(w.dst, v)
+		w.dst = jsonvalue.AppendStringJS(w.dst, v)
 	}
 }
 
@@ -470,18 +470,18 @@ func (w *blobWriter) end(e *endRecord) error {
 		return err
 	}
 	w.dst = append(w.dst, `{"status":`...)
-	w.dst = appendString(w.dst, e.Status)
+	w.dst = jsonvalue.AppendStringJS(w.dst, e.Status)
 	if e.Output != "" {
 		w.dst = append(w.dst, `,"output":`...)
 		w.payload(e.Output)
 	}
 	if e.Error != "" {
 		w.dst = append(w.dst, `,"error":`...)
-		w.dst = appendString(w.dst, e.Error)
+		w.dst = jsonvalue.AppendStringJS(w.dst, e.Error)
 	}
 	if e.Cause != "" {
 		w.dst = append(w.dst, `,"cause":`...)
-		w.dst = appendString(w.dst, e.Cause)
+		w.dst = jsonvalue.AppendStringJS(w.dst, e.Cause)
 	}
 	w.dst = append(w.dst, `,"stop":`...)
 	if err := w.time(e.Stop); err != nil {
@@ -576,7 +576,7 @@ func (w *blobWriter) event(ev *interp.HistoryEvent) error {
 		return fmt.Errorf("encode history event %d: %w", ev.ID, err)
 	}
 	w.dst = append(w.dst, `,"type":`...)
-	w.dst = appendString(w.dst, string(ev.Type))
+	w.dst = jsonvalue.AppendStringJS(w.dst, string(ev.Type))
 	if w.soleStateDetail(ev) {
 		w.dst = append(w.dst, '}')
 		return nil
@@ -645,7 +645,7 @@ func (w *blobWriter) details(d any) bool {
 	switch d := d.(type) {
 	case *interp.StateEnteredEventDetails:
 		w.dst = append(w.dst, `{"name":`...)
-		w.dst = appendString(w.dst, d.Name)
+		w.dst = jsonvalue.AppendStringJS(w.dst, d.Name)
 		w.dst = append(w.dst, `,"input":`...)
 		w.payload(d.Input)
 		w.dst = append(w.dst, `,"inputDetails":{"truncated":`...)
@@ -657,7 +657,7 @@ func (w *blobWriter) details(d any) bool {
 			return false
 		}
 		w.dst = append(w.dst, `{"name":`...)
-		w.dst = appendString(w.dst, d.Name)
+		w.dst = jsonvalue.AppendStringJS(w.dst, d.Name)
 		w.dst = append(w.dst, `,"output":`...)
 		w.payload(d.Output)
 		w.dst = append(w.dst, `,"outputDetails":{"truncated":`...)
@@ -674,63 +674,3 @@ func (w *blobWriter) details(d any) bool {
 	}
 	return false
 }
-
-// safeASCII marks the ASCII bytes a JSON string holds as they are.
-var safeASCII = func() (t [utf8.RuneSelf]bool) {
-	for b := 0x20; b < utf8.RuneSelf; b++ {
-		t[b] = b != '"' && b != '\\'
-	}
-	return t
-}()
-
-// appendString appends s as a JSON string: what encoding/json writes but for "<", ">" and "&", which it
-// writes as \u escapes and this writes as they are (both decode the same).
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if safeASCII[b] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-const hexDigits = "0123456789abcdef"

@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // chainBlob runs a chain of n Pass states (as ../shared/bench/sfnload's chainN) and returns its blob.
@@ -230,26 +231,26 @@ func TestAppendBlobRefusesOutOfRangeTimestamp(t *testing.T) {
 	}
 }
 
-// FuzzAppendString: appendString writes valid JSON that decodes to what encoding/json's text does.
+// FuzzAppendString: jsonvalue.AppendStringJS writes valid JSON that decodes to what encoding/json's text does.
 func FuzzAppendString(f *testing.F) {
 	for _, s := range []string{"", "plain", tricky, "\x00", "\u2028", "\xed\xa0\x80", `{"a":[1,"<&>"]}`, "\xf0\x9f\x98"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := appendString(nil, s)
+		got := jsonvalue.AppendStringJS(nil, s)
 		want, err := json.Marshal(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var g, w string
 		if err := json.Unmarshal(got, &g); err != nil {
-			t.Fatalf("appendString(%q) = %s: invalid JSON: %v", s, got, err)
+			t.Fatalf("jsonvalue.AppendStringJS(%q) = %s: invalid JSON: %v", s, got, err)
 		}
 		if err := json.Unmarshal(want, &w); err != nil {
 			t.Fatal(err)
 		}
 		if g != w {
-			t.Errorf("appendString(%q) decodes to %q, encoding/json's text to %q", s, g, w)
+			t.Errorf("jsonvalue.AppendStringJS(%q) decodes to %q, encoding/json's text to %q", s, g, w)
 		}
 	})
 }
@@ -429,7 +430,7 @@ func TestSharedBlobText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(string(slices.Concat(text[:splice], appendString(nil, def), text[splice:])), string(full)); diff != "" {
+	if diff := cmp.Diff(string(slices.Concat(text[:splice], jsonvalue.AppendStringJS(nil, def), text[splice:])), string(full)); diff != "" {
 		t.Fatalf("text without the definition, spliced (-got +want):\n%s", diff)
 	}
 	rec := appendDefinitionRecord(nil, def)
@@ -596,7 +597,7 @@ func FuzzAppendTime(f *testing.F) {
 func TestEscapedCache(t *testing.T) {
 	var c escapedCache
 	for _, s := range []string{tricky, tricky, "other", "", "", tricky} {
-		if got, want := string(c.append([]byte("x"), s)), "x"+string(appendString(nil, s)); got != want {
+		if got, want := string(c.append([]byte("x"), s)), "x"+string(jsonvalue.AppendStringJS(nil, s)); got != want {
 			t.Errorf("append(%q) = %s, want %s", s, got, want)
 		}
 	}
@@ -637,7 +638,7 @@ func FuzzExecutionRecord(f *testing.F) {
 			t.Fatal(err)
 		}
 		rest = rest[len("prefix"):]
-		if spliced := slices.Concat(rest[:splice], appendString(nil, def), rest[splice:]); !bytes.Equal(spliced, got) {
+		if spliced := slices.Concat(rest[:splice], jsonvalue.AppendStringJS(nil, def), rest[splice:]); !bytes.Equal(spliced, got) {
 			t.Errorf("spliced:\n%s\nwant\n%s", spliced, got)
 		}
 	})

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/sluicehq/sluice/asl/interp"
 	"github.com/sluicehq/sluice/internal/jsonvalue"
@@ -28,7 +27,7 @@ func (l *executionLogging) appendRecord(dst []byte, executionArn string, redrive
 	dst = append(dst, `{"id":"`...)
 	dst = strconv.AppendInt(dst, ev.ID, 10)
 	dst = append(dst, `","type":`...)
-	dst = appendHTMLString(dst, string(ev.Type))
+	dst = jsonvalue.AppendStringHTML(dst, string(ev.Type))
 	dst = append(dst, `,"details":`...)
 	start := len(dst)
 	var err error
@@ -45,7 +44,7 @@ func (l *executionLogging) appendRecord(dst []byte, executionArn string, redrive
 	dst = append(dst, `","event_timestamp":"`...)
 	dst = strconv.AppendInt(dst, ev.Timestamp.UnixMilli(), 10)
 	dst = append(dst, `","execution_arn":`...)
-	dst = appendHTMLString(dst, executionArn)
+	dst = jsonvalue.AppendStringHTML(dst, executionArn)
 	dst = append(dst, `,"redrive_count":"`...)
 	dst = strconv.AppendInt(dst, int64(redriveCount), 10)
 	return append(dst, `"}`...), nil
@@ -165,46 +164,46 @@ func appendDetails(dst []byte, d any) ([]byte, error) {
 		switch d := d.(type) {
 		case *interp.StateEnteredEventDetails:
 			dst = append(dst, `{"name":`...)
-			dst = appendHTMLString(dst, d.Name)
+			dst = jsonvalue.AppendStringHTML(dst, d.Name)
 			dst = append(dst, `,"input":`...)
-			dst = appendHTMLString(dst, d.Input)
+			dst = jsonvalue.AppendStringHTML(dst, d.Input)
 			return appendTruncated(append(dst, `,"inputDetails":`...), d.InputDetails), nil
 		case *interp.StateExitedEventDetails:
 			if len(d.AssignedVariables) != 0 {
 				break
 			}
 			dst = append(dst, `{"name":`...)
-			dst = appendHTMLString(dst, d.Name)
+			dst = jsonvalue.AppendStringHTML(dst, d.Name)
 			dst = append(dst, `,"output":`...)
-			dst = appendHTMLString(dst, d.Output)
+			dst = jsonvalue.AppendStringHTML(dst, d.Output)
 			return appendTruncated(append(dst, `,"outputDetails":`...), d.OutputDetails), nil
 		case *interp.OutputEventDetails:
 			dst = append(dst, `{"output":`...)
-			dst = appendHTMLString(dst, d.Output)
+			dst = jsonvalue.AppendStringHTML(dst, d.Output)
 			return appendTruncated(append(dst, `,"outputDetails":`...), d.OutputDetails), nil
 		case *interp.TaskResourceEventDetails:
 			dst = append(dst, `{"resourceType":`...)
-			dst = appendHTMLString(dst, d.ResourceType)
+			dst = jsonvalue.AppendStringHTML(dst, d.ResourceType)
 			dst = append(dst, `,"resource":`...)
-			dst = appendHTMLString(dst, d.Resource)
+			dst = jsonvalue.AppendStringHTML(dst, d.Resource)
 			return append(dst, '}'), nil
 		case *interp.TaskOutputEventDetails:
 			dst = append(dst, `{"resourceType":`...)
-			dst = appendHTMLString(dst, d.ResourceType)
+			dst = jsonvalue.AppendStringHTML(dst, d.ResourceType)
 			dst = append(dst, `,"resource":`...)
-			dst = appendHTMLString(dst, d.Resource)
+			dst = jsonvalue.AppendStringHTML(dst, d.Resource)
 			dst = append(dst, `,"output":`...)
-			dst = appendHTMLString(dst, d.Output)
+			dst = jsonvalue.AppendStringHTML(dst, d.Output)
 			return appendTruncated(append(dst, `,"outputDetails":`...), d.OutputDetails), nil
 		case *interp.TaskScheduledEventDetails:
 			dst = append(dst, `{"resourceType":`...)
-			dst = appendHTMLString(dst, d.ResourceType)
+			dst = jsonvalue.AppendStringHTML(dst, d.ResourceType)
 			dst = append(dst, `,"resource":`...)
-			dst = appendHTMLString(dst, d.Resource)
+			dst = jsonvalue.AppendStringHTML(dst, d.Resource)
 			dst = append(dst, `,"region":`...)
-			dst = appendHTMLString(dst, d.Region)
+			dst = jsonvalue.AppendStringHTML(dst, d.Region)
 			dst = append(dst, `,"parameters":`...)
-			dst = appendHTMLString(dst, d.Parameters)
+			dst = jsonvalue.AppendStringHTML(dst, d.Parameters)
 			if d.TimeoutInSeconds != 0 {
 				dst = strconv.AppendInt(append(dst, `,"timeoutInSeconds":`...), d.TimeoutInSeconds, 10)
 			}
@@ -281,67 +280,4 @@ func withoutEmptyData(dst []byte, start int) ([]byte, error) {
 		dst = append(append(append(dst, m.key...), ':'), m.text...)
 	}
 	return append(dst, '}'), nil
-}
-
-// htmlSafe marks the ASCII bytes encoding/json writes as they are in a string when it escapes HTML.
-var htmlSafe = func() (t [utf8.RuneSelf]bool) {
-	for b := 0x20; b < utf8.RuneSelf; b++ {
-		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
-	}
-	return t
-}()
-
-// appendHTMLString appends s as a JSON string exactly as encoding/json.Marshal writes it: ", \, \b, \f,
-// \n, \r and \t escaped by name, the other control characters and <, > and & as \u00XX, invalid UTF-8
-// as \ufffd, U+2028 and U+2029 as \u2028 and \u2029.
-func appendHTMLString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if htmlSafe[b] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
