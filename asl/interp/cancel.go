@@ -64,25 +64,32 @@ func newCancelScope(parent context.Context) *cancelScope {
 func (s *cancelScope) child() *cancelScope {
 	c := newCancelScope(s)
 	c.root = s.hostRoot()
-	s.mu.Lock()
-	if s.done {
-		err := s.errLocked()
-		s.mu.Unlock()
-		c.cancelWith(err)
-		return c
-	}
-	if s.children == nil {
-		s.children = map[*cancelScope]struct{}{}
-	}
-	s.children[c] = struct{}{}
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
+	if attached, closed := s.attach(c); attached && closed {
 		// s was released (its context ended, its waiters not woken): so is
 		// c's context, as a context derived from an ended one.
 		c.closeCtx(s.Err())
 	}
 	return c
+}
+
+// attach makes c one of s's children and reports whether s was released
+// (closed). When s is already cancelled, c is cancelled with s's error
+// instead, and attach reports false.
+func (s *cancelScope) attach(c *cancelScope) (attached, closed bool) {
+	s.mu.Lock()
+	if s.done {
+		err := s.errLocked()
+		s.mu.Unlock()
+		c.cancelWith(err)
+		return false, false
+	}
+	if s.children == nil {
+		s.children = map[*cancelScope]struct{}{}
+	}
+	s.children[c] = struct{}{}
+	closed = s.closed
+	s.mu.Unlock()
+	return true, closed
 }
 
 // adopt makes c, a scope of its own (an execution's root), one of s's
@@ -92,19 +99,10 @@ func (s *cancelScope) adopt(c *cancelScope) (detach func() bool) {
 	// The host's context of the execution s belongs to ends c too, as
 	// it ends s.
 	c.root = s.hostRoot()
-	s.mu.Lock()
-	if s.done {
-		err := s.errLocked()
-		s.mu.Unlock()
-		c.cancelWith(err)
+	attached, closed := s.attach(c)
+	if !attached {
 		return noHook
 	}
-	if s.children == nil {
-		s.children = map[*cancelScope]struct{}{}
-	}
-	s.children[c] = struct{}{}
-	closed := s.closed
-	s.mu.Unlock()
 	if closed {
 		c.cancelWith(s.Err())
 	}
