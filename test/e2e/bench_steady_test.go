@@ -32,7 +32,7 @@ var (
 // function's reserved concurrency (10, gen/config.go) serves without throttling, rather than
 // BenchmarkPipeline's burst of 1,000 objects at once. A burst far above the reserved concurrency is
 // throttled by design (Lambda answers TooManyRequestsException, as AWS does, and the state machine waits
-// in its Retry's backoff of 2 s doubling up to 60 s with full jitter), so its objects/s measures the
+// in its Retry's backoff of 1 s doubling up to 60 s with full jitter), so its objects/s measures the
 // backoff, not the pipeline; this benchmark's latencies are the pipeline's own. It reports the rate
 // achieved (objects over the time from the first PutObject to the last commit, the arrival rate at
 // best), the p50/p99 latency from PutObject to commit, the Lambda throttles per object (0 when the rate

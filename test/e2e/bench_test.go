@@ -97,7 +97,7 @@ func BenchmarkPipeline(b *testing.B) {
 	b.ReportMetric(ms(baseCPU)/(n*benchObjects), "engine-cpu-ms/object")
 	b.ReportMetric(float64(stackAlloc)/(n*benchObjects), "alloc-B/object")
 	// The burst is far above each function's reserved concurrency (10, gen/config.go): Lambda throttles
-	// it as AWS does and the state machine waits in its Retry's backoff (2 s doubling to 60 s, full
+	// it as AWS does and the state machine waits in its Retry's backoff (1 s doubling to 60 s, full
 	// jitter), so most of the burst's time is spent waiting, with the functions' slots mostly idle:
 	// throttles/object counts the refused invocations, lambda-concurrency the mean number of invocations
 	// running (at most 30: three functions of 10). BenchmarkPipelineSteady measures the pipeline itself.

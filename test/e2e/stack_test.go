@@ -35,7 +35,7 @@ const settleTimeout = 2 * time.Minute
 
 // burstSettleTimeout bounds the wait for a burst of objects. A burst is far above each function's
 // reserved concurrency (gen.Config, 10), so most tasks are throttled and wait in the state machine's
-// Retry on Lambda.TooManyRequestsException (intervals from 2 s, doubling, up to 60 s, full jitter): the
+// Retry on Lambda.TooManyRequestsException (intervals from 1 s, doubling, up to 60 s, full jitter): the
 // last executions end minutes after the first, longer under the race detector on two cores shared with
 // other packages' tests. Like settleTimeout it guards against a hung pipeline, not a slow one.
 const burstSettleTimeout = 8 * time.Minute
