@@ -46,6 +46,8 @@ func BenchmarkPipeline(b *testing.B) {
 	var stackAlloc uint64
 	var stackLat, baseLat []time.Duration
 	var throttles, concurrent float64
+	var freeRate, freeCPU, freeThrottles float64
+	unreserved := withoutReservedConcurrency(b)
 	for i := range b.N {
 		b.StopTimer()
 		e := openStack(b, "", "")
@@ -69,6 +71,22 @@ func BenchmarkPipeline(b *testing.B) {
 		throttles += use.throttles
 		concurrent += use.busy.Seconds() / wall.Seconds()
 		e.close(b)
+
+		// The same burst with the functions' reserved concurrency left out of the template (as it was
+		// when the template had none): no Lambda throttles, so it measures what the stack itself
+		// sustains for a burst, not the throttling back-off.
+		free := openStack(b, "", "", unreserved)
+		free.putSchema(b)
+		b.StartTimer()
+		cpu0, t0 = cpuTime(b), time.Now()
+		starts = free.timedPuts(b, objs, nil)
+		free.waitQuiet(b, len(objs))
+		freeCPU += ms(cpuTime(b) - cpu0)
+		b.StopTimer()
+		rate, _ = free.manifestLatencies(b, objs, starts)
+		freeRate += rate
+		freeThrottles += free.lambdaUse(b, t0).throttles
+		free.close(b)
 
 		base := newBaseline(b)
 		base.env.putSchema(b)
@@ -103,6 +121,39 @@ func BenchmarkPipeline(b *testing.B) {
 	// running (at most 30: three functions of 10). BenchmarkPipelineSteady measures the pipeline itself.
 	b.ReportMetric(throttles/(n*benchObjects), "throttles/object")
 	b.ReportMetric(concurrent/n, "lambda-concurrency")
+	b.ReportMetric(freeRate/n, "unreserved-objects/s")
+	b.ReportMetric(freeCPU/(n*benchObjects), "unreserved-cpu-ms/object")
+	b.ReportMetric(freeThrottles/(n*benchObjects), "unreserved-throttles/object")
+}
+
+// withoutReservedConcurrency deploys deploy/template.json with every function's
+// ReservedConcurrentExecutions removed, so the functions draw from the account's unreserved pool.
+func withoutReservedConcurrency(tb testing.TB) stackOption {
+	tb.Helper()
+	var tmpl map[string]any
+	if err := json.Unmarshal(repoFile(tb, "deploy/template.json"), &tmpl); err != nil {
+		tb.Fatal(err)
+	}
+	removed := 0
+	for _, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] != "AWS::Lambda::Function" {
+			continue
+		}
+		props := res["Properties"].(map[string]any)
+		if _, ok := props["ReservedConcurrentExecutions"]; ok {
+			delete(props, "ReservedConcurrentExecutions")
+			removed++
+		}
+	}
+	if removed == 0 {
+		tb.Fatal("deploy/template.json: no function has ReservedConcurrentExecutions to remove")
+	}
+	out, err := json.Marshal(tmpl)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return withTemplate(out)
 }
 
 // cpuTime is the CPU time this process has used, user and system.
