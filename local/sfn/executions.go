@@ -65,8 +65,10 @@ func (s *Service) checkpoint(e *execution, snap interp.Snapshot) {
 	release := s.holdJournal()
 	defer release()
 	e.mu.Lock()
-	events := append([]interp.HistoryEvent(nil), e.events[e.journaled:]...)
+	// The events recorded so far are not changed once recorded (new ones go after them, and the slice is
+	// recycled only once the execution has ended, after its last checkpoint): encoding reads them in place.
 	n := len(e.events)
+	events := e.events[e.journaled:n:n]
 	e.mu.Unlock()
 	if err := s.journal.appendLocked(s.ctx, &record{Kind: kindSnapshot, Arn: e.rec.Arn, Events: events, Snapshot: &snap}); err != nil {
 		if s.ctx.Err() == nil {

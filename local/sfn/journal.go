@@ -13,7 +13,8 @@ import (
 
 // recordLog is the durable log the service keeps its state in (internal/durablelog): checksummed records,
 // appended all or nothing and durable when Append returns, replayed in order with corrupt records skipped,
-// and compacted into a snapshot of the live state.
+// and compacted into a snapshot of the live state. Append and Compact's emit copy the records they are
+// given: the journal encodes into buffers it uses again.
 type recordLog interface {
 	Replay(fn func(rec []byte) error) error
 	Append(ctx context.Context, recs ...[]byte) error
@@ -148,26 +149,38 @@ func (j *journal) setCompactAt(size int64) {
 	j.compactAt.Store(max(minCompactBytes, 2*size))
 }
 
-// encode renders records for the log.
-func encode(recs ...*record) ([][]byte, error) {
-	out := make([][]byte, len(recs))
-	for i, r := range recs {
-		b, err := json.Marshal(r)
-		if err != nil {
-			return nil, fmt.Errorf("encode journal record: %w", err)
-		}
-		out[i] = b
-	}
-	return out, nil
-}
-
 // appendLocked appends records; the caller holds j.mu for reading.
 func (j *journal) appendLocked(ctx context.Context, recs ...*record) error {
-	data, err := encode(recs...)
-	if err != nil {
-		return err
+	bp, _ := recordBuffers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
 	}
-	if err := j.log.Append(ctx, data...); err != nil {
+	buf := (*bp)[:0]
+	var ends [4]int
+	offsets := ends[:0]
+	for _, r := range recs {
+		var err error
+		if buf, err = appendRecord(buf, r); err != nil {
+			return err
+		}
+		offsets = append(offsets, len(buf))
+	}
+	var one [1][]byte
+	data := one[:0]
+	if len(recs) > 1 {
+		data = make([][]byte, 0, len(recs))
+	}
+	from := 0
+	for _, to := range offsets {
+		data = append(data, buf[from:to:to])
+		from = to
+	}
+	err := j.log.Append(ctx, data...)
+	if cap(buf) <= maxPooledRecord {
+		*bp = buf[:0]
+		recordBuffers.Put(bp)
+	}
+	if err != nil {
 		return fmt.Errorf("append journal: %w", err)
 	}
 	return nil
@@ -189,10 +202,11 @@ func (j *journal) compact(ctx context.Context, live func() ([]*record, error)) e
 		if err != nil {
 			return err
 		}
+		var b []byte
 		for _, r := range recs {
-			b, err := json.Marshal(r)
+			b, err = appendRecord(b[:0], r)
 			if err != nil {
-				return fmt.Errorf("encode journal record: %w", err)
+				return err
 			}
 			if err := emit(b); err != nil {
 				return err
