@@ -492,9 +492,16 @@ func (w *blobWriter) end(e *endRecord) error {
 }
 
 // time appends t as encoding/json writes a time.Time. A history's events mostly fall in the same second:
-// a UTC time's date and time of day, to the second, are remembered and copied for the next one.
+// a UTC time's date and time of day, to the second, are remembered and copied for the next one. A time in
+// another zone whose offset is zero (the system clock's times are in time.Local, which is UTC on most
+// servers) is written as the same instant in UTC: RFC 3339 writes both the same way, with a Z.
 func (w *blobWriter) time(t time.Time) error {
 	utc := t.Location() == time.UTC
+	if !utc {
+		if _, offset := t.Zone(); offset == 0 {
+			t, utc = t.UTC(), true
+		}
+	}
 	if utc && w.secSet && t.Unix() == w.sec {
 		w.dst = append(w.dst, '"')
 		w.dst = append(w.dst, w.secText[:]...)

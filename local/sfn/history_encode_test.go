@@ -20,8 +20,8 @@ import (
 	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
-// chainBlob runs a chain of n Pass states (as ../shared/bench/sfnload's chainN) and returns its blob.
-func chainBlob(tb testing.TB, n int) *historyBlob {
+// chainDefinition is the definition of sfnload's chainN: n Pass states with Parameters and ResultPath.
+func chainDefinition(tb testing.TB, n int) []byte {
 	tb.Helper()
 	states := map[string]any{}
 	for i := range n {
@@ -39,6 +39,13 @@ func chainBlob(tb testing.TB, n int) *historyBlob {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return def
+}
+
+// chainBlob runs a chain of n Pass states (as ../shared/bench/sfnload's chainN) and returns its blob.
+func chainBlob(tb testing.TB, n int) *historyBlob {
+	tb.Helper()
+	def := chainDefinition(tb, n)
 	s, err := New()
 	if err != nil {
 		tb.Fatal(err)
@@ -645,7 +652,7 @@ func FuzzExecutionRecord(f *testing.F) {
 }
 
 // FuzzBlobWriterTime: times written one after another (the same second again, another zone, another
-// second, one out of range) are each what encoding/json writes, or an error where it has one.
+// second, one out of range, zones of offset zero other than UTC, the local zone) are each what encoding/json writes, or an error where it has one.
 func FuzzBlobWriterTime(f *testing.F) {
 	f.Add(int64(1733466472), int64(783218559), int64(120000000), int64(0))
 	f.Add(int64(1733466472), int64(0), int64(999999999), int64(1))
@@ -653,7 +660,8 @@ func FuzzBlobWriterTime(f *testing.F) {
 	f.Add(int64(-62135596800), int64(1), int64(2), int64(-1))
 	f.Fuzz(func(t *testing.T, sec, ns1, ns2, delta int64) {
 		t1 := time.Unix(sec, ns1%1e9).UTC()
-		times := []time.Time{t1, t1.In(time.FixedZone("x", -5400)), time.Unix(t1.Unix(), ns2%1e9).UTC(), t1.Add(time.Duration(delta) * time.Second), t1}
+		times := []time.Time{t1, t1.In(time.FixedZone("x", -5400)), time.Unix(t1.Unix(), ns2%1e9).UTC(), t1.Add(time.Duration(delta) * time.Second), t1,
+			t1.In(time.FixedZone("GMT", 0)), time.Unix(t1.Unix(), ns2%1e9).In(time.Local), t1.In(time.Local), t1}
 		var w blobWriter
 		for i, tm := range times {
 			from := len(w.dst)
