@@ -75,12 +75,13 @@ func (th *thread) evalTemplate(t *jsonpath.Template, input any) (any, *Failure) 
 		}
 		th.tmplText = make([]byte, 0, size)
 	}
-	spare := th.spare
-	th.spare = nil
-	if sameMap(spare, th.memoVal) {
-		th.memoVal = nil // its text is about to change
+	spare, maker := th.spare, th.spareBy
+	th.spare, th.spareBy = nil, nil
+	if sameMap(spare, th.memoVal) || maker != nil && !sameMap(th.memoVal, th.owned) {
+		// Its text is about to change: the spare, or an object in it.
+		th.memoVal = nil
 	}
-	v, text, ok, err := t.EvalAppendReuse(th.scope(input), th.tmplText[:0], spare)
+	v, text, ok, err := t.EvalAppendReuse(th.scope(input), th.tmplText[:0], spare, maker)
 	if err != nil {
 		return nil, th.evalFailure(err)
 	}

@@ -209,6 +209,54 @@ func TestSetInPlaceFreedObjects(t *testing.T) {
 	}
 }
 
+// freedNestedDef chains Pass states whose Parameters make nested objects.
+// A later template builds its objects in those of a freed one where
+// nothing refers to them (S3 in S1's n and n.d, S5 in S3's, S8 in S6's),
+// and not where the state that freed it took one of them (S3 holds S2's
+// n.d, S5 S4's n, S6 an object of an array S5 made), nor where the maker
+// put another state's value (S8's keep, where S6 passed S2's n.d on). keep
+// and keep2 carry S2's n.d, and m S4's n, to the end.
+const freedNestedDef = `{"StartAt":"S1","States":{
+	"S1":{"Type":"Pass","Parameters":{"v":1,"n":{"w.$":"$.id","d":{"x.$":"$.id"}},"arr":[{"a.$":"$.id"}]},"ResultPath":"$.acc","Next":"S2"},
+	"S2":{"Type":"Pass","Parameters":{"v":2,"n":{"w":"two","d":{"x":2,"y.$":"$.id"}},"p.$":"$.acc.n.w","q.$":"$.acc.n.d.x"},"ResultPath":"$.acc","Next":"S3"},
+	"S3":{"Type":"Pass","Parameters":{"v":3,"n":{"w.$":"$.id","d":{"z":3,"y.$":"$.id"}},"keep.$":"$.acc.n.d","keep2.$":"$.acc.n.d"},"ResultPath":"$.acc","Next":"S4"},
+	"S4":{"Type":"Pass","Parameters":{"v":4,"n":{"d":{"x.$":"$.id","c":4},"e":{"k.$":"$.acc.keep.x"}},"keep.$":"$.acc.keep","keep2.$":"$.acc.keep2"},"ResultPath":"$.acc","Next":"S5"},
+	"S5":{"Type":"Pass","Parameters":{"v":5,"n":{"w":5,"d":{"q.$":"$.id"}},"m.$":"$.acc.n","arr":[{"b.$":"$.id"}],"keep.$":"$.acc.keep","keep2.$":"$.acc.keep2"},"ResultPath":"$.acc","Next":"S6"},
+	"S6":{"Type":"Pass","Parameters":{"v":6,"n":{"d":{"w.$":"$.id"},"e":{"w":6}},"a.$":"$.acc.arr[0]","keep.$":"$.acc.keep","keep2.$":"$.acc.keep2","m.$":"$.acc.m"},"ResultPath":"$.acc","Next":"S7"},
+	"S7":{"Type":"Pass","Parameters":{"v":7,"n":{"d":{"x":7},"e":{"y.$":"$.id"}},"a.$":"$.acc.a","keep.$":"$.acc.keep","keep2.$":"$.acc.keep2","m.$":"$.acc.m"},"ResultPath":"$.acc","Next":"S8"},
+	"S8":{"Type":"Pass","Parameters":{"v":8,"n":{"e":{"w.$":"$.acc.n.d.x"}},"a.$":"$.acc.a","keep":{"k.$":"$.id"},"keep2.$":"$.acc.keep2","m.$":"$.acc.m"},"ResultPath":"$.acc","Next":"S9"},
+	"S9":{"Type":"Pass","Parameters":{"v":9,"n":{"e":{"w":9},"d":{"z.$":"$.acc.n.e.w"}},"a.$":"$.acc.a","keep2.$":"$.acc.keep2","m.$":"$.acc.m"},"ResultPath":"$.acc","Next":"Out"},
+	"Out":{"Type":"Pass","Parameters":{"all.$":"$"},"ResultPath":"$.all","End":true}}}`
+
+// Objects a template made inside an object a later state freed are built
+// over only where nothing refers to them: outputs and history match a run
+// that copies (a checkpointing host), run after run.
+func TestSetInPlaceFreedNested(t *testing.T) {
+	m := compile(t, freedNestedDef, WithClock(SystemClock()))
+	runOnce := func(opts ...ExecOption) (string, []string) {
+		var h HistoryLog
+		r := m.Run(t.Context(), mustJSON(t, `{"id":"order-1"}`), append(opts, WithHistory(&h))...)
+		if r.Status != StatusSucceeded {
+			t.Fatalf("got %s %s: %s, want SUCCEEDED", r.Status, r.Error, r.Cause)
+		}
+		return canon(t, r.Output), payloads(h.Events())
+	}
+	want, wantEvents := runOnce(WithCheckpoint(func(Snapshot) {}))
+	const wantAcc = `{"a":{"b":"order-1"},"keep2":{"x":2,"y":"order-1"},"m":{"d":{"c":4,"x":"order-1"},"e":{"k":2}},"n":{"d":{"z":7},"e":{"w":9}},"v":9}`
+	if diff := cmp.Diff(canon(t, mustJSON(t, want).(map[string]any)["acc"]), wantAcc); diff != "" {
+		t.Fatalf("copying run's acc (-got +want):\n%s", diff)
+	}
+	for run := range 3 {
+		got, gotEvents := runOnce()
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("run %d: output (-got +want):\n%s", run, diff)
+		}
+		if diff := cmp.Diff(gotEvents, wantEvents); diff != "" {
+			t.Errorf("run %d: history (-got +want):\n%s", run, diff)
+		}
+	}
+}
+
 // FuzzSetInPlace runs arbitrary definitions twice, once as any host does
 // and once with checkpoints (every ResultPath then copies its input): the
 // results and the events' payloads must be the same.
@@ -221,6 +269,7 @@ func FuzzSetInPlace(f *testing.F) {
 		"D":{"Type":"Pass","Parameters":{"v":4,"x.$":"$.acc.hold.prev"},"ResultPath":"$.acc","Next":"E"},
 		"E":{"Type":"Pass","Parameters":{"v":5},"ResultPath":"$.b","Next":"F"},
 		"F":{"Type":"Pass","Parameters":{"all.$":"$"},"ResultPath":"$.acc","End":true}}}`, `{"id":"x"}`)
+	f.Add(freedNestedDef, `{"id":"x"}`)
 	f.Fuzz(func(t *testing.T, def, input string) {
 		sm, err := asl.Parse([]byte(def))
 		if err != nil {

@@ -48,23 +48,26 @@ func (th *thread) setResult(n *node, input, result any) (any, *Failure) {
 		old, had := m[key]
 		o, isMap := old.(map[string]any)
 		th.undo = setUndo{m: m, key: key, old: old, had: had, freed: n.freesOld && isMap && sameMap(o, th.fresh)}
+		if th.undo.freed && th.freshBy != nil && !n.parameters.MayHoldMade(key, th.freshBy) {
+			th.undo.madeBy = th.freshBy
+		}
 		if sameMap(m, th.memoVal) {
 			th.memoVal = nil // its text is the input's
 		}
 		m[key] = result
 		th.hint = spliceHint{base: m, out: m, key: key, val: result}
-		th.fresh = nil
+		th.fresh, th.freshBy = nil, nil
 		if fresh {
-			th.fresh = r
+			th.fresh, th.freshBy = r, n.parameters
 		}
 		return m, nil
 	}
 	out, f := th.resultPath(n.resultPath, input, result)
-	th.fresh = nil
+	th.fresh, th.freshBy = nil, nil
 	if f == nil {
 		th.owned, _ = out.(map[string]any)
 		if fresh {
-			th.fresh = r
+			th.fresh, th.freshBy = r, n.parameters
 		}
 	}
 	return out, f

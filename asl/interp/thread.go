@@ -73,6 +73,12 @@ type thread struct {
 	// in it rather than in a new map.
 	fresh map[string]any
 	spare map[string]any
+	// freshBy is the template that made fresh. spareBy is the one that
+	// made spare when the objects it made inside spare are free too (the
+	// state that replaced spare took none of them, see
+	// jsonpath.Template.MayHoldMade), else nil.
+	freshBy *jsonpath.Template
+	spareBy *jsonpath.Template
 
 	// slab gives the details of the thread's events: the execution's for
 	// its top level, the parent's while the parent runs a fan-out on its
@@ -92,8 +98,11 @@ type setUndo struct {
 	old any
 	had bool
 	// freed: old is an object nothing refers to once the state has
-	// ended (it becomes the thread's spare).
-	freed bool
+	// ended (it becomes the thread's spare); madeBy, when not nil, is the
+	// template that made it, and the objects it made inside old are free
+	// too.
+	freed  bool
+	madeBy *jsonpath.Template
 }
 
 // undoSet puts back what the last state set in place, if it did.
@@ -110,7 +119,7 @@ func (th *thread) undoSet() {
 	if sameMap(u.m, th.memoVal) {
 		th.memoVal = nil
 	}
-	th.undo, th.owned, th.fresh = setUndo{}, nil, nil
+	th.undo, th.owned, th.fresh, th.freshBy = setUndo{}, nil, nil, nil
 }
 
 // mapScopes holds the context objects scope makes for ItemSelectors that
@@ -288,7 +297,7 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 		}
 		if th.undo.freed {
 			// The state that replaced it ended: nothing refers to it.
-			th.spare = th.undo.old.(map[string]any)
+			th.spare, th.spareBy = th.undo.old.(map[string]any), th.undo.madeBy
 		}
 		th.undo = setUndo{}
 		n := p.states[name]
@@ -317,7 +326,7 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	th.state, th.retry, th.token = n, 0, ""
 	th.hint = spliceHint{}
 	if th.owned != nil && !n.setsInPlace {
-		th.owned, th.fresh = nil, nil
+		th.owned, th.fresh, th.freshBy = nil, nil, nil
 	}
 	// A state is entered the instant the previous one exited (nothing runs
 	// in between); the first state of a thread reads the clock.

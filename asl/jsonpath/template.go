@@ -427,26 +427,168 @@ func (p *Path) mayName(key string) bool {
 func (t *Template) MakesObject() bool { return t.root.kind == tObject }
 
 // EvalAppendReuse is EvalAppend, building the payload's top-level object,
-// when the template makes one, in reuse (emptied first) rather than in a
-// new map. reuse must be a map nobody else refers to; nil means a new one.
-func (t *Template) EvalAppendReuse(s *Scope, b []byte, reuse map[string]any) (v any, text []byte, ok bool, err error) {
+// when the template makes one, in reuse rather than in a new map. reuse
+// must be a map nobody else refers to; nil means a new one. maker, when
+// not nil, is the template whose evaluation built reuse, and the objects
+// that evaluation made inside it are nobody else's either (see
+// MayHoldMade): an object of this template found at the same place, under
+// object fields of both, is built in the one maker made there rather than
+// in a new map.
+func (t *Template) EvalAppendReuse(s *Scope, b []byte, reuse map[string]any, maker *Template) (v any, text []byte, ok bool, err error) {
 	n := &t.root
 	if reuse == nil || n.kind != tObject || !n.textOK {
 		return t.EvalAppend(s, b)
 	}
-	clear(reuse)
+	var made *tnode
+	if maker != nil && maker.root.kind == tObject {
+		made = &maker.root
+	}
+	return n.evalAppendIn(s, b, reuse, made)
+}
+
+// evalAppendIn is evalAppend for an object node whose text can be written
+// (textOK), building the object in reuse. made, when not nil, is the
+// object node of a template whose evaluation built reuse: the members of
+// reuse at its object fields are maps that evaluation made, free too.
+func (n *tnode) evalAppendIn(s *Scope, b []byte, reuse map[string]any, made *tnode) (any, []byte, bool, error) {
 	b = append(b, '{')
-	ok = true
+	ok := true
 	for i := range n.fields {
 		f := &n.fields[i]
 		if ok {
 			b = append(b, f.prefix...)
 		}
 		var v any
-		if v, b, ok, err = f.node.evalAppend(s, b, ok); err != nil {
-			return nil, nil, false, err
+		var err error
+		if sub := made.objectField(f.key); sub != nil && ok && f.node.kind == tObject && f.node.textOK {
+			// Read before the member is overwritten: the map the maker
+			// made there, which nothing but reuse refers to.
+			if old, isMap := reuse[f.key].(map[string]any); isMap {
+				v, b, ok, err = f.node.evalAppendIn(s, b, old, sub)
+			} else {
+				v, b, ok, err = f.node.evalAppend(s, b, ok)
+			}
+		} else {
+			v, b, ok, err = f.node.evalAppend(s, b, ok)
+		}
+		if err != nil {
+			return nil, b, false, err
 		}
 		reuse[f.key] = v
 	}
+	if len(reuse) > len(n.fields) {
+		// Members of the map's previous use that the template does not set.
+		for k := range reuse {
+			if n.member(k) == nil {
+				delete(reuse, k)
+			}
+		}
+	}
 	return reuse, append(b, '}'), ok, nil
 }
+
+// member returns the field of an object node named key, or nil.
+func (n *tnode) member(key string) *tfield {
+	for i := range n.fields {
+		if n.fields[i].key == key {
+			return &n.fields[i]
+		}
+	}
+	return nil
+}
+
+// objectField returns the node of n's field key when n (nil for none) is
+// an object node and that field is one too, else nil.
+func (n *tnode) objectField(key string) *tnode {
+	if n == nil || n.kind != tObject {
+		return nil
+	}
+	if f := n.member(key); f != nil && f.node.kind == tObject {
+		return &f.node
+	}
+	return nil
+}
+
+// MayHoldMade reports whether a payload the template builds, from an input
+// whose member key is a payload maker built, may hold an object maker's
+// evaluation made (an object of maker's or an array holding one): some path
+// of the template, or a path argument of one of its intrinsic calls, is
+// "$" alone, is indefinite, or goes into the member key down to a place
+// where maker puts such an object or a value holding one. A path that ends
+// at a value maker took from elsewhere or wrote as a constant holds
+// nothing maker made. When it is false, and nothing else refers to the
+// member, none of the objects maker made there is referred to once this
+// template's payload replaces the member (see EvalAppendReuse).
+func (t *Template) MayHoldMade(key string, maker *Template) bool {
+	return t.root.mayHoldMade(key, &maker.root)
+}
+
+func (n *tnode) mayHoldMade(key string, made *tnode) bool {
+	switch n.kind {
+	case tObject:
+		for i := range n.fields {
+			if n.fields[i].node.mayHoldMade(key, made) {
+				return true
+			}
+		}
+	case tArray:
+		for i := range n.items {
+			if n.items[i].mayHoldMade(key, made) {
+				return true
+			}
+		}
+	case tPath:
+		return n.path.mayReachMade(key, made)
+	case tIntrinsic:
+		return n.fn.call.mayHoldMade(key, made)
+	}
+	return false
+}
+
+func (c *call) mayHoldMade(key string, made *tnode) bool {
+	for i := range c.args {
+		a := &c.args[i]
+		if a.kind == argPath && a.path.mayReachMade(key, made) || a.kind == argCall && a.call.mayHoldMade(key, made) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayReachMade reports whether p, rooted at the input, may evaluate to a
+// value that holds an object made by the evaluation of made, the node that
+// built the input's member key.
+func (p *Path) mayReachMade(key string, made *tnode) bool {
+	if p.root != rootInput {
+		return false
+	}
+	if !p.definite || len(p.segs) == 0 {
+		return true
+	}
+	if p.segs[0].kind != segField || p.segs[0].name != key {
+		return false
+	}
+	n := made
+	for _, s := range p.segs[1:] {
+		switch {
+		case n.kind == tObject && s.kind == segField:
+			f := n.member(s.name)
+			if f == nil {
+				return false // a member the object does not have
+			}
+			n = &f.node
+		case n.kind == tObject || n.kind == tArray:
+			// An array's items (or the length of either): the node
+			// holds a made object somewhere, or it does not.
+			return n.holdsMade()
+		default:
+			// A constant, or a value a path or a call took from elsewhere.
+			return false
+		}
+	}
+	return n.holdsMade()
+}
+
+// holdsMade reports whether the value n evaluates to is, or holds, an
+// object or array the evaluation makes.
+func (n *tnode) holdsMade() bool { return n.kind == tObject || n.kind == tArray }

@@ -303,7 +303,7 @@ func TestEvalAppendReuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	reuse := map[string]any{"stale": 1, "k": 2}
-	v, text, ok, err := dynamic.EvalAppendReuse(s, nil, reuse)
+	v, text, ok, err := dynamic.EvalAppendReuse(s, nil, reuse, nil)
 	if err != nil || !ok {
 		t.Fatalf("EvalAppendReuse: ok %v, err %v", ok, err)
 	}
@@ -325,7 +325,7 @@ func TestEvalAppendReuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	kept := map[string]any{"stale": 1}
-	v, _, _, err = static.EvalAppendReuse(s, nil, kept)
+	v, _, _, err = static.EvalAppendReuse(s, nil, kept, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,4 +338,91 @@ func TestEvalAppendReuse(t *testing.T) {
 	if static.MakesObject() {
 		t.Error("MakesObject() = true for a constant template")
 	}
+}
+
+func TestMayHoldMade(t *testing.T) {
+	maker := `{"n":{"d":{"x.$":"$.id"},"s":1,"p.$":"$.obj"},"arr":[{"a.$":"$.id"}],"c":{"k":1},"fn.$":"States.Array($.id)"}`
+	tests := []struct {
+		tmpl string
+		want bool
+	}{
+		// Down to values maker took from elsewhere or wrote as constants.
+		{`{"a.$":"$.acc.n.s","b.$":"$.acc.n.p","c.$":"$.acc.c","d.$":"$.acc.n.d.x","e.$":"$.acc.fn","f.$":"$.acc.missing.x"}`, false},
+		{`{"a.$":"$.acc.n.p.deep","b.$":"$.other","c.$":"$$.Execution.Input","d.$":"$acc","e.$":"States.Format('{}', $.acc.n.s)"}`, false},
+		{`{"a.$":"$.acc.n.length()"}`, true},
+		{`{"a.$":"$.acc.n"}`, true},
+		{`{"a.$":"$.acc.n.d"}`, true},
+		{`{"a.$":"$.acc.arr"}`, true},
+		{`{"a.$":"$.acc.arr[0]"}`, true},
+		{`{"a.$":"$.acc"}`, true},
+		{`{"a.$":"$"}`, true},
+		{`{"a.$":"$..x"}`, true},
+		{`{"a.$":"$.acc.n.*"}`, true},
+		{`{"a":[{"b.$":"States.Array($.acc.n.d)"}]}`, true},
+	}
+	mk := compileTemplateText(t, maker)
+	for _, tc := range tests {
+		t.Run(tc.tmpl, func(t *testing.T) {
+			if got := compileTemplateText(t, tc.tmpl).MayHoldMade("acc", mk); got != tc.want {
+				t.Errorf("MayHoldMade(acc) = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// Given the template that built the map, EvalAppendReuse builds the objects
+// of its own object fields in the maps that template made at the same
+// place, and no others: not a constant, not a value a path took, not an
+// object in an array.
+func TestEvalAppendReuseMade(t *testing.T) {
+	s := &Scope{Input: map[string]any{"id": "x", "obj": map[string]any{"o": true}}}
+	maker := compileTemplateText(t, `{"n":{"d":{"x.$":"$.id"},"old":1},"c":{"k":1},"p.$":"$.obj","arr":[{"a.$":"$.id"}],"gone":{"g.$":"$.id"}}`)
+	made, _, _, err := maker.EvalAppend(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reuse := made.(map[string]any)
+	n, d := reuse["n"].(map[string]any), reuse["n"].(map[string]any)["d"].(map[string]any)
+	constant, taken := reuse["c"].(map[string]any), reuse["p"].(map[string]any)
+	tm := compileTemplateText(t, `{"n":{"d":{"y.$":"$.id"}},"c":{"k.$":"$.id"},"p":{"q.$":"$.id"},"arr":{"a":1}}`)
+	v, text, ok, err := tm.EvalAppendReuse(s, nil, reuse, maker)
+	if err != nil || !ok {
+		t.Fatalf("EvalAppendReuse: ok %v, err %v", ok, err)
+	}
+	wantV, wantText, _, _ := tm.EvalAppend(s, nil)
+	if diff := cmp.Diff(v, wantV); diff != "" {
+		t.Errorf("value (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(string(text), string(wantText)); diff != "" {
+		t.Errorf("text (-got +want):\n%s", diff)
+	}
+	got := v.(map[string]any)
+	same := func(a, b any) bool { return fmt.Sprintf("%p", a) == fmt.Sprintf("%p", b) }
+	if !same(got, reuse) || !same(got["n"], n) || !same(got["n"].(map[string]any)["d"], d) {
+		t.Error("the payload and its objects n and n.d are not the maps the maker made")
+	}
+	if same(got["c"], constant) || same(got["p"], taken) {
+		t.Error("an object was built in the maker's constant or in the value its path took")
+	}
+	if diff := cmp.Diff(constant, map[string]any{"k": float64(1)}); diff != "" {
+		t.Errorf("the maker's constant changed (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(taken, map[string]any{"o": true}); diff != "" {
+		t.Errorf("the input's object changed (-got +want):\n%s", diff)
+	}
+}
+
+// compileTemplateText compiles a template written as JSON (numbers as
+// float64, as encoding/json decodes them).
+func compileTemplateText(t *testing.T, text string) *Template {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		t.Fatal(err)
+	}
+	tm, err := CompileTemplate(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
 }

@@ -54,3 +54,26 @@ func BenchmarkEngine(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEngineParallel is BenchmarkEngine with executions side by side on GOMAXPROCS goroutines
+// (b.RunParallel), for profiles of what executions running together cost: the garbage collector's work
+// competes with them there, where with one goroutine it runs on an idle core.
+func BenchmarkEngineParallel(b *testing.B) {
+	for _, l := range loads {
+		b.Run(l.name, func(b *testing.B) {
+			m, input := loadMachine(b, l.name, l.input)
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					var sink enteredSink
+					r := m.Run(ctx, input, interp.WithHistory(&sink), interp.WithExecutionName("bench-1"))
+					if r.Status != interp.StatusSucceeded || sink.entered != l.entered {
+						b.Errorf("%s (%s: %s), %d states entered, want %d", r.Status, r.Error, r.Cause, sink.entered, l.entered)
+						return
+					}
+				}
+			})
+		})
+	}
+}
