@@ -102,6 +102,10 @@ type Execution struct {
 	ctxExecution    map[string]any
 	ctxStateMachine map[string]any
 	ctxExecOnly     map[string]any // {"Execution": ..., "StateMachine": ...}, see executionContext
+	// ctxMembers holds $$.Execution.Name and Id and $$.StateMachine.Name
+	// and Id as values (see contextMember), made once on first use.
+	ctxMembersOnce sync.Once
+	ctxMembers     [4]any
 	// ctxOverride replaces members of the context object (TestState's
 	// context).
 	ctxOverride map[string]any
@@ -282,6 +286,38 @@ func (e *Execution) contextObjects() (execution, stateMachine map[string]any) {
 		e.ctxExecOnly = map[string]any{"Execution": e.ctxExecution, "StateMachine": e.ctxStateMachine}
 	})
 	return e.ctxExecution, e.ctxStateMachine
+}
+
+// contextMember returns $$.Execution.Name or Id, or $$.StateMachine.Name
+// or Id, the values contextObjects puts there, without the maps built:
+// most machines that read $$ read one of these in a template, and three
+// maps for one string would be most of what an execution allocates for
+// its Pass states.
+func (e *Execution) contextMember(parent, member string) (any, bool) {
+	i := -1
+	switch parent {
+	case "Execution":
+		switch member {
+		case "Name":
+			i = 0
+		case "Id":
+			i = 1
+		}
+	case "StateMachine":
+		switch member {
+		case "Name":
+			i = 2
+		case "Id":
+			i = 3
+		}
+	}
+	if i < 0 {
+		return nil, false
+	}
+	e.ctxMembersOnce.Do(func() {
+		e.ctxMembers = [4]any{e.cfg.name, e.cfg.arn, e.smName(), e.cfg.stateMachineArn}
+	})
+	return e.ctxMembers[i], true
 }
 
 // executionContext is the part of the context object that stays the same

@@ -22,7 +22,11 @@ type thread struct {
 	vars *varScope
 	// partialCtx: the scope's Context holds only the members of the
 	// context object the state reads (FullContext builds the whole).
+	// execOnly: the state reads only $$.Execution and $$.StateMachine; the
+	// scope's Context is left nil, for ContextMember to answer what it
+	// can and Context to give the two (executionContext) otherwise.
 	partialCtx bool
+	execOnly   bool
 	top        bool // the execution's top level (checkpoints happen here)
 	retry      int  // $$.State.RetryCount of the running state
 	state      *node
@@ -202,13 +206,14 @@ func (th *thread) clock() Clock { return th.e.m.cfg.clock }
 func (th *thread) scope(input any) *jsonpath.Scope {
 	s := &th.evalScope
 	*s = jsonpath.Scope{Input: input, Host: th}
-	th.partialCtx = false
+	th.partialCtx, th.execOnly = false, false
 	switch {
 	case th.state != nil && th.state.ctxExecOnly && th.e.ctxOverride == nil:
 		// The state reads only members of $$.Execution and $$.StateMachine:
 		// a context object of those two, made once per execution, reads
-		// the same; a message that quotes $$ gets the whole of it.
-		s.Context, th.partialCtx = th.e.executionContext(), true
+		// the same; a message that quotes $$ gets the whole of it. It is
+		// made when a path needs more than ContextMember answers.
+		th.partialCtx, th.execOnly = true, true
 	case th.state != nil && th.state.ctxMapOnly && th.mapCtx != nil && th.e.ctxOverride == nil:
 		// A Map state's ItemSelector that reads only $$.Map besides
 		// $$.Execution and $$.StateMachine: the item's $$.Map beside the
@@ -228,9 +233,25 @@ func (th *thread) scope(input any) *jsonpath.Scope {
 
 var _ jsonpath.Host = (*thread)(nil)
 
-// Context returns the whole context object, for a scope whose Context is
-// nil.
-func (th *thread) Context() any { return th.contextObject() }
+// Context returns the context object for a scope whose Context is nil:
+// the part of it the state reads (see execOnly), else the whole.
+func (th *thread) Context() any {
+	if th.execOnly {
+		return th.e.executionContext()
+	}
+	return th.contextObject()
+}
+
+var _ jsonpath.ContextMembers = (*thread)(nil)
+
+// ContextMember answers $$.Execution.Name and Id and $$.StateMachine.Name
+// and Id for a state that reads only those two members of $$ (execOnly).
+func (th *thread) ContextMember(parent, member string) (any, bool) {
+	if !th.execOnly {
+		return nil, false
+	}
+	return th.e.contextMember(parent, member)
+}
 
 // Variable returns the value of a variable in the thread's scope.
 func (th *thread) Variable(name string) (any, bool) { return th.vars.get(name) }

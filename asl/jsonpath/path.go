@@ -52,6 +52,9 @@ type Path struct {
 	// norm[i] is the normalized form ($['a'][0]) of the path up to, but
 	// excluding, segment i; norm[len(segs)] is the whole path.
 	norm []string
+	// ctxParent and ctxMember name the two members of a path "$$.a.b"
+	// (see ContextMembers); "" for any other path.
+	ctxParent, ctxMember string
 }
 
 // Compile compiles a JSONPath: "$..." (the input), "$$..." (the context
@@ -135,6 +138,9 @@ func (p *Path) SingleField() (string, bool) {
 func (p *Path) Variable() string { return p.varName }
 
 func (p *Path) finish() {
+	if p.root == rootContext && len(p.segs) == 2 && p.segs[0].kind == segField && p.segs[1].kind == segField {
+		p.ctxParent, p.ctxMember = p.segs[0].name, p.segs[1].name
+	}
 	p.definite = true
 	for _, s := range p.segs {
 		switch s.kind {
@@ -199,6 +205,20 @@ func writeNorm(b *strings.Builder, s *segment) {
 	}
 }
 
+// contextMember evaluates a path "$$.a.b" through the scope's Host, when
+// the scope has no context object yet and the Host answers such paths
+// (ContextMembers).
+func (p *Path) contextMember(s *Scope) (any, bool) {
+	if p.ctxMember == "" || s.Context != nil || s.Host == nil {
+		return nil, false
+	}
+	h, ok := s.Host.(ContextMembers)
+	if !ok {
+		return nil, false
+	}
+	return h.ContextMember(p.ctxParent, p.ctxMember)
+}
+
 // rootValue resolves the document the path starts from.
 func (p *Path) rootValue(s *Scope) (any, bool) {
 	switch p.root {
@@ -214,6 +234,9 @@ func (p *Path) rootValue(s *Scope) (any, bool) {
 // names or an *Error (States.Runtime, matching ErrPathNotFound) when it
 // names nothing; an indefinite path returns a []any of every match.
 func (p *Path) Eval(s *Scope) (any, error) {
+	if v, ok := p.contextMember(s); ok {
+		return v, nil
+	}
 	root, ok := p.rootValue(s)
 	if !ok {
 		return nil, p.notFound("The variable '" + p.varName + "' is not defined")
@@ -233,6 +256,9 @@ func (p *Path) Eval(s *Scope) (any, error) {
 // Lookup evaluates a definite path softly: ok is false when it names
 // nothing. Indefinite paths return their match list.
 func (p *Path) Lookup(s *Scope) (any, bool) {
+	if v, ok := p.contextMember(s); ok {
+		return v, true
+	}
 	root, ok := p.rootValue(s)
 	if !ok {
 		return nil, false

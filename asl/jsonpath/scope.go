@@ -32,6 +32,17 @@ type Host interface {
 	FullContext() any
 }
 
+// ContextMembers is a Host that answers the paths of two members into the
+// context object ("$$.Execution.Name") itself, without the context object
+// built: a host that would build it for a few such values can spare it.
+// ContextMember returns the value of $$.parent.member, or false for a
+// member it does not answer, which the scope then reads from the context
+// object (Host.Context) as any path. A value it returns must be the one
+// the context object holds there.
+type ContextMembers interface {
+	ContextMember(parent, member string) (any, bool)
+}
+
 // variable resolves "$name".
 func (s *Scope) variable(name string) (any, bool) {
 	switch {

@@ -56,3 +56,59 @@ func TestScopeHost(t *testing.T) {
 		t.Errorf("cause (-got +want):\n%s", diff)
 	}
 }
+
+// memberHost is a testHost that answers $$.Execution.Name itself
+// (ContextMembers) and counts the context objects it builds.
+type memberHost struct {
+	testHost
+	built *int
+}
+
+func (h memberHost) Context() any {
+	*h.built++
+	return h.testHost.Context()
+}
+
+func (h memberHost) ContextMember(parent, member string) (any, bool) {
+	if parent == "Execution" && member == "Name" {
+		return "member", true
+	}
+	return nil, false
+}
+
+// A Host that answers paths of two members into the context object gives
+// their values without the context object built; other paths, and a
+// scope with its Context set, read the context object.
+func TestScopeContextMembers(t *testing.T) {
+	tests := []struct {
+		path    string
+		context any
+		want    any
+		built   int
+	}{
+		{"$$.Execution.Name", nil, "member", 0},
+		{"$$['Execution']['Name']", nil, "member", 0},
+		{"$$.Execution", nil, map[string]any{"Name": "lazy"}, 1},
+		{"$$.Execution.Id", nil, nil, 1},
+		{"$$.Execution.Name", map[string]any{"Execution": map[string]any{"Name": "set"}}, "set", 0},
+		{"$.Execution.Name", nil, "input", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			var built int
+			s := &Scope{Input: map[string]any{"Execution": map[string]any{"Name": "input"}}, Context: tc.context, Host: memberHost{built: &built}}
+			got, _ := MustCompile(tc.path).Lookup(s)
+			if diff := cmp.Diff(got, tc.want); diff != "" {
+				t.Errorf("Lookup (-got +want):\n%s", diff)
+			}
+			s.Context = tc.context
+			got, _ = MustCompile(tc.path).Eval(s)
+			if diff := cmp.Diff(got, tc.want); diff != "" {
+				t.Errorf("Eval (-got +want):\n%s", diff)
+			}
+			if want := 2 * tc.built; built != want {
+				t.Errorf("%d context objects built, want %d", built, want)
+			}
+		})
+	}
+}
