@@ -574,6 +574,9 @@ func appendDigits(dst []byte, v, width int) []byte {
 // event appends ev as encoding/json writes it, but for the escaping of "<", ">" and "&" that decoding
 // does not tell apart.
 func (w *blobWriter) event(ev *interp.HistoryEvent) error {
+	if taskDetailsByHand && w.soleTaskDetail(ev) { // a task's event (journal_encode.go)
+		return nil
+	}
 	w.dst = append(w.dst, `{"id":`...)
 	w.dst = strconv.AppendInt(w.dst, ev.ID, 10)
 	w.dst = append(w.dst, `,"previousEventId":`...)

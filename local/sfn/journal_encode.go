@@ -14,8 +14,8 @@ import (
 // written by encoding/json, which walked each event's three dozen detail fields and the snapshot's
 // payloads by reflection: a tenth of the CPU time of a pipeline of Task states. appendRecord writes the
 // same JSON document (encoding/json decodes it to the same record) by hand: the execution and the events
-// as the history store's blobWriter writes them, a task's events and the snapshot here, and any other
-// record through encoding/json. TestAppendRecord and FuzzAppendRecordSnapshot hold it to encoding/json.
+// as the history store's blobWriter writes them (a task's events by soleTaskDetail, here), the snapshot
+// here, and any other record through encoding/json. TestAppendRecord and FuzzAppendRecordSnapshot hold it to encoding/json.
 
 // snapshotByHand says whether interp.Snapshot has the fields appendSnapshot writes (and no other): if the
 // engine adds one, snapshots are encoded by encoding/json.
@@ -70,7 +70,7 @@ func appendRecord(dst []byte, r *record) ([]byte, error) {
 			if i > 0 {
 				w.dst = append(w.dst, ',')
 			}
-			if err := w.journalEvent(&r.Events[i]); err != nil {
+			if err := w.event(&r.Events[i]); err != nil {
 				return nil, fmt.Errorf("encode journal record: %w", err)
 			}
 		}
@@ -83,14 +83,6 @@ func appendRecord(dst []byte, r *record) ([]byte, error) {
 		}
 	}
 	return append(w.dst, '}'), nil
-}
-
-// journalEvent appends ev as blobWriter.event does, a task's scheduling, start and success by hand.
-func (w *blobWriter) journalEvent(ev *interp.HistoryEvent) error {
-	if !taskDetailsByHand || !w.soleTaskDetail(ev) {
-		return w.event(ev)
-	}
-	return nil
 }
 
 // soleTaskDetail appends, for an event whose only details are a task's scheduling, start or success or a
