@@ -151,18 +151,20 @@ func (l *executionLogging) record(executionArn string, redriveCount int, ev inte
 	return out
 }
 
-// logEvent hands an event to the log sink when the execution's logging asks for it.
+// logEvent queues an event's record for the log sink when the execution's logging asks for it
+// (logdelivery.go), and waits for the execution's records to be delivered after an event that ends it or
+// lets a task run.
 func (s *Service) logEvent(e *execution, ev interp.HistoryEvent) {
 	l := e.logging
-	if l == nil || s.logSink == nil || !logged(l.level, ev.Type) {
+	if l == nil || s.logSink == nil {
 		return
 	}
-	msg := l.record(e.rec.Arn, e.rec.RedriveCount, ev)
-	if msg == nil {
-		return
+	if logged(l.level, ev.Type) {
+		if msg := l.record(e.rec.Arn, e.rec.RedriveCount, ev); msg != nil {
+			e.logged(s.queueLog(ExecutionLog{LogGroupArn: l.groupArn, LogStream: l.logStream(e.rec.Start), Timestamp: ev.Timestamp, Message: msg}))
+		}
 	}
-	if err := s.logSink.PutExecutionLog(context.WithoutCancel(s.ctx), ExecutionLog{LogGroupArn: l.groupArn,
-		LogStream: l.logStream(e.rec.Start), Timestamp: ev.Timestamp, Message: msg}); err != nil {
-		s.logger.Warn("step functions: execution log not delivered", "execution", e.rec.Arn, "group", l.groupArn, "err", err)
+	if logBarrier(ev.Type) {
+		s.waitLogs(e.lastLog())
 	}
 }

@@ -102,7 +102,7 @@ type executionLogSink struct {
 	region, account string
 }
 
-var _ localsfn.LogSink = executionLogSink{}
+var _ localsfn.BatchLogSink = executionLogSink{}
 
 func (e executionLogSink) PutExecutionLog(ctx context.Context, rec localsfn.ExecutionLog) error {
 	name, ok := cutLogGroupArn(rec.LogGroupArn, e.region, e.account)
@@ -110,6 +110,35 @@ func (e executionLogSink) PutExecutionLog(ctx context.Context, rec localsfn.Exec
 		return fmt.Errorf("log group %s is not in this stack's region and account", rec.LogGroupArn)
 	}
 	return e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), rec.LogStream, []logs.Event{{Timestamp: rec.Timestamp, Message: string(rec.Message)}})
+}
+
+// PutExecutionLogs writes the records of each log stream in one batch, in the order they were logged
+// (a stream holds the records of one state machine's executions started in the same minute, so the
+// records of concurrent executions mostly share one).
+func (e executionLogSink) PutExecutionLogs(ctx context.Context, recs []localsfn.ExecutionLog) error {
+	type stream struct{ groupArn, name string }
+	var (
+		order  []stream
+		events = map[stream][]logs.Event{}
+		errs   []error
+	)
+	for _, rec := range recs {
+		k := stream{rec.LogGroupArn, rec.LogStream}
+		evs, ok := events[k]
+		if !ok {
+			order = append(order, k)
+		}
+		events[k] = append(evs, logs.Event{Timestamp: rec.Timestamp, Message: string(rec.Message)})
+	}
+	for _, k := range order {
+		name, ok := cutLogGroupArn(k.groupArn, e.region, e.account)
+		if !ok {
+			errs = append(errs, fmt.Errorf("log group %s is not in this stack's region and account", k.groupArn))
+			continue
+		}
+		errs = append(errs, e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), k.name, events[k]))
+	}
+	return errors.Join(errs...)
 }
 
 // cutLogGroupArn returns the log group name of an ARN of region and account
