@@ -41,7 +41,7 @@ func (th *thread) outputPath(n *node, out any) (any, *Failure) { return th.evalP
 // absent or "$" replaces the input, null discards the result.
 // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
 func (th *thread) resultPath(p ioPath, input, result any) (any, *Failure) {
-	th.hint = spliceHint{}
+	th.hint.key = "" // no hint (renderOutput); a new one sets every field
 	switch p.kind {
 	case ioAbsent, ioRoot:
 		return result, nil

@@ -205,7 +205,17 @@ func (th *thread) clock() Clock { return th.e.m.cfg.clock }
 // evaluation returns.
 func (th *thread) scope(input any) *jsonpath.Scope {
 	s := &th.evalScope
-	*s = jsonpath.Scope{Input: input, Host: th}
+	// Only Input, Host and Context are ever set (Context by this function
+	// and by an evaluation that builds the context object): a scope built
+	// anew for each evaluation would write all its pointers, each through
+	// the collector's write barrier while it marks.
+	s.Input = input
+	if s.Host != jsonpath.Host(th) {
+		s.Host = th
+	}
+	if s.Context != nil {
+		s.Context = nil
+	}
 	th.partialCtx, th.execOnly = false, false
 	switch {
 	case th.state != nil && th.state.ctxExecOnly && th.e.ctxOverride == nil:
@@ -320,7 +330,9 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 			// The state that replaced it ended: nothing refers to it.
 			th.spare, th.spareBy = th.undo.old.(map[string]any), th.undo.madeBy
 		}
-		th.undo = setUndo{}
+		// No state has set in place yet (undoSet does nothing without m):
+		// the rest of undo is read only where m or freed is set again.
+		th.undo.m, th.undo.freed = nil, false
 		n := p.states[name]
 		if top {
 			th.e.at, th.e.atInput = name, input
@@ -345,7 +357,7 @@ func (th *thread) runFrom(p *program, name string, input any, top bool) (any, *F
 // next is "" when the state ends its program.
 func (th *thread) runState(n *node, input any, inputText string) (out any, outText, next string, f *Failure) {
 	th.state, th.retry, th.token = n, 0, ""
-	th.hint = spliceHint{}
+	th.hint.key = "" // no hint (renderOutput); a new one sets every field
 	if th.owned != nil && !n.setsInPlace {
 		th.owned, th.fresh, th.freshBy = nil, nil, nil
 	}
