@@ -20,6 +20,11 @@ type program struct {
 	// programs), so that its runs in a fan-out can go one after another on
 	// the caller's goroutine (see fanout).
 	instant bool
+	// minRun is the fewest states a run of the program enters on its way
+	// to an end through Next, Choice and Default transitions (see
+	// minStates), at most maxSlabBlock: the size of its first block of
+	// event details.
+	minRun int
 }
 
 // ioPath is a compiled InputPath, OutputPath or ResultPath.
@@ -151,7 +156,65 @@ func (c *compiler) program(startAt string, states map[string]asl.State, machineL
 	for _, n := range p.states {
 		p.instant = p.instant && n.instant()
 	}
+	p.minRun = min(p.minStates(), maxSlabBlock)
 	return p, nil
+}
+
+// minStates returns the fewest states a run from StartAt enters before it
+// ends, following Next, the rules and Default of JSONPath Choice states:
+// a breadth-first search back from the states that end a run (and those
+// whose transitions it does not follow, JSONata Choice states, counted as
+// ending it, so that the count is never more than a run enters).
+func (p *program) minStates() int {
+	into := make(map[string][]string, len(p.states))
+	dist := make(map[string]int, len(p.states))
+	var queue []string
+	for name, n := range p.states {
+		next := n.transitions()
+		if len(next) == 0 {
+			dist[name] = 1
+			queue = append(queue, name)
+		}
+		for _, to := range next {
+			into[to] = append(into[to], name)
+		}
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		for _, from := range into[name] {
+			if _, seen := dist[from]; !seen {
+				dist[from] = dist[name] + 1
+				queue = append(queue, from)
+			}
+		}
+	}
+	if d, ok := dist[p.startAt]; ok {
+		return d
+	}
+	return 1 // a run that never ends (a loop with no way out)
+}
+
+// transitions returns the states n may go to next, nil for a state that
+// ends its program or whose transitions are chosen by JSONata.
+func (n *node) transitions() []string {
+	if n.typ == asl.TypeChoice {
+		if n.js != nil {
+			return nil
+		}
+		next := make([]string, 0, len(n.choices)+1)
+		for _, r := range n.choices {
+			next = append(next, r.next)
+		}
+		if n.def != "" {
+			next = append(next, n.def)
+		}
+		return next
+	}
+	if n.next == "" {
+		return nil
+	}
+	return []string{n.next}
 }
 
 // canSetInPlace reports whether a JSONPath Pass state may set its

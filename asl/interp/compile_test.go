@@ -188,3 +188,38 @@ func BenchmarkCompileNested(b *testing.B) {
 	}
 	b.ReportMetric(perState(len(depths)-1)/perState(0), "deep/shallow")
 }
+
+// minStates counts the fewest states a run enters to an end, through Next,
+// Choice rules and Default; a JSONata Choice counts as an end.
+func TestMinStates(t *testing.T) {
+	tests := []struct {
+		name, def string
+		want      int
+	}{
+		{"chain", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Succeed"}}}`, 3},
+		{"choice takes the short way", `{"StartAt":"C","States":{
+			"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"A"}],"Default":"Z"},
+			"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"Z"},"Z":{"Type":"Pass","End":true}}}`, 2},
+		{"loop with an exit", `{"StartAt":"A","States":{
+			"A":{"Type":"Pass","Next":"C"},
+			"C":{"Type":"Choice","Choices":[{"Variable":"$.done","BooleanEquals":true,"Next":"F"}],"Default":"A"},
+			"F":{"Type":"Fail"}}}`, 3},
+		{"jsonata choice", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Next":"C"},
+			"C":{"Type":"Choice","Choices":[{"Condition":"{% true %}","Next":"B"}],"Default":"B"},"B":{"Type":"Pass","End":true}}}`, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sm, err := asl.Parse([]byte(tc.def))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := New(sm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.top.minStates(); got != tc.want {
+				t.Errorf("minStates() = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

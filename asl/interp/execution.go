@@ -226,6 +226,7 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 	if e.cfg.arn == "" {
 		e.cfg.arn = m.arnPrefix + ":execution:" + e.smName() + ":" + e.cfg.name
 	}
+	e.slab.first = m.top.minRun
 	e.rootScope.parent = ctx
 	e.root = &e.rootScope
 	e.ctx = e.root

@@ -10,6 +10,10 @@ type detailSlab struct {
 	states         []stateDetails
 	iters          []MapIterationEventDetails
 	nstate, niters int // the length of the last block of each
+	// first is the length of the first block of states, 0 for
+	// firstStateBlock: the execution's top level takes the fewest states
+	// its program runs (program.minRun).
+	first int
 }
 
 // Block lengths: the first block holds a typical short run, the next ones
@@ -35,7 +39,11 @@ func grow(last, first int) int {
 // state returns zeroed details for a state's entered and exited events.
 func (s *detailSlab) state() *stateDetails {
 	if len(s.states) == 0 {
-		s.nstate = grow(s.nstate, firstStateBlock)
+		first := s.first
+		if first <= 0 {
+			first = firstStateBlock
+		}
+		s.nstate = grow(s.nstate, first)
 		s.states = make([]stateDetails, s.nstate)
 	}
 	d := &s.states[0]
