@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sluicehq/sluice/asl/jsonpath"
 )
 
 // Status is an execution's status, as DescribeExecution reports it.
@@ -171,9 +173,13 @@ func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result
 func (m *Machine) RunExecution(ctx context.Context, input any, opts ...ExecOption) *Execution {
 	hold(m.cfg.clock)
 	e := m.newExecution(ctx, input, opts)
-	th := e.newThread(nil)
 	bufs := threadBufs.Get().(*threadBuf)
+	th := bufs.thread(e, m.top.instant)
 	th.buf, th.tmplText = bufs.render[:0], bufs.tmpl[:0]
+	// An object a previous execution's template made and left free: the
+	// first template of this one builds its payload in it.
+	th.spare, th.spareBy = bufs.spare, bufs.spareBy
+	bufs.spare, bufs.spareBy = nil, nil
 	th.prev = e.emitStart(th)
 	out, f := th.runProgram(m.top, input, true)
 	e.finish(th, out, f)
@@ -182,20 +188,64 @@ func (m *Machine) RunExecution(ctx context.Context, input any, opts ...ExecOptio
 	// execution may use.
 	bufs.keep(th.buf, th.tmplText)
 	th.buf, th.tmplText, th.tmplVal = nil, nil, nil
+	bufs.keepFree(th, e.result.Status == StatusSucceeded)
+	if m.top.instant {
+		bufs.th = th
+	}
 	threadBufs.Put(bufs)
 	release(m.cfg.clock)
 	return e
 }
 
 // threadBuf is the scratch space of a thread that renders payloads: its
-// buffer for rendering and the one for a template's text.
-type threadBuf struct{ render, tmpl []byte }
+// buffer for rendering and the one for a template's text; with them, an
+// object a finished execution left free (see keepFree) and the top-level
+// thread of one whose program was instant.
+type threadBuf struct {
+	render, tmpl []byte
+	spare        map[string]any
+	spareBy      *jsonpath.Template
+	th           *thread
+}
 
 // threadBufs holds the scratch space of finished executions run by Run, so
 // that one execution after another does not grow buffers anew.
 var threadBufs = sync.Pool{New: func() any {
 	return &threadBuf{render: make([]byte, 0, 512), tmpl: make([]byte, 0, 512)}
 }}
+
+// thread returns the top-level thread of e: the one kept from a finished
+// execution when e's program is instant, else a new one. An instant
+// program runs every state on the calling goroutine (no task, no wait, no
+// goroutine of a fan-out), so nothing refers to its thread once
+// RunExecution returns; another program's task may still be running on a
+// goroutine of its own (a task that timed out) with the thread. The last
+// child thread of an inline fan-out is kept with it (see child).
+func (b *threadBuf) thread(e *Execution, instant bool) *thread {
+	th := b.th
+	b.th = nil
+	if th == nil || !instant {
+		return e.newThread(nil)
+	}
+	last := th.lastChild
+	th.init(e, nil)
+	th.lastChild = last
+	return th
+}
+
+// keepFree keeps the object th's last template left free, if any: the
+// spare no template used, or, when the execution succeeded (its last
+// state's setting in place stands), the object the last state replaced
+// when nothing refers to it (thread.undo.freed).
+func (b *threadBuf) keepFree(th *thread, succeeded bool) {
+	switch {
+	case th.spare != nil:
+		b.spare, b.spareBy = th.spare, th.spareBy
+	case succeeded && th.undo.m != nil && th.undo.freed:
+		b.spare, b.spareBy = th.undo.old.(map[string]any), th.undo.madeBy
+	}
+	th.spare, th.spareBy = nil, nil
+}
 
 // maxKeptBuf is the largest buffer kept for the next execution: one that
 // grew for a large payload is left to the garbage collector.
