@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 	"github.com/sluicehq/sluice/internal/uuid"
 )
 
@@ -39,7 +40,11 @@ func (th *thread) callLambdaARN(ctx context.Context, n *node, params any, params
 // InvocationType, ClientContext) and the result is the Invoke response
 // wrapped as the AWS SDK returns it.
 // https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
-func (th *thread) callLambdaInvoke(ctx context.Context, n *node, params any) (any, *Failure) {
+//
+// paramsText is params rendered ("null" when it could not be): an object
+// Payload is sent as its text there, which is what rendering it again would
+// write.
+func (th *thread) callLambdaInvoke(ctx context.Context, n *node, params any, paramsText string) (any, *Failure) {
 	m, ok := params.(map[string]any)
 	if !ok {
 		return nil, th.runtimeError("The Parameters of a lambda:invoke task must be an object")
@@ -57,9 +62,12 @@ func (th *thread) callLambdaInvoke(ctx context.Context, n *node, params any) (an
 		// AWS SDK does with the Invoke API's blob Payload.
 		req.Payload = []byte(s)
 	} else if p, ok := m["Payload"]; ok {
-		b, err := marshal(p)
-		if err != nil {
-			return nil, th.runtimeError("%v", err)
+		b, ok := memberText([]byte(paramsText), "Payload")
+		if !ok {
+			var err error
+			if b, err = marshal(p); err != nil {
+				return nil, th.runtimeError("%v", err)
+			}
 		}
 		req.Payload = b
 	}
@@ -119,6 +127,40 @@ func (th *thread) callLambdaInvoke(ctx context.Context, n *node, params any) (an
 		"SdkResponseMetadata": map[string]any{"RequestId": reqID},
 		"StatusCode":          jsonInt(status),
 	}, nil
+}
+
+// memberText returns the text of the member key of the JSON object text,
+// as written there (a view of text), or false when text is not an object
+// with that member.
+func memberText(text []byte, key string) ([]byte, bool) {
+	var s jsonvalue.Scanner
+	s.Reset(text)
+	if s.Peek() != jsonvalue.Object || s.BeginObject() != nil {
+		return nil, false
+	}
+	for first := true; ; first = false {
+		more, err := s.NextMember(first)
+		if err != nil || !more {
+			return nil, false
+		}
+		k, _, err := s.Key(nil)
+		if err != nil {
+			return nil, false
+		}
+		if string(k) != key {
+			if s.Skip() != nil {
+				return nil, false
+			}
+			continue
+		}
+		s.Peek() // past white space
+		from := s.Offset()
+		if s.Skip() != nil {
+			return nil, false
+		}
+		to := s.Offset()
+		return text[from:to:to], true
+	}
 }
 
 // invokeLambda calls the host's Lambda invoker and maps service errors to

@@ -194,3 +194,80 @@ func TestTaskInterceptor(t *testing.T) {
 		t.Errorf("intercepted states (-want +got):\n%s", diff)
 	}
 }
+
+// The Payload a lambda:invoke task sends is its value rendered as the
+// engine renders payloads, whatever it holds (here taken from the task's
+// rendered parameters), with a TimeoutSeconds too (the call then runs on
+// a goroutine of its own).
+func TestLambdaInvokePayloadRendered(t *testing.T) {
+	var got []string
+	spy := LambdaInvokerFunc(func(_ context.Context, req LambdaRequest) (LambdaResponse, error) {
+		got = append(got, string(req.Payload))
+		return LambdaResponse{Payload: []byte(`{}`)}, nil
+	})
+	const in = `{"v":{"z":"<&>\u2028\"q\\","a":[1.50,-0,1e400,null,true,{}],"é":"\ud83d\ude00"},"n":7}`
+	tests := []struct {
+		name, payload, want string
+	}{
+		{"object", `{"x.$":"$.v","AClientContext":"c"}`, `{"AClientContext":"c","x":{"a":[1.50,-0,1e400,null,true,{}],"z":"<&>` + "\u2028" + `\"q\\","é":"😀"}}`},
+		{"array", `["a",{"b.$":"$.n"}]`, `["a",{"b":7}]`},
+		{"number", `3.25`, `3.25`},
+		{"empty object", `{}`, `{}`},
+		{"from the input", `null,"Payload.$":"$.v"`, `{"a":[1.50,-0,1e400,null,true,{}],"z":"<&>` + "\u2028" + `\"q\\","é":"😀"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got = nil
+			payload := `"Payload":` + tt.payload
+			if strings.HasPrefix(tt.payload, "null,") {
+				payload = strings.TrimPrefix(tt.payload, "null,")
+			}
+			def := `{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":30,
+				"Parameters":{"FunctionName":"f","InvocationType":"RequestResponse",` + payload + `},"End":true}}}`
+			r, _ := run(t, def, in, WithLambdaInvoker(spy))
+			if r.Status != StatusSucceeded {
+				t.Fatalf("status %s: %s %s", r.Status, r.Error, r.Cause)
+			}
+			if diff := cmp.Diff(got, []string{tt.want}); diff != "" {
+				t.Errorf("payloads sent (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+// FuzzMemberText: the text memberText finds for a member of an object
+// rendered by the engine is the member's value rendered; a member that is
+// not there is not found.
+func FuzzMemberText(f *testing.F) {
+	f.Add(`{"FunctionName":"f","Payload":{"a":[1,"<&>"]}}`, "Payload")
+	f.Add(`{"A":1,"Payload":"x","Z":{}}`, "Z")
+	f.Add(`{"P\u0061yload":2}`, "Payload")
+	f.Add(`{"k":{"Payload":1}}`, "Payload")
+	f.Add(`[1]`, "")
+	f.Fuzz(func(t *testing.T, text, key string) {
+		v, err := decodeJSON([]byte(text))
+		if err != nil {
+			return
+		}
+		rendered, err := marshal(v)
+		if err != nil {
+			return
+		}
+		got, ok := memberText(rendered, key)
+		m, isObject := v.(map[string]any)
+		member, has := m[key]
+		if ok != (isObject && has) {
+			t.Fatalf("memberText(%s, %q) found %v, want %v", rendered, key, ok, isObject && has)
+		}
+		if !ok {
+			return
+		}
+		want, err := marshal(member)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("memberText(%s, %q) = %s, want %s", rendered, key, got, want)
+		}
+	})
+}

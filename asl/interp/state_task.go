@@ -288,7 +288,7 @@ func (th *thread) call(ctx context.Context, n *node, params any, paramsText stri
 	case taskLambdaARN:
 		return th.callLambdaARN(ctx, n, params, paramsText)
 	case taskLambdaInvoke:
-		return th.callLambdaInvoke(ctx, n, params)
+		return th.callLambdaInvoke(ctx, n, params, paramsText)
 	}
 	inv := th.e.m.cfg.tasks
 	if inv == nil {
