@@ -8,7 +8,7 @@ import (
 )
 
 // Execution log records reach the LogSink in groups. Handing each record over on its own cost a write
-// (and, with a synced CloudWatch Logs, an fsync) per history event: a third of what Step Functions spent
+// (and, with a synced CloudWatch Logs, an fsync) per history event: about a quarter of what Step Functions spent
 // on an execution of the pipeline. Records are queued, and one delivery at a time hands the sink all
 // that is queued, from every execution; an execution waits for its records to be delivered only where
 // they must be out before it goes on:
