@@ -24,7 +24,7 @@ import (
 // Embedded Metric Format lines go to the invocation's own output, so the local Lambda captures them. In
 // the stack, the S3 client's requests reach the stack in process (lambda.Runtime.Transport).
 func PipelineFunctions() map[string]HandlerFactory {
-	clients := &s3Clients{m: map[s3ClientKey]*s3.Client{}}
+	clients := &s3Clients{m: map[s3ClientKey]*s3.Client{}, endpoints: newS3Endpoints()}
 	// Handlers are built per invocation; the gzip writers and part buffers outlive them in one pool, as
 	// they would in a warm Lambda sandbox.
 	buffers := &process.BufferPool{}
@@ -55,10 +55,12 @@ func PipelineFunctions() map[string]HandlerFactory {
 }
 
 // s3Clients shares one S3 client (and its connection pool) per endpoint and transport between
-// invocations, as a warm Lambda sandbox keeps its client between invocations.
+// invocations, as a warm Lambda sandbox keeps its client between invocations. Their endpoints are
+// resolved by the SDK's rules once for each set of parameters (s3Endpoints).
 type s3Clients struct {
-	mu sync.Mutex
-	m  map[s3ClientKey]*s3.Client
+	mu        sync.Mutex
+	m         map[s3ClientKey]*s3.Client
+	endpoints *s3Endpoints
 }
 
 type s3ClientKey struct {
@@ -88,6 +90,7 @@ func (c *s3Clients) get(endpoint string, transport http.RoundTripper) *s3.Client
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 		HTTPClient:                 &http.Client{Transport: transport, Timeout: 15 * time.Minute},
+		EndpointResolverV2:         c.endpoints,
 	})
 	c.m[key] = cl
 	return cl

@@ -32,6 +32,7 @@ func newSFNObjects(endpoint, region string, transport http.RoundTripper) sfnObje
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 		HTTPClient:                 &http.Client{Transport: transport, Timeout: 30 * time.Minute},
+		EndpointResolverV2:         newS3Endpoints(),
 	})}
 }
 
