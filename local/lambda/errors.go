@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -142,8 +143,9 @@ func typeName(v any) string {
 }
 
 // panicErrorOf is the error payload the Go runtime reports for a panic: the panic value
-// printed, its type name, and the stack (aws-lambda-go lambda/panic.go).
-func panicErrorOf(v any, stack []uintptr) messages.InvokeResponse_Error {
+// printed, its type name, and the stack (aws-lambda-go lambda/panic.go), less the frames of the
+// functions named in skip.
+func panicErrorOf(v any, stack []uintptr, skip ...string) messages.InvokeResponse_Error {
 	if ive, ok := v.(messages.InvokeResponse_Error); ok {
 		return ive
 	}
@@ -151,6 +153,12 @@ func panicErrorOf(v any, stack []uintptr) messages.InvokeResponse_Error {
 	frames := runtime.CallersFrames(stack)
 	for {
 		f, more := frames.Next()
+		if slices.Contains(skip, f.Function) {
+			if !more {
+				break
+			}
+			continue
+		}
 		label := f.Function
 		if i := strings.LastIndex(label, "/"); i >= 0 {
 			label = label[i+1:]

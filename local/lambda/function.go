@@ -109,8 +109,9 @@ type function struct {
 	slots      chan struct{} // nil when unlimited
 	registered time.Time
 
-	mu   sync.Mutex
-	idle []*instance
+	mu      sync.Mutex
+	idle    []*instance
+	removed bool // replaced or unregistered: instances put back are retired
 }
 
 // Register adds or replaces a function.
@@ -148,6 +149,9 @@ func (s *Service) Register(f Function) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if old := s.funcs[f.Name]; old != nil {
+		old.remove()
+	}
 	s.funcs[f.Name] = fn
 	return nil
 }

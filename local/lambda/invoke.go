@@ -222,12 +222,12 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 	hctx = context.WithValue(hctx, runtimeKey{}, rt)
 
 	done := make(chan outcome, 1)
-	go func() {
+	inst.do(func() {
 		defer func() {
 			if v := recover(); v != nil {
 				pcs := make([]uintptr, 32)
 				n := runtime.Callers(3, pcs)
-				e := panicErrorOf(v, pcs[:n])
+				e := panicErrorOf(v, pcs[:n], serveInstanceName)
 				done <- outcome{panicked: &e}
 			}
 		}()
@@ -240,7 +240,7 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 		// start (on this instance, or on a function with one handler) while this answer is still being
 		// written out: the slot and the instance are given back before the log is recorded.
 		done <- outcome{payload: bytes.Clone(p), err: err}
-	}()
+	})
 
 	fire, stop := s.timer(fn.Timeout)
 	res := Result{StatusCode: 200, RequestID: id, ExecutedVersion: "$LATEST"}
@@ -264,10 +264,12 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 	case <-ctx.Done():
 		stop()
 		cancel()
+		inst.retire() // the handler runs on
 		out.close()
 		return Result{}, nil, fmt.Errorf("invoke %s: %w", fn.Name, ctx.Err())
 	case <-fire:
 		cancel()
+		inst.retire() // the handler runs on
 		timedOut = true
 		secs := fmt.Sprintf("%.2f", fn.Timeout.Seconds())
 		failure = &messages.InvokeResponse_Error{Type: "Sandbox.Timedout",

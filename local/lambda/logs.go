@@ -116,38 +116,6 @@ func (c *capture) close() ([]string, []time.Time) {
 	return c.lines, c.times
 }
 
-// instance is a local execution environment: it has its own log stream, and serves one
-// invocation at a time. Instances are kept for reuse, as warm Lambda environments are.
-type instance struct {
-	stream string
-	logged chan struct{} // closed once the log of the last invocation it served is recorded (nil before one)
-}
-
-// takeInstance returns an idle instance of fn, or a new one (a cold start; no Init Duration is
-// reported, since an in-process handler has no initialisation phase of its own).
-func (s *Service) takeInstance(fn *function) *instance {
-	fn.mu.Lock()
-	defer fn.mu.Unlock()
-	if n := len(fn.idle); n > 0 {
-		in := fn.idle[n-1]
-		fn.idle = fn.idle[:n-1]
-		return in
-	}
-	id := newRequestID()
-	return &instance{stream: s.opts.Clock.Now().UTC().Format("2006/01/02") + "/[$LATEST]" + strings.ReplaceAll(id, "-", "")}
-}
-
-// maxIdleInstances bounds the warm instances kept per function.
-const maxIdleInstances = 64
-
-func (fn *function) putInstance(in *instance) {
-	fn.mu.Lock()
-	defer fn.mu.Unlock()
-	if len(fn.idle) < maxIdleInstances {
-		fn.idle = append(fn.idle, in)
-	}
-}
-
 // logTail is what LogType Tail returns in X-Amz-Log-Result: the last 4 KB of the log, base64.
 func logTail(lines []string) string {
 	s := strings.Join(lines, "\n") + "\n"

@@ -49,10 +49,16 @@ func New(opts ...Option) (*Service, error) {
 	return s, nil
 }
 
-// Close cancels queued and running asynchronous invocations and waits for them to end.
+// Close cancels queued and running asynchronous invocations and waits for them to end, and lets the
+// functions' instances go.
 func (s *Service) Close() error {
 	s.cancel()
 	s.async.Wait()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, fn := range s.funcs {
+		fn.remove()
+	}
 	return nil
 }
 

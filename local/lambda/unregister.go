@@ -6,5 +6,8 @@ package lambda
 func (s *Service) Unregister(name string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if fn := s.funcs[name]; fn != nil {
+		fn.remove()
+	}
 	delete(s.funcs, name)
 }
