@@ -147,7 +147,7 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	st := &Stack{cfg: cfg, url: "http://" + l.Addr().String(),
 		guard: guard.New(guard.AllowHosts(cfg.AllowHosts...), guard.AllowOrigins(cfg.AllowOrigins...))}
 	st.inProcess = &inProcessTransport{host: l.Addr().String(), handler: st, next: http.DefaultTransport.(*http.Transport).Clone(),
-		ready: make(chan struct{})}
+		ready: make(chan struct{}), idle: make(chan func())}
 	if err := st.open(); err != nil {
 		st.closeServices()
 		return nil, err
