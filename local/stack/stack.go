@@ -331,6 +331,19 @@ func (st *Stack) closeServices() error {
 	return errors.Join(errs...)
 }
 
+// mayBeQueryProtocol reports whether r may be a request of a query protocol (STS, CloudFormation,
+// CloudWatch's older one), which names its API version in a Version parameter of the URL's query or of a
+// form body, or (CloudFormation) signs for the cloudformation service. A query without "Version" nor a
+// percent escape cannot hold a Version parameter; without a form body nor that signature, r is none of
+// theirs, and sts.IsRequest, cloudformation.IsRequest and cloudwatch.IsQueryRequest would each parse
+// the query to find so: an S3 request, the most frequent, is spared the three parses.
+func mayBeQueryProtocol(r *http.Request) bool {
+	q := r.URL.RawQuery
+	return strings.Contains(q, "Version") || strings.Contains(q, "%") ||
+		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") ||
+		strings.Contains(r.Header.Get("Authorization"), "/cloudformation/")
+}
+
 // ServeHTTP routes a request to its service by protocol: the X-Amz-Target prefix for the JSON protocols,
 // the path for Lambda and CloudWatch's RPC v2, and S3 for everything else.
 func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -356,11 +369,11 @@ func (st *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.CloudWatch.ServeHTTP(w, r)
 	case isLambdaPath(r.URL.Path):
 		st.Lambda.ServeHTTP(w, r)
-	case target == "" && sts.IsRequest(r): // STS's query protocol
+	case target == "" && mayBeQueryProtocol(r) && sts.IsRequest(r): // STS's query protocol
 		st.STS.ServeHTTP(w, r)
-	case target == "" && cloudformation.IsRequest(r): // CloudFormation's query protocol
+	case target == "" && mayBeQueryProtocol(r) && cloudformation.IsRequest(r): // CloudFormation's query protocol
 		st.CloudFormation.ServeHTTP(w, r)
-	case target == "" && cloudwatch.IsQueryRequest(r): // CloudWatch's query protocol (older SDKs)
+	case target == "" && mayBeQueryProtocol(r) && cloudwatch.IsQueryRequest(r): // CloudWatch's query protocol (older SDKs)
 		st.CloudWatch.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, adminPrefix):
 		st.serveAdmin(w, r)
