@@ -24,7 +24,7 @@ import (
 // Embedded Metric Format lines go to the invocation's own output, so the local Lambda captures them. In
 // the stack, the S3 client's requests reach the stack in process (lambda.Runtime.Transport).
 func PipelineFunctions() map[string]HandlerFactory {
-	clients := &s3Clients{m: map[s3ClientKey]*s3.Client{}, endpoints: newS3Endpoints()}
+	clients := &s3Clients{m: map[s3ClientKey]*s3.Client{}}
 	// Handlers are built per invocation; the gzip writers and part buffers outlive them in one pool, as
 	// they would in a warm Lambda sandbox.
 	buffers := &process.BufferPool{}
@@ -77,10 +77,18 @@ func (c *s3Clients) get(endpoint string, transport http.RoundTripper) *s3.Client
 	if cl := c.m[key]; cl != nil {
 		return cl
 	}
+	if c.endpoints == nil {
+		c.endpoints = newS3Endpoints()
+	}
+	// A request over the network is bounded by the client's timeout and by the invocation's context
+	// (the function's timeout, which cancels it). One the stack serves in process is bounded by the
+	// context alone: net/http enforces a client timeout on a transport it does not know with a timer
+	// and a goroutine for every request, a cost with nothing to guard against here.
+	hc := &http.Client{Transport: transport}
 	if transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64
-		transport = t
+		hc = &http.Client{Transport: t, Timeout: 15 * time.Minute}
 	}
 	cl := s3.New(s3.Options{
 		Region:                     "us-east-1",
@@ -89,7 +97,7 @@ func (c *s3Clients) get(endpoint string, transport http.RoundTripper) *s3.Client
 		Credentials:                credentials.NewStaticCredentialsProvider("local", "local", ""),
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
-		HTTPClient:                 &http.Client{Transport: transport, Timeout: 15 * time.Minute},
+		HTTPClient:                 hc,
 		EndpointResolverV2:         c.endpoints,
 	})
 	c.m[key] = cl
