@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -295,4 +296,65 @@ func TestInProcessTransportStreamsAndFails(t *testing.T) {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
+}
+
+// goroutineID is the running goroutine's number, from its stack's header ("goroutine 42 [running]:").
+func goroutineID() string {
+	var b [64]byte
+	n := runtime.Stack(b[:], false)
+	f := strings.Fields(string(b[:n]))
+	if len(f) < 2 {
+		return ""
+	}
+	return f[1]
+}
+
+// TestInProcessTransportReusesServers checks that requests one after another are served on few
+// goroutines (one each before), and that a request arriving while a handler blocks is served at once.
+func TestInProcessTransportReusesServers(t *testing.T) {
+	const host = "127.0.0.1:9" // never dialled: the transport serves it
+	block := make(chan struct{})
+	blocked := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/block" {
+			close(blocked)
+			<-block
+		}
+		io.WriteString(w, goroutineID())
+	})
+	c := &http.Client{Transport: &inProcessTransport{host: host, handler: h, next: http.DefaultTransport, idle: make(chan func())}}
+	get := func(path string) string {
+		resp, err := c.Get("http://" + host + path)
+		if err != nil {
+			t.Error(err)
+			return ""
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Error(err)
+		}
+		return string(b)
+	}
+	// A goroutine that served a request is back waiting a moment after its response is handed over: the
+	// next request may come first and get a new one, but most requests in turn reuse one.
+	ids := map[string]int{}
+	for range 20 {
+		ids[get("/x")]++
+	}
+	if len(ids) > 5 {
+		t.Errorf("20 requests in turn served on %d goroutines, want few", len(ids))
+	}
+	busy := make(chan string, 1)
+	go func() { busy <- get("/block") }()
+	<-blocked
+	done := make(chan string, 1)
+	go func() { done <- get("/x") }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a request waits for a busy server goroutine")
+	}
+	close(block)
+	<-busy
 }
