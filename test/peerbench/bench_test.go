@@ -108,6 +108,7 @@ type measure struct {
 	n             int64
 	wall, cpu, gc time.Duration
 	allocs, bytes uint64
+	cycles        uint64 // garbage collections completed
 	goroutines    int
 }
 
@@ -123,6 +124,16 @@ func (m measure) cpuPerExec() time.Duration {
 
 // cores is the CPU time the process got per second of wall time: what the machine granted it.
 func (m measure) cores() float64 { return m.cpu.Seconds() / m.wall.Seconds() }
+
+// gcCycles reads the number of garbage collections the runtime has completed.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
 
 // gcCPU reads the runtime's estimate of the CPU time its garbage collector has used.
 func gcCPU() time.Duration {
@@ -154,7 +165,7 @@ func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutine
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cpu, gc := processCPU(), gcCPU()
+	cpu, gc, cycles := processCPU(), gcCPU(), gcCycles()
 	start := time.Now()
 	deadline := start.Add(d)
 	for g := range goroutines {
@@ -178,7 +189,7 @@ func engine(b *testing.B, m *interp.Machine, input any, entered int64, goroutine
 	}
 	wg.Wait()
 	res := measure{n: n.Load(), wall: time.Since(start), goroutines: goroutines}
-	res.cpu, res.gc = processCPU()-cpu, gcCPU()-gc
+	res.cpu, res.gc, res.cycles = processCPU()-cpu, gcCPU()-gc, gcCycles()-cycles
 	runtime.ReadMemStats(&after)
 	res.allocs, res.bytes = after.Mallocs-before.Mallocs, after.TotalAlloc-before.TotalAlloc
 	if f := failed.Load(); f != nil {
@@ -252,7 +263,9 @@ func loadAverage() float64 {
 // It prints one line per figure (b.Log) and reports the same as metrics:
 //
 //   - exec/s, exec/cpu-s: the engine, one goroutine, per second of wall time and of the process's CPU
-//     time; allocs/exec, B/exec: its heap allocations per execution; gc-share: the garbage collector's
+//     time; allocs/exec, B/exec: its heap allocations per execution; gc-cycles/kexec: the garbage
+//     collections per 1,000 executions (with a live heap of a few MB, the collector runs every ~3 MB
+//     allocated, so this follows B/exec whatever the machine's load); gc-share: the garbage collector's
 //     estimated part of the process's CPU time;
 //   - cpu-cost-2g: the CPU time of an execution with two goroutines over one: 1 when executions side by
 //     side share nothing that costs (no lock, no contended cache line, no extra collection work), whatever
@@ -293,7 +306,7 @@ func BenchmarkVersusPeer(b *testing.B) {
 				for range rounds {
 					r1 := engine(b, m, input, l.entered, 1, slice)
 					r2 := engine(b, m, input, l.entered, 2, slice)
-					one.n, one.allocs, one.bytes = one.n+r1.n, one.allocs+r1.allocs, one.bytes+r1.bytes
+					one.n, one.allocs, one.bytes, one.cycles = one.n+r1.n, one.allocs+r1.allocs, one.bytes+r1.bytes, one.cycles+r1.cycles
 					oneRate, twoRate = append(oneRate, r1.perSecond()), append(twoRate, r2.perSecond())
 					scaling = append(scaling, r2.perSecond()/r1.perSecond())
 					ms := spin(2, slice/2) / spin(1, slice/2)
@@ -318,6 +331,7 @@ func BenchmarkVersusPeer(b *testing.B) {
 			b.ReportMetric(rate*float64(l.entered), "transitions/s")
 			b.ReportMetric(allocs, "allocs/exec")
 			b.ReportMetric(bytes, "B/exec")
+			b.ReportMetric(1000*float64(one.cycles)/float64(one.n), "gc-cycles/kexec")
 			b.ReportMetric(median(twoRate), "exec/s-2g")
 			b.ReportMetric(median(scaling), "scaling-2g")
 			b.ReportMetric(median(machine), "machine-scaling-2g")
@@ -328,7 +342,8 @@ func BenchmarkVersusPeer(b *testing.B) {
 				l.name, load, loadAverage(), runtime.NumCPU(), runtime.GOMAXPROCS(0))
 			b.Logf("%-8s engine, 1 goroutine: %.0f exec/s, %.0f transitions/s (median of %d rounds of %v)",
 				l.name, rate, rate*float64(l.entered), len(oneRate), slice)
-			b.Logf("%-8s engine, 1 goroutine: %.1f allocs/exec, %.0f B/exec", l.name, allocs, bytes)
+			b.Logf("%-8s engine, 1 goroutine: %.1f allocs/exec, %.0f B/exec, %.2f garbage collections per 1,000 executions",
+				l.name, allocs, bytes, 1000*float64(one.cycles)/float64(one.n))
 			b.Logf("%-8s engine, 2 goroutines: %.0f exec/s, %.2fx one goroutine's (median of the rounds' ratios, %.2f-%.2f); a CPU-bound loop %.2fx in the same rounds, so the engine scales %.2f as well as the machine let it",
 				l.name, median(twoRate), median(scaling), scaling[0], scaling[len(scaling)-1], median(machine), median(relative))
 			if perCPU > 0 {
