@@ -30,6 +30,29 @@ type mapSpec struct {
 	toleratedPctPath   *jsonpath.Path
 	unsupported        string // why the state cannot run, "" when it can
 	dist               *distSpec
+	// freesItems: the ItemSelector makes an object and no iteration's
+	// output, variables or anything else refers to it once the iteration
+	// succeeded (see canFreeItems): the iterations of an instant
+	// processor, which run one after another on the Map's goroutine,
+	// build their selector's object in the previous one's.
+	freesItems bool
+}
+
+// canFreeItems reports whether the object an ItemSelector makes is
+// referred to by nothing once its iteration has succeeded: the processor
+// is one JSONPath Pass state whose output is the object its Parameters
+// make (no Result, no ResultPath but "$", no OutputPath but "$", no
+// Assign) from a template that cannot hold its input.
+func (ms *mapSpec) canFreeItems() bool {
+	if ms.itemSelector == nil || !ms.itemSelector.MakesObject() || ms.processor == nil || ms.distributed ||
+		!ms.processor.instant || len(ms.processor.states) != 1 {
+		return false
+	}
+	n := ms.processor.states[ms.processor.startAt]
+	return n != nil && n.js == nil && n.typ == asl.TypePass && n.assign == nil && !n.hasResult &&
+		n.parameters != nil && n.parameters.MakesObject() && !n.parameters.MayHoldInput() &&
+		(n.resultPath.kind == ioAbsent || n.resultPath.kind == ioRoot) &&
+		(n.outputPath.kind == ioAbsent || n.outputPath.kind == ioRoot)
 }
 
 // mapState compiles a Map state's processor and limits; for a JSONata
@@ -83,6 +106,7 @@ func (c *compiler) mapState(name string, st *asl.Map, lang asl.QueryLanguage, js
 	if ms.itemSelector, err = c.template("ItemSelector", sel); err != nil {
 		return nil, err
 	}
+	ms.freesItems = ms.canFreeItems()
 	if st.MaxConcurrency != nil {
 		ms.maxConcurrency = st.MaxConcurrency.Value
 	}
@@ -195,6 +219,7 @@ func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, t
 		return th.iteration(sc, n, eff, items, i, started)
 	})
 	results, first := th.fanout(len(items), limit, n.mapSpec.processor.instant, job, exceeded)
+	th.itemSpare = nil
 	done(first == nil && th.ctx.Err() == nil)
 	if th.ctx.Err() != nil {
 		return nil, errStopped
@@ -266,8 +291,15 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 		} else {
 			c.mapCtx = map[string]any{"Item": map[string]any{"Index": jsonIntValue(i), "Value": items[i]}}
 		}
+		reuse := ms.freesItems && th.inlineFanout
+		if reuse {
+			// The previous iteration's selector object, free once that
+			// iteration succeeded.
+			c.spare, th.itemSpare = th.itemSpare, nil
+		}
 		var f *Failure
 		input, f = c.evalTemplate(ms.itemSelector, eff)
+		c.spare = nil
 		c.state = nil
 		c.endMapContext()
 		if reused != nil {
@@ -280,6 +312,9 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 		}
 	}
 	out, f := c.runProgram(ms.processor, input, false)
+	if m, ok := input.(map[string]any); ok && f == nil && ms.freesItems && th.inlineFanout && ms.itemSelector != nil {
+		th.itemSpare = m
+	}
 	switch {
 	case f == errStopped:
 		c.emit(&HistoryEvent{Type: MapIterationAborted, MapIterationAbortedEventDetails: details})

@@ -280,3 +280,49 @@ func TestInlineIterationsShareNothing(t *testing.T) {
 		t.Errorf("output (-got +want):\n%s", diff)
 	}
 }
+
+// An inline Map whose ItemSelector's object is free once its iteration has
+// succeeded builds the next item's object in it; the outputs are those of
+// objects made anew, whether the processor's output may hold the object
+// (then it is not reused) or only values inside it.
+func TestMapFreesItems(t *testing.T) {
+	const selector = `"ItemSelector":{"index.$":"$$.Map.Item.Index","value.$":"$$.Map.Item.Value","nested":{"v.$":"$$.Map.Item.Value"}}`
+	tests := []struct {
+		name      string
+		processor string
+		frees     bool
+		want      string
+	}{
+		{"values", `{"Type":"Pass","Parameters":{"i.$":"$.index","v.$":"$.value"},"End":true}`, true,
+			`[{"i":0,"v":"a"},{"i":1,"v":{"k":1}},{"i":2,"v":"c"}]`},
+		{"a nested object", `{"Type":"Pass","Parameters":{"n.$":"$.nested"},"End":true}`, true,
+			`[{"n":{"v":"a"}},{"n":{"v":{"k":1}}},{"n":{"v":"c"}}]`},
+		{"the object itself", `{"Type":"Pass","Parameters":{"all.$":"$"},"End":true}`, false,
+			`[{"all":{"index":0,"nested":{"v":"a"},"value":"a"}},{"all":{"index":1,"nested":{"v":{"k":1}},"value":{"k":1}}},{"all":{"index":2,"nested":{"v":"c"},"value":"c"}}]`},
+		{"the input as output", `{"Type":"Pass","Parameters":{"i.$":"$.index"},"ResultPath":"$.r","End":true}`, false,
+			`[{"index":0,"nested":{"v":"a"},"r":{"i":0},"value":"a"},{"index":1,"nested":{"v":{"k":1}},"r":{"i":1},"value":{"k":1}},{"index":2,"nested":{"v":"c"},"r":{"i":2},"value":"c"}]`},
+		{"no parameters", `{"Type":"Pass","End":true}`, false,
+			`[{"index":0,"nested":{"v":"a"},"value":"a"},{"index":1,"nested":{"v":{"k":1}},"value":{"k":1}},{"index":2,"nested":{"v":"c"},"value":"c"}]`},
+		{"a variable", `{"Type":"Pass","Parameters":{"i.$":"$.index"},"Assign":{"x.$":"$"},"End":true}`, false,
+			`[{"i":0},{"i":1},{"i":2}]`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items",` + selector + `,
+				"ItemProcessor":{"StartAt":"P","States":{"P":` + tc.processor + `}},"ResultPath":"$.out","OutputPath":"$.out","End":true}}}`
+			m := compile(t, def, WithClock(SystemClock()))
+			if got := m.top.states["M"].mapSpec.freesItems; got != tc.frees {
+				t.Errorf("freesItems = %v, want %v", got, tc.frees)
+			}
+			for run := range 2 {
+				r := m.Run(t.Context(), mustJSON(t, `{"items":["a",{"k":1},"c"]}`))
+				if r.Status != StatusSucceeded {
+					t.Fatalf("got %s %s: %s, want SUCCEEDED", r.Status, r.Error, r.Cause)
+				}
+				if diff := cmp.Diff(canon(t, r.Output), tc.want); diff != "" {
+					t.Errorf("run %d: output (-got +want):\n%s", run, diff)
+				}
+			}
+		})
+	}
+}

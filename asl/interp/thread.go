@@ -83,6 +83,10 @@ type thread struct {
 	// jsonpath.Template.MayHoldMade), else nil.
 	freshBy *jsonpath.Template
 	spareBy *jsonpath.Template
+	// itemSpare is the object the ItemSelector of this thread's running
+	// inline Map made for the iteration that last succeeded, when nothing
+	// refers to it any more (mapSpec.freesItems).
+	itemSpare map[string]any
 
 	// slab gives the details of the thread's events: the execution's for
 	// its top level, the parent's while the parent runs a fan-out on its
