@@ -16,13 +16,16 @@
 // Each sub-benchmark alternates the engine with one goroutine and with two, several rounds, and runs the
 // peer once; it prints one line per figure and reports the same as metrics (see BenchmarkVersusPeer):
 // the engine's executions/s, transitions/s, executions per CPU second, allocations and bytes per
-// execution; with two goroutines, executions/s, the scaling from one to two (median of the rounds'
+// execution and garbage collections per 1,000 executions (which follow the bytes, whatever the
+// machine's load); with two goroutines, executions/s, the scaling from one to two (median of the rounds'
 // ratios), the CPU time of an execution over one goroutine's (1 = the executions side by side share
 // nothing that costs, which holds on a busy machine) and the cores the machine granted; the peer's
 // executions/s and per CPU second, and the engine/peer ratios, per CPU second (what a busy machine
 // disturbs least) and per wall second; and the machine's load average.
 //
-// BenchmarkEngine runs each load on the engine alone, for profiles and allocation counts:
+// BenchmarkEngine runs each load on the engine alone, for profiles and allocation counts, and
+// BenchmarkEngineParallel with executions side by side on GOMAXPROCS goroutines (where the collector's
+// work competes with them):
 //
 //	go test -run '^$' -bench Engine -benchmem -cpuprofile cpu.out ./test/peerbench/
 package peerbench
