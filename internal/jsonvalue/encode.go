@@ -207,52 +207,64 @@ var plainSafe, htmlSafe = func() (plain, html [256]bool) {
 	return plain, html
 }()
 
+// appendString writes s into b by index rather than by an append per run of plain bytes: payloads are
+// JSON texts, with a quote to escape every few bytes, and the appends cost more than the bytes.
 func appendString(b []byte, s string, safe *[256]bool, e escapes) []byte {
-	b = append(b, '"')
-	start := 0
+	const room = 8 // the longest escape (\u00XX, \ufffd: 6 bytes) or rune (4), and the closing quote
+	j := len(b)
+	b = slices.Grow(b, 1+len(s)+room)
+	b = b[:cap(b)]
+	b[j] = '"'
+	j++
+	// Past j, b has room for the rest of s written as it is, and room more: a plain byte takes one byte
+	// of it, an escape at most room; after an escape the room is made again.
 	for i := 0; i < len(s); {
 		c := s[i]
 		if safe[c] {
+			b[j] = c
 			i++
+			j++
 			continue
 		}
 		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
+			b[j] = '\\'
 			switch {
 			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
+				b[j+1] = c
 			case c == '\n':
-				b = append(b, '\\', 'n')
+				b[j+1] = 'n'
 			case c == '\r':
-				b = append(b, '\\', 'r')
+				b[j+1] = 'r'
 			case c == '\t':
-				b = append(b, '\\', 't')
+				b[j+1] = 't'
 			case c == '\b' && e&escapeHTML != 0:
-				b = append(b, '\\', 'b')
+				b[j+1] = 'b'
 			case c == '\f' && e&escapeHTML != 0:
-				b = append(b, '\\', 'f')
+				b[j+1] = 'f'
 			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+				b[j+1], b[j+2], b[j+3], b[j+4], b[j+5] = 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf]
+				j += 4
 			}
+			j += 2
 			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case (r == '\u2028' || r == '\u2029') && e&escapeLineSeparators != 0:
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				j += copy(b[j:], `\ufffd`)
+			case (r == '\u2028' || r == '\u2029') && e&escapeLineSeparators != 0:
+				b[j], b[j+1], b[j+2], b[j+3], b[j+4], b[j+5] = '\\', 'u', '2', '0', '2', hexDigits[r&0xf]
+				j += 6
+			default:
+				j += copy(b[j:], s[i:i+size])
+			}
 			i += size
-			continue
 		}
-		i += size
-		start = i
+		if len(b)-j < len(s)-i+room {
+			b = slices.Grow(b[:j], len(s)-i+room)
+			b = b[:cap(b)]
+		}
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	b[j] = '"'
+	return b[:j+1]
 }
