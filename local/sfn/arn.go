@@ -66,6 +66,29 @@ func checkExecutionArn(arn string) error {
 // them whitespace, brackets, wildcards, the special characters " # % \ ^ | ~ ` $ & , ; : / or control
 // characters (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
 func validName(name string) bool {
+	// Most names are ASCII: one table look-up a byte, its length its count of characters.
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= utf8.RuneSelf {
+			return validNameRunes(name)
+		}
+		if !nameASCII[c] {
+			return false
+		}
+	}
+	return name != "" && len(name) <= 80
+}
+
+// nameASCII marks the ASCII characters a name may hold (validNameRunes's rules).
+var nameASCII = func() (ok [utf8.RuneSelf]bool) {
+	for c := range ok {
+		ok[c] = validNameRunes(string(rune(c)))
+	}
+	return ok
+}()
+
+// validNameRunes is validName, a character at a time.
+func validNameRunes(name string) bool {
 	if name == "" || utf8.RuneCountInString(name) > 80 {
 		return false
 	}
