@@ -1,7 +1,9 @@
 package stack
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"strings"
@@ -47,7 +49,20 @@ func speaksJSON(r *http.Request) bool {
 // setJSONRequestID gives a JSON protocol answer its x-amzn-RequestId, as AWS gives every answer; a
 // service that names its own request id replaces it.
 func setJSONRequestID(w http.ResponseWriter) {
-	w.Header().Set("X-Amzn-RequestId", uuid.New())
+	w.Header()[requestIDHeader] = []string{requestID()}
+}
+
+// requestIDHeader is X-Amzn-RequestId as net/http keys it.
+var requestIDHeader = http.CanonicalHeaderKey("X-Amzn-RequestId")
+
+// requestID returns a new request id, a version 4 UUID of the runtime's random numbers (math/rand/v2's,
+// seeded by the system): a request id names an answer, it needs to be unique, not unguessable, and
+// crypto/rand cost a system call on every request.
+func requestID() string {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
+	return uuid.From(b)
 }
 
 // writeUnknownOperation answers a request whose X-Amz-Target names no service of the stack as the AWS
