@@ -85,6 +85,10 @@ type node struct {
 	// put there is no longer referred to once the state has ended, and
 	// the thread may build a later payload in it (see thread.spare).
 	freesOld bool
+	// madeFree tells, for the Parameters of each state that sets in place
+	// and goes to this one, whether this state's Parameters leave the
+	// objects those made free (see leavesMadeFree).
+	madeFree []madeFree
 
 	retry []retryPolicy
 	catch []catchPolicy
@@ -157,7 +161,36 @@ func (c *compiler) program(startAt string, states map[string]asl.State, machineL
 		p.instant = p.instant && n.instant()
 	}
 	p.minRun = min(p.minStates(), maxSlabBlock)
+	for _, n := range p.states {
+		to := p.states[n.next]
+		if to == nil || !to.freesOld || !n.setsInPlace || !n.makesResult() {
+			continue
+		}
+		key, _ := to.resultPath.path.SingleField()
+		to.madeFree = append(to.madeFree, madeFree{by: n.parameters, free: !to.parameters.MayHoldMade(key, n.parameters)})
+	}
 	return p, nil
+}
+
+// madeFree is whether a state's Parameters leave free the objects that
+// the template by made inside the field the state replaces.
+type madeFree struct {
+	by   *jsonpath.Template
+	free bool
+}
+
+// leavesMadeFree reports whether n, a state that frees the object in its
+// ResultPath's field key (freesOld), leaves free the objects the template
+// by made inside it: nothing refers to them once n has ended (see
+// jsonpath.Template.MayHoldMade). The answer for the states that go to n
+// is worked out when the program is compiled.
+func (n *node) leavesMadeFree(key string, by *jsonpath.Template) bool {
+	for _, m := range n.madeFree {
+		if m.by == by {
+			return m.free
+		}
+	}
+	return !n.parameters.MayHoldMade(key, by)
 }
 
 // minStates returns the fewest states a run from StartAt enters before it

@@ -233,6 +233,14 @@ const freedNestedDef = `{"StartAt":"S1","States":{
 // that copies (a checkpointing host), run after run.
 func TestSetInPlaceFreedNested(t *testing.T) {
 	m := compile(t, freedNestedDef, WithClock(SystemClock()))
+	// What the states leave free of the objects the state before made,
+	// worked out at compile time.
+	for name, want := range map[string]bool{"S2": true, "S3": false, "S4": true, "S5": false, "S6": false, "S7": true, "S8": true, "S9": true} {
+		n := m.top.states[name]
+		if len(n.madeFree) != 1 || n.madeFree[0].free != want {
+			t.Errorf("%s.madeFree = %+v, want one entry, free %v", name, n.madeFree, want)
+		}
+	}
 	runOnce := func(opts ...ExecOption) (string, []string) {
 		var h HistoryLog
 		r := m.Run(t.Context(), mustJSON(t, `{"id":"order-1"}`), append(opts, WithHistory(&h))...)

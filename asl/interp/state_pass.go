@@ -48,7 +48,7 @@ func (th *thread) setResult(n *node, input, result any) (any, *Failure) {
 		old, had := m[key]
 		o, isMap := old.(map[string]any)
 		th.undo = setUndo{m: m, key: key, old: old, had: had, freed: n.freesOld && isMap && sameMap(o, th.fresh)}
-		if th.undo.freed && th.freshBy != nil && !n.parameters.MayHoldMade(key, th.freshBy) {
+		if th.undo.freed && th.freshBy != nil && n.leavesMadeFree(key, th.freshBy) {
 			th.undo.madeBy = th.freshBy
 		}
 		if sameMap(m, th.memoVal) {

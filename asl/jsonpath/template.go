@@ -460,14 +460,17 @@ func (n *tnode) evalAppendIn(s *Scope, b []byte, reuse map[string]any, made *tno
 		}
 		var v any
 		var err error
-		if sub := made.objectField(f.key); sub != nil && ok && f.node.kind == tObject && f.node.textOK {
-			// Read before the member is overwritten: the map the maker
-			// made there, which nothing but reuse refers to.
-			if old, isMap := reuse[f.key].(map[string]any); isMap {
-				v, b, ok, err = f.node.evalAppendIn(s, b, old, sub)
-			} else {
-				v, b, ok, err = f.node.evalAppend(s, b, ok)
+		// The map the maker made at this field, read before the member is
+		// overwritten: nothing but reuse refers to it.
+		var old map[string]any
+		var sub *tnode
+		if ok && f.node.kind == tObject && f.node.textOK {
+			if sub = made.objectField(f.key); sub != nil {
+				old, _ = reuse[f.key].(map[string]any)
 			}
+		}
+		if old != nil {
+			v, b, ok, err = f.node.evalAppendIn(s, b, old, sub)
 		} else {
 			v, b, ok, err = f.node.evalAppend(s, b, ok)
 		}
