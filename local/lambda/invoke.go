@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -210,7 +211,7 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 	out := &capture{now: s.opts.Clock.Now, appMin: minLevel(fn.ApplicationLogLevel), sysMin: minLevel(fn.SystemLogLevel)}
 	jsonLogs := fn.LogFormat == LogFormatJSON
 	if jsonLogs {
-		out.line(platformRecord(start, "platform.start", map[string]any{"requestId": id, "functionArn": fn.arn, "version": "$LATEST"}))
+		out.line(platformStart(start, id, fn.arn))
 	} else {
 		out.line(fmt.Sprintf("START RequestId: %s Version: $LATEST", id))
 	}
@@ -293,19 +294,17 @@ func (s *Service) run(ctx context.Context, fn *function, payload []byte, id stri
 	used := memoryUsedMB(fn.MemoryMB)
 	if jsonLogs {
 		// The JSON log format's system records: https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html
-		status := "success"
-		rec := map[string]any{"requestId": id, "metrics": map[string]any{"durationMs": float64(dur.Microseconds()) / 1000,
-			"billedDurationMs": billed, "memorySizeMB": fn.MemoryMB, "maxMemoryUsedMB": used}}
+		r := reportRecord{requestID: id, status: "success", durationMs: float64(dur.Microseconds()) / 1000, billedMs: billed,
+			memorySizeMB: fn.MemoryMB, maxMemoryUsedMB: used}
 		if timedOut {
-			status = "timeout"
+			r.status = "timeout"
 		} else if failure != nil {
-			status = "error"
+			r.status = "error"
 		}
 		if failure != nil {
-			rec["errorType"] = failure.Type
+			r.errorType, r.hasError = failure.Type, true
 		}
-		rec["status"] = status
-		out.line(platformRecord(end, "platform.report", rec))
+		out.line(platformReport(end, r))
 	} else {
 		out.line("END RequestId: " + id)
 		// Lambda's REPORT line, tab-separated as Lambda writes it:
@@ -350,16 +349,82 @@ func memoryUsedMB(limit int) int {
 // platformRecord is one system log record of the JSON log format: time, type and record in that order,
 // record's keys sorted, as the JSON log format writes them.
 func platformRecord(t time.Time, typ string, record map[string]any) string {
-	b := make([]byte, 0, 256)
-	b = append(b, `{"time":"`...)
-	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
-	b = append(b, `","type":`...)
-	b = jsonvalue.AppendString(b, typ)
-	b = append(b, `,"record":`...)
+	b := appendPlatformHead(make([]byte, 0, 256), t, typ)
 	// record holds strings, integers and finite durations, which Append always writes.
 	b, _ = jsonvalue.Append(b, record)
 	b = append(b, '}')
 	return string(b)
+}
+
+// platformStart is platformRecord(t, "platform.start", {"requestId": id, "functionArn": arn, "version":
+// "$LATEST"}), written directly (FuzzPlatformRecords holds it to that).
+func platformStart(t time.Time, id, arn string) string {
+	b := make([]byte, 0, 192)
+	b = appendPlatformHead(b, t, "platform.start")
+	b = append(b, `{"functionArn":`...)
+	b = jsonvalue.AppendString(b, arn)
+	b = append(b, `,"requestId":`...)
+	b = jsonvalue.AppendString(b, id)
+	b = append(b, `,"version":"$LATEST"}}`...)
+	return string(b)
+}
+
+// reportRecord is the record of a platform.report.
+type reportRecord struct {
+	requestID, status string
+	errorType         string
+	hasError          bool // errorType is written (a failed invocation)
+	durationMs        float64
+	billedMs          int64
+	memorySizeMB      int
+	maxMemoryUsedMB   int
+}
+
+// asMap is r as the record platformRecord takes.
+func (r reportRecord) asMap() map[string]any {
+	m := map[string]any{"requestId": r.requestID, "status": r.status, "metrics": map[string]any{"durationMs": r.durationMs,
+		"billedDurationMs": r.billedMs, "memorySizeMB": r.memorySizeMB, "maxMemoryUsedMB": r.maxMemoryUsedMB}}
+	if r.hasError {
+		m["errorType"] = r.errorType
+	}
+	return m
+}
+
+// platformReport is platformRecord(t, "platform.report", r.asMap()), written directly, without the
+// map and the sorting of its keys: the record's and the metrics' keys in sorted order, numbers as
+// jsonvalue writes them. FuzzPlatformRecords holds it to that.
+func platformReport(t time.Time, r reportRecord) string {
+	b := make([]byte, 0, 256)
+	b = appendPlatformHead(b, t, "platform.report")
+	b = append(b, '{')
+	if r.hasError {
+		b = append(b, `"errorType":`...)
+		b = jsonvalue.AppendString(b, r.errorType)
+		b = append(b, ',')
+	}
+	b = append(b, `"metrics":{"billedDurationMs":`...)
+	b = strconv.AppendInt(b, r.billedMs, 10)
+	b = append(b, `,"durationMs":`...)
+	b, _ = jsonvalue.AppendFloat(b, r.durationMs, 64) // finite: microseconds over 1000
+	b = append(b, `,"maxMemoryUsedMB":`...)
+	b = strconv.AppendInt(b, int64(r.maxMemoryUsedMB), 10)
+	b = append(b, `,"memorySizeMB":`...)
+	b = strconv.AppendInt(b, int64(r.memorySizeMB), 10)
+	b = append(b, `},"requestId":`...)
+	b = jsonvalue.AppendString(b, r.requestID)
+	b = append(b, `,"status":`...)
+	b = jsonvalue.AppendString(b, r.status)
+	b = append(b, "}}"...)
+	return string(b)
+}
+
+// appendPlatformHead appends a platform record's opening up to its record: time and type.
+func appendPlatformHead(b []byte, t time.Time, typ string) []byte {
+	b = append(b, `{"time":"`...)
+	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
+	b = append(b, `","type":`...)
+	b = jsonvalue.AppendString(b, typ)
+	return append(b, `,"record":`...)
 }
 
 func errorTypeOf(e *messages.InvokeResponse_Error) string {
