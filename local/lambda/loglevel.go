@@ -37,9 +37,30 @@ func checkLogLevels(f Function) error {
 // one of Lambda's levels (in any letter case), INFO otherwise, a line that is not JSON or has no level
 // included, as the log-level filtering page says.
 func lineLevel(line string) int {
-	if !strings.HasPrefix(strings.TrimSpace(line), "{") {
+	if !strings.HasPrefix(strings.TrimSpace(line), "{") || !mayHaveLevel(line) {
 		return levelInfo
 	}
+	return decodedLevel(line)
+}
+
+// mayHaveLevel reports whether line may hold a "level" key as encoding/json matches a field's name:
+// exactly or in any letter case (of "level"'s letters only ASCII ones fold), or spelled with escapes.
+// A line without a backslash nor "level" in any case has none, and is INFO without being decoded (an
+// EMF line, for one).
+func mayHaveLevel(line string) bool {
+	if strings.IndexByte(line, '\\') >= 0 {
+		return true
+	}
+	for i := 0; i+5 <= len(line); i++ {
+		if line[i]|0x20 == 'l' && line[i+1]|0x20 == 'e' && line[i+2]|0x20 == 'v' && line[i+3]|0x20 == 'e' && line[i+4]|0x20 == 'l' {
+			return true
+		}
+	}
+	return false
+}
+
+// decodedLevel is lineLevel by decoding the line.
+func decodedLevel(line string) int {
 	var rec struct {
 		Level any `json:"level"`
 	}
