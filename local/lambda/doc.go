@@ -17,6 +17,8 @@
 //     and the invocation answers {"errorType":"Sandbox.Timedout","errorMessage":"RequestId: <id>
 //     Error: Task timed out after N.NN seconds"}. A Go handler that ignores its context keeps
 //     running in its goroutine (an in-process host cannot kill it), but its result is dropped.
+//     A warm instance runs its invocations on one goroutine of its own; an invocation that times
+//     out leaves that goroutine to its handler, and the instance's next invocation gets another.
 //   - A per-function concurrency limit answers 429 TooManyRequestsException (Reason
 //     ReservedFunctionConcurrentInvocationLimitExceeded) for synchronous calls; asynchronous
 //     (Event) invocations wait for a free slot, as Lambda's internal queue does, and a failed
