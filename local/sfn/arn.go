@@ -24,18 +24,39 @@ func (s *Service) expressArn(machine, name, id string) string {
 	return "arn:aws:states:" + s.region + ":" + s.account + ":express:" + machine + ":" + name + ":" + id
 }
 
-// arnParts splits a Step Functions ARN into its resource type and the names after it.
-func arnParts(arn string) (resource string, names []string, ok bool) {
-	parts := strings.Split(arn, ":")
-	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[1] == "" {
-		return "", nil, false
-	}
-	for _, p := range parts[6:] {
-		if p == "" {
-			return "", nil, false
+// arnParts splits a Step Functions ARN (arn:<partition>:states:<region>:<account>:<resource>:<name>...)
+// into its resource type and the names after it, none of them empty. It allocates nothing: names holds
+// how many there are and the first two.
+func arnParts(arn string) (resource string, names arnNames, ok bool) {
+	rest := arn
+	for i := 0; ; i++ {
+		f, after, more := strings.Cut(rest, ":")
+		switch {
+		case i == 0 && f != "arn", i == 1 && f == "", i == 2 && f != "states", i >= 6 && f == "":
+			return "", arnNames{}, false
+		case i == 5:
+			resource = f
+		case i >= 6:
+			if names.n < len(names.v) {
+				names.v[names.n] = f
+			}
+			names.n++
 		}
+		if !more {
+			break
+		}
+		rest = after
 	}
-	return parts[5], parts[6:], true
+	if names.n == 0 {
+		return "", arnNames{}, false
+	}
+	return resource, names, true
+}
+
+// arnNames are the names after an ARN's resource type: how many, and the first two.
+type arnNames struct {
+	n int
+	v [2]string
 }
 
 // checkMachineArn validates a state machine ARN as AWS does (InvalidArn "Invalid Arn: ...").
@@ -44,7 +65,7 @@ func checkMachineArn(arn string) error {
 		return validationErrorf("Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null")
 	}
 	res, names, ok := arnParts(arn)
-	if !ok || res != "stateMachine" || len(names) != 1 {
+	if !ok || res != "stateMachine" || names.n != 1 {
 		return apiErrorf(CodeInvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", arn)
 	}
 	return nil
@@ -56,7 +77,7 @@ func checkExecutionArn(arn string) error {
 		return validationErrorf("Value null at 'executionArn' failed to satisfy constraint: Member must not be null")
 	}
 	res, names, ok := arnParts(arn)
-	if !ok || (res != "execution" && res != "express") || len(names) < 2 {
+	if !ok || (res != "execution" && res != "express") || names.n < 2 {
 		return apiErrorf(CodeInvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", arn)
 	}
 	return nil

@@ -208,11 +208,11 @@ func (s *Service) forget(e *execution) {
 // splitExecutionArn returns the state machine ARN and the name of a standard execution ARN.
 func (s *Service) splitExecutionArn(arn string) (machineArn, name string, ok bool) {
 	res, names, ok := arnParts(arn)
-	if !ok || res != "execution" || len(names) != 2 {
+	if !ok || res != "execution" || names.n != 2 {
 		return "", "", false
 	}
 	i := strings.Index(arn, ":execution:")
-	return arn[:i] + ":stateMachine:" + names[0], names[1], true
+	return arn[:i] + ":stateMachine:" + names.v[0], names.v[1], true
 }
 
 func decodeInput(text string) (any, error) {
@@ -265,7 +265,7 @@ func (s *Service) start(in startExecutionInput, sync bool) (*execution, error) {
 		return nil, validationErrorf("Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null")
 	}
 	if _, ok := parseQualifiedArn(startArn); !ok {
-		if res, names, ok := arnParts(startArn); ok && res == "stateMachine" && strings.Contains(names[0], "/") {
+		if res, names, ok := arnParts(startArn); ok && res == "stateMachine" && strings.Contains(names.v[0], "/") {
 			// A Distributed Map state's ARN (stateMachine:<name>/<label>): "the request fails with
 			// ValidationException" (API_StartExecution).
 			return nil, apiErrorf(CodeValidation, "The state machine ARN refers to a Distributed Map state, not a state machine: '%s'", startArn)

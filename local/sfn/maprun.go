@@ -404,7 +404,7 @@ func checkMapRunArn(arn string) error {
 		return validationErrorf("Value at 'mapRunArn' failed to satisfy constraint: Member must have length less than or equal to 2000")
 	}
 	res, names, ok := arnParts(arn)
-	if !ok || res != "mapRun" || len(names) != 2 {
+	if !ok || res != "mapRun" || names.n != 2 {
 		return apiErrorf(CodeInvalidArn, "Invalid Arn: 'Resource type not valid in this context: %s'", arn)
 	}
 	return nil

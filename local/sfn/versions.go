@@ -127,13 +127,13 @@ type qualifiedArn struct {
 // is an alias.
 func parseQualifiedArn(arn string) (qualifiedArn, bool) {
 	res, names, ok := arnParts(arn)
-	if !ok || res != "stateMachine" || len(names) < 1 || len(names) > 2 || !validName(names[0]) {
+	if !ok || res != "stateMachine" || names.n < 1 || names.n > 2 || !validName(names.v[0]) {
 		return qualifiedArn{}, false
 	}
-	if len(names) == 1 {
+	if names.n == 1 {
 		return qualifiedArn{machine: arn}, true
 	}
-	q := names[1]
+	q := names.v[1]
 	out := qualifiedArn{machine: arn[:len(arn)-len(q)-1]}
 	if allDigits(q) {
 		n, err := strconv.Atoi(q)
