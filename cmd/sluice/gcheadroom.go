@@ -55,20 +55,21 @@ func startGCHeadroom(headroom uint64) (stop func()) {
 	}
 }
 
-// arm has adjust run after the next collection.
+// arm has adjust run after the next collection, and arm again, until stopped.
 func (h *gcHeadroom) arm() {
 	runtime.AddCleanup(new(gcSentinel), func(h *gcHeadroom) {
-		h.adjust()
-		h.arm()
+		if h.adjust() {
+			h.arm()
+		}
 	}, h)
 }
 
-// adjust sets GOGC for the live heap the last collection found.
-func (h *gcHeadroom) adjust() {
+// adjust sets GOGC for the live heap the last collection found; false once stopped.
+func (h *gcHeadroom) adjust() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.stopped {
-		return
+		return false
 	}
 	metrics.Read(h.sample)
 	var live uint64
@@ -80,6 +81,7 @@ func (h *gcHeadroom) adjust() {
 		debug.SetGCPercent(p)
 		h.percent = p
 	}
+	return true
 }
 
 // gcPercentFor is the GOGC that lets a heap of live bytes grow by headroom bytes before the next
