@@ -106,7 +106,7 @@ func (s *Service) dispatchDue(ctx context.Context, wg *sync.WaitGroup) int {
 	for _, p := range due {
 		s.slots <- struct{}{}
 		wg.Add(1)
-		go func() {
+		s.dispatch(ctx, func() {
 			defer func() {
 				s.mu.Lock()
 				s.inflight--
@@ -115,9 +115,46 @@ func (s *Service) dispatchDue(ctx context.Context, wg *sync.WaitGroup) int {
 				wg.Done()
 			}()
 			s.attempt(ctx, p)
-		}()
+		})
 	}
 	return len(due)
+}
+
+// delivererIdle is how long a goroutine that made a delivery attempt waits for another before it ends.
+const delivererIdle = 10 * time.Second
+
+// dispatch runs attempt on an idle delivery goroutine, or on a new one when none waits. The goroutines
+// are kept between attempts so that the stack each grew for a delivery (the target's call, a Step
+// Functions StartExecution and its journal) serves the next one rather than being grown again from the
+// minimum on every delivery.
+func (s *Service) dispatch(ctx context.Context, attempt func()) {
+	select {
+	case s.idle <- attempt:
+	default:
+		go s.deliver(ctx, attempt)
+	}
+}
+
+// deliver runs attempt, then the attempts dispatched to it, until none came for delivererIdle or ctx
+// (that of the dispatch that started it) ends.
+func (s *Service) deliver(ctx context.Context, attempt func()) {
+	var idle *time.Timer
+	for {
+		attempt()
+		if idle == nil {
+			idle = time.NewTimer(delivererIdle)
+		} else {
+			idle.Reset(delivererIdle)
+		}
+		select {
+		case attempt = <-s.idle:
+		case <-idle.C:
+			return
+		case <-ctx.Done():
+			idle.Stop()
+			return
+		}
+	}
 }
 
 // errNoDeliverer fails deliveries when the host supplied no Deliverer.

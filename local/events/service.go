@@ -127,6 +127,7 @@ type Service struct {
 	dead       []DeadLetter
 	queue      []*pending
 	slots      chan struct{} // one per delivery attempt in flight
+	idle       chan func()   // hands an attempt to a delivery goroutine waiting for one (dispatch)
 	inflight   int
 	wake       chan struct{}
 	deadSeq    int64
@@ -143,6 +144,7 @@ func New(opts ...Option) (*Service, error) {
 		concurrency: 32,
 		rules:       map[string]*rule{},
 		wake:        make(chan struct{}, 1),
+		idle:        make(chan func()),
 	}
 	s.random = func(n int64) int64 {
 		if n <= 0 {
