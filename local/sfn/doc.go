@@ -66,9 +66,9 @@
 // its level asks for (ALL, ERROR, FATAL), as records with id, type, details, previous_event_id,
 // event_timestamp, execution_arn and redrive_count, inputs and outputs left out unless
 // includeExecutionData is true; each record is written in one pass (logging_encode.go), and a configuration
-// is parsed once however many executions it logs. Records reach the sink in groups from every execution
-// (logdelivery.go); an execution waits for its own before a task runs, before a snapshot is journaled and
-// at its end. CreateStateMachine and UpdateStateMachine validate the configuration as
+// is parsed once however many executions it logs. An execution hands its records to the sink a few at a
+// time: the record of an event the engine always follows at once with another goes with that one's
+// (logdelivery.go), so all are out whenever the execution waits and when it ends. CreateStateMachine and UpdateStateMachine validate the configuration as
 // Step Functions does (logging_config.go): the level, exactly one destination unless OFF, the ':*'
 // qualifier of the log group ARN, and, with WithLogGroups, that the group exists.
 //

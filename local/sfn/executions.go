@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/sluicehq/sluice/asl"
@@ -34,21 +33,8 @@ type execution struct {
 	point     *interp.Snapshot // where a redrive continues from, once ended (redrive.go)
 	run       *interp.Execution
 	logging   *executionLogging // nil when the state machine logs nothing
-	logTicket atomic.Uint64     // the ticket of the last record it logged (logdelivery.go)
+	logs      executionLogs     // records not yet handed to the log sink (logdelivery.go)
 }
-
-// logged notes that the execution queued the record of ticket t.
-func (e *execution) logged(t logTicket) {
-	for {
-		last := e.logTicket.Load()
-		if uint64(t) <= last || e.logTicket.CompareAndSwap(last, uint64(t)) {
-			return
-		}
-	}
-}
-
-// lastLog is the ticket of the last record the execution queued; 0 if none.
-func (e *execution) lastLog() logTicket { return logTicket(e.logTicket.Load()) }
 
 func (e *execution) snapshotStatus() (interp.Status, endRecord) {
 	e.mu.Lock()
@@ -77,7 +63,6 @@ func (h historySink) Record(ev interp.HistoryEvent) {
 // checkpoint journals a snapshot with the events recorded since the previous one. A failed append is
 // logged: the execution goes on, and the next snapshot carries these events too.
 func (s *Service) checkpoint(e *execution, snap interp.Snapshot) {
-	s.waitLogs(e.lastLog()) // the records of the events before the snapshot are out before it is durable
 	release := s.holdJournal()
 	defer release()
 	e.mu.Lock()

@@ -20,6 +20,7 @@ import (
 type batchRecorder struct {
 	mu    sync.Mutex
 	types []string
+	calls [][]string // the types of each call's records
 }
 
 func (r *batchRecorder) PutExecutionLog(ctx context.Context, rec localsfn.ExecutionLog) error {
@@ -29,6 +30,8 @@ func (r *batchRecorder) PutExecutionLog(ctx context.Context, rec localsfn.Execut
 func (r *batchRecorder) PutExecutionLogs(_ context.Context, recs []localsfn.ExecutionLog) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	var call []string
+	defer func() { r.calls = append(r.calls, call) }()
 	for _, rec := range recs {
 		var m struct {
 			Type string `json:"type"`
@@ -37,6 +40,7 @@ func (r *batchRecorder) PutExecutionLogs(_ context.Context, recs []localsfn.Exec
 			return err
 		}
 		r.types = append(r.types, m.Type)
+		call = append(call, m.Type)
 	}
 	return nil
 }
@@ -111,5 +115,48 @@ func TestExecutionLogsBeforeTaskRuns(t *testing.T) {
 		if !slices.Equal(seen, want[:len(seen)]) {
 			t.Errorf("invocation %d: records delivered %v, want the history's first ones %v", i+1, seen, want)
 		}
+	}
+}
+
+// TestExecutionLogsGrouped: the record of an event the engine follows at once with another goes to the
+// sink with that one's, in one call; the others each end a call.
+func TestExecutionLogsGrouped(t *testing.T) {
+	const def = `{"StartAt":"P","States":{
+	 "P":{"Type":"Pass","Next":"A"},
+	 "A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Payload.$":"$"},"ResultPath":null,"Next":"C"},
+	 "C":{"Type":"Choice","Choices":[{"Variable":"$.x","NumericEquals":1,"Next":"W"}],"Default":"W"},
+	 "W":{"Type":"Wait","Seconds":0,"Next":"S"},
+	 "S":{"Type":"Succeed"}}}`
+	const group = "arn:aws:logs:us-east-1:000000000000:log-group:g:*"
+	logs := &batchRecorder{}
+	svc, c := start(t, localsfn.WithLogSink(logs), localsfn.WithLambdaInvoker(&lambdaSpy{logs: logs}))
+	ctx := t.Context()
+	sm, err := c.CreateStateMachine(ctx, &sdk.CreateStateMachineInput{Name: aws.String("grouped"), Definition: aws.String(def), RoleArn: aws.String(role),
+		LoggingConfiguration: &types.LoggingConfiguration{Level: types.LogLevelAll,
+			Destinations: []types.LogDestination{{CloudWatchLogsLogGroup: &types.CloudWatchLogsLogGroup{LogGroupArn: aws.String(group)}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, err := c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"x":1}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status := waitDone(t, svc, aws.ToString(started.ExecutionArn)); status != "SUCCEEDED" {
+		t.Fatalf("execution %s", status)
+	}
+	want := [][]string{
+		{"ExecutionStarted", "PassStateEntered", "PassStateExited"},
+		{"TaskStateEntered", "TaskScheduled", "TaskStarted"},
+		{"TaskSucceeded", "TaskStateExited"},
+		{"ChoiceStateEntered", "ChoiceStateExited"},
+		{"WaitStateEntered"},
+		{"WaitStateExited"},
+		{"SucceedStateEntered", "SucceedStateExited"},
+		{"ExecutionSucceeded"},
+	}
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	if diff := cmp.Diff(logs.calls, want); diff != "" {
+		t.Errorf("records per call (-got +want):\n%s", diff)
 	}
 }

@@ -151,20 +151,17 @@ func (l *executionLogging) record(executionArn string, redriveCount int, ev inte
 	return out
 }
 
-// logEvent queues an event's record for the log sink when the execution's logging asks for it
-// (logdelivery.go), and waits for the execution's records to be delivered after an event that ends it or
-// lets a task run.
+// logEvent hands an event's record to the execution's (logdelivery.go) when its logging asks for it.
 func (s *Service) logEvent(e *execution, ev interp.HistoryEvent) {
 	l := e.logging
 	if l == nil || s.logSink == nil {
 		return
 	}
+	var rec *ExecutionLog
 	if logged(l.level, ev.Type) {
 		if msg := l.record(e.rec.Arn, e.rec.RedriveCount, ev); msg != nil {
-			e.logged(s.queueLog(ExecutionLog{LogGroupArn: l.groupArn, LogStream: l.logStream(e.rec.Start), Timestamp: ev.Timestamp, Message: msg}))
+			rec = &ExecutionLog{LogGroupArn: l.groupArn, LogStream: l.logStream(e.rec.Start), Timestamp: ev.Timestamp, Message: msg}
 		}
 	}
-	if logBarrier(ev.Type) {
-		s.waitLogs(e.lastLog())
-	}
+	s.queueLog(e, ev.Type, rec)
 }

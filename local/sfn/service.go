@@ -44,7 +44,6 @@ type Service struct {
 	loss            Loss
 	mocks           *MockConfig
 	logSink         LogSink
-	logs            logDelivery    // records queued for logSink (logdelivery.go)
 	logGroups       LogGroups      // checks LoggingConfiguration destinations (logging_config.go)
 	routing         *router        // alias routing's random draws (versions.go)
 	activities      *activityQueue // tasks waiting for activity workers (activities.go)
@@ -132,7 +131,6 @@ func New(opts ...Option) (*Service, error) {
 		retention:  90 * 24 * time.Hour,
 		logger:     slog.New(slog.DiscardHandler),
 	}
-	s.logs.delivered.L = &s.logs.mu
 	for _, o := range opts {
 		o(s)
 	}
