@@ -64,6 +64,12 @@ var stateDetailsByHand = fieldsAre[interp.StateEnteredEventDetails](`Name string
 	fieldsAre[interp.OutputEventDetails](`Output string json:"output"`, `OutputDetails interp.DataDetails json:"outputDetails"`) &&
 	fieldsAre[interp.DataDetails](`Truncated bool json:"truncated"`)
 
+// startedByHand says whether the details of an execution's start have the fields blobWriter.details
+// writes (and no other).
+var startedByHand = fieldsAre[interp.ExecutionStartedEventDetails](`Input string json:"input"`, `InputDetails interp.DataDetails json:"inputDetails"`,
+	`RoleArn string json:"roleArn,omitempty"`, `StateMachineVersionArn string json:"stateMachineVersionArn,omitempty"`,
+	`StateMachineAliasArn string json:"stateMachineAliasArn,omitempty"`)
+
 // fieldsAre reports whether T's fields are exactly these: "Name type tag".
 func fieldsAre[T any](fields ...string) bool {
 	t := reflect.TypeFor[T]()
@@ -613,7 +619,7 @@ func (w *blobWriter) event(ev *interp.HistoryEvent) error {
 }
 
 // soleStateDetail appends, for an event whose only details are a state's entry or exit or an execution's
-// success (nearly every event), the comma and those details, without the reflection that looks for the
+// start or success (nearly every event), the comma and those details, without the reflection that looks for the
 // others: it compares the event with one holding only that detail. It reports false, having written
 // nothing, for any other event. (This needs interp.HistoryEvent to stay comparable, as its fields are
 // pointers to details.)
@@ -634,6 +640,9 @@ func (w *blobWriter) soleStateDetail(ev *interp.HistoryEvent) bool {
 	case ev.ExecutionSucceededEventDetails != nil:
 		only.ExecutionSucceededEventDetails = ev.ExecutionSucceededEventDetails
 		key, d = `,"executionSucceededEventDetails":`, ev.ExecutionSucceededEventDetails
+	case ev.ExecutionStartedEventDetails != nil:
+		only.ExecutionStartedEventDetails = ev.ExecutionStartedEventDetails
+		key, d = `,"executionStartedEventDetails":`, ev.ExecutionStartedEventDetails
 	default:
 		return false
 	}
@@ -649,7 +658,7 @@ func (w *blobWriter) soleStateDetail(ev *interp.HistoryEvent) bool {
 	return true
 }
 
-// details appends the details of a state's entry or exit, or an output's, reporting false (having
+// details appends the details of a state's entry or exit, an execution's start, or an output's, reporting false (having
 // written nothing) for any other, or for a state's exit that assigned variables.
 func (w *blobWriter) details(d any) bool {
 	switch d := d.(type) {
@@ -673,6 +682,20 @@ func (w *blobWriter) details(d any) bool {
 		w.dst = append(w.dst, `,"outputDetails":{"truncated":`...)
 		w.dst = strconv.AppendBool(w.dst, d.OutputDetails.Truncated)
 		w.dst = append(w.dst, "}}"...)
+		return true
+	case *interp.ExecutionStartedEventDetails:
+		if !startedByHand {
+			return false
+		}
+		w.dst = append(w.dst, `{"input":`...)
+		w.payload(d.Input)
+		w.dst = append(w.dst, `,"inputDetails":{"truncated":`...)
+		w.dst = strconv.AppendBool(w.dst, d.InputDetails.Truncated)
+		w.dst = append(w.dst, '}')
+		w.optional(`,"roleArn":`, d.RoleArn)
+		w.optional(`,"stateMachineVersionArn":`, d.StateMachineVersionArn)
+		w.optional(`,"stateMachineAliasArn":`, d.StateMachineAliasArn)
+		w.dst = append(w.dst, '}')
 		return true
 	case *interp.OutputEventDetails:
 		w.dst = append(w.dst, `{"output":`...)

@@ -140,7 +140,9 @@ func everyDetail() *historyBlob {
 	plain := interp.HistoryEvent{ID: 100, Timestamp: ts, Type: interp.PassStateExited,
 		StateEnteredEventDetails: &interp.StateEnteredEventDetails{Name: "n", Input: `{"a":"<b>"}`},
 		StateExitedEventDetails:  &interp.StateExitedEventDetails{Name: "n", Output: `{}`}}
-	return b.withEvents(plain, interp.HistoryEvent{ID: 101, Timestamp: time.Date(2024, 3, 1, 12, 0, 0, 0, time.FixedZone("x", 3600)), Type: interp.PassStateEntered,
+	started := interp.HistoryEvent{ID: 102, Timestamp: ts, Type: interp.ExecutionStarted, // the optional members left out
+		ExecutionStartedEventDetails: &interp.ExecutionStartedEventDetails{Input: `{"a":"<b>"}`}}
+	return b.withEvents(plain, started, interp.HistoryEvent{ID: 101, Timestamp: time.Date(2024, 3, 1, 12, 0, 0, 0, time.FixedZone("x", 3600)), Type: interp.PassStateEntered,
 		StateEnteredEventDetails: &interp.StateEnteredEventDetails{Name: "m", InputDetails: interp.DataDetails{Truncated: true}}})
 }
 
@@ -171,9 +173,9 @@ func (b *historyBlob) withEvents(evs ...interp.HistoryEvent) *historyBlob {
 // TestAppendBlob: appendBlob's text decodes to what encoding/json's does, both as a historyBlob and as
 // any JSON value (the same members, with the same values).
 func TestAppendBlob(t *testing.T) {
-	if !eventsByHand || !stateDetailsByHand || !endByHand || !executionByHand {
-		t.Fatalf("interp.HistoryEvent, its details, endRecord or executionRecord changed shape (eventsByHand %v, stateDetailsByHand %v, endByHand %v, executionByHand %v): update blobWriter",
-			eventsByHand, stateDetailsByHand, endByHand, executionByHand)
+	if !eventsByHand || !stateDetailsByHand || !startedByHand || !endByHand || !executionByHand {
+		t.Fatalf("interp.HistoryEvent, its details, endRecord or executionRecord changed shape (eventsByHand %v, stateDetailsByHand %v, startedByHand %v, endByHand %v, executionByHand %v): update blobWriter",
+			eventsByHand, stateDetailsByHand, startedByHand, endByHand, executionByHand)
 	}
 	tests := []struct {
 		name string
