@@ -55,7 +55,7 @@ func (th *thread) resultPath(p ioPath, input, result any) (any, *Failure) {
 	if key, ok := p.path.SingleField(); ok {
 		base, _ := input.(map[string]any)
 		out, _ := v.(map[string]any)
-		th.hint = spliceHint{base: base, out: out, key: key, val: result}
+		th.hint.set(base, out, key, result)
 	}
 	return v, nil
 }

@@ -22,6 +22,12 @@ type spliceHint struct {
 	val       any
 }
 
+// set records a hint field by field (a struct copied whole into the
+// thread goes through the collector's bulk barrier while it marks).
+func (h *spliceHint) set(base, out map[string]any, key string, val any) {
+	h.base, h.out, h.key, h.val = base, out, key, val
+}
+
 // sameMap reports whether a and b are the same map (not merely equal).
 func sameMap(a, b map[string]any) bool {
 	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()

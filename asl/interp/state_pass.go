@@ -47,7 +47,12 @@ func (th *thread) setResult(n *node, input, result any) (any, *Failure) {
 		key, _ := n.resultPath.path.SingleField()
 		old, had := m[key]
 		o, isMap := old.(map[string]any)
-		th.undo = setUndo{m: m, key: key, old: old, had: had, freed: n.freesOld && isMap && sameMap(o, th.fresh)}
+		// Field by field, here and for the hint: a struct copied whole
+		// into the thread goes through the collector's bulk barrier,
+		// which costs more than the pointers' own while it marks.
+		u := &th.undo
+		u.m, u.key, u.old, u.had, u.madeBy = m, key, old, had, nil
+		u.freed = n.freesOld && isMap && sameMap(o, th.fresh)
 		if th.undo.freed && th.freshBy != nil && n.leavesMadeFree(key, th.freshBy) {
 			th.undo.madeBy = th.freshBy
 		}
@@ -55,7 +60,7 @@ func (th *thread) setResult(n *node, input, result any) (any, *Failure) {
 			th.memoVal = nil // its text is the input's
 		}
 		m[key] = result
-		th.hint = spliceHint{base: m, out: m, key: key, val: result}
+		th.hint.set(m, m, key, result)
 		th.fresh, th.freshBy = nil, nil
 		if fresh {
 			th.fresh, th.freshBy = r, n.parameters

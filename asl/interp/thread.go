@@ -376,7 +376,8 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	}
 	// The entered and exited details of a state share one allocation.
 	details := th.slab.state()
-	details.entered = StateEnteredEventDetails{Name: n.name, Input: inputText}
+	// The details are new (zero): only what is set is written.
+	details.entered.Name, details.entered.Input = n.name, inputText
 	th.emit(&HistoryEvent{Type: n.entered, Timestamp: th.enter, StateEnteredEventDetails: &details.entered})
 	th.enteredEventID = th.prev
 	var assigned map[string]any
@@ -465,7 +466,7 @@ func (th *thread) exitState(n *node, input any, inputText string, out any, next 
 		return nil, "", "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.name)}
 	}
-	*details = StateExitedEventDetails{Name: n.name, Output: text}
+	details.Name, details.Output = n.name, text // new details (zero)
 	if len(assigned) > 0 {
 		details.AssignedVariables = make(map[string]string, len(assigned))
 		for k, v := range assigned {
