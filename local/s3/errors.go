@@ -218,9 +218,7 @@ func writeError(w http.ResponseWriter, r *http.Request, requestID string, err er
 		return
 	}
 	body := errorBody{Code: string(ae.Code), Message: ae.Message, Resource: r.URL.Path, RequestID: requestID}
-	// The status is sent; an error writing the body means the client went away.
-	_, _ = w.Write([]byte(xml.Header))
-	_ = xml.NewEncoder(w).Encode(body)
+	writeXMLBody(w, body)
 }
 
 func errServiceUnavailable() error {

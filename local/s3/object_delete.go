@@ -104,7 +104,5 @@ const xmlns = "http://s3.amazonaws.com/doc/2006-03-01/"
 func (rq *request) writeXML(status int, v any) {
 	rq.w.Header().Set("Content-Type", "application/xml")
 	rq.w.WriteHeader(status)
-	// The status is sent: a failed write means the client went away.
-	_, _ = rq.w.Write([]byte(xml.Header))
-	_ = xml.NewEncoder(rq.w).Encode(v)
+	writeXMLBody(rq.w, v)
 }
