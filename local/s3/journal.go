@@ -78,16 +78,35 @@ func (j *journal) replay(apply func(journalEntry) error) error {
 	})
 }
 
+// entryBufs holds the buffers object writes' entries are encoded into (*[]byte), for the next entry:
+// durablelog's Append copies an entry into its frame and lets go of it before it returns, so a buffer
+// goes back once the entry is written (or failed), and nothing refers to it then.
+var entryBufs sync.Pool
+
+// maxPooledEntry bounds the buffers kept: an entry for a key with many versions is let go.
+const maxPooledEntry = 64 << 10
+
 // appendEntry commits e: it returns nil only once e is durable.
 func (j *journal) appendEntry(e journalEntry) error {
-	raw, ok := appendRecordEntry(nil, e) // an object write's entry, without reflection
+	bp, _ := entryBufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	raw, ok := appendRecordEntry((*bp)[:0], e) // an object write's entry, without reflection
 	if !ok {
-		var err error
-		if raw, err = json.Marshal(e); err != nil {
+		entryBufs.Put(bp)
+		raw, err := json.Marshal(e)
+		if err != nil {
 			return fmt.Errorf("encode journal entry: %w", err)
 		}
+		return j.log.Append(context.Background(), raw)
 	}
-	return j.log.Append(context.Background(), raw)
+	err := j.log.Append(context.Background(), raw)
+	if cap(raw) <= maxPooledEntry {
+		*bp = raw[:0]
+		entryBufs.Put(bp)
+	}
+	return err
 }
 
 // overgrown reports whether the journal has passed limit and four times its compacted size.
