@@ -36,7 +36,7 @@ func (r *batchRecorder) PutExecutionLogs(_ context.Context, recs []localsfn.Exec
 		var m struct {
 			Type string `json:"type"`
 		}
-		if err := json.Unmarshal(rec.Message, &m); err != nil {
+		if err := json.Unmarshal([]byte(rec.Message), &m); err != nil {
 			return err
 		}
 		r.types = append(r.types, m.Type)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/sluicehq/sluice/asl/interp"
 )
@@ -29,7 +30,8 @@ type ExecutionLog struct {
 	// Message is the record: id, type, details, previous_event_id, event_timestamp, execution_arn and
 	// redrive_count, numbers as strings, as in
 	// https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-log-format
-	Message []byte
+	// A string, so that the sink can keep it or hand it on (as a CloudWatch Logs event's message) as is.
+	Message string
 }
 
 // WithLogSink sets where execution log records go.
@@ -142,13 +144,16 @@ func (l *executionLogging) streamName(start time.Time) string {
 	return "states/" + l.machine + "/" + minute + "/" + hex.EncodeToString(sum[:4])
 }
 
-// record renders one history event as Step Functions' log record (logging_encode.go writes it).
-func (l *executionLogging) record(executionArn string, redriveCount int, ev interp.HistoryEvent) []byte {
+// record renders one history event as Step Functions' log record (logging_encode.go writes it); "" when
+// the event's details cannot be encoded.
+func (l *executionLogging) record(executionArn string, redriveCount int, ev interp.HistoryEvent) string {
 	out, err := l.appendRecord(make([]byte, 0, recordSize(executionArn, ev)), executionArn, redriveCount, ev)
-	if err != nil {
-		return nil
+	if err != nil || len(out) == 0 {
+		return ""
 	}
-	return out
+	// out is this call's own buffer and nothing writes to it again: the string takes its bytes over, as
+	// strings.Builder does, rather than copying the record (the sink used to copy every one into a string).
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
 // logEvent hands an event's record to the execution's (logdelivery.go) when its logging asks for it.
@@ -159,7 +164,7 @@ func (s *Service) logEvent(e *execution, ev interp.HistoryEvent) {
 	}
 	var rec *ExecutionLog
 	if logged(l.level, ev.Type) {
-		if msg := l.record(e.rec.Arn, e.rec.RedriveCount, ev); msg != nil {
+		if msg := l.record(e.rec.Arn, e.rec.RedriveCount, ev); msg != "" {
 			rec = &ExecutionLog{LogGroupArn: l.groupArn, LogStream: l.logStream(e.rec.Start), Timestamp: ev.Timestamp, Message: msg}
 		}
 	}

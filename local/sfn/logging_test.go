@@ -76,7 +76,7 @@ func TestExecutionLogging(t *testing.T) {
 					ExecutionArn string          `json:"execution_arn"`
 					RedriveCount string          `json:"redrive_count"`
 				}
-				if err := json.Unmarshal(r.Message, &m); err != nil {
+				if err := json.Unmarshal([]byte(r.Message), &m); err != nil {
 					t.Fatalf("record %s: %v", r.Message, err)
 				}
 				types = append(types, m.Type)

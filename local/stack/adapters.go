@@ -109,36 +109,53 @@ func (e executionLogSink) PutExecutionLog(ctx context.Context, rec localsfn.Exec
 	if !ok {
 		return fmt.Errorf("log group %s is not in this stack's region and account", rec.LogGroupArn)
 	}
-	return e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), rec.LogStream, []logs.Event{{Timestamp: rec.Timestamp, Message: string(rec.Message)}})
+	return e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), rec.LogStream, []logs.Event{{Timestamp: rec.Timestamp, Message: rec.Message}})
 }
 
 // PutExecutionLogs writes the records of each log stream in one batch, in the order they were logged
 // (a stream holds the records of one state machine's executions started in the same minute, so the
-// records of concurrent executions mostly share one).
+// records of concurrent executions mostly share one, and a call's records are one execution's). The
+// streams are taken in the order of their first record, each gathering its records by a scan: a call
+// holds a few records of one or two streams, for which a map cost more than the scans.
 func (e executionLogSink) PutExecutionLogs(ctx context.Context, recs []localsfn.ExecutionLog) error {
-	type stream struct{ groupArn, name string }
 	var (
-		order  []stream
-		events = map[stream][]logs.Event{}
 		errs   []error
+		events = make([]logs.Event, 0, len(recs))
 	)
-	for _, rec := range recs {
-		k := stream{rec.LogGroupArn, rec.LogStream}
-		evs, ok := events[k]
-		if !ok {
-			order = append(order, k)
-		}
-		events[k] = append(evs, logs.Event{Timestamp: rec.Timestamp, Message: string(rec.Message)})
-	}
-	for _, k := range order {
-		name, ok := cutLogGroupArn(k.groupArn, e.region, e.account)
-		if !ok {
-			errs = append(errs, fmt.Errorf("log group %s is not in this stack's region and account", k.groupArn))
+	for i, first := range recs {
+		if seenBefore(recs[:i], first) {
 			continue
 		}
-		errs = append(errs, e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), k.name, events[k]))
+		events = events[:0]
+		for _, rec := range recs[i:] {
+			if sameStream(rec, first) {
+				events = append(events, logs.Event{Timestamp: rec.Timestamp, Message: rec.Message})
+			}
+		}
+		name, ok := cutLogGroupArn(first.LogGroupArn, e.region, e.account)
+		if !ok {
+			errs = append(errs, fmt.Errorf("log group %s is not in this stack's region and account", first.LogGroupArn))
+			continue
+		}
+		if err := e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), first.LogStream, events); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
+}
+
+func sameStream(a, b localsfn.ExecutionLog) bool {
+	return a.LogStream == b.LogStream && a.LogGroupArn == b.LogGroupArn
+}
+
+// seenBefore reports whether one of recs is of rec's stream.
+func seenBefore(recs []localsfn.ExecutionLog, rec localsfn.ExecutionLog) bool {
+	for _, r := range recs {
+		if sameStream(r, rec) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutLogGroupArn returns the log group name of an ARN of region and account
