@@ -127,11 +127,7 @@ func serverRequest(req *http.Request) (*http.Request, context.CancelFunc) {
 	if host == "" {
 		host = req.URL.Host
 	}
-	h := req.Header.Clone()
-	if h == nil {
-		h = http.Header{}
-	}
-	h.Del("Host")
+	h := cloneHeader(req.Header, 1, "Host") // room for Content-Length
 	body := req.Body
 	if body == nil {
 		body = http.NoBody
@@ -152,6 +148,32 @@ func serverRequest(req *http.Request) (*http.Request, context.CancelFunc) {
 		sr.ContentLength = 0
 	}
 	return sr, func() { stop(); cancel() }
+}
+
+// cloneHeader is h.Clone() less the key skip (canonical; "" for none), never nil, and with room in
+// its map for extra more keys, so that setting the keys a request or response gains on its way does
+// not grow the map: a map made for exactly h's keys is rebuilt at the first key added past its size.
+// As Clone, it copies every value into one slice, and keeps a key whose value is nil.
+func cloneHeader(h http.Header, extra int, skip string) http.Header {
+	nv := 0
+	for _, vv := range h {
+		nv += len(vv)
+	}
+	sv := make([]string, nv)
+	c := make(http.Header, len(h)+extra)
+	for k, vv := range h {
+		if k == skip {
+			continue
+		}
+		if vv == nil {
+			c[k] = nil
+			continue
+		}
+		n := copy(sv, vv)
+		c[k] = sv[:n:n]
+		sv = sv[n:]
+	}
+	return c
 }
 
 // methodSendsLength reports whether net/http's client sends "Content-Length: 0" for an empty body.
@@ -200,8 +222,9 @@ func (w *inProcessWriter) writeHeaderLocked(code int) {
 		return
 	}
 	w.status = code
-	// As a server does, the head is what the header held at WriteHeader.
-	w.sent = w.header.Clone()
+	// As a server does, the head is what the header held at WriteHeader; with room for the Date and
+	// Content-Length sendLocked may add.
+	w.sent = cloneHeader(w.header, 2, "")
 }
 
 func (w *inProcessWriter) Write(p []byte) (int, error) {

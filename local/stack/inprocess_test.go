@@ -428,3 +428,50 @@ func TestInProcessConcurrentBodies(t *testing.T) {
 		}
 	}
 }
+
+// TestCloneHeader checks cloneHeader against http.Header.Clone: the same keys and values less the one
+// skipped, nil values kept, never nil itself, and no value shared with the original.
+func TestCloneHeader(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    http.Header
+		skip string
+	}{
+		{name: "nil", h: nil},
+		{name: "empty", h: http.Header{}, skip: "Host"},
+		{name: "skip", h: http.Header{"Host": {"a"}, "X-Amz-Date": {"d"}, "Accept": {"x", "y"}}, skip: "Host"},
+		{name: "nothing skipped", h: http.Header{"X-Amz-Date": {"d"}, "Accept": {"x", "y"}, "X-Nil": nil, "X-Empty": {}}},
+		{name: "many", h: http.Header{"A": {"1"}, "B": {"2"}, "C": {"3"}, "D": {"4"}, "E": {"5"}, "F": {"6"}, "G": {"7"}, "H": {"8", "9"}, "I": {"10"}}, skip: "C"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := cloneHeader(tc.h, 2, tc.skip)
+			want := tc.h.Clone()
+			if want == nil {
+				want = http.Header{}
+			}
+			delete(want, tc.skip)
+			if got == nil {
+				t.Fatal("got nil")
+			}
+			if diff := cmp.Diff(got, want); diff != "" {
+				t.Errorf("(-got +want):\n%s", diff)
+			}
+			for k, vv := range got {
+				if (vv == nil) != (tc.h[k] == nil) {
+					t.Errorf("%s: got nil %v, want nil %v", k, vv == nil, tc.h[k] == nil)
+				}
+				for i := range vv {
+					vv[i] = "changed"
+					if tc.h[k][i] == "changed" {
+						t.Errorf("%s[%d] is shared with the original", k, i)
+					}
+				}
+			}
+			got.Set("Content-Length", "1")
+			got.Set("Date", "now")
+			if tc.h.Get("Content-Length") != "" || tc.h.Get("Date") != "" {
+				t.Error("keys added to the copy reached the original")
+			}
+		})
+	}
+}
