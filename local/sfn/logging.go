@@ -9,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/sluicehq/sluice/asl/interp"
 )
@@ -145,16 +144,28 @@ func (l *executionLogging) streamName(start time.Time) string {
 }
 
 // record renders one history event as Step Functions' log record (logging_encode.go writes it); "" when
-// the event's details cannot be encoded.
+// the event's details cannot be encoded. The record is encoded into a buffer kept between records and
+// copied out at its size: a buffer of each record's own had to be sized by a guess with room for
+// escaping, a tenth to a fifth larger than the record, and was zeroed first.
 func (l *executionLogging) record(executionArn string, redriveCount int, ev interp.HistoryEvent) string {
-	out, err := l.appendRecord(make([]byte, 0, recordSize(executionArn, ev)), executionArn, redriveCount, ev)
-	if err != nil || len(out) == 0 {
-		return ""
+	buf := logRecordBuffers.Get().(*[]byte)
+	out, err := l.appendRecord((*buf)[:0], executionArn, redriveCount, ev)
+	msg := ""
+	if err == nil {
+		msg = string(out)
 	}
-	// out is this call's own buffer and nothing writes to it again: the string takes its bytes over, as
-	// strings.Builder does, rather than copying the record (the sink used to copy every one into a string).
-	return unsafe.String(unsafe.SliceData(out), len(out))
+	if cap(out) <= maxLogRecordBuffer {
+		*buf = out
+		logRecordBuffers.Put(buf)
+	}
+	return msg
 }
+
+// logRecordBuffers holds the buffers log records are encoded in; one grown past maxLogRecordBuffer is
+// let go.
+var logRecordBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxLogRecordBuffer = 64 << 10
 
 // logEvent hands an event's record to the execution's (logdelivery.go) when its logging asks for it.
 func (s *Service) logEvent(e *execution, ev interp.HistoryEvent) {

@@ -50,27 +50,6 @@ func (l *executionLogging) appendRecord(dst []byte, executionArn string, redrive
 	return append(dst, `"}`...), nil
 }
 
-// recordSize is a guess at the size of ev's record, so that its buffer is allocated once: the record's
-// fields, and the payloads of the details written by hand with room for escaping a quote in four bytes.
-func recordSize(executionArn string, ev interp.HistoryEvent) int {
-	n := 256 + len(executionArn) + len(ev.Type)
-	switch d := detailsOf(&ev).(type) {
-	case *interp.StateEnteredEventDetails:
-		n += len(d.Name) + len(d.Input)
-	case *interp.StateExitedEventDetails:
-		n += len(d.Name) + len(d.Output)
-	case *interp.OutputEventDetails:
-		n += len(d.Output)
-	case *interp.TaskOutputEventDetails:
-		n += len(d.Resource) + len(d.Output)
-	case *interp.TaskScheduledEventDetails:
-		n += len(d.Resource) + len(d.Parameters)
-	case *interp.ExecutionStartedEventDetails:
-		n += len(d.Input) + len(d.RoleArn) + len(d.StateMachineVersionArn) + len(d.StateMachineAliasArn)
-	}
-	return n + (n-256)/4
-}
-
 // detailsOf returns the first of ev's details that is set (a pointer), nil when none is. The engine sets
 // one per event; TestDetailsOfEveryField holds this list to HistoryEvent's fields.
 func detailsOf(ev *interp.HistoryEvent) any {

@@ -207,3 +207,23 @@ func TestLoggingOfParsedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsOwnTheirBytes: the buffer a record is encoded in serves the next records, so a record
+// handed out earlier must not change when later ones are made.
+func TestRecordsOwnTheirBytes(t *testing.T) {
+	ts := time.Date(2026, 12, 6, 7, 45, 1, 0, time.UTC)
+	l := &executionLogging{level: "ALL", includeData: true, groupArn: "g", machine: "m"}
+	var got, want []string
+	for i, s := range recordStrings {
+		field := -1 // no details
+		if i%2 == 0 {
+			field = detailFieldIndexes()[0]
+		}
+		ev := eventWith(field, int64(i+1), int64(i), ts, "TaskStateEntered", s, s, 0, false, false)
+		got = append(got, l.record("arn:"+s, i, ev))
+		want = append(want, string(recordByMaps(l, "arn:"+s, i, ev)))
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("records after all were made (-got +want):\n%s", diff)
+	}
+}
