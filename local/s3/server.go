@@ -151,7 +151,10 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Server", "AmazonS3")
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(path, "/")
-	q := r.URL.Query()
+	q, pooled := parseRequestQuery(r.URL.RawQuery)
+	if pooled != nil {
+		defer pooled.release()
+	}
 	rq := &request{s: s, w: w, r: r, id: reqID, bucket: bucket, key: key, q: q,
 		origin: origin{RequestID: reqID, Requester: s.account, SourceIP: remoteIP(r)}}
 	if bucket == "" {
