@@ -580,9 +580,6 @@ func appendDigits(dst []byte, v, width int) []byte {
 // event appends ev as encoding/json writes it, but for the escaping of "<", ">" and "&" that decoding
 // does not tell apart.
 func (w *blobWriter) event(ev *interp.HistoryEvent) error {
-	if taskDetailsByHand && w.soleTaskDetail(ev) { // a task's event (journal_encode.go)
-		return nil
-	}
 	w.dst = append(w.dst, `{"id":`...)
 	w.dst = strconv.AppendInt(w.dst, ev.ID, 10)
 	w.dst = append(w.dst, `,"previousEventId":`...)
@@ -593,7 +590,7 @@ func (w *blobWriter) event(ev *interp.HistoryEvent) error {
 	}
 	w.dst = append(w.dst, `,"type":`...)
 	w.dst = jsonvalue.AppendStringJS(w.dst, string(ev.Type))
-	if w.soleStateDetail(ev) {
+	if w.soleStateDetail(ev) || (eventsByHand && taskDetailsByHand && w.soleTaskDetail(ev)) { // a task's: journal_encode.go
 		w.dst = append(w.dst, '}')
 		return nil
 	}

@@ -26,7 +26,7 @@ var snapshotByHand = fieldsAre[interp.Snapshot](`ExecutionArn string json:"execu
 	`RedriveCount int json:"redriveCount,omitempty"`, `RedriveDate time.Time json:"redriveDate,omitzero"`,
 	`RedrivePending bool json:"redrivePending,omitempty"`, `Completed map[string]interface {} json:"completed,omitempty"`)
 
-// taskDetailsByHand says whether the task details taskDetail writes have the fields it writes.
+// taskDetailsByHand says whether the task details soleTaskDetail writes have the fields it writes.
 var taskDetailsByHand = fieldsAre[interp.TaskScheduledEventDetails](`ResourceType string json:"resourceType"`, `Resource string json:"resource"`,
 	`Region string json:"region"`, `Parameters string json:"parameters"`, `TimeoutInSeconds int64 json:"timeoutInSeconds,omitempty"`,
 	`HeartbeatSeconds int64 json:"heartbeatInSeconds,omitempty"`) &&
@@ -87,7 +87,8 @@ func appendRecord(dst []byte, r *record) ([]byte, error) {
 
 // soleTaskDetail appends, for an event whose only details are a task's scheduling, start or success or a
 // Lambda function's scheduling (every event of a task that succeeds but its state's entry and exit), the
-// whole event. It reports false, having written nothing, for any other event.
+// comma and those details, as soleStateDetail does for a state's. It reports false, having written
+// nothing, for any other event.
 func (w *blobWriter) soleTaskDetail(ev *interp.HistoryEvent) bool {
 	only := interp.HistoryEvent{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type}
 	switch {
@@ -105,18 +106,6 @@ func (w *blobWriter) soleTaskDetail(ev *interp.HistoryEvent) bool {
 	if *ev != only {
 		return false
 	}
-	mark := len(w.dst)
-	w.dst = append(w.dst, `{"id":`...)
-	w.dst = strconv.AppendInt(w.dst, ev.ID, 10)
-	w.dst = append(w.dst, `,"previousEventId":`...)
-	w.dst = strconv.AppendInt(w.dst, ev.PreviousEventID, 10)
-	w.dst = append(w.dst, `,"timestamp":`...)
-	if err := w.time(ev.Timestamp); err != nil {
-		w.dst = w.dst[:mark] // w.event reports it
-		return false
-	}
-	w.dst = append(w.dst, `,"type":`...)
-	w.dst = jsonvalue.AppendStringJS(w.dst, string(ev.Type))
 	switch {
 	case ev.TaskScheduledEventDetails != nil:
 		d := ev.TaskScheduledEventDetails
@@ -167,7 +156,6 @@ func (w *blobWriter) soleTaskDetail(ev *interp.HistoryEvent) bool {
 		}
 		w.dst = append(w.dst, '}')
 	}
-	w.dst = append(w.dst, '}')
 	return true
 }
 
