@@ -123,38 +123,12 @@ func (s *Service) dispatchDue(ctx context.Context, wg *sync.WaitGroup) int {
 // delivererIdle is how long a goroutine that made a delivery attempt waits for another before it ends.
 const delivererIdle = 10 * time.Second
 
-// dispatch runs attempt on an idle delivery goroutine, or on a new one when none waits. The goroutines
-// are kept between attempts so that the stack each grew for a delivery (the target's call, a Step
-// Functions StartExecution and its journal) serves the next one rather than being grown again from the
-// minimum on every delivery.
+// dispatch runs attempt on an idle delivery goroutine, or on a new one when none waits (internal/kept):
+// the stack each grew for a delivery (the target's call, a Step Functions StartExecution and its journal)
+// serves the next one. A goroutine waiting for an attempt ends with ctx, that of the dispatch that
+// started it.
 func (s *Service) dispatch(ctx context.Context, attempt func()) {
-	select {
-	case s.idle <- attempt:
-	default:
-		go s.deliver(ctx, attempt)
-	}
-}
-
-// deliver runs attempt, then the attempts dispatched to it, until none came for delivererIdle or ctx
-// (that of the dispatch that started it) ends.
-func (s *Service) deliver(ctx context.Context, attempt func()) {
-	var idle *time.Timer
-	for {
-		attempt()
-		if idle == nil {
-			idle = time.NewTimer(delivererIdle)
-		} else {
-			idle.Reset(delivererIdle)
-		}
-		select {
-		case attempt = <-s.idle:
-		case <-idle.C:
-			return
-		case <-ctx.Done():
-			idle.Stop()
-			return
-		}
-	}
+	s.deliverers.Go(ctx.Done(), attempt)
 }
 
 // errNoDeliverer fails deliveries when the host supplied no Deliverer.

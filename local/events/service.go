@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/kept"
 	"github.com/sluicehq/sluice/internal/service"
 	"github.com/sluicehq/sluice/local/events/pattern"
 
@@ -126,8 +127,8 @@ type Service struct {
 	rules      map[string]*rule // by name
 	dead       []DeadLetter
 	queue      []*pending
-	slots      chan struct{} // one per delivery attempt in flight
-	idle       chan func()   // hands an attempt to a delivery goroutine waiting for one (dispatch)
+	slots      chan struct{}    // one per delivery attempt in flight
+	deliverers *kept.Goroutines // run delivery attempts (dispatch)
 	inflight   int
 	wake       chan struct{}
 	deadSeq    int64
@@ -144,7 +145,7 @@ func New(opts ...Option) (*Service, error) {
 		concurrency: 32,
 		rules:       map[string]*rule{},
 		wake:        make(chan struct{}, 1),
-		idle:        make(chan func()),
+		deliverers:  kept.New(delivererIdle),
 	}
 	s.random = func(n int64) int64 {
 		if n <= 0 {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/kept"
 )
 
 // inProcessTransport carries the HTTP requests of the stack's own clients (the in-process functions'
@@ -34,42 +36,18 @@ type inProcessTransport struct {
 	// for it, as a request over a socket waits in the listener's backlog until the server accepts it.
 	// nil: the handler is ready.
 	ready chan struct{}
-	// idle hands a request to a server goroutine waiting for one (serveRequests); nil: each request
-	// gets a goroutine of its own.
-	idle chan func()
+	// servers run the requests (dispatch); nil: each request gets a goroutine of its own.
+	servers *kept.Goroutines
 }
 
 // serverIdle is how long a goroutine that served an in-process request waits for another before it ends.
 const serverIdle = 10 * time.Second
 
-// dispatch runs serve on an idle server goroutine, or on a new one when none waits. Server goroutines
-// are kept between requests, as a server keeps its connections' goroutines, so that the stack each grew
-// for the handler's calls (S3's request parsing, its journal) serves the next request rather than being
-// grown from the minimum, copy by copy, on every one.
+// dispatch runs serve on an idle server goroutine, or on a new one when none waits (internal/kept).
+// Server goroutines are kept between requests, as a server keeps its connections' goroutines, so that
+// the stack each grew for the handler's calls (S3's request parsing, its journal) serves the next request.
 func (t *inProcessTransport) dispatch(serve func()) {
-	select {
-	case t.idle <- serve:
-	default:
-		go t.serveRequests(serve)
-	}
-}
-
-// serveRequests runs serve, then the requests dispatched to it, until none came for serverIdle.
-func (t *inProcessTransport) serveRequests(serve func()) {
-	var idle *time.Timer
-	for {
-		serve()
-		if idle == nil {
-			idle = time.NewTimer(serverIdle)
-		} else {
-			idle.Reset(serverIdle)
-		}
-		select {
-		case serve = <-t.idle:
-		case <-idle.C:
-			return
-		}
-	}
+	t.servers.Go(nil, serve)
 }
 
 var _ http.RoundTripper = (*inProcessTransport)(nil)

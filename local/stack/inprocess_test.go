@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
+	"github.com/sluicehq/sluice/internal/kept"
 )
 
 // TestInProcessTransportAnswersAsTheNetwork sends the same requests to the stack over a socket and
@@ -322,7 +323,7 @@ func TestInProcessTransportReusesServers(t *testing.T) {
 		}
 		io.WriteString(w, goroutineID())
 	})
-	c := &http.Client{Transport: &inProcessTransport{host: host, handler: h, next: http.DefaultTransport, idle: make(chan func())}}
+	c := &http.Client{Transport: &inProcessTransport{host: host, handler: h, next: http.DefaultTransport, servers: kept.New(serverIdle)}}
 	get := func(path string) string {
 		resp, err := c.Get("http://" + host + path)
 		if err != nil {

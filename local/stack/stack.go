@@ -17,6 +17,7 @@ import (
 	awslambda "github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/sluicehq/sluice/asl/interp"
+	"github.com/sluicehq/sluice/internal/kept"
 	"github.com/sluicehq/sluice/internal/service"
 	"github.com/sluicehq/sluice/local/cloudformation"
 	"github.com/sluicehq/sluice/local/cloudwatch"
@@ -147,7 +148,7 @@ func Start(l net.Listener, cfg Config) (*Stack, error) {
 	st := &Stack{cfg: cfg, url: "http://" + l.Addr().String(),
 		guard: guard.New(guard.AllowHosts(cfg.AllowHosts...), guard.AllowOrigins(cfg.AllowOrigins...))}
 	st.inProcess = &inProcessTransport{host: l.Addr().String(), handler: st, next: http.DefaultTransport.(*http.Transport).Clone(),
-		ready: make(chan struct{}), idle: make(chan func())}
+		ready: make(chan struct{}), servers: kept.New(serverIdle)}
 	if err := st.open(); err != nil {
 		st.closeServices()
 		return nil, err
