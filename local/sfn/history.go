@@ -66,8 +66,8 @@ type historyStore struct {
 	quals      []string // executionQualifier values by id; 0 is "" (the unqualified machine)
 	qualIDs    map[string]int32
 	segs       map[uint32]*segment
-	cache      blobCache
-	defCache   definitionCache
+	cache      segCache[*historyBlob]
+	defCache   segCache[[]byte]
 	recent     recentSummaries // of the executions that ended last (describe.go)
 
 	wmu    sync.Mutex // segment writes
@@ -192,7 +192,7 @@ func openHistory(dir string, open func(path string) (recordLog, error), syncOn b
 	h := &historyStore{
 		sync: syncOn, log: logger, byKey: map[finKey]int32{}, machineIDs: map[string]int32{},
 		quals: []string{""}, qualIDs: map[string]int32{"": 0},
-		segs: map[uint32]*segment{}, nextID: 1, nextRun: 1, cache: blobCache{max: 8},
+		segs: map[uint32]*segment{}, nextID: 1, nextRun: 1, cache: segCache[*historyBlob]{max: 8}, defCache: segCache[[]byte]{max: 8},
 	}
 	if dir == "" {
 		return h, nil
@@ -929,46 +929,6 @@ func (h *historyStore) definitionAt(seg *segment, off int64, size uint32) ([]byt
 	return text, nil
 }
 
-// definitionCache keeps the last few definition records read (read-only once kept).
-type definitionCache struct {
-	mu    sync.Mutex
-	items []cachedDefinition // most recent last
-}
-
-type cachedDefinition struct {
-	seg  uint32
-	off  int64
-	text []byte
-}
-
-const maxCachedDefinitions = 8
-
-func (c *definitionCache) get(seg uint32, off int64) []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, it := range c.items {
-		if it.seg == seg && it.off == off {
-			return it.text
-		}
-	}
-	return nil
-}
-
-func (c *definitionCache) put(seg uint32, off int64, text []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.items) == maxCachedDefinitions {
-		c.items = append(c.items[:0:0], c.items[1:]...)
-	}
-	c.items = append(c.items, cachedDefinition{seg, off, text})
-}
-
-func (c *definitionCache) clear() {
-	c.mu.Lock()
-	c.items = nil
-	c.mu.Unlock()
-}
-
 // reader returns a file to read a segment from, opening it once.
 func (h *historyStore) reader(seg *segment) (*os.File, error) {
 	h.wmu.Lock()
@@ -1387,41 +1347,50 @@ func (h *historyStore) close() error {
 	return errors.Join(errs...)
 }
 
-// blobCache keeps the last few decoded blobs, so that paging through a long history decodes it once.
-type blobCache struct {
+// segCache keeps the last few values read at a place (segment, offset) of the history store: decoded
+// blobs, so that paging through a long history decodes it once, and definition records. A value is
+// read-only once kept.
+type segCache[T any] struct {
 	mu    sync.Mutex
 	max   int
-	items []cached // most recent last
+	items []segCached[T] // most recently used last
 }
 
-type cached struct {
-	seg  uint32
-	off  int64
-	blob *historyBlob
+type segCached[T any] struct {
+	seg uint32
+	off int64
+	v   T
 }
 
-func (c *blobCache) get(seg uint32, off int64) *historyBlob {
+// get returns the value kept for (seg, off), or T's zero value.
+func (c *segCache[T]) get(seg uint32, off int64) T {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i, it := range c.items {
 		if it.seg == seg && it.off == off {
-			c.items = append(append(c.items[:i:i], c.items[i+1:]...), it)
-			return it.blob
+			copy(c.items[i:], c.items[i+1:])
+			c.items[len(c.items)-1] = it
+			return it.v
 		}
 	}
-	return nil
+	var zero T
+	return zero
 }
 
-func (c *blobCache) put(seg uint32, off int64, b *historyBlob) {
+func (c *segCache[T]) put(seg uint32, off int64, v T) {
+	if c.max <= 0 {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.items) == c.max {
-		c.items = append(c.items[:0:0], c.items[1:]...)
+		copy(c.items, c.items[1:])
+		c.items = c.items[:len(c.items)-1]
 	}
-	c.items = append(c.items, cached{seg, off, b})
+	c.items = append(c.items, segCached[T]{seg, off, v})
 }
 
-func (c *blobCache) clear() {
+func (c *segCache[T]) clear() {
 	c.mu.Lock()
 	c.items = nil
 	c.mu.Unlock()
