@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -35,15 +34,7 @@ func processCPU(b *testing.B) time.Duration {
 // invoke at once, as Step Functions does with several executions. It reports the process's CPU time and
 // bytes allocated per invocation; the machine's other load changes ns/op far more than cpu-us/op.
 func BenchmarkFunctionS3(b *testing.B) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := Start(l, Config{Empty: true, DataDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := startEmptyStack(b)
 	ctx := context.Background()
 	clients := &s3Clients{m: map[s3ClientKey]*s3.Client{}}
 	const bucket = "bench-bucket"
@@ -51,7 +42,7 @@ func BenchmarkFunctionS3(b *testing.B) {
 		b.Fatal(err)
 	}
 	type input struct{ Key string }
-	err = st.Lambda.Register(lambda.Function{Name: "bench", Concurrency: 10, LogFormat: lambda.LogFormatJSON, Timeout: time.Minute,
+	err := st.Lambda.Register(lambda.Function{Name: "bench", Concurrency: 10, LogFormat: lambda.LogFormatJSON, Timeout: time.Minute,
 		NewHandler: func(rt lambda.Runtime) awslambda.Handler {
 			c := clients.get(st.URL(), st.inProcess)
 			return awslambda.NewHandler(func(ctx context.Context, in input) (string, error) {

@@ -25,6 +25,22 @@ import (
 	"github.com/sluicehq/sluice/local/lambda"
 )
 
+// startEmptyStack starts a stack with no template (Config.Empty) on a loopback port, closed when the test
+// ends.
+func startEmptyStack(tb testing.TB) *Stack {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := Start(l, Config{Empty: true, DataDir: tb.TempDir()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st
+}
+
 // startTestStack starts the stack of the generated template with handlers that do nothing, on a
 // loopback port; edit adjusts its configuration.
 func startTestStack(t testing.TB, edit func(*Config)) *Stack {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -26,15 +25,7 @@ import (
 // through inProcessTransport, and compares the answers: status, headers (less those that name the
 // request or the moment, and how the length is framed) and body.
 func TestInProcessTransportAnswersAsTheNetwork(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := Start(l, Config{Empty: true, DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := startEmptyStack(t)
 	ctx := t.Context()
 	network := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	inProcess := &http.Client{Transport: st.inProcess}
@@ -367,15 +358,7 @@ func TestInProcessTransportReusesServers(t *testing.T) {
 // another request's bytes, and under -race as a data race. So would S3's pooled query maps, read by
 // the listings.
 func TestInProcessConcurrentBodies(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := Start(l, Config{Empty: true, DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := startEmptyStack(t)
 	ctx := t.Context()
 	c := &http.Client{Transport: st.inProcess}
 	do := func(method, path string, body io.Reader) (int, string, error) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"reflect"
 	"sort"
@@ -233,15 +232,7 @@ func (r *recordingTransport) take() []recordedRequest {
 // at the same fixed time with the same invocation id, and compares every request byte for byte: method,
 // URL, headers (the signature among them) and body.
 func TestS3EndpointsSendTheSameRequests(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := Start(l, Config{Empty: true, DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := startEmptyStack(t)
 	ctx := t.Context()
 	at := time.Now().UTC().Truncate(time.Second)
 	client := func(resolver s3.EndpointResolverV2) (*s3.Client, *recordingTransport) {
