@@ -68,7 +68,7 @@ func pureAcyclic(sm *asl.StateMachine) bool {
 			return false
 		}
 		mark[name] = onPath
-		for _, next := range successors(st) {
+		for _, next := range asl.Transitions(st) {
 			if !visit(next) {
 				return false
 			}
@@ -77,24 +77,6 @@ func pureAcyclic(sm *asl.StateMachine) bool {
 		return true
 	}
 	return visit(sm.StartAt)
-}
-
-// successors lists the states a pure state may go to next.
-func successors(st asl.State) []string {
-	if c, ok := st.(*asl.Choice); ok {
-		out := make([]string, 0, len(c.Choices)+1)
-		for _, r := range c.Choices {
-			out = append(out, r.Next)
-		}
-		if c.Default != "" {
-			out = append(out, c.Default)
-		}
-		return out
-	}
-	if next, end := st.Transition(); next != "" && !end {
-		return []string{next}
-	}
-	return nil
 }
 
 // runInline runs e, whose name is reserved and whose start is not journaled, to its end, and makes it
