@@ -238,8 +238,10 @@ func TestJSONataWaitStops(t *testing.T) {
 	clock := NewVirtualClock(epoch)
 	m := compile(t, `{"QueryLanguage":"JSONata","StartAt":"S","States":{"S":{"Type":"Wait","Seconds":"{% 3600 %}","End":true}}}`, WithClock(clock))
 	var h HistoryLog
+	clock.Hold() // keep the hour from passing before the test stops the execution
 	e := m.Start(context.Background(), map[string]any{}, WithHistory(&h))
 	e.Stop("stopped", "by the test")
+	clock.Release()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	r, err := e.Wait(ctx)
