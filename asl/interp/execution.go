@@ -116,6 +116,10 @@ type Execution struct {
 
 	// slab gives the details of the top level's events (see thread.slab).
 	slab detailSlab
+	// borrows: the sink keeps nothing of an event past Record
+	// (BorrowingSink), so threads record their events with details of
+	// their own that they overwrite (thread.scratch).
+	borrows bool
 
 	mu         sync.Mutex
 	nextID     int64
@@ -176,6 +180,11 @@ func (m *Machine) RunExecution(ctx context.Context, input any, opts ...ExecOptio
 	bufs := threadBufs.Get().(*threadBuf)
 	th := bufs.thread(e, m.top.instant)
 	th.buf, th.tmplText = bufs.render[:0], bufs.tmpl[:0]
+	if e.borrows && m.top.instant {
+		// Every thread of the execution runs on this goroutine, so it has
+		// ended when this function resets the arena (see textArena).
+		th.arena = &bufs.arena
+	}
 	// An object a previous execution's template made and left free: the
 	// first template of this one builds its payload in it.
 	th.spare, th.spareBy = bufs.spare, bufs.spareBy
@@ -185,9 +194,14 @@ func (m *Machine) RunExecution(ctx context.Context, input any, opts ...ExecOptio
 	e.finish(th, out, f)
 	// The execution is over: every text was copied out of the thread's
 	// scratch space (history payloads are strings), which the next
-	// execution may use.
+	// execution may use, and the texts in the arena, if it had one, were
+	// only lent to a sink that has let them go.
 	bufs.keep(th.buf, th.tmplText)
 	th.buf, th.tmplText, th.tmplVal = nil, nil, nil
+	if th.arena != nil {
+		th.arena, th.memoVal, th.memoText = nil, nil, ""
+		bufs.arena.reset()
+	}
 	bufs.keepFree(th, e.result.Status == StatusSucceeded)
 	if m.top.instant {
 		bufs.th = th
@@ -199,13 +213,16 @@ func (m *Machine) RunExecution(ctx context.Context, input any, opts ...ExecOptio
 
 // threadBuf is the scratch space of a thread that renders payloads: its
 // buffer for rendering and the one for a template's text; with them, an
-// object a finished execution left free (see keepFree) and the top-level
-// thread of one whose program was instant.
+// object a finished execution left free (see keepFree), the top-level
+// thread of one whose program was instant, and the arena of one whose
+// sink borrowed its events.
 type threadBuf struct {
 	render, tmpl []byte
 	spare        map[string]any
 	spareBy      *jsonpath.Template
 	th           *thread
+	// arena holds the texts of an execution whose sink borrows its events.
+	arena textArena
 }
 
 // threadBufs holds the scratch space of finished executions run by Run, so
@@ -270,6 +287,7 @@ func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption
 	if e.cfg.name == "" {
 		e.cfg.name = "execution"
 	}
+	e.borrows = borrows(e.cfg.sink)
 	if e.cfg.stateMachineArn == "" {
 		e.cfg.stateMachineArn = m.defaultArn
 	}
@@ -380,10 +398,17 @@ func (e *Execution) executionContext() map[string]any {
 func (e *Execution) emitStart(th *thread) int64 {
 	// The ExecutionStarted event is stamped with the execution's start
 	// date, as DescribeExecution's startDate matches it on AWS.
-	return e.emit(0, &HistoryEvent{Type: ExecutionStarted, Timestamp: e.start, ExecutionStartedEventDetails: &ExecutionStartedEventDetails{
-		Input: th.text(e.input), RoleArn: e.cfg.roleArn,
+	var details *ExecutionStartedEventDetails
+	if e.borrows {
+		details = &th.scratch.started
+	} else {
+		details = new(ExecutionStartedEventDetails)
+	}
+	*details = ExecutionStartedEventDetails{
+		Input: th.historyText(e.input), RoleArn: e.cfg.roleArn,
 		StateMachineVersionArn: e.cfg.versionArn, StateMachineAliasArn: e.cfg.aliasArn,
-	}})
+	}
+	return e.emit(0, &HistoryEvent{Type: ExecutionStarted, Timestamp: e.start, ExecutionStartedEventDetails: details})
 }
 
 // Done is closed when the execution has ended.
@@ -471,9 +496,14 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	}
 	switch r.Status {
 	case StatusSucceeded:
-		th.emitFinal(&HistoryEvent{Type: ExecutionSucceeded, ExecutionSucceededEventDetails: &OutputEventDetails{
-			Output: th.text(out),
-		}})
+		var output *OutputEventDetails
+		if e.borrows {
+			output = &th.scratch.output
+		} else {
+			output = new(OutputEventDetails)
+		}
+		*output = OutputEventDetails{Output: th.historyText(out)}
+		th.emitFinal(&HistoryEvent{Type: ExecutionSucceeded, ExecutionSucceededEventDetails: output})
 	case StatusFailed:
 		th.emitFinal(&HistoryEvent{Type: ExecutionFailed, ExecutionFailedEventDetails: details})
 	case StatusTimedOut:

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
@@ -25,13 +26,18 @@ func decodeJSON(b []byte) (any, error) {
 	return v, nil
 }
 
-// text returns v rendered. The text of the last object the thread rendered
-// is remembered (the output of one state is the input of the next, and a
-// task's parameters are often its input), so that an object is rendered
-// once however many events show it.
+// text returns v rendered, a string the caller owns. The text of the last
+// object the thread rendered is remembered (the output of one state is the
+// input of the next, and a task's parameters are often its input), so that
+// an object is rendered once however many events show it.
 func (th *thread) text(v any) string {
 	m, isMap := v.(map[string]any)
 	if isMap && sameMap(m, th.memoVal) {
+		if th.arena.holds(th.memoText) {
+			// Remembered for the history in the arena: a copy for a caller
+			// that may keep it, remembered instead.
+			th.memoText = strings.Clone(th.memoText)
+		}
 		return th.memoText
 	}
 	var t string
@@ -44,6 +50,46 @@ func (th *thread) text(v any) string {
 		th.remember(m, t)
 	}
 	return t
+}
+
+// historyText is text for a text that goes only into history events and
+// the thread's own bookkeeping (a state's input and output texts): with an
+// arena (the sink borrows the events), it is copied there rather than
+// allocated.
+func (th *thread) historyText(v any) string {
+	if th.arena == nil {
+		return th.text(v)
+	}
+	m, isMap := v.(map[string]any)
+	if isMap && sameMap(m, th.memoVal) {
+		return th.memoText
+	}
+	var t string
+	if isMap && sameMap(m, th.tmplVal) {
+		t = th.arena.text(th.tmplText)
+	} else {
+		b, err := appendJSON(th.buf[:0], v)
+		if err != nil {
+			t = "null"
+		} else {
+			th.buf = b
+			t = th.arena.text(b)
+		}
+	}
+	if isMap {
+		th.remember(m, t)
+	}
+	return t
+}
+
+// keepText returns the text rendered into b (the thread's buffer, which
+// the next rendering overwrites) as historyText does: in the arena if
+// there is one, else an owned copy.
+func (th *thread) keepText(b []byte) string {
+	if th.arena == nil {
+		return string(b)
+	}
+	return th.arena.text(b)
 }
 
 // remember records t as the text of m.

@@ -262,7 +262,7 @@ func (th *thread) iteration(sc *cancelScope, n *node, eff any, items []any, i in
 	ms := n.mapSpec
 	c := th.branch(sc, n, i)
 	c.prev = started
-	details := c.slab.iteration()
+	details := c.iterationDetails()
 	*details = MapIterationEventDetails{Name: n.name, Index: i}
 	c.emit(&HistoryEvent{Type: MapIterationStarted, MapIterationStartedEventDetails: details})
 	input := items[i]

@@ -96,6 +96,25 @@ type thread struct {
 	// lastChild is the thread of the last child of a fan-out run on this
 	// goroutine, made again for the next child (see child).
 	lastChild *thread
+
+	// arena, when not nil, holds the texts of the thread's events: the
+	// execution's sink borrows them (see BorrowingSink and textArena).
+	arena *textArena
+	// scratch holds the details of the thread's events when the
+	// execution's sink borrows them, each overwritten by the next event of
+	// its kind, instead of details from the slab.
+	scratch eventScratch
+}
+
+// eventScratch is the details of a thread's events for a sink that
+// borrows them: a state's entered and exited events, a Map iteration's
+// (the thread's own, as an iteration's events are its child thread's),
+// and the execution's first and last (the top level's).
+type eventScratch struct {
+	state   stateDetails
+	iter    MapIterationEventDetails
+	started ExecutionStartedEventDetails
+	output  OutputEventDetails
 }
 
 // setUndo is what a state that set its ResultPath's field in place
@@ -182,10 +201,11 @@ func (th *thread) child(sc *cancelScope) *thread {
 	c.mute = th.mute
 	if th.inlineFanout {
 		// The children run one after another on this goroutine while
-		// this thread waits: they share its details and its scratch
-		// space, and it forgets what its scratch space held.
+		// this thread waits: they share its details, its scratch space
+		// and its arena, and it forgets what its scratch space held.
 		c.slab = th.slab
 		c.buf, c.tmplText = th.buf[:0], th.tmplText[:0]
+		c.arena = th.arena
 		th.tmplVal = nil
 	} else {
 		c.slab = new(detailSlab)
@@ -372,10 +392,11 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	}
 	th.exited = time.Time{}
 	if inputText == "" {
-		inputText = th.text(input)
+		inputText = th.historyText(input)
 	}
-	// The entered and exited details of a state share one allocation.
-	details := th.slab.state()
+	// The entered and exited details of a state share one allocation, or
+	// none for a sink that borrows them.
+	details := th.stateDetails()
 	// The details are new (zero): only what is set is written.
 	details.entered.Name, details.entered.Input = n.name, inputText
 	th.emit(&HistoryEvent{Type: n.entered, Timestamp: th.enter, StateEnteredEventDetails: &details.entered})
@@ -434,6 +455,26 @@ func (th *thread) runJSONPath(n *node, input any) (out any, next string, assigne
 type stateDetails struct {
 	entered StateEnteredEventDetails
 	exited  StateExitedEventDetails
+}
+
+// stateDetails returns zeroed details for a state's entered and exited
+// events: the thread's scratch when the sink borrows them, else new ones
+// from the slab.
+func (th *thread) stateDetails() *stateDetails {
+	if th.e.borrows {
+		d := &th.scratch.state
+		*d = stateDetails{}
+		return d
+	}
+	return th.slab.state()
+}
+
+// iterationDetails is stateDetails for a Map iteration's events.
+func (th *thread) iterationDetails() *MapIterationEventDetails {
+	if th.e.borrows {
+		return &th.scratch.iter
+	}
+	return th.slab.iteration()
 }
 
 // aborted records that a state was interrupted by Stop or the execution
@@ -500,13 +541,13 @@ func (th *thread) renderOutput(input any, inputText string, out any) string {
 			}
 			if ok {
 				th.buf = b
-				return string(b)
+				return th.keepText(b)
 			}
 		}
 	} else if inputText != "" && sameMap(in, o) {
 		return inputText
 	}
-	return th.text(out)
+	return th.historyText(out)
 }
 
 // runtimeError is a States.Runtime failure of the running state, with the
