@@ -65,6 +65,10 @@ type node struct {
 	// context object of those three, with no $$.State to build for each
 	// item.
 	ctxMapOnly bool
+	// ctxMapAlone: ctxMapOnly, and no mention of "$$" reads below
+	// $$.Execution or $$.StateMachine: the ItemSelector's context object
+	// needs $$.Map alone.
+	ctxMapAlone bool
 	// mapItemLeaves: ctxMapOnly, and every "$$.Map" goes on to
 	// ".Item.Index" or ".Item.Value": no expression of the state can
 	// return $$.Map or $$.Map.Item itself, so an iteration's may be made
@@ -614,6 +618,7 @@ func (c *compiler) node(name string, s asl.State, machineLang asl.QueryLanguage)
 	n.usesContext = mentionsContext(s) || n.task != nil && n.task.waitForToken
 	n.ctxExecOnly = n.usesContext && !(n.task != nil && n.task.waitForToken) && readsOnlyExecutionContext(s)
 	n.ctxMapOnly = n.usesContext && n.typ == asl.TypeMap && readsOnlyContext(s, ".Execution", ".StateMachine", ".Map")
+	n.ctxMapAlone = n.ctxMapOnly && readsOnlyContext(s, ".Map")
 	n.mapItemLeaves = n.ctxMapOnly && readsOnlyMapItemLeaves(s)
 	switch st := s.(type) {
 	case *asl.Task:

@@ -94,7 +94,8 @@ func TestExecutionContextReadsTheSame(t *testing.T) {
 }
 
 // TestItemSelectorContextReadsTheSame runs ItemSelectors that read $$.Map (and $$.Execution) in a Map
-// state that gets the context object of $$.Execution, $$.StateMachine and the item's $$.Map, and in one
+// state that gets the context object of $$.Execution, $$.StateMachine and the item's $$.Map (of $$.Map
+// alone when the state reads neither of the other two), and in one
 // that gets the whole object (its Comment mentions $$.State), and checks both give the same output, and
 // the same failure when a path names nothing: the failure's cause quotes the whole context object.
 func TestItemSelectorContextReadsTheSame(t *testing.T) {
@@ -107,6 +108,10 @@ func TestItemSelectorContextReadsTheSame(t *testing.T) {
 		if got, want := m.top.states["M"].ctxMapOnly, !strings.Contains(comment, "$$"); got != want {
 			t.Fatalf("ctxMapOnly: got %v, want %v", got, want)
 		}
+		alone := !strings.Contains(comment, "$$") && !strings.Contains(selector, "$$.Execution") && !strings.Contains(selector, "$$.StateMachine")
+		if got := m.top.states["M"].ctxMapAlone; got != alone {
+			t.Fatalf("ctxMapAlone: got %v, want %v", got, alone)
+		}
 		// One item: which of several failing iterations fails the Map first is not fixed.
 		return m.Run(context.Background(), mustJSON(t, `{"items":[{"b":1}],"id":"order-1"}`), WithExecutionName("exec-1"),
 			WithExecutionArn("arn:aws:states:us-east-1:123456789012:execution:sm:exec-1"),
@@ -118,6 +123,7 @@ func TestItemSelectorContextReadsTheSame(t *testing.T) {
 		wantStatus Status
 	}{
 		{"item members", `{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value","id.$":"$.id"}`, StatusSucceeded},
+		{"map alone", `{"m.$":"$$.Map","i.$":"$$.Map.Item","f.$":"States.Format('{}', $$.Map.Item.Index)"}`, StatusSucceeded},
 		{"map and execution", `{"m.$":"$$.Map","e.$":"$$.Execution.Name","sm.$":"$$.StateMachine.Name",
 			"f.$":"States.Format('{}#{}', $$.Execution.Name, $$.Map.Item.Index)"}`, StatusSucceeded},
 		{"not found", `{"x.$":"$$.Map.Item.Nope"}`, StatusFailed},

@@ -105,9 +105,8 @@ type Execution struct {
 	ctxStateMachine map[string]any
 	ctxExecOnly     map[string]any // {"Execution": ..., "StateMachine": ...}, see executionContext
 	// ctxMembers holds $$.Execution.Name and Id and $$.StateMachine.Name
-	// and Id as values (see contextMember), made once on first use.
-	ctxMembersOnce sync.Once
-	ctxMembers     [4]any
+	// and Id as values (see contextMember), each made on first use.
+	ctxMembers [4]atomic.Value
 	// ctxOverride replaces members of the context object (TestState's
 	// context).
 	ctxOverride map[string]any
@@ -382,10 +381,25 @@ func (e *Execution) contextMember(parent, member string) (any, bool) {
 	if i < 0 {
 		return nil, false
 	}
-	e.ctxMembersOnce.Do(func() {
-		e.ctxMembers = [4]any{e.cfg.name, e.cfg.arn, e.smName(), e.cfg.stateMachineArn}
-	})
-	return e.ctxMembers[i], true
+	// Each is made into a value on first use (a template most often reads
+	// one of them). Threads of a fan-out that ask at once may each make
+	// it: they store the same.
+	if v := e.ctxMembers[i].Load(); v != nil {
+		return v, true
+	}
+	var v any
+	switch i {
+	case 0:
+		v = e.cfg.name
+	case 1:
+		v = e.cfg.arn
+	case 2:
+		v = e.smName()
+	default:
+		v = e.cfg.stateMachineArn
+	}
+	e.ctxMembers[i].Store(v)
+	return v, true
 }
 
 // executionContext is the part of the context object that stays the same

@@ -251,11 +251,14 @@ func (th *thread) scope(input any) *jsonpath.Scope {
 	case th.state != nil && th.state.ctxMapOnly && th.mapCtx != nil && th.e.ctxOverride == nil:
 		// A Map state's ItemSelector that reads only $$.Map besides
 		// $$.Execution and $$.StateMachine: the item's $$.Map beside the
-		// two made once per execution read the same.
+		// two made once per execution read the same, and $$.Map alone
+		// when the state reads neither of the two.
 		if th.mapScope == nil {
-			execution, stateMachine := th.e.contextObjects()
 			th.mapScope = mapScopes.Get().(map[string]any)
-			th.mapScope["Execution"], th.mapScope["StateMachine"] = execution, stateMachine
+			if !th.state.ctxMapAlone {
+				execution, stateMachine := th.e.contextObjects()
+				th.mapScope["Execution"], th.mapScope["StateMachine"] = execution, stateMachine
+			}
 		}
 		th.mapScope["Map"] = th.mapCtx
 		s.Context, th.partialCtx = th.mapScope, true
