@@ -116,6 +116,18 @@
 // the execution's start date, a state's entered event the instant the
 // state was entered ($$.State.EnteredTime), and Result.StopDate is the
 // terminal event's timestamp. Event timestamps never decrease along ids.
+// A history sink that keeps nothing of an event past Record (it counts
+// events, or encodes each into bytes of its own) may implement
+// BorrowingSink: its events' details are then the recording thread's own,
+// overwritten by its next event of the kind, and, for an execution run by
+// Run or RunExecution whose program never waits, payload texts are lent
+// from a per-execution arena (bounded at 64 KiB; beyond, texts are owned)
+// that the next execution reuses, instead of a string allocated per
+// payload. A task's payload, an activity's input and anything else that
+// may outlive the event is always an owned copy. Every other sink gets
+// events nothing writes again. The whole of chain20's history costs no
+// allocation with a borrowing sink (2.0 KB and 10 allocations an
+// execution, against 7.9 KB and 37 with an owning one).
 // The benchmarks (go test -run '^$' -bench . -benchmem -cpu 1,2) report
 // transitions/s, allocations and bytes per transition, executions/s and
 // CPU time per execution, with a baseline measured in the same run.

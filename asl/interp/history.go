@@ -263,7 +263,10 @@ type MapIterationEventDetails struct {
 
 // A HistorySink receives an execution's events in order, one at a time.
 // The interpreter calls it from the execution's goroutines but never
-// concurrently for one execution.
+// concurrently for one execution. The events it gets are its own: nothing
+// in them is written again, so it may keep them. A sink that keeps nothing
+// of an event past Record may say so (BorrowingSink), and is then lent
+// events the interpreter does not allocate for each.
 type HistorySink interface {
 	Record(ev HistoryEvent)
 }

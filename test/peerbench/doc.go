@@ -1,6 +1,7 @@
 // Package peerbench compares the engine (asl/interp) with a peer: aws-local-stepfunctions, the
 // in-process ASL interpreter for Node, on two load definitions run one execution at a time with the
-// history recorded (the engine's events delivered to a sink, the peer's event log consumed), in one
+// history recorded (the engine's events delivered to a sink that counts them, the peer's event log
+// consumed), in one
 // benchmark run, so that the ratio holds on a machine whatever else it is doing:
 //
 //   - chain20: 20 Pass states, each with Parameters (paths, $$.Execution.Name, a nested object) and
@@ -22,6 +23,11 @@
 // nothing that costs, which holds on a busy machine) and the cores the machine granted; the peer's
 // executions/s and per CPU second, and the engine/peer ratios, per CPU second (what a busy machine
 // disturbs least) and per wall second; and the machine's load average.
+//
+// The engine's sink reads each event's type and keeps nothing, so it borrows the events
+// (interp.BorrowingSink): the engine renders every payload's text for its events as any host's sink
+// would get it, into buffers it reuses for the next execution. The peer's events hold the payloads as the
+// values it already had, never rendered, and bench.js reads only their type.
 //
 // BenchmarkEngine runs each load on the engine alone, for profiles and allocation counts, and
 // BenchmarkEngineParallel with executions side by side on GOMAXPROCS goroutines (where the collector's
