@@ -3,6 +3,7 @@ package sfn
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -703,15 +705,29 @@ func (k *keyHash) get(key execKey, live func(seg uint32) bool) (runRec, bool, er
 func insertSlot(f *os.File, capSlots uint64, key execKey, rec runRec, live func(uint32) bool) (bool, error) {
 	bp := probeBufs.Get().(*[probeSlots * slotSize]byte)
 	defer probeBufs.Put(bp)
-	buf := bp[:]
+	return insertSlotIn(fileSlots{f, bp[:]}, capSlots, key, rec, live)
+}
+
+// slotTable is where insertSlotIn reads and writes a table's slots: the file itself (fileSlots) or pages
+// of it held in memory (slotPages).
+type slotTable interface {
+	// slots returns the encoded slots from slot i on: at least one and at most m (which does not run past
+	// the table's end), valid until the next call.
+	slots(i, m uint64) ([]byte, error)
+	put(at uint64, s slot) error
+}
+
+// insertSlotIn is insertSlot on a slotTable.
+func insertSlotIn(t slotTable, capSlots uint64, key execKey, rec runRec, live func(uint32) bool) (bool, error) {
 	mask := capSlots - 1
 	i := key.home(mask)
 	reuse := int64(-1)
 	for n := uint64(0); n < capSlots; {
-		m := min(probeSlots, capSlots-i)
-		if _, err := f.ReadAt(buf[:m*slotSize], keysHeader+int64(i)*slotSize); err != nil {
-			return false, fmt.Errorf("read key hash: %w", err)
+		buf, err := t.slots(i, min(probeSlots, capSlots-i))
+		if err != nil {
+			return false, err
 		}
+		m := uint64(len(buf) / slotSize)
 		for j := uint64(0); j < m; j++ {
 			at := int64((i + j) & mask)
 			s, err := decodeSlot(buf[j*slotSize:])
@@ -724,13 +740,13 @@ func insertSlot(f *os.File, capSlots uint64, key execKey, rec runRec, live func(
 				if reuse >= 0 {
 					target, fresh = reuse, false
 				}
-				return fresh, writeSlot(f, target, slot{key: key, used: true, rec: rec})
+				return fresh, t.put(uint64(target), slot{key: key, used: true, rec: rec})
 			}
 			if s.key == key {
 				if live(s.rec.seg) && !rec.newer(s.rec) {
 					return false, nil
 				}
-				return false, writeSlot(f, at, slot{key: key, used: true, rec: rec})
+				return false, t.put(uint64(at), slot{key: key, used: true, rec: rec})
 			}
 			if reuse < 0 && !live(s.rec.seg) {
 				reuse = at
@@ -740,9 +756,127 @@ func insertSlot(f *os.File, capSlots uint64, key execKey, rec runRec, live func(
 		i = (i + m) & mask
 	}
 	if reuse >= 0 {
-		return false, writeSlot(f, reuse, slot{key: key, used: true, rec: rec})
+		return false, t.put(uint64(reuse), slot{key: key, used: true, rec: rec})
 	}
 	return false, errors.New("key hash full")
+}
+
+// fileSlots reads and writes slots in the file, a read and a write for each: what a lone insert needs.
+type fileSlots struct {
+	f   *os.File
+	buf []byte // probeSlots slots
+}
+
+func (t fileSlots) slots(i, m uint64) ([]byte, error) {
+	b := t.buf[:m*slotSize]
+	if _, err := t.f.ReadAt(b, keysHeader+int64(i)*slotSize); err != nil {
+		return nil, fmt.Errorf("read key hash: %w", err)
+	}
+	return b, nil
+}
+
+func (t fileSlots) put(at uint64, s slot) error { return writeSlot(t.f, int64(at), s) }
+
+// slotPages holds pages of a table's slots (pageSlots each) read from its file, changed in memory and
+// written back when evicted or flushed: inserting many keys in the order of their home slots (apply), or
+// in the order of a smaller table's slots (grow), reads and writes each page about once instead of
+// reading and writing for every key when the keys are dense enough (pagedApplyRatio). At most maxPages pages are held; the least recently used goes
+// first. Each write to the file holds mu, as a lone slot write does, so that a lookup reading the file
+// meanwhile never reads a page half written.
+type slotPages struct {
+	f     *os.File
+	cap   uint64 // slots
+	mu    *sync.RWMutex
+	pages map[uint64]*slotPage // by page number
+	clock uint64
+}
+
+type slotPage struct {
+	data  []byte
+	dirty bool
+	used  uint64 // slotPages.clock when last used
+}
+
+const (
+	pageSlots = 256 // slots in a page: 16 KiB
+	maxPages  = 16
+)
+
+func newSlotPages(f *os.File, capSlots uint64, mu *sync.RWMutex) *slotPages {
+	return &slotPages{f: f, cap: capSlots, mu: mu, pages: make(map[uint64]*slotPage, maxPages)}
+}
+
+func (t *slotPages) page(n uint64) (*slotPage, error) {
+	t.clock++
+	if p := t.pages[n]; p != nil {
+		p.used = t.clock
+		return p, nil
+	}
+	if len(t.pages) >= maxPages {
+		var oldest uint64
+		var victim *slotPage
+		for k, p := range t.pages {
+			if victim == nil || p.used < victim.used {
+				oldest, victim = k, p
+			}
+		}
+		if err := t.write(oldest, victim); err != nil {
+			return nil, err
+		}
+		delete(t.pages, oldest)
+	}
+	first := n * pageSlots
+	size := min(pageSlots, t.cap-first) * slotSize
+	p := &slotPage{data: make([]byte, size), used: t.clock}
+	if _, err := t.f.ReadAt(p.data, keysHeader+int64(first)*slotSize); err != nil {
+		return nil, fmt.Errorf("read key hash: %w", err)
+	}
+	t.pages[n] = p
+	return p, nil
+}
+
+func (t *slotPages) write(n uint64, p *slotPage) error {
+	if !p.dirty {
+		return nil
+	}
+	t.mu.Lock()
+	_, err := t.f.WriteAt(p.data, keysHeader+int64(n*pageSlots)*slotSize)
+	t.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("write key hash: %w", err)
+	}
+	p.dirty = false
+	return nil
+}
+
+func (t *slotPages) slots(i, m uint64) ([]byte, error) {
+	p, err := t.page(i / pageSlots)
+	if err != nil {
+		return nil, err
+	}
+	from := i % pageSlots
+	m = min(m, uint64(len(p.data))/slotSize-from)
+	return p.data[from*slotSize : (from+m)*slotSize], nil
+}
+
+func (t *slotPages) put(at uint64, s slot) error {
+	p, err := t.page(at / pageSlots)
+	if err != nil {
+		return err
+	}
+	encodeSlot(p.data[at%pageSlots*slotSize:], s)
+	p.dirty = true
+	return nil
+}
+
+// flush writes back every changed page.
+func (t *slotPages) flush() error {
+	for n, p := range t.pages {
+		if err := t.write(n, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeSlot(f *os.File, at int64, s slot) error {
@@ -762,17 +896,60 @@ func (k *keyHash) apply(id uint32, recs []runRec, live func(uint32) bool) error 
 			return err
 		}
 	}
-	for _, r := range recs {
-		k.mu.Lock() // per slot: lookups go on between writes
-		fresh, err := insertSlot(k.f, k.cap, keyOf(r.machine, r.name), r, live)
-		if fresh {
-			k.used++
+	if k.cap > pagedApplyRatio*uint64(len(recs)) {
+		// Too few records for the table's size to share its pages: each its own read and write.
+		for _, r := range recs {
+			k.mu.Lock() // per slot: lookups go on between writes
+			fresh, err := insertSlot(k.f, k.cap, keyOf(r.machine, r.name), r, live)
+			if fresh {
+				k.used++
+			}
+			k.mu.Unlock()
+			if err != nil {
+				return err
+			}
 		}
-		k.mu.Unlock()
-		if err != nil {
-			return err
-		}
+		return k.finishApply(id)
 	}
+	// In the order of their home slots, the inserts go through the table's pages once, each page read
+	// and written once; lookups go on meanwhile (the records are in the history's tail until applied).
+	keyed := make([]homedRec, len(recs))
+	mask := k.cap - 1
+	for i := range recs {
+		key := keyOf(recs[i].machine, recs[i].name)
+		keyed[i] = homedRec{key: key, home: key.home(mask), rec: &recs[i]}
+	}
+	slices.SortStableFunc(keyed, func(a, b homedRec) int { return cmp.Compare(a.home, b.home) })
+	pages := newSlotPages(k.f, k.cap, &k.mu)
+	var fresh uint64
+	err := func() error {
+		for _, r := range keyed {
+			took, err := insertSlotIn(pages, k.cap, r.key, *r.rec, live)
+			if err != nil {
+				return err
+			}
+			if took {
+				fresh++
+			}
+		}
+		return pages.flush()
+	}()
+	k.mu.Lock()
+	k.used += fresh // on an error too: some may be written, and counting more only grows the table sooner
+	k.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return k.finishApply(id)
+}
+
+// pagedApplyRatio is the most slots per record for which apply goes through pages: a run's records then
+// share a page (pageSlots) by the dozen or more, and reading and writing each page once costs less than a
+// read and a write per record; in a sparser table a page would be read for a record or two.
+const pagedApplyRatio = 64
+
+// finishApply records that the table holds runs up to id.
+func (k *keyHash) finishApply(id uint32) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if err := writeKeysHeader(k.f, k.cap, k.used, id, k.sync); err != nil {
@@ -780,6 +957,13 @@ func (k *keyHash) apply(id uint32, recs []runRec, live func(uint32) bool) error 
 	}
 	k.applied = id
 	return nil
+}
+
+// homedRec is a record to insert, with its key and home slot.
+type homedRec struct {
+	key  execKey
+	home uint64
+	rec  *runRec
 }
 
 // grow rewrites the table with room for extra more keys (a quarter full), without its tombstones, to a
@@ -824,13 +1008,19 @@ func (k *keyHash) grow(extra uint64, live func(uint32) bool) error {
 		return err
 	}
 	var used uint64
+	// The old table's slots come in the order of their home slots there, which in the new table is that
+	// of a few runs of home slots side by side: pages held in memory serve each.
+	pages := newSlotPages(f, n, new(sync.RWMutex))
 	err = scan(func(s slot) error {
-		fresh, err := insertSlot(f, n, s.key, s.rec, live)
+		fresh, err := insertSlotIn(pages, n, s.key, s.rec, live)
 		if fresh {
 			used++
 		}
 		return err
 	})
+	if err == nil {
+		err = pages.flush()
+	}
 	if err == nil {
 		err = writeKeysHeader(f, n, used, k.applied, k.sync)
 	}
