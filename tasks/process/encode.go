@@ -15,18 +15,27 @@ import (
 type encoder struct {
 	columns []schema.Column
 	keys    [][]byte // `{"name":` for the first column, `,"name":` for the others
-	stats   []columnStats
-	values  []schema.Value // the current record's coerced values (a timestamp's without its text)
+	// short holds each key padded to keyRoom bytes when it fits, so that it is written with one
+	// fixed-size move instead of a call to copy a slice; long marks the keys that do not fit.
+	short  [][keyRoom]byte
+	long   []bool
+	stats  []columnStats
+	values []schema.Value // the current record's coerced values (a timestamp's without its text)
 }
 
+// keyRoom is the room a key written as a fixed-size move takes: the keys of most schemas fit.
+const keyRoom = 32
+
 func newEncoder(s *schema.Schema) *encoder {
-	e := &encoder{columns: s.Columns, keys: make([][]byte, len(s.Columns)), stats: make([]columnStats, len(s.Columns)), values: make([]schema.Value, len(s.Columns))}
+	n := len(s.Columns)
+	e := &encoder{columns: s.Columns, keys: make([][]byte, n), short: make([][keyRoom]byte, n), long: make([]bool, n), stats: make([]columnStats, n), values: make([]schema.Value, n)}
 	for i, c := range s.Columns {
 		sep := byte(',')
 		if i == 0 {
 			sep = '{'
 		}
 		e.keys[i] = append(schema.AppendJSONString([]byte{sep}, c.Name), ':')
+		e.long[i] = copy(e.short[i][:], e.keys[i]) < len(e.keys[i])
 	}
 	return e
 }
@@ -37,17 +46,34 @@ func (e *encoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) 
 	if err := structureError(rec, len(e.columns)); err != nil {
 		return dst, err
 	}
+	return e.appendValues(dst, rec.Line, rec.Values)
+}
+
+// appendValues is appendRecord for a record known to have one value per column (the pipeline checks
+// each record's structure as it reads it), with the line it starts on.
+func (e *encoder) appendValues(dst []byte, line int64, values []schema.Raw) ([]byte, error) {
 	// Each value is coerced and written in one step, straight into dst; a refused value cuts dst back
 	// to where the record started, and the statistics are taken only once every value is accepted.
 	start := len(dst)
 	if len(e.columns) == 0 {
 		dst = append(dst, '{')
 	}
+	values = values[:len(e.columns)]
 	for i := range e.columns {
-		dst = append(dst, e.keys[i]...)
+		if e.long[i] {
+			dst = append(dst, e.keys[i]...)
+		} else {
+			// Write all keyRoom bytes into the spare capacity, then keep the key's length of them.
+			n := len(dst)
+			if cap(dst)-n < keyRoom {
+				dst = append(dst, make([]byte, keyRoom)...)[:n]
+			}
+			*(*[keyRoom]byte)(dst[n : n+keyRoom]) = e.short[i]
+			dst = dst[:n+len(e.keys[i])]
+		}
 		var err error
-		if dst, err = e.columns[i].AppendCoerced(dst, rec.Values[i], &e.values[i]); err != nil {
-			ve := &tasks.InvalidObjectError{Line: rec.Line, Column: e.columns[i].Name, Code: schema.CodeType, Message: err.Error()}
+		if dst, err = e.columns[i].AppendCoerced(dst, values[i], &e.values[i]); err != nil {
+			ve := &tasks.InvalidObjectError{Line: line, Column: e.columns[i].Name, Code: schema.CodeType, Message: err.Error()}
 			if sv, ok := err.(*schema.ValueError); ok {
 				ve.Code = sv.Code
 			}

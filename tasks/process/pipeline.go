@@ -284,10 +284,8 @@ func (p *pipeline) encode(enc *encoder, ws *worker, c *chunk) {
 	enc.stats = c.stats
 	plain := ws.plain[:0]
 	var err error
-	rec := records.Record{}
 	for i, line := range c.lines {
-		rec.Line, rec.Values = line, c.vals[i*n:(i+1)*n:(i+1)*n]
-		if plain, err = enc.appendRecord(plain, &rec); err != nil {
+		if plain, err = enc.appendValues(plain, line, c.vals[i*n:(i+1)*n:(i+1)*n]); err != nil {
 			break
 		}
 	}

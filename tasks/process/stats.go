@@ -74,37 +74,53 @@ func (s *columnStats) merge(o *columnStats) {
 	s.count += o.count
 }
 
-// addOrdered is add's fast path for the kinds whose order is a comparison of numbers (schema.Compare
-// orders them so) and for strings none of whose kept values is cut (a comparison of bytes), after the
-// first value: the same result without the generic comparison, which a
-// column of a large object pays twice a value. It reports false for the other kinds.
+// addOrdered is add's fast path, after the first value, for every kind but strings that are or were cut:
+// the same result as the generic comparison (compareCut), which a column of a large object would pay
+// twice a value. Since the least value is never greater than the greatest, a value beyond the greatest
+// cannot be below the least, and the other way round, so it looks at the greatest first (a column that
+// grows, such as an id or a time, then costs one comparison) and at the least only when that fails. It
+// reports false for the values it leaves to the generic comparison.
 func (s *columnStats) addOrdered(v *schema.Value) bool {
-	var lo, hi int
 	switch v.Kind {
-	case schema.KindInteger, schema.KindDate: // the common case, decided without computing both sides
-		if v.Int < s.min.Int {
-			s.min = *v
-		} else if v.Int > s.max.Int {
+	case schema.KindInteger, schema.KindDate:
+		if v.Int > s.max.Int {
 			s.max = *v
+		} else if v.Int < s.min.Int {
+			s.min = *v
 		}
-		return true
-	case schema.KindNumber:
-		lo, hi = cmp.Compare(v.Float, s.min.Float), cmp.Compare(v.Float, s.max.Float)
 	case schema.KindString: // ordered by bytes, as long as no kept value is cut
 		if s.minCut || s.maxCut || len(v.Str) > tasks.MaxStatStringBytes {
 			return false
 		}
-		lo, hi = strings.Compare(v.Str, s.min.Str), strings.Compare(v.Str, s.max.Str)
+		if v.Str > s.max.Str {
+			s.max = *v
+		} else if v.Str < s.min.Str {
+			s.min = *v
+		}
+	case schema.KindNumber:
+		if cmp.Compare(v.Float, s.max.Float) > 0 {
+			s.max = *v
+		} else if cmp.Compare(v.Float, s.min.Float) < 0 {
+			s.min = *v
+		}
 	case schema.KindTimestamp:
-		lo, hi = cmp.Or(cmp.Compare(v.Int, s.min.Int), cmp.Compare(v.Nano, s.min.Nano)), cmp.Or(cmp.Compare(v.Int, s.max.Int), cmp.Compare(v.Nano, s.max.Nano))
-	default:
-		return false
-	}
-	switch {
-	case lo < 0:
-		s.min = *v
-	case hi > 0:
-		s.max = *v
+		if v.Int > s.max.Int || v.Int == s.max.Int && v.Nano > s.max.Nano {
+			s.max = *v
+		} else if v.Int < s.min.Int || v.Int == s.min.Int && v.Nano < s.min.Nano {
+			s.min = *v
+		}
+	case schema.KindBoolean: // false before true
+		if v.Bool && !s.max.Bool {
+			s.max = *v
+		} else if !v.Bool && s.min.Bool {
+			s.min = *v
+		}
+	default: // decimals: never cut, so schema.Compare alone orders them
+		if schema.Compare(*v, s.max) > 0 {
+			s.max = *v
+		} else if schema.Compare(*v, s.min) < 0 {
+			s.min = *v
+		}
 	}
 	return true
 }

@@ -163,8 +163,8 @@ func addGeneric(s *columnStats, v schema.Value) {
 	}
 }
 
-// TestOrderedStatsMatchCompare feeds columns of integers, dates, numbers, timestamps and strings (some
-// longer than the kept prefix), with many equal values and nulls, to add (whose fast path compares the
+// TestOrderedStatsMatchCompare feeds columns of integers, dates, numbers, timestamps, booleans, decimals
+// and strings (some longer than the kept prefix), with many equal values and nulls, to add (whose fast path compares the
 // numbers or bytes directly) and to the generic comparison (for strings, add's own without the fast path),
 // and checks that both keep the same least and greatest values, down to their texts and flags.
 func TestOrderedStatsMatchCompare(t *testing.T) {
@@ -257,6 +257,10 @@ func statValues(rng *rand.Rand) map[string]func() schema.Value {
 				b[i] = "ab"[rng.IntN(2)]
 			}
 			return schema.Value{Kind: schema.KindString, Str: string(b)}
+		},
+		"boolean": func() schema.Value { return schema.Value{Kind: schema.KindBoolean, Bool: rng.IntN(2) == 0} },
+		"decimal": func() schema.Value { // canonical texts, negative ones and zero among them
+			return schema.Value{Kind: schema.KindDecimal, Str: [...]string{"0", "-1.5", "-0.25", "0.25", "1.5", "10", "2.05", "-10"}[rng.IntN(8)]}
 		},
 		"timestamp": func() schema.Value {
 			sec, nano := rng.Int64N(5), int32(rng.Int64N(3))*1000
