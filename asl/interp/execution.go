@@ -167,7 +167,42 @@ func (m *Machine) Start(ctx context.Context, input any, opts ...ExecOption) *Exe
 // Run runs an execution to its end on the calling goroutine and returns
 // its result. It behaves as Start followed by Wait, without the goroutine.
 func (m *Machine) Run(ctx context.Context, input any, opts ...ExecOption) Result {
-	return m.RunExecution(ctx, input, opts...).result
+	e := m.RunExecution(ctx, input, opts...)
+	r := e.result
+	e.recycle()
+	return r
+}
+
+// executions holds Executions that ended in Run and that nothing refers to
+// any more (see recycle), for the next execution.
+var executions = sync.Pool{New: func() any { return new(Execution) }}
+
+// recycle hands e, an execution Run has ended, to the next execution when
+// nothing can refer to it any more. Run never gives e to its caller; the
+// interpreter itself may still hold it only where the program can wait
+// or start a goroutine: a task that timed out runs on with its thread, the
+// machine's TimeoutSeconds timer holds e until stopped, a wait on one of
+// e's scopes hooks the host's context (the hook may be running), and a
+// child execution's root is its Map's. An instant program (see
+// program.instant) runs every state on Run's goroutine, hands the
+// execution's context to no host code (no task, no wait), and leaves
+// nothing behind but the top-level thread kept in threadBufs, which points
+// to e and is made new (thread.init) before it runs again. Values the
+// execution made (its output, the context object's maps) never point to
+// e.
+func (e *Execution) recycle() {
+	if !e.m.top.instant || e.m.timeout > 0 || e.doneCh.Load() != nil {
+		return
+	}
+	r := &e.rootScope
+	r.mu.Lock()
+	hooked, adopted := r.hooked, r.adopted
+	r.mu.Unlock()
+	if hooked || adopted {
+		return
+	}
+	*e = Execution{}
+	executions.Put(e)
 }
 
 // RunExecution is Run for a host that needs more of the ended execution
@@ -279,7 +314,8 @@ func (b *threadBuf) keep(render, tmpl []byte) {
 }
 
 func (m *Machine) newExecution(ctx context.Context, input any, opts []ExecOption) *Execution {
-	e := &Execution{m: m, input: input}
+	e := executions.Get().(*Execution) // zero (see recycle)
+	e.m, e.input = m, input
 	for _, o := range opts {
 		o(&e.cfg)
 	}
