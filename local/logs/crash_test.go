@@ -78,7 +78,7 @@ func TestKill9(t *testing.T) {
 	if _, err := client.CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String("g")}); err != nil {
 		t.Fatal(err)
 	}
-	const writers = 4
+	const writers = 16 // concurrent: their requests share group commits (commit.go)
 	acked := make([][]string, writers)
 	var acks atomic.Int64
 	var wg sync.WaitGroup

@@ -69,7 +69,7 @@ type batchRecord struct {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// disk is a service's storage. writeBatch, release and compact run under the service's writeMu;
+// disk is a service's storage. writeBatches, release and compact run under the service's writeMu;
 // readBatch runs under its read lock, concurrently.
 type disk struct {
 	s             *Service
@@ -85,9 +85,10 @@ type disk struct {
 	readMu  sync.Mutex
 	readers map[uint64]*os.File
 
-	// events and record are writeBatch's buffers for a batch's bytes and its journal record, reused
-	// under writeMu (a buffer grown past maxKeptBuffer is let go).
+	// events, record and records are writeBatches' buffers for a run's bytes and its journal records,
+	// reused under writeMu (a buffer grown past maxKeptBuffer is let go).
 	events, record []byte
+	records        [][]byte
 }
 
 const maxKeptBuffer = 256 << 10
@@ -154,7 +155,7 @@ func openDisk(s *Service) (*disk, error) {
 	if s.sync {
 		policy = durablelog.SyncGroup
 	}
-	j, err := durablelog.Open(filepath.Join(d.dir, journalFile), durablelog.Options{Sync: policy, Logger: s.log})
+	j, err := durablelog.Open(filepath.Join(d.dir, journalFile), durablelog.Options{Sync: policy, Logger: s.log, WrapFile: s.wrapJournal})
 	if err != nil {
 		return nil, fmt.Errorf("logs: open journal: %w", err)
 	}
@@ -265,14 +266,74 @@ func (d *disk) segmentPath(id uint64) string {
 	return filepath.Join(d.dir, segmentDir, fmt.Sprintf("%016x%s", id, segmentSuffix))
 }
 
-// writeBatch appends a batch's events to the current segment and its index record to the journal.
-func (d *disk) writeBatch(ctx context.Context, b *batch, data []byte) error {
-	if d.cur == nil || d.curSize > 0 && d.curSize+int64(len(data)) > maxSegmentSize {
-		if err := d.rotate(); err != nil {
-			return unavailable(err)
+// writeBatches makes batches durable: their events (evs[i] for bs[i]) appended to the current segment,
+// their index records to the journal. The batches go in runs, as many as fit in the current segment: one
+// segment write and one journal append (one frame: its records all there after a crash, or none) per run.
+// It returns how many of bs are durable, in order: all of them, or those of the runs before the one that
+// failed, with its error. A failed run's bytes are cut from the segment.
+func (d *disk) writeBatches(ctx context.Context, bs []*batch, evs [][]wireEvent) (int, error) {
+	done := 0
+	for done < len(bs) {
+		if d.cur == nil {
+			if err := d.rotate(); err != nil {
+				return done, unavailable(err)
+			}
+		}
+		d.events, d.record, d.records = d.events[:0], d.record[:0], d.records[:0]
+		n := done
+		for ; n < len(bs); n++ {
+			start := len(d.events)
+			d.events = appendEvents(d.events, evs[n])
+			// A batch that does not fit starts the next run in a new segment, unless the segment is empty
+			// and the batch would be the run's first: a segment takes any one batch.
+			if d.curSize+int64(len(d.events)) > maxSegmentSize && (d.curSize > 0 || n > done) {
+				d.events = d.events[:start]
+				break
+			}
+			b := bs[n]
+			b.seg, b.off, b.n, b.crc = d.curID, d.curSize+int64(start), int64(len(d.events)-start), crc32.Checksum(d.events[start:], castagnoli)
+			end := len(d.record)
+			d.record = appendBatchRecord(d.record, b)
+			d.records = append(d.records, d.record[end:])
+		}
+		if n == done { // the next batch does not fit in what is left of the segment
+			if err := d.rotate(); err != nil {
+				return done, unavailable(err)
+			}
+			continue
+		}
+		// appendBatchRecord may have moved d.record while it grew: cut the records from where it is now.
+		end := 0
+		for i, r := range d.records {
+			d.records[i] = d.record[end : end+len(r) : end+len(r)]
+			end += len(r)
+		}
+		if err := d.writeRun(ctx); err != nil {
+			return done, err
+		}
+		for _, b := range bs[done:n] {
+			d.refs[b.seg]++
+		}
+		done = n
+	}
+	if cap(d.events) > maxKeptBuffer {
+		d.events = nil
+	}
+	if cap(d.record) > maxKeptBuffer {
+		d.record, d.records = nil, nil
+	}
+	if size := d.journal.Size(); size > compactAt && size > 2*d.lastCompacted {
+		if err := d.compact(ctx); err != nil {
+			d.s.log.Warn("logs: compact", "err", err)
 		}
 	}
-	if _, err := d.cur.Write(data); err != nil {
+	return done, nil
+}
+
+// writeRun writes a run's events (d.events) to the current segment and appends its records (d.records) to
+// the journal; on error the segment is cut back to where the run began.
+func (d *disk) writeRun(ctx context.Context) error {
+	if _, err := d.cur.Write(d.events); err != nil {
 		_ = d.cur.Truncate(d.curSize)
 		return unavailable(err)
 	}
@@ -282,22 +343,11 @@ func (d *disk) writeBatch(ctx context.Context, b *batch, data []byte) error {
 			return unavailable(err)
 		}
 	}
-	b.seg, b.off, b.n, b.crc = d.curID, d.curSize, int64(len(data)), crc32.Checksum(data, castagnoli)
-	d.record = appendBatchRecord(d.record[:0], b)
-	if err := d.journal.Append(ctx, d.record); err != nil {
+	if err := d.journal.Append(ctx, d.records...); err != nil {
 		_ = d.cur.Truncate(d.curSize)
 		return unavailable(err)
 	}
-	if cap(d.events) > maxKeptBuffer {
-		d.events = nil
-	}
-	d.curSize += b.n
-	d.refs[b.seg]++
-	if size := d.journal.Size(); size > compactAt && size > 2*d.lastCompacted {
-		if err := d.compact(ctx); err != nil {
-			d.s.log.Warn("logs: compact", "err", err)
-		}
-	}
+	d.curSize += int64(len(d.events))
 	return nil
 }
 

@@ -22,7 +22,11 @@
 // With a data directory (WithDataDir) every change is durable before the API answers: a batch's events
 // are appended to a segment file and its index record (group, stream, segment, offset, length, CRC-32C,
 // time span) to a journal kept by internal/durablelog. Memory holds that index only, one entry per batch,
-// never the events, which are read back from their segment when asked for. Retention (RetentionInDays)
+// never the events, which are read back from their segment when asked for. Concurrent writes are committed
+// together (group commit): the batches of every PutLogEvents and Put waiting while another is written go
+// in one segment write and one journal append (one frame, all there after a crash or none), and each
+// caller is answered once its own batches are durable; a failed write fails the callers whose batches it
+// carried, and none of their events is kept. Retention (RetentionInDays)
 // is applied every minute and by Expire: batches whose newest event is older than the group's retention
 // leave the index, a segment none of whose batches is live any more is deleted, and the journal is
 // compacted. WithSync adds an fsync of the segment and the journal before each answer; without it a

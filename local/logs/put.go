@@ -72,31 +72,16 @@ func (s *Service) putLogEvents(ctx context.Context, body []byte) (any, error) {
 	if time.Duration(in.LogEvents[len(in.LogEvents)-1].Timestamp-in.LogEvents[0].Timestamp)*time.Millisecond > maxBatchSpan {
 		return nil, apiErrorf(CodeInvalidParameter, "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	s.mu.RLock()
-	g, err := s.lookupGroup(in.LogGroupName)
-	var st *stream
-	if err == nil {
-		if st = g.streams[in.LogStreamName]; st == nil {
-			err = errStreamNotFound
-		}
-	}
-	s.mu.RUnlock()
-	if err != nil {
+	p := &pendingPut{ctx: ctx, group: in.LogGroupName, stream: in.LogStreamName, evs: in.LogEvents}
+	if err := s.commit(p); err != nil {
 		return nil, err
 	}
-	accepted, info := s.admit(g, in.LogEvents)
 	out := struct {
 		NextSequenceToken     string        `json:"nextSequenceToken,omitempty"`
 		RejectedLogEventsInfo *rejectedInfo `json:"rejectedLogEventsInfo,omitempty"`
-	}{RejectedLogEventsInfo: info}
-	if len(accepted) > 0 {
-		b, err := s.appendLocked(ctx, st, accepted)
-		if err != nil {
-			return nil, err
-		}
-		out.NextSequenceToken = fmt.Sprintf("%0*d", sequenceTokenLen, b.seq)
+	}{RejectedLogEventsInfo: p.info}
+	if p.last != nil {
+		out.NextSequenceToken = fmt.Sprintf("%0*d", sequenceTokenLen, p.last.seq)
 	}
 	return out, nil
 }
@@ -138,7 +123,7 @@ func (s *Service) admit(g *group, evs []wireEvent) ([]wireEvent, *rejectedInfo) 
 // Put appends events to a stream of a group, creating the stream when it does not exist (as Lambda and
 // Step Functions do for their own streams). Events are sorted by time and split into batches within
 // PutLogEvents' limits; events PutLogEvents would reject for their age are dropped. It returns once the
-// events are durable.
+// events are durable (commit.go: concurrent calls share a segment write and a journal append).
 func (s *Service) Put(ctx context.Context, groupName, streamName string, events []Event) error {
 	if err := checkStreamName(streamName); err != nil {
 		return err
@@ -155,62 +140,7 @@ func (s *Service) Put(ctx context.Context, groupName, streamName string, events 
 	if byTime := func(a, b wireEvent) int { return cmp.Compare(a.Timestamp, b.Timestamp) }; !slices.IsSortedFunc(evs, byTime) {
 		slices.SortStableFunc(evs, byTime)
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	st, _, err := s.ensureStreamLocked(ctx, groupName, streamName)
-	if err != nil {
-		return err
-	}
-	for len(evs) > 0 {
-		n, size := 0, 0
-		for n < len(evs) && n < maxBatchEvents && size+len(evs[n].Message)+eventOverhead <= maxBatchBytes &&
-			time.Duration(evs[n].Timestamp-evs[0].Timestamp)*time.Millisecond <= maxBatchSpan {
-			size += len(evs[n].Message) + eventOverhead
-			n++
-		}
-		if n == 0 { // one message larger than a batch: cut it to fit
-			evs[0].Message = evs[0].Message[:maxBatchBytes-eventOverhead]
-			continue
-		}
-		accepted, _ := s.admit(st.group, evs[:n])
-		if len(accepted) > 0 {
-			if _, err := s.appendLocked(ctx, st, accepted); err != nil {
-				return err
-			}
-		}
-		evs = evs[n:]
-	}
-	return nil
-}
-
-// appendLocked makes a batch durable and adds it to the index; the caller holds writeMu.
-func (s *Service) appendLocked(ctx context.Context, st *stream, evs []wireEvent) (*batch, error) {
-	var data []byte
-	if s.disk != nil {
-		// Written to a segment and not kept: the buffer serves the next batch (writeMu is held).
-		s.disk.events = appendEvents(s.disk.events[:0], evs)
-		data = s.disk.events
-	} else {
-		data = encodeEvents(evs)
-	}
-	b := &batch{seq: s.seq + 1, stream: st, minTs: evs[0].Timestamp, maxTs: evs[len(evs)-1].Timestamp,
-		ingest: s.nowMillis(), count: len(evs)}
-	for _, e := range evs {
-		b.size += int64(len(e.Message))
-	}
-	if s.disk != nil {
-		if err := s.disk.writeBatch(ctx, b, data); err != nil {
-			return nil, err
-		}
-	} else {
-		b.data = data
-	}
-	s.mu.Lock()
-	s.applyBatch(b)
-	close(s.changed)
-	s.changed = make(chan struct{})
-	s.mu.Unlock()
-	return b, nil
+	return s.commit(&pendingPut{ctx: ctx, group: groupName, stream: streamName, create: true, evs: evs})
 }
 
 // applyBatch adds a batch to its stream and group; the caller holds s.mu.

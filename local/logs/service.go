@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/durablelog"
 	"github.com/sluicehq/sluice/internal/service"
 )
 
@@ -30,9 +31,19 @@ type Service struct {
 	sync            bool
 	log             *slog.Logger
 	handler         http.Handler
+	wrapJournal     func(durablelog.File) durablelog.File // tests: wraps the journal's file to inject faults
 
 	writeMu sync.Mutex // serialises changes: segment writes, journal appends, expiry, compaction
 	disk    *disk      // nil without a data directory
+
+	// The commit queue (commit.go): requests waiting for a holder of writeMu to write them. queueMu
+	// guards queue and spare; the rest is commitLocked's scratch, under writeMu.
+	queueMu     sync.Mutex
+	queue       []*pendingPut
+	spare       []*pendingPut
+	batches     []*batch
+	owners      []*pendingPut
+	batchEvents [][]wireEvent
 
 	mu      sync.RWMutex
 	closed  bool

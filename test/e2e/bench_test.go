@@ -126,6 +126,38 @@ func BenchmarkPipeline(b *testing.B) {
 	b.ReportMetric(freeThrottles/(n*benchObjects), "unreserved-throttles/object")
 }
 
+// BenchmarkPipelineUnreserved is BenchmarkPipeline's burst without reserved concurrency alone (1,000
+// small objects, no throttles), without the throttled burst and the in-process baseline around it: a
+// profile of it (-cpuprofile, -memprofile) shows only the stack at work on the burst.
+func BenchmarkPipelineUnreserved(b *testing.B) {
+	unreserved := withoutReservedConcurrency(b)
+	var rate, cpu float64
+	var alloc uint64
+	for i := range b.N {
+		b.StopTimer()
+		objs := burstObjects(benchObjects, fmt.Sprintf("bench%d", i), 0)
+		e := openStack(b, "", "", unreserved)
+		e.putSchema(b)
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		b.StartTimer()
+		cpu0 := cpuTime(b)
+		starts := e.timedPuts(b, objs, nil)
+		e.waitQuiet(b, len(objs))
+		cpu += ms(cpuTime(b) - cpu0)
+		b.StopTimer()
+		runtime.ReadMemStats(&m1)
+		alloc += m1.TotalAlloc - m0.TotalAlloc
+		r, _ := e.manifestLatencies(b, objs, starts)
+		rate += r
+		e.close(b)
+	}
+	n := float64(b.N)
+	b.ReportMetric(rate/n, "objects/s")
+	b.ReportMetric(cpu/(n*benchObjects), "cpu-ms/object")
+	b.ReportMetric(float64(alloc)/(n*benchObjects), "alloc-B/object")
+}
+
 // withoutReservedConcurrency deploys deploy/template.json with every function's
 // ReservedConcurrentExecutions removed, so the functions draw from the account's unreserved pool.
 func withoutReservedConcurrency(tb testing.TB) stackOption {
