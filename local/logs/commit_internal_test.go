@@ -106,7 +106,7 @@ func TestGroupCommit(t *testing.T) {
 	cancel()
 	ps := []*pendingPut{
 		put(ctx, "g", "a", true, "a1", "a2"),
-		put(ctx, "g", "missing", false, "lost"),   // PutLogEvents to a stream that does not exist
+		put(ctx, "g", "missing", false, "lost"),     // PutLogEvents to a stream that does not exist
 		put(cancelled, "g", "a", true, "cancelled"), // its caller gave up
 		put(ctx, "g", "a", false, "a3"),             // PutLogEvents
 		put(ctx, "g", "b", true, "b1"),              // creates b (its own journal record)
