@@ -84,7 +84,11 @@ func (c *s3Clients) get(endpoint string, transport http.RoundTripper) *s3.Client
 	// (the function's timeout, which cancels it). One the stack serves in process is bounded by the
 	// context alone: net/http enforces a client timeout on a transport it does not know with a timer
 	// and a goroutine for every request, a cost with nothing to guard against here.
-	hc := &http.Client{Transport: transport}
+	var hc s3.HTTPClient = &http.Client{Transport: transport}
+	if ipt, ok := transport.(*inProcessTransport); ok {
+		// Requests for the stack skip net/http's Client (inProcessClient).
+		hc = &inProcessClient{rt: ipt, host: ipt.host, net: &http.Client{Transport: transport}}
+	}
 	if transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64

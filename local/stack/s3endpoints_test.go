@@ -235,14 +235,18 @@ func TestS3EndpointsSendTheSameRequests(t *testing.T) {
 	st := startEmptyStack(t)
 	ctx := t.Context()
 	at := time.Now().UTC().Truncate(time.Second)
-	client := func(resolver s3.EndpointResolverV2) (*s3.Client, *recordingTransport) {
+	client := func(resolver s3.EndpointResolverV2, direct bool) (*s3.Client, *recordingTransport) {
 		rec := &recordingTransport{next: st.inProcess}
+		var hc s3.HTTPClient = &http.Client{Transport: rec, Timeout: time.Minute}
+		if direct {
+			hc = &inProcessClient{rt: rec, host: st.inProcess.host, net: &http.Client{Transport: rec}}
+		}
 		o := s3.Options{
 			Region: "us-east-1", BaseEndpoint: aws.String(st.URL()), UsePathStyle: true,
 			Credentials:                credentials.NewStaticCredentialsProvider("local", "local", ""),
 			RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 			ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
-			HTTPClient:                 &http.Client{Transport: rec, Timeout: time.Minute},
+			HTTPClient:                 hc,
 			HTTPSignerV4:               fixedTimeSigner{v4.NewSigner(func(so *v4.SignerOptions) { so.DisableURIPathEscaping = true }), at},
 			EndpointResolverV2:         resolver,
 			// The invocation id the SDK draws at random for each call is signed: both clients send the same.
@@ -257,8 +261,10 @@ func TestS3EndpointsSendTheSameRequests(t *testing.T) {
 		}
 		return s3.New(o), rec
 	}
-	sdkClient, sdkRec := client(nil) // nil: the SDK's default resolver
-	ourClient, ourRec := client(newS3Endpoints())
+	sdkClient, sdkRec := client(nil, false) // nil: the SDK's default resolver
+	ourClient, ourRec := client(newS3Endpoints(), false)
+	// The functions' clients as the stack makes them: s3Endpoints and inProcessClient (net/http's Client left out).
+	directClient, directRec := client(newS3Endpoints(), true)
 
 	const bucket = "pipeline.bucket"
 	var uploadID, copyUploadID string
@@ -362,12 +368,18 @@ func TestS3EndpointsSendTheSameRequests(t *testing.T) {
 		if err := step.call(ourClient); err != nil {
 			t.Fatalf("%s with s3Endpoints: %v", step.name, err)
 		}
-		got, want := ourRec.take(), sdkRec.take()
+		if err := step.call(directClient); err != nil {
+			t.Fatalf("%s with s3Endpoints and inProcessClient: %v", step.name, err)
+		}
+		got, direct, want := ourRec.take(), directRec.take(), sdkRec.take()
 		if len(want) == 0 {
 			t.Fatalf("%s: no request recorded", step.name)
 		}
 		if diff := cmp.Diff(got, want); diff != "" {
 			t.Errorf("%s: requests (-got +want):\n%s", step.name, diff)
+		}
+		if diff := cmp.Diff(direct, want); diff != "" {
+			t.Errorf("%s: requests through inProcessClient (-got +want):\n%s", step.name, diff)
 		}
 	}
 }
