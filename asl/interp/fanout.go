@@ -28,6 +28,9 @@ type fanout struct {
 }
 
 func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScope, i int) (any, *Failure), stop func(nfail int) bool) ([]any, *Failure) {
+	if instant {
+		return th.fanoutInline(count, job, stop)
+	}
 	fo := &fanout{count: count, results: make([]any, count)}
 	if count == 0 {
 		return fo.results, nil
@@ -35,19 +38,6 @@ func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScop
 	sc := th.sc.child()
 	defer th.sc.release(sc)
 	fo.sc = sc
-	if instant {
-		th.inlineFanout = true
-		defer func() { th.inlineFanout = false }()
-		for {
-			i := fo.claim()
-			if i < 0 {
-				break
-			}
-			out, f := job(sc, i)
-			fo.record(i, out, f, stop)
-		}
-		return fo.results, fo.first
-	}
 	workers := count
 	if limit > 0 && limit < count {
 		workers = limit
@@ -78,6 +68,30 @@ func (th *thread) fanout(count, limit int, instant bool, job func(sc *cancelScop
 	}
 	fo.w.wait()
 	return fo.results, fo.first
+}
+
+// fanoutInline is fanout for jobs that never wait: they run one after
+// another on this goroutine, each under the thread's own scope. A child
+// scope would add nothing: a job that fails and stops the rest has
+// returned before the rest would start, so they are simply not started,
+// and a cancellation of the thread's scope (Stop, the execution's
+// timeout) reaches the running job through it as it would through a
+// child.
+func (th *thread) fanoutInline(count int, job func(sc *cancelScope, i int) (any, *Failure), stop func(nfail int) bool) ([]any, *Failure) {
+	results := make([]any, count)
+	th.inlineFanout = true
+	defer func() { th.inlineFanout = false }()
+	nfail := 0
+	for i := range count {
+		out, f := job(th.sc, i)
+		results[i] = out
+		if f != nil && f != errStopped {
+			if nfail++; stop(nfail) {
+				return results, f
+			}
+		}
+	}
+	return results, nil
 }
 
 func (fo *fanout) claim() int {

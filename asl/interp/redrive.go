@@ -127,11 +127,11 @@ func (th *thread) memoPath() string {
 // redriven is not run again, its output is reused; one that succeeds now
 // is remembered, so that a redrive after a failure of the state does not
 // run it again either. The children's outputs enter the execution's memo
-// when the state ends without success (done(false), called once every
-// child has returned): the memo is read only once the execution is over
-// (RedrivePoint), and a state whose children all succeed has nothing to
-// keep.
-func (th *thread) completed(n *node, count int, job func(sc *cancelScope, i int) (any, *Failure)) (func(sc *cancelScope, i int) (any, *Failure), func(ok bool)) {
+// when the state ends without success (done(false, results), called once
+// every child has returned, with the outputs the fan-out returned): the
+// memo is read only once the execution is over (RedrivePoint), and a state
+// whose children all succeed has nothing to keep.
+func (th *thread) completed(n *node, count int, job func(sc *cancelScope, i int) (any, *Failure)) (func(sc *cancelScope, i int) (any, *Failure), func(ok bool, results []any)) {
 	e := th.e
 	key := th.memoPath() + n.name + memoState
 	e.memoMu.Lock()
@@ -155,8 +155,8 @@ func (th *thread) completed(n *node, count int, job func(sc *cancelScope, i int)
 	}
 	e.memoMu.Unlock()
 	// Each child writes only its own index; done reads them after the
-	// fan-out has waited for every child.
-	outs := make([]any, count)
+	// fan-out has waited for every child, with the children's outputs the
+	// fan-out returned.
 	succeeded := make([]bool, count)
 	wrapped := func(sc *cancelScope, i int) (any, *Failure) {
 		var out any
@@ -169,11 +169,11 @@ func (th *thread) completed(n *node, count int, job func(sc *cancelScope, i int)
 			out, f = job(sc, i)
 		}
 		if f == nil {
-			outs[i], succeeded[i] = out, true
+			succeeded[i] = true
 		}
 		return out, f
 	}
-	done := func(ok bool) {
+	done := func(ok bool, results []any) {
 		e.memoMu.Lock()
 		defer e.memoMu.Unlock()
 		if !ok { // kept for a redrive
@@ -182,7 +182,7 @@ func (th *thread) completed(n *node, count int, job func(sc *cancelScope, i int)
 					if e.memo == nil {
 						e.memo = map[string]any{}
 					}
-					e.memo[key+strconv.Itoa(i)] = outs[i]
+					e.memo[key+strconv.Itoa(i)] = results[i]
 				}
 			}
 			return

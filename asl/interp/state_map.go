@@ -220,7 +220,7 @@ func (th *thread) runItems(n *node, eff any, items []any, limit, tolCount int, t
 	})
 	results, first := th.fanout(len(items), limit, n.mapSpec.processor.instant, job, exceeded)
 	th.itemSpare = nil
-	done(first == nil && th.ctx.Err() == nil)
+	done(first == nil && th.ctx.Err() == nil, results)
 	if th.ctx.Err() != nil {
 		return nil, errStopped
 	}

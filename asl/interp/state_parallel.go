@@ -22,7 +22,7 @@ func (th *thread) runParallel(n *node, eff any) (any, *Failure) {
 		return c.runProgram(n.branches[i], input, false)
 	})
 	results, first := th.fanout(len(n.branches), 0, n.instant(), job, func(int) bool { return true })
-	done(first == nil && th.ctx.Err() == nil)
+	done(first == nil && th.ctx.Err() == nil, results)
 	if th.ctx.Err() != nil {
 		return nil, errStopped
 	}
