@@ -71,7 +71,7 @@ func (s *Service) describeView(arn string) (execView, error) {
 	if e := v.live; e != nil {
 		e.mu.Lock()
 		v.status, v.end = e.status, e.end
-		v.counts = &eventCounts{events: len(e.events), redrive: e.point != nil}
+		v.counts = &eventCounts{events: e.eventCount(), redrive: e.point != nil}
 		e.mu.Unlock()
 		return v, nil
 	}
@@ -123,7 +123,7 @@ func (r recentSummary) size() int { return len(r.rec.Input) + len(r.end.Output) 
 func (c *recentSummaries) put(seg uint32, off int64, b *historyBlob) {
 	rec := b.Execution
 	rec.Definition, rec.RedriveTokens = "", nil // DescribeExecution reads neither
-	it := recentSummary{seg: seg, off: off, rec: rec, end: b.End, counts: eventCounts{events: len(b.Events), redrive: b.Redrive != nil}}
+	it := recentSummary{seg: seg, off: off, rec: rec, end: b.End, counts: eventCounts{events: b.eventCount(), redrive: b.Redrive != nil}}
 	n := it.size()
 	if n > maxRecentSummaryBytes {
 		return

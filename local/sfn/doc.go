@@ -109,7 +109,8 @@
 //
 // A standard execution of a machine of Pass, Choice, Succeed and Fail states whose transitions cannot loop
 // (inline.go) runs to its end within StartExecution, and its start and end are made durable together,
-// in the history store; the first DescribeExecution finds it closed.
+// in the history store; the first DescribeExecution finds it closed. Its history events are borrowed from
+// the engine and encoded as they are recorded (stream.go).
 //
 // When the service opens an existing directory it replays both stores, keeps every valid record after a
 // damaged one (a torn last record is cut off: it was never acknowledged), reports damage at Error level

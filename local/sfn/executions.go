@@ -34,6 +34,23 @@ type execution struct {
 	run       *interp.Execution
 	logging   *executionLogging // nil when the state machine logs nothing
 	logs      executionLogs     // records not yet handed to the log sink (logdelivery.go)
+	stream    *eventStream      // an execution run inline: its events, encoded (stream.go); events stays empty
+}
+
+// eventCount is the number of e's history events; the caller holds e.mu.
+func (e *execution) eventCount() int {
+	if e.stream != nil {
+		return e.stream.n
+	}
+	return len(e.events)
+}
+
+// eventsCopy returns a copy of e's history events; the caller holds e.mu.
+func (e *execution) eventsCopy() ([]interp.HistoryEvent, error) {
+	if e.stream != nil {
+		return e.stream.events()
+	}
+	return append([]interp.HistoryEvent(nil), e.events...), nil
 }
 
 func (e *execution) snapshotStatus() (interp.Status, endRecord) {
@@ -55,10 +72,20 @@ func (h historySink) Record(ev interp.HistoryEvent) {
 		return // the service is closing: the execution resumes on restart, its last events run again
 	}
 	h.e.mu.Lock()
-	h.e.events = append(h.e.events, ev)
+	if st := h.e.stream; st != nil {
+		st.record(ev)
+	} else {
+		h.e.events = append(h.e.events, ev)
+	}
 	h.e.mu.Unlock()
-	h.s.logEvent(h.e, ev)
+	h.s.logEvent(h.e, ev) // which keeps nothing of ev either
 }
+
+// BorrowsEvents reports whether the sink keeps nothing of an event past Record: when the execution's
+// events are encoded as they are recorded (stream.go), which is set before the execution starts.
+func (h historySink) BorrowsEvents() bool { return h.e.stream != nil }
+
+var _ interp.BorrowingSink = historySink{}
 
 // checkpoint journals a snapshot with the events recorded since the previous one. A failed append is
 // logged: the execution goes on, and the next snapshot carries these events too.
@@ -147,7 +174,7 @@ func (s *Service) finish(e *execution) {
 	var failed []*execution
 	for i, p := range pending {
 		p.mu.Lock()
-		blob := &historyBlob{Execution: p.rec, End: p.end, Events: p.events, Redrive: p.point}
+		blob := &historyBlob{Execution: p.rec, End: p.end, Events: p.events, Redrive: p.point, Stream: p.stream}
 		p.mu.Unlock()
 		if err := s.history.put(context.Background(), blob); err != nil {
 			s.logger.Error("step functions: finished execution not saved; kept in memory and retried", "execution", p.rec.Arn, "err", err)
@@ -156,10 +183,13 @@ func (s *Service) finish(e *execution) {
 		}
 		s.forget(p)
 		p.mu.Lock()
-		events := p.events
-		p.events, p.journaled, p.snap, p.point = nil, 0, nil, nil // a compaction that listed p before forget sees none
+		events, stream := p.events, p.stream
+		p.events, p.journaled, p.snap, p.point, p.stream = nil, 0, nil, nil, nil // a compaction that listed p before forget sees none
 		p.mu.Unlock()
 		recycleEvents(events)
+		if stream != nil {
+			stream.recycle()
+		}
 	}
 	if len(failed) > 0 {
 		s.mu.Lock()
@@ -447,6 +477,14 @@ func (s *Service) ended(e *execution, run *interp.Execution) bool {
 // (the engine's rendering: no HTML escaping, as AWS shows payloads), or out rendered the same way.
 func succeededOutput(e *execution, out any) string {
 	e.mu.Lock()
+	if st := e.stream; st != nil {
+		output, ok := st.output, st.hasOutput
+		e.mu.Unlock()
+		if ok {
+			return output
+		}
+		return renderOutput(out)
+	}
 	if n := len(e.events); n > 0 {
 		if d := e.events[n-1].ExecutionSucceededEventDetails; d != nil && !d.OutputDetails.Truncated {
 			e.mu.Unlock()
@@ -543,11 +581,16 @@ func (s *Service) view(arn string, full bool) (execView, error) {
 		v := execView{live: e, rec: e.rec}
 		e.mu.Lock()
 		v.status, v.end = e.status, e.end
+		var err error
 		if full {
-			v.events = append([]interp.HistoryEvent(nil), e.events...)
+			v.events, err = e.eventsCopy()
 			v.point = e.point
 		}
 		e.mu.Unlock()
+		if err != nil {
+			s.logger.Error("step functions: execution history unreadable", "execution", arn, "err", err)
+			return execView{}, err
+		}
 		return v, nil
 	}
 	machineArn, name, ok := s.splitExecutionArn(arn)

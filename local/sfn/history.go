@@ -159,6 +159,17 @@ type historyBlob struct {
 	// Redrive is where a redrive continues the execution from (nil: succeeded, or ended before redrive
 	// points were kept).
 	Redrive *interp.Snapshot `json:"redrive,omitempty"`
+	// Stream, when not nil, holds the events, encoded (an execution run inline): Events is empty. It is
+	// not part of the document (its events are).
+	Stream *eventStream `json:"-"`
+}
+
+// eventCount is the number of the blob's history events.
+func (b *historyBlob) eventCount() int {
+	if b.Stream != nil {
+		return b.Stream.n
+	}
+	return len(b.Events)
 }
 
 type segment struct {

@@ -292,7 +292,14 @@ func appendBlobText(dst []byte, b *historyBlob, withDefinition bool) ([]byte, in
 		return nil, 0, err
 	}
 	w.dst = append(w.dst, `,"evs":`...)
-	if !eventsByHand || b.Events == nil {
+	if st := b.Stream; st != nil {
+		if st.err != nil {
+			return nil, 0, st.err
+		}
+		w.dst = append(w.dst, '[')
+		w.dst = append(w.dst, st.w.dst...)
+		w.dst = append(w.dst, ']')
+	} else if !eventsByHand || b.Events == nil {
 		evs, err := json.Marshal(b.Events)
 		if err != nil {
 			return nil, 0, err
@@ -356,6 +363,10 @@ type blobWriter struct {
 	dst      []byte
 	last     string // the last payload written, at dst[from:to]
 	from, to int
+	// copyLast: the last payload is remembered as a copy in lastCopy, not as the string (which an
+	// eventStream may not keep past the event)
+	copyLast bool
+	lastCopy []byte
 	// the last UTC time written: its Unix second, and that second as YYYY-MM-DDTHH:MM:SS
 	sec     int64
 	secText [19]byte
@@ -367,14 +378,19 @@ const minPayloadMemo = 32
 
 // payload appends a payload (a JSON text) as a JSON string.
 func (w *blobWriter) payload(s string) {
-	if len(s) >= minPayloadMemo && s == w.last {
+	if len(s) >= minPayloadMemo && w.to > w.from && (w.copyLast && string(w.lastCopy) == s || !w.copyLast && s == w.last) {
 		w.dst = append(w.dst, w.dst[w.from:w.to]...)
 		return
 	}
 	from := len(w.dst)
 	w.dst = jsonvalue.AppendStringJS(w.dst, s)
 	if len(s) >= minPayloadMemo {
-		w.last, w.from, w.to = s, from, len(w.dst)
+		if w.copyLast {
+			w.lastCopy = append(w.lastCopy[:0], s...)
+		} else {
+			w.last = s
+		}
+		w.from, w.to = from, len(w.dst)
 	}
 }
 

@@ -789,6 +789,7 @@ type slotPages struct {
 	mu    *sync.RWMutex
 	pages map[uint64]*slotPage // by page number
 	clock uint64
+	spare []byte // the data of the page evicted last, for the next one read
 }
 
 type slotPage struct {
@@ -824,10 +825,16 @@ func (t *slotPages) page(n uint64) (*slotPage, error) {
 			return nil, err
 		}
 		delete(t.pages, oldest)
+		t.spare = victim.data
 	}
 	first := n * pageSlots
 	size := min(pageSlots, t.cap-first) * slotSize
-	p := &slotPage{data: make([]byte, size), used: t.clock}
+	p := &slotPage{used: t.clock}
+	if cap(t.spare) >= int(size) {
+		p.data, t.spare = t.spare[:size], nil
+	} else {
+		p.data = make([]byte, size)
+	}
 	if _, err := t.f.ReadAt(p.data, keysHeader+int64(first)*slotSize); err != nil {
 		return nil, fmt.Errorf("read key hash: %w", err)
 	}

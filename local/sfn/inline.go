@@ -85,6 +85,12 @@ func pureAcyclic(sm *asl.StateMachine) bool {
 // again from its start: it has no effects). The execution is not acknowledged unless one of them
 // succeeded.
 func (s *Service) runInline(compiled *interp.Machine, e *execution, input any) (*execution, error) {
+	// Its events are encoded as they are recorded (stream.go).
+	e.mu.Lock()
+	events := e.events
+	e.events, e.stream = nil, newEventStream()
+	e.mu.Unlock()
+	recycleEvents(events)
 	// No checkpoints: a restart runs the execution again from its start, which its start record, when
 	// there is one, says anyway (the engine saves some copying of payloads without them).
 	run := s.begin(compiled, e, false, func(ctx context.Context, opts []interp.ExecOption) *interp.Execution {

@@ -97,3 +97,66 @@ func TestPureExecutionEndsWithinStart(t *testing.T) {
 		}
 	}
 }
+
+// TestInlineHistoriesStayTheirOwn: executions that run within StartExecution, one after another and side
+// by side on one machine, each keep their own history: the engine lends their events' payload texts from
+// a buffer it reuses for the next execution, and each history must have been encoded before that.
+func TestInlineHistoriesStayTheirOwn(t *testing.T) {
+	s := openServed(t, localsfn.WithDataDir(t.TempDir()))
+	defer s.close(t)
+	const chain = `{"StartAt":"A","States":{
+ "A":{"Type":"Pass","Parameters":{"who.$":"$.who","name.$":"$$.Execution.Name","step":1},"ResultPath":"$.a","Next":"B"},
+ "B":{"Type":"Pass","Parameters":{"who.$":"$.a.who","step":2},"ResultPath":"$.b","Next":"C"},
+ "C":{"Type":"Pass","OutputPath":"$.b","End":true}}}`
+	ctx := t.Context()
+	arn := create(t, s.c, "chain", chain, types.StateMachineTypeStandard)
+	const n = 24
+	errs := make(chan error, n)
+	for w := range 4 {
+		go func() {
+			for i := w; i < n; i += 4 {
+				_, err := s.c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &arn, Name: aws.String(fmt.Sprintf("e%d", i)),
+					Input: aws.String(fmt.Sprintf(`{"who":"w%d"}`, i))})
+				errs <- err
+			}
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		ex := fmt.Sprintf("arn:aws:states:us-east-1:000000000000:execution:chain:e%d", i)
+		d, err := s.c.DescribeExecution(ctx, &sdk.DescribeExecutionInput{ExecutionArn: &ex})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := aws.ToString(d.Output), fmt.Sprintf(`{"step":2,"who":"w%d"}`, i); got != want {
+			t.Errorf("e%d output: got %s, want %s", i, got, want)
+		}
+		h, err := s.c.GetExecutionHistory(ctx, &sdk.GetExecutionHistoryInput{ExecutionArn: &ex})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ev := range h.Events {
+			switch {
+			case ev.StateEnteredEventDetails != nil:
+				got = append(got, string(ev.Type)+" "+aws.ToString(ev.StateEnteredEventDetails.Input))
+			case ev.StateExitedEventDetails != nil:
+				got = append(got, string(ev.Type)+" "+aws.ToString(ev.StateExitedEventDetails.Output))
+			default:
+				got = append(got, string(ev.Type))
+			}
+		}
+		in := fmt.Sprintf(`{"who":"w%d"}`, i)
+		a := fmt.Sprintf(`{"a":{"name":"e%d","step":1,"who":"w%d"},"who":"w%d"}`, i, i, i)
+		b := fmt.Sprintf(`{"a":{"name":"e%d","step":1,"who":"w%d"},"b":{"step":2,"who":"w%d"},"who":"w%d"}`, i, i, i, i)
+		want := []string{"ExecutionStarted", "PassStateEntered " + in, "PassStateExited " + a, "PassStateEntered " + a,
+			"PassStateExited " + b, "PassStateEntered " + b, "PassStateExited " + fmt.Sprintf(`{"step":2,"who":"w%d"}`, i), "ExecutionSucceeded"}
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("e%d history (-got +want):\n%s", i, diff)
+		}
+	}
+}
