@@ -160,3 +160,47 @@ func TestInlineHistoriesStayTheirOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestInlineRedriveKeepsItsInput: an execution run within StartExecution that failed is redriven from its
+// failed state with the input that state had, after other executions of the machine ran in between (the
+// engine reuses the texts it lent the first execution's history for theirs).
+func TestInlineRedriveKeepsItsInput(t *testing.T) {
+	s := openServed(t, localsfn.WithDataDir(t.TempDir()))
+	defer s.close(t)
+	const def = `{"StartAt":"A","States":{
+ "A":{"Type":"Pass","Parameters":{"who.$":"$.who","name.$":"$$.Execution.Name"},"Next":"C"},
+ "C":{"Type":"Choice","Choices":[{"Variable":"$.who","StringEquals":"bad","Next":"F"}],"Default":"S"},
+ "F":{"Type":"Fail","Error":"Bad","Cause":"bad who"},
+ "S":{"Type":"Succeed"}}}`
+	ctx := t.Context()
+	machine := create(t, s.c, "redrivable", def, types.StateMachineTypeStandard)
+	start := func(name, who string) *string {
+		out, err := s.c.StartExecution(ctx, &sdk.StartExecutionInput{StateMachineArn: &machine, Name: aws.String(name), Input: aws.String(`{"who":"` + who + `"}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.ExecutionArn
+	}
+	failed := start("first", "bad")
+	for i := range 5 {
+		start(fmt.Sprintf("other-%d", i), fmt.Sprintf("good-%d", i))
+	}
+	if _, err := s.c.RedriveExecution(ctx, &sdk.RedriveExecutionInput{ExecutionArn: failed}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.c.GetExecutionHistory(ctx, &sdk.GetExecutionHistoryInput{ExecutionArn: failed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ev := range h.Events {
+		if d := ev.StateEnteredEventDetails; d != nil {
+			got = append(got, aws.ToString(d.Name)+" "+aws.ToString(d.Input))
+		}
+	}
+	const in = `{"name":"first","who":"bad"}`
+	want := []string{`A {"who":"bad"}`, "C " + in, "F " + in, "F " + in} // the last after the redrive
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("states entered (-got +want):\n%s", diff)
+	}
+}
