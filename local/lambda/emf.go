@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // Metric is one metric extracted from an Embedded Metric Format line: one metric definition
@@ -83,8 +85,8 @@ func ParseEMF(line []byte) (metrics []Metric, ok bool, err error) {
 	if len(line) == 0 || line[0] != '{' || !bytes.Contains(line, []byte(`"_aws"`)) {
 		return nil, false, nil
 	}
-	var root map[string]json.RawMessage
-	if err := json.Unmarshal(line, &root); err != nil {
+	root, err := members(line)
+	if err != nil {
 		return nil, false, nil
 	}
 	rawMeta, found := root["_aws"]
@@ -145,6 +147,44 @@ func ParseEMF(line []byte) (metrics []Metric, ok bool, err error) {
 		}
 	}
 	return metrics, true, nil
+}
+
+// members splits a JSON object into its members' raw values, by name: what json.Unmarshal into a
+// map[string]json.RawMessage gives (the same documents accepted, names decoded alike, a repeated name
+// keeping its last value; FuzzMembers), without decoding the values, and with each value a view of obj.
+func members(obj []byte) (map[string]json.RawMessage, error) {
+	var s jsonvalue.Scanner
+	s.Reset(obj)
+	if s.Peek() != jsonvalue.Object {
+		return nil, s.ErrValue()
+	}
+	if err := s.BeginObject(); err != nil {
+		return nil, err
+	}
+	m := make(map[string]json.RawMessage, 8)
+	for first := true; ; first = false {
+		more, err := s.NextMember(first)
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		name, _, err := s.Key(nil)
+		if err != nil {
+			return nil, err
+		}
+		s.Peek() // to the value's first byte
+		start := s.Offset()
+		if err := s.Skip(); err != nil {
+			return nil, err
+		}
+		m[string(name)] = obj[start:s.Offset():s.Offset()]
+	}
+	if err := s.End(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func dimensionSets(root map[string]json.RawMessage, raw [][]json.RawMessage) ([][]Dimension, error) {

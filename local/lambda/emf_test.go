@@ -77,3 +77,16 @@ func FuzzParseEMF(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseEMF parses a line shaped like the pipeline tasks' metric lines.
+func BenchmarkParseEMF(b *testing.B) {
+	line := []byte(`{"_aws":{"Timestamp":1764064800000,"CloudWatchMetrics":[{"Namespace":"Sluice","Dimensions":[["Stage"],["Stage","Dataset"]],` +
+		`"Metrics":[{"Name":"ObjectsValidated","Unit":"Count"},{"Name":"BytesValidated","Unit":"Bytes"},{"Name":"ValidateMillis","Unit":"Milliseconds"}]}]},` +
+		`"Stage":"validate","Dataset":"orders","ObjectsValidated":1,"BytesValidated":2048,"ValidateMillis":1.25,` +
+		`"level":"INFO","msg":"object validated","key":"incoming/orders/2026/12/06/part-00042.csv","etag":"0123456789abcdef0123456789abcdef","rows":120}`)
+	for b.Loop() {
+		if _, ok, err := lambda.ParseEMF(line); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}
