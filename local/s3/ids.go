@@ -4,9 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
+	mrand "math/rand/v2"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,8 +48,26 @@ func (i *idSource) observe(seq string) {
 	}
 }
 
-// seqString renders a sequencer as S3 does: hexadecimal, fixed width.
-func seqString(n uint64) string { return fmt.Sprintf("%016X", n) }
+// seqString renders a sequencer as S3 does: hexadecimal, fixed width (fmt's %016X, which FuzzSeqString
+// holds it to).
+func seqString(n uint64) string {
+	var b [16]byte
+	return string(appendUpperHex(b[:0], n, 16))
+}
+
+// appendUpperHex appends n in upper-case hexadecimal, padded with zeros to width digits.
+func appendUpperHex(b []byte, n uint64, width int) []byte {
+	const digits = "0123456789ABCDEF"
+	start := len(b)
+	for range width {
+		b = append(b, 0)
+	}
+	for i := len(b) - 1; i >= start; i-- {
+		b[i] = digits[n&0xF]
+		n >>= 4
+	}
+	return b
+}
 
 func randomBytes(n int) []byte {
 	b := make([]byte, n)
@@ -58,17 +75,31 @@ func randomBytes(n int) []byte {
 	return b
 }
 
-// versionID returns a 32-character URL-safe ID like S3's.
+// versionID returns a 32-character URL-safe ID like S3's: base64url of 24 random bytes, with '.' for '-'.
 func (i *idSource) versionID() string {
-	return strings.NewReplacer("-", ".", "_", "_").Replace(base64.RawURLEncoding.EncodeToString(randomBytes(24)))
+	var raw [24]byte
+	_, _ = rand.Read(raw[:])
+	var b [32]byte
+	base64.RawURLEncoding.Encode(b[:], raw[:])
+	for j, c := range b {
+		if c == '-' {
+			b[j] = '.'
+		}
+	}
+	return string(b[:])
 }
 
 func (i *idSource) uploadID() string { return base64.RawURLEncoding.EncodeToString(randomBytes(36)) }
 
 func (i *idSource) blobID() string { return hex.EncodeToString(randomBytes(16)) }
 
-// requestID returns 16 upper-case hexadecimal characters, the shape of x-amz-request-id.
-func (i *idSource) requestID() string { return strings.ToUpper(hex.EncodeToString(randomBytes(8))) }
+// requestID returns 16 upper-case hexadecimal characters, the shape of x-amz-request-id. It identifies a
+// request in logs and answers and guards nothing, so it comes from math/rand/v2 (crypto/rand is kept for
+// the identifiers a client could otherwise guess: versions, uploads).
+func (i *idSource) requestID() string {
+	var b [16]byte
+	return string(appendUpperHex(b[:0], mrand.Uint64(), 16))
+}
 
 // uuid returns a random (version 4) UUID.
 func (i *idSource) uuid() string { return uuid.From([16]byte(randomBytes(16))) }
