@@ -450,7 +450,7 @@ func (e *Execution) emitStart(th *thread) int64 {
 	// date, as DescribeExecution's startDate matches it on AWS.
 	var details *ExecutionStartedEventDetails
 	if e.borrows {
-		details = &th.scratch.started
+		details = &th.events().started
 	} else {
 		details = new(ExecutionStartedEventDetails)
 	}
@@ -548,7 +548,7 @@ func (e *Execution) finish(th *thread, out any, f *Failure) {
 	case StatusSucceeded:
 		var output *OutputEventDetails
 		if e.borrows {
-			output = &th.scratch.output
+			output = &th.events().output
 		} else {
 			output = new(OutputEventDetails)
 		}

@@ -102,8 +102,9 @@ type thread struct {
 	arena *textArena
 	// scratch holds the details of the thread's events when the
 	// execution's sink borrows them, each overwritten by the next event of
-	// its kind, instead of details from the slab.
-	scratch eventScratch
+	// its kind, instead of details from the slab. Made on first use, it
+	// stays with the thread when the thread is made again (init).
+	scratch *eventScratch
 }
 
 // eventScratch is the details of a thread's events for a sink that
@@ -176,7 +177,7 @@ func (e *Execution) newThread(parent *varScope) *thread {
 // init makes th a new thread of e whose variables' enclosing scope is
 // parent.
 func (th *thread) init(e *Execution, parent *varScope) {
-	*th = thread{e: e, sc: e.root, ctx: e.root}
+	*th = thread{e: e, sc: e.root, ctx: e.root, scratch: th.scratch}
 	th.ownVars.parent = parent
 	th.vars = &th.ownVars // one allocation for the thread and its scope
 	th.slab = &e.slab
@@ -400,7 +401,7 @@ func (th *thread) runState(n *node, input any, inputText string) (out any, outTe
 	// The entered and exited details of a state share one allocation, or
 	// none for a sink that borrows them.
 	details := th.stateDetails()
-	// The details are new (zero): only what is set is written.
+	// The details are zero but for what is set here (see stateDetails).
 	details.entered.Name, details.entered.Input = n.name, inputText
 	th.emit(&HistoryEvent{Type: n.entered, Timestamp: th.enter, StateEnteredEventDetails: &details.entered})
 	th.enteredEventID = th.prev
@@ -465,19 +466,36 @@ type stateDetails struct {
 // from the slab.
 func (th *thread) stateDetails() *stateDetails {
 	if th.e.borrows {
-		d := &th.scratch.state
-		*d = stateDetails{}
+		d := &th.events().state
+		// Zeroed field by field, and only what its users do not set
+		// (runState sets the entered name and input, exitState the exited
+		// name and output): clearing the struct whole would write each of
+		// its pointers through the collector's write barrier while it
+		// marks.
+		d.entered.InputDetails, d.exited.OutputDetails = DataDetails{}, DataDetails{}
+		if d.exited.AssignedVariables != nil {
+			d.exited.AssignedVariables = nil
+		}
 		return d
 	}
 	return th.slab.state()
 }
 
-// iterationDetails is stateDetails for a Map iteration's events.
+// iterationDetails is stateDetails for a Map iteration's events (which
+// its caller sets whole).
 func (th *thread) iterationDetails() *MapIterationEventDetails {
 	if th.e.borrows {
-		return &th.scratch.iter
+		return &th.events().iter
 	}
 	return th.slab.iteration()
+}
+
+// events returns the thread's scratch details, made on first use.
+func (th *thread) events() *eventScratch {
+	if th.scratch == nil {
+		th.scratch = new(eventScratch)
+	}
+	return th.scratch
 }
 
 // aborted records that a state was interrupted by Stop or the execution
@@ -510,7 +528,7 @@ func (th *thread) exitState(n *node, input any, inputText string, out any, next 
 		return nil, "", "", &Failure{Error: "States.DataLimitExceeded", Cause: fmt.Sprintf(
 			"The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", n.name)}
 	}
-	details.Name, details.Output = n.name, text // new details (zero)
+	details.Name, details.Output = n.name, text // zero but for these (stateDetails)
 	if len(assigned) > 0 {
 		details.AssignedVariables = make(map[string]string, len(assigned))
 		for k, v := range assigned {
