@@ -73,7 +73,7 @@ func (h historySink) Record(ev interp.HistoryEvent) {
 	}
 	h.e.mu.Lock()
 	if st := h.e.stream; st != nil {
-		st.record(ev)
+		st.record(&ev)
 	} else {
 		h.e.events = append(h.e.events, ev)
 	}

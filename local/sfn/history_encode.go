@@ -610,7 +610,14 @@ func (w *blobWriter) event(ev *interp.HistoryEvent) error {
 		w.dst = append(w.dst, '}')
 		return nil
 	}
-	v := reflect.ValueOf(ev).Elem()
+	return w.eventDetails(*ev)
+}
+
+// eventDetails appends an event's details, found by reflection, and closes it. It takes a copy of the
+// event, which reflection puts on the heap, so that event's does not go there for the events written by
+// hand (nearly all).
+func (w *blobWriter) eventDetails(ev interp.HistoryEvent) error {
+	v := reflect.ValueOf(&ev).Elem()
 	for _, f := range eventDetails {
 		fv := v.Field(f.index)
 		if fv.IsNil() {

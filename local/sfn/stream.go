@@ -23,8 +23,7 @@ type eventStream struct {
 	n         int        // events
 	output    string     // the ExecutionSucceeded event's output (hasOutput), owned
 	hasOutput bool
-	err       error               // the first event that could not be encoded: the execution cannot be saved
-	ev        interp.HistoryEvent // the event being encoded, during record only (so that it stays off the heap)
+	err       error // the first event that could not be encoded: the execution cannot be saved
 }
 
 // eventStreams are reused, each kept up to maxKeptBlobBuffer bytes.
@@ -47,9 +46,7 @@ func (st *eventStream) recycle() {
 
 // record encodes ev, reading it only during the call (the engine may change it, and the texts it
 // points to, once the call returns).
-func (st *eventStream) record(ev interp.HistoryEvent) {
-	st.ev = ev
-	defer func() { st.ev = interp.HistoryEvent{} }() // keep nothing of it
+func (st *eventStream) record(ev *interp.HistoryEvent) {
 	st.n++
 	if st.err != nil {
 		return
@@ -58,7 +55,7 @@ func (st *eventStream) record(ev interp.HistoryEvent) {
 	if st.n > 1 {
 		st.w.dst = append(st.w.dst, ',')
 	}
-	if err := st.w.event(&st.ev); err != nil {
+	if err := st.w.event(ev); err != nil {
 		st.w.dst = st.w.dst[:mark]
 		st.err = err
 	}

@@ -61,8 +61,8 @@ func FuzzEventStream(f *testing.F) {
 		evs := log.Events()
 		st := newEventStream()
 		defer st.recycle()
-		for _, ev := range evs {
-			st.record(ev)
+		for i := range evs {
+			st.record(&evs[i])
 		}
 		rec := executionRecord{Arn: "arn:aws:states:us-east-1:000000000000:execution:m:e1", Name: "e1",
 			MachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m", Definition: streamedMachines[i],
