@@ -461,9 +461,10 @@ type stateDetails struct {
 	exited  StateExitedEventDetails
 }
 
-// stateDetails returns zeroed details for a state's entered and exited
-// events: the thread's scratch when the sink borrows them, else new ones
-// from the slab.
+// stateDetails returns the details for a state's entered and exited
+// events, zero but for the names, input and output its callers set: the
+// thread's scratch when the sink borrows them, else new ones from the
+// slab.
 func (th *thread) stateDetails() *stateDetails {
 	if th.e.borrows {
 		d := &th.events().state
