@@ -75,18 +75,13 @@ func (s *Service) describeView(arn string) (execView, error) {
 		e.mu.Unlock()
 		return v, nil
 	}
-	machineArn, name, ok := s.splitExecutionArn(arn)
-	var f finished
-	if ok {
-		f, ok = s.history.lookup(machineArn, name)
+	if !v.hasStored {
+		return s.view(arn, true) // (view finds an execution in memory or in the store: not reached)
 	}
-	if !ok { // gone since the first look (its machine deleted)
-		return s.view(arn, true)
-	}
-	b, counts, err := s.history.summary(f)
+	b, counts, err := s.history.summary(v.stored) // the entry view found
 	if err != nil {
-		s.logger.Error("step functions: closed execution unreadable", "execution", arn, "err", err)
-		return execView{}, err
+		// Gone since (its segment past retention), or unreadable: as GetExecutionHistory answers.
+		return s.view(arn, true)
 	}
 	v.rec, v.end, v.counts = b.Execution, b.End, &counts
 	return v, nil

@@ -556,13 +556,15 @@ func (s *Service) startSyncExecution(ctx context.Context, body []byte) (any, err
 
 // execView is what the API reads of a standard execution, in memory or from the history store.
 type execView struct {
-	live   *execution // nil once the execution is in the history store
-	rec    executionRecord
-	status interp.Status
-	end    endRecord
-	events []interp.HistoryEvent // with full only
-	point  *interp.Snapshot      // with full only: where a redrive continues from
-	counts *eventCounts          // from describeView: events and point not loaded, counted
+	live      *execution // nil once the execution is in the history store
+	rec       executionRecord
+	status    interp.Status
+	end       endRecord
+	events    []interp.HistoryEvent // with full only
+	point     *interp.Snapshot      // with full only: where a redrive continues from
+	counts    *eventCounts          // from describeView: events and point not loaded, counted
+	stored    finished              // the history store's entry of an execution not in memory (hasStored)
+	hasStored bool
 }
 
 // view finds a standard execution by ARN. full loads everything of a stored execution (input, output,
@@ -607,6 +609,7 @@ func (s *Service) view(arn string, full bool) (execView, error) {
 		end:    endRecord{Status: statuses[f.status], Stop: time.UnixMilli(f.stop).UTC()},
 	}
 	if !full {
+		v.stored, v.hasStored = f, true
 		return v, nil
 	}
 	b, err := s.history.load(f)
