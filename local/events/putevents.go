@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // maxEntrySize is the largest event PutEvents accepts, computed as AWS
@@ -134,7 +136,7 @@ func (s *Service) checkEntry(e *entryIn) (code, message string) {
 
 func isJSONObject(b []byte) bool {
 	b = bytes.TrimSpace(b)
-	return len(b) > 0 && b[0] == '{' && json.Valid(b)
+	return len(b) > 0 && b[0] == '{' && jsonvalue.Valid(b)
 }
 
 // ErrInvalidEntry reports an event Publish or PublishEvent cannot accept.

@@ -37,15 +37,3 @@ func FuzzMembers(f *testing.F) {
 		}
 	})
 }
-
-// FuzzValidJSON holds validJSON to json.Valid.
-func FuzzValidJSON(f *testing.F) {
-	for _, s := range []string{`{}`, ` {"a":[1,2,{"b":null}]} `, `"x"`, `1e400`, `-01`, `{"a":1,}`, `[`, ``, ` `, "\"\xff\"", `{"a":"\u12"}`, `nul`, `{} {}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if got, want := validJSON(data), json.Valid(data); got != want {
-			t.Errorf("validJSON(%q) = %v, json.Valid %v", data, got, want)
-		}
-	})
-}
