@@ -1,9 +1,11 @@
 package lambda
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/sluicehq/sluice/internal/jsonvalue"
 )
 
 // Log levels of LoggingConfig, least to most severe
@@ -59,16 +61,46 @@ func mayHaveLevel(line string) bool {
 	return false
 }
 
-// decodedLevel is lineLevel by decoding the line.
+// decodedLevel is lineLevel by reading the line's members as json.Unmarshal fills a struct whose one field
+// is "level" (TestDecodedLevelAsUnmarshal, FuzzLineLevel): a member whose name equals "level" in any letter
+// case (bytes.EqualFold, encoding/json's match) sets it, the last one winning, and a line that is not one
+// valid JSON document has none. Only those members' values are decoded; the rest is checked and skipped.
 func decodedLevel(line string) int {
-	var rec struct {
-		Level any `json:"level"`
-	}
-	if json.Unmarshal([]byte(line), &rec) != nil {
+	var s jsonvalue.Scanner
+	s.Reset([]byte(line))
+	if s.Peek() != jsonvalue.Object || s.BeginObject() != nil {
 		return levelInfo
 	}
-	s, _ := rec.Level.(string)
-	if n, ok := logLevels[strings.ToUpper(s)]; ok {
+	var level []byte
+	isString := false
+	for first := true; ; first = false {
+		more, err := s.NextMember(first)
+		if err != nil {
+			return levelInfo
+		}
+		if !more {
+			break
+		}
+		name, _, err := s.Key(nil)
+		if err != nil {
+			return levelInfo
+		}
+		if !bytes.EqualFold(name, []byte("level")) || s.Peek() != jsonvalue.String {
+			if s.Skip() != nil {
+				return levelInfo
+			}
+			isString = isString && !bytes.EqualFold(name, []byte("level"))
+			continue
+		}
+		if level, _, err = s.String(level[:0]); err != nil {
+			return levelInfo
+		}
+		isString = true
+	}
+	if s.End() != nil || !isString {
+		return levelInfo
+	}
+	if n, ok := logLevels[strings.ToUpper(string(level))]; ok {
 		return n
 	}
 	return levelInfo

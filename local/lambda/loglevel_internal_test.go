@@ -1,16 +1,32 @@
 package lambda
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
+
+// levelByUnmarshal is decodedLevel as json.Unmarshal gives it.
+func levelByUnmarshal(line string) int {
+	var rec struct {
+		Level any `json:"level"`
+	}
+	if json.Unmarshal([]byte(line), &rec) != nil {
+		return levelInfo
+	}
+	s, _ := rec.Level.(string)
+	if n, ok := logLevels[strings.ToUpper(s)]; ok {
+		return n
+	}
+	return levelInfo
+}
 
 // levelByDecoding is lineLevel without mayHaveLevel's shortcut: every JSON object line decoded.
 func levelByDecoding(line string) int {
 	if !strings.HasPrefix(strings.TrimSpace(line), "{") {
 		return levelInfo
 	}
-	return decodedLevel(line)
+	return levelByUnmarshal(line)
 }
 
 var levelLines = []string{
@@ -25,6 +41,20 @@ var levelLines = []string{
 	`not json level ERROR`,
 	`{"level":"ERROR"`,
 	`{}`,
+	`{"level":"error","LeVeL":null}`,
+	`{"level":"error","levels":1}`,
+	`{"level":"warn"} x`,
+	`{"level":"w\u0061rn","a":[1,{"b":"\u12"}]}`,
+	"{\"level\":\"\xffwarn\"}",
+}
+
+// TestDecodedLevelAsUnmarshal checks decodedLevel, which scans, against json.Unmarshal.
+func TestDecodedLevelAsUnmarshal(t *testing.T) {
+	for _, line := range levelLines {
+		if got, want := decodedLevel(line), levelByUnmarshal(line); got != want {
+			t.Errorf("decodedLevel(%q) = %d, want %d", line, got, want)
+		}
+	}
 }
 
 // TestLineLevelShortcut checks lineLevel, with its shortcut, against decoding every line.
