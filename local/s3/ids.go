@@ -3,6 +3,7 @@ package s3
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	mrand "math/rand/v2"
 	"strconv"
@@ -101,5 +102,11 @@ func (i *idSource) requestID() string {
 	return string(appendUpperHex(b[:0], mrand.Uint64(), 16))
 }
 
-// uuid returns a random (version 4) UUID.
-func (i *idSource) uuid() string { return uuid.From([16]byte(randomBytes(16))) }
+// uuid returns a random (version 4) UUID: an event's id, which names the event and guards nothing, so
+// its bits come from math/rand/v2, as request ids' do.
+func (i *idSource) uuid() string {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], mrand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], mrand.Uint64())
+	return uuid.From(b)
+}

@@ -19,7 +19,7 @@ func FuzzSeqString(f *testing.F) {
 }
 
 // TestIDShapes checks the identifiers' shapes (S3's: a 32-character URL-safe version id, a 16-digit
-// upper-case hexadecimal request id) and that they differ from one call to the next.
+// upper-case hexadecimal request id, a version 4 UUID for an event) and that they differ from one call to the next.
 func TestIDShapes(t *testing.T) {
 	var ids idSource
 	for _, c := range []struct {
@@ -29,6 +29,7 @@ func TestIDShapes(t *testing.T) {
 	}{
 		{"version", ids.versionID, regexp.MustCompile(`^[A-Za-z0-9._]{32}$`)},
 		{"request", ids.requestID, regexp.MustCompile(`^[0-9A-F]{16}$`)},
+		{"event", ids.uuid, regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)},
 	} {
 		seen := map[string]bool{}
 		for range 1000 {
