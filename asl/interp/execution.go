@@ -279,7 +279,7 @@ func (b *threadBuf) thread(e *Execution, instant bool) *thread {
 		return e.newThread(nil)
 	}
 	last := th.lastChild
-	th.init(e, nil)
+	th.reinit(e, nil)
 	th.lastChild = last
 	return th
 }

@@ -183,6 +183,131 @@ func (th *thread) init(e *Execution, parent *varScope) {
 	th.slab = &e.slab
 }
 
+// reinit is init for a thread that ran before (the last child of a
+// fan-out on this goroutine): it leaves th as init does, but writes only
+// the fields that are not already so. Clearing the thread whole would
+// write each of its pointers through the collector's write barrier while
+// it marks, which for the children of an inline Map or Parallel state
+// costs more than the rest of their setting up; a field that holds what
+// it should costs only its reading. TestReinitIsInit holds it to init,
+// every field included.
+func (th *thread) reinit(e *Execution, parent *varScope) {
+	put(&th.e, e)
+	put(&th.sc, e.root)
+	if th.ctx != context.Context(e.root) {
+		th.ctx = e.root
+	}
+	put(&th.prev, 0)
+	put(&th.vars, &th.ownVars)
+	put(&th.partialCtx, false)
+	put(&th.execOnly, false)
+	put(&th.top, false)
+	put(&th.retry, 0)
+	put(&th.state, nil)
+	put(&th.enter, time.Time{})
+	put(&th.exited, time.Time{})
+	put(&th.token, "")
+	if th.mapCtx != nil {
+		th.mapCtx = nil
+	}
+	put(&th.inputText, "")
+	if th.buf != nil {
+		th.buf = nil
+	}
+	s := &th.evalScope
+	if s.Input != nil {
+		s.Input = nil
+	}
+	if s.Context != nil {
+		s.Context = nil
+	}
+	if s.FullContext != nil {
+		s.FullContext = nil
+	}
+	if s.Var != nil {
+		s.Var = nil
+	}
+	if s.Host != nil {
+		s.Host = nil
+	}
+	if s.Random != nil {
+		s.Random = nil
+	}
+	h := &th.hint
+	if h.base != nil {
+		h.base = nil
+	}
+	if h.out != nil {
+		h.out = nil
+	}
+	put(&h.key, "")
+	if h.val != nil {
+		h.val = nil
+	}
+	if th.memoVal != nil {
+		th.memoVal = nil
+	}
+	put(&th.memoText, "")
+	if th.tmplVal != nil {
+		th.tmplVal = nil
+	}
+	if th.tmplText != nil {
+		th.tmplText = nil
+	}
+	put(&th.enteredEventID, 0)
+	put(&th.mute, false)
+	put(&th.started, false)
+	put(&th.pathText, "")
+	put(&th.pathKnown, false)
+	put(&th.pathParent, nil)
+	put(&th.pathNode, nil)
+	put(&th.pathIndex, 0)
+	put(&th.ownVars.parent, parent)
+	if th.ownVars.vals != nil {
+		th.ownVars.vals = nil
+	}
+	if th.mapScope != nil {
+		th.mapScope = nil
+	}
+	if th.owned != nil {
+		th.owned = nil
+	}
+	u := &th.undo
+	if u.m != nil {
+		u.m = nil
+	}
+	put(&u.key, "")
+	if u.old != nil {
+		u.old = nil
+	}
+	put(&u.had, false)
+	put(&u.freed, false)
+	put(&u.madeBy, nil)
+	if th.fresh != nil {
+		th.fresh = nil
+	}
+	if th.spare != nil {
+		th.spare = nil
+	}
+	put(&th.freshBy, nil)
+	put(&th.spareBy, nil)
+	if th.itemSpare != nil {
+		th.itemSpare = nil
+	}
+	put(&th.slab, &e.slab)
+	put(&th.inlineFanout, false)
+	put(&th.lastChild, nil)
+	put(&th.arena, nil)
+	// scratch stays, as init keeps it.
+}
+
+// put sets *p to v unless it holds v already (see reinit).
+func put[T comparable](p *T, v T) {
+	if *p != v {
+		*p = v
+	}
+}
+
 func (th *thread) child(sc *cancelScope) *thread {
 	var c *thread
 	if th.inlineFanout && th.lastChild != nil {
@@ -190,7 +315,7 @@ func (th *thread) child(sc *cancelScope) *thread {
 		// another: the last one has ended, and nothing refers to its
 		// thread any more.
 		c = th.lastChild
-		c.init(th.e, th.vars)
+		c.reinit(th.e, th.vars)
 	} else {
 		c = th.e.newThread(th.vars)
 	}
