@@ -23,6 +23,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/sluicehq/sluice/internal/gcheadroom"
 	"github.com/sluicehq/sluice/local/console"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 	"github.com/sluicehq/sluice/local/stack"
@@ -52,6 +53,7 @@ func runRun(ctx context.Context, args []string, std stdio) error {
 	sampleDir := fset.String("sample", "", "a directory with schemas/ and incoming/ to run when no FILE is given (default: the sample built into this binary)")
 	timeout := fset.Duration("timeout", 5*time.Minute, "how long to wait for the executions")
 	strict := fset.Bool("strict", false, "exit non-zero when any object is rejected, not only when an execution fails")
+	gcHeadroomMiB := fset.Uint64("gc-headroom", gcheadroom.DefaultMiB, "embedded stack: MiB the heap may grow beyond what is live before the garbage collector runs, as in sluice up (0: Go's default, GOGC=100; a GOGC in the environment wins)")
 	fset.Usage = func() {
 		fmt.Fprint(fset.Output(), `usage: sluice run [flags] [FILE...]
 
@@ -108,6 +110,7 @@ flags:
 			}
 			defer os.RemoveAll(dir)
 		}
+		defer gcheadroom.Start(*gcHeadroomMiB << 20)()
 		st, err := startStack("127.0.0.1:0", dir, *template, false, false, std, nil, nil)
 		if holder := runningEndpoint(err); holder != "" {
 			// `make run` while `make up` serves the same directory: run through the running stack.

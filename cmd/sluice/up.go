@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sluicehq/sluice/internal/gcheadroom"
 	localsfn "github.com/sluicehq/sluice/local/sfn"
 	"github.com/sluicehq/sluice/local/stack"
 )
@@ -31,7 +32,7 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 	watch := fs.Bool("watch", false, "deploy the template file again whenever it changes (make gen after editing gen/config.go), as a CloudFormation stack update")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file when it stops (go tool pprof FILE)")
 	memprofile := fs.String("memprofile", "", "write a profile of the memory allocated over the whole run to this file when it stops (go tool pprof FILE)")
-	gcHeadroomMiB := fs.Uint64("gc-headroom", defaultGCHeadroomMiB, "MiB the heap may grow beyond what is live before the garbage collector runs (0: Go's default, GOGC=100; a GOGC in the environment wins)")
+	gcHeadroomMiB := fs.Uint64("gc-headroom", gcheadroom.DefaultMiB, "MiB the heap may grow beyond what is live before the garbage collector runs (0: Go's default, GOGC=100; a GOGC in the environment wins)")
 	empty := fs.Bool("empty", false, "start the services without deploying a stack (deploy one yourself: aws cloudformation deploy, sluice deploy --endpoint)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -45,7 +46,7 @@ func runUp(ctx context.Context, args []string, std stdio) error {
 			return fmt.Errorf("%w: --watch needs a template file to watch: pass --template FILE (or run from the repository, to watch %s)", errUsage, defaultTemplatePath)
 		}
 	}
-	defer startGCHeadroom(*gcHeadroomMiB << 20)()
+	defer gcheadroom.Start(*gcHeadroomMiB << 20)()
 	if *cpuprofile != "" {
 		stop, err := startCPUProfile(*cpuprofile)
 		if err != nil {

@@ -40,6 +40,7 @@ var (
 // -steady.rate and -steady.objects change the arrival; BenchmarkPipelineSweep searches for the highest
 // rate served.
 func BenchmarkPipelineSteady(b *testing.B) {
+	stackGC(b)
 	var sum steadyResult
 	for i := range b.N {
 		r := runSteady(b, fmt.Sprintf("steady%d", i), *steadyObjects, *steadyRate)
@@ -66,6 +67,7 @@ func BenchmarkPipelineSteady(b *testing.B) {
 // rate not sustained. It reports the highest sustained rate, and that rate's p50/p99 and CPU time per
 // object; each rate's figures are logged.
 func BenchmarkPipelineSweep(b *testing.B) {
+	stackGC(b)
 	var rates []float64
 	for _, s := range strings.Split(*sweepRates, ",") {
 		var r float64

@@ -41,6 +41,7 @@ const (
 // handlers directly, against the same local S3, started as each PutObject returns. The ratio
 // (engine/stack) is the cost of EventBridge, the Lambda service and Step Functions persistence.
 func BenchmarkPipeline(b *testing.B) {
+	stackGC(b)
 	var stackRate, baseRate float64
 	var stackCPU, baseCPU time.Duration
 	var stackAlloc uint64
@@ -130,6 +131,7 @@ func BenchmarkPipeline(b *testing.B) {
 // small objects, no throttles), without the throttled burst and the in-process baseline around it: a
 // profile of it (-cpuprofile, -memprofile) shows only the stack at work on the burst.
 func BenchmarkPipelineUnreserved(b *testing.B) {
+	stackGC(b)
 	unreserved := withoutReservedConcurrency(b)
 	var rate, cpu float64
 	var alloc uint64
@@ -506,6 +508,7 @@ func concurrently(n int, f func(i int)) {
 // from the start of its PutObject to its manifest's commit time. BenchmarkPipeline's latencies include
 // the queueing of a 1,000-object burst; these do not.
 func BenchmarkPipelineLatency(b *testing.B) {
+	stackGC(b)
 	e := startStack(b, "", "")
 	e.putSchema(b)
 	objs := burstObjects(b.N, "latency", 0)

@@ -1,4 +1,4 @@
-package main
+package gcheadroom
 
 import (
 	"runtime"
@@ -25,8 +25,8 @@ func TestGCPercentFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := gcPercentFor(tt.live, tt.headroom); got != tt.want {
-				t.Errorf("gcPercentFor(%d, %d) = %d, want %d", tt.live, tt.headroom, got, tt.want)
+			if got := percentFor(tt.live, tt.headroom); got != tt.want {
+				t.Errorf("percentFor(%d, %d) = %d, want %d", tt.live, tt.headroom, got, tt.want)
 			}
 		})
 	}
@@ -46,7 +46,7 @@ func TestGCHeadroomFollowsTheLiveHeap(t *testing.T) {
 	before := debug.SetGCPercent(150)
 	defer debug.SetGCPercent(before)
 	const headroom = 32 << 20
-	stop := startGCHeadroom(headroom)
+	stop := Start(headroom)
 	// The cleanup runs after a collection, on its own goroutine: collect until GOGC is as wanted (or
 	// give up after a bounded number of tries).
 	settle := func(ok func(uint64) bool) uint64 {
@@ -78,7 +78,7 @@ func TestGCHeadroomLeavesTheUsersGOGC(t *testing.T) {
 	t.Setenv("GOGC", "100")
 	before := debug.SetGCPercent(170)
 	defer debug.SetGCPercent(before)
-	stop := startGCHeadroom(32 << 20)
+	stop := Start(32 << 20)
 	runtime.GC()
 	if got := gogc(t); got != 170 {
 		t.Errorf("GOGC: got %d, want 170 (untouched)", got)
