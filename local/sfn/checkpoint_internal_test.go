@@ -12,6 +12,8 @@ import (
 // state with effects outside the execution (here a Parallel, which the engine does not snapshot inside)
 // and one before the first state after it, none before a Pass, Choice, Succeed or Fail reached from the
 // start or from another of them. A restart runs those again from the last durable point, to the same end.
+// None either before a state with effects reached from a journaled snapshot through Choice states that
+// give the same answer when run again (JSONPath, no Assign, nothing read from $$).
 func TestCheckpointsBeforeEffects(t *testing.T) {
 	tests := []struct {
 		name string
@@ -31,6 +33,48 @@ func TestCheckpointsBeforeEffects(t *testing.T) {
 				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"C"},
 				"C":{"Type":"Pass","Next":"D"},"D":{"Type":"Pass","Next":"E"},"E":{"Type":"Fail","Error":"E"}}}`,
 			want: []string{"P", "Q", "C"},
+		},
+		{
+			name: "choice between effects",
+			def: `{"StartAt":"P","States":{"B":{"Type":"Choice","Choices":[{"Variable":"$.x","NumericEqualsPath":"$.x","Next":"Q"}],"Default":"D"},
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}],"ResultPath":"$.p","Next":"B"},
+				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"D"},"D":{"Type":"Succeed"}}}`,
+			want: []string{"P", "B", "D"},
+		},
+		{
+			name: "choice reading the context object",
+			def: `{"StartAt":"P","States":{"B":{"Type":"Choice","Choices":[{"Variable":"$$.State.EnteredTime","IsPresent":true,"Next":"Q"}],"Default":"D"},
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}],"ResultPath":"$.p","Next":"B"},
+				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"D"},"D":{"Type":"Succeed"}}}`,
+			want: []string{"P", "B", "Q", "D"},
+		},
+		{
+			name: "choice path operand reading the context object",
+			def: `{"StartAt":"P","States":{"B":{"Type":"Choice","Choices":[{"Not":{"Variable":"$.x","StringEqualsPath":"$$.Execution.Name"},"Next":"Q"}],"Default":"D"},
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}],"ResultPath":"$.p","Next":"B"},
+				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"D"},"D":{"Type":"Succeed"}}}`,
+			want: []string{"P", "B", "Q", "D"},
+		},
+		{
+			name: "choice assigning",
+			def: `{"StartAt":"P","States":{"B":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Q"}],"Default":"D","Assign":{"t.$":"$$.State.EnteredTime"}},
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}],"ResultPath":"$.p","Next":"B"},
+				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"D"},"D":{"Type":"Succeed"}}}`,
+			want: []string{"P", "B", "Q", "D"},
+		},
+		{
+			name: "jsonata choice",
+			def: `{"StartAt":"P","States":{"B":{"Type":"Choice","QueryLanguage":"JSONata","Choices":[{"Condition":"{% $states.input.x = 1 %}","Next":"Q"}],"Default":"D"},
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}],"ResultPath":"$.p","Next":"B"},
+				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"D"},"D":{"Type":"Succeed"}}}`,
+			want: []string{"P", "B", "Q", "D"},
+		},
+		{
+			name: "pass between effects",
+			def: `{"StartAt":"P","States":{"B":{"Type":"Pass","Next":"Q"},
+				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}],"ResultPath":"$.p","Next":"B"},
+				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"D"},"D":{"Type":"Succeed"}}}`,
+			want: []string{"P", "B", "Q", "D"},
 		},
 	}
 	for i, tt := range tests {

@@ -87,9 +87,9 @@ func (h historySink) BorrowsEvents() bool { return h.e.stream != nil }
 
 var _ interp.BorrowingSink = historySink{}
 
-// checkpoint journals a snapshot with the events recorded since the previous one. A failed append is
-// logged: the execution goes on, and the next snapshot carries these events too.
-func (s *Service) checkpoint(e *execution, snap interp.Snapshot) {
+// checkpoint journals a snapshot with the events recorded since the previous one, and reports whether it
+// did. A failed append is logged: the execution goes on, and the next snapshot carries these events too.
+func (s *Service) checkpoint(e *execution, snap interp.Snapshot) bool {
 	release := s.holdJournal()
 	defer release()
 	e.mu.Lock()
@@ -102,12 +102,13 @@ func (s *Service) checkpoint(e *execution, snap interp.Snapshot) {
 		if s.ctx.Err() == nil {
 			s.logger.Error("step functions: snapshot not journaled; after a restart the execution resumes from an earlier one", "execution", e.rec.Arn, "err", err)
 		}
-		return
+		return false
 	}
 	e.mu.Lock()
 	e.journaled, e.snap = n, &snap
 	e.mu.Unlock()
 	s.compactInBackground()
+	return true
 }
 
 // eventsHint is the room an execution's history starts with: an entered and an exited event for each
@@ -145,10 +146,12 @@ func recycleEvents(events []interp.HistoryEvent) {
 
 // pureState reports whether a top-level state only computes from its input (Pass, Choice, Succeed, Fail):
 // running it again after a restart changes nothing outside the execution. The engine offers a snapshot
-// before every top-level state; one is journaled only when the state about to run is not pure or one that
-// was not pure ran since the last durable point (the start record, a journaled snapshot, a redrive), so
-// that a restart never runs a task, a wait, a Map or a Parallel again that a journaled snapshot had put
-// behind it, while a chain of Pass and Choice states costs no journal write per state.
+// before every top-level state; one is journaled only when a state that was not pure ran since the last
+// durable point (the start record, a journaled snapshot, a redrive), or when the state about to run is not
+// pure and a resume from that point could reach it differently (the point is the start record, whose
+// resume takes a new start date, or a state ran since that is not replayable), so that a restart never runs
+// a task, a wait, a Map or a Parallel again that a journaled snapshot had put behind it, nor runs one with
+// another input than it had, while a chain of Pass and Choice states costs no journal write per state.
 func pureState(st asl.State) bool {
 	if st == nil {
 		return false
@@ -158,6 +161,50 @@ func pureState(st asl.State) bool {
 		return true
 	}
 	return false
+}
+
+// replayable reports whether a top-level state, run again from the same input and variables, gives the
+// same output and next state: a JSONPath Choice that assigns nothing and reads nothing of the context object
+// ($$, which holds the time the state was entered). Choice rules compare only; a path in them that reads $$
+// anywhere, as a Variable or as a ...Path operand, makes the state not replayable, as does a literal operand
+// that merely contains "$$" (a conservative answer costs one journal write, never a lost one).
+func replayable(st asl.State, machine asl.QueryLanguage) bool {
+	c, ok := st.(*asl.Choice)
+	if !ok || asl.EffectiveLanguage(c, machine) != asl.JSONPath || c.Assign != nil || c.Output != nil {
+		return false
+	}
+	for _, p := range []asl.Path{c.InputPath, c.OutputPath} {
+		if x, _ := p.Expr(); strings.Contains(x, "$$") {
+			return false
+		}
+	}
+	for i := range c.Choices {
+		r := &c.Choices[i]
+		if r.Assign != nil || r.Output != nil || !replayableRule(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func replayableRule(r *asl.ChoiceRule) bool {
+	if r.Condition != nil || strings.Contains(r.Variable, "$$") {
+		return false
+	}
+	if v, ok := r.Value.(string); ok && strings.Contains(v, "$$") {
+		return false
+	}
+	for i := range r.And {
+		if !replayableRule(&r.And[i]) {
+			return false
+		}
+	}
+	for i := range r.Or {
+		if !replayableRule(&r.Or[i]) {
+			return false
+		}
+	}
+	return r.Not == nil || replayableRule(r.Not)
 }
 
 // finish moves an ended standard execution to the history store and out of memory. When the store refuses
@@ -434,18 +481,41 @@ func (s *Service) begin(compiled *interp.Machine, e *execution, checkpoints bool
 		interp.WithHistory(historySink{s, e}),
 	}
 	if checkpoints && !e.express && s.journal != nil {
-		states := compiled.Definition().States
-		var effects bool // a state with effects outside the execution ran since the last durable point
+		def := compiled.Definition()
+		// Since the last durable point (the start record, a journaled snapshot, the snapshot resumed or
+		// redriven from): effects, a state with effects outside the execution ran; varied, a state ran
+		// whose output might differ were it run again (a pure state is not always: $$.State.EnteredTime,
+		// States.UUID). ran is the state offered before this one, which has run since.
+		var effects, varied bool
+		var ran string
 		opts = append(opts, interp.WithCheckpoint(func(snap interp.Snapshot) {
 			if s.ctx.Err() != nil {
 				return
 			}
-			pure := pureState(states[snap.State])
-			if pure && !effects {
-				return // resuming from the last durable point runs the same pure states again: nothing is lost
+			if ran != "" {
+				prev := def.States[ran]
+				effects = effects || !pureState(prev)
+				varied = varied || !replayable(prev, def.QueryLanguage)
 			}
-			effects = !pure
-			s.checkpoint(e, snap)
+			ran = snap.State
+			if !effects {
+				if pureState(def.States[snap.State]) {
+					return // resuming from the last durable point runs the same pure states again: nothing is lost
+				}
+				// The state about to run has effects. When the last durable point is a snapshot and
+				// only states that give the same output again ran since, resuming from it reaches this
+				// state with this input, variables and start date: this snapshot would add nothing
+				// but the events of those states, which a resume records again.
+				e.mu.Lock()
+				durable := e.snap != nil
+				e.mu.Unlock()
+				if durable && !varied {
+					return
+				}
+			}
+			if s.checkpoint(e, snap) {
+				effects, varied = false, false
+			}
 		}))
 	}
 	run := begin(s.ctx, opts)
