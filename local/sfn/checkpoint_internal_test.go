@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sluicehq/sluice/asl/interp"
 )
 
 // TestCheckpointsBeforeEffects checks which of the engine's snapshots reach the journal: one before each
@@ -57,7 +60,7 @@ func TestCheckpointsBeforeEffects(t *testing.T) {
 		},
 		{
 			name: "choice assigning",
-			def: `{"StartAt":"P","States":{"B":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Q"}],"Default":"D","Assign":{"t.$":"$$.State.EnteredTime"}},
+			def: `{"StartAt":"P","States":{"B":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"Q"}],"Default":"D","Assign":{"t":"c"}},
 				"P":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}}],"ResultPath":"$.p","Next":"B"},
 				"Q":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"Next":"D"},"D":{"Type":"Succeed"}}}`,
 			want: []string{"P", "B", "Q", "D"},
@@ -112,6 +115,41 @@ func TestCheckpointsBeforeEffects(t *testing.T) {
 			}
 			if diff := cmp.Diff(got, tt.want); diff != "" {
 				t.Errorf("journaled snapshots (-got +want):\n%s", diff)
+			}
+			// The history saved (its first events' text taken from the journal's records) is the one
+			// an execution of the same machine without a journal saves, but for the times.
+			stored, err := s.view(arn, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mem, err := New()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer mem.Close()
+			if _, err := mem.createStateMachine(ctx, []byte(fmt.Sprintf(`{"name":%q,"definition":%q,"roleArn":"arn:aws:iam::000000000000:role/r"}`, name, tt.def))); err != nil {
+				t.Fatal(err)
+			}
+			memArn, err := mem.Start(ctx, mem.machineArn(name), "e", `{"x":1}`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := mem.Wait(ctx, memArn); err != nil {
+				t.Fatal(err)
+			}
+			unjournaled, err := mem.view(memArn, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.live != nil {
+				t.Fatal("the journaled execution is still in memory, not in the history store")
+			}
+			if len(stored.events) == 0 {
+				t.Fatal("no history stored")
+			}
+			noTimes := cmp.Transformer("noTimes", func(ev interp.HistoryEvent) interp.HistoryEvent { ev.Timestamp = time.Time{}; return ev })
+			if diff := cmp.Diff(stored.events, unjournaled.events, noTimes); diff != "" {
+				t.Errorf("history stored (-got +want):\n%s", diff)
 			}
 		})
 	}

@@ -28,13 +28,18 @@ type execution struct {
 	status    interp.Status
 	end       endRecord
 	events    []interp.HistoryEvent
-	journaled int              // events[:journaled] are in the journal, with snap
-	snap      *interp.Snapshot // the last snapshot in the journal
-	point     *interp.Snapshot // where a redrive continues from, once ended (redrive.go)
-	run       *interp.Execution
-	logging   *executionLogging // nil when the state machine logs nothing
-	logs      executionLogs     // records not yet handed to the log sink (logdelivery.go)
-	stream    *eventStream      // an execution run inline: its events, encoded (stream.go); events stays empty
+	journaled int // events[:journaled] are in the journal, with snap
+	// journaledText is events[:journaledN] (journaledN <= journaled) encoded as their journal records
+	// held them, separated by commas: the history blob takes it instead of encoding them again. It is
+	// from journaledTexts, and given back once the execution is saved.
+	journaledText *[]byte
+	journaledN    int
+	snap          *interp.Snapshot // the last snapshot in the journal
+	point         *interp.Snapshot // where a redrive continues from, once ended (redrive.go)
+	run           *interp.Execution
+	logging       *executionLogging // nil when the state machine logs nothing
+	logs          executionLogs     // records not yet handed to the log sink (logdelivery.go)
+	stream        *eventStream      // an execution run inline: its events, encoded (stream.go); events stays empty
 }
 
 // eventCount is the number of e's history events; the caller holds e.mu.
@@ -98,7 +103,26 @@ func (s *Service) checkpoint(e *execution, snap interp.Snapshot) bool {
 	n := len(e.events)
 	events := e.events[e.journaled:n:n]
 	e.mu.Unlock()
-	if err := s.journal.appendLocked(s.ctx, &record{Kind: kindSnapshot, Arn: e.rec.Arn, Events: events, Snapshot: &snap}); err != nil {
+	keep := func(text []byte) {
+		// e.journaledText is read and changed only by the execution's goroutine (here) and, once the
+		// execution has ended, by finish; e.mu orders those.
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if text == nil || e.journaledN != e.journaled {
+			return // the text would not follow on from what is kept: the blob encodes the rest
+		}
+		if e.journaledText == nil {
+			e.journaledText = journaledTexts.Get().(*[]byte)
+			*e.journaledText = (*e.journaledText)[:0]
+		}
+		t := *e.journaledText
+		if len(t) > 0 {
+			t = append(t, ',')
+		}
+		*e.journaledText = append(t, text...)
+		e.journaledN = n
+	}
+	if err := s.journal.appendEventsLocked(s.ctx, &record{Kind: kindSnapshot, Arn: e.rec.Arn, Events: events, Snapshot: &snap}, keep); err != nil {
 		if s.ctx.Err() == nil {
 			s.logger.Error("step functions: snapshot not journaled; after a restart the execution resumes from an earlier one", "execution", e.rec.Arn, "err", err)
 		}
@@ -110,6 +134,9 @@ func (s *Service) checkpoint(e *execution, snap interp.Snapshot) bool {
 	s.compactInBackground()
 	return true
 }
+
+// journaledTexts are the buffers of executions' journaledText, kept up to maxKeptBlobBuffer bytes.
+var journaledTexts = sync.Pool{New: func() any { return new([]byte) }}
 
 // eventsHint is the room an execution's history starts with: an entered and an exited event for each
 // top-level state, and the execution's start and end, at most maxEventsHint. Events are large structs, and
@@ -222,6 +249,9 @@ func (s *Service) finish(e *execution) {
 	for i, p := range pending {
 		p.mu.Lock()
 		blob := &historyBlob{Execution: p.rec, End: p.end, Events: p.events, Redrive: p.point, Stream: p.stream}
+		if p.journaledText != nil {
+			blob.Journaled, blob.JournaledN = *p.journaledText, p.journaledN
+		}
 		p.mu.Unlock()
 		if err := s.history.put(context.Background(), blob); err != nil {
 			s.logger.Error("step functions: finished execution not saved; kept in memory and retried", "execution", p.rec.Arn, "err", err)
@@ -230,10 +260,14 @@ func (s *Service) finish(e *execution) {
 		}
 		s.forget(p)
 		p.mu.Lock()
-		events, stream := p.events, p.stream
+		events, stream, text := p.events, p.stream, p.journaledText
 		p.events, p.journaled, p.snap, p.point, p.stream = nil, 0, nil, nil, nil // a compaction that listed p before forget sees none
+		p.journaledText, p.journaledN = nil, 0
 		p.mu.Unlock()
 		recycleEvents(events)
+		if text != nil && cap(*text) <= maxKeptBlobBuffer {
+			journaledTexts.Put(text)
+		}
 		if stream != nil {
 			stream.recycle()
 		}

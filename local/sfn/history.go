@@ -162,6 +162,10 @@ type historyBlob struct {
 	// Stream, when not nil, holds the events, encoded (an execution run inline): Events is empty. It is
 	// not part of the document (its events are).
 	Stream *eventStream `json:"-"`
+	// Journaled holds the first JournaledN of Events encoded as appendBlobText writes them, separated by
+	// commas (the text of their journal records, executions.go); it is not part of the document.
+	Journaled  []byte `json:"-"`
+	JournaledN int    `json:"-"`
 }
 
 // eventCount is the number of the blob's history events.

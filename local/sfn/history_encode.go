@@ -307,7 +307,12 @@ func appendBlobText(dst []byte, b *historyBlob, withDefinition bool) ([]byte, in
 		w.dst = append(w.dst, evs...)
 	} else {
 		w.dst = append(w.dst, '[')
-		for i := range b.Events {
+		from := 0
+		if b.JournaledN > 0 && b.JournaledN <= len(b.Events) {
+			w.dst = append(w.dst, b.Journaled...)
+			from = b.JournaledN
+		}
+		for i := from; i < len(b.Events); i++ {
 			if i > 0 {
 				w.dst = append(w.dst, ',')
 			}

@@ -186,6 +186,36 @@ func (j *journal) appendLocked(ctx context.Context, recs ...*record) error {
 	return nil
 }
 
+// appendEventsLocked appends one record and, once it is durable, hands keep the text of its events as
+// appendRecordSpan found it (nil when it has none, or they were not written by hand), valid only during
+// the call. The caller holds j.mu for reading.
+func (j *journal) appendEventsLocked(ctx context.Context, r *record, keep func(events []byte)) error {
+	bp, _ := recordBuffers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	buf, from, to, err := appendRecordSpan((*bp)[:0], r)
+	if err != nil {
+		return err
+	}
+	err = j.log.Append(ctx, buf)
+	if err == nil {
+		var events []byte
+		if from >= 0 {
+			events = buf[from:to]
+		}
+		keep(events)
+	}
+	if cap(buf) <= maxPooledRecord {
+		*bp = buf[:0]
+		recordBuffers.Put(bp)
+	}
+	if err != nil {
+		return fmt.Errorf("append journal: %w", err)
+	}
+	return nil
+}
+
 // due reports whether the journal has grown enough to compact. It takes no lock: appenders call it.
 func (j *journal) due() bool {
 	return j.log.Size() >= j.compactAt.Load()

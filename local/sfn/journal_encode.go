@@ -46,13 +46,24 @@ var recordByHand = fieldsAre[record](`Kind string json:"k"`, `Machine *sfn.machi
 // appendRecord appends r as encoding/json writes it (but for the escaping of "<", ">" and "&", which
 // decoding does not tell apart, and a float64 -0 in a payload, written 0 as the engine renders it).
 func appendRecord(dst []byte, r *record) ([]byte, error) {
+	out, _, _, err := appendRecordSpan(dst, r)
+	return out, err
+}
+
+// appendRecordSpan is appendRecord, and reports where in what it appended r's events are: from and to
+// such that the appended text [from:to] is the events as blobWriter.event writes them, separated by
+// commas, as appendBlobText writes them in a history blob. It reports -1, -1 for a record that has no
+// events or was written by encoding/json (whose escaping differs).
+func appendRecordSpan(dst []byte, r *record) (_ []byte, from, to int, _ error) {
+	base := len(dst)
+	from, to = -1, -1
 	if !recordByHand || !eventsByHand || !executionByHand || !snapshotByHand ||
 		r.Machine != nil || r.Version != nil || r.Alias != nil || r.Activity != nil || r.Event != nil || r.End != nil {
 		b, err := json.Marshal(r)
 		if err != nil {
-			return nil, fmt.Errorf("encode journal record: %w", err)
+			return nil, 0, 0, fmt.Errorf("encode journal record: %w", err)
 		}
-		return append(dst, b...), nil
+		return append(dst, b...), from, to, nil
 	}
 	w := blobWriter{dst: dst}
 	w.dst = append(w.dst, `{"k":`...)
@@ -60,29 +71,31 @@ func appendRecord(dst []byte, r *record) ([]byte, error) {
 	if r.Execution != nil {
 		w.dst = append(w.dst, `,"ex":`...)
 		if _, err := w.execution(r.Execution, true); err != nil {
-			return nil, err
+			return nil, 0, 0, err
 		}
 	}
 	w.optional(`,"arn":`, r.Arn)
 	if len(r.Events) > 0 {
 		w.dst = append(w.dst, `,"evs":[`...)
+		from = len(w.dst) - base
 		for i := range r.Events {
 			if i > 0 {
 				w.dst = append(w.dst, ',')
 			}
 			if err := w.event(&r.Events[i]); err != nil {
-				return nil, fmt.Errorf("encode journal record: %w", err)
+				return nil, 0, 0, fmt.Errorf("encode journal record: %w", err)
 			}
 		}
+		to = len(w.dst) - base
 		w.dst = append(w.dst, ']')
 	}
 	if r.Snapshot != nil {
 		w.dst = append(w.dst, `,"snap":`...)
 		if err := w.snapshot(r.Snapshot); err != nil {
-			return nil, fmt.Errorf("encode journal record: %w", err)
+			return nil, 0, 0, fmt.Errorf("encode journal record: %w", err)
 		}
 	}
-	return append(w.dst, '}'), nil
+	return append(w.dst, '}'), from, to, nil
 }
 
 // soleTaskDetail appends, for an event whose only details are a task's scheduling, start or success or a

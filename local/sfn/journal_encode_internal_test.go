@@ -1,6 +1,7 @@
 package sfn
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -199,4 +200,56 @@ func FuzzAppendRecordSnapshot(f *testing.F) {
 		}
 		sameRecordText(t, got, want)
 	})
+}
+
+// TestJournaledEventsInBlob: a history blob that takes its first events' text from the snapshot records
+// that journaled them (appendRecordSpan's span, joined as checkpoint joins them) is byte for byte the
+// blob that encodes every event, whatever the checkpoints' boundaries and however many events the text
+// covers. A span that is not the events' text, or joined wrongly, changes the blob.
+func TestJournaledEventsInBlob(t *testing.T) {
+	blobs := map[string]*historyBlob{
+		"every detail": everyDetail(),
+		"payloads":     payloads(),
+		"task":         (&historyBlob{End: endRecord{Status: "SUCCEEDED"}}).withEvents(taskEvents()...),
+	}
+	for name, b := range blobs {
+		want, err := appendBlob(nil, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for step := 1; step <= 4; step++ {
+			var text []byte
+			covered := 0
+			for covered < len(b.Events) {
+				to := min(covered+step, len(b.Events))
+				rec, from, end, err := appendRecordSpan([]byte("prefix"), &record{Kind: kindSnapshot, Arn: "a", Events: b.Events[covered:to], Snapshot: fullSnapshot()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if from < 0 {
+					t.Fatalf("%s: appendRecordSpan reported no events for %d of them", name, to-covered)
+				}
+				if len(text) > 0 {
+					text = append(text, ',')
+				}
+				text = append(text, rec[len("prefix"):][from:end]...)
+				covered = to
+				j := *b
+				j.Journaled, j.JournaledN = text, covered
+				got, err := appendBlob(nil, &j)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s, checkpoints of %d, %d events journaled: blob\n%s\nwant\n%s", name, step, covered, got, want)
+				}
+			}
+		}
+	}
+	// A record without events, and one encoding/json writes, have no span.
+	for _, r := range []*record{{Kind: kindSnapshot, Arn: "a", Snapshot: fullSnapshot()}, {Kind: kindMachine, Machine: &machineRecord{Arn: "m"}}} {
+		if _, from, to, err := appendRecordSpan(nil, r); err != nil || from != -1 || to != -1 {
+			t.Errorf("appendRecordSpan(%s record) = span %d, %d, %v; want -1, -1, nil", r.Kind, from, to, err)
+		}
+	}
 }

@@ -415,7 +415,7 @@ func (s *Service) resume(e *execution, snap *interp.Snapshot) error {
 				// compiles the same way): start over rather than lose the execution.
 				s.logger.Warn("step functions: snapshot not resumable, execution starts over", "execution", e.rec.Arn, "err", err)
 				e.mu.Lock()
-				e.events, e.journaled, e.snap = nil, 0, nil
+				e.events, e.journaled, e.snap, e.journaledN = nil, 0, nil, 0
 				e.mu.Unlock()
 				input, derr := decodeInput(e.rec.Input)
 				if derr != nil {
