@@ -58,10 +58,10 @@ type executionLogging struct {
 	stream atomic.Pointer[namedStream]
 }
 
-// namedStream is the log stream of the executions that started at start's minute.
+// namedStream is the log stream of the executions that started in a minute (minuteOf).
 type namedStream struct {
-	start time.Time
-	name  string
+	minute int64
+	name   string
 }
 
 // loggingOf parses a machine's LoggingConfiguration; nil when nothing is logged. A configuration is parsed
@@ -128,13 +128,26 @@ func logged(level string, t interp.EventType) bool {
 }
 
 // logStream names the stream of an execution's records: one per state machine and minute of start.
+// The name of the last minute's stream is kept: executions running at once started at different instants,
+// mostly of the same minute, and each of their records asks.
 func (l *executionLogging) logStream(start time.Time) string {
-	if n := l.stream.Load(); n != nil && n.start.Equal(start) {
+	minute := minuteOf(start)
+	if n := l.stream.Load(); n != nil && n.minute == minute {
 		return n.name
 	}
-	n := &namedStream{start, l.streamName(start)}
+	n := &namedStream{minute, l.streamName(start)}
 	l.stream.Store(n)
 	return n.name
+}
+
+// minuteOf numbers the UTC minute of t (the minutes since 1970, rounded down).
+func minuteOf(t time.Time) int64 {
+	s := t.Unix()
+	m := s / 60
+	if s%60 < 0 {
+		m--
+	}
+	return m
 }
 
 func (l *executionLogging) streamName(start time.Time) string {

@@ -227,3 +227,40 @@ func TestRecordsOwnTheirBytes(t *testing.T) {
 		t.Errorf("records after all were made (-got +want):\n%s", diff)
 	}
 }
+
+// TestLogStreamCache: the stream name kept for the last minute asked is the one streamName gives for
+// every start asked after it, across a minute's edges, before 1970 and in other zones.
+func TestLogStreamCache(t *testing.T) {
+	base := time.Date(2024, 3, 1, 12, 0, 59, 999999999, time.UTC)
+	starts := []time.Time{
+		base, base.Add(time.Nanosecond), base, base.Add(-59 * time.Second), base.Add(-59*time.Second - time.Nanosecond),
+		base.In(time.FixedZone("x", 5400)), base.Add(time.Hour * 24 * 366),
+		time.Date(1969, 12, 31, 23, 59, 0, 0, time.UTC), time.Date(1969, 12, 31, 23, 58, 59, 999999999, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC), time.Unix(0, 0), time.Unix(-1, 0),
+	}
+	l := &executionLogging{machine: "pipeline"}
+	for i, start := range starts {
+		if got, want := l.logStream(start), l.streamName(start); got != want {
+			t.Errorf("start %d (%v): logStream = %q, want %q", i, start, got, want)
+		}
+	}
+}
+
+// FuzzLogStream: logStream, asked for two starts in turn, names each as streamName does.
+func FuzzLogStream(f *testing.F) {
+	f.Add(int64(1709294459), int64(999999999), int64(1709294460), int64(0))
+	f.Add(int64(-1), int64(0), int64(-60), int64(1))
+	f.Add(int64(-61), int64(5), int64(-60), int64(5))
+	f.Fuzz(func(t *testing.T, s1, ns1, s2, ns2 int64) {
+		const limit = 1 << 40 // seconds: the years time.Format writes as four digits and more, both ways
+		if s1 < -limit || s1 > limit || s2 < -limit || s2 > limit {
+			t.Skip()
+		}
+		l := &executionLogging{machine: "m"}
+		for _, start := range []time.Time{time.Unix(s1, ns1), time.Unix(s2, ns2), time.Unix(s1, ns1)} {
+			if got, want := l.logStream(start), l.streamName(start); got != want {
+				t.Fatalf("logStream(%v) = %q, want %q", start, got, want)
+			}
+		}
+	})
+}
