@@ -188,6 +188,13 @@ type segment struct {
 	defBytes int // the length of the definitions in defs
 	lastDef  string
 	lastRef  defRef
+
+	// syncMu orders the segment's syncs (syncTo); synced is how much of it they made durable. After a
+	// sync failed (broken), none is trusted again: what it had to write may be lost whatever a later
+	// sync answers, so the segment refuses every later blob and the next write starts a new one.
+	syncMu sync.Mutex
+	synced int64
+	broken atomic.Bool
 }
 
 const (
@@ -730,12 +737,55 @@ func (h *historyStore) put(ctx context.Context, b *historyBlob) error {
 
 // write appends a blob to the current segment and returns where it is; a blob without its definition
 // comes after the definition's record, written first if the segment has none yet.
+//
+// The blob is durable when write returns (when syncing), but the sync is made outside wmu: blobs written
+// while one sync runs are made durable together by the next (syncTo), instead of each waiting for the
+// write lock and syncing alone.
 func (h *historyStore) write(blob encodedBlob) (uint32, int64, error) {
+	seg, off, err := h.writeLocked(blob)
+	if err != nil {
+		return 0, 0, err
+	}
+	if h.sync && h.dir != "" {
+		if err := h.syncTo(seg, off+int64(len(blob.data))); err != nil {
+			return 0, 0, err
+		}
+	}
+	return seg.id, off, nil
+}
+
+// syncTo returns once seg is durable up to end: at once when a sync that began after those bytes were
+// written has succeeded, else after syncing it (the bytes every writer wrote until then included).
+func (h *historyStore) syncTo(seg *segment, end int64) error {
+	seg.syncMu.Lock()
+	defer seg.syncMu.Unlock()
+	if seg.broken.Load() {
+		return errors.New("sync history segment: an earlier sync of the segment failed")
+	}
+	if seg.synced >= end {
+		return nil
+	}
+	h.wmu.Lock()
+	size, f := seg.size, seg.f
+	h.wmu.Unlock()
+	if f == nil {
+		return errors.New("sync history segment: the segment is closed")
+	}
+	if err := f.Sync(); err != nil {
+		seg.broken.Store(true)
+		return fmt.Errorf("sync history segment: %w", err)
+	}
+	seg.synced = size
+	return nil
+}
+
+// writeLocked appends blob (and its definition's record) to the current segment under wmu.
+func (h *historyStore) writeLocked(blob encodedBlob) (*segment, int64, error) {
 	h.wmu.Lock()
 	defer h.wmu.Unlock()
-	if h.cur == nil || h.cur.size+int64(len(blob.data)) > segmentBytes && h.cur.size > 0 {
+	if h.cur == nil || h.cur.broken.Load() || h.cur.size+int64(len(blob.data)) > segmentBytes && h.cur.size > 0 {
 		if err := h.rollover(); err != nil {
-			return 0, 0, err
+			return nil, 0, err
 		}
 	}
 	seg := h.cur
@@ -745,7 +795,7 @@ func (h *historyStore) write(blob encodedBlob) (uint32, int64, error) {
 			rec := appendDefinitionRecord(nil, blob.definition)
 			off, err := h.append(seg, rec)
 			if err != nil {
-				return 0, 0, err
+				return nil, 0, err
 			}
 			ref = defRef{off, uint32(len(rec))}
 			seg.remember(blob.definition, ref)
@@ -754,14 +804,9 @@ func (h *historyStore) write(blob encodedBlob) (uint32, int64, error) {
 	}
 	off, err := h.append(seg, blob.data)
 	if err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
-	if h.sync && seg.f != nil {
-		if err := seg.f.Sync(); err != nil {
-			return 0, 0, fmt.Errorf("sync history segment: %w", err)
-		}
-	}
-	return seg.id, off, nil
+	return seg, off, nil
 }
 
 // append writes data at the end of a segment; the caller holds wmu.
