@@ -2,6 +2,7 @@ package s3
 
 import (
 	"fmt"
+	"time"
 )
 
 // CreatedEvent returns the "Object Created" event of an object's current version, as S3 sent it to
@@ -26,4 +27,19 @@ func (s *Service) CreatedEvent(bucket, key string) ([]byte, error) {
 		return nil, err
 	}
 	return ev.Body, nil
+}
+
+// WrittenBefore reports whether the current version of an object was written before t, by the time the
+// service keeps for it (a listing's LastModified is rounded to the millisecond). local/stack re-drives only
+// objects written before it started: one written after has a new event of its own. An object that is gone,
+// or whose current version is a delete marker, answers an error wrapping NoSuchKey.
+func (s *Service) WrittenBefore(bucket, key string, t time.Time) (bool, error) {
+	v, _, err := s.store.lookup(bucket, key, "", false)
+	if err != nil {
+		return false, fmt.Errorf("%s/%s: %w", bucket, key, err)
+	}
+	if v.DeleteMarker {
+		return false, fmt.Errorf("%s/%s: %w", bucket, key, errNoSuchKey())
+	}
+	return v.LastModified.Before(t), nil
 }

@@ -79,7 +79,7 @@ func (st *Stack) startRedrive(ctx context.Context, started time.Time) error {
 	go func() {
 		defer st.wg.Done()
 		defer close(st.redriveDone)
-		st.objectRecovery, st.redriveErr = st.redrive(ctx, started.Truncate(time.Second))
+		st.objectRecovery, st.redriveErr = st.redrive(ctx, started)
 		if st.redriveErr != nil {
 			st.cfg.Logger.Error("re-drive did not complete; it runs again at the next start", "err", st.redriveErr)
 			return
@@ -163,7 +163,7 @@ func (st *Stack) redrive(ctx context.Context, cutoff time.Time) (ObjectRecovery,
 		}
 		for _, o := range page.Contents {
 			key := aws.ToString(o.Key)
-			if strings.HasSuffix(key, "/") || !aws.ToTime(o.LastModified).Before(cutoff) || live[bucket+"/"+key] {
+			if strings.HasSuffix(key, "/") || live[bucket+"/"+key] || !st.writtenBefore(bucket, key, cutoff) {
 				continue
 			}
 			res.Checked++
@@ -215,7 +215,7 @@ func (st *Stack) unstage(ctx context.Context, client *s3.Client, bucket string, 
 		for _, o := range page.Contents {
 			key := aws.ToString(o.Key)
 			name, _, ok := strings.Cut(strings.TrimPrefix(key, tasks.PrefixStaging), "/")
-			if !ok || !aws.ToTime(o.LastModified).Before(cutoff) || st.SFN.Exists(executionPrefix+name) {
+			if !ok || st.SFN.Exists(executionPrefix+name) || !st.writtenBefore(bucket, key, cutoff) {
 				continue
 			}
 			if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
@@ -228,4 +228,14 @@ func (st *Stack) unstage(ctx context.Context, client *s3.Client, bucket string, 
 		}
 		token = page.NextContinuationToken
 	}
+}
+
+// writtenBefore reports whether an object's current version was written before cutoff, by the time S3
+// keeps for it. Not by the listing's LastModified: that is rounded (to the millisecond here, to the second
+// in AWS), and the start of a stack that crashed within a second of a burst falls in the same second as
+// the burst's last objects, whose executions are the ones most likely lost. An object gone meanwhile is
+// left alone.
+func (st *Stack) writtenBefore(bucket, key string, cutoff time.Time) bool {
+	before, err := st.S3.WrittenBefore(bucket, key, cutoff)
+	return err == nil && before
 }
