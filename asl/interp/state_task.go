@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluicehq/sluice/asl"
 	"github.com/sluicehq/sluice/asl/jsonpath"
+	"github.com/sluicehq/sluice/internal/kept"
 )
 
 type taskKind uint8
@@ -238,9 +239,20 @@ func (th *thread) invokeResource(n *node, params any, tw *taskWait, timeout, hea
 	return result, nil
 }
 
-// callTimed runs the invocation on its own goroutine so that timeouts,
-// heartbeats and Stop can interrupt it; for a callback task it then waits
-// for the token.
+// taskCalls runs callTimed's invocations. A goroutine that ran one waits
+// taskCallIdle for the next before it ends, so the stack an invocation grew
+// (a Lambda request, its answer's decoding) serves the next invocation
+// instead of being grown again from the minimum on every call.
+var taskCalls = kept.New(taskCallIdle)
+
+const taskCallIdle = 10 * time.Second
+
+// callTimed runs the invocation on a goroutine of its own (one kept between
+// invocations, taskCalls) so that timeouts, heartbeats and Stop can
+// interrupt the wait even when the invocation never returns; for a callback
+// task it then waits for the token. An invocation that outlives its wait
+// keeps its goroutine until it returns, as before; only then does that
+// goroutine serve another.
 func (th *thread) callTimed(n *node, params any, paramsText string, tw *taskWait, start time.Time, timeout, heartbeat time.Duration) (any, *Failure) {
 	c := th.clock()
 	sc := th.sc.child()
@@ -252,14 +264,14 @@ func (th *thread) callTimed(n *node, params any, paramsText string, tw *taskWait
 	}
 	inv := &taskWait{}
 	hold(c)
-	go func() {
+	taskCalls.Go(nil, func() {
 		defer release(c)
 		r, f := th.call(ctx, n, params, paramsText)
 		inv.complete(r, f)
 		if !callback || f != nil {
 			tw.complete(r, f)
 		}
-	}()
+	})
 	if callback {
 		// The invocation itself must succeed first; its result is the
 		// TaskSubmitted output.

@@ -5,13 +5,17 @@
 // keeps none.
 package kept
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // Goroutines hands functions to goroutines waiting for one. The zero value is not usable; a nil
 // *Goroutines runs each function on a goroutine of its own.
 type Goroutines struct {
-	idle   chan func()
-	linger time.Duration
+	idle    chan func()
+	linger  time.Duration
+	started atomic.Int64 // goroutines started, for Started
 }
 
 // New returns Goroutines whose goroutines wait linger for the next function before they end.
@@ -30,8 +34,18 @@ func (g *Goroutines) Go(done <-chan struct{}, f func()) {
 	select {
 	case g.idle <- f:
 	default:
+		g.started.Add(1)
 		go g.run(done, f)
 	}
+}
+
+// Started returns how many goroutines g has started so far: a caller's tests check with it that
+// functions run one after another share a goroutine.
+func (g *Goroutines) Started() int64 {
+	if g == nil {
+		return 0
+	}
+	return g.started.Load()
 }
 
 func (g *Goroutines) run(done <-chan struct{}, f func()) {
