@@ -95,38 +95,53 @@ func (th *thread) callLambdaInvoke(ctx context.Context, n *node, params any, par
 	if reqID == "" {
 		reqID = newUUID()
 	}
-	length := strconv.Itoa(len(resp.Payload))
 	date := th.clock().Now().UTC().Format(httpTimeFormat)
-	traceID := "Root=1-" + newUUID()
+	return invokeResult(resp.Payload, status, version, reqID, date, "Root=1-"+newUUID()), nil
+}
+
+// invokeResult is the Invoke response wrapped as the AWS SDK returns it,
+// with its HTTP headers twice: each a list in AllHttpHeaders, each a
+// string in HttpHeaders. Every value of the result is its own (a state may
+// change it in place later); what two of them can share without being
+// told apart is shared: a header's string, boxed once for both maps, and
+// one backing array for AllHttpHeaders' eight one-element lists, each
+// sliced to its own capacity so that appending to one copies it.
+func invokeResult(payload []byte, status int, version, reqID, date, traceID string) map[string]any {
+	var (
+		v, id, l, d, tr    = any(version), any(reqID), any(strconv.Itoa(len(payload))), any(date), any(traceID)
+		keepAlive, appJSON = any("keep-alive"), any("application/json")
+		zero, st           = any("0"), jsonIntValue(status)
+		all                = [...]any{v, zero, keepAlive, id, l, d, tr, appJSON}
+	)
 	return map[string]any{
-		"ExecutedVersion": version,
-		"Payload":         decodePayload(resp.Payload),
+		"ExecutedVersion": v,
+		"Payload":         decodePayload(payload),
 		"SdkHttpMetadata": map[string]any{
 			"AllHttpHeaders": map[string]any{
-				"X-Amz-Executed-Version":         []any{version},
-				"x-amzn-Remapped-Content-Length": []any{"0"},
-				"Connection":                     []any{"keep-alive"},
-				"x-amzn-RequestId":               []any{reqID},
-				"Content-Length":                 []any{length},
-				"Date":                           []any{date},
-				"X-Amzn-Trace-Id":                []any{traceID},
-				"Content-Type":                   []any{"application/json"},
+				"X-Amz-Executed-Version":         all[0:1:1],
+				"x-amzn-Remapped-Content-Length": all[1:2:2],
+				"Connection":                     all[2:3:3],
+				"x-amzn-RequestId":               all[3:4:4],
+				"Content-Length":                 all[4:5:5],
+				"Date":                           all[5:6:6],
+				"X-Amzn-Trace-Id":                all[6:7:7],
+				"Content-Type":                   all[7:8:8],
 			},
 			"HttpHeaders": map[string]any{
-				"Connection":                     "keep-alive",
-				"Content-Length":                 length,
-				"Content-Type":                   "application/json",
-				"Date":                           date,
-				"X-Amz-Executed-Version":         version,
-				"x-amzn-Remapped-Content-Length": "0",
-				"x-amzn-RequestId":               reqID,
-				"X-Amzn-Trace-Id":                traceID,
+				"Connection":                     keepAlive,
+				"Content-Length":                 l,
+				"Content-Type":                   appJSON,
+				"Date":                           d,
+				"X-Amz-Executed-Version":         v,
+				"x-amzn-Remapped-Content-Length": zero,
+				"x-amzn-RequestId":               id,
+				"X-Amzn-Trace-Id":                tr,
 			},
-			"HttpStatusCode": jsonInt(status),
+			"HttpStatusCode": st,
 		},
-		"SdkResponseMetadata": map[string]any{"RequestId": reqID},
-		"StatusCode":          jsonInt(status),
-	}, nil
+		"SdkResponseMetadata": map[string]any{"RequestId": id},
+		"StatusCode":          st,
+	}
 }
 
 // memberText returns the text of the member key of the JSON object text,
