@@ -1,7 +1,7 @@
 // Package logs is the local CloudWatch Logs: the API (AWS JSON 1.1, X-Amz-Target "Logs_20140328.<Operation>")
 // as an http.Handler that the AWS SDKs and the AWS CLI talk to with only an endpoint override, and a Go API
-// (CreateLogGroup, Put) through which the local stack writes the Lambda functions' and the state machine's
-// logs.
+// (CreateLogGroup, Put, and PutLent for messages lent as bytes only for the call, which it copies once as it
+// writes them) through which the local stack writes the Lambda functions' and the state machine's logs.
 //
 // Served: CreateLogGroup, DeleteLogGroup, DescribeLogGroups, PutRetentionPolicy, DeleteRetentionPolicy,
 // CreateLogStream, DeleteLogStream, DescribeLogStreams, PutLogEvents (with AWS's batch limits and its

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // Limits of PutLogEvents, https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html:
@@ -135,6 +136,42 @@ func (s *Service) Put(ctx context.Context, groupName, streamName string, events 
 		}
 		evs = append(evs, wireEvent{Timestamp: max(e.Timestamp.UnixMilli(), 0), Message: e.Message})
 	}
+	return s.put(ctx, groupName, streamName, evs)
+}
+
+// LentEvent is a log event whose message is lent to PutLent for the call.
+type LentEvent struct {
+	Timestamp time.Time
+	Message   []byte
+}
+
+// PutLent is Put for events whose messages are lent: it reads their bytes only until it returns, and never
+// writes them, so the caller may reuse them after. The events are copied once, as they are written into
+// the segment (or, without a data directory, into the batch's bytes in memory), as Put's are; Put's events
+// given as strings are often copied out of a buffer first (Step Functions' execution log records are).
+func (s *Service) PutLent(ctx context.Context, groupName, streamName string, events []LentEvent) error {
+	if err := checkStreamName(streamName); err != nil {
+		return err
+	}
+	evs := make([]wireEvent, 0, len(events))
+	for _, e := range events {
+		if len(e.Message) == 0 {
+			continue
+		}
+		evs = append(evs, wireEvent{Timestamp: max(e.Timestamp.UnixMilli(), 0), Message: lentString(e.Message)})
+	}
+	return s.put(ctx, groupName, streamName, evs)
+}
+
+// lentString is b's bytes as a string without a copy, for PutLent's events: such a string is read only
+// while the commit that takes it runs (put returns only after it has ended), by the segment write or
+// encodeEvents that copy it, by the batch limits that measure it and by a substring that cuts it to a
+// batch's size; no wireEvent's message outlives the commit (commitLocked clears its batches' events, commit
+// its queue), so none is read after PutLent returns and the caller writes the bytes again.
+func lentString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// put commits a stream's events, created when missing.
+func (s *Service) put(ctx context.Context, groupName, streamName string, evs []wireEvent) error {
 	// Events mostly come in order (a Lambda invocation's lines, an execution's records): sorting them then
 	// is a check. The sort is stable, so that events of one millisecond keep their order.
 	if byTime := func(a, b wireEvent) int { return cmp.Compare(a.Timestamp, b.Timestamp) }; !slices.IsSortedFunc(evs, byTime) {

@@ -68,7 +68,9 @@
 // includeExecutionData is true; each record is written in one pass (logging_encode.go), and a configuration
 // is parsed once however many executions it logs. An execution hands its records to the sink a few at a
 // time: the record of an event the engine always follows at once with another goes with that one's
-// (logdelivery.go), so all are out whenever the execution waits and when it ends. CreateStateMachine and UpdateStateMachine validate the configuration as
+// (logdelivery.go), so all are out whenever the execution waits and when it ends. A LentLogSink is lent the
+// records in the buffers they were encoded in, reused only once its call has returned; other sinks get
+// copies. CreateStateMachine and UpdateStateMachine validate the configuration as
 // Step Functions does (logging_config.go): the level, exactly one destination unless OFF, the ':*'
 // qualifier of the log group ARN, and, with WithLogGroups, that the group exists.
 //

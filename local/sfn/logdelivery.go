@@ -3,6 +3,7 @@ package sfn
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/sluicehq/sluice/asl/interp"
 )
@@ -18,16 +19,46 @@ import (
 // (which, tried, sent their Lambda invocations in bursts that the functions' concurrency throttled).
 
 // BatchLogSink is a LogSink that also takes several records in one call, in the order they were logged.
-// The local stack's adapter writes the records of each log stream in one CloudWatch Logs batch.
 type BatchLogSink interface {
 	LogSink
 	PutExecutionLogs(ctx context.Context, recs []ExecutionLog) error
 }
 
+// LentLogSink is a LogSink that also takes several records in one call, in the order they were logged,
+// with their messages lent rather than given: each message's bytes are the sink's to read until the call
+// returns, and are then reused for later records, so a sink that keeps a record copies it before
+// returning (the local stack's adapter writes the records of each log stream in one CloudWatch Logs
+// batch, which local/logs copies into its segment as it writes it; it returns once they are durable). A
+// record given as a string (ExecutionLog) had to be copied out of the buffer it was encoded in: about a
+// third of the bytes Step Functions allocated for an execution of the pipeline, for a copy that the sink
+// made again.
+type LentLogSink interface {
+	LogSink
+	PutExecutionLogsLent(ctx context.Context, recs []LentExecutionLog) error
+}
+
+// LentExecutionLog is an ExecutionLog whose message is lent for one call (LentLogSink).
+type LentExecutionLog struct {
+	LogGroupArn string
+	LogStream   string
+	Timestamp   time.Time
+	// Message is the record, as ExecutionLog's. Its bytes may be read until the call returns, not after,
+	// and never written.
+	Message []byte
+}
+
+// pendingLog is a record not yet delivered: its message is in a buffer of logRecordBuffers.
+type pendingLog struct {
+	groupArn, stream string
+	timestamp        time.Time
+	message          *[]byte
+}
+
 // executionLogs holds an execution's records not yet delivered.
 type executionLogs struct {
 	mu      sync.Mutex // held while delivering, so that an execution's records go out in order
-	pending []ExecutionLog
+	pending []pendingLog
+	lent    []LentExecutionLog // the views of pending handed to a LentLogSink, kept between deliveries
 }
 
 // deferLog reports whether the record of an event of type t waits for the next event's: the engine
@@ -45,8 +76,8 @@ func deferLog(t interp.EventType) bool {
 }
 
 // queueLog adds a record to the execution's and, unless its event's record may wait (deferLog), delivers
-// them all.
-func (s *Service) queueLog(e *execution, t interp.EventType, rec *ExecutionLog) {
+// them all. The records' buffers go back to logRecordBuffers only once the sink has returned.
+func (s *Service) queueLog(e *execution, t interp.EventType, rec *pendingLog) {
 	l := &e.logs
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -56,22 +87,43 @@ func (s *Service) queueLog(e *execution, t interp.EventType, rec *ExecutionLog) 
 	if len(l.pending) == 0 || deferLog(t) {
 		return
 	}
-	recs := l.pending
-	s.putLogs(recs)
-	clear(recs) // let go of the messages
-	l.pending = recs[:0]
+	s.putLogs(l)
+	for _, p := range l.pending {
+		releaseLogRecord(p.message)
+	}
+	clear(l.pending) // let go of the buffers
+	l.pending = l.pending[:0]
 }
 
-// putLogs hands records to the sink, in one call when it takes batches.
-func (s *Service) putLogs(recs []ExecutionLog) {
+// putLogs hands an execution's pending records to the sink: lent, in one call, to a LentLogSink; copied
+// out, in one call to a BatchLogSink, one by one to any other. The caller holds l.mu.
+func (s *Service) putLogs(l *executionLogs) {
 	ctx := context.WithoutCancel(s.ctx)
-	if b, ok := s.logSink.(BatchLogSink); ok && len(recs) > 1 {
-		if err := b.PutExecutionLogs(ctx, recs); err != nil {
-			s.logger.Warn("step functions: execution logs not delivered", "group", recs[0].LogGroupArn, "records", len(recs), "err", err)
+	recs := l.pending
+	if b, ok := s.logSink.(LentLogSink); ok {
+		lent := l.lent[:0]
+		for _, p := range recs {
+			lent = append(lent, LentExecutionLog{LogGroupArn: p.groupArn, LogStream: p.stream, Timestamp: p.timestamp, Message: *p.message})
+		}
+		err := b.PutExecutionLogsLent(ctx, lent)
+		clear(lent) // let go of the messages
+		l.lent = lent[:0]
+		if err != nil {
+			s.logger.Warn("step functions: execution logs not delivered", "group", recs[0].groupArn, "records", len(recs), "err", err)
 		}
 		return
 	}
-	for _, rec := range recs {
+	out := make([]ExecutionLog, len(recs))
+	for i, p := range recs {
+		out[i] = ExecutionLog{LogGroupArn: p.groupArn, LogStream: p.stream, Timestamp: p.timestamp, Message: string(*p.message)}
+	}
+	if b, ok := s.logSink.(BatchLogSink); ok && len(out) > 1 {
+		if err := b.PutExecutionLogs(ctx, out); err != nil {
+			s.logger.Warn("step functions: execution logs not delivered", "group", out[0].LogGroupArn, "records", len(out), "err", err)
+		}
+		return
+	}
+	for _, rec := range out {
 		if err := s.logSink.PutExecutionLog(ctx, rec); err != nil {
 			s.logger.Warn("step functions: execution log not delivered", "group", rec.LogGroupArn, "err", err)
 		}

@@ -29,7 +29,8 @@ type ExecutionLog struct {
 	// Message is the record: id, type, details, previous_event_id, event_timestamp, execution_arn and
 	// redrive_count, numbers as strings, as in
 	// https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-log-format
-	// A string, so that the sink can keep it or hand it on (as a CloudWatch Logs event's message) as is.
+	// A string, so that the sink can keep it or hand it on as is: Step Functions copies it out of the buffer
+	// it was encoded in for a LogSink or a BatchLogSink, and lends that buffer to a LentLogSink instead.
 	Message string
 }
 
@@ -157,25 +158,45 @@ func (l *executionLogging) streamName(start time.Time) string {
 }
 
 // record renders one history event as Step Functions' log record (logging_encode.go writes it); "" when
-// the event's details cannot be encoded. The record is encoded into a buffer kept between records and
-// copied out at its size: a buffer of each record's own had to be sized by a guess with room for
-// escaping, a tenth to a fifth larger than the record, and was zeroed first.
+// the event's details cannot be encoded. It is encodeRecord's record copied out, for the sinks that keep
+// records as strings (LogSink, BatchLogSink).
 func (l *executionLogging) record(executionArn string, redriveCount int, ev interp.HistoryEvent) string {
-	buf := logRecordBuffers.Get().(*[]byte)
-	out, err := l.appendRecord((*buf)[:0], executionArn, redriveCount, ev)
-	msg := ""
-	if err == nil {
-		msg = string(out)
+	buf := l.encodeRecord(executionArn, redriveCount, ev)
+	if buf == nil {
+		return ""
 	}
-	if cap(out) <= maxLogRecordBuffer {
-		*buf = out
-		logRecordBuffers.Put(buf)
-	}
+	msg := string(*buf)
+	releaseLogRecord(buf)
 	return msg
 }
 
-// logRecordBuffers holds the buffers log records are encoded in; one grown past maxLogRecordBuffer is
+// encodeRecord renders one history event as Step Functions' log record into a buffer of logRecordBuffers,
+// nil when the event's details cannot be encoded. The buffer is the caller's until it hands it back with
+// releaseLogRecord: a LentLogSink is lent the record in it, so it is handed back only once the sink's call
+// has returned. Each record has a buffer of its own (the events of one execution are logged from several
+// goroutines, which encode at once), kept between records: a buffer of each record's own had to be sized
+// by a guess with room for escaping, a tenth to a fifth larger than the record, and was zeroed first.
+func (l *executionLogging) encodeRecord(executionArn string, redriveCount int, ev interp.HistoryEvent) *[]byte {
+	buf := logRecordBuffers.Get().(*[]byte)
+	out, err := l.appendRecord((*buf)[:0], executionArn, redriveCount, ev)
+	*buf = out
+	if err != nil || len(out) == 0 {
+		releaseLogRecord(buf)
+		return nil
+	}
+	return buf
+}
+
+// releaseLogRecord hands a record's buffer back to logRecordBuffers; one grown past maxLogRecordBuffer is
 // let go.
+func releaseLogRecord(buf *[]byte) {
+	if cap(*buf) <= maxLogRecordBuffer {
+		*buf = (*buf)[:0]
+		logRecordBuffers.Put(buf)
+	}
+}
+
+// logRecordBuffers holds the buffers log records are encoded in.
 var logRecordBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 const maxLogRecordBuffer = 64 << 10
@@ -186,10 +207,10 @@ func (s *Service) logEvent(e *execution, ev interp.HistoryEvent) {
 	if l == nil || s.logSink == nil {
 		return
 	}
-	var rec *ExecutionLog
+	var rec *pendingLog
 	if logged(l.level, ev.Type) {
-		if msg := l.record(e.rec.Arn, e.rec.RedriveCount, ev); msg != "" {
-			rec = &ExecutionLog{LogGroupArn: l.groupArn, LogStream: l.logStream(e.rec.Start), Timestamp: ev.Timestamp, Message: msg}
+		if buf := l.encodeRecord(e.rec.Arn, e.rec.RedriveCount, ev); buf != nil {
+			rec = &pendingLog{groupArn: l.groupArn, stream: l.logStream(e.rec.Start), timestamp: ev.Timestamp, message: buf}
 		}
 	}
 	s.queueLog(e, ev.Type, rec)

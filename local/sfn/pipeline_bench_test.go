@@ -51,6 +51,13 @@ func (c *countingSink) PutExecutionLogs(_ context.Context, recs []localsfn.Execu
 	return nil
 }
 
+func (c *countingSink) PutExecutionLogsLent(_ context.Context, recs []localsfn.LentExecutionLog) error {
+	c.mu.Lock()
+	c.n += len(recs)
+	c.mu.Unlock()
+	return nil
+}
+
 // objectCreated is the EventBridge event of an object landing under incoming/, as the pipeline's input.
 const objectCreated = `{"version":"0","id":"17793124-05d4-b198-2fde-7ededc63b103","detail-type":"Object Created","source":"aws.s3",` +
 	`"account":"000000000000","time":"2024-03-01T12:00:00Z","region":"us-east-1","resources":["arn:aws:s3:::sluice-data"],` +

@@ -102,7 +102,10 @@ type executionLogSink struct {
 	region, account string
 }
 
-var _ localsfn.BatchLogSink = executionLogSink{}
+var (
+	_ localsfn.BatchLogSink = executionLogSink{}
+	_ localsfn.LentLogSink  = executionLogSink{}
+)
 
 func (e executionLogSink) PutExecutionLog(ctx context.Context, rec localsfn.ExecutionLog) error {
 	name, ok := cutLogGroupArn(rec.LogGroupArn, e.region, e.account)
@@ -118,40 +121,59 @@ func (e executionLogSink) PutExecutionLog(ctx context.Context, rec localsfn.Exec
 // streams are taken in the order of their first record, each gathering its records by a scan: a call
 // holds a few records of one or two streams, for which a map cost more than the scans.
 func (e executionLogSink) PutExecutionLogs(ctx context.Context, recs []localsfn.ExecutionLog) error {
+	return putByStream(recs, func(r localsfn.ExecutionLog) (string, string) { return r.LogGroupArn, r.LogStream },
+		func(r localsfn.ExecutionLog) logs.Event {
+			return logs.Event{Timestamp: r.Timestamp, Message: r.Message}
+		},
+		func(group, stream string, evs []logs.Event) error { return e.logs.Put(ctx, group, stream, evs) }, e.region, e.account)
+}
+
+// PutExecutionLogsLent is PutExecutionLogs for records whose messages are lent: local/logs' PutLent reads
+// them while it copies them into its segment, and returns once they are durable, so none is read after
+// this returns.
+func (e executionLogSink) PutExecutionLogsLent(ctx context.Context, recs []localsfn.LentExecutionLog) error {
+	return putByStream(recs, func(r localsfn.LentExecutionLog) (string, string) { return r.LogGroupArn, r.LogStream },
+		func(r localsfn.LentExecutionLog) logs.LentEvent {
+			return logs.LentEvent{Timestamp: r.Timestamp, Message: r.Message}
+		},
+		func(group, stream string, evs []logs.LentEvent) error { return e.logs.PutLent(ctx, group, stream, evs) }, e.region, e.account)
+}
+
+// putByStream writes recs with put, one call per log stream (see PutExecutionLogs): where names a
+// record's group ARN and stream, event makes its log event.
+func putByStream[R, E any](recs []R, where func(R) (string, string), event func(R) E,
+	put func(group, stream string, evs []E) error, region, account string) error {
 	var (
 		errs   []error
-		events = make([]logs.Event, 0, len(recs))
+		events = make([]E, 0, len(recs))
 	)
 	for i, first := range recs {
-		if seenBefore(recs[:i], first) {
+		group, stream := where(first)
+		if seenBefore(recs[:i], where, group, stream) {
 			continue
 		}
 		events = events[:0]
 		for _, rec := range recs[i:] {
-			if sameStream(rec, first) {
-				events = append(events, logs.Event{Timestamp: rec.Timestamp, Message: rec.Message})
+			if g, s := where(rec); s == stream && g == group {
+				events = append(events, event(rec))
 			}
 		}
-		name, ok := cutLogGroupArn(first.LogGroupArn, e.region, e.account)
+		name, ok := cutLogGroupArn(group, region, account)
 		if !ok {
-			errs = append(errs, fmt.Errorf("log group %s is not in this stack's region and account", first.LogGroupArn))
+			errs = append(errs, fmt.Errorf("log group %s is not in this stack's region and account", group))
 			continue
 		}
-		if err := e.logs.Put(ctx, strings.TrimSuffix(name, ":*"), first.LogStream, events); err != nil {
+		if err := put(strings.TrimSuffix(name, ":*"), stream, events); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func sameStream(a, b localsfn.ExecutionLog) bool {
-	return a.LogStream == b.LogStream && a.LogGroupArn == b.LogGroupArn
-}
-
-// seenBefore reports whether one of recs is of rec's stream.
-func seenBefore(recs []localsfn.ExecutionLog, rec localsfn.ExecutionLog) bool {
+// seenBefore reports whether one of recs is of the log group and stream given.
+func seenBefore[R any](recs []R, where func(R) (string, string), group, stream string) bool {
 	for _, r := range recs {
-		if sameStream(r, rec) {
+		if g, s := where(r); s == stream && g == group {
 			return true
 		}
 	}

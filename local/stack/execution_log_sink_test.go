@@ -16,8 +16,15 @@ import (
 
 // TestExecutionLogSinkStreams: records of several streams in one call each land in their own stream, in
 // the order they were logged, read back with GetLogEvents; a group of another account is an error that
-// does not keep the others from being written.
+// does not keep the others from being written. The same with the messages lent (PutExecutionLogsLent):
+// their bytes, overwritten once the call has returned, are stored as they were during the call.
 func TestExecutionLogSinkStreams(t *testing.T) {
+	for _, lent := range []bool{false, true} {
+		t.Run(map[bool]string{false: "strings", true: "lent"}[lent], func(t *testing.T) { testExecutionLogSinkStreams(t, lent) })
+	}
+}
+
+func testExecutionLogSinkStreams(t *testing.T, lent bool) {
 	ctx := t.Context()
 	const region, account = "us-east-1", "000000000000"
 	svc, err := logs.New(logs.WithRegion(region), logs.WithAccount(account))
@@ -47,8 +54,24 @@ func TestExecutionLogSinkStreams(t *testing.T) {
 		recs = append(recs, localsfn.ExecutionLog{LogGroupArn: arn(d.account, d.group), LogStream: d.stream,
 			Timestamp: at.Add(time.Duration(i) * time.Millisecond), Message: d.msg})
 	}
-	if err := (executionLogSink{logs: svc, region: region, account: account}).PutExecutionLogs(ctx, recs); err == nil {
-		t.Error("PutExecutionLogs with a group of another account: no error")
+	sink := executionLogSink{logs: svc, region: region, account: account}
+	if !lent {
+		if err := sink.PutExecutionLogs(ctx, recs); err == nil {
+			t.Error("PutExecutionLogs with a group of another account: no error")
+		}
+	} else {
+		lentRecs := make([]localsfn.LentExecutionLog, len(recs))
+		for i, r := range recs {
+			lentRecs[i] = localsfn.LentExecutionLog{LogGroupArn: r.LogGroupArn, LogStream: r.LogStream, Timestamp: r.Timestamp, Message: []byte(r.Message)}
+		}
+		if err := sink.PutExecutionLogsLent(ctx, lentRecs); err == nil {
+			t.Error("PutExecutionLogsLent with a group of another account: no error")
+		}
+		for _, r := range lentRecs {
+			for i := range r.Message {
+				r.Message[i] = 'x' // the sink must have copied what it keeps
+			}
+		}
 	}
 
 	srv := httptest.NewServer(svc)
