@@ -1,7 +1,9 @@
 package logs_test
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +75,65 @@ func TestPutLent(t *testing.T) {
 				if diff := cmp.Diff(got, want); diff != "" {
 					t.Errorf("stream s%d (-got +want):\n%s", w, diff)
 				}
+			}
+		})
+	}
+}
+
+// TestPutLentLimits: PutLent cuts events into batches within PutLogEvents' limits as Put does
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html: at most
+// 10,000 events and 1,048,576 bytes, counted as the messages' bytes plus 26 per event, per batch), a
+// message larger than a batch cut to fit, and every event is stored, in order, as it was during the call.
+func TestPutLentLimits(t *testing.T) {
+	at := time.Date(2026, 3, 1, 11, 59, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		sizes []int
+		want  []int // the stored messages' sizes
+	}{
+		{"10,001 events", slices.Repeat([]int{1}, 10001), slices.Repeat([]int{1}, 10001)},
+		{"a message of 1 MiB cut to the batch size less 26", []int{3, 1 << 20, 5}, []int{3, 1<<20 - 26, 5}},
+		{"two messages that do not fit one batch", []int{600 << 10, 600 << 10}, []int{600 << 10, 600 << 10}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, t.TempDir())
+			e.setup(t, "g")
+			var buf []byte
+			for i, n := range tc.sizes {
+				buf = append(buf, bytes.Repeat([]byte{byte('a' + i%26)}, n)...)
+			}
+			evs := make([]logs.LentEvent, len(tc.sizes))
+			start := 0
+			for i, n := range tc.sizes {
+				evs[i] = logs.LentEvent{Timestamp: at, Message: buf[start : start+n]}
+				start += n
+			}
+			if err := e.svc.PutLent(t.Context(), "g", "s", evs); err != nil {
+				t.Fatal(err)
+			}
+			clear(buf)
+			var got []int
+			var token *string
+			for {
+				out, err := e.client.GetLogEvents(t.Context(), &cwl.GetLogEventsInput{LogGroupName: aws.String("g"),
+					LogStreamName: aws.String("s"), StartFromHead: aws.Bool(true), NextToken: token})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, ev := range out.Events {
+					m := aws.ToString(ev.Message)
+					if want := strings.Repeat(string(rune('a'+len(got)%26)), len(m)); m != want {
+						t.Fatalf("event %d: %.20q..., want %.20q...", len(got), m, want)
+					}
+					got = append(got, len(m))
+				}
+				if len(out.Events) == 0 || aws.ToString(out.NextForwardToken) == aws.ToString(token) {
+					break
+				}
+				token = out.NextForwardToken
+			}
+			if diff := cmp.Diff(got, tc.want); diff != "" {
+				t.Errorf("stored message sizes (-got +want):\n%s", diff)
 			}
 		})
 	}
