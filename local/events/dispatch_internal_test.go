@@ -1,22 +1,11 @@
 package events
 
 import (
-	"runtime"
-	"strings"
 	"testing"
 	"time"
-)
 
-// goroutineID is the running goroutine's number, from its stack's header ("goroutine 42 [running]:").
-func goroutineID() string {
-	var b [64]byte
-	n := runtime.Stack(b[:], false)
-	f := strings.Fields(string(b[:n]))
-	if len(f) < 2 {
-		return ""
-	}
-	return f[1]
-}
+	"github.com/sluicehq/sluice/internal/goid"
+)
 
 // TestDispatchReusesGoroutines checks that delivery attempts one after another run on few goroutines
 // (one each before), and that an attempt dispatched while another blocks runs at once.
@@ -28,7 +17,7 @@ func TestDispatchReusesGoroutines(t *testing.T) {
 	ids := map[string]int{}
 	for range 20 {
 		ran := make(chan string, 1)
-		s.dispatch(t.Context(), func() { ran <- goroutineID() })
+		s.dispatch(t.Context(), func() { ran <- goid.Current() })
 		ids[<-ran]++
 	}
 	if len(ids) > 5 {

@@ -4,27 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-// goroutineID is the running goroutine's number, from its stack's header ("goroutine 42 [running]:").
-func goroutineID() int {
-	var b [64]byte
-	n := runtime.Stack(b[:], false)
-	f := strings.Fields(string(b[:n]))
-	if len(f) < 2 {
-		return -1
-	}
-	id, err := strconv.Atoi(f[1])
-	if err != nil {
-		return -1
-	}
-	return id
-}
+	"github.com/sluicehq/sluice/internal/goid"
+)
 
 // handlerFunc is a handler from a function of the invocation's context.
 type handlerFunc func(ctx context.Context, payload []byte) ([]byte, error)
@@ -50,7 +35,7 @@ func TestInstanceKeepsItsGoroutine(t *testing.T) {
 			close(blocked)
 			<-release
 		}
-		return []byte(strconv.Itoa(goroutineID())), nil
+		return []byte(goid.Current()), nil
 	})
 	if err := s.Register(Function{Name: "f", Concurrency: 1, Handler: h}); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
+	"github.com/sluicehq/sluice/internal/goid"
 	"github.com/sluicehq/sluice/internal/kept"
 )
 
@@ -290,17 +290,6 @@ func TestInProcessTransportStreamsAndFails(t *testing.T) {
 	})
 }
 
-// goroutineID is the running goroutine's number, from its stack's header ("goroutine 42 [running]:").
-func goroutineID() string {
-	var b [64]byte
-	n := runtime.Stack(b[:], false)
-	f := strings.Fields(string(b[:n]))
-	if len(f) < 2 {
-		return ""
-	}
-	return f[1]
-}
-
 // TestInProcessTransportReusesServers checks that requests one after another are served on few
 // goroutines (one each before), and that a request arriving while a handler blocks is served at once.
 func TestInProcessTransportReusesServers(t *testing.T) {
@@ -312,7 +301,7 @@ func TestInProcessTransportReusesServers(t *testing.T) {
 			close(blocked)
 			<-block
 		}
-		io.WriteString(w, goroutineID())
+		io.WriteString(w, goid.Current())
 	})
 	c := &http.Client{Transport: &inProcessTransport{host: host, handler: h, next: http.DefaultTransport, servers: kept.New(serverIdle)}}
 	get := func(path string) string {
