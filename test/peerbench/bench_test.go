@@ -49,9 +49,9 @@ type peerResult struct {
 	StatesEntered          float64 `json:"statesEntered"`
 }
 
-// peer runs bench.js on the definitions given (by load name) and returns its results by name, or nil (and logs why) when
-// node or the package is absent.
-func peer(b *testing.B, defs map[string][]byte) map[string]peerResult {
+// peer runs bench.js on the definitions given (by load name), each for d after a warm-up of half as long, and
+// returns its results by name, or nil (and logs why) when node or the package is absent.
+func peer(b *testing.B, defs map[string][]byte, d time.Duration) map[string]peerResult {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		b.Log("node not found: the peer is skipped")
@@ -68,7 +68,7 @@ func peer(b *testing.B, defs map[string][]byte) map[string]peerResult {
 	spec := struct {
 		Defs   map[string]def `json:"defs"`
 		Millis int64          `json:"millis"`
-	}{Defs: map[string]def{}, Millis: budget.Milliseconds()}
+	}{Defs: map[string]def{}, Millis: d.Milliseconds()}
 	for _, l := range loads {
 		if d, ok := defs[l.name]; ok {
 			spec.Defs[l.name] = def{Definition: string(d), Input: l.input}
@@ -330,7 +330,7 @@ func BenchmarkVersusPeer(b *testing.B) {
 						gcShare = append(gcShare, r1.gc.Seconds()/r1.cpu.Seconds())
 					}
 				}
-				if p, ok := peer(b, map[string][]byte{l.name: defs[l.name]})[l.name]; ok {
+				if p, ok := peer(b, map[string][]byte{l.name: defs[l.name]}, budget)[l.name]; ok {
 					if int64(p.StatesEntered+0.5) != l.entered {
 						b.Fatalf("the peer entered %.1f states an execution, want %d", p.StatesEntered, l.entered)
 					}

@@ -34,4 +34,20 @@
 // work competes with them):
 //
 //	go test -run '^$' -bench Engine -benchmem -cpuprofile cpu.out ./test/peerbench/
+//
+// BenchmarkAPIVersusPeer (Linux: it reads /proc) measures the Step Functions API over HTTP against the same peer
+// and against what bounds it, in one run: sfnload (../shared/bench/sfnload, built from its source into a
+// temporary directory, or its prebuilt binary; skipped when neither is there) runs chain20 from 16 clients with
+// the real AWS SDK for Go v2 (StartExecution, then DescribeExecution) against `sluice up --empty`, built from this
+// tree and run in its own process, and against the floor: this test binary run again as a server that does no
+// work and answers the four operations sfnload calls with the shapes, headers and chain20 output `sluice up`
+// gives (floor_test.go; TestFloorAnswersSDK holds its answers to the SDK and its output to the engine's), at
+// GOMAXPROCS 1 and at Go's default. The peer runs in between; three rounds alternate them. On a two-core machine
+// the client's own CPU per execution (signing, JSON, net/http: about 0.28 ms) shares the cores with the server,
+// so the floor, whichever GOMAXPROCS setting does better, is the most any server could reach with this client
+// here, and floor/peer is the most the issue's API ratio could be. It prints executions/s of each, sluice/peer,
+// floor/peer and sluice/floor, the server's CPU per execution (from /proc/PID/stat) and the client's (sfnload's
+// process times), the servers' peak RSS and the load average:
+//
+//	go test -run '^$' -bench APIVersusPeer -benchtime 1x ./test/peerbench/ [-args -api.n 8000 -api.rounds 3]
 package peerbench
