@@ -266,19 +266,18 @@ func startServer(tb testing.TB, cmd *exec.Cmd, prefix string) *serverProcess {
 	tb.Cleanup(p.stop)
 	found := make(chan string, 1)
 	go func() {
+		// Whatever follows the line is read and dropped, so that a server printing as it works never blocks.
+		defer func() { _, _ = io.Copy(io.Discard, stdout) }()
 		sc := bufio.NewScanner(stdout)
-		url := ""
 		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), prefix); ok && url == "" {
+			if rest, ok := strings.CutPrefix(sc.Text(), prefix); ok {
 				if f := strings.Fields(rest); len(f) > 0 {
-					url = f[0]
-					found <- url
+					found <- f[0]
+					return
 				}
 			}
 		}
-		if url == "" {
-			close(found)
-		}
+		close(found)
 	}()
 	select {
 	case url, ok := <-found:
