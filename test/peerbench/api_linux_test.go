@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -232,6 +233,8 @@ func BenchmarkAPIVersusPeer(b *testing.B) {
 		b.Fatal(err)
 	}
 	up := exec.Command(bin, "up", "--empty", "--addr", "127.0.0.1:0", "--data", b.TempDir())
+	// Stopped by Cleanup; killed should this process die first (the floors stop when their standard input ends).
+	up.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	sluice := startServer(b, up, "sluice: local AWS listening on ")
 	floors := []*serverProcess{startFloor(b, 1), startFloor(b, 0)}
 	floorNames := []string{"GOMAXPROCS 1", fmt.Sprintf("GOMAXPROCS default (%d)", runtime.NumCPU())}

@@ -42,7 +42,8 @@
 // tree and run in its own process, and against the floor: this test binary run again as a server that does no
 // work and answers the four operations sfnload calls with the shapes, headers and chain20 output `sluice up`
 // gives (floor_test.go; TestFloorAnswersSDK holds its answers to the SDK and its output to the engine's), at
-// GOMAXPROCS 1 and at Go's default. The peer runs in between; three rounds alternate them. On a two-core machine
+// GOMAXPROCS 1 and at Go's default. The peer runs in between; three rounds alternate them (one `sluice up` serves
+// them all, so its store ends holding every round's executions, 24,600 by default). On a two-core machine
 // the client's own CPU per execution (signing, JSON, net/http: about 0.28 ms) shares the cores with the server,
 // so the floor, whichever GOMAXPROCS setting does better, is the most any server could reach with this client
 // here, and floor/peer is the most the issue's API ratio could be. It prints executions/s of each, sluice/peer,
