@@ -14,13 +14,20 @@ import (
 // object twice gives the same bytes.
 type encoder struct {
 	columns []schema.Column
-	keys    [][]byte // `{"name":` for the first column, `,"name":` for the others
-	// short holds each key padded to keyRoom bytes when it fits, so that it is written with one
-	// fixed-size move instead of a call to copy a slice; long marks the keys that do not fit.
-	short  [][keyRoom]byte
-	long   []bool
-	stats  []columnStats
-	values []schema.Value // the current record's coerced values (a timestamp's without its text)
+	cols    []encColumn
+	stats   []columnStats
+	values  []schema.Value // the current record's coerced values (a timestamp's without its text)
+}
+
+// encColumn is what the encoder needs of a column, together, for each value: the column and its key,
+// `{"name":` for the first column and `,"name":` for the others. A key that fits keyRoom bytes is kept
+// padded to keyRoom and written with one fixed-size move instead of a call to copy a slice; a longer one
+// (long is set) is copied.
+type encColumn struct {
+	col   *schema.Column
+	short [keyRoom]byte
+	n     int // the key's length
+	long  []byte
 }
 
 // keyRoom is the room a key written as a fixed-size move takes: the keys of most schemas fit.
@@ -28,14 +35,18 @@ const keyRoom = 32
 
 func newEncoder(s *schema.Schema) *encoder {
 	n := len(s.Columns)
-	e := &encoder{columns: s.Columns, keys: make([][]byte, n), short: make([][keyRoom]byte, n), long: make([]bool, n), stats: make([]columnStats, n), values: make([]schema.Value, n)}
-	for i, c := range s.Columns {
+	e := &encoder{columns: s.Columns, cols: make([]encColumn, n), stats: make([]columnStats, n), values: make([]schema.Value, n)}
+	for i := range s.Columns {
+		c := &e.cols[i]
 		sep := byte(',')
 		if i == 0 {
 			sep = '{'
 		}
-		e.keys[i] = append(schema.AppendJSONString([]byte{sep}, c.Name), ':')
-		e.long[i] = copy(e.short[i][:], e.keys[i]) < len(e.keys[i])
+		key := append(schema.AppendJSONString([]byte{sep}, s.Columns[i].Name), ':')
+		c.col, c.n = &s.Columns[i], len(key)
+		if copy(c.short[:], key) < len(key) {
+			c.long = key
+		}
 	}
 	return e
 }
@@ -55,33 +66,41 @@ func (e *encoder) appendValues(dst []byte, line int64, values []schema.Raw) ([]b
 	// Each value is coerced and written in one step, straight into dst; a refused value cuts dst back
 	// to where the record started, and the statistics are taken only once every value is accepted.
 	start := len(dst)
-	if len(e.columns) == 0 {
+	if len(e.cols) == 0 {
 		dst = append(dst, '{')
 	}
-	values = values[:len(e.columns)]
-	for i := range e.columns {
-		if e.long[i] {
-			dst = append(dst, e.keys[i]...)
+	values = values[:len(e.cols)]
+	vals := e.values[:len(e.cols)]
+	for i := range e.cols {
+		c := &e.cols[i]
+		if c.long != nil {
+			dst = append(dst, c.long...)
 		} else {
 			// Write all keyRoom bytes into the spare capacity, then keep the key's length of them.
 			n := len(dst)
 			if cap(dst)-n < keyRoom {
 				dst = append(dst, make([]byte, keyRoom)...)[:n]
 			}
-			*(*[keyRoom]byte)(dst[n : n+keyRoom]) = e.short[i]
-			dst = dst[:n+len(e.keys[i])]
+			*(*[keyRoom]byte)(dst[n : n+keyRoom]) = c.short
+			dst = dst[:n+c.n]
+		}
+		// The fast path decides most values; AppendCoerced (which tries it again) the others.
+		var ok bool
+		if dst, ok = c.col.AppendFast(dst, values[i], &vals[i]); ok {
+			continue
 		}
 		var err error
-		if dst, err = e.columns[i].AppendCoerced(dst, values[i], &e.values[i]); err != nil {
-			ve := &tasks.InvalidObjectError{Line: line, Column: e.columns[i].Name, Code: schema.CodeType, Message: err.Error()}
+		if dst, err = c.col.AppendCoerced(dst, values[i], &vals[i]); err != nil {
+			ve := &tasks.InvalidObjectError{Line: line, Column: c.col.Name, Code: schema.CodeType, Message: err.Error()}
 			if sv, ok := err.(*schema.ValueError); ok {
 				ve.Code = sv.Code
 			}
 			return dst[:start], ve
 		}
 	}
-	for i := range e.values {
-		e.stats[i].add(&e.values[i])
+	stats := e.stats[:len(vals)]
+	for i := range vals {
+		stats[i].add(&vals[i])
 	}
 	return append(dst, '}', '\n'), nil
 }

@@ -26,8 +26,15 @@ type refEncoder struct {
 }
 
 func newRefEncoder(s *schema.Schema) *refEncoder {
-	e := newEncoder(s)
-	return &refEncoder{columns: e.columns, keys: e.keys, stats: make([]columnStats, len(s.Columns)), values: make([]schema.Value, len(s.Columns))}
+	keys := make([][]byte, len(s.Columns))
+	for i, c := range s.Columns {
+		sep := ","
+		if i == 0 {
+			sep = "{"
+		}
+		keys[i] = append(schema.AppendJSONString([]byte(sep), c.Name), ':')
+	}
+	return &refEncoder{columns: s.Columns, keys: keys, stats: make([]columnStats, len(s.Columns)), values: make([]schema.Value, len(s.Columns))}
 }
 
 func (e *refEncoder) appendRecord(dst []byte, rec *records.Record) ([]byte, error) {
@@ -70,7 +77,8 @@ const compareSchema = `{"name":"cmp","columns":[
 	{"name":"seen","type":"timestamp","nullable":true,"min":"2024-01-01T00:00:00Z"},
 	{"name":"amount","type":"decimal","nullable":true,"precision":6,"scale":2},
 	{"name":"ratio","type":"number","nullable":true},
-	{"name":"note","type":"string","nullable":true}]}`
+	{"name":"note","type":"string","nullable":true},
+	{"name":"a \"quoted\" name longer than a key's fixed room","type":"integer","nullable":true}]}`
 
 // genField makes the text of one field, mostly acceptable for the column, sometimes not.
 func genField(rng *rand.Rand, c *schema.Column) string {

@@ -425,3 +425,42 @@ func TestPipelinePoolReuse(t *testing.T) {
 		})
 	}
 }
+
+// A chunk kept in the pool holds none of the reader's text: putChunk clears every value the chunk held
+// since it was last cleared (also those beyond a shorter later use, which collect no longer clears) and
+// its statistics, and a chunk taken again starts empty.
+func TestPooledChunkHoldsNoText(t *testing.T) {
+	s := ordersSchema(t)
+	recs := orderRecords(rand.New(rand.NewPCG(3, 4)), 40)
+	pool := &compressorPool{}
+	p := newTestPipeline(io.Discard, s, DefaultCompressionLevel, 1, pool)
+	defer p.abort()
+	c := p.take()
+	for i := range recs { // a first use with 40 records
+		c.lines = append(c.lines, recs[i].Line)
+		c.vals = append(c.vals, recs[i].Values...)
+	}
+	c.stats = make([]columnStats, len(s.Columns))
+	for i := range c.stats {
+		c.stats[i].add(&schema.Value{Kind: schema.KindString, Str: recs[0].Values[0].Text})
+	}
+	p.free <- c
+	c = p.take() // a shorter second use: 3 records
+	if len(c.vals) != 0 || len(c.lines) != 0 {
+		t.Fatalf("taken again: %d values, %d lines, want none", len(c.vals), len(c.lines))
+	}
+	for i := range recs[:3] {
+		c.vals = append(c.vals, recs[i].Values...)
+	}
+	pool.putChunk(c)
+	for i, v := range c.vals[:cap(c.vals)] {
+		if v != (schema.Raw{}) {
+			t.Fatalf("value %d of the pooled chunk: got %+v, want it cleared", i, v)
+		}
+	}
+	for i := range c.stats {
+		if c.stats[i] != (columnStats{}) {
+			t.Errorf("stats %d of the pooled chunk: got %+v, want them cleared", i, c.stats[i])
+		}
+	}
+}

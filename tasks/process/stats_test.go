@@ -179,7 +179,7 @@ func TestOrderedStatsMatchCompare(t *testing.T) {
 						v = schema.Value{}
 					}
 					fast.add(&v)
-					if kind == "string" {
+					if strings.HasPrefix(kind, "string") {
 						addGeneric(&oracle, v)
 					} else {
 						addByCompare(&oracle, v)
@@ -258,6 +258,16 @@ func statValues(rng *rand.Rand) map[string]func() schema.Value {
 			}
 			return schema.Value{Kind: schema.KindString, Str: string(b)}
 		},
+		"string words": func() schema.Value { // around eight bytes, with the least and greatest bytes: compareStrings' words
+			b := make([]byte, 6+rng.IntN(7))
+			for i := range b {
+				b[i] = "a\x00\xffb"[rng.IntN(4)]
+			}
+			if rng.IntN(2) == 0 {
+				copy(b, "SKU-")
+			}
+			return schema.Value{Kind: schema.KindString, Str: string(b)}
+		},
 		"boolean": func() schema.Value { return schema.Value{Kind: schema.KindBoolean, Bool: rng.IntN(2) == 0} },
 		"decimal": func() schema.Value { // canonical texts, negative ones and zero among them
 			return schema.Value{Kind: schema.KindDecimal, Str: [...]string{"0", "-1.5", "-0.25", "0.25", "1.5", "10", "2.05", "-10"}[rng.IntN(8)]}
@@ -267,4 +277,32 @@ func statValues(rng *rand.Rand) map[string]func() schema.Value {
 			return schema.Value{Kind: schema.KindTimestamp, Int: sec, Nano: nano, Str: time.Unix(sec, int64(nano)).UTC().Format(time.RFC3339Nano) + strconv.Itoa(rng.IntN(3))}
 		},
 	}
+}
+
+func TestCompareStrings(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"", ""}, {"a", ""}, {"a", "b"}, {"abcdefgh", "abcdefgh"}, {"abcdefgh", "abcdefgi"},
+		{"abcdefgh", "abcdefg"}, {"abcdefgh", "abcdefgh\x00"}, {"abcdefg\x00", "abcdefg"},
+		{"SKU-1234", "SKU-0999"}, {"ORD-00001234", "ORD-00001233"}, {"\xff\x00\x00\x00\x00\x00\x00\x00", "\x00\xff\xff\xff\xff\xff\xff\xff"},
+		{"a note about the order", "a note about the order"}, {"été 2024", "ete 2024"},
+	}
+	for _, tt := range tests {
+		for _, p := range [][2]string{{tt.a, tt.b}, {tt.b, tt.a}} {
+			if got, want := compareStrings(p[0], p[1]), strings.Compare(p[0], p[1]); got != want {
+				t.Errorf("compareStrings(%q, %q) = %d, want %d", p[0], p[1], got, want)
+			}
+		}
+	}
+}
+
+// FuzzCompareStrings holds compareStrings to strings.Compare.
+func FuzzCompareStrings(f *testing.F) {
+	f.Add("abcdefgh", "abcdefgi")
+	f.Add("ORD-00001234", "ORD-00001233")
+	f.Add("abcdefg", "abcdefg\x00")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := compareStrings(a, b), strings.Compare(a, b); got != want {
+			t.Errorf("compareStrings(%q, %q) = %d, want %d", a, b, got, want)
+		}
+	})
 }

@@ -64,6 +64,18 @@ func checkAppendCoerced(t *testing.T, c *Column, r Raw) {
 	if !bytes.Equal(gotV.AppendJSON(nil), wantV.AppendJSON(nil)) || gotV.Text() != wantV.Text() {
 		t.Fatalf("%s: AppendJSON or Text of %+v differs from %+v", c.Name, gotV, wantV)
 	}
+	// AppendFast, when it decides, appends and sets what AppendCoerced does; when it does not, it leaves
+	// dst as it was.
+	var fastV Value
+	fast, ok := c.AppendFast(bytes.Clone(prefix), r, &fastV)
+	switch {
+	case !ok && !bytes.Equal(fast, prefix):
+		t.Fatalf("%s: AppendFast(%+v) did not decide but changed dst to %q", c.Name, r, fast)
+	case ok && gotErr != nil:
+		t.Fatalf("%s: AppendFast(%+v) accepted %q, AppendCoerced refuses it: %v", c.Name, r, fast, gotErr)
+	case ok && (!bytes.Equal(fast, got) || fastV.Kind != gotV.Kind || !bytes.Equal(fastV.AppendJSON(nil), gotV.AppendJSON(nil))):
+		t.Fatalf("%s: AppendFast(%+v) = %q, %+v; AppendCoerced gives %q, %+v", c.Name, r, fast, fastV, got, gotV)
+	}
 }
 
 // genValue makes a field text of the kinds a CSV or JSON object holds, valid and invalid, near the
@@ -235,4 +247,48 @@ func TestAppendCoercedAllocations(t *testing.T) {
 			t.Errorf("%s (%s): %v allocations per value, want 0", c.Name, c.Type, n)
 		}
 	}
+}
+
+func TestPlainJSON(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"", true}, {"a", true}, {"ORD-00001234", true}, {"a note about the order", true}, {"~\x7f !#[]", true},
+		{"12345678", true}, {"1234567\"", false}, {"\\2345678", false}, {"1234567890\x1f", false},
+		{"é", false}, {"abcdefgh\x80", false}, {"abc\tdef", false}, {"abcdefghijklmno\"", false},
+		{"abcdefghijklmnop\\", false}, {"\x00bcdefghijklmnop", false}, {" ", true}, {"\x20\x20\x20\x20\x20\x20\x20\x20\x1f", false},
+	}
+	for _, tt := range tests {
+		if got := plainJSON(tt.s); got != tt.want {
+			t.Errorf("plainJSON(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+		if got := plainJSONBytes(tt.s); got != tt.want {
+			t.Errorf("plainJSONBytes(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+	// Every byte value at every position of a word and of the overlapping last word.
+	for n := 8; n <= 17; n++ {
+		for pos := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("x", n))
+				b[pos] = byte(c)
+				if got, want := plainJSON(string(b)), plainJSONBytes(string(b)); got != want {
+					t.Fatalf("plainJSON(%q) = %v, plainJSONBytes gives %v", b, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzPlainJSON holds plainJSON, eight bytes at a time, to the byte by byte test.
+func FuzzPlainJSON(f *testing.F) {
+	f.Add("a note about the order")
+	f.Add("abcdefgh\"")
+	f.Add("é€\\\x00\x1f\x20\x7f\x80\xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := plainJSON(s), plainJSONBytes(s); got != want {
+			t.Errorf("plainJSON(%q) = %v, plainJSONBytes gives %v", s, got, want)
+		}
+	})
 }
