@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/sluicehq/sluice/tasks"
-	"github.com/sluicehq/sluice/tasks/schema"
 )
 
 type csvState struct {
@@ -59,7 +58,7 @@ func (r *Reader) startCSV() error {
 
 func (r *Reader) nextCSV() error {
 	r.text.setRecordStart(r.csv.r.consumed)
-	fields, line, err := r.csv.r.read()
+	n, line, err := r.csv.r.readInto(r.values, r.csv.colOf)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return io.EOF
@@ -67,16 +66,13 @@ func (r *Reader) nextCSV() error {
 		return r.csvError(err)
 	}
 	r.rec.Line = line
-	if len(fields) != len(r.csv.colOf) {
+	if n != len(r.csv.colOf) {
 		r.rec.Values = nil
 		r.rec.Problems = append(r.rec.Problems, tasks.Problem{Line: line, Code: CodeColumns,
-			Message: fmt.Sprintf("the row has %s, the header %d", fields1(len(fields)), len(r.csv.colOf))})
+			Message: fmt.Sprintf("the row has %s, the header %d", fields1(n), len(r.csv.colOf))})
 		return nil
 	}
 	r.rec.Values = r.values
-	for i, f := range fields {
-		r.values[r.csv.colOf[i]] = schema.Raw{Kind: schema.RawText, Text: f}
-	}
 	return nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sluicehq/sluice/tasks/schema"
 )
 
 // csvScanner splits CSV text into records (RFC 4180: fields separated by the delimiter, records by
@@ -29,6 +31,8 @@ type csvScanner struct {
 	line     int64 // lines read
 	consumed int64 // bytes of the lines read
 	empty    int   // consecutive reads that returned nothing
+	quote    int   // index in block of its first double quote, -1 when it has none
+	plain    bool  // the line readLine returned last has no double quote
 	buf      []byte
 	ends     []int
 	fields   []string
@@ -52,7 +56,7 @@ type csvSyntaxError struct {
 func (e *csvSyntaxError) Error() string { return e.err.Error() }
 
 func newCSVScanner(r io.Reader, delim rune) *csvScanner {
-	c := &csvScanner{r: r, pending: make([]byte, 0, firstBufferSize), delim: string(delim), delim1: -1}
+	c := &csvScanner{r: r, pending: make([]byte, 0, firstBufferSize), delim: string(delim), delim1: -1, quote: -1}
 	if delim < utf8.RuneSelf {
 		c.delim1 = int(delim)
 	}
@@ -60,6 +64,8 @@ func newCSVScanner(r io.Reader, delim rune) *csvScanner {
 }
 
 // readLine returns the next physical line without its LF or CRLF; io.EOF only when nothing is left.
+// It sets plain when the line has no double quote: the block's first quote, found once per quote
+// rather than once per line, lies beyond it.
 func (c *csvScanner) readLine() (string, error) {
 	for {
 		if i := strings.IndexByte(c.block, '\n'); i >= 0 {
@@ -78,7 +84,13 @@ func (c *csvScanner) readLine() (string, error) {
 // take consumes n bytes of block and returns the first end of them, less a trailing CR.
 func (c *csvScanner) take(n, end int) string {
 	line := c.block[:end]
+	c.plain = c.quote < 0 || c.quote >= end
 	c.block = c.block[n:]
+	if c.quote >= 0 {
+		if c.quote -= n; c.quote < 0 {
+			c.quote = strings.IndexByte(c.block, '"')
+		}
+	}
 	c.consumed += int64(n)
 	c.line++
 	if k := len(line); k > 0 && line[k-1] == '\r' { // CRLF, or a CR just before the end of the text
@@ -118,6 +130,7 @@ func (c *csvScanner) fill() {
 		}
 		c.pending = c.pending[:0]
 	}
+	c.quote = strings.IndexByte(c.block, '"')
 }
 
 // read returns the fields of the next record and the line it starts on. The fields are valid until
@@ -132,12 +145,100 @@ func (c *csvScanner) read() ([]string, int64, error) {
 			continue
 		}
 		start := c.line
+		if c.plain && c.delim1 >= 0 {
+			c.fields = splitPlain(c.fields[:0], line, byte(c.delim1))
+			return c.fields, start, nil
+		}
 		if fields, ok := c.split(line); ok {
 			return fields, start, nil
 		}
 		fields, err := c.quoted(line)
 		return fields, start, err
 	}
+}
+
+// readInto is read for a record's values: it puts the fields of the next record as text values into
+// values, the field at position i into values[colOf[i]] as far as colOf goes, and returns how many
+// fields the record has (a count other than len(colOf) leaves values partly written) and the line it
+// starts on. A line without quotes, with a one-byte delimiter, is split straight into values.
+func (c *csvScanner) readInto(values []schema.Raw, colOf []int) (int, int64, error) {
+	for {
+		line, err := c.readLine()
+		if err != nil {
+			return 0, 0, err
+		}
+		if len(line) == 0 {
+			continue
+		}
+		start := c.line
+		if c.plain && c.delim1 >= 0 {
+			return splitInto(line, byte(c.delim1), values, colOf), start, nil
+		}
+		fields, ok := c.split(line)
+		if !ok {
+			if fields, err = c.quoted(line); err != nil {
+				return 0, start, err
+			}
+		}
+		if len(fields) == len(colOf) {
+			for i, f := range fields {
+				values[colOf[i]] = schema.Raw{Kind: schema.RawText, Text: f}
+			}
+		}
+		return len(fields), start, nil
+	}
+}
+
+// splitInto splits a line without quotes at the one-byte delimiter d into values by colOf (as far as
+// colOf goes) and returns the number of fields. It looks at the line eight bytes at a time and takes
+// every delimiter of a word from the one mask, as splitPlain does.
+func splitInto(s string, d byte, values []schema.Raw, colOf []int) int {
+	dd := swarOnes * uint64(d)
+	n, start, i := 0, 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		for m := exactZero(load64(s, i) ^ dd); m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			if n < len(colOf) {
+				values[colOf[n]] = schema.Raw{Kind: schema.RawText, Text: s[start:j]}
+			}
+			n++
+			start = j + 1
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == d {
+			if n < len(colOf) {
+				values[colOf[n]] = schema.Raw{Kind: schema.RawText, Text: s[start:i]}
+			}
+			n++
+			start = i + 1
+		}
+	}
+	if n < len(colOf) {
+		values[colOf[n]] = schema.Raw{Kind: schema.RawText, Text: s[start:]}
+	}
+	return n + 1
+}
+
+// splitPlain appends the fields of a line without quotes, split at the one-byte delimiter d, to dst:
+// splitInto's loop for a caller that wants the fields as strings (the header).
+func splitPlain(dst []string, s string, d byte) []string {
+	dd := swarOnes * uint64(d)
+	start, i := 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		for m := exactZero(load64(s, i) ^ dd); m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			dst = append(dst, s[start:j])
+			start = j + 1
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == d {
+			dst = append(dst, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(dst, s[start:])
 }
 
 // split splits a line that has no quotes into its fields; ok is false when it has quotes. With a one-byte
@@ -190,6 +291,13 @@ const swarOnes = 0x0101010101010101
 // swarZero marks the bytes of x that are zero with their high bit; the lowest mark is always exact
 // (a byte above a zero byte may be marked too, which the callers never look at).
 func swarZero(x uint64) uint64 { return (x - swarOnes) &^ x & (swarOnes << 7) }
+
+// exactZero marks exactly the zero bytes of x with their high bit: no byte carries into the next, so a
+// mask may hold several true marks and no false one.
+func exactZero(x uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	return ^((x&low7 + low7) | x | low7)
+}
 
 // load64 reads s[i:i+8] as a little-endian word.
 func load64(s string, i int) uint64 {
