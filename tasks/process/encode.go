@@ -98,10 +98,7 @@ func (e *encoder) appendValues(dst []byte, line int64, values []schema.Raw) ([]b
 			return dst[:start], ve
 		}
 	}
-	stats := e.stats[:len(vals)]
-	for i := range vals {
-		stats[i].add(&vals[i])
-	}
+	addValues(e.stats, vals)
 	return append(dst, '}', '\n'), nil
 }
 

@@ -58,7 +58,7 @@ func (e *refEncoder) appendRecord(dst []byte, rec *records.Record) ([]byte, erro
 	for i, v := range e.values {
 		dst = append(dst, e.keys[i]...)
 		dst = v.AppendJSON(dst)
-		e.stats[i].add(&v)
+		addGeneric(&e.stats[i], v)
 	}
 	return append(dst, '}', '\n'), nil
 }

@@ -442,7 +442,7 @@ func TestPooledChunkHoldsNoText(t *testing.T) {
 	}
 	c.stats = make([]columnStats, len(s.Columns))
 	for i := range c.stats {
-		c.stats[i].add(&schema.Value{Kind: schema.KindString, Str: recs[0].Values[0].Text})
+		addOne(&c.stats[i], schema.Value{Kind: schema.KindString, Str: recs[0].Values[0].Text})
 	}
 	p.free <- c
 	c = p.take() // a shorter second use: 3 records

@@ -15,7 +15,7 @@ import (
 // value, dates and timestamps in time order, strings by bytes, false before true).
 //
 // A string is kept as its first tasks.MaxStatStringBytes bytes, so memory stays bounded whatever the
-// values (add keeps a slice of the value's string, which may share the reader's buffer: the statistics
+// values (addValues keeps a slice of the value's string, which may share the reader's buffer: the statistics
 // of a chunk live no longer than its values; merge copies what it keeps), and the result is exact for
 // what it reports: a fixed-length byte prefix preserves byte order (a < b implies a[:n] <= b[:n]), and when two kept prefixes are equal a whole string is less than a cut
 // one, since it is a proper prefix of the cut one's value. So the kept least and greatest are the
@@ -26,15 +26,72 @@ type columnStats struct {
 	minCut, maxCut bool
 }
 
-func (s *columnStats) add(v *schema.Value) {
-	if v.Kind == schema.KindNull {
-		s.nulls++
-		return
+// addValues adds vals[i] to stats[i] for each i: one record's values, in one loop without a call for
+// the common cases. After a column's first value, every kind but strings that are or were cut is ordered
+// in place, the same result as the generic comparison (compareCut), which a column of a large object
+// would pay twice a value. Since the least value is never greater than the greatest, a value beyond
+// the greatest cannot be below the least, and the other way round, so it looks at the greatest first
+// (a column that grows, such as an id or a time, then costs one comparison) and at the least only when
+// that fails. What it leaves (a first value, cut strings, decimals) goes to addKept.
+func addValues(stats []columnStats, vals []schema.Value) {
+	stats = stats[:len(vals)]
+	for i := range vals {
+		s, v := &stats[i], &vals[i]
+		if v.Kind == schema.KindNull {
+			s.nulls++
+			continue
+		}
+		s.count++
+		if s.count == 1 || v.Kind != s.min.Kind {
+			s.addKept(v)
+			continue
+		}
+		switch v.Kind {
+		case schema.KindInteger, schema.KindDate:
+			if v.Int > s.max.Int {
+				s.max = *v
+			} else if v.Int < s.min.Int {
+				s.min = *v
+			}
+		case schema.KindString: // ordered by bytes, as long as no kept value is cut
+			if s.minCut || s.maxCut || len(v.Str) > tasks.MaxStatStringBytes {
+				s.addKept(v)
+				continue
+			}
+			// One three-way comparison with the greatest decides the values beyond it and those equal
+			// to it (which cannot be below the least); only the others are compared with the least.
+			if c := compareStrings(v.Str, s.max.Str); c > 0 {
+				s.max = *v
+			} else if c < 0 && compareStrings(v.Str, s.min.Str) < 0 {
+				s.min = *v
+			}
+		case schema.KindNumber:
+			if cmp.Compare(v.Float, s.max.Float) > 0 {
+				s.max = *v
+			} else if cmp.Compare(v.Float, s.min.Float) < 0 {
+				s.min = *v
+			}
+		case schema.KindTimestamp:
+			if v.Int > s.max.Int || v.Int == s.max.Int && v.Nano > s.max.Nano {
+				s.max = *v
+			} else if v.Int < s.min.Int || v.Int == s.min.Int && v.Nano < s.min.Nano {
+				s.min = *v
+			}
+		case schema.KindBoolean: // false before true
+			if v.Bool && !s.max.Bool {
+				s.max = *v
+			} else if !v.Bool && s.min.Bool {
+				s.min = *v
+			}
+		default: // decimals: never cut, so schema.Compare alone orders them
+			s.addKept(v)
+		}
 	}
-	s.count++
-	if s.count > 1 && v.Kind == s.min.Kind && s.addOrdered(v) {
-		return
-	}
+}
+
+// addKept is addValues for one counted, non-null value by the generic comparison of kept values: a
+// string is kept as its first tasks.MaxStatStringBytes bytes, and compareCut orders kept values.
+func (s *columnStats) addKept(v *schema.Value) {
 	kept, cut := *v, false
 	if kept.Kind == schema.KindString && len(kept.Str) > tasks.MaxStatStringBytes {
 		kept.Str, cut = kept.Str[:tasks.MaxStatStringBytes], true
@@ -50,8 +107,8 @@ func (s *columnStats) add(v *schema.Value) {
 	}
 }
 
-// merge adds the statistics o of the values that follow those of s: the result is what add would have
-// made of all the values in order. A minimum or maximum changes only for a value strictly beyond it, so
+// merge adds the statistics o of the values that follow those of s: the result is what addValues would have
+// made of all the values in order (addValues). A minimum or maximum changes only for a value strictly beyond it, so
 // each side's is the first of its least (greatest) values, and taking o's only when it is strictly
 // beyond s's keeps the first overall. The kept values get strings of their own: o's may share the
 // reader's buffers, which s outlives.
@@ -72,59 +129,6 @@ func (s *columnStats) merge(o *columnStats) {
 		}
 	}
 	s.count += o.count
-}
-
-// addOrdered is add's fast path, after the first value, for every kind but strings that are or were cut:
-// the same result as the generic comparison (compareCut), which a column of a large object would pay
-// twice a value. Since the least value is never greater than the greatest, a value beyond the greatest
-// cannot be below the least, and the other way round, so it looks at the greatest first (a column that
-// grows, such as an id or a time, then costs one comparison) and at the least only when that fails. It
-// reports false for the values it leaves to the generic comparison.
-func (s *columnStats) addOrdered(v *schema.Value) bool {
-	switch v.Kind {
-	case schema.KindInteger, schema.KindDate:
-		if v.Int > s.max.Int {
-			s.max = *v
-		} else if v.Int < s.min.Int {
-			s.min = *v
-		}
-	case schema.KindString: // ordered by bytes, as long as no kept value is cut
-		if s.minCut || s.maxCut || len(v.Str) > tasks.MaxStatStringBytes {
-			return false
-		}
-		// One three-way comparison with the greatest decides the values beyond it and those equal to
-		// it (which cannot be below the least); only the others are compared with the least.
-		if c := compareStrings(v.Str, s.max.Str); c > 0 {
-			s.max = *v
-		} else if c < 0 && compareStrings(v.Str, s.min.Str) < 0 {
-			s.min = *v
-		}
-	case schema.KindNumber:
-		if cmp.Compare(v.Float, s.max.Float) > 0 {
-			s.max = *v
-		} else if cmp.Compare(v.Float, s.min.Float) < 0 {
-			s.min = *v
-		}
-	case schema.KindTimestamp:
-		if v.Int > s.max.Int || v.Int == s.max.Int && v.Nano > s.max.Nano {
-			s.max = *v
-		} else if v.Int < s.min.Int || v.Int == s.min.Int && v.Nano < s.min.Nano {
-			s.min = *v
-		}
-	case schema.KindBoolean: // false before true
-		if v.Bool && !s.max.Bool {
-			s.max = *v
-		} else if !v.Bool && s.min.Bool {
-			s.min = *v
-		}
-	default: // decimals: never cut, so schema.Compare alone orders them
-		if schema.Compare(*v, s.max) > 0 {
-			s.max = *v
-		} else if schema.Compare(*v, s.min) < 0 {
-			s.min = *v
-		}
-	}
-	return true
 }
 
 // compareStrings is strings.Compare(a, b). Two strings of eight bytes or more whose first eight bytes

@@ -37,7 +37,7 @@ func wantStats(values []string) tasks.ColumnStats {
 func statsOf(values []string) tasks.ColumnStats {
 	var s columnStats
 	for _, v := range values {
-		s.add(&schema.Value{Kind: schema.KindString, Str: v})
+		addOne(&s, schema.Value{Kind: schema.KindString, Str: v})
 	}
 	return s.result("c")
 }
@@ -140,8 +140,15 @@ func addByCompare(s *columnStats, v schema.Value) {
 	}
 }
 
-// addGeneric is add without its fast path (addOrdered): the generic comparison of kept, possibly cut,
-// values, the oracle for strings.
+// addOne adds one value to s with addValues.
+func addOne(s *columnStats, v schema.Value) {
+	one := []columnStats{*s}
+	addValues(one, []schema.Value{v})
+	*s = one[0]
+}
+
+// addGeneric is addValues without its fast path: the generic comparison of kept, possibly cut, values
+// (schema.Compare), the oracle for strings and the reference encoder's.
 func addGeneric(s *columnStats, v schema.Value) {
 	if v.Kind == schema.KindNull {
 		s.nulls++
@@ -164,8 +171,8 @@ func addGeneric(s *columnStats, v schema.Value) {
 }
 
 // TestOrderedStatsMatchCompare feeds columns of integers, dates, numbers, timestamps, booleans, decimals
-// and strings (some longer than the kept prefix), with many equal values and nulls, to add (whose fast path compares the
-// numbers or bytes directly) and to the generic comparison (for strings, add's own without the fast path),
+// and strings (some longer than the kept prefix), with many equal values and nulls, to addValues (whose fast path compares the
+// numbers or bytes directly) and to the generic comparison (for strings, addValues' own without the fast path),
 // and checks that both keep the same least and greatest values, down to their texts and flags.
 func TestOrderedStatsMatchCompare(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -178,7 +185,7 @@ func TestOrderedStatsMatchCompare(t *testing.T) {
 					if rng.IntN(5) == 0 {
 						v = schema.Value{}
 					}
-					fast.add(&v)
+					addOne(&fast, v)
 					if strings.HasPrefix(kind, "string") {
 						addGeneric(&oracle, v)
 					} else {
@@ -210,8 +217,8 @@ func TestStatsMergeMatchesAdd(t *testing.T) {
 					if rng.IntN(5) == 0 {
 						v = schema.Value{}
 					}
-					whole.add(&v)
-					part.add(&v)
+					addOne(&whole, v)
+					addOne(&part, v)
 					if rng.IntN(4) == 0 {
 						merged.merge(&part)
 						part = columnStats{}
@@ -285,6 +292,9 @@ func TestCompareStrings(t *testing.T) {
 		{"abcdefgh", "abcdefg"}, {"abcdefgh", "abcdefgh\x00"}, {"abcdefg\x00", "abcdefg"},
 		{"SKU-1234", "SKU-0999"}, {"ORD-00001234", "ORD-00001233"}, {"\xff\x00\x00\x00\x00\x00\x00\x00", "\x00\xff\xff\xff\xff\xff\xff\xff"},
 		{"a note about the order", "a note about the order"}, {"été 2024", "ete 2024"},
+		{"a note about the order", "a note about the orders"}, {"a note about the order", "a note about the ordeR"},
+		{"EUR", "USD"}, {"EUR", "EU"}, {"EU\x00", "EU"}, {"abcdefgh\x00", "abcdefgh"}, {"abcdefghijklmnop", "abcdefghijklmnoq"},
+		{"ORD-00001234", "ORD-00001234"}, {"\x00", ""}, {"\xff\xff\xff\xff\xff\xff\xff", "\xff\xff\xff\xff\xff\xff\xff\xff"},
 	}
 	for _, tt := range tests {
 		for _, p := range [][2]string{{tt.a, tt.b}, {tt.b, tt.a}} {
@@ -305,4 +315,35 @@ func FuzzCompareStrings(f *testing.F) {
 			t.Errorf("compareStrings(%q, %q) = %d, want %d", a, b, got, want)
 		}
 	})
+}
+
+// TestAddValuesRecords adds records of several columns of every kind at once, as the encoder does, and
+// checks each column against the generic comparison fed the same values one at a time.
+func TestAddValuesRecords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	gens := statValues(rng)
+	var kinds []string
+	for k := range gens {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for run := range 100 {
+		stats, oracle := make([]columnStats, len(kinds)), make([]columnStats, len(kinds))
+		vals := make([]schema.Value, len(kinds))
+		for range rng.IntN(50) {
+			for i, k := range kinds {
+				vals[i] = gens[k]()
+				if rng.IntN(6) == 0 {
+					vals[i] = schema.Value{}
+				}
+				addGeneric(&oracle[i], vals[i])
+			}
+			addValues(stats, vals)
+		}
+		for i, k := range kinds {
+			if diff := cmp.Diff(stats[i], oracle[i], cmp.AllowUnexported(columnStats{})); diff != "" {
+				t.Fatalf("run %d, %s (-addValues +generic):\n%s", run, k, diff)
+			}
+		}
+	}
 }

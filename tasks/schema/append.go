@@ -158,7 +158,7 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 	}
 	switch nv.Kind {
 	case KindInteger:
-		dst = strconv.AppendInt(dst, nv.Int, 10)
+		dst = appendInt(dst, nv.Int)
 	case KindNumber:
 		dst = appendPlainDecimal(dst, text)
 	case KindBoolean:
@@ -176,6 +176,18 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 	}
 	*v = nv
 	return dst, true
+}
+
+// appendInt is strconv.AppendInt(dst, n, 10), writing the digits of 0 to 9999 straight into dst
+// (AppendInt has a table only below 100 and formats larger ones in a buffer of its own first).
+func appendInt(dst []byte, n int64) []byte {
+	switch {
+	case n < 100 || n > 9999:
+		return strconv.AppendInt(dst, n, 10)
+	case n < 1000:
+		return append(dst, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
+	}
+	return append(dst, byte('0'+n/1000), byte('0'+n/100%10), byte('0'+n/10%10), byte('0'+n%10))
 }
 
 // appendPlainDecimal appends a literal plainDecimal accepts as strconv.AppendFloat(dst, f, 'f', -1, 64)

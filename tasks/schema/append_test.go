@@ -292,3 +292,19 @@ func FuzzPlainJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendInt holds appendInt to strconv.AppendInt around the ranges it writes itself.
+func TestAppendInt(t *testing.T) {
+	for _, n := range []int64{math.MinInt64, -10000, -1000, -100, -1, 0, 1, 9, 10, 99, 100, 101, 999, 1000, 1001, 9999, 10000, math.MaxInt64} {
+		for _, m := range []int64{n, n + 7} {
+			if got, want := string(appendInt([]byte("x"), m)), string(strconv.AppendInt([]byte("x"), m, 10)); got != want {
+				t.Errorf("appendInt(%d) = %q, want %q", m, got, want)
+			}
+		}
+	}
+	for n := int64(-20); n < 12000; n++ {
+		if got, want := string(appendInt(nil, n)), strconv.FormatInt(n, 10); got != want {
+			t.Fatalf("appendInt(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
