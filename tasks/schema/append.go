@@ -35,7 +35,7 @@ func (c *Column) AppendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 }
 
 // appendFast is AppendCoerced's fast path: ok is false when it does not decide (the value may still be
-// acceptable), and dst is then unchanged. It sets *v only when it decides.
+// acceptable), and dst is then unchanged and *v unspecified.
 func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 	if !c.compiled {
 		return dst, false
@@ -103,79 +103,79 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 	if c.MaxLength > 0 || c.re != nil || c.enum != nil {
 		return dst, false
 	}
-	var nv Value
-	var t civilTime
-	var clock int // a timestamp's seconds from midnight of its own date to the instant, in UTC
+	// Each kind is decided, checked against min and max, and written in its own case, the value set
+	// straight into *v (unspecified when the fast path does not decide).
+	inRange := func() bool { return (c.min == nil && c.max == nil) || c.within(v) }
 	switch c.kind {
 	case KindInteger:
 		n, ok := plainInteger(text)
 		if !ok {
 			return dst, false
 		}
-		nv = Value{Kind: KindInteger, Int: n}
+		*v = Value{Kind: KindInteger, Int: n}
+		if !inRange() {
+			return dst, false
+		}
+		return appendInt(dst, n), true
 	case KindNumber:
 		f, ok := plainDecimal(text)
 		if !ok {
 			return dst, false
 		}
-		nv = Value{Kind: KindNumber, Float: f}
+		*v = Value{Kind: KindNumber, Float: f}
+		if !inRange() {
+			return dst, false
+		}
+		return appendPlainDecimal(dst, text), true
 	case KindBoolean:
 		switch {
 		case len(text) == 4 && strings.EqualFold(text, "true"):
-			nv = Value{Kind: KindBoolean, Bool: true}
+			*v = Value{Kind: KindBoolean, Bool: true}
 		case len(text) == 5 && strings.EqualFold(text, "false"):
-			nv = Value{Kind: KindBoolean}
+			*v = Value{Kind: KindBoolean}
 		default:
 			return dst, false
 		}
+		if !inRange() {
+			return dst, false
+		}
+		return strconv.AppendBool(dst, v.Bool), true
 	case KindDate:
 		if r.Kind != RawText {
 			return dst, false
 		}
 		var err error
-		if nv, err = parseDate(text); err != nil {
+		if *v, err = parseDate(text); err != nil || !inRange() {
 			return dst, false
 		}
+		return append(append(append(dst, '"'), text...), '"'), true // digits and dashes: nothing to escape
 	case KindTimestamp:
 		if r.Kind != RawText {
 			return dst, false
 		}
 		// parseTimestamp, keeping the fields: the normalised text is written from them below.
+		var t civilTime
 		if scanTimestamp(text, &t) != nil {
 			return dst, false
 		}
-		clock = t.h*3600 + t.mi*60 + t.sec - t.offset
+		clock := t.h*3600 + t.mi*60 + t.sec - t.offset // seconds from midnight of its own date to the instant, in UTC
 		unix := daysFromCivil(t.y, t.mo, t.d)*86400 + int64(clock)
 		if unix < minUnix || unix > maxUnix {
 			return dst, false
 		}
-		nv = Value{Kind: KindTimestamp, Int: unix, Nano: int32(t.nano)}
-	default:
-		return dst, false
-	}
-	if (c.min != nil || c.max != nil) && !c.within(&nv) {
-		return dst, false
-	}
-	switch nv.Kind {
-	case KindInteger:
-		dst = appendInt(dst, nv.Int)
-	case KindNumber:
-		dst = appendPlainDecimal(dst, text)
-	case KindBoolean:
-		dst = strconv.AppendBool(dst, nv.Bool)
-	case KindDate: // digits and dashes: nothing to escape
-		dst = append(append(append(dst, '"'), nv.Str...), '"')
-	case KindTimestamp:
-		dst = append(dst, '"')
-		if clock >= 0 && clock < 86400 { // the same date in UTC: its text is the source's YYYY-MM-DD
-			dst = appendClock(append(append(dst, text[:10]...), 'T'), clock, nv.Nano)
-		} else {
-			dst = appendTimestamp(dst, nv.Int, nv.Nano)
+		*v = Value{Kind: KindTimestamp, Int: unix, Nano: int32(t.nano)}
+		if !inRange() {
+			return dst, false
 		}
 		dst = append(dst, '"')
+		if clock >= 0 && clock < 86400 { // the same date in UTC: its text is the source's YYYY-MM-DD
+			dst = appendClock(append(append(dst, text[:10]...), 'T'), clock, v.Nano)
+		} else {
+			dst = appendTimestamp(dst, v.Int, v.Nano)
+		}
+		return append(dst, '"'), true
 	}
-	*v = nv
-	return dst, true
+	return dst, false
 }
 
 // appendInt is strconv.AppendInt(dst, n, 10), writing the digits of 0 to 9999 straight into dst

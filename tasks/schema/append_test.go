@@ -52,6 +52,9 @@ func checkAppendCoerced(t *testing.T, c *Column, r Raw) {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("%s (%s): AppendCoerced(%+v) = %q, Coerce and AppendJSON give %q", c.Name, c.Type, r, got, want)
 	}
+	if gotErr != nil { // *v is unspecified
+		gotV = wantV
+	}
 	if gotV.Kind == KindTimestamp {
 		if gotV.Str != "" || gotV.Text() != wantV.Str {
 			t.Fatalf("%s: AppendCoerced(%+v) value %+v, Coerce gives %+v", c.Name, r, gotV, wantV)
