@@ -60,9 +60,9 @@ func addValues(stats []columnStats, vals []schema.Value) {
 			}
 			// One three-way comparison with the greatest decides the values beyond it and those equal
 			// to it (which cannot be below the least); only the others are compared with the least.
-			if c := compareStrings(v.Str, s.max.Str); c > 0 {
+			if c := strings.Compare(v.Str, s.max.Str); c > 0 {
 				s.max = *v
-			} else if c < 0 && compareStrings(v.Str, s.min.Str) < 0 {
+			} else if c < 0 && v.Str < s.min.Str {
 				s.min = *v
 			}
 		case schema.KindNumber:
@@ -129,29 +129,6 @@ func (s *columnStats) merge(o *columnStats) {
 		}
 	}
 	s.count += o.count
-}
-
-// compareStrings is strings.Compare(a, b). Two strings of eight bytes or more whose first eight bytes
-// differ are ordered by those bytes read as big-endian words, without a call: the first byte where the
-// words differ is the first where the strings do. Values that share a prefix (codes, ids) are still
-// mostly told apart there.
-func compareStrings(a, b string) int {
-	if len(a) >= 8 && len(b) >= 8 {
-		if x, y := prefixWord(a), prefixWord(b); x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return strings.Compare(a, b)
-}
-
-// prefixWord is the first eight bytes of s (at least eight long) as a big-endian word.
-func prefixWord(s string) uint64 {
-	s = s[:8]
-	return uint64(s[0])<<56 | uint64(s[1])<<48 | uint64(s[2])<<40 | uint64(s[3])<<32 |
-		uint64(s[4])<<24 | uint64(s[5])<<16 | uint64(s[6])<<8 | uint64(s[7])
 }
 
 // compareCut orders kept values: by schema.Compare, then an equal prefix of a longer string after the

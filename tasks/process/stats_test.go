@@ -265,7 +265,7 @@ func statValues(rng *rand.Rand) map[string]func() schema.Value {
 			}
 			return schema.Value{Kind: schema.KindString, Str: string(b)}
 		},
-		"string words": func() schema.Value { // around eight bytes, with the least and greatest bytes: compareStrings' words
+		"string words": func() schema.Value { // around eight bytes, with the least and greatest bytes
 			b := make([]byte, 6+rng.IntN(7))
 			for i := range b {
 				b[i] = "a\x00\xffb"[rng.IntN(4)]
@@ -284,37 +284,6 @@ func statValues(rng *rand.Rand) map[string]func() schema.Value {
 			return schema.Value{Kind: schema.KindTimestamp, Int: sec, Nano: nano, Str: time.Unix(sec, int64(nano)).UTC().Format(time.RFC3339Nano) + strconv.Itoa(rng.IntN(3))}
 		},
 	}
-}
-
-func TestCompareStrings(t *testing.T) {
-	tests := []struct{ a, b string }{
-		{"", ""}, {"a", ""}, {"a", "b"}, {"abcdefgh", "abcdefgh"}, {"abcdefgh", "abcdefgi"},
-		{"abcdefgh", "abcdefg"}, {"abcdefgh", "abcdefgh\x00"}, {"abcdefg\x00", "abcdefg"},
-		{"SKU-1234", "SKU-0999"}, {"ORD-00001234", "ORD-00001233"}, {"\xff\x00\x00\x00\x00\x00\x00\x00", "\x00\xff\xff\xff\xff\xff\xff\xff"},
-		{"a note about the order", "a note about the order"}, {"été 2024", "ete 2024"},
-		{"a note about the order", "a note about the orders"}, {"a note about the order", "a note about the ordeR"},
-		{"EUR", "USD"}, {"EUR", "EU"}, {"EU\x00", "EU"}, {"abcdefgh\x00", "abcdefgh"}, {"abcdefghijklmnop", "abcdefghijklmnoq"},
-		{"ORD-00001234", "ORD-00001234"}, {"\x00", ""}, {"\xff\xff\xff\xff\xff\xff\xff", "\xff\xff\xff\xff\xff\xff\xff\xff"},
-	}
-	for _, tt := range tests {
-		for _, p := range [][2]string{{tt.a, tt.b}, {tt.b, tt.a}} {
-			if got, want := compareStrings(p[0], p[1]), strings.Compare(p[0], p[1]); got != want {
-				t.Errorf("compareStrings(%q, %q) = %d, want %d", p[0], p[1], got, want)
-			}
-		}
-	}
-}
-
-// FuzzCompareStrings holds compareStrings to strings.Compare.
-func FuzzCompareStrings(f *testing.F) {
-	f.Add("abcdefgh", "abcdefgi")
-	f.Add("ORD-00001234", "ORD-00001233")
-	f.Add("abcdefg", "abcdefg\x00")
-	f.Fuzz(func(t *testing.T, a, b string) {
-		if got, want := compareStrings(a, b), strings.Compare(a, b); got != want {
-			t.Errorf("compareStrings(%q, %q) = %d, want %d", a, b, got, want)
-		}
-	})
 }
 
 // TestAddValuesRecords adds records of several columns of every kind at once, as the encoder does, and

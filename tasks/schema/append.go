@@ -88,7 +88,9 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 			(c.re != nil && !c.re.MatchString(text)) || (c.enum != nil && !c.inEnum(text)) {
 			return dst, false
 		}
-		if plainJSON(text) { // printable ASCII without quote or backslash: valid UTF-8, nothing to escape
+		// Printable ASCII without quote or backslash (as every text the column's pattern or enum admits
+		// is, when c.plain): valid UTF-8, nothing to escape.
+		if c.plain || plainJSON(text) {
 			dst = append(append(append(dst, '"'), text...), '"')
 		} else {
 			if !utf8.ValidString(text) {

@@ -145,6 +145,10 @@ func FuzzPattern(f *testing.F) {
 		if got, want := p.match(in), re.MatchString(in); got != want {
 			t.Fatalf("pattern %q on %q: simple matcher %v, regexp %v (steps %+v)", pat, in, got, want, p)
 		}
+		// A pattern said to admit only plain JSON text admits nothing else.
+		if (&pattern{re: re, simple: p}).plainOnly() && re.MatchString(in) && !plainJSON(in) {
+			t.Fatalf("pattern %q is plainOnly but matches %q", pat, in)
+		}
 	})
 }
 

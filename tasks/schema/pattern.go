@@ -65,6 +65,28 @@ func (s asciiSet) single() (byte, bool) {
 	return 0, false
 }
 
+// plainOnly reports whether every string the pattern matches is plain JSON text (plainJSON): the
+// pattern is simple and its literals and sets hold printable ASCII only, without a quote or a backslash.
+func (p *pattern) plainOnly() bool {
+	if p.simple == nil {
+		return false
+	}
+	for _, st := range p.simple {
+		if st.lit != "" {
+			if !plainJSON(st.lit) {
+				return false
+			}
+			continue
+		}
+		for c := range 128 {
+			if st.set.has(byte(c)) && !plainJSON(string(rune(c))) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func (p simplePattern) match(s string) bool {
 	i := 0
 	for k := range p {

@@ -50,3 +50,37 @@ func TestPattern(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainColumns checks which columns are known to hold only plain JSON text (written without
+// escaping or checking): those whose simple pattern or enum admits nothing else.
+func TestPlainColumns(t *testing.T) {
+	tests := []struct {
+		column string
+		want   bool
+	}{
+		{`{"name":"c","type":"string","pattern":"ORD-[0-9]{8}"}`, true},
+		{`{"name":"c","type":"string","pattern":"[A-Z]{3}|x"}`, false}, // not a simple pattern, so not known
+		{`{"name":"c","type":"string","pattern":"[a-z ~]+"}`, true},
+		{`{"name":"c","type":"string","pattern":"a\\\\b"}`, false},
+		{`{"name":"c","type":"string","pattern":"a\"b"}`, false},
+		{`{"name":"c","type":"string","pattern":"[\\x00-\\x7f]*"}`, false},
+		{`{"name":"c","type":"string","pattern":"a.b"}`, false},
+		{`{"name":"c","type":"string","pattern":"(a|bc)*d"}`, false},
+		{`{"name":"c","type":"string","enum":["EUR","USD"]}`, true},
+		{`{"name":"c","type":"string","enum":["EUR","żółw"]}`, false},
+		{`{"name":"c","type":"string","enum":["a\"b"]}`, false},
+		{`{"name":"c","type":"string","pattern":"[^x]*","enum":["EUR"]}`, true},
+		{`{"name":"c","type":"string","maxLength":3}`, false},
+		{`{"name":"c","type":"string"}`, false},
+		{`{"name":"c","type":"integer","enum":[1,2]}`, false},
+	}
+	for _, tt := range tests {
+		s, err := Parse([]byte(`{"name":"p","columns":[` + tt.column + `]}`))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.column, err)
+		}
+		if got := s.Columns[0].plain; got != tt.want {
+			t.Errorf("%s: plain %v, want %v", tt.column, got, tt.want)
+		}
+	}
+}

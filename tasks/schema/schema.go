@@ -98,6 +98,7 @@ type Column struct {
 	enumText string              // the enum values for messages: "a, b, c"
 	min, max *Value
 	re       *pattern
+	plain    bool // every text the pattern or the enum admits is plain JSON (plainJSON): written as it is
 	compiled bool // set by Parse: the fields above are ready
 }
 
@@ -375,6 +376,13 @@ func (c *Column) check(path string, ps *problems) {
 			if len(c.enum) <= maxEnumScan {
 				c.enumList = texts
 			}
+		}
+	}
+	c.plain = c.re != nil && c.re.plainOnly()
+	if c.kind == KindString && len(c.enum) > 0 && !c.plain {
+		c.plain = true
+		for t := range c.enum {
+			c.plain = c.plain && plainJSON(t)
 		}
 	}
 	c.compiled = true
