@@ -120,7 +120,7 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 		}
 		return appendInt(dst, n), true
 	case KindNumber:
-		f, ok := plainDecimal(text)
+		out, f, ok := appendDecimal(dst, text)
 		if !ok {
 			return dst, false
 		}
@@ -128,7 +128,7 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 		if !inRange() {
 			return dst, false
 		}
-		return appendPlainDecimal(dst, text), true
+		return out, true
 	case KindBoolean:
 		switch {
 		case len(text) == 4 && strings.EqualFold(text, "true"):
@@ -190,6 +190,68 @@ func appendInt(dst []byte, n int64) []byte {
 		return append(dst, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
 	}
 	return append(dst, byte('0'+n/1000), byte('0'+n/100%10), byte('0'+n/10%10), byte('0'+n%10))
+}
+
+// appendDecimal is plainDecimal and appendPlainDecimal in one pass: when plainDecimal accepts s, it
+// returns dst with what appendPlainDecimal appends, the float64, and true; otherwise false, and the
+// caller keeps its dst (the bytes appendDecimal may have written lie beyond the caller's length).
+// FuzzAppendDecimal holds it to the two.
+func appendDecimal(dst []byte, s string) ([]byte, float64, bool) {
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+		if neg {
+			dst = append(dst, '-')
+		}
+	}
+	var mant uint64
+	digits, frac := 0, -1 // frac: digits after the point, -1 before it
+	intStart := len(dst)  // where the integer digits go; leading zeros are not written
+	keep := len(dst)      // the end of what is kept: after the last integer digit or non-zero fraction digit
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + uint64(c-'0')
+			digits++
+			switch {
+			case frac >= 0:
+				frac++
+				dst = append(dst, c)
+				if c != '0' {
+					keep = len(dst)
+				}
+			case c != '0' || len(dst) > intStart:
+				dst = append(dst, c)
+				keep = len(dst)
+			}
+		case c == '.' && frac < 0:
+			frac = 0
+			if len(dst) == intStart { // no integer digit but zeros: the integer part is 0
+				dst = append(dst, '0')
+				keep = len(dst)
+			}
+			dst = append(dst, '.')
+		default:
+			return dst, 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return dst, 0, false
+	}
+	if frac < 0 && len(dst) == intStart {
+		dst = append(dst, '0')
+		keep = len(dst)
+	}
+	f := float64(mant)
+	if frac > 0 {
+		f /= exactPow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return dst[:keep], f, true
 }
 
 // appendPlainDecimal appends a literal plainDecimal accepts as strconv.AppendFloat(dst, f, 'f', -1, 64)

@@ -311,3 +311,39 @@ func TestAppendInt(t *testing.T) {
 		}
 	}
 }
+
+// checkAppendDecimal holds appendDecimal to plainDecimal followed by appendPlainDecimal.
+func checkAppendDecimal(t *testing.T, s string) {
+	t.Helper()
+	prefix := []byte("x:")
+	got, gotF, gotOK := appendDecimal(bytes.Clone(prefix), s)
+	wantF, wantOK := plainDecimal(s)
+	if gotOK != wantOK {
+		t.Fatalf("appendDecimal(%q) ok %v, plainDecimal gives %v", s, gotOK, wantOK)
+	}
+	if !wantOK {
+		return
+	}
+	if want := appendPlainDecimal(bytes.Clone(prefix), s); !bytes.Equal(got, want) || math.Float64bits(gotF) != math.Float64bits(wantF) {
+		t.Fatalf("appendDecimal(%q) = %q, %v; plainDecimal and appendPlainDecimal give %q, %v", s, got, gotF, want, wantF)
+	}
+}
+
+func TestAppendDecimal(t *testing.T) {
+	for _, s := range []string{"", "+", "-", ".", "0", "00", "-0", "+0", "-0.0", "0.50", ".5", "5.", "0123.45", "100", "100.000", "1.2.3",
+		"123456789012345", "1234567890123456", "000000000000001", "0000000000000001", "1e5", "12a", "-.25", "+007.50", "9.000000000000001"} {
+		checkAppendDecimal(t, s)
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	for range 20000 {
+		checkAppendDecimal(t, genValue(rng))
+	}
+}
+
+// FuzzAppendDecimal holds appendDecimal, one pass, to plainDecimal and appendPlainDecimal.
+func FuzzAppendDecimal(f *testing.F) {
+	for _, s := range []string{"0123.45", "-0.0", ".5", "5.", "100", "0.50", "+007.50", "1234567890123456"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkAppendDecimal)
+}
