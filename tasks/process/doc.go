@@ -27,21 +27,23 @@
 // the result, whichever worker meets it first.
 //
 // The level is [DefaultCompressionLevel] (5, the compressor's default) unless [WithCompressionLevel] says
-// otherwise. Compression is the largest share of the task's CPU time (about 40% on the benchmark's CSV),
-// so a lower level is the quickest way to a faster task, and it is not taken: the output is kept and read
-// again and again, and its bytes cost more than the CPU they would save. BenchmarkCompressionLevels
-// weighs the levels on the task's own lines: on orders with varied values (generated on the sample
-// schema), level 1 compresses 1 GiB of CSV in about 3 CPU-seconds less than level 5 (264 against 150 MiB
-// of CSV per CPU second) but writes 23% more (27.7% of the CSV against 22.6%; on the benchmark's very
-// regular CSV 26% more, 23.5% against 18.7%). At us-east-1 list prices (Lambda $0.0000166667 per
-// GB-second, https://aws.amazon.com/lambda/pricing/; Athena $5 per TB scanned,
+// otherwise. Compression is the largest share of the task's CPU time (about 45% on the benchmark's CSV,
+// against about a quarter for coercing and encoding the values and a sixth for reading the CSV with the
+// SHA-256 of the input), so a lower level is the quickest way to a faster task, and it is not taken: the
+// output is kept and read again and again, and its bytes cost more than the CPU they would save.
+// BenchmarkCompressionLevels weighs the levels on the task's own lines: on orders with varied values
+// (generated on the sample schema), level 1 compresses 1 GiB of CSV in about 3 CPU-seconds less than
+// level 5 (264 against 150 MiB of CSV per CPU second) but writes 23% more (27.7% of the CSV against
+// 22.6%; on the benchmark's very regular CSV 26% more, 23.5% against 18.7%). At us-east-1 list prices
+// (Lambda $0.0000166667 per GB-second, https://aws.amazon.com/lambda/pricing/; Athena $5 per TB scanned,
 // https://aws.amazon.com/athena/pricing/; S3 Standard $0.023 per GB-month, https://aws.amazon.com/s3/pricing/)
 // and the template's 1,024 MB (0.58 of a vCPU), those 3 CPU-seconds are about $0.00009 per GiB of CSV,
 // while the 55 MB more output cost $0.00028 each time a query scans it whole (Athena, like Spark, reads
 // the compressed bytes) and $0.0013 a month to store: one full scan costs three times the saving, two
 // days of storage as much. Level 4 writes 7–13% more for 10–15% less compression time; level 6 writes
-// 0–5% less for 19–30% more. In the task as a whole (BenchmarkProcess256MiB, MiB per CPU second), level
-// 4 is about 9% faster than level 5 and level 1 about 20%.
+// 0–5% less for 19–30% more. In the task as a whole (MiB of the benchmark's CSV per CPU second of the
+// process, the in-memory S3 server included, over three invocations per run), level 4 is about 7%
+// faster than level 5 and level 1 about 15%.
 //
 // The result ([tasks.ProcessOutput]) names the staged object (key, ETag, version), counts its rows and
 // compressed bytes, gives the SHA-256 of those bytes, and per column the number of non-null values

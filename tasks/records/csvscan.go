@@ -18,7 +18,8 @@ import (
 // LF, a quote inside an unquoted field and text after a closing quote are errors. It is faster than
 // encoding/csv for the common case: the complete lines of each read from the source become one string
 // (one allocation per read, not per line or field), and the fields of a line without quotes are
-// substrings of it. Like bufio.Reader.ReadSlice, it reads from the source only when no complete line is
+// substrings of it. The block's quotes are looked for once (a line before the block's next quote has
+// none), and such a line is split eight bytes at a time, straight into a record's values (readInto). Like bufio.Reader.ReadSlice, it reads from the source only when no complete line is
 // buffered, so the text reader's record size limit sees the same reads.
 type csvScanner struct {
 	r        io.Reader

@@ -3,7 +3,9 @@
 // [Column.Check], which gives [Column.Coerce]'s verdict (common cases decided without building a value,
 // the rest by Coerce itself), and the process task writes the values Coerce returns with
 // [Column.AppendCoerced] (Coerce and [Value.AppendJSON] in one step, the common cases written straight
-// into the output without allocating, the rest by Coerce itself), so the two agree by construction.
+// into the output without allocating, the rest by Coerce itself; [Column.AppendFast] is that fast path
+// alone, for a writer that calls AppendCoerced only where it does not decide), so the two agree by
+// construction.
 //
 // A schema is a JSON document stored at schemas/<dataset>.json in the pipeline bucket:
 //
