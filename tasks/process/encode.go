@@ -22,12 +22,13 @@ type encoder struct {
 // encColumn is what the encoder needs of a column, together, for each value: the column and its key,
 // `{"name":` for the first column and `,"name":` for the others. A key that fits keyRoom bytes is kept
 // padded to keyRoom and written with one fixed-size move instead of a call to copy a slice; a longer one
-// (long is set) is copied.
+// (long is set) is copied. Each encoder has its own, so the column's FastMemo serves one goroutine.
 type encColumn struct {
 	col   *schema.Column
 	short [keyRoom]byte
 	n     int // the key's length
 	long  []byte
+	memo  schema.FastMemo // the column's last month, for its dates and timestamps
 }
 
 // keyRoom is the room a key written as a fixed-size move takes: the keys of most schemas fit.
@@ -86,7 +87,7 @@ func (e *encoder) appendValues(dst []byte, line int64, values []schema.Raw) ([]b
 		}
 		// The fast path decides most values; AppendCoerced (which tries it again) the others.
 		var ok bool
-		if dst, ok = c.col.AppendFast(dst, values[i], &vals[i]); ok {
+		if dst, ok = c.col.AppendFast(dst, values[i], &vals[i], &c.memo); ok {
 			continue
 		}
 		var err error

@@ -3,6 +3,7 @@ package schema
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -15,7 +16,7 @@ import (
 // value, a decimal, a constraint this path does not decide) goes through Coerce, so the result and
 // every error are Coerce's; FuzzAppendCoerced holds it to that.
 func (c *Column) AppendCoerced(dst []byte, r Raw, v *Value) ([]byte, error) {
-	if out, ok := c.appendFast(dst, r, v); ok {
+	if out, ok := c.appendFast(dst, r, v, nil); ok {
 		return out, nil
 	}
 	cv, err := c.Coerce(r)
@@ -30,13 +31,53 @@ func (c *Column) AppendCoerced(dst []byte, r Raw, v *Value) ([]byte, error) {
 // and AppendCoerced only when it does not decide, saving a call per value: when ok, it appended what
 // AppendCoerced appends and set *v as AppendCoerced sets it; when not ok (a refused value, or one the
 // fast path leaves to Coerce), dst comes back unchanged, *v is unspecified, and AppendCoerced decides.
-func (c *Column) AppendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
-	return c.appendFast(dst, r, v)
+// m, when not nil, is the column's [FastMemo]: what the column's previous values leave there lets a date
+// or timestamp skip the calendar arithmetic of its day when it lies in the same month as the last one.
+// The result never depends on m.
+func (c *Column) AppendFast(dst []byte, r Raw, v *Value, m *FastMemo) ([]byte, bool) {
+	return c.appendFast(dst, r, v, m)
+}
+
+// FastMemo is what [Column.AppendFast] remembers between the values of one column: the year and month
+// of the last date or timestamp it decided, with the day number of that month's first day and the
+// month's length, so a value of the same month takes its day number with an addition. The zero
+// FastMemo is empty. A FastMemo serves one column of one writer (it is not safe for concurrent use).
+type FastMemo struct {
+	ym    uint64 // the "YYYY-MM-" of that month as a little-endian word; 0 when empty (no date's is 0)
+	first int64  // days from 1970-01-01 to the month's first day
+	days  int    // the month's length
+}
+
+// day returns the day number (days since 1970-01-01) of the YYYY-MM-DD at the start of s, or false where
+// civil refuses it. A month civil accepted is remembered in m (when not nil); a date of the remembered
+// month is checked and counted from it (its first eight bytes are those civil accepted, so only the day
+// is left to check). TestFastMemo and FuzzFastMemo hold it to civil and daysFromCivil.
+func (m *FastMemo) day(s string) (int64, bool) {
+	if len(s) < 10 {
+		return 0, false
+	}
+	k := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	if m != nil && k == m.ym {
+		if d := digits2(s, 8); d >= 1 && d <= m.days {
+			return m.first + int64(d-1), true
+		}
+		return 0, false
+	}
+	y, mo, d, err := civil(s)
+	if err != nil {
+		return 0, false
+	}
+	first := daysFromCivil(y, mo, 1)
+	if m != nil {
+		m.ym, m.first, m.days = k, first, daysIn(time.Month(mo), y)
+	}
+	return first + int64(d-1), true
 }
 
 // appendFast is AppendCoerced's fast path: ok is false when it does not decide (the value may still be
 // acceptable), and dst is then unchanged and *v unspecified.
-func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
+func (c *Column) appendFast(dst []byte, r Raw, v *Value, m *FastMemo) ([]byte, bool) {
 	if !c.compiled {
 		return dst, false
 	}
@@ -146,8 +187,16 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 		if r.Kind != RawText {
 			return dst, false
 		}
-		var err error
-		if *v, err = parseDate(text); err != nil || !inRange() {
+		// parseDate, the day taken through m.
+		if len(text) != 10 {
+			return dst, false
+		}
+		day, ok := m.day(text)
+		if !ok {
+			return dst, false
+		}
+		*v = Value{Kind: KindDate, Str: text, Int: day}
+		if !inRange() {
 			return dst, false
 		}
 		return append(append(append(dst, '"'), text...), '"'), true // digits and dashes: nothing to escape
@@ -155,13 +204,18 @@ func (c *Column) appendFast(dst []byte, r Raw, v *Value) ([]byte, bool) {
 		if r.Kind != RawText {
 			return dst, false
 		}
-		// parseTimestamp, keeping the fields: the normalised text is written from them below.
+		// parseTimestamp (scanTimestamp's date taken through m), keeping the fields: the normalised text
+		// is written from them below.
+		day, ok := m.day(text)
+		if !ok {
+			return dst, false
+		}
 		var t civilTime
-		if scanTimestamp(text, &t) != nil {
+		if scanClock(text, &t) != nil {
 			return dst, false
 		}
 		clock := t.h*3600 + t.mi*60 + t.sec - t.offset // seconds from midnight of its own date to the instant, in UTC
-		unix := daysFromCivil(t.y, t.mo, t.d)*86400 + int64(clock)
+		unix := day*86400 + int64(clock)
 		if unix < minUnix || unix > maxUnix {
 			return dst, false
 		}

@@ -70,7 +70,7 @@ func checkAppendCoerced(t *testing.T, c *Column, r Raw) {
 	// AppendFast, when it decides, appends and sets what AppendCoerced does; when it does not, it leaves
 	// dst as it was.
 	var fastV Value
-	fast, ok := c.AppendFast(bytes.Clone(prefix), r, &fastV)
+	fast, ok := c.AppendFast(bytes.Clone(prefix), r, &fastV, nil)
 	switch {
 	case !ok && !bytes.Equal(fast, prefix):
 		t.Fatalf("%s: AppendFast(%+v) did not decide but changed dst to %q", c.Name, r, fast)

@@ -4,8 +4,9 @@
 // the rest by Coerce itself), and the process task writes the values Coerce returns with
 // [Column.AppendCoerced] (Coerce and [Value.AppendJSON] in one step, the common cases written straight
 // into the output without allocating, the rest by Coerce itself; [Column.AppendFast] is that fast path
-// alone, for a writer that calls AppendCoerced only where it does not decide), so the two agree by
-// construction.
+// alone, for a writer that calls AppendCoerced only where it does not decide, with a [FastMemo] per
+// column that lets a date or timestamp of the same month as the column's last one skip the calendar
+// arithmetic), so the two agree by construction.
 //
 // A schema is a JSON document stored at schemas/<dataset>.json in the pipeline bucket:
 //

@@ -138,6 +138,13 @@ func scanTimestamp(s string, t *civilTime) error {
 		}
 		return err
 	}
+	return scanClock(s, t)
+}
+
+// scanClock is scanTimestamp after the date (which it does not look at): it sets t's clock and offset
+// from what follows the first ten bytes of s.
+func scanClock(s string, t *civilTime) error {
+	var err error
 	if len(s) < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' {
 		return errTimestamp
 	}
