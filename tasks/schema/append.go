@@ -246,7 +246,7 @@ func appendInt(dst []byte, n int64) []byte {
 	return append(dst, byte('0'+n/1000), byte('0'+n/100%10), byte('0'+n/10%10), byte('0'+n%10))
 }
 
-// appendDecimal is plainDecimal and appendPlainDecimal in one pass: when plainDecimal accepts s, it
+// appendDecimal is plainDecimal and appendPlainDecimal (the reference, in the tests) in one pass: when plainDecimal accepts s, it
 // returns dst with what appendPlainDecimal appends, the float64, and true; otherwise false, and the
 // caller keeps its dst (the bytes appendDecimal may have written lie beyond the caller's length).
 // FuzzAppendDecimal holds it to the two.
@@ -306,43 +306,6 @@ func appendDecimal(dst []byte, s string) ([]byte, float64, bool) {
 		f = -f
 	}
 	return dst[:keep], f, true
-}
-
-// appendPlainDecimal appends a literal plainDecimal accepts as strconv.AppendFloat(dst, f, 'f', -1, 64)
-// writes the float64 f it stands for: the sign if any but a plus, the integer digits without leading
-// zeros (0 when none is left), then the fraction without trailing zeros, if any is left. A decimal of
-// at most 15 significant digits is the shortest that reads back as its float64 (any two such decimals
-// have different float64s), so the shortest form is the literal itself, tidied; a negative zero keeps
-// its sign, as AppendFloat writes -0. FuzzAppendPlainDecimal holds it to AppendFloat.
-func appendPlainDecimal(dst []byte, s string) []byte {
-	if s[0] == '+' {
-		s = s[1:]
-	} else if s[0] == '-' {
-		dst = append(dst, '-')
-		s = s[1:]
-	}
-	point := strings.IndexByte(s, '.')
-	intPart, frac := s, ""
-	if point >= 0 {
-		intPart, frac = s[:point], s[point+1:]
-	}
-	i := 0
-	for i < len(intPart) && intPart[i] == '0' {
-		i++
-	}
-	if i == len(intPart) {
-		dst = append(dst, '0')
-	} else {
-		dst = append(dst, intPart[i:]...)
-	}
-	n := len(frac)
-	for n > 0 && frac[n-1] == '0' {
-		n--
-	}
-	if n > 0 {
-		dst = append(append(dst, '.'), frac[:n]...)
-	}
-	return dst
 }
 
 // within reports whether v, of the column's kind, is within its min and max, as constrain decides it
