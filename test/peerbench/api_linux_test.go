@@ -109,12 +109,10 @@ type loadResult struct {
 
 // apiRun is one sfnload run against one server.
 type apiRun struct {
-	rate               float64       // executions per second, the measured ones
-	server, client     time.Duration // CPU time of the server and of sfnload over the whole run
-	execs              int           // executions in the run: the warm-up's and the measured ones
-	peakRSS            float64       // the server's peak RSS in MiB during the measured executions
-	output             string        // an execution's output
-	serverMS, clientMS float64       // CPU ms per execution
+	rate               float64 // executions per second, the measured ones
+	serverMS, clientMS float64 // CPU ms per execution of the server and of sfnload, over the whole run (warm-up included)
+	peakRSS            float64 // the server's peak RSS in MiB during the measured executions
+	output             string  // an execution's output
 }
 
 // runLoad runs sfnload against server for n executions after the warm-up, and measures the server's CPU time
@@ -144,17 +142,14 @@ func runLoad(b *testing.B, sfnload string, server *serverProcess, n int) apiRun 
 	if res.Succeeded != n || res.Failed != 0 {
 		b.Fatalf("sfnload against %s: %d of %d succeeded, %d failed (first: %s)", server.url, res.Succeeded, n, res.Failed, res.FirstFailure)
 	}
-	r := apiRun{
-		rate:    res.ExecPerSec,
-		server:  after - before,
-		client:  cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(),
-		execs:   n + apiWarmup,
-		peakRSS: res.PeakRSSMiB,
-		output:  res.SampleOutput,
+	execs := float64(n + apiWarmup)
+	return apiRun{
+		rate:     res.ExecPerSec,
+		serverMS: ms(after-before) / execs,
+		clientMS: ms(cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime()) / execs,
+		peakRSS:  res.PeakRSSMiB,
+		output:   res.SampleOutput,
 	}
-	r.serverMS = ms(r.server) / float64(r.execs)
-	r.clientMS = ms(r.client) / float64(r.execs)
-	return r
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -270,15 +265,15 @@ func BenchmarkAPIVersusPeer(b *testing.B) {
 		}
 	}
 
+	rate := func(r apiRun) float64 { return r.rate }
 	// The ceiling: the floor's setting with the better median.
 	best := 0
 	for i := range fl {
-		if fl[i].median(func(r apiRun) float64 { return r.rate }) > fl[best].median(func(r apiRun) float64 { return r.rate }) {
+		if fl[i].median(rate) > fl[best].median(rate) {
 			best = i
 		}
 	}
 	ceiling := fl[best]
-	rate := func(r apiRun) float64 { return r.rate }
 	serverMS := func(r apiRun) float64 { return r.serverMS }
 	clientMS := func(r apiRun) float64 { return r.clientMS }
 	slRate, flRate := sl.median(rate), ceiling.median(rate)
